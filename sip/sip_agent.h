@@ -1,0 +1,55 @@
+#pragma once
+/*! \file sip_agent.h
+ *  The SIP user agent of stiwfd: one Sofia-SIP nua bound to the configured
+ *  address, driven from the shared event loop.  This header does not expose
+ *  Sofia types, so that only sip/ includes Sofia headers (STYLE, rooms). */
+
+#include <stdint.h>
+#include <osmocom/core/utils.h>
+
+enum stiwf_sip_transport {
+	STIWF_SIP_TP_UDP,
+	STIWF_SIP_TP_TCP,
+	STIWF_SIP_TP_UDP_TCP,
+};
+extern const struct value_string stiwf_sip_transport_names[];
+
+/*! What the "sip" node of the configuration sets. */
+struct stiwf_sip_cfg {
+	char *local_addr;		/*!< numeric IPv4/IPv6 address to bind */
+	uint16_t local_port;		/*!< 1..65535 */
+	enum stiwf_sip_transport transport;
+	char *user_agent;		/*!< User-Agent / Server header value */
+};
+
+/*! The configuration in force (allocated by stiwf_sip_vty_init()). */
+extern struct stiwf_sip_cfg *g_sip_cfg;
+
+struct stiwf_sip_agent;
+/*! The running agent, NULL before start and after free. */
+extern struct stiwf_sip_agent *g_sip_agent;
+
+/*! Install the "sip" config node and "show sip"; set defaults. */
+void stiwf_sip_vty_init(void *ctx);
+
+/*! Bind and start answering.  Needs Sofia's su_init() done by
+ *  stiwf_sip_agent_start itself; safe to call once per process.
+ *  \returns the agent or NULL (the reason is logged) */
+struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_cfg *cfg);
+
+/*! Begin a graceful shutdown; done(priv) runs on the loop when every
+ *  transaction is closed (or after Sofia's own shutdown timeout). */
+void stiwf_sip_agent_shutdown(struct stiwf_sip_agent *agent, void (*done)(void *priv), void *priv);
+
+/*! Free the agent (after shutdown completed, or to abort). */
+void stiwf_sip_agent_free(struct stiwf_sip_agent *agent);
+
+/*! \returns the SIP URI the agent is bound to, e.g. "sip:127.0.0.1:5060;transport=udp" */
+const char *stiwf_sip_agent_url(const struct stiwf_sip_agent *agent);
+
+/*! Format the bind URI for a configuration into buf.
+ *  \returns 0 or -ENOSPC */
+int stiwf_sip_cfg_url(const struct stiwf_sip_cfg *cfg, char *buf, size_t len);
+
+/*! Install "show sip" (called by stiwf_sip_vty_init()). */
+void stiwf_sip_agent_vty_show_init(void);

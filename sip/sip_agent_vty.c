@@ -1,0 +1,127 @@
+/* The "sip" configuration node and "show sip". */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+
+#include "config.h"
+#include "sip/sip_agent.h"
+#include "src/vty_nodes.h"
+
+struct stiwf_sip_cfg *g_sip_cfg;
+
+const struct value_string stiwf_sip_transport_names[] = {
+	{ STIWF_SIP_TP_UDP, "udp" },
+	{ STIWF_SIP_TP_TCP, "tcp" },
+	{ STIWF_SIP_TP_UDP_TCP, "udp+tcp" },
+	{ 0, NULL }
+};
+
+int stiwf_sip_cfg_url(const struct stiwf_sip_cfg *cfg, char *buf, size_t len)
+{
+	bool v6 = strchr(cfg->local_addr, ':') != NULL;
+	const char *tp;
+	int n;
+
+	switch (cfg->transport) {
+	case STIWF_SIP_TP_UDP:
+		tp = ";transport=udp";
+		break;
+	case STIWF_SIP_TP_TCP:
+		tp = ";transport=tcp";
+		break;
+	default:
+		tp = "";	/* Sofia binds both when no transport is named */
+		break;
+	}
+	n = snprintf(buf, len, "sip:%s%s%s:%u%s", v6 ? "[" : "", cfg->local_addr,
+		     v6 ? "]" : "", cfg->local_port, tp);
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	return 0;
+}
+
+static struct cmd_node sip_node = {
+	STIWF_SIP_NODE,
+	"%s(config-sip)# ",
+	1,
+};
+
+DEFUN(cfg_sip, cfg_sip_cmd,
+      "sip",
+      "Configure the SIP side (the Sofia-SIP user agent)\n")
+{
+	vty->node = STIWF_SIP_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_local, cfg_sip_local_cmd,
+      "local (A.B.C.D|X:X::X:X) <1-65535>",
+      "Address and port to bind the SIP transport to\n"
+      "Local IPv4 address\n" "Local IPv6 address\n" "UDP/TCP port\n")
+{
+	osmo_talloc_replace_string(g_sip_cfg, &g_sip_cfg->local_addr, argv[0]);
+	/* the VTY checked the range <1-65535> */
+	g_sip_cfg->local_port = (uint16_t)strtoul(argv[1], NULL, 10);
+	if (g_sip_agent && vty->type != VTY_FILE)
+		vty_out(vty, "%% takes effect when stiwfd restarts%s", VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_transport, cfg_sip_transport_cmd,
+      "transport (udp|tcp|udp+tcp)",
+      "SIP transport protocols to listen on\n"
+      "UDP only\n" "TCP only\n" "UDP and TCP on the same port\n")
+{
+	g_sip_cfg->transport = get_string_value(stiwf_sip_transport_names, argv[0]);
+	if (g_sip_agent && vty->type != VTY_FILE)
+		vty_out(vty, "%% takes effect when stiwfd restarts%s", VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_user_agent, cfg_sip_user_agent_cmd,
+      "user-agent .TEXT",
+      "User-Agent and Server header value\n" "Text\n")
+{
+	char *s = argv_concat(argv, argc, 0);
+
+	if (!s)
+		return CMD_WARNING;
+	osmo_talloc_replace_string(g_sip_cfg, &g_sip_cfg->user_agent, s);
+	talloc_free(s);
+	return CMD_SUCCESS;
+}
+
+static int config_write_sip(struct vty *vty)
+{
+	vty_out(vty, "sip%s", VTY_NEWLINE);
+	vty_out(vty, " local %s %u%s", g_sip_cfg->local_addr, g_sip_cfg->local_port, VTY_NEWLINE);
+	vty_out(vty, " transport %s%s", get_value_string(stiwf_sip_transport_names, g_sip_cfg->transport),
+		VTY_NEWLINE);
+	vty_out(vty, " user-agent %s%s", g_sip_cfg->user_agent, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+void stiwf_sip_vty_init(void *ctx)
+{
+	g_sip_cfg = talloc_zero(ctx, struct stiwf_sip_cfg);
+	OSMO_ASSERT(g_sip_cfg);
+	g_sip_cfg->local_addr = talloc_strdup(g_sip_cfg, "127.0.0.1");
+	g_sip_cfg->local_port = 5060;
+	g_sip_cfg->transport = STIWF_SIP_TP_UDP;
+	g_sip_cfg->user_agent = talloc_strdup(g_sip_cfg, "stiwfd/" PACKAGE_VERSION);
+	OSMO_ASSERT(g_sip_cfg->local_addr && g_sip_cfg->user_agent);
+
+	install_element(CONFIG_NODE, &cfg_sip_cmd);
+	install_node(&sip_node, config_write_sip);
+	install_element(STIWF_SIP_NODE, &cfg_sip_local_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_transport_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_user_agent_cmd);
+	stiwf_sip_agent_vty_show_init();
+}

@@ -1,0 +1,24 @@
+#pragma once
+/*! \file cfg.h
+ *  stiwfd's configuration: one libosmovty file holding our own nodes
+ *  ("sip", ...), libosmocore's ("log", "line vty", "stats") and
+ *  libosmo-sigtran's "cs7 instance" nodes. */
+
+#include <stddef.h>
+
+/*! Default TCP port of the VTY console (bound to 127.0.0.1 unless
+ *  "line vty / bind" says otherwise). */
+#define STIWF_VTY_PORT 4270
+
+#define STIWF_DEFAULT_CONFIG SYSCONFDIR "/stiwf/stiwfd.conf"
+
+/*! Set up the VTY with every node stiwfd knows.
+ *  \param[in] ctx talloc context for VTY and configuration state
+ *  \returns 0 or a negative errno */
+int stiwf_vty_init(void *ctx);
+
+/*! Read a configuration file.  On error, err holds
+ *  "FILE:LINE: TEXT: REASON" (or the open error) and nothing of the rest of
+ *  the file is applied.
+ *  \returns 0, -ENOENT/-EACCES/... when it cannot be opened, -EINVAL on a bad line */
+int stiwf_config_read(const char *path, char *err, size_t errlen);

@@ -1,0 +1,154 @@
+/* stiwf: the command-line tool.  Subcommands, each with --help:
+ *   vty      run commands on a running stiwfd's console
+ * Later: passport, cert, isup, bench. */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "src/cfg.h"
+#include "src/vty_client.h"
+
+/* Exit codes of every subcommand: 0 success, 1 the operation failed
+ * (verification failed, peer refused, ...), 2 usage error. */
+#define EXIT_USAGE 2
+
+struct subcommand {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+static int cmd_vty(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const struct subcommand subcommands[] = {
+	{ "vty", "run VTY console commands on a running stiwfd", cmd_vty },
+	{ "version", "print the version", cmd_version },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: stiwf [--help] [--version] COMMAND [ARGS]\n"
+		"Tool for stiwf, the STIR/SHAKEN <-> SS7 interworking function.\n"
+		"\nCommands:\n");
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(out, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(out, "\n'stiwf COMMAND --help' describes a command. See stiwf(1).\n");
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	printf("stiwf %s\n", PACKAGE_VERSION);
+	return 0;
+}
+
+/* A port number: decimal, 1..65535, nothing after it. */
+static int parse_port(const char *s, int *port)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v == 0 || v > 65535)
+		return -EINVAL;
+	*port = (int)v;
+	return 0;
+}
+
+static void vty_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: stiwf vty [--host ADDR] [--port PORT] [--timeout MS] COMMAND...\n"
+		"Run each COMMAND (one argument each, e.g. 'show version') on the VTY console\n"
+		"of a running stiwfd and print the answers.\n"
+		"  --host ADDR    console address (default 127.0.0.1)\n"
+		"  --port PORT    console port (default %d)\n"
+		"  --timeout MS   limit for connecting and for each answer (default 3000)\n"
+		"Exit status: 0 when every command succeeded, 1 when a command answered\n"
+		"with an error or the console could not be reached, 2 on a usage error.\n",
+		STIWF_VTY_PORT);
+}
+
+static int cmd_vty(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *host = "127.0.0.1";
+	int port = STIWF_VTY_PORT, timeout_ms = 3000, opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+H:p:t:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'H':
+			host = optarg;
+			break;
+		case 'p':
+			if (parse_port(optarg, &port) < 0) {
+				fprintf(stderr, "stiwf vty: bad --port '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 't':
+			if (parse_port(optarg, &timeout_ms) < 0) {
+				fprintf(stderr, "stiwf vty: bad --timeout '%s' (1..65535 ms)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			vty_usage(stdout);
+			return 0;
+		default:
+			vty_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		vty_usage(stderr);
+		return EXIT_USAGE;
+	}
+	rc = stiwf_vty_client_run(host, port, (const char *const *)&argv[optind], argc - optind,
+				  timeout_ms, stdout);
+	if (rc == -EPROTO)
+		return 1;
+	if (rc < 0) {
+		fprintf(stderr, "stiwf vty: %s:%d: %s\n", host, port, strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return cmd_version(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "stiwf: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,195 @@
+/* stiwfd: the STIR/SHAKEN <-> SS7 interworking daemon. */
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib-unix.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/msgb.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/vty/telnet_interface.h>
+#include <osmocom/vty/vty.h>
+
+#include "config.h"
+#include "sip/sip_agent.h"
+#include "src/cfg.h"
+#include "src/evloop.h"
+#include "src/logging.h"
+#include "src/workq.h"
+
+/* How long a graceful SIP shutdown may take before we stop anyway. */
+#define SHUTDOWN_GRACE_MS 3000
+
+static void *tall_stiwf_ctx;
+static GMainLoop *main_loop;
+static int exit_signal;
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: stiwfd [-c FILE] [-V] [-h]\n"
+		"STIR/SHAKEN <-> SS7 signalling interworking daemon.\n"
+		"\n"
+		"  -c, --config-file FILE  configuration file (default " STIWF_DEFAULT_CONFIG ")\n"
+		"  -V, --version           print the version and exit\n"
+		"  -h, --help              print this help and exit\n"
+		"\n"
+		"The VTY console listens on 127.0.0.1:%d unless 'line vty' says otherwise.\n"
+		"See stiwfd(8) and stiwfd.conf(5).\n", STIWF_VTY_PORT);
+}
+
+static gboolean on_signal(gpointer data)
+{
+	int sig = GPOINTER_TO_INT(data);
+
+	if (!exit_signal) {
+		LOGP(DMAIN, LOGL_NOTICE, "signal %d (%s): shutting down\n", sig, strsignal(sig));
+		exit_signal = sig;
+	}
+	g_main_loop_quit(main_loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_sigusr1(gpointer data)
+{
+	/* The osmocom habit: a talloc report on demand. */
+	talloc_report_full(tall_stiwf_ctx, stderr);
+	return G_SOURCE_CONTINUE;
+}
+
+static void sip_shutdown_done(void *priv)
+{
+	g_main_loop_quit(main_loop);
+}
+
+static gboolean on_shutdown_timeout(gpointer data)
+{
+	LOGP(DMAIN, LOGL_NOTICE, "SIP shutdown did not finish in %d ms, stopping anyway\n",
+	     SHUTDOWN_GRACE_MS);
+	g_main_loop_quit(main_loop);
+	return G_SOURCE_REMOVE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config-file", required_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config_file = STIWF_DEFAULT_CONFIG;
+	struct stiwf_sip_agent *sip = NULL;
+	struct stiwf_workq *workq = NULL;
+	guint sig_src[3], timeout_src;
+	char err[768];
+	int opt, rc = EXIT_FAILURE;
+
+	while ((opt = getopt_long(argc, argv, "c:Vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_file = optarg;
+			break;
+		case 'V':
+			printf("stiwfd %s\n", PACKAGE_VERSION);
+			return EXIT_SUCCESS;
+		case 'h':
+			print_help(stdout);
+			return EXIT_SUCCESS;
+		default:
+			print_help(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "stiwfd: unexpected argument '%s'\n", argv[optind]);
+		print_help(stderr);
+		return 2;
+	}
+
+	tall_stiwf_ctx = talloc_named_const(NULL, 1, "stiwfd");
+	if (!tall_stiwf_ctx)
+		return EXIT_FAILURE;
+	msgb_talloc_ctx_init(tall_stiwf_ctx, 0);
+
+	if (stiwf_logging_init(tall_stiwf_ctx) < 0) {
+		fprintf(stderr, "stiwfd: cannot initialise logging\n");
+		goto out_ctx;
+	}
+	if (stiwf_vty_init(tall_stiwf_ctx) < 0) {
+		fprintf(stderr, "stiwfd: cannot initialise the VTY\n");
+		goto out_log;
+	}
+	rate_ctr_init(tall_stiwf_ctx);
+	osmo_stats_init(tall_stiwf_ctx);
+
+	if (stiwf_config_read(config_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "stiwfd: bad configuration: %s\n", err);
+		goto out_log;
+	}
+	LOGP(DMAIN, LOGL_NOTICE, "stiwfd %s starting with %s\n", PACKAGE_VERSION, config_file);
+
+	rc = telnet_init_default(tall_stiwf_ctx, NULL, STIWF_VTY_PORT);
+	if (rc < 0) {
+		fprintf(stderr, "stiwfd: cannot bind the VTY console: %s\n", strerror(-rc));
+		rc = EXIT_FAILURE;
+		goto out_log;
+	}
+	rc = EXIT_FAILURE;
+
+	stiwf_evloop_install();
+	main_loop = g_main_loop_new(NULL, FALSE);
+
+	workq = stiwf_workq_create(tall_stiwf_ctx, 0);
+	if (!workq)
+		goto out_loop;
+
+	sip = stiwf_sip_agent_start(tall_stiwf_ctx, g_sip_cfg);
+	if (!sip)
+		goto out_loop;
+
+	sig_src[0] = g_unix_signal_add(SIGTERM, on_signal, GINT_TO_POINTER(SIGTERM));
+	sig_src[1] = g_unix_signal_add(SIGINT, on_signal, GINT_TO_POINTER(SIGINT));
+	sig_src[2] = g_unix_signal_add(SIGUSR1, on_sigusr1, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	LOGP(DMAIN, LOGL_NOTICE, "ready: SIP on %s, VTY console on %s\n", stiwf_sip_agent_url(sip),
+	     vty_get_bind_addr());
+	g_main_loop_run(main_loop);
+
+	/* Graceful stop: let Sofia close its transactions, bounded in time. */
+	stiwf_sip_agent_shutdown(sip, sip_shutdown_done, NULL);
+	timeout_src = g_timeout_add(SHUTDOWN_GRACE_MS, on_shutdown_timeout, NULL);
+	g_main_loop_run(main_loop);
+	g_source_remove(timeout_src);
+	g_source_remove(sig_src[0]);
+	g_source_remove(sig_src[1]);
+	g_source_remove(sig_src[2]);
+	rc = EXIT_SUCCESS;
+
+out_loop:
+	if (sip)
+		stiwf_sip_agent_free(sip);
+	if (workq)
+		stiwf_workq_destroy(workq);
+	telnet_exit();
+	if (main_loop)
+		g_main_loop_unref(main_loop);
+	stiwf_evloop_uninstall();
+out_log:
+	log_fini();
+out_ctx:
+	talloc_free(tall_stiwf_ctx);
+	if (rc == EXIT_SUCCESS)
+		fprintf(stderr, "stiwfd: stopped\n");
+	return rc;
+}
