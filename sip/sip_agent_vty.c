@@ -66,6 +66,14 @@ DEFUN(cfg_sip_local, cfg_sip_local_cmd,
       "Address and port to bind the SIP transport to\n"
       "Local IPv4 address\n" "Local IPv6 address\n" "UDP/TCP port\n")
 {
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	/* libosmovty's A.B.C.D and X:X::X:X are loose patterns: check here. */
+	if (inet_pton(AF_INET, argv[0], &a4) != 1 && inet_pton(AF_INET6, argv[0], &a6) != 1) {
+		vty_out(vty, "%% not a numeric IPv4 or IPv6 address: %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
 	osmo_talloc_replace_string(g_sip_cfg, &g_sip_cfg->local_addr, argv[0]);
 	/* the VTY checked the range <1-65535> */
 	g_sip_cfg->local_port = (uint16_t)strtoul(argv[1], NULL, 10);

@@ -1,0 +1,63 @@
+# Shell helpers for the integration tests and the demo: start stiwfd, wait
+# until it says it is ready (read from its log stream, no sleeps), stop it.
+# Source this file; it expects $top_builddir (default .).
+
+top_builddir=${top_builddir:-.}
+STIWFD=${STIWFD:-$top_builddir/stiwfd}
+STIWF=${STIWF:-$top_builddir/stiwf}
+
+# A port base unlikely to collide with parallel runs: 20000..59999.
+stiwf_port_base() {
+	echo $(( 20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
+}
+
+# stiwfd_start DIR CONF [WRAPPER...]
+# Starts stiwfd (optionally under WRAPPER, e.g. valgrind) with its stderr in
+# DIR/stiwfd.log, and returns once it logged "ready:" (0) or died (1).
+# Sets STIWFD_PID.
+stiwfd_start() {
+	_dir=$1; _conf=$2; shift 2
+	rm -f "$_dir/stiwfd.fifo"
+	mkfifo "$_dir/stiwfd.fifo"
+	"$@" "$STIWFD" -c "$_conf" 2>"$_dir/stiwfd.fifo" &
+	STIWFD_PID=$!
+	exec 7<"$_dir/stiwfd.fifo"
+	: >"$_dir/stiwfd.log"
+	_ready=1
+	# 60 s covers a start under valgrind on a loaded machine.
+	while IFS= read -r -t 60 _line <&7; do
+		printf '%s\n' "$_line" >>"$_dir/stiwfd.log"
+		case $_line in
+		*"DMAIN NOTICE ready:"*) _ready=0; break ;;
+		esac
+	done
+	# keep draining the log until stiwfd exits
+	cat <&7 >>"$_dir/stiwfd.log" &
+	STIWFD_LOGCAT=$!
+	exec 7<&-
+	rm -f "$_dir/stiwfd.fifo"
+	if [ $_ready != 0 ]; then
+		echo "stiwfd did not become ready; its log:" >&2
+		sed 's/^/  | /' "$_dir/stiwfd.log" >&2
+	fi
+	return $_ready
+}
+
+# stiwfd_stop: SIGTERM, wait for the exit, return its exit status.
+stiwfd_stop() {
+	kill -TERM "$STIWFD_PID" 2>/dev/null
+	wait "$STIWFD_PID"
+	_rc=$?
+	wait "$STIWFD_LOGCAT" 2>/dev/null
+	return $_rc
+}
+
+# sipp_run NAME SCENARIO TARGET LOCALPORT CALLS [EXTRA...]
+# Runs a SIPp scenario to completion; its messages go to $dir/NAME.msgs.
+sipp_run() {
+	_name=$1; _sf=$2; _target=$3; _lport=$4; _calls=$5; shift 5
+	timeout 30 sipp -sf "$_sf" "$_target" -i 127.0.0.1 -p "$_lport" -m "$_calls" -r 10 \
+		-nostdin -timeout 20s -timeout_error -trace_msg -message_file "$dir/$_name.msgs" \
+		-trace_err -error_file "$dir/$_name.err" -trace_screen -screen_file "$dir/$_name.screen" \
+		"$@" >/dev/null 2>&1
+}

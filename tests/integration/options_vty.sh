@@ -1,0 +1,67 @@
+#!/bin/sh
+# stiwfd with a real SIP peer: SIPp pings it with OPTIONS (200 expected,
+# Allow listing INVITE), sends an INVITE (501 with a Warning expected: no
+# call routing exists yet), and the VTY console answers "show version" and
+# counts what SIPp sent.  Under valgrind (STIWF_VALGRIND=1) the daemon must
+# also stop without leaks or memory errors.
+set -u
+. "${srcdir:-.}/tests/integration/lib.sh"
+
+dir=$(mktemp -d "$top_builddir/tests/integration/options_vty.XXXXXX")
+base=$(stiwf_port_base)
+sip_port=$base vty_port=$((base + 1)) sipp_port=$((base + 2))
+fail() { echo "FAIL: $*"; echo "--- stiwfd log:"; cat "$dir/stiwfd.log"; exit 1; }
+
+echo "transport: SIP over UDP on host loopback (no SS7 in this test)"
+cat >"$dir/stiwfd.conf" <<CONF
+log stderr
+ logging level set-all notice
+ logging level sip info
+line vty
+ bind 127.0.0.1 $vty_port
+sip
+ local 127.0.0.1 $sip_port
+ transport udp
+CONF
+
+wrapper=""
+if [ "${STIWF_VALGRIND:-0}" = 1 ]; then
+	wrapper="valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 --log-file=$dir/valgrind.log"
+	echo "running stiwfd under valgrind"
+fi
+# shellcheck disable=SC2086
+stiwfd_start "$dir" "$dir/stiwfd.conf" $wrapper || fail "stiwfd did not start"
+
+sipp_run options "${srcdir:-.}/contrib/sipp/options.xml" "127.0.0.1:$sip_port" "$sipp_port" 5 ||
+	fail "SIPp OPTIONS scenario failed: $(cat "$dir/options.err" 2>/dev/null)"
+n=$(grep -c '^SIP/2.0 200 OK' "$dir/options.msgs")
+[ "$n" -eq 5 ] || fail "expected 5 answers 200 to OPTIONS, got $n"
+grep -q '^Allow:.*INVITE' "$dir/options.msgs" || fail "OPTIONS answer without Allow: INVITE"
+echo "ok: 5 OPTIONS answered 200 OK"
+
+sipp_run invite "${srcdir:-.}/contrib/sipp/invite_rejected.xml" "127.0.0.1:$sip_port" "$sipp_port" 2 ||
+	fail "SIPp INVITE scenario failed: $(cat "$dir/invite.err" 2>/dev/null)"
+grep -q '^Warning: 399 stiwfd "no call routing is configured"' "$dir/invite.msgs" ||
+	fail "501 without the Warning"
+echo "ok: 2 INVITEs rejected with 501 and a Warning"
+
+out=$("$STIWF" vty --port "$vty_port" 'show version' 'show sip') || fail "VTY: $out"
+echo "$out" | sed 's/^/  vty| /'
+echo "$out" | grep -q '^stiwfd [0-9]' || fail "show version did not name stiwfd"
+echo "$out" | grep -Eq 'sip:rx_options +5 ' || fail "show sip does not count 5 OPTIONS"
+echo "$out" | grep -Eq 'sip:rx_invite +2 ' || fail "show sip does not count 2 INVITEs"
+echo "$out" | grep -Eq "SIP agent on sip:127.0.0.1:$sip_port;transport=udp" || fail "show sip binding"
+"$STIWF" vty --port "$vty_port" 'show nonsense' >/dev/null && fail "a bad VTY command must fail"
+echo "ok: VTY show version and show sip"
+
+stiwfd_stop
+rc=$?
+[ $rc -eq 0 ] || { [ -f "$dir/valgrind.log" ] && cat "$dir/valgrind.log"; fail "stiwfd exit status $rc after SIGTERM"; }
+grep -q 'signal 15' "$dir/stiwfd.log" || fail "no shutdown log line"
+if [ -f "$dir/valgrind.log" ]; then
+	grep -E 'definitely lost|indirectly lost|ERROR SUMMARY' "$dir/valgrind.log" | sed 's/^==[0-9]*== /  valgrind| /'
+	grep -q 'ERROR SUMMARY: 0 errors' "$dir/valgrind.log" || fail "valgrind found errors"
+fi
+echo "ok: clean shutdown on SIGTERM"
+rm -rf "$dir"
+echo "1 passed, 0 failed"
