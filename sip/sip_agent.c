@@ -194,7 +194,10 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 
 	agent->nua = nua_create(agent->root, sip_agent_event, (nua_magic_t *)agent,
 				NUTAG_URL(agent->url),
-				NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+				/* advertise only what stiwfd handles (RFC 3261 §20.5) */
+				SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+				SIPTAG_SUPPORTED_STR("timer"),
+				NUTAG_ENABLEMESSAGE(0),
 				NUTAG_AUTOANSWER(0),
 				SIPTAG_USER_AGENT_STR(cfg->user_agent),
 				SIPTAG_SERVER_STR(cfg->user_agent),

@@ -1,5 +1,6 @@
-# Shell helpers for the integration tests and the demo: start stiwfd, wait
+# Bash helpers for the integration tests and the demo: start stiwfd, wait
 # until it says it is ready (read from its log stream, no sleeps), stop it.
+# Needs bash (read -t).
 # Source this file; it expects $top_builddir (default .).
 
 top_builddir=${top_builddir:-.}
@@ -10,6 +11,15 @@ STIWF=${STIWF:-$top_builddir/stiwf}
 stiwf_port_base() {
 	echo $(( 20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
 }
+
+# Whatever happens to the script, no stiwfd outlives it.
+STIWFD_PID=""
+stiwfd_cleanup() {
+	if [ -n "$STIWFD_PID" ] && kill -0 "$STIWFD_PID" 2>/dev/null; then
+		kill -KILL "$STIWFD_PID" 2>/dev/null
+	fi
+}
+trap stiwfd_cleanup EXIT
 
 # stiwfd_start DIR CONF [WRAPPER...]
 # Starts stiwfd (optionally under WRAPPER, e.g. valgrind) with its stderr in
@@ -48,6 +58,7 @@ stiwfd_stop() {
 	kill -TERM "$STIWFD_PID" 2>/dev/null
 	wait "$STIWFD_PID"
 	_rc=$?
+	STIWFD_PID=""
 	wait "$STIWFD_LOGCAT" 2>/dev/null
 	return $_rc
 }

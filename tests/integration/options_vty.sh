@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # stiwfd with a real SIP peer: SIPp pings it with OPTIONS (200 expected,
 # Allow listing INVITE), sends an INVITE (501 with a Warning expected: no
 # call routing exists yet), and the VTY console answers "show version" and
@@ -32,18 +32,28 @@ fi
 # shellcheck disable=SC2086
 stiwfd_start "$dir" "$dir/stiwfd.conf" $wrapper || fail "stiwfd did not start"
 
+# Hostile input first: malformed datagrams must not hurt the daemon.
+printf 'INVITE sip:x SIP/2.0\r\nVia: \377\377garbage\r\nContent-Length: 99999\r\n\r\n' >/dev/udp/127.0.0.1/$sip_port
+printf '\0\0\0\0 not sip at all' >/dev/udp/127.0.0.1/$sip_port
+head -c 3000 /dev/zero | tr '\0' 'A' >/dev/udp/127.0.0.1/$sip_port
+
 sipp_run options "${srcdir:-.}/contrib/sipp/options.xml" "127.0.0.1:$sip_port" "$sipp_port" 5 ||
 	fail "SIPp OPTIONS scenario failed: $(cat "$dir/options.err" 2>/dev/null)"
 n=$(grep -c '^SIP/2.0 200 OK' "$dir/options.msgs")
 [ "$n" -eq 5 ] || fail "expected 5 answers 200 to OPTIONS, got $n"
 grep -q '^Allow:.*INVITE' "$dir/options.msgs" || fail "OPTIONS answer without Allow: INVITE"
-echo "ok: 5 OPTIONS answered 200 OK"
+echo "ok: malformed datagrams ignored, then 5 OPTIONS answered 200 OK"
 
 sipp_run invite "${srcdir:-.}/contrib/sipp/invite_rejected.xml" "127.0.0.1:$sip_port" "$sipp_port" 2 ||
 	fail "SIPp INVITE scenario failed: $(cat "$dir/invite.err" 2>/dev/null)"
 grep -q '^Warning: 399 stiwfd "no call routing is configured"' "$dir/invite.msgs" ||
 	fail "501 without the Warning"
 echo "ok: 2 INVITEs rejected with 501 and a Warning"
+
+sipp_run message "${srcdir:-.}/tests/integration/sipp/message_405.xml" "127.0.0.1:$sip_port" "$sipp_port" 1 ||
+	fail "SIPp MESSAGE scenario failed: $(cat "$dir/message.err" 2>/dev/null)"
+grep -q $'^Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r$' "$dir/message.msgs" || fail "405 without the exact Allow"
+echo "ok: MESSAGE refused with 405 and Allow: INVITE, ACK, BYE, CANCEL, OPTIONS"
 
 out=$("$STIWF" vty --port "$vty_port" 'show version' 'show sip') || fail "VTY: $out"
 echo "$out" | sed 's/^/  vty| /'
