@@ -53,9 +53,10 @@ stiwfd_start() {
 	return $_ready
 }
 
-# stiwfd_stop: SIGTERM, wait for the exit, return its exit status.
+# stiwfd_stop [SIGNAL]: SIGTERM (or SIGNAL), wait for the exit, return its
+# exit status.
 stiwfd_stop() {
-	kill -TERM "$STIWFD_PID" 2>/dev/null
+	kill -"${1:-TERM}" "$STIWFD_PID" 2>/dev/null
 	wait "$STIWFD_PID"
 	_rc=$?
 	STIWFD_PID=""

@@ -1,4 +1,4 @@
 #!/bin/bash
 # The same exchange as options_vty.sh with stiwfd under valgrind: no memory
-# errors, no definite or indirect leaks after SIGTERM.
-STIWF_VALGRIND=1 exec bash "${srcdir:-.}/tests/integration/options_vty.sh"
+# errors, no definite or indirect leaks after SIGINT.
+STIWF_VALGRIND=1 STIWF_STOP_SIGNAL=INT exec bash "${srcdir:-.}/tests/integration/options_vty.sh"

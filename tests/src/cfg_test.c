@@ -37,6 +37,8 @@ static void test_good_config(void)
 		"log stderr\n"
 		" logging level set-all info\n"
 		" logging level sip debug\n"
+		"log syslog daemon\n"
+		" logging level set-all error\n"
 		"line vty\n"
 		" bind 127.0.0.1 4299\n"
 		"sip\n"
