@@ -2,7 +2,8 @@
 # The second of the README's two commands: install what is missing, build,
 # and pass every test.  Exits non-zero on any failure.
 #
-#   1. gcc, -Werror: unit tests, integration tests (stiwfd under valgrind too)
+#   1. gcc, -Werror: unit tests, integration tests (stiwfd under valgrind
+#      too), then every unit test program under valgrind
 #   2. gcc with AddressSanitizer + UndefinedBehaviorSanitizer: the same tests
 #   3. clang with libFuzzer: each fuzz harness runs for FUZZ_SECONDS (10)
 #   4. make distcheck: the release tarball builds and passes its tests
@@ -46,6 +47,13 @@ run_check() {
 
 contrib/build.sh build --enable-werror
 run_check "gcc -Werror, valgrind" build
+echo "=== unit tests under valgrind"
+make -C build check-valgrind | tee build/check-valgrind.out | grep -E '^(PASS|FAIL|check-valgrind)' || {
+	tail -n 40 build/check-valgrind.out
+	echo "tests: $passed passed, 1 failed"
+	exit 1
+}
+passed=$((passed + $(grep -c '^PASS: valgrind' build/check-valgrind.out)))
 
 contrib/build.sh build-asan --enable-werror --enable-sanitize
 run_check "gcc ASAN+UBSAN" build-asan
