@@ -36,7 +36,7 @@ start=$(date +%s)
 sh "$gen" "$work/pki" >/dev/null
 sh "$gen" "$work/pki" >"$work/out.txt"
 end=$(date +%s)
-[ $((end - start)) -lt 10 ] && ok "two runs in $((end - start)) s" || fail "too slow: $((end - start)) s"
+[ $((end - start)) -lt 60 ] && ok "two runs in $((end - start)) s" || fail "too slow: $((end - start)) s"
 if grep -q 'PRIVATE KEY' "$work/out.txt"; then
 	fail "generator printed a key"
 else
