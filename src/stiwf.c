@@ -24,9 +24,11 @@ struct subcommand {
 
 static int cmd_vty(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
+int stiwf_cmd_cert(int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
 	{ "vty", "run VTY console commands on a running stiwfd", cmd_vty },
+	{ "cert", "inspect a certificate: TNAuthList, key-id, ATIS-1000080 checks", stiwf_cmd_cert },
 	{ "version", "print the version", cmd_version },
 };
 

@@ -1,0 +1,30 @@
+#pragma once
+/*! \file credential.h
+ *  A signing credential (DESIGN §3: one per trust domain): private key,
+ *  certificate chain (leaf first) and, for SHAKEN, the x5u URL where the
+ *  chain is published.  Loaded once; the key stays in memory as an
+ *  EVP_PKEY owned by the talloc object. */
+
+#include <stdint.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "certs/keyid.h"
+
+/*! Most certificates accepted in a chain file. */
+#define CREDENTIAL_MAX_CHAIN 8
+/*! Longest x5u (DESIGN §2.2 carries it with a one-octet length, <= 200). */
+#define CREDENTIAL_X5U_MAXLEN 200
+
+struct credential {
+	EVP_PKEY *key;		/*!< private key; freed with the credential */
+	STACK_OF(X509) *chain;	/*!< leaf first, then intermediates */
+	X509 *leaf;		/*!< == first of chain */
+	char *x5u;		/*!< NULL when none was given */
+	uint8_t keyid[KEYID_LEN];	/*!< key-id of the leaf (DESIGN §2.2) */
+	char keyid_hex[KEYID_HEX_LEN];
+};
+
+int credential_load(void *ctx, struct credential **out, const char *key_path,
+		    const char *chain_path, const char *x5u);
