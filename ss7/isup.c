@@ -1330,9 +1330,20 @@ int isup_msg_segment(const struct isup_msg *msg, size_t max_sif_len,
 	first->num_opt = 0;
 	memset(first->opt, 0, sizeof(first->opt));
 
-	/* the indicator goes first, so that it is in the first segment */
+	/* the indicator goes first, so that it is in the first segment; when it
+	 * is added, the receiver must still have room for all parameters */
 	ind_idx = seg_ind_find(msg, ind_code);
+	if (ind_idx < 0 && msg->num_opt >= ISUP_MAX_OPT) {
+		LOGP(DSS7, LOGL_ERROR, "ISUP %s CIC %u: no room to add the %s\n",
+		     isup_msg_type_name(msg->type), msg->cic, PNAME(ind_code));
+		rc = -EMSGSIZE;
+		goto out;
+	}
 	ind = isup_msg_opt_add(first, ind_code);
+	if (!ind) {
+		rc = -EMSGSIZE;
+		goto out;
+	}
 	if (ind_idx >= 0)
 		*ind = msg->opt[ind_idx];
 	seg_ind_set(ind, 1);

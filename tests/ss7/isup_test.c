@@ -765,6 +765,17 @@ static void test_segmentation(void)
 	CU_ASSERT_EQUAL(p->u.obci.segmentation, 0);
 	CU_ASSERT_EQUAL(first->num_opt, 3);
 
+	/* 64 optional parameters and no OFCI: adding it would leave the
+	 * receiver more than it can hold, so segmentation is refused */
+	build_big_iam(m, 100, 100);
+	while (m->num_opt < ISUP_MAX_OPT) {
+		struct isup_param *q = isup_msg_opt_add(m, 0x31);
+
+		CU_ASSERT_FATAL(q != NULL);
+		q->u.opaque.len = 1;
+	}
+	CU_ASSERT_EQUAL(isup_msg_segment(m, ISUP_MTP3_SIF_MAX, first, sgm), -EMSGSIZE);
+
 	/* REL cannot be segmented */
 	build_msg(m, ISUP_MSG_REL);
 	m->num_opt = 0;
