@@ -246,7 +246,11 @@ struct isup_range_status {
 	uint8_t status[ISUP_RS_MAX_STATUS];
 };
 
-/*! Q.763 §3.82 Application transport */
+/*! Q.763 §3.82 Application transport.  \a info is everything after octet 3
+ *  (or 3a).  When the sequence indicator says "new sequence", Q.765 puts the
+ *  originating and destination address fields (each a length octet, 0 when
+ *  absent) at the start of it; they stay inside \a info (tshark decodes them
+ *  so and flags a packet malformed without them). */
 struct isup_app {
 	uint16_t aci;		/*!< application context identifier, 14 bits */
 	uint8_t sni;		/*!< send notification indicator */
