@@ -1,0 +1,146 @@
+/* Print ISUP messages built with the encoder, one per line as
+ * "NAME HEX", for tests/ss7/isup_tshark.sh to hand to tshark. */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "config.h"
+#include "src/logging.h"
+#include "ss7/isup.h"
+
+static struct isup_msg msg;
+
+static void number(struct isup_number *n, uint8_t nai, const char *digits)
+{
+	n->nai = nai;
+	n->npi = 1;
+	osmo_strlcpy(n->digits, digits, sizeof(n->digits));
+}
+
+static int print(const char *name)
+{
+	uint8_t out[1024];
+	int rc = isup_msg_encode(out, sizeof(out), &msg);
+
+	if (rc < 0) {
+		fprintf(stderr, "%s: encode failed: %d\n", name, rc);
+		return -1;
+	}
+	printf("%s %s\n", name, osmo_hexdump_nospc(out, rc));
+	return 0;
+}
+
+/* IAM, CIC 21: CdPN intl. 4930123456, CgPN intl. 4921987654 restricted,
+ * network provided; GN additional calling 15550001; hop counter 20; APP
+ * ACI 90 with PCI "pass on" for it. */
+static int iam(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_IAM, 21);
+	p = isup_msg_param_find(&msg, ISUP_PAR_NCI);
+	p->u.nci.echo = 1;
+	p = isup_msg_param_find(&msg, ISUP_PAR_FCI);
+	p->u.fci.international = 1;
+	p->u.fci.isup = 1;
+	p->u.fci.isdn_access = 1;
+	p = isup_msg_param_find(&msg, ISUP_PAR_CPC);
+	p->u.u8 = 0x0a;
+	p = isup_msg_param_find(&msg, ISUP_PAR_TMR);
+	p->u.u8 = 0;
+	p = isup_msg_param_find(&msg, ISUP_PAR_CALLED_PARTY_NUMBER);
+	number(&p->u.number, ISUP_NAI_INTERNATIONAL, "4930123456");
+	p = isup_msg_opt_add(&msg, ISUP_PAR_CALLING_PARTY_NUMBER);
+	number(&p->u.number, ISUP_NAI_INTERNATIONAL, "4921987654");
+	p->u.number.apri = ISUP_APRI_RESTRICTED;
+	p->u.number.si = ISUP_SI_NETWORK_PROVIDED;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_GENERIC_NUMBER);
+	number(&p->u.number, ISUP_NAI_NATIONAL, "15550001");
+	p->u.number.qualifier = ISUP_NQ_ADDITIONAL_CALLING;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_HOP_COUNTER);
+	p->u.u8 = 20;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_APP_TRANSPORT);
+	p->u.app.aci = 90;
+	p->u.app.si = 1;
+	/* Q.765: the first segment of a new sequence starts with the
+	 * originating and destination address fields (both empty here) */
+	p->u.app.info_len = 6;
+	memcpy(p->u.app.info, "\x00\x00\x01\x02\x03\x04", 6);
+	p = isup_msg_opt_add(&msg, ISUP_PAR_PCI);
+	p->u.pci.num = 1;
+	p->u.pci.entry[0].code = ISUP_PAR_APP_TRANSPORT;
+	p->u.pci.entry[0].num_instr = 1;
+	return print("IAM");
+}
+
+/* ACM, CIC 21: BCI charge, subscriber free, ordinary subscriber, ISUP all
+ * the way, ISDN access; OBCI in-band information available. */
+static int acm(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_ACM, 21);
+	p = isup_msg_param_find(&msg, ISUP_PAR_BCI);
+	p->u.bci.charge = 2;
+	p->u.bci.called_status = 1;
+	p->u.bci.called_category = 1;
+	p->u.bci.isup = 1;
+	p->u.bci.isdn_access = 1;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_OBCI);
+	p->u.obci.inband = 1;
+	return print("ACM");
+}
+
+static int anm(void)
+{
+	isup_msg_init(&msg, ISUP_MSG_ANM, 21);
+	return print("ANM");
+}
+
+/* REL, CIC 21: cause 16 normal call clearing, location public network
+ * serving the remote user (4). */
+static int rel(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_REL, 21);
+	p = isup_msg_param_find(&msg, ISUP_PAR_CAUSE);
+	p->u.cause.location = 4;
+	p->u.cause.value = 16;
+	return print("REL");
+}
+
+static int rlc(void)
+{
+	isup_msg_init(&msg, ISUP_MSG_RLC, 21);
+	return print("RLC");
+}
+
+/* CPG, CIC 21: event alerting. */
+static int cpg(void)
+{
+	isup_msg_init(&msg, ISUP_MSG_CPG, 21);
+	msg.mand[0].u.event.event = ISUP_EVENT_ALERTING;
+	return print("CPG");
+}
+
+/* GRS, CIC 100: range 29 (30 circuits). */
+static int grs(void)
+{
+	isup_msg_init(&msg, ISUP_MSG_GRS, 100);
+	msg.mand[0].u.range_status.range = 29;
+	return print("GRS");
+}
+
+int main(int argc, char **argv)
+{
+	if (stiwf_logging_init(talloc_named_const(NULL, 0, "isup_vectors")) < 0)
+		return 1;
+	if (iam() || acm() || anm() || rel() || rlc() || cpg() || grs())
+		return 1;
+	return 0;
+}
