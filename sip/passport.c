@@ -876,6 +876,35 @@ int passport_check_iat(const struct passport *pp, int64_t now, unsigned int max_
 	return 0;
 }
 
+int passport_check_identity(const struct passport *pp, const struct identity_hdr *ih)
+{
+	bool alg_ok;
+
+	/* RFC 8224 §4.1: alg absent means ES256 */
+	if (ih->alg.ptr)
+		alg_ok = ih->alg.len == strlen(pp->alg) &&
+			 memcmp(ih->alg.ptr, pp->alg, ih->alg.len) == 0;
+	else
+		alg_ok = strcmp(pp->alg, "ES256") == 0;
+	if (!alg_ok) {
+		LOGP(DSTIR, LOGL_NOTICE, "PASSporT: Identity 'alg' does not match the header\n");
+		return STIR_ERR_INVALID_IDENTITY;
+	}
+	if (ih->ppt.ptr) {
+		if (ih->ppt.len != strlen(pp->ppt_str) ||
+		    memcmp(ih->ppt.ptr, pp->ppt_str, ih->ppt.len) != 0) {
+			LOGP(DSTIR, LOGL_NOTICE, "PASSporT: Identity 'ppt' does not match the "
+			     "header\n");
+			return STIR_ERR_INVALID_IDENTITY;
+		}
+	} else if (ih->compact && pp->ppt != PASSPORT_PPT_NONE) {
+		LOGP(DSTIR, LOGL_NOTICE, "PASSporT: compact form of a '%s' PASSporT without "
+		     "'ppt' in the Identity header\n", pp->ppt_str);
+		return STIR_ERR_INVALID_IDENTITY;
+	}
+	return 0;
+}
+
 static bool tn_equal(const char *claim, const char *canon)
 {
 	char c[STIWF_TN_MAX + 1];

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <osmocom/core/utils.h>
 
+#include "sip/identity.h"
 #include "sip/tn.h"
 
 #define PASSPORT_DEST_TN_MAX		8	/*!< "dest" "tn" entries kept */
@@ -155,6 +156,14 @@ int passport_check_iat(const struct passport *pp, int64_t now, unsigned int max_
  *  \param[in] dest_tn canonical called number, or NULL not to check it
  *  \returns 0 or STIR_ERR_INVALID_IDENTITY (438) */
 int passport_check_numbers(const struct passport *pp, const char *orig_tn, const char *dest_tn);
+
+/*! Compare the Identity header parameters with the PASSporT they carry
+ *  (RFC 8224 §4, §4.1): "alg" (absent means ES256) must equal the header
+ *  "alg", and "ppt", when present, the header "ppt".  A PASSporT with an
+ *  extension needs the "ppt" parameter in the compact form, where it is
+ *  the only way to know which claims to rebuild.
+ *  \returns 0 or STIR_ERR_INVALID_IDENTITY (438) */
+int passport_check_identity(const struct passport *pp, const struct identity_hdr *ih);
 
 /*! Whether the received header and payload segments are byte-identical to
  *  our canonical re-encoding of the decoded values (DESIGN §2.2: only such a

@@ -600,6 +600,29 @@ static void test_truncation_bitflip(void)
 	free(copy);
 }
 
+static void test_check_identity(void)
+{
+	static const struct { const char *hdr; int rc; } v[] = {
+		{ "a.b.c;info=<https://x/c>;ppt=shaken", 0 },
+		{ "a.b.c;info=<https://x/c>;ppt=shaken;alg=ES256", 0 },
+		{ "a.b.c;info=<https://x/c>", 0 },			/* ppt optional in full form */
+		{ "a.b.c;info=<https://x/c>;ppt=div", STIR_ERR_INVALID_IDENTITY },
+		{ "a.b.c;info=<https://x/c>;ppt=SHAKEN", STIR_ERR_INVALID_IDENTITY },
+		{ "a.b.c;info=<https://x/c>;alg=ES384", STIR_ERR_INVALID_IDENTITY },
+		{ "..c;info=<https://x/c>;ppt=shaken", 0 },
+		{ "..c;info=<https://x/c>", STIR_ERR_INVALID_IDENTITY },	/* compact needs ppt */
+	};
+	struct identity_hdr ih;
+	struct passport pp;
+	size_t i;
+
+	make_shaken(&pp);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		CU_ASSERT_EQUAL_FATAL(identity_hdr_parse(&ih, v[i].hdr, strlen(v[i].hdr)), 0);
+		CU_ASSERT_EQUAL(passport_check_identity(&pp, &ih), v[i].rc);
+	}
+}
+
 static void test_stir_error(void)
 {
 	char buf[64];
@@ -655,6 +678,7 @@ int main(void)
 	    !CU_add_test(suite, "number comparison", test_check_numbers) ||
 	    !CU_add_test(suite, "init rejects bad values", test_init_rejects) ||
 	    !CU_add_test(suite, "truncation and bit flips never verify", test_truncation_bitflip) ||
+	    !CU_add_test(suite, "Identity parameters match the PASSporT", test_check_identity) ||
 	    !CU_add_test(suite, "STIR codes and Reason header", test_stir_error)) {
 		CU_cleanup_registry();
 		return 1;
