@@ -1,0 +1,695 @@
+/* Unit tests of sip/passport.c: RFC 8225, RFC 8588, RFC 8946. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <osmocom/core/utils.h>
+
+#include "sip/passport.h"
+#include "sip/stir_error.h"
+#include "tests/sip/sip_test_util.h"
+
+static EVP_PKEY *g_key;		/* P-256, signs */
+static EVP_PKEY *g_other;	/* P-256, not the signer */
+static EVP_PKEY *g_p384;	/* not a SHAKEN key */
+
+#define X5U "https://cert.example.org/passport.cer"
+#define ORIGID "123e4567-e89b-12d3-a456-426655440000"
+#define IAT 1443208345
+
+static const char *dest1[] = { "12125551213" };
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void b64(char *out, size_t outlen, const char *s)
+{
+	int rc = stir_b64url_encode(out, outlen, (const uint8_t *)s, strlen(s));
+
+	CU_ASSERT_FATAL(rc >= 0);
+}
+
+/* the JSON text of a base64url segment */
+static void unb64(char *out, size_t outlen, const char *seg, size_t len)
+{
+	int rc = stir_b64url_decode((uint8_t *)out, outlen - 1, seg, len);
+
+	CU_ASSERT_FATAL(rc >= 0);
+	out[rc] = '\0';
+}
+
+/* ES256 over arbitrary octets, as a signer with its own JSON writer would */
+static void sign_raw(EVP_PKEY *key, const char *in, size_t len, uint8_t raw[64])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t der[80];
+	size_t derlen = sizeof(der);
+	const unsigned char *p = der;
+	const BIGNUM *r, *s;
+	ECDSA_SIG *sig;
+
+	CU_ASSERT_FATAL(md != NULL);
+	CU_ASSERT_FATAL(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) == 1);
+	CU_ASSERT_FATAL(EVP_DigestSign(md, der, &derlen, (const unsigned char *)in, len) == 1);
+	EVP_MD_CTX_free(md);
+	sig = d2i_ECDSA_SIG(NULL, &p, (long)derlen);
+	CU_ASSERT_FATAL(sig != NULL);
+	ECDSA_SIG_get0(sig, &r, &s);
+	BN_bn2binpad(r, raw, 32);
+	BN_bn2binpad(s, raw + 32, 32);
+	ECDSA_SIG_free(sig);
+}
+
+/* "b64(h).b64(p).b64(sig)" signed with key over the segments as written */
+static void make_token(char *out, size_t outlen, EVP_PKEY *key, const char *hjson,
+		       const char *pjson)
+{
+	char h[2048], p[2048];
+	uint8_t sig[64];
+	int n;
+
+	b64(h, sizeof(h), hjson);
+	b64(p, sizeof(p), pjson);
+	n = snprintf(out, outlen, "%s.%s", h, p);
+	CU_ASSERT_FATAL(n > 0 && (size_t)n < outlen);
+	sign_raw(key, out, n, sig);
+	out[n++] = '.';
+	CU_ASSERT_FATAL(stir_b64url_encode(out + n, outlen - n, sig, 64) == 86);
+}
+
+static void make_shaken(struct passport *pp)
+{
+	int rc = passport_init_shaken(pp, X5U, 'A', "12155551212", dest1, 1, IAT, ORIGID);
+
+	CU_ASSERT_FATAL(rc == 0);
+}
+
+static int decode_str(struct passport *pp, const char *token)
+{
+	return passport_decode(pp, token, strlen(token));
+}
+
+/* ---- base64url ---------------------------------------------------------- */
+
+static void test_b64url(void)
+{
+	/* RFC 4648 §10 vectors, no padding */
+	static const struct { const char *bin, *txt; } v[] = {
+		{ "", "" }, { "f", "Zg" }, { "fo", "Zm8" }, { "foo", "Zm9v" },
+		{ "foob", "Zm9vYg" }, { "fooba", "Zm9vYmE" }, { "foobar", "Zm9vYmFy" },
+	};
+	static const char *bad[] = { "Zg==", "Zh", "Z", "Zm9v+", "Zm9/", "Zm 9", "Zm9vY" };
+	const uint8_t url[] = { 0xfb, 0xff, 0xbf };
+	char txt[16];
+	uint8_t bin[16];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		size_t n = strlen(v[i].bin);
+
+		CU_ASSERT_EQUAL(stir_b64url_encode(txt, sizeof(txt), (const uint8_t *)v[i].bin, n),
+				(int)strlen(v[i].txt));
+		CU_ASSERT_STRING_EQUAL(txt, v[i].txt);
+		CU_ASSERT_EQUAL(stir_b64url_decode(bin, sizeof(bin), v[i].txt, strlen(v[i].txt)),
+				(int)n);
+		CU_ASSERT(memcmp(bin, v[i].bin, n) == 0);
+	}
+	/* the URL-safe characters of RFC 4648 §5 */
+	CU_ASSERT_EQUAL(stir_b64url_encode(txt, sizeof(txt), url, 3), 4);
+	CU_ASSERT_STRING_EQUAL(txt, "-_-_");
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		CU_ASSERT_EQUAL(stir_b64url_decode(bin, sizeof(bin), bad[i], strlen(bad[i])),
+				-EBADMSG);
+	/* output bounds */
+	CU_ASSERT_EQUAL(stir_b64url_encode(txt, 4, (const uint8_t *)"foo", 3), -ENOSPC);
+	CU_ASSERT_EQUAL(stir_b64url_decode(bin, 2, "Zm9v", 4), -ENOSPC);
+}
+
+/* ---- canonical encoding ------------------------------------------------- */
+
+static void check_segments(const struct passport *pp, const char *hjson, const char *pjson)
+{
+	const char *dot = memchr(pp->signing_input, '.', pp->signing_input_len);
+	char buf[2048];
+
+	CU_ASSERT_FATAL(dot != NULL);
+	unb64(buf, sizeof(buf), pp->signing_input, dot - pp->signing_input);
+	CU_ASSERT_STRING_EQUAL(buf, hjson);
+	unb64(buf, sizeof(buf), dot + 1, pp->signing_input_len - (dot + 1 - pp->signing_input));
+	CU_ASSERT_STRING_EQUAL(buf, pjson);
+}
+
+static void test_encode_shaken(void)
+{
+	struct passport pp;
+
+	make_shaken(&pp);
+	CU_ASSERT_EQUAL(passport_encode(&pp), 0);
+	/* RFC 8225 §9 / RFC 8588: sorted keys, no white space, dest.tn an
+	 * array and orig.tn a string */
+	check_segments(&pp,
+		"{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}",
+		"{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		"\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}");
+	CU_ASSERT_TRUE(passport_is_canonical(&pp));
+}
+
+/* The values of RFC 8225 Appendix A (a base PASSporT with a dest URI). */
+static void test_encode_rfc8225_example(void)
+{
+	struct passport pp;
+
+	memset(&pp, 0, sizeof(pp));
+	snprintf(pp.alg, sizeof(pp.alg), "ES256");
+	snprintf(pp.typ, sizeof(pp.typ), "passport");
+	snprintf(pp.x5u, sizeof(pp.x5u), "%s", X5U);
+	pp.has_iat = true;
+	pp.iat = IAT;
+	snprintf(pp.orig_tn, sizeof(pp.orig_tn), "12155551212");
+	pp.num_dest_uri = 1;
+	snprintf(pp.dest_uri[0], sizeof(pp.dest_uri[0]), "sip:alice@example.com");
+	CU_ASSERT_EQUAL(passport_encode(&pp), 0);
+	check_segments(&pp,
+		"{\"alg\":\"ES256\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}",
+		"{\"dest\":{\"uri\":[\"sip:alice@example.com\"]},\"iat\":1443208345,"
+		"\"orig\":{\"tn\":\"12155551212\"}}");
+}
+
+/* A SHAKEN token from another implementation (libstirshaken's README):
+ * our encoding of its values must give the same octets. */
+#define FOREIGN_H "eyJhbGciOiJFUzI1NiIsInBwdCI6InNoYWtlbiIsInR5cCI6InBhc3Nwb3J0IiwieDV1Ijoi" \
+	"aHR0cHM6Ly9zcC5jb20vc3AucGVtIn0"
+#define FOREIGN_P "eyJhdHRlc3QiOiJBIiwiZGVzdCI6eyJ0biI6WyIwMTI1NjUwMDYwMCJdfSwiaWF0IjoxNjE0" \
+	"Nzg3MDk0LCJvcmlnIjp7InRuIjoiMDEyNTY3ODk5OTkifSwib3JpZ2lkIjoicmVmIn0"
+#define FOREIGN_S "ULDQt5aWDSzVKhoyVDPmKwW7FuXEVaHPp7xuZsuGIeZRPqIsQfBRoVrgwo_UAvXmoFElG5zup" \
+	"afKVzJI0kXoSg"
+
+static void test_interop_foreign(void)
+{
+	const char *tok = FOREIGN_H "." FOREIGN_P "." FOREIGN_S;
+	const char *dest[] = { "01256500600" };
+	struct passport pp, mine;
+
+	CU_ASSERT_EQUAL_FATAL(decode_str(&pp, tok), 0);
+	CU_ASSERT_EQUAL(pp.ppt, PASSPORT_PPT_SHAKEN);
+	CU_ASSERT_EQUAL(pp.attest, 'A');
+	CU_ASSERT_EQUAL(pp.iat, 1614787094);
+	CU_ASSERT_STRING_EQUAL(pp.orig_tn, "01256789999");
+	CU_ASSERT_EQUAL(pp.num_dest_tn, 1);
+	CU_ASSERT_STRING_EQUAL(pp.dest_tn[0], "01256500600");
+	CU_ASSERT_STRING_EQUAL(pp.origid, "ref");
+	CU_ASSERT_STRING_EQUAL(pp.x5u, "https://sp.com/sp.pem");
+	CU_ASSERT_EQUAL(pp.sig_len, 64);
+	CU_ASSERT_TRUE(passport_is_canonical(&pp));
+	CU_ASSERT_EQUAL(passport_check_claims(&pp), 0);
+	/* not signed by our key */
+	CU_ASSERT_EQUAL(passport_verify(&pp, g_key), STIR_ERR_INVALID_IDENTITY);
+
+	CU_ASSERT_EQUAL_FATAL(passport_init_shaken(&mine, "https://sp.com/sp.pem", 'A',
+						   "01256789999", dest, 1, 1614787094, "ref"), 0);
+	CU_ASSERT_EQUAL(passport_encode(&mine), 0);
+	CU_ASSERT_STRING_EQUAL(mine.signing_input, FOREIGN_H "." FOREIGN_P);
+}
+
+/* ---- sign and verify ---------------------------------------------------- */
+
+static void test_sign_verify(void)
+{
+	char tok[PASSPORT_TOKEN_MAX + 1];
+	struct passport pp, rx;
+	int n;
+
+	make_shaken(&pp);
+	CU_ASSERT_EQUAL_FATAL(passport_sign(&pp, g_key), 0);
+	CU_ASSERT_EQUAL(pp.sig_len, 64);
+	n = passport_full_form(&pp, tok, sizeof(tok));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL((size_t)n, strlen(tok));
+	CU_ASSERT_EQUAL((size_t)n, pp.signing_input_len + 1 + 86);
+
+	CU_ASSERT_EQUAL_FATAL(decode_str(&rx, tok), 0);
+	CU_ASSERT_EQUAL(passport_verify(&rx, g_key), 0);
+	CU_ASSERT_TRUE(passport_is_canonical(&rx));
+	CU_ASSERT_FALSE(rx.compact);
+	CU_ASSERT_EQUAL(rx.attest, 'A');
+	CU_ASSERT_STRING_EQUAL(rx.origid, ORIGID);
+	/* another key, or a key of another curve */
+	CU_ASSERT_EQUAL(passport_verify(&rx, g_other), STIR_ERR_INVALID_IDENTITY);
+	CU_ASSERT_EQUAL(passport_verify(&rx, g_p384), STIR_ERR_UNSUPPORTED_CRED);
+	CU_ASSERT_EQUAL(passport_verify(&rx, NULL), STIR_ERR_UNSUPPORTED_CRED);
+	/* only P-256 signs */
+	CU_ASSERT_EQUAL(passport_sign(&pp, g_p384), -EINVAL);
+	/* output bounds */
+	CU_ASSERT_EQUAL(passport_full_form(&rx, tok, 10), -ENOSPC);
+	CU_ASSERT_EQUAL(passport_compact_form(&rx, tok, 10), -ENOSPC);
+}
+
+/* Every claim and header value changed on the wire, same signature: 438. */
+static void test_tamper(void)
+{
+	static const struct { const char *from, *to; } t[] = {
+		{ "\"attest\":\"A\"", "\"attest\":\"B\"" },
+		{ "\"12125551213\"", "\"12125551214\"" },		/* dest */
+		{ "\"iat\":1443208345", "\"iat\":1443208346" },
+		{ "\"12155551212\"", "\"12155551219\"" },		/* orig */
+		{ "\"origid\":\"123e", "\"origid\":\"923e" },
+		{ "\"x5u\":\"https://cert", "\"x5u\":\"https://evil" },
+		{ "\"ppt\":\"shaken\"", "\"ppt\":\"shakeN\"" },
+		{ "\"typ\":\"passport\"", "\"typ\":\"passporT\"" },
+	};
+	const char *h = "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}";
+	const char *p = "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		"\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}";
+	char tok[4096], hb[1024], pb[1024], mod[1024], forged[4096];
+	const char *sig;
+	struct passport pp;
+	size_t i;
+
+	make_token(tok, sizeof(tok), g_key, h, p);
+	CU_ASSERT_EQUAL_FATAL(decode_str(&pp, tok), 0);
+	CU_ASSERT_EQUAL_FATAL(passport_verify(&pp, g_key), 0);
+	sig = strrchr(tok, '.') + 1;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		const char *src_h = h, *src_p = p;
+		const char *in_h = strstr(h, t[i].from), *in_p = strstr(p, t[i].from);
+		const char *src = in_h ? h : p;
+		const char *at = in_h ? in_h : in_p;
+
+		CU_ASSERT_FATAL(at != NULL);
+		snprintf(mod, sizeof(mod), "%.*s%s%s", (int)(at - src), src, t[i].to,
+			 at + strlen(t[i].from));
+		if (in_h)
+			src_h = mod;
+		else
+			src_p = mod;
+		b64(hb, sizeof(hb), src_h);
+		b64(pb, sizeof(pb), src_p);
+		snprintf(forged, sizeof(forged), "%s.%s.%s", hb, pb, sig);
+		CU_ASSERT_EQUAL_FATAL(decode_str(&pp, forged), 0);
+		CU_ASSERT_EQUAL(passport_verify(&pp, g_key), STIR_ERR_INVALID_IDENTITY);
+	}
+
+	/* the same through the struct: change a value, re-encode, old signature */
+	for (i = 0; i < 6; i++) {
+		CU_ASSERT_EQUAL_FATAL(decode_str(&pp, tok), 0);
+		switch (i) {
+		case 0: pp.attest = 'C'; break;
+		case 1: pp.dest_tn[0][10] = '9'; break;
+		case 2: pp.iat++; break;
+		case 3: pp.orig_tn[0] = '2'; break;
+		case 4: pp.origid[0] = 'f'; break;
+		case 5: pp.x5u[8] = 'k'; break;
+		}
+		CU_ASSERT_EQUAL_FATAL(passport_encode(&pp), 0);
+		CU_ASSERT_EQUAL(passport_verify(&pp, g_key), STIR_ERR_INVALID_IDENTITY);
+	}
+}
+
+/* Correctly signed, but not in our canonical form: it verifies over the
+ * octets as received and is reported non-canonical (DESIGN §2.2). */
+static void test_noncanonical(void)
+{
+	static const struct { const char *h, *p; } v[] = {
+		/* white space */
+		{ "{ \"alg\": \"ES256\", \"ppt\": \"shaken\", \"typ\": \"passport\", \"x5u\": \"" X5U "\" }",
+		  "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		  "\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}" },
+		/* key order (the RFC 8225 §4 example order) */
+		{ "{\"typ\":\"passport\",\"alg\":\"ES256\",\"ppt\":\"shaken\",\"x5u\":\"" X5U "\"}",
+		  "{\"orig\":{\"tn\":\"12155551212\"},\"dest\":{\"tn\":[\"12125551213\"]},"
+		  "\"iat\":1443208345,\"attest\":\"A\",\"origid\":\"" ORIGID "\"}" },
+		/* escaped solidus */
+		{ "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\","
+		  "\"x5u\":\"https:\\/\\/cert.example.org\\/passport.cer\"}",
+		  "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		  "\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}" },
+		/* an extra claim we do not model */
+		{ "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}",
+		  "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		  "\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\",\"rcd\":{\"nam\":\"A\"}}" },
+	};
+	char tok[4096];
+	struct passport pp;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		make_token(tok, sizeof(tok), g_key, v[i].h, v[i].p);
+		CU_ASSERT_EQUAL_FATAL(decode_str(&pp, tok), 0);
+		CU_ASSERT_EQUAL(passport_verify(&pp, g_key), 0);
+		CU_ASSERT_FALSE(passport_is_canonical(&pp));
+		CU_ASSERT_STRING_EQUAL(pp.x5u, X5U);
+		CU_ASSERT_EQUAL(pp.iat, IAT);
+	}
+}
+
+static void test_compact(void)
+{
+	char tok[256];
+	struct passport pp, rx;
+	int n;
+
+	make_shaken(&pp);
+	CU_ASSERT_EQUAL_FATAL(passport_sign(&pp, g_key), 0);
+	n = passport_compact_form(&pp, tok, sizeof(tok));
+	CU_ASSERT_EQUAL(n, 2 + 86);
+	CU_ASSERT(tok[0] == '.' && tok[1] == '.');
+
+	/* the verifier rebuilds header and claims from the SIP request */
+	make_shaken(&rx);
+	CU_ASSERT_EQUAL_FATAL(passport_decode_compact(&rx, tok, n), 0);
+	CU_ASSERT_TRUE(rx.compact);
+	CU_ASSERT_EQUAL(passport_verify(&rx, g_key), 0);
+	CU_ASSERT_TRUE(passport_is_canonical(&rx));
+
+	/* a different calling number in the request: 438 */
+	CU_ASSERT_EQUAL_FATAL(passport_init_shaken(&rx, X5U, 'A', "12155550000", dest1, 1, IAT,
+						   ORIGID), 0);
+	CU_ASSERT_EQUAL_FATAL(passport_decode_compact(&rx, tok, n), 0);
+	CU_ASSERT_EQUAL(passport_verify(&rx, g_key), STIR_ERR_INVALID_IDENTITY);
+
+	/* not compact forms */
+	make_shaken(&rx);
+	CU_ASSERT_EQUAL(passport_decode_compact(&rx, tok + 1, n - 1), -EBADMSG);
+	CU_ASSERT_EQUAL(passport_decode_compact(&rx, "..", 2), -EBADMSG);
+	CU_ASSERT_EQUAL(passport_decode_compact(&rx, "..a.b", 5), -EBADMSG);
+	/* a full form is not compact, and the compact form is not full */
+	CU_ASSERT_EQUAL(passport_decode(&rx, tok, n), -EBADMSG);
+}
+
+static void test_div(void)
+{
+	const char *dest[] = { "12155551214" };
+	char tok[PASSPORT_TOKEN_MAX + 1];
+	struct passport pp, rx;
+
+	CU_ASSERT_EQUAL_FATAL(passport_init_div(&pp, "https://www.example.com/cert.cer",
+						"12155551212", dest, 1, IAT, "12155551213"), 0);
+	CU_ASSERT_EQUAL_FATAL(passport_sign(&pp, g_key), 0);
+	/* RFC 8946 §3 example values */
+	check_segments(&pp,
+		"{\"alg\":\"ES256\",\"ppt\":\"div\",\"typ\":\"passport\","
+		"\"x5u\":\"https://www.example.com/cert.cer\"}",
+		"{\"dest\":{\"tn\":[\"12155551214\"]},\"div\":{\"tn\":\"12155551213\"},"
+		"\"iat\":1443208345,\"orig\":{\"tn\":\"12155551212\"}}");
+	CU_ASSERT_FATAL(passport_full_form(&pp, tok, sizeof(tok)) > 0);
+	CU_ASSERT_EQUAL_FATAL(decode_str(&rx, tok), 0);
+	CU_ASSERT_EQUAL(rx.ppt, PASSPORT_PPT_DIV);
+	CU_ASSERT_STRING_EQUAL(rx.div_tn, "12155551213");
+	CU_ASSERT_EQUAL(passport_verify(&rx, g_key), 0);
+	CU_ASSERT_TRUE(passport_is_canonical(&rx));
+	CU_ASSERT_EQUAL(passport_check_numbers(&rx, "12155551212", "12155551214"), 0);
+	/* a div PASSporT without its div claim */
+	rx.div_tn[0] = '\0';
+	CU_ASSERT_EQUAL(passport_check_claims(&rx), STIR_ERR_INVALID_IDENTITY);
+}
+
+/* Header and claim checks of passport_verify(), on a correctly signed token. */
+static void test_verify_rejects(void)
+{
+	static const struct { const char *h, *p; } v[] = {
+		/* alg */
+		{ "{\"alg\":\"ES384\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}", NULL },
+		{ "{\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}", NULL },
+		/* typ */
+		{ "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"JWT\",\"x5u\":\"" X5U "\"}", NULL },
+		{ "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"x5u\":\"" X5U "\"}", NULL },
+		/* ppt */
+		{ "{\"alg\":\"ES256\",\"ppt\":\"foo\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}", NULL },
+		/* x5u */
+		{ "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\"}", NULL },
+		/* claims */
+		{ NULL, "{\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		  "\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}" },
+		{ NULL, "{\"attest\":\"D\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		  "\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}" },
+		{ NULL, "{\"attest\":\"A\",\"iat\":1443208345,"
+		  "\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}" },
+		{ NULL, "{\"attest\":\"A\",\"dest\":{},\"iat\":1443208345,"
+		  "\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}" },
+		{ NULL, "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},"
+		  "\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}" },
+		{ NULL, "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		  "\"origid\":\"" ORIGID "\"}" },
+		{ NULL, "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		  "\"orig\":{\"uri\":\"sip:a@example.com\"},\"origid\":\"" ORIGID "\"}" },
+		{ NULL, "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		  "\"orig\":{\"tn\":\"12155551212\"}}" },
+	};
+	const char *good_h = "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}";
+	const char *good_p = "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\"]},\"iat\":1443208345,"
+		"\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}";
+	char tok[4096];
+	struct passport pp;
+	size_t i;
+
+	make_token(tok, sizeof(tok), g_key, good_h, good_p);
+	CU_ASSERT_EQUAL_FATAL(decode_str(&pp, tok), 0);
+	CU_ASSERT_EQUAL(passport_verify(&pp, g_key), 0);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		make_token(tok, sizeof(tok), g_key, v[i].h ? v[i].h : good_h, v[i].p ? v[i].p : good_p);
+		CU_ASSERT_EQUAL_FATAL(decode_str(&pp, tok), 0);
+		if (passport_verify(&pp, g_key) != STIR_ERR_INVALID_IDENTITY)
+			fprintf(stderr, "verify reject vector %zu passed\n", i);
+		CU_ASSERT_EQUAL(passport_verify(&pp, g_key), STIR_ERR_INVALID_IDENTITY);
+	}
+}
+
+/* Structurally bad tokens: -EBADMSG from the decoder. */
+static void test_decode_rejects(void)
+{
+	static const struct { const char *h, *p; } v[] = {
+		{ "{\"alg\":\"ES256\",\"alg\":\"none\",\"typ\":\"passport\"}", NULL },	/* duplicate */
+		{ "[\"alg\"]", NULL },
+		{ "{\"alg\":\"ES256\"", NULL },
+		{ "{\"alg\":256}", NULL },
+		{ "{\"alg\":\"\"}", NULL },
+		{ "{\"alg\":\"ES256\",\"x5u\":\"https://x/\\u0000\"}", NULL },
+		{ "{\"alg\":\"ES256\",\"x5u\":\"https://x/\\u00e9\"}", NULL },
+		{ NULL, "{\"iat\":\"1443208345\"}" },
+		{ NULL, "{\"iat\":1443208345.5}" },
+		{ NULL, "{\"iat\":-1}" },
+		{ NULL, "{\"dest\":{\"tn\":\"12125551213\"}}" },		/* not an array */
+		{ NULL, "{\"dest\":{\"tn\":[]}}" },
+		{ NULL, "{\"dest\":{\"tn\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}}" },
+		{ NULL, "{\"dest\":{\"tn\":[12125551213]}}" },
+		{ NULL, "{\"dest\":[\"12125551213\"]}" },
+		{ NULL, "{\"orig\":\"{\\\"tn\\\":\\\"12155551212\\\"}\"}" },	/* stringified */
+		{ NULL, "{\"orig\":{\"tn\":\"123456789012345678901\"}}" },
+		{ NULL, "{\"attest\":\"AB\"}" },
+		{ NULL, "{\"iat\":1,\"iat\":2}" },
+		{ NULL, "{}  x" },
+		{ NULL, "" },
+	};
+	const char *good_h = "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}";
+	const char *good_p = "{\"attest\":\"A\",\"iat\":1443208345}";
+	static const char *raw[] = {
+		"", ".", "..", "a.b", "a.b.c.d", ".eyJ9.c2ln", "e30..c2ln", "e30.e30.",
+		"e30.e30.c2ln=", "e30.e30.c2l+", "e30 .e30.c2ln",
+	};
+	char tok[4096];
+	struct passport pp;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		make_token(tok, sizeof(tok), g_key, v[i].h ? v[i].h : good_h, v[i].p ? v[i].p : good_p);
+		if (decode_str(&pp, tok) != -EBADMSG)
+			fprintf(stderr, "decode reject vector %zu accepted\n", i);
+		CU_ASSERT_EQUAL(decode_str(&pp, tok), -EBADMSG);
+		CU_ASSERT_EQUAL(pp.signing_input_len, 0);
+	}
+	for (i = 0; i < ARRAY_SIZE(raw); i++)
+		CU_ASSERT_EQUAL(decode_str(&pp, raw[i]), -EBADMSG);
+	CU_ASSERT_EQUAL(passport_decode(&pp, NULL, 0), -EBADMSG);
+}
+
+static void test_check_iat(void)
+{
+	struct passport pp;
+
+	make_shaken(&pp);
+	CU_ASSERT_EQUAL(passport_check_iat(&pp, IAT, 60), 0);
+	CU_ASSERT_EQUAL(passport_check_iat(&pp, IAT + 60, 60), 0);
+	CU_ASSERT_EQUAL(passport_check_iat(&pp, IAT + 61, 60), STIR_ERR_STALE_DATE);
+	CU_ASSERT_EQUAL(passport_check_iat(&pp, IAT - 60, 60), 0);
+	CU_ASSERT_EQUAL(passport_check_iat(&pp, IAT - 61, 60), STIR_ERR_STALE_DATE);
+	CU_ASSERT_EQUAL(passport_check_iat(&pp, INT64_MAX, 60), STIR_ERR_STALE_DATE);
+	CU_ASSERT_EQUAL(passport_check_iat(&pp, -1, 60), STIR_ERR_STALE_DATE);
+	pp.iat = INT64_MAX;
+	CU_ASSERT_EQUAL(passport_check_iat(&pp, 0, 60), STIR_ERR_STALE_DATE);
+	pp.has_iat = false;
+	CU_ASSERT_EQUAL(passport_check_iat(&pp, IAT, 60), STIR_ERR_INVALID_IDENTITY);
+}
+
+static void test_check_numbers(void)
+{
+	const char *dests[] = { "12125551213", "+1-212-555-1299" };
+	struct passport pp;
+
+	CU_ASSERT_EQUAL_FATAL(passport_init_shaken(&pp, X5U, 'B', "+12155551212", dests, 2, IAT,
+						   ORIGID), 0);
+	CU_ASSERT_EQUAL(passport_check_numbers(&pp, "12155551212", "12125551213"), 0);
+	CU_ASSERT_EQUAL(passport_check_numbers(&pp, "12155551212", "12125551299"), 0);
+	CU_ASSERT_EQUAL(passport_check_numbers(&pp, "12155551212", NULL), 0);
+	CU_ASSERT_EQUAL(passport_check_numbers(&pp, "12155551213", "12125551213"),
+			STIR_ERR_INVALID_IDENTITY);
+	CU_ASSERT_EQUAL(passport_check_numbers(&pp, "12155551212", "12125551214"),
+			STIR_ERR_INVALID_IDENTITY);
+	CU_ASSERT_EQUAL(passport_check_numbers(&pp, "", NULL), STIR_ERR_INVALID_IDENTITY);
+	CU_ASSERT_EQUAL(passport_check_numbers(&pp, NULL, NULL), STIR_ERR_INVALID_IDENTITY);
+}
+
+static void test_init_rejects(void)
+{
+	const char *toolong[] = { "123456789012345678901" };
+	const char *empty[] = { "" };
+	struct passport pp;
+
+	CU_ASSERT_EQUAL(passport_init_shaken(&pp, X5U, 'D', "1", dest1, 1, IAT, ORIGID), -EINVAL);
+	CU_ASSERT_EQUAL(passport_init_shaken(&pp, X5U, 'A', "1", dest1, 0, IAT, ORIGID), -EINVAL);
+	CU_ASSERT_EQUAL(passport_init_shaken(&pp, X5U, 'A', "1", toolong, 1, IAT, ORIGID), -EINVAL);
+	CU_ASSERT_EQUAL(passport_init_shaken(&pp, X5U, 'A', "1", empty, 1, IAT, ORIGID), -EINVAL);
+	CU_ASSERT_EQUAL(passport_init_shaken(&pp, "", 'A', "1", dest1, 1, IAT, ORIGID), -EINVAL);
+	CU_ASSERT_EQUAL(passport_init_shaken(&pp, X5U, 'A', "1", dest1, 1, -1, ORIGID), -EINVAL);
+	CU_ASSERT_EQUAL(passport_init_shaken(&pp, X5U, 'A', "1", dest1, 1, IAT, ""), -EINVAL);
+	CU_ASSERT_EQUAL(passport_init_div(&pp, X5U, "1", dest1, 1, IAT, NULL), -EINVAL);
+}
+
+/* Every strict prefix, every bit flip of a signed token: the decoder fails
+ * cleanly or the result does not verify. */
+static void test_truncation_bitflip(void)
+{
+	char tok[PASSPORT_TOKEN_MAX + 1];
+	struct passport pp, rx;
+	size_t len, n;
+	unsigned int bit;
+	char *copy;
+
+	make_shaken(&pp);
+	CU_ASSERT_EQUAL_FATAL(passport_sign(&pp, g_key), 0);
+	CU_ASSERT_FATAL(passport_full_form(&pp, tok, sizeof(tok)) > 0);
+	len = strlen(tok);
+
+	for (n = 0; n < len; n++) {
+		copy = malloc(n ? n : 1);
+		CU_ASSERT_FATAL(copy != NULL);
+		memcpy(copy, tok, n);
+		if (passport_decode(&rx, copy, n) == 0)
+			CU_ASSERT_NOT_EQUAL(passport_verify(&rx, g_key), 0);
+		free(copy);
+	}
+	copy = malloc(len);
+	CU_ASSERT_FATAL(copy != NULL);
+	for (n = 0; n < len; n++) {
+		for (bit = 0; bit < 8; bit++) {
+			int rc;
+
+			memcpy(copy, tok, len);
+			copy[n] ^= (char)(1u << bit);
+			rc = passport_decode(&rx, copy, len);
+			CU_ASSERT(rc == 0 || rc == -EBADMSG);
+			if (rc == 0) {
+				CU_ASSERT_NOT_EQUAL(passport_verify(&rx, g_key), 0);
+				(void)passport_is_canonical(&rx);
+			}
+		}
+	}
+	free(copy);
+}
+
+static void test_check_identity(void)
+{
+	static const struct { const char *hdr; int rc; } v[] = {
+		{ "a.b.c;info=<https://x/c>;ppt=shaken", 0 },
+		{ "a.b.c;info=<https://x/c>;ppt=shaken;alg=ES256", 0 },
+		{ "a.b.c;info=<https://x/c>", 0 },			/* ppt optional in full form */
+		{ "a.b.c;info=<https://x/c>;ppt=div", STIR_ERR_INVALID_IDENTITY },
+		{ "a.b.c;info=<https://x/c>;ppt=SHAKEN", STIR_ERR_INVALID_IDENTITY },
+		{ "a.b.c;info=<https://x/c>;alg=ES384", STIR_ERR_INVALID_IDENTITY },
+		{ "..c;info=<https://x/c>;ppt=shaken", 0 },
+		{ "..c;info=<https://x/c>", STIR_ERR_INVALID_IDENTITY },	/* compact needs ppt */
+	};
+	struct identity_hdr ih;
+	struct passport pp;
+	size_t i;
+
+	make_shaken(&pp);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		CU_ASSERT_EQUAL_FATAL(identity_hdr_parse(&ih, v[i].hdr, strlen(v[i].hdr)), 0);
+		CU_ASSERT_EQUAL(passport_check_identity(&pp, &ih), v[i].rc);
+	}
+}
+
+static void test_stir_error(void)
+{
+	char buf[64];
+
+	CU_ASSERT_EQUAL(stir_reason_format(buf, sizeof(buf), 438),
+			(int)strlen("SIP ;cause=438;text=\"Invalid Identity Header\""));
+	CU_ASSERT_STRING_EQUAL(buf, "SIP ;cause=438;text=\"Invalid Identity Header\"");
+	CU_ASSERT(stir_reason_format(buf, sizeof(buf), 403) > 0);
+	CU_ASSERT_STRING_EQUAL(buf, "SIP ;cause=403;text=\"Stale Date\"");
+	CU_ASSERT(stir_reason_format(buf, sizeof(buf), 437) > 0);
+	CU_ASSERT_STRING_EQUAL(buf, "SIP ;cause=437;text=\"Unsupported Credential\"");
+	CU_ASSERT_EQUAL(stir_reason_format(buf, sizeof(buf), 404), -EINVAL);
+	CU_ASSERT_EQUAL(stir_reason_format(buf, 20, 438), -ENOSPC);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	CU_ASSERT_STRING_EQUAL(stir_error_phrase(428), "Use Identity Header");
+	CU_ASSERT_STRING_EQUAL(stir_error_phrase(436), "Bad Identity Info");
+	CU_ASSERT_STRING_EQUAL(stir_error_phrase(500), "Unknown");
+	CU_ASSERT_STRING_EQUAL(get_value_string(stir_verstat_names, STIR_VERSTAT_PASSED),
+			       "TN-Validation-Passed");
+	CU_ASSERT_STRING_EQUAL(get_value_string(stir_verstat_names, STIR_VERSTAT_FAILED),
+			       "TN-Validation-Failed");
+	CU_ASSERT_STRING_EQUAL(get_value_string(stir_verstat_names, STIR_VERSTAT_NO_VALIDATION),
+			       "No-TN-Validation");
+}
+
+int main(void)
+{
+	CU_pSuite suite;
+	unsigned int failures;
+
+	sip_test_log_init("passport_test");
+	g_key = EVP_EC_gen("P-256");
+	g_other = EVP_EC_gen("P-256");
+	g_p384 = EVP_EC_gen("P-384");
+	if (!g_key || !g_other || !g_p384)
+		return 1;
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	suite = CU_add_suite("passport", NULL, NULL);
+	if (!suite ||
+	    !CU_add_test(suite, "base64url codec", test_b64url) ||
+	    !CU_add_test(suite, "canonical SHAKEN encoding", test_encode_shaken) ||
+	    !CU_add_test(suite, "RFC 8225 Appendix A values", test_encode_rfc8225_example) ||
+	    !CU_add_test(suite, "another implementation's token", test_interop_foreign) ||
+	    !CU_add_test(suite, "sign, full form, decode, verify", test_sign_verify) ||
+	    !CU_add_test(suite, "every tampered value fails", test_tamper) ||
+	    !CU_add_test(suite, "non-canonical signed JSON verifies", test_noncanonical) ||
+	    !CU_add_test(suite, "compact form round trip", test_compact) ||
+	    !CU_add_test(suite, "div PASSporT", test_div) ||
+	    !CU_add_test(suite, "verify rejects header and claims", test_verify_rejects) ||
+	    !CU_add_test(suite, "decode rejects malformed tokens", test_decode_rejects) ||
+	    !CU_add_test(suite, "iat window", test_check_iat) ||
+	    !CU_add_test(suite, "number comparison", test_check_numbers) ||
+	    !CU_add_test(suite, "init rejects bad values", test_init_rejects) ||
+	    !CU_add_test(suite, "truncation and bit flips never verify", test_truncation_bitflip) ||
+	    !CU_add_test(suite, "Identity parameters match the PASSporT", test_check_identity) ||
+	    !CU_add_test(suite, "STIR codes and Reason header", test_stir_error)) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failures = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	EVP_PKEY_free(g_key);
+	EVP_PKEY_free(g_other);
+	EVP_PKEY_free(g_p384);
+	sip_test_log_fini();
+	return failures ? 1 : 0;
+}
