@@ -58,11 +58,13 @@ static FILE *open_regular(const char *path, struct stat *st, int *rc)
 	return f;
 }
 
-static int load_key(struct credential *cred, const char *path)
+int credential_key_load(const char *path, EVP_PKEY **out)
 {
 	struct stat st;
 	FILE *f;
 	int rc = 0;
+
+	*out = NULL;
 
 	f = open_regular(path, &st, &rc);
 	if (!f)
@@ -74,8 +76,8 @@ static int load_key(struct credential *cred, const char *path)
 		rc = -EPERM;
 		goto out;
 	}
-	cred->key = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
-	if (!cred->key) {
+	*out = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
+	if (!*out) {
 		/* the OpenSSL error queue may quote the file; say only what failed */
 		ERR_clear_error();
 		LOGP(DCERT, LOGL_ERROR, "private key file %s: no unencrypted PEM private key\n", path);
@@ -84,6 +86,11 @@ static int load_key(struct credential *cred, const char *path)
 out:
 	fclose(f);
 	return rc;
+}
+
+static int load_key(struct credential *cred, const char *path)
+{
+	return credential_key_load(path, &cred->key);
 }
 
 static int load_chain(struct credential *cred, const char *path)

@@ -26,5 +26,11 @@ struct credential {
 	char keyid_hex[KEYID_HEX_LEN];
 };
 
+/*! Load an unencrypted PEM private key alone (for tools that sign without
+ *  a chain), with the same refusal of files open to group or others.
+ *  \param[out] out the key, to be freed with EVP_PKEY_free()
+ *  \returns 0, -EPERM (file mode), -EBADMSG (no key), -errno (open) */
+int credential_key_load(const char *path, EVP_PKEY **out);
+
 int credential_load(void *ctx, struct credential **out, const char *key_path,
 		    const char *chain_path, const char *x5u);

@@ -1,6 +1,8 @@
 /* stiwf: the command-line tool.  Subcommands, each with --help:
  *   vty      run commands on a running stiwfd's console
- * Later: passport, cert, isup, bench. */
+ *   cert     inspect a certificate
+ *   passport sign and decode PASSporTs
+ * Later: isup, bench. */
 
 #include <errno.h>
 #include <getopt.h>
@@ -8,13 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <osmocom/core/application.h>
+#include <osmocom/core/talloc.h>
+
 #include "config.h"
 #include "src/cfg.h"
+#include "src/logging.h"
+#include "src/stiwf_tool.h"
 #include "src/vty_client.h"
 
 /* Exit codes of every subcommand: 0 success, 1 the operation failed
  * (verification failed, peer refused, ...), 2 usage error. */
-#define EXIT_USAGE 2
+#define EXIT_USAGE STIWF_EXIT_USAGE
 
 struct subcommand {
 	const char *name;
@@ -24,11 +31,11 @@ struct subcommand {
 
 static int cmd_vty(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
-int stiwf_cmd_cert(int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
 	{ "vty", "run VTY console commands on a running stiwfd", cmd_vty },
 	{ "cert", "inspect a certificate: TNAuthList, key-id, ATIS-1000080 checks", stiwf_cmd_cert },
+	{ "passport", "sign and decode SHAKEN PASSporTs (Identity header values)", stiwf_cmd_passport },
 	{ "version", "print the version", cmd_version },
 };
 
@@ -134,7 +141,17 @@ static int cmd_vty(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	void *ctx = talloc_named_const(NULL, 0, "stiwf");
 	size_t i;
+	int rc;
+
+	/* Library log lines (a field that failed to decode, a refused key
+	 * file) go to stderr at NOTICE and above; never whole tokens, which
+	 * are only logged at DEBUG. */
+	if (!ctx || stiwf_logging_init(ctx) < 0)
+		return 1;
+	log_set_print_level(osmo_stderr_target, 0);
+	log_set_print_category(osmo_stderr_target, 0);
 
 	if (argc < 2) {
 		usage(stderr);
@@ -147,8 +164,12 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
 		return cmd_version(argc - 1, argv + 1);
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
-		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].run(argc - 1, argv + 1);
+		if (!strcmp(argv[1], subcommands[i].name)) {
+			rc = subcommands[i].run(argc - 1, argv + 1);
+			log_fini();
+			talloc_free(ctx);
+			return rc;
+		}
 	}
 	fprintf(stderr, "stiwf: unknown command '%s'\n", argv[1]);
 	usage(stderr);

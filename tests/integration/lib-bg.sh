@@ -9,8 +9,11 @@ bg_start() {
 	shift 3
 	rm -f "$log.fifo"
 	mkfifo "$log.fifo"
-	"$@" >"$log.fifo" 2>&1 &
+	# its own session and process group, so that cleanup reaches the
+	# children it forks (Kamailio's workers, ...)
+	setsid "$@" >"$log.fifo" 2>&1 &
 	eval "BG_PID_$name=$!"
+	BG_ALL_GROUPS="$BG_ALL_GROUPS $!"
 	exec {fd}<"$log.fifo"
 	: >"$log"
 	while IFS= read -r -t 60 line <&"$fd"; do
@@ -30,4 +33,42 @@ bg_start() {
 # bg_pid NAME
 bg_pid() {
 	eval "echo \$BG_PID_$1"
+}
+
+# Every process started by bg_start (with all it forked) or sipp_bg is
+# killed when the script exits, whatever happens to it.
+BG_ALL_PIDS=""
+BG_ALL_GROUPS=""
+bg_cleanup() {
+	local p
+	for p in $BG_ALL_GROUPS; do
+		kill -TERM -- "-$p" 2>/dev/null
+	done
+	for p in $BG_ALL_PIDS; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	for p in $BG_ALL_GROUPS; do
+		kill -KILL -- "-$p" 2>/dev/null
+	done
+}
+trap 'bg_cleanup; if type stiwfd_cleanup >/dev/null 2>&1; then stiwfd_cleanup; fi' EXIT
+
+# sipp_bg VAR ARGS...: start SIPp in background mode; it forks once its
+# sockets are bound, so the peer can send right away.  The pid goes in VAR.
+sipp_bg() {
+	local var=$1 out pid
+	shift
+	out=$(sipp "$@" -nostdin -bg 2>&1)
+	pid=$(printf '%s\n' "$out" | sed -n 's/.*PID=\[\([0-9]*\)\].*/\1/p')
+	if [ -z "$pid" ]; then
+		echo "SIPp did not start: $out"
+		return 1
+	fi
+	BG_ALL_PIDS="$BG_ALL_PIDS $pid"
+	eval "$var=$pid"
+}
+
+# wait_exit PID SECONDS: wait until a process that is not our child ends.
+wait_exit() {
+	timeout "$2" tail --pid="$1" -f /dev/null
 }

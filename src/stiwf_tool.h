@@ -1,0 +1,14 @@
+#pragma once
+/*! \file stiwf_tool.h
+ *  Shared bits of the stiwf tool's subcommands. */
+
+/*! Exit codes of every subcommand: 0 success, 1 the operation failed
+ *  (verification failed, peer refused, ...), 2 usage error. */
+#define STIWF_EXIT_USAGE 2
+
+/*! Parse seconds since the epoch: decimal, 0..2^40, nothing after.
+ *  \returns 0 or -EINVAL */
+int stiwf_tool_parse_epoch(const char *s, long long *out);
+
+int stiwf_cmd_cert(int argc, char **argv);
+int stiwf_cmd_passport(int argc, char **argv);

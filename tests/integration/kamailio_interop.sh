@@ -1,0 +1,65 @@
+#!/bin/bash
+# STIR/SHAKEN interop with a real peer, Kamailio 5.6 with secsipid:
+#   stiwf signs (stiwf passport sign) and Kamailio's secsipid_check_identity()
+#   verifies with the signer's certificate: the call goes through; a token
+#   with a tampered signature is refused with 438 and a Reason header.
+set -u
+srcdir=${srcdir:-.}
+top_builddir=${top_builddir:-.}
+. "$srcdir/tests/integration/lib.sh"
+. "$srcdir/tests/integration/lib-bg.sh"
+dir=$(mktemp -d "$top_builddir/tests/integration/kamailio_interop.XXXXXX")
+fail() {
+	echo "FAIL: $*"
+	for f in "$dir"/*.log "$dir"/*.err; do [ -f "$f" ] && { echo "--- $f"; tail -n 40 "$f"; }; done
+	exit 1
+}
+base=$(stiwf_port_base)
+kam_port=$base uas_port=$((base + 1)) uac_port=$((base + 2))
+echo "transport: SIP over UDP on host loopback; Kamailio $(kamailio -v | sed -n 's/^version: kamailio \([^ ]*\).*/\1/p') with secsipid"
+
+"$srcdir/contrib/gen-test-pki.sh" "$dir/pki" >"$dir/pki.log" 2>&1 || fail "test PKI"
+. "$dir/pki/pki.env"
+x5u=https://127.0.0.1:8443/sp-a-chain.pem
+
+# --- stiwf signs, Kamailio verifies
+bg_start kam "kamailio ready" "$dir/kamailio.log" \
+	kamailio -f "$srcdir/contrib/kamailio/secsipid.cfg" -DD -E -Y "$dir" \
+	-A WITH_VERIFY -A "LISTEN=udp:127.0.0.1:$kam_port" \
+	-A "NEXT_HOP=\"sip:127.0.0.1:$uas_port\"" -A "VERIFY_CERT=\"$PKI_SHAKEN_SP_A_CERT\"" ||
+	fail "Kamailio did not start"
+
+value=$("$STIWF" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u "$x5u" --attest A \
+	--orig 12025550002 --dest 12025550001) || fail "stiwf passport sign"
+token=${value%%;*}
+case $value in
+*";info=<$x5u>;alg=ES256;ppt=shaken") ;;
+*) fail "Identity value without ;info=<x5u>;alg=ES256;ppt=shaken: $value" ;;
+esac
+# the same token with the last signature character changed
+last=${token: -1}
+if [ "$last" = A ]; then repl=B; else repl=A; fi
+bad=${token%?}$repl
+printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "$token" "$x5u" >"$dir/good.csv"
+printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "$bad" "$x5u" >"$dir/bad.csv"
+
+sipp_bg uas -sf "$srcdir/contrib/sipp/uas_answer.xml" -i 127.0.0.1 -p "$uas_port" -m 1 \
+	-trace_msg -message_file "$dir/uas.msgs" || fail "SIPp UAS"
+timeout 30 sipp -sf "$srcdir/contrib/sipp/uac_call_identity.xml" -inf "$dir/good.csv" \
+	"127.0.0.1:$kam_port" -i 127.0.0.1 -p "$uac_port" -m 1 -nostdin -timeout 20s -timeout_error \
+	-trace_err -error_file "$dir/good.err" >/dev/null 2>&1 || fail "signed call did not complete"
+wait_exit "$uas" 20 || fail "SIPp UAS did not finish"
+grep -q '^X-Secsipid-Verified: yes' "$dir/uas.msgs" || fail "Kamailio did not mark the call verified"
+grep -q "^Identity: $token;info=<$x5u>;alg=ES256;ppt=shaken" "$dir/uas.msgs" ||
+	fail "the Identity header did not arrive unchanged"
+echo "ok: stiwf signed, Kamailio secsipid verified with SP A's certificate, call answered"
+
+timeout 30 sipp -sf "$srcdir/contrib/sipp/uac_call_rejected.xml" -inf "$dir/bad.csv" \
+	"127.0.0.1:$kam_port" -i 127.0.0.1 -p "$uac_port" -m 1 -nostdin -timeout 20s -timeout_error \
+	-trace_err -error_file "$dir/bad.err" >/dev/null 2>&1 || fail "tampered call was not refused with 438"
+grep -q 'Identity of 12025550002 -> 12025550001 invalid' "$dir/kamailio.log" ||
+	fail "Kamailio did not log the invalid Identity"
+echo "ok: a tampered signature is refused by Kamailio with 438 and Reason cause=438"
+
+rm -rf "$dir"
+echo "1 passed, 0 failed"
