@@ -919,8 +919,11 @@ unsigned int sigtoken_replay_count(const struct sigtoken_replay *rc)
  * Carriage in the IAM, DESIGN §2.1
  * ------------------------------------------------------------------------ */
 
-/* Q.765: the originating and destination address fields start the first
- * segment of a new sequence; each is a length octet, 0 when absent */
+/* Q.765: the originating and destination address fields, each a length
+ * octet (0 when absent) and the address, start the APM-user information.
+ * They go in every segment, not only in the one that starts the new
+ * sequence: tshark reads them at the start of every APP parameter and
+ * reports a segment without them as malformed. */
 #define APP_ADDR_LEN	2
 /* Q.763 §3.82: ACI (1 octet for 64..127), SNI/RCI, SI/APM segmentation,
  * and octet 3a (segmentation local reference) when segmented */
@@ -983,7 +986,7 @@ int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t 
 {
 	uint8_t buf[SIGTOKEN_MAX_LEN + 16];
 	struct isup_msg *tmp;
-	size_t len, off, nseg, first_room, room;
+	size_t len, off, nseg, room;
 	unsigned int i;
 	int rc;
 
@@ -1003,13 +1006,12 @@ int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t 
 
 	/* one segment when it fits, else as many as needed, each with the
 	 * segmentation local reference */
-	first_room = ISUP_PARAM_MAX_LEN - APP_HDR_LEN(false) - APP_ADDR_LEN;
-	if (len <= first_room) {
+	room = ISUP_PARAM_MAX_LEN - APP_HDR_LEN(false) - APP_ADDR_LEN;
+	if (len <= room) {
 		nseg = 1;
 	} else {
-		first_room = ISUP_PARAM_MAX_LEN - APP_HDR_LEN(true) - APP_ADDR_LEN;
-		room = ISUP_PARAM_MAX_LEN - APP_HDR_LEN(true);
-		nseg = 1 + (len - first_room + room - 1) / room;
+		room = ISUP_PARAM_MAX_LEN - APP_HDR_LEN(true) - APP_ADDR_LEN;
+		nseg = (len + room - 1) / room;
 	}
 	if (nseg > APP_MAX_SEGMENTS)
 		return -EMSGSIZE;
@@ -1040,11 +1042,9 @@ int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t 
 			a->has_slr = true;
 			a->slr = APP_SLR;
 		}
-		if (i == 0) {
-			a->info[pos++] = 0;	/* originating address: absent */
-			a->info[pos++] = 0;	/* destination address: absent */
-		}
-		n = ISUP_PARAM_MAX_LEN - APP_HDR_LEN(nseg > 1) - pos;
+		a->info[pos++] = 0;	/* originating address: absent */
+		a->info[pos++] = 0;	/* destination address: absent */
+		n = room;
 		if (n > len - off)
 			n = len - off;
 		memcpy(a->info + pos, buf + off, n);
@@ -1108,16 +1108,14 @@ int sigtoken_iam_get(struct sigtoken *tok, const struct isup_msg *msg, uint16_t 
 	for (i = 0; i < nseg; i++) {
 		const struct isup_app *a = seg[i];
 
-		pos = 0;
-		if (i == 0) {
-			/* Q.765: skip the originating and destination address fields */
-			unsigned int k;
+		unsigned int k;
 
-			for (k = 0; k < 2; k++) {
-				if (a->info_len - pos < 1 || a->info_len - pos - 1 < a->info[pos])
-					return bad("APP: Q.765 address fields truncated");
-				pos += 1 + a->info[pos];
-			}
+		/* skip the Q.765 originating and destination address fields */
+		pos = 0;
+		for (k = 0; k < 2; k++) {
+			if (a->info_len - pos < 1 || a->info_len - pos - 1 < a->info[pos])
+				return bad("APP: Q.765 address fields truncated");
+			pos += 1 + a->info[pos];
 		}
 		memcpy(buf + len, a->info + pos, a->info_len - pos);
 		len += a->info_len - pos;

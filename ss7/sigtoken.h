@@ -12,10 +12,11 @@
  *  PASSPORT value at 255 octets, so its x5u can be at most 255 - 86 = 169
  *  octets (not the 200 of credential.h).  The encoder refuses longer ones.
  *  A token with all three TLVs can then be 342 octets, more than one APP
- *  parameter holds (255 octets, of which 249 are left for the token in the
- *  first segment); such a token is split over several APP parameters with
- *  the Q.763 §3.82 APM segmentation indicator and segmentation local
- *  reference, all in the IAM (see sigtoken_iam_put()). */
+ *  parameter holds (255 octets, of which 250 are left for the token, 249
+ *  per segment when segmented); such a token is split over several APP
+ *  parameters with the Q.763 §3.82 APM segmentation indicator and
+ *  segmentation local reference, all in the IAM (see sigtoken_iam_put()).
+ *  Every segment starts with the empty Q.765 address fields (00 00). */
 
 #include <stdbool.h>
 #include <stddef.h>
