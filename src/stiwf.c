@@ -1,6 +1,9 @@
 /* stiwf: the command-line tool.  Subcommands, each with --help:
  *   vty      run commands on a running stiwfd's console
- * Later: passport, cert, isup, bench. */
+ *   cert     inspect a certificate
+ *   isup     build, decode and verify ISUP messages with signalling tokens
+ *   bench    measure the signing and verification paths
+ * Later: passport. */
 
 #include <errno.h>
 #include <getopt.h>
@@ -25,10 +28,14 @@ struct subcommand {
 static int cmd_vty(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 int stiwf_cmd_cert(int argc, char **argv);
+int stiwf_cmd_isup(int argc, char **argv);
+int stiwf_cmd_bench(int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
 	{ "vty", "run VTY console commands on a running stiwfd", cmd_vty },
 	{ "cert", "inspect a certificate: TNAuthList, key-id, ATIS-1000080 checks", stiwf_cmd_cert },
+	{ "isup", "build an IAM (signed with a HOP token), decode and verify ISUP", stiwf_cmd_isup },
+	{ "bench", "measure IAM sign/verify against raw OpenSSL ES256", stiwf_cmd_bench },
 	{ "version", "print the version", cmd_version },
 };
 
