@@ -2,7 +2,8 @@
  *   vty      run commands on a running stiwfd's console
  *   cert     inspect a certificate
  *   passport sign and decode PASSporTs
- * Later: isup, bench. */
+ *   isup     build, decode and verify ISUP messages with signalling tokens
+ *   bench    measure the signing and verification paths */
 
 #include <errno.h>
 #include <getopt.h>
@@ -36,6 +37,8 @@ static const struct subcommand subcommands[] = {
 	{ "vty", "run VTY console commands on a running stiwfd", cmd_vty },
 	{ "cert", "inspect a certificate: TNAuthList, key-id, ATIS-1000080 checks", stiwf_cmd_cert },
 	{ "passport", "sign and decode SHAKEN PASSporTs (Identity header values)", stiwf_cmd_passport },
+	{ "isup", "build an IAM (signed with a HOP token), decode and verify ISUP", stiwf_cmd_isup },
+	{ "bench", "measure IAM sign/verify against raw OpenSSL ES256", stiwf_cmd_bench },
 	{ "version", "print the version", cmd_version },
 };
 

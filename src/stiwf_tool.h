@@ -12,3 +12,5 @@ int stiwf_tool_parse_epoch(const char *s, long long *out);
 
 int stiwf_cmd_cert(int argc, char **argv);
 int stiwf_cmd_passport(int argc, char **argv);
+int stiwf_cmd_isup(int argc, char **argv);
+int stiwf_cmd_bench(int argc, char **argv);

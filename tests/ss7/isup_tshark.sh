@@ -150,6 +150,52 @@ while read -r name hex; do
 		# tshark shows the number of circuits, range + 1
 		expect GRS "$work/GRS.out" "Range: 30"
 		;;
+	IAMTOK)
+		# a signalling token (DESIGN §2.1): APP with ACI 90, SNI = RCI = 0,
+		# new sequence, empty Q.765 addresses, then version 1 and the HOP
+		# TLV (01 4d, alg 01); the PCI asks to pass it on
+		field IAMTOK isup.cic 22
+		field IAMTOK isup.message_type 1
+		field IAMTOK isup.called 12025550100
+		field IAMTOK isup.calling 4930123456
+		expect IAMTOK "$work/IAMTOK.out" \
+			"Application context identifier: Unknown (90)" \
+			"Send notification indicator (SNI): do not send notification" \
+			"Release call indicator (RCI): do not release call" \
+			"Sequence indicator (SI): new sequence" \
+			"APM segmentation indicator: final segment (0)" \
+			"Originating Address length: 0" \
+			"Destination Address length: 0" \
+			"APM-user information field: 01014d01" \
+			"Upgraded parameter no: 1 = Application transport" \
+			"Release call indicator: do not release call" \
+			"Discard message indicator: Do not discard message (pass on)" \
+			"Discard parameter indicator: Do not discard parameter (pass on)" \
+			"Pass on not possible indicator: Discard parameter"
+		;;
+	IAMTOKSEG)
+		# the longest x5u: two APP segments, the first moved to an SGM
+		field IAMTOKSEG isup.cic 22
+		field IAMTOKSEG isup.message_type 1
+		expect IAMTOKSEG "$work/IAMTOKSEG.out" \
+			"Simple segmentation indicator: additional information will be sent in a segmentation message" \
+			"Application context identifier: Unknown (90)" \
+			"Sequence indicator (SI): subsequent segment to first segment" \
+			"APM segmentation indicator: final segment (0)" \
+			"Segmentation local reference (SLR): 1" \
+			"Pass on not possible indicator: Discard parameter"
+		;;
+	SGMTOK)
+		field SGMTOK isup.cic 22
+		field SGMTOK isup.message_type 56
+		expect SGMTOK "$work/SGMTOK.out" \
+			"Application context identifier: Unknown (90)" \
+			"Sequence indicator (SI): new sequence" \
+			"APM segmentation indicator: number of following segments (1)" \
+			"Segmentation local reference (SLR): 1" \
+			"Originating Address length: 0" \
+			"APM-user information field: 01014d01"
+		;;
 	*)
 		echo "FAIL: $name: no expectations for this vector"
 		fail=1
@@ -159,7 +205,7 @@ while read -r name hex; do
 done <"$work/vectors.txt"
 
 echo "tshark checked:$checked"
-for want in IAM ACM ANM REL RLC; do
+for want in IAM ACM ANM REL RLC IAMTOK IAMTOKSEG SGMTOK; do
 	case " $checked " in
 	*" $want "*) ;;
 	*) echo "FAIL: vector $want missing"; fail=1 ;;

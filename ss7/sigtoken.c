@@ -1,0 +1,1125 @@
+/* stiwf profile v1 signalling token (DESIGN §2.2) and its carriage in the
+ * ISUP APP parameter (DESIGN §2.1).  See sigtoken.h. */
+
+#include <errno.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "config.h"
+#include "certs/keyid.h"
+#include "src/logging.h"
+#include "ss7/sigtoken.h"
+
+const struct value_string sigtoken_tlv_names[] = {
+	{ SIGTOKEN_TLV_HOP,		"HOP" },
+	{ SIGTOKEN_TLV_PASSPORT,	"PASSPORT" },
+	{ SIGTOKEN_TLV_VERDICT,		"VERDICT" },
+	{ 0, NULL }
+};
+
+const struct value_string sigtoken_verstat_names[] = {
+	{ SIGTOKEN_VERSTAT_NO_VALIDATION,	"No-TN-Validation" },
+	{ SIGTOKEN_VERSTAT_PASSED,		"TN-Validation-Passed" },
+	{ SIGTOKEN_VERSTAT_FAILED,		"TN-Validation-Failed" },
+	{ 0, NULL }
+};
+
+/* RFC 8224 §6.2.2 and RFC 8224 §6.2.1 (428); 403 is ATIS-1000074's
+ * "Stale Date" answer */
+const struct value_string sigtoken_reason_names[] = {
+	{ 0,	"none" },
+	{ 403,	"Stale Date" },
+	{ 428,	"Use Identity Header" },
+	{ 436,	"Bad Identity Info" },
+	{ 437,	"Unsupported Credential" },
+	{ 438,	"Invalid Identity Header" },
+	{ 0, NULL }
+};
+
+/* ------------------------------------------------------------------------
+ * Token codec
+ * ------------------------------------------------------------------------ */
+
+static int bad(const char *what)
+{
+	LOGP(DSS7, LOGL_NOTICE, "signalling token: %s\n", what);
+	return -EBADMSG;
+}
+
+static int inval(const char *field, unsigned int v)
+{
+	LOGP(DSS7, LOGL_ERROR, "signalling token: %s %u out of range\n", field, v);
+	return -EINVAL;
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static bool reason_valid(uint16_t r)
+{
+	switch (r) {
+	case 0:
+	case 403:
+	case 428:
+	case 436:
+	case 437:
+	case 438:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Characters of an x5u we can rebuild into a PASSporT header without
+ * escaping: printable ASCII without space, '"' and '\' (RFC 3986 has
+ * neither in a URI). */
+static bool x5u_char_ok(uint8_t c)
+{
+	return c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+static int hop_decode(struct sigtoken_hop *h, const uint8_t *v, size_t len)
+{
+	if (len != SIGTOKEN_HOP_LEN)
+		return bad("HOP: length is not 77");
+	h->alg = v[0];
+	if (h->alg != SIGTOKEN_ALG_ES256)
+		return bad("HOP: alg is not 1 (ES256)");
+	memcpy(h->key_id, v + 1, KEYID_LEN);
+	h->iat = get_u32(v + 1 + KEYID_LEN);
+	memcpy(h->sig, v + 1 + KEYID_LEN + 4, SIGTOKEN_SIG_LEN);
+	return 0;
+}
+
+static int passport_decode(struct sigtoken_passport *pp, const uint8_t *v, size_t len)
+{
+	size_t i, n;
+
+	if (len < SIGTOKEN_PASSPORT_FIXED_LEN)
+		return bad("PASSPORT: shorter than its fixed fields");
+	pp->attest = v[0];
+	if (pp->attest != 'A' && pp->attest != 'B' && pp->attest != 'C')
+		return bad("PASSPORT: attest is not 'A', 'B' or 'C'");
+	pp->iat = get_u32(v + 1);
+	memcpy(pp->origid, v + 5, SIGTOKEN_UUID_LEN);
+	n = v[5 + SIGTOKEN_UUID_LEN];
+	/* the value must end exactly after x5u and sig: it is hashed as sent */
+	if (len - SIGTOKEN_PASSPORT_FIXED_LEN != n)
+		return bad("PASSPORT: x5u-len does not match the TLV length");
+	if (n == 0)
+		return bad("PASSPORT: empty x5u");
+	for (i = 0; i < n; i++) {
+		if (!x5u_char_ok(v[6 + SIGTOKEN_UUID_LEN + i]))
+			return bad("PASSPORT: x5u has a character that is not printable ASCII");
+	}
+	pp->x5u_len = n;
+	memcpy(pp->x5u, v + 6 + SIGTOKEN_UUID_LEN, n);
+	pp->x5u[n] = '\0';
+	memcpy(pp->sig, v + 6 + SIGTOKEN_UUID_LEN + n, SIGTOKEN_SIG_LEN);
+	return 0;
+}
+
+static int verdict_decode(struct sigtoken_verdict *vd, const uint8_t *v, size_t len)
+{
+	if (len != SIGTOKEN_VERDICT_LEN)
+		return bad("VERDICT: length is not 3");
+	vd->verstat = v[0];
+	if (vd->verstat > SIGTOKEN_VERSTAT_FAILED)
+		return bad("VERDICT: verstat is not 0, 1 or 2");
+	vd->reason = (v[1] << 8) | v[2];
+	if (!reason_valid(vd->reason))
+		return bad("VERDICT: reason is not 0, 403, 428, 436, 437 or 438");
+	if (vd->verstat == SIGTOKEN_VERSTAT_PASSED && vd->reason != 0)
+		return bad("VERDICT: TN-Validation-Passed with a failure reason");
+	return 0;
+}
+
+int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
+{
+	uint8_t seen[256 / 8] = { 0 };
+	size_t off;
+	int rc = 0;
+
+	memset(tok, 0, sizeof(*tok));
+	if (len < 1)
+		return bad("empty");
+	if (buf[0] != SIGTOKEN_VERSION) {
+		LOGP(DSS7, LOGL_NOTICE, "signalling token: version %u, not 1\n", buf[0]);
+		return -EBADMSG;
+	}
+	off = 1;
+	while (off < len) {
+		uint8_t type;
+		size_t vlen;
+
+		if (len - off < 2) {
+			rc = bad("TLV truncated in its type and length");
+			goto fail;
+		}
+		type = buf[off];
+		vlen = buf[off + 1];
+		if (len - off - 2 < vlen) {
+			LOGP(DSS7, LOGL_NOTICE, "signalling token: TLV 0x%02x (%s) truncated\n",
+			     type, get_value_string(sigtoken_tlv_names, type));
+			rc = -EBADMSG;
+			goto fail;
+		}
+		if (seen[type / 8] & (1 << (type % 8))) {
+			LOGP(DSS7, LOGL_NOTICE, "signalling token: TLV 0x%02x (%s) twice\n",
+			     type, get_value_string(sigtoken_tlv_names, type));
+			rc = -EBADMSG;
+			goto fail;
+		}
+		seen[type / 8] |= 1 << (type % 8);
+		switch (type) {
+		case SIGTOKEN_TLV_HOP:
+			rc = hop_decode(&tok->hop, buf + off + 2, vlen);
+			tok->has_hop = true;
+			break;
+		case SIGTOKEN_TLV_PASSPORT:
+			rc = passport_decode(&tok->passport, buf + off + 2, vlen);
+			tok->has_passport = true;
+			break;
+		case SIGTOKEN_TLV_VERDICT:
+			rc = verdict_decode(&tok->verdict, buf + off + 2, vlen);
+			tok->has_verdict = true;
+			break;
+		default:
+			/* DESIGN §2.2: unknown TLV types are skipped */
+			break;
+		}
+		if (rc < 0)
+			goto fail;
+		off += 2 + vlen;
+	}
+	return len;
+fail:
+	/* an invalid token leaves nothing a caller could use by mistake */
+	memset(tok, 0, sizeof(*tok));
+	return rc;
+}
+
+int sigtoken_passport_encode(uint8_t *out, size_t size, const struct sigtoken_passport *pp)
+{
+	size_t i, n = pp->x5u_len, need;
+
+	if (pp->attest != 'A' && pp->attest != 'B' && pp->attest != 'C')
+		return inval("PASSPORT attest", (uint8_t)pp->attest);
+	if (n == 0 || n > SIGTOKEN_X5U_MAX)
+		return inval("PASSPORT x5u length", n);
+	for (i = 0; i < n; i++) {
+		if (!x5u_char_ok(pp->x5u[i]))
+			return inval("PASSPORT x5u character at", i);
+	}
+	need = SIGTOKEN_PASSPORT_FIXED_LEN + n;
+	if (size < need)
+		return -ENOSPC;
+	out[0] = pp->attest;
+	put_u32(out + 1, pp->iat);
+	memcpy(out + 5, pp->origid, SIGTOKEN_UUID_LEN);
+	out[5 + SIGTOKEN_UUID_LEN] = n;
+	memcpy(out + 6 + SIGTOKEN_UUID_LEN, pp->x5u, n);
+	memcpy(out + 6 + SIGTOKEN_UUID_LEN + n, pp->sig, SIGTOKEN_SIG_LEN);
+	return need;
+}
+
+int sigtoken_verdict_encode(uint8_t *out, size_t size, const struct sigtoken_verdict *v)
+{
+	if (v->verstat > SIGTOKEN_VERSTAT_FAILED)
+		return inval("VERDICT verstat", v->verstat);
+	if (!reason_valid(v->reason) || (v->verstat == SIGTOKEN_VERSTAT_PASSED && v->reason))
+		return inval("VERDICT reason", v->reason);
+	if (size < SIGTOKEN_VERDICT_LEN)
+		return -ENOSPC;
+	out[0] = v->verstat;
+	out[1] = v->reason >> 8;
+	out[2] = v->reason & 0xff;
+	return SIGTOKEN_VERDICT_LEN;
+}
+
+static int hop_encode(uint8_t *out, size_t size, const struct sigtoken_hop *h)
+{
+	if (h->alg != SIGTOKEN_ALG_ES256)
+		return inval("HOP alg", h->alg);
+	if (size < SIGTOKEN_HOP_LEN)
+		return -ENOSPC;
+	out[0] = h->alg;
+	memcpy(out + 1, h->key_id, KEYID_LEN);
+	put_u32(out + 1 + KEYID_LEN, h->iat);
+	memcpy(out + 1 + KEYID_LEN + 4, h->sig, SIGTOKEN_SIG_LEN);
+	return SIGTOKEN_HOP_LEN;
+}
+
+int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok)
+{
+	size_t off = 0;
+	int rc;
+
+	if (size < 1)
+		return -ENOSPC;
+	out[off++] = SIGTOKEN_VERSION;
+	if (tok->has_hop) {
+		if (size - off < 2)
+			return -ENOSPC;
+		rc = hop_encode(out + off + 2, size - off - 2, &tok->hop);
+		if (rc < 0)
+			return rc;
+		out[off] = SIGTOKEN_TLV_HOP;
+		out[off + 1] = rc;
+		off += 2 + rc;
+	}
+	if (tok->has_passport) {
+		if (size - off < 2)
+			return -ENOSPC;
+		rc = sigtoken_passport_encode(out + off + 2, size - off - 2, &tok->passport);
+		if (rc < 0)
+			return rc;
+		out[off] = SIGTOKEN_TLV_PASSPORT;
+		out[off + 1] = rc;
+		off += 2 + rc;
+	}
+	if (tok->has_verdict) {
+		if (size - off < 2)
+			return -ENOSPC;
+		rc = sigtoken_verdict_encode(out + off + 2, size - off - 2, &tok->verdict);
+		if (rc < 0)
+			return rc;
+		out[off] = SIGTOKEN_TLV_VERDICT;
+		out[off + 1] = rc;
+		off += 2 + rc;
+	}
+	return off;
+}
+
+/* ------------------------------------------------------------------------
+ * UUIDs, RFC 9562 §4
+ * ------------------------------------------------------------------------ */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int sigtoken_uuid_from_str(uint8_t out[SIGTOKEN_UUID_LEN], const char *s)
+{
+	size_t i, o = 0;
+
+	memset(out, 0, SIGTOKEN_UUID_LEN);
+	if (strnlen(s, SIGTOKEN_UUID_STR_LEN) != SIGTOKEN_UUID_STR_LEN - 1)
+		return -EINVAL;
+	for (i = 0; i < SIGTOKEN_UUID_STR_LEN - 1;) {
+		int hi, lo;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				goto fail;
+			i++;
+			continue;
+		}
+		hi = hexval(s[i]);
+		lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			goto fail;
+		out[o++] = (hi << 4) | lo;
+		i += 2;
+	}
+	return 0;
+fail:
+	memset(out, 0, SIGTOKEN_UUID_LEN);
+	return -EINVAL;
+}
+
+int sigtoken_uuid_to_str(char *buf, size_t size, const uint8_t uuid[SIGTOKEN_UUID_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	if (size < SIGTOKEN_UUID_STR_LEN)
+		return -ENOSPC;
+	for (i = 0; i < SIGTOKEN_UUID_LEN; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			buf[o++] = '-';
+		buf[o++] = hex[uuid[i] >> 4];
+		buf[o++] = hex[uuid[i] & 0xf];
+	}
+	buf[o] = '\0';
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Numbers
+ * ------------------------------------------------------------------------ */
+
+static bool all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+int sigtoken_number_e164(char *out, size_t size, const struct isup_number *num, const char *cc)
+{
+	size_t n = strnlen(num->digits, sizeof(num->digits)), ncc = 0;
+
+	if (size < 1)
+		return -ENOSPC;
+	out[0] = '\0';
+	if (n == sizeof(num->digits))
+		return -EDOM;
+	/* Q.763 §3.9: ST ends the address signals of a called party number */
+	if (n > 0 && num->digits[n - 1] == 'F')
+		n--;
+	if (n == 0 || !all_digits(num->digits, n)) {
+		LOGP(DSS7, LOGL_NOTICE, "signalling token: number '%s' is not 1 or more digits 0-9\n",
+		     num->digits);
+		return -EDOM;
+	}
+	switch (num->nai) {
+	case ISUP_NAI_INTERNATIONAL:
+		break;
+	case ISUP_NAI_NATIONAL:
+		if (!cc || !*cc) {
+			LOGP(DSS7, LOGL_NOTICE, "signalling token: national number %s and no country code "
+			     "configured\n", num->digits);
+			return -EDOM;
+		}
+		ncc = strnlen(cc, SIGTOKEN_E164_MAX + 1);
+		if (ncc > 3 || !all_digits(cc, ncc))
+			return -EDOM;
+		break;
+	default:
+		LOGP(DSS7, LOGL_NOTICE, "signalling token: number %s with nature of address '%s' "
+		     "cannot be made E.164\n", num->digits, get_value_string(isup_nai_names, num->nai));
+		return -EDOM;
+	}
+	if (ncc + n > SIGTOKEN_E164_MAX) {
+		LOGP(DSS7, LOGL_NOTICE, "signalling token: number %s longer than 15 digits in E.164\n",
+		     num->digits);
+		return -EDOM;
+	}
+	if (size - 1 < ncc + n)
+		return -ENOSPC;
+	if (ncc)
+		memcpy(out, cc, ncc);
+	memcpy(out + ncc, num->digits, n);
+	out[ncc + n] = '\0';
+	return 0;
+}
+
+int sigtoken_call_from_iam(struct sigtoken_call *call, const struct isup_msg *iam, const char *cc)
+{
+	const struct isup_param *p;
+	unsigned int i;
+	int rc;
+
+	memset(call, 0, sizeof(*call));
+	call->apri = ISUP_APRI_NOT_AVAILABLE;
+	if (iam->type != ISUP_MSG_IAM)
+		return -EINVAL;
+	p = isup_msg_param_find_c(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
+	if (!p || p->opaque)
+		return -EINVAL;
+	rc = sigtoken_number_e164(call->dest, sizeof(call->dest), &p->u.number, cc);
+	if (rc < 0)
+		return rc;
+	p = isup_msg_param_find_c(iam, ISUP_PAR_CALLING_PARTY_NUMBER);
+	if (p && !p->opaque) {
+		call->apri = p->u.number.apri;
+		/* Q.763 §3.10: "address not available" comes without digits */
+		if (p->u.number.digits[0]) {
+			rc = sigtoken_number_e164(call->orig, sizeof(call->orig), &p->u.number, cc);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	for (i = 0; i < iam->num_opt && i < ISUP_MAX_OPT; i++) {
+		p = &iam->opt[i];
+		if (p->code != ISUP_PAR_GENERIC_NUMBER || p->opaque ||
+		    p->u.number.qualifier != ISUP_NQ_ADDITIONAL_CALLING)
+			continue;
+		rc = sigtoken_number_e164(call->addl, sizeof(call->addl), &p->u.number, cc);
+		if (rc < 0)
+			return rc;
+		break;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Keys, HOP signing and verification
+ * ------------------------------------------------------------------------ */
+
+struct sigtoken_key {
+	EVP_PKEY *pkey;
+	EVP_PKEY_CTX *sign_ctx;		/* NULL without the private key */
+	EVP_PKEY_CTX *verify_ctx;
+	EVP_MD_CTX *md_ctx;
+	EVP_MD *sha256;
+	uint8_t key_id[KEYID_LEN];
+};
+
+static int key_destructor(struct sigtoken_key *k)
+{
+	EVP_PKEY_CTX_free(k->sign_ctx);
+	EVP_PKEY_CTX_free(k->verify_ctx);
+	EVP_MD_CTX_free(k->md_ctx);
+	EVP_MD_free(k->sha256);
+	EVP_PKEY_free(k->pkey);
+	return 0;
+}
+
+static bool key_is_p256(EVP_PKEY *pkey)
+{
+	char group[32];
+	size_t glen = 0;
+
+	if (!EVP_PKEY_is_a(pkey, "EC"))
+		return false;
+	if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &glen))
+		return false;
+	return !strcmp(group, "prime256v1") || !strcmp(group, "P-256");
+}
+
+static bool key_has_private(EVP_PKEY *pkey)
+{
+	BIGNUM *priv = NULL;
+	bool has = EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_PRIV_KEY, &priv) == 1;
+
+	/* the value is cleared and never logged */
+	BN_clear_free(priv);
+	ERR_clear_error();
+	return has;
+}
+
+static struct sigtoken_key *key_alloc(void *ctx, EVP_PKEY *pkey)
+{
+	struct sigtoken_key *k;
+
+	if (!pkey || !key_is_p256(pkey)) {
+		LOGP(DSS7, LOGL_ERROR, "signalling token: the key is not an ECDSA P-256 key (ES256)\n");
+		ERR_clear_error();
+		return NULL;
+	}
+	k = talloc_zero(ctx, struct sigtoken_key);
+	if (!k)
+		return NULL;
+	talloc_set_destructor(k, key_destructor);
+	if (!EVP_PKEY_up_ref(pkey))
+		goto fail;
+	k->pkey = pkey;
+	k->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	k->md_ctx = EVP_MD_CTX_new();
+	k->verify_ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+	if (!k->sha256 || !k->md_ctx || !k->verify_ctx || EVP_PKEY_verify_init(k->verify_ctx) != 1)
+		goto fail;
+	if (key_has_private(pkey)) {
+		k->sign_ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+		if (!k->sign_ctx || EVP_PKEY_sign_init(k->sign_ctx) != 1)
+			goto fail;
+	}
+	return k;
+fail:
+	LOGP(DSS7, LOGL_ERROR, "signalling token: cannot prepare the key (OpenSSL)\n");
+	ERR_clear_error();
+	talloc_free(k);
+	return NULL;
+}
+
+struct sigtoken_key *sigtoken_key_alloc(void *ctx, EVP_PKEY *pkey)
+{
+	struct sigtoken_key *k = key_alloc(ctx, pkey);
+
+	if (k && keyid_from_pkey(k->key_id, pkey) < 0) {
+		talloc_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+struct sigtoken_key *sigtoken_key_alloc_x509(void *ctx, X509 *cert)
+{
+	struct sigtoken_key *k;
+
+	if (!cert)
+		return NULL;
+	k = key_alloc(ctx, X509_get0_pubkey(cert));
+	if (k && keyid_from_x509(k->key_id, cert) < 0) {
+		talloc_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+const uint8_t *sigtoken_key_id(const struct sigtoken_key *key)
+{
+	return key->key_id;
+}
+
+static int sha256(struct sigtoken_key *k, uint8_t out[32], const uint8_t *data, size_t len)
+{
+	unsigned int n = 0;
+
+	if (EVP_DigestInit_ex(k->md_ctx, k->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(k->md_ctx, data, len) != 1 ||
+	    EVP_DigestFinal_ex(k->md_ctx, out, &n) != 1 || n != 32) {
+		ERR_clear_error();
+		return -EIO;
+	}
+	return 0;
+}
+
+/* len, digits: the digits must be an E.164 string of 0..15 digits */
+static int put_number(uint8_t *out, size_t size, size_t *off, const char *tn)
+{
+	size_t n = strnlen(tn, SIGTOKEN_E164_MAX + 1);
+
+	if (n > SIGTOKEN_E164_MAX || !all_digits(tn, n))
+		return -EINVAL;
+	if (size - *off < 1 + n)
+		return -ENOSPC;
+	out[(*off)++] = n;
+	memcpy(out + *off, tn, n);
+	*off += n;
+	return 0;
+}
+
+#define HOP_DOMAIN	"STIWF-HOP1"
+#define HOP_DATA_MAX	(10 + 1 + KEYID_LEN + 4 + 3 * (1 + SIGTOKEN_E164_MAX) + 1 + 2 * 32)
+
+/* DESIGN §2.2 "What HOP signs", with the alg, key-id and iat of tok->hop */
+static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
+		    const struct sigtoken_call *call, struct sigtoken_key *k)
+{
+	uint8_t tlv[255];
+	size_t off = 0;
+	int rc;
+
+	if (size < HOP_DATA_MAX)
+		return -ENOSPC;
+	memcpy(out, HOP_DOMAIN, 10);
+	off = 10;
+	out[off++] = tok->hop.alg;
+	memcpy(out + off, tok->hop.key_id, KEYID_LEN);
+	off += KEYID_LEN;
+	put_u32(out + off, tok->hop.iat);
+	off += 4;
+	rc = put_number(out, size, &off, call->orig);
+	if (rc < 0)
+		return rc;
+	if (call->apri > 3)
+		return -EINVAL;
+	out[off++] = call->apri;
+	rc = put_number(out, size, &off, call->dest);
+	if (rc < 0)
+		return rc;
+	rc = put_number(out, size, &off, call->addl);
+	if (rc < 0)
+		return rc;
+	if (tok->has_passport) {
+		rc = sigtoken_passport_encode(tlv, sizeof(tlv), &tok->passport);
+		if (rc < 0)
+			return rc;
+		rc = sha256(k, out + off, tlv, rc);
+		if (rc < 0)
+			return rc;
+	} else {
+		memset(out + off, 0, 32);
+	}
+	off += 32;
+	if (tok->has_verdict) {
+		rc = sigtoken_verdict_encode(tlv, sizeof(tlv), &tok->verdict);
+		if (rc < 0)
+			return rc;
+		rc = sha256(k, out + off, tlv, rc);
+		if (rc < 0)
+			return rc;
+	} else {
+		memset(out + off, 0, 32);
+	}
+	off += 32;
+	return off;
+}
+
+int sigtoken_hop_sign(struct sigtoken *tok, struct sigtoken_key *key, uint32_t iat,
+		      const struct sigtoken_call *call)
+{
+	uint8_t data[HOP_DATA_MAX], md[32], der[80];
+	const unsigned char *p = der;
+	const BIGNUM *r, *s;
+	ECDSA_SIG *es = NULL;
+	size_t der_len = sizeof(der);
+	int rc;
+
+	if (!key->sign_ctx) {
+		LOGP(DSS7, LOGL_ERROR, "HOP: key %s... has no private part, cannot sign\n",
+		     osmo_hexdump_nospc(key->key_id, KEYID_LEN));
+		return -EINVAL;
+	}
+	tok->hop.alg = SIGTOKEN_ALG_ES256;
+	memcpy(tok->hop.key_id, key->key_id, KEYID_LEN);
+	tok->hop.iat = iat;
+	rc = hop_data(data, sizeof(data), tok, call, key);
+	if (rc < 0)
+		return rc;
+	rc = sha256(key, md, data, rc);
+	if (rc < 0)
+		return rc;
+	/* the context was initialised once in key_alloc(); EVP_PKEY_sign()
+	 * leaves it ready for the next signature */
+	if (EVP_PKEY_sign(key->sign_ctx, der, &der_len, md, sizeof(md)) != 1)
+		goto fail;
+	/* OpenSSL gives the DER ECDSA-Sig-Value (RFC 3279 §2.2.3); ES256
+	 * wants R||S, 32 octets each (RFC 7518 §3.4) */
+	es = d2i_ECDSA_SIG(NULL, &p, der_len);
+	if (!es)
+		goto fail;
+	ECDSA_SIG_get0(es, &r, &s);
+	if (BN_bn2binpad(r, tok->hop.sig, 32) != 32 || BN_bn2binpad(s, tok->hop.sig + 32, 32) != 32)
+		goto fail;
+	ECDSA_SIG_free(es);
+	tok->has_hop = true;
+	return 0;
+fail:
+	ECDSA_SIG_free(es);
+	ERR_clear_error();
+	LOGP(DSS7, LOGL_ERROR, "HOP: signing failed (OpenSSL)\n");
+	return -EIO;
+}
+
+int sigtoken_hop_verify(const struct sigtoken *tok, struct sigtoken_key *key,
+			const struct sigtoken_call *call)
+{
+	uint8_t data[HOP_DATA_MAX], md[32], der[80], *p = der;
+	BIGNUM *r = NULL, *s = NULL;
+	ECDSA_SIG *es = NULL;
+	int rc, der_len;
+
+	if (!tok->has_hop)
+		return -ENOENT;
+	if (tok->hop.alg != SIGTOKEN_ALG_ES256)
+		return -ENOTSUP;
+	if (memcmp(tok->hop.key_id, key->key_id, KEYID_LEN))
+		return -EKEYREJECTED;
+	rc = hop_data(data, sizeof(data), tok, call, key);
+	if (rc < 0)
+		return rc == -ENOSPC ? -EIO : rc;
+	rc = sha256(key, md, data, rc);
+	if (rc < 0)
+		return rc;
+	es = ECDSA_SIG_new();
+	r = BN_bin2bn(tok->hop.sig, 32, NULL);
+	s = BN_bin2bn(tok->hop.sig + 32, 32, NULL);
+	if (!es || !r || !s || !ECDSA_SIG_set0(es, r, s)) {
+		BN_free(r);
+		BN_free(s);
+		rc = -EIO;
+		goto out;
+	}
+	der_len = i2d_ECDSA_SIG(es, NULL);
+	if (der_len <= 0 || (size_t)der_len > sizeof(der)) {
+		rc = -EIO;
+		goto out;
+	}
+	der_len = i2d_ECDSA_SIG(es, &p);
+	/* 1 valid, 0 invalid, < 0 error, e.g. R or S zero: not a signature */
+	rc = EVP_PKEY_verify(key->verify_ctx, der, der_len, md, sizeof(md)) == 1 ? 0 : -EBADMSG;
+out:
+	ECDSA_SIG_free(es);
+	ERR_clear_error();
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Time window and replay cache
+ * ------------------------------------------------------------------------ */
+
+int sigtoken_iat_check(uint32_t iat, time_t now, unsigned int window, unsigned int skew)
+{
+	int64_t t = iat, n = now;
+
+	if (t < n - (int64_t)window - (int64_t)skew)
+		return -ETIMEDOUT;
+	if (t > n + (int64_t)skew)
+		return -ERANGE;
+	return 0;
+}
+
+struct replay_entry {
+	int64_t expires;		/* 0: free slot */
+	uint8_t key_id[KEYID_LEN];
+	uint8_t r[32];
+};
+
+struct sigtoken_replay {
+	unsigned int window, skew, max, count;
+	size_t size;			/* slots, a power of two >= 2 * max */
+	struct replay_entry *tab, *spare;
+	int64_t last_sweep;
+	uint64_t seed;			/* random: hash positions are not predictable */
+};
+
+struct sigtoken_replay *sigtoken_replay_alloc(void *ctx, unsigned int window, unsigned int skew,
+					      unsigned int max_entries)
+{
+	struct sigtoken_replay *rc;
+	size_t size = 16;
+
+	if (max_entries < 1 || max_entries > (1u << 24))
+		return NULL;
+	while (size < 2 * (size_t)max_entries)
+		size *= 2;
+	rc = talloc_zero(ctx, struct sigtoken_replay);
+	if (!rc)
+		return NULL;
+	rc->window = window;
+	rc->skew = skew;
+	rc->max = max_entries;
+	rc->size = size;
+	rc->tab = talloc_zero_array(rc, struct replay_entry, size);
+	rc->spare = talloc_zero_array(rc, struct replay_entry, size);
+	if (!rc->tab || !rc->spare || RAND_bytes((unsigned char *)&rc->seed, sizeof(rc->seed)) != 1) {
+		talloc_free(rc);
+		return NULL;
+	}
+	return rc;
+}
+
+/* splitmix64 finaliser over the seed and the first octets of R and key-id */
+static size_t slot_of(const struct sigtoken_replay *rc, const uint8_t *key_id, const uint8_t *r)
+{
+	uint64_t a, b, z;
+
+	memcpy(&a, r, 8);
+	memcpy(&b, key_id, 8);
+	z = a ^ (b * 0x9e3779b97f4a7c15ULL) ^ rc->seed;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return z & (rc->size - 1);
+}
+
+static struct replay_entry *slot_find(struct sigtoken_replay *rc, struct replay_entry *tab,
+				      const uint8_t *key_id, const uint8_t *r, bool *found)
+{
+	size_t i = slot_of(rc, key_id, r);
+
+	/* linear probing; the table is at most half full, so a free slot ends it */
+	while (tab[i].expires) {
+		if (!memcmp(tab[i].r, r, 32) && !memcmp(tab[i].key_id, key_id, KEYID_LEN)) {
+			*found = true;
+			return &tab[i];
+		}
+		i = (i + 1) & (rc->size - 1);
+	}
+	*found = false;
+	return &tab[i];
+}
+
+/* Drop the entries that expired by rebuilding the table (linear probing
+ * has no cheap delete). */
+static void replay_sweep(struct sigtoken_replay *rc, int64_t now)
+{
+	struct replay_entry *t;
+	size_t i;
+	bool found;
+
+	memset(rc->spare, 0, rc->size * sizeof(rc->spare[0]));
+	rc->count = 0;
+	for (i = 0; i < rc->size; i++) {
+		struct replay_entry *e = &rc->tab[i];
+
+		if (!e->expires || e->expires < now)
+			continue;
+		*slot_find(rc, rc->spare, e->key_id, e->r, &found) = *e;
+		rc->count++;
+	}
+	t = rc->tab;
+	rc->tab = rc->spare;
+	rc->spare = t;
+	rc->last_sweep = now;
+}
+
+int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop *hop, time_t now)
+{
+	struct replay_entry *e;
+	char kid[KEYID_HEX_LEN];
+	bool found;
+	int ret;
+
+	ret = sigtoken_iat_check(hop->iat, now, rc->window, rc->skew);
+	if (ret < 0)
+		return ret;
+	e = slot_find(rc, rc->tab, hop->key_id, hop->sig, &found);
+	if (found && e->expires >= now) {
+		keyid_to_hex(kid, sizeof(kid), hop->key_id);
+		LOGP(DSS7, LOGL_NOTICE, "HOP: key-id %s iat %u: signature seen before (replay)\n",
+		     kid, hop->iat);
+		return -EALREADY;
+	}
+	if (found) {
+		/* an expired entry of the same signature: renew it in place */
+		e->expires = (int64_t)hop->iat + rc->window + rc->skew;
+		return 0;
+	}
+	if (rc->count >= rc->max) {
+		/* sweep at most once a second, so a full cache of live entries
+		 * costs one pass per second, not one per call */
+		if (rc->last_sweep != (int64_t)now)
+			replay_sweep(rc, now);
+		if (rc->count >= rc->max) {
+			LOGP(DSS7, LOGL_ERROR, "HOP: replay cache full (%u signatures inside the window): "
+			     "refusing the token\n", rc->max);
+			return -ENOSPC;
+		}
+		e = slot_find(rc, rc->tab, hop->key_id, hop->sig, &found);
+	}
+	/* the iat check above fails from iat + window + skew + 1 on */
+	e->expires = (int64_t)hop->iat + rc->window + rc->skew;
+	if (e->expires < 1)
+		e->expires = 1;
+	memcpy(e->key_id, hop->key_id, KEYID_LEN);
+	memcpy(e->r, hop->sig, 32);
+	rc->count++;
+	return 0;
+}
+
+unsigned int sigtoken_replay_count(const struct sigtoken_replay *rc)
+{
+	return rc->count;
+}
+
+/* ------------------------------------------------------------------------
+ * Carriage in the IAM, DESIGN §2.1
+ * ------------------------------------------------------------------------ */
+
+/* Q.765: the originating and destination address fields, each a length
+ * octet (0 when absent) and the address, start the APM-user information.
+ * They go in every segment, not only in the one that starts the new
+ * sequence: tshark reads them at the start of every APP parameter and
+ * reports a segment without them as malformed. */
+#define APP_ADDR_LEN	2
+/* Q.763 §3.82: ACI (1 octet for 64..127), SNI/RCI, SI/APM segmentation,
+ * and octet 3a (segmentation local reference) when segmented */
+#define APP_HDR_LEN(seg)	(3 + ((seg) ? 1 : 0))
+/* any value: it only ties the segments of this one message together */
+#define APP_SLR		1
+/* Q.763 §3.82: "APM segmentation indicator" counts at most 9 segments to follow */
+#define APP_MAX_SEGMENTS	10
+
+static void app_del(struct isup_msg *msg, uint16_t aci)
+{
+	unsigned int i = 0;
+
+	while (i < msg->num_opt) {
+		if (msg->opt[i].code == ISUP_PAR_APP_TRANSPORT && !msg->opt[i].opaque &&
+		    msg->opt[i].u.app.aci == aci)
+			isup_msg_opt_del(msg, i);
+		else
+			i++;
+	}
+}
+
+/* Q.763 §3.41: transit interpretation, do not release the call, no
+ * notification, do not discard the message or the parameter: pass it on;
+ * when passing on is not possible, discard the parameter (GF = 10). */
+#define PCI_INSTR_PASS_ON	0x40
+
+static int pci_put(struct isup_msg *msg)
+{
+	struct isup_param *p = NULL;
+	unsigned int i;
+
+	for (i = 0; i < msg->num_opt; i++) {
+		if (msg->opt[i].code == ISUP_PAR_PCI && !msg->opt[i].opaque) {
+			p = &msg->opt[i];
+			break;
+		}
+	}
+	if (!p) {
+		p = isup_msg_opt_add(msg, ISUP_PAR_PCI);
+		if (!p)
+			return -EMSGSIZE;
+	}
+	for (i = 0; i < p->u.pci.num; i++) {
+		if (p->u.pci.entry[i].code == ISUP_PAR_APP_TRANSPORT)
+			break;
+	}
+	if (i == p->u.pci.num) {
+		if (p->u.pci.num >= ISUP_PCI_MAX_ENTRIES)
+			return -EMSGSIZE;
+		p->u.pci.num++;
+	}
+	p->u.pci.entry[i].code = ISUP_PAR_APP_TRANSPORT;
+	p->u.pci.entry[i].num_instr = 1;
+	p->u.pci.entry[i].instr[0] = PCI_INSTR_PASS_ON;
+	return 0;
+}
+
+int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t aci)
+{
+	uint8_t buf[SIGTOKEN_MAX_LEN + 16];
+	struct isup_msg *tmp;
+	size_t len, off, nseg, room;
+	unsigned int i;
+	int rc;
+
+	if (iam->type != ISUP_MSG_IAM) {
+		LOGP(DSS7, LOGL_ERROR, "signalling token: goes in an IAM, not in a %s\n",
+		     isup_msg_type_name(iam->type));
+		return -EINVAL;
+	}
+	if (aci < SIGTOKEN_ACI_MIN || aci > SIGTOKEN_ACI_MAX) {
+		LOGP(DSS7, LOGL_ERROR, "signalling token: ACI %u outside 64..127\n", aci);
+		return -EINVAL;
+	}
+	rc = sigtoken_encode(buf, sizeof(buf), tok);
+	if (rc < 0)
+		return rc == -ENOSPC ? -EMSGSIZE : rc;
+	len = rc;
+
+	/* one segment when it fits, else as many as needed, each with the
+	 * segmentation local reference */
+	room = ISUP_PARAM_MAX_LEN - APP_HDR_LEN(false) - APP_ADDR_LEN;
+	if (len <= room) {
+		nseg = 1;
+	} else {
+		room = ISUP_PARAM_MAX_LEN - APP_HDR_LEN(true) - APP_ADDR_LEN;
+		nseg = (len + room - 1) / room;
+	}
+	if (nseg > APP_MAX_SEGMENTS)
+		return -EMSGSIZE;
+
+	/* build on a copy, so that \a iam is unchanged on failure */
+	tmp = talloc_size(NULL, sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	*tmp = *iam;
+	app_del(tmp, aci);
+	off = 0;
+	for (i = 0; i < nseg; i++) {
+		struct isup_param *p = isup_msg_opt_add(tmp, ISUP_PAR_APP_TRANSPORT);
+		struct isup_app *a;
+		size_t n, pos = 0;
+
+		if (!p) {
+			rc = -EMSGSIZE;
+			goto out;
+		}
+		a = &p->u.app;
+		a->aci = aci;
+		a->sni = 0;	/* DESIGN §2.1: never notify ... */
+		a->rci = 0;	/* ... and never release the call for it */
+		a->si = i == 0;	/* new sequence, then subsequent segments */
+		a->apm_seg = nseg - 1 - i;
+		if (nseg > 1) {
+			a->has_slr = true;
+			a->slr = APP_SLR;
+		}
+		a->info[pos++] = 0;	/* originating address: absent */
+		a->info[pos++] = 0;	/* destination address: absent */
+		n = room;
+		if (n > len - off)
+			n = len - off;
+		memcpy(a->info + pos, buf + off, n);
+		a->info_len = pos + n;
+		off += n;
+	}
+	rc = pci_put(tmp);
+	if (rc < 0)
+		goto out;
+	*iam = *tmp;
+out:
+	if (rc == -EMSGSIZE)
+		LOGP(DSS7, LOGL_ERROR, "signalling token: no room for the APP parameters in the IAM\n");
+	talloc_free(tmp);
+	return rc;
+}
+
+int sigtoken_iam_get(struct sigtoken *tok, const struct isup_msg *msg, uint16_t aci)
+{
+	const struct isup_app *seg[APP_MAX_SEGMENTS] = { NULL };
+	uint8_t buf[APP_MAX_SEGMENTS * ISUP_PARAM_MAX_LEN];
+	const struct isup_app *first = NULL;
+	unsigned int i, nseg = 0, nfound = 0;
+	size_t len = 0, pos;
+	int rc;
+
+	memset(tok, 0, sizeof(*tok));
+	for (i = 0; i < msg->num_opt && i < ISUP_MAX_OPT; i++) {
+		const struct isup_param *p = &msg->opt[i];
+
+		if (p->code != ISUP_PAR_APP_TRANSPORT || p->opaque || p->u.app.aci != aci)
+			continue;
+		nfound++;
+		if (p->u.app.si) {
+			if (first)
+				return bad("two APP parameters start a new sequence");
+			first = &p->u.app;
+		}
+	}
+	if (!nfound)
+		return -ENOENT;
+	if (!first)
+		return bad("APP parameters without a new sequence");
+	nseg = first->apm_seg + 1;
+	if (nseg != nfound || nseg > APP_MAX_SEGMENTS)
+		return bad("APP segments: the APM segmentation indicator does not match the segments present");
+	if (nseg > 1 && !first->has_slr)
+		return bad("APP segments without a segmentation local reference");
+	/* Q.763 §3.82: each segment says how many follow it */
+	for (i = 0; i < msg->num_opt && i < ISUP_MAX_OPT; i++) {
+		const struct isup_app *a = &msg->opt[i].u.app;
+
+		if (msg->opt[i].code != ISUP_PAR_APP_TRANSPORT || msg->opt[i].opaque || a->aci != aci)
+			continue;
+		if (a != first && (a->si || !a->has_slr || a->slr != first->slr))
+			return bad("APP segment of another sequence");
+		if (a->apm_seg >= nseg || seg[nseg - 1 - a->apm_seg])
+			return bad("APP segments: indicator out of order or repeated");
+		seg[nseg - 1 - a->apm_seg] = a;
+	}
+	for (i = 0; i < nseg; i++) {
+		const struct isup_app *a = seg[i];
+
+		unsigned int k;
+
+		/* skip the Q.765 originating and destination address fields */
+		pos = 0;
+		for (k = 0; k < 2; k++) {
+			if (a->info_len - pos < 1 || a->info_len - pos - 1 < a->info[pos])
+				return bad("APP: Q.765 address fields truncated");
+			pos += 1 + a->info[pos];
+		}
+		memcpy(buf + len, a->info + pos, a->info_len - pos);
+		len += a->info_len - pos;
+	}
+	rc = sigtoken_decode(tok, buf, len);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,242 @@
+#pragma once
+/*! \file sigtoken.h
+ *  The stiwf profile v1 signalling token (DESIGN §2.2) and its carriage in
+ *  the ISUP Application Transport parameter of an IAM (DESIGN §2.1).
+ *
+ *  Token layout: version (1 octet, 0x01), then TLVs of a 1-octet type and a
+ *  1-octet length: HOP (0x01), PASSPORT (0x02), VERDICT (0x03).  Unknown TLV
+ *  types are skipped; a duplicate type or a truncated TLV makes the whole
+ *  token invalid.
+ *
+ *  One limit the design text leaves implicit: the TLV length octet caps a
+ *  PASSPORT value at 255 octets, so its x5u can be at most 255 - 86 = 169
+ *  octets (not the 200 of credential.h).  The encoder refuses longer ones.
+ *  A token with all three TLVs can then be 342 octets, more than one APP
+ *  parameter holds (255 octets, of which 250 are left for the token, 249
+ *  per segment when segmented); such a token is split over several APP
+ *  parameters with the Q.763 §3.82 APM segmentation indicator and
+ *  segmentation local reference, all in the IAM (see sigtoken_iam_put()).
+ *  Every segment starts with the empty Q.765 address fields (00 00). */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <osmocom/core/utils.h>
+
+#include "certs/keyid.h"
+#include "ss7/isup.h"
+
+#define SIGTOKEN_VERSION	0x01
+#define SIGTOKEN_SIG_LEN	64	/*!< raw R||S of ES256 */
+#define SIGTOKEN_UUID_LEN	16
+#define SIGTOKEN_UUID_STR_LEN	37	/*!< 36 characters and the NUL */
+#define SIGTOKEN_HOP_LEN	(1 + KEYID_LEN + 4 + SIGTOKEN_SIG_LEN)	/*!< 77 */
+#define SIGTOKEN_PASSPORT_FIXED_LEN (1 + 4 + SIGTOKEN_UUID_LEN + 1 + SIGTOKEN_SIG_LEN)	/*!< 86 */
+#define SIGTOKEN_VERDICT_LEN	3
+/*! DESIGN §2.2 allows 200, the 1-octet TLV length only 255 - 86 */
+#define SIGTOKEN_X5U_MAX	(255 - SIGTOKEN_PASSPORT_FIXED_LEN)
+/*! the longest token we encode: version and the three TLVs */
+#define SIGTOKEN_MAX_LEN	(1 + 2 + SIGTOKEN_HOP_LEN + 2 + 255 + 2 + SIGTOKEN_VERDICT_LEN)
+/*! E.164 §6: at most 15 digits */
+#define SIGTOKEN_E164_MAX	15
+
+/*! DESIGN §2.1: ACIs 64..127 are for non-standardised applications */
+#define SIGTOKEN_ACI_MIN	64
+#define SIGTOKEN_ACI_MAX	127
+#define SIGTOKEN_ACI_DEFAULT	90
+
+#define SIGTOKEN_WINDOW_DEFAULT	60	/*!< seconds an iat stays acceptable */
+
+/*! TLV types, DESIGN §2.2 */
+enum sigtoken_tlv {
+	SIGTOKEN_TLV_HOP	= 0x01,
+	SIGTOKEN_TLV_PASSPORT	= 0x02,
+	SIGTOKEN_TLV_VERDICT	= 0x03,
+};
+extern const struct value_string sigtoken_tlv_names[];
+
+/*! HOP alg octet */
+enum sigtoken_alg {
+	SIGTOKEN_ALG_ES256	= 1,
+};
+
+/*! VERDICT verstat octet (the SIP verstat values, RFC 8224 / ATIS-1000074) */
+enum sigtoken_verstat {
+	SIGTOKEN_VERSTAT_NO_VALIDATION	= 0,
+	SIGTOKEN_VERSTAT_PASSED		= 1,
+	SIGTOKEN_VERSTAT_FAILED		= 2,
+};
+extern const struct value_string sigtoken_verstat_names[];
+
+/*! VERDICT reason: the SIP response code behind a failure (RFC 8224 §6.2.2) */
+extern const struct value_string sigtoken_reason_names[];
+
+/*! 0x01 HOP: the sending network's signature (Q.3057 role) */
+struct sigtoken_hop {
+	uint8_t alg;			/*!< enum sigtoken_alg */
+	uint8_t key_id[KEYID_LEN];	/*!< DESIGN §3 key-id of the signer */
+	uint32_t iat;			/*!< seconds since the epoch */
+	uint8_t sig[SIGTOKEN_SIG_LEN];	/*!< raw R||S */
+};
+
+/*! 0x02 PASSPORT: the originating carrier's SHAKEN PASSporT, end to end */
+struct sigtoken_passport {
+	char attest;			/*!< 'A', 'B' or 'C' */
+	uint32_t iat;
+	uint8_t origid[SIGTOKEN_UUID_LEN];
+	uint8_t x5u_len;
+	char x5u[SIGTOKEN_X5U_MAX + 1];	/*!< NUL-terminated, x5u_len octets */
+	uint8_t sig[SIGTOKEN_SIG_LEN];
+};
+
+/*! 0x03 VERDICT: what the ingress IWF concluded on the SIP side */
+struct sigtoken_verdict {
+	uint8_t verstat;		/*!< enum sigtoken_verstat */
+	uint16_t reason;		/*!< 0, 403, 428, 436, 437 or 438 */
+};
+
+/*! A decoded token.  Decoders clear it first. */
+struct sigtoken {
+	bool has_hop;
+	bool has_passport;
+	bool has_verdict;
+	struct sigtoken_hop hop;
+	struct sigtoken_passport passport;
+	struct sigtoken_verdict verdict;
+};
+
+/*! The identity of a call that HOP signs (DESIGN §2.2 "What HOP signs"):
+ *  E.164 digit strings without '+', "" when absent. */
+struct sigtoken_call {
+	char orig[SIGTOKEN_E164_MAX + 1];	/*!< calling party number */
+	uint8_t apri;				/*!< enum isup_apri of the calling party number */
+	char dest[SIGTOKEN_E164_MAX + 1];	/*!< called party number */
+	char addl[SIGTOKEN_E164_MAX + 1];	/*!< generic number, additional calling party */
+};
+
+/*! Decode a token (the APP information after the Q.765 address fields).
+ *  \param[out] tok cleared, then filled
+ *  \returns \a len, or -EBADMSG naming the field in a DSS7 log line */
+int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len);
+
+/*! Encode a token: version, then HOP, PASSPORT, VERDICT when present.
+ *  \returns octets written, -ENOSPC, or -EINVAL for a field out of range */
+int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok);
+
+/*! Encode only the value of the PASSPORT or VERDICT TLV, as HOP hashes it.
+ *  \returns octets written, -ENOSPC, -EINVAL */
+int sigtoken_passport_encode(uint8_t *out, size_t size, const struct sigtoken_passport *pp);
+int sigtoken_verdict_encode(uint8_t *out, size_t size, const struct sigtoken_verdict *v);
+
+/*! Parse a UUID in its RFC 9562 text form (8-4-4-4-12 hex digits, either case).
+ *  \returns 0 or -EINVAL */
+int sigtoken_uuid_from_str(uint8_t out[SIGTOKEN_UUID_LEN], const char *s);
+
+/*! Lower-case RFC 9562 text form of a UUID.
+ *  \returns 0 or -ENOSPC when \a size < SIGTOKEN_UUID_STR_LEN */
+int sigtoken_uuid_to_str(char *buf, size_t size, const uint8_t uuid[SIGTOKEN_UUID_LEN]);
+
+/*! An ISUP number in E.164 form, by its Nature of Address indicator:
+ *  - international (4): the digits as they are;
+ *  - national (significant) (3): \a cc, then the digits (a national
+ *    significant number carries no trunk prefix, Q.763 §3.10 b);
+ *  - subscriber (1), unknown (2) and the others: refused, as the area code
+ *    or the prefixes that an exchange would apply are not known here.
+ *  Only the digits 0-9 are accepted; a trailing ST ('F', Q.763 §3.9) is
+ *  dropped.  The result has 1..15 digits (E.164 §6).
+ *  \param[in] cc the peer's country code (E.164 digits), or NULL
+ *  \returns 0, -EDOM when the number cannot be made E.164, -ENOSPC */
+int sigtoken_number_e164(char *out, size_t size, const struct isup_number *num, const char *cc);
+
+/*! The identity HOP signs, from an IAM: Calling Party Number (with its
+ *  APRI; absent: "" and ISUP_APRI_NOT_AVAILABLE; present with no digits:
+ *  "" and its APRI), Called Party Number, and the first Generic Number with
+ *  qualifier 6 "additional calling party number" (absent: "").
+ *  \param[in] cc country code for national numbers, or NULL
+ *  \returns 0, -EINVAL when \a iam is not an IAM, -EDOM when a number
+ *  cannot be made E.164 (see sigtoken_number_e164()) */
+int sigtoken_call_from_iam(struct sigtoken_call *call, const struct isup_msg *iam, const char *cc);
+
+/*! A P-256 key prepared for HOP: its key-id and OpenSSL contexts that are
+ *  initialised once and reused for every signature, so that the per-call
+ *  cost is the ECDSA operation.  Not thread-safe: one per worker thread.
+ *  Freed with talloc_free(). */
+struct sigtoken_key;
+
+/*! Prepare \a pkey (a reference is taken) for signing (when it holds the
+ *  private key) and verifying.  The key-id is computed from the key, which
+ *  equals that of a certificate holding it (certs/keyid.h).
+ *  \returns the key, or NULL (not P-256, or out of memory; logged) */
+struct sigtoken_key *sigtoken_key_alloc(void *ctx, EVP_PKEY *pkey);
+
+/*! Prepare the public key of signer certificate \a cert for verifying;
+ *  the key-id is that of the certificate.
+ *  \returns the key, or NULL */
+struct sigtoken_key *sigtoken_key_alloc_x509(void *ctx, X509 *cert);
+
+/*! The key-id of a prepared key (KEYID_LEN octets). */
+const uint8_t *sigtoken_key_id(const struct sigtoken_key *key);
+
+/*! Sign: fill tok->hop (alg ES256, the key's key-id, \a iat, the signature
+ *  over the call identity and the PASSPORT and VERDICT already in \a tok)
+ *  and set tok->has_hop.
+ *  \returns 0, -EINVAL (no private key, bad number), -EIO (OpenSSL) */
+int sigtoken_hop_sign(struct sigtoken *tok, struct sigtoken_key *key, uint32_t iat,
+		      const struct sigtoken_call *call);
+
+/*! Verify the HOP of \a tok against \a key for \a call.  The caller finds
+ *  the key by tok->hop.key_id; this checks the signature only (then check
+ *  the time with sigtoken_iat_check() before and record it with
+ *  sigtoken_replay_check() after).
+ *  \returns 0 valid; -ENOENT no HOP; -ENOTSUP alg not ES256;
+ *  -EKEYREJECTED key-id of the token is not that of \a key; -EBADMSG the
+ *  signature does not verify; -EIO OpenSSL failed */
+int sigtoken_hop_verify(const struct sigtoken *tok, struct sigtoken_key *key,
+			const struct sigtoken_call *call);
+
+/*! DESIGN §2.2: accept \a iat when now - window - skew <= iat <= now + skew.
+ *  \returns 0, -ETIMEDOUT (too old), -ERANGE (in the future) */
+int sigtoken_iat_check(uint32_t iat, time_t now, unsigned int window, unsigned int skew);
+
+/*! A bounded replay cache of the HOP signatures seen inside the window. */
+struct sigtoken_replay;
+
+/*! \param[in] window, skew as for sigtoken_iat_check()
+ *  \param[in] max_entries the most signatures remembered at once (>= 1)
+ *  \returns the cache (talloc), or NULL */
+struct sigtoken_replay *sigtoken_replay_alloc(void *ctx, unsigned int window, unsigned int skew,
+					      unsigned int max_entries);
+
+/*! Check the time of a verified HOP and remember it.  A signature is
+ *  remembered by (key-id, R): ECDSA signatures are malleable ((R, S) and
+ *  (R, n - S) both verify), so S must not take part.  An entry is kept until
+ *  its iat leaves the window.  When the cache holds max_entries live
+ *  signatures the new one is refused (fail closed): evicting a live entry
+ *  would reopen the replay it guards against.  Call it only after
+ *  sigtoken_hop_verify() succeeded, so that only signed tokens take room.
+ *  \returns 0 (new, now remembered), -EALREADY (a replay), -ETIMEDOUT or
+ *  -ERANGE (see sigtoken_iat_check()), -ENOSPC (cache full) */
+int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop *hop, time_t now);
+
+/*! Signatures remembered now (expired ones may still be counted until the
+ *  next sweep). */
+unsigned int sigtoken_replay_count(const struct sigtoken_replay *rc);
+
+/*! Put \a tok in \a iam (DESIGN §2.1): replace any APP parameters with
+ *  \a aci by new ones (SNI = 0, RCI = 0, new sequence, the Q.765 address
+ *  fields empty, segmented per Q.763 §3.82 when the token needs more than
+ *  one), and make the Parameter Compatibility Information ask exchanges
+ *  that do not know the APP parameter to pass it on, else discard it.
+ *  \returns 0, -EINVAL (not an IAM, ACI out of 64..127, bad field),
+ *  -EMSGSIZE (no room for the parameters) */
+int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t aci);
+
+/*! Find and decode the token in the APP parameters with \a aci of \a msg
+ *  (segments in any order, as SGM reassembly may reorder them).
+ *  \returns 0, -ENOENT (no APP parameter with \a aci), -EBADMSG (broken
+ *  segments or token; logged) */
+int sigtoken_iam_get(struct sigtoken *tok, const struct isup_msg *msg, uint16_t aci);
