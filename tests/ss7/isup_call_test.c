@@ -97,8 +97,8 @@ static void cb_incoming(struct isup_trunk *t, struct isup_call *call, const stru
 
 static void cb_progress(struct isup_call *call, const struct isup_msg *msg, void *call_priv)
 {
-	owner_log("progress %s %u", 0, 0);
-	snprintf(owner.ev[owner.n - 1], sizeof(owner.ev[0]), "progress %s", isup_msg_type_name(msg->type));
+	CU_ASSERT_FATAL(owner.n < EV_MAX);
+	snprintf(owner.ev[owner.n++], sizeof(owner.ev[0]), "progress %s", isup_msg_type_name(msg->type));
 }
 
 static void cb_answer(struct isup_call *call, const struct isup_msg *msg, void *call_priv)
