@@ -339,7 +339,7 @@ int stiwf_cmd_bench(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ctx = talloc_named_const(NULL, 0, "stiwf bench");
-	if (!ctx || stiwf_logging_init(ctx) < 0)
+	if (!ctx)
 		return EXIT_FAILED;
 	memset(&b, 0, sizeof(b));
 	if (key_path) {
@@ -381,7 +381,6 @@ out:
 	EVP_PKEY_CTX_free(b.sctx);
 	EVP_PKEY_CTX_free(b.vctx);
 	EVP_PKEY_free(b.pkey);
-	log_fini();
 	talloc_free(ctx);
 	return rc;
 }

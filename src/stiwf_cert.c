@@ -230,12 +230,7 @@ int stiwf_cmd_cert(int argc, char **argv)
 	if (!ctx)
 		return EXIT_FAILED;
 	/* certs/ explains decoding problems through DCERT on stderr */
-	if (stiwf_logging_init(ctx) < 0) {
-		talloc_free(ctx);
-		return EXIT_FAILED;
-	}
 	rc = cert_inspect(ctx, argv[optind], now);
-	log_fini();
 	talloc_free(ctx);
 	return rc;
 }

@@ -742,15 +742,10 @@ int stiwf_cmd_isup(int argc, char **argv)
 	if (!ctx)
 		return EXIT_FAILED;
 	/* the codecs explain what they refuse through DSS7 on stderr */
-	if (stiwf_logging_init(ctx) < 0) {
-		talloc_free(ctx);
-		return EXIT_FAILED;
-	}
 	if (!strcmp(argv[1], "iam"))
 		rc = cmd_iam(ctx, argc - 1, argv + 1);
 	else
 		rc = cmd_decode(ctx, argc - 1, argv + 1);
-	log_fini();
 	talloc_free(ctx);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "src/logging.h"
+#include "ss7/isup_trunk.h"
 #include "ss7/ss7.h"
 
 int stiwf_ss7_init(void *ctx)
@@ -20,6 +21,7 @@ int stiwf_ss7_init(void *ctx)
 	}
 	/* stiwfd is an ASP towards an STP or SG (DESIGN §6) */
 	osmo_ss7_vty_init_asp(ctx);
+	isup_trunk_vty_init();
 	LOGP(DSS7, LOGL_DEBUG, "libosmo-sigtran ready (osmo_ss7_user API %d)\n", STIWF_SS7_USER_API);
 	return 0;
 }

@@ -1,0 +1,702 @@
+/* The call on one ISUP circuit: ITU-T Q.764 §2.1 (set-up), §2.2
+ * (unsuccessful set-up), §2.3 (release), §2.9.6 (T1/T5), and the automatic
+ * repeat attempt of §2.9.1.4 and §2.12.
+ *
+ * The FSM instance is the call: on a repeat attempt it moves to another
+ * circuit and keeps its handle.  A call ends (instance freed) when its
+ * circuit is idle again: RLC sent for a received REL, RLC received for our
+ * REL, or the circuit taken away by a reset, UCIC or hardware blocking. */
+
+#include <errno.h>
+#include <string.h>
+
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/core/utils.h>
+
+#include "src/logging.h"
+#include "ss7/isup_call_fsm.h"
+#include "ss7/isup_internal.h"
+
+/* Q.850 §2.2.5 location of causes we generate: the IWF is the point where
+ * the call leaves the ISUP network ("network beyond interworking point"
+ * for causes the owner, i.e. the SIP side, gives) or a transit network for
+ * our own timers. */
+#define S(x)	(1 << (x))
+
+#define ISUP_LOC_TRANSIT	0x03
+#define ISUP_LOC_BEYOND_IWP	0x0a
+
+/*! Event data of the TX events: the owner's message (or NULL) and the result */
+struct isup_call_tx {
+	const struct isup_msg *msg;
+	uint8_t cause;
+	int rc;
+};
+
+static const struct value_string isup_call_event_names[] = {
+	{ ISUP_CALL_EV_RX_ACM,		"RX_ACM" },
+	{ ISUP_CALL_EV_RX_CPG,		"RX_CPG" },
+	{ ISUP_CALL_EV_RX_ANM,		"RX_ANM" },
+	{ ISUP_CALL_EV_RX_CON,		"RX_CON" },
+	{ ISUP_CALL_EV_RX_REL,		"RX_REL" },
+	{ ISUP_CALL_EV_RX_RLC,		"RX_RLC" },
+	{ ISUP_CALL_EV_TX_ACM,		"TX_ACM" },
+	{ ISUP_CALL_EV_TX_CPG,		"TX_CPG" },
+	{ ISUP_CALL_EV_TX_ANM,		"TX_ANM" },
+	{ ISUP_CALL_EV_TX_CON,		"TX_CON" },
+	{ ISUP_CALL_EV_TX_REL,		"TX_REL" },
+	{ ISUP_CALL_EV_CIRCUIT_LOST,	"CIRCUIT_LOST" },
+	{ 0, NULL }
+};
+
+static struct osmo_fsm isup_call_fsm;
+static void call_releasing_arm(struct osmo_fsm_inst *fi);
+
+static unsigned long tdef_s(int T)
+{
+	return osmo_tdef_get(isup_tdefs, T, OSMO_TDEF_S, 0);
+}
+
+static void call_update_id(struct isup_call *call)
+{
+	osmo_fsm_inst_update_id_f(call->fi, "%s-CIC%u", call->trunk->name, call->cic ? call->cic->cic : 0);
+}
+
+/* Tell the owner the call is over for it; at most once. */
+static void call_release_up(struct isup_call *call, uint8_t cause)
+{
+	if (call->owner_gone)
+		return;
+	call->owner_gone = true;
+	if (call->trunk->ops.released)
+		call->trunk->ops.released(call, cause, call->priv);
+}
+
+static void call_term(struct osmo_fsm_inst *fi)
+{
+	osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
+}
+
+/* Q.764 §2.3.1: send REL, start T1 and T5 */
+static void call_start_release(struct osmo_fsm_inst *fi, uint8_t cause, uint8_t location)
+{
+	struct isup_call *call = fi->priv;
+
+	call->rel_cause = cause;
+	call->rel_elapsed_s = 0;
+	isup_trunk_ctr_rel(call->trunk, cause);
+	/* a send error does not change the procedure: T1 retransmits */
+	isup_trunk_tx_rel(call->trunk, call->cic->cic, cause, location);
+	call_releasing_arm(fi);
+}
+
+/* Q.764 §2.3.1 b), §2.3.2: REL received, answer RLC; the circuit is idle */
+static void call_rx_rel(struct osmo_fsm_inst *fi, const struct isup_msg *msg)
+{
+	struct isup_call *call = fi->priv;
+	const struct isup_param *p = isup_msg_param_find_c(msg, ISUP_PAR_CAUSE);
+	uint8_t cause = p ? p->u.cause.value : ISUP_CAUSE_NORMAL_UNSPECIFIED;
+
+	isup_trunk_ctr_rel(call->trunk, cause);
+	isup_trunk_tx_simple(call->trunk, ISUP_MSG_RLC, call->cic->cic);
+	call_release_up(call, cause);
+	call_term(fi);
+}
+
+static void call_unexpected(struct osmo_fsm_inst *fi, uint32_t event)
+{
+	struct isup_call *call = fi->priv;
+
+	/* Q.764 §2.9.5.1: an unexpected message on a busy circuit is discarded */
+	LOGPFSML(fi, LOGL_NOTICE, "CIC %u: %s unexpected in state %s, discarded\n", call->cic->cic,
+		 osmo_fsm_event_name(fi->fsm, event), osmo_fsm_inst_state_name(fi));
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->trunk->ctrs, ISUP_TRUNK_CTR_UNEXPECTED));
+}
+
+/* Q.764 §2.9.1.4 b), §2.12: automatic repeat attempt on another circuit;
+ * the old circuit has already been dealt with by the trunk. */
+static void call_repeat(struct osmo_fsm_inst *fi, const struct isup_call_lost *lost)
+{
+	struct isup_call *call = fi->priv;
+	struct isup_trunk *t = call->trunk;
+	struct isup_cic *old = call->cic;
+	uint16_t old_cic = old->cic;
+	struct isup_cic *c;
+	int rc;
+
+	old->call = NULL;
+	call->cic = NULL;
+	if (lost->release_old)
+		isup_call_fsm_release_circuit(t, old, ISUP_CAUSE_TEMPORARY_FAILURE);
+	rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ISUP_TRUNK_CTR_CALL_REPEAT));
+	if (call->attempts >= ISUP_CALL_MAX_ATTEMPTS) {
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: %s, no more repeat attempts (%u made)\n", old_cic,
+			 lost->reason, call->attempts);
+		rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ISUP_TRUNK_CTR_CALL_NO_CIRCUIT));
+		call_release_up(call, ISUP_CAUSE_NO_CIRCUIT);
+		call_term(fi);
+		return;
+	}
+	c = isup_trunk_cic_pick(t);
+	if (!c) {
+		/* e.g. all circuits being reset: the reason's own cause */
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: %s, no circuit free for a repeat attempt\n", old_cic,
+			 lost->reason);
+		rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ISUP_TRUNK_CTR_CALL_NO_CIRCUIT));
+		call_release_up(call, lost->cause);
+		call_term(fi);
+		return;
+	}
+	call->cic = c;
+	c->call = call;
+	c->last_used = ++t->use_seq;
+	call->attempts++;
+	call_update_id(call);
+	call->iam->cic = c->cic;
+	LOGPFSML(fi, LOGL_INFO, "CIC %u: %s, repeat attempt %u on CIC %u\n", old_cic, lost->reason,
+		 call->attempts, c->cic);
+	rc = isup_trunk_tx(t, call->iam);
+	if (rc < 0) {
+		call_release_up(call, ISUP_CAUSE_TEMPORARY_FAILURE);
+		call_term(fi);
+		return;
+	}
+	osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_OUT_IAM_SENT, tdef_s(ISUP_T7), ISUP_T7);
+	if (t->ops.retry && !call->owner_gone)
+		t->ops.retry(call, old_cic, c->cic, lost->reason, call->priv);
+}
+
+static void call_circuit_lost(struct osmo_fsm_inst *fi, const struct isup_call_lost *lost)
+{
+	struct isup_call *call = fi->priv;
+
+	if (fi->state == ISUP_CALL_ST_OUT_IAM_SENT && !call->backward_rx && !call->owner_gone) {
+		call_repeat(fi, lost);
+		return;
+	}
+	if (fi->state == ISUP_CALL_ST_RELEASING && lost->rlc_equivalent)
+		LOGPFSML(fi, LOGL_INFO, "CIC %u: %s while awaiting RLC: release complete\n", call->cic->cic,
+			 lost->reason);
+	else
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: %s, call released\n", call->cic->cic, lost->reason);
+	call_release_up(call, lost->cause);
+	call_term(fi);
+}
+
+static void call_tx(struct osmo_fsm_inst *fi, uint8_t type, struct isup_call_tx *tx)
+{
+	struct isup_call *call = fi->priv;
+	struct isup_msg *m;
+
+	m = talloc_zero(call, struct isup_msg);
+	if (!m) {
+		tx->rc = -ENOMEM;
+		return;
+	}
+	if (tx->msg) {
+		*m = *tx->msg;
+		m->cic = call->cic->cic;
+	} else {
+		struct isup_param *p;
+
+		isup_msg_init(m, type, call->cic->cic);
+		p = isup_msg_param_find(m, ISUP_PAR_BCI);
+		if (p) {
+			/* Q.763 §3.5: subscriber free, ordinary subscriber,
+			 * interworking encountered (the call continues in SIP) */
+			p->u.bci.called_status = 1;
+			p->u.bci.called_category = 1;
+			p->u.bci.interworking = 1;
+		}
+		p = isup_msg_param_find(m, ISUP_PAR_EVENT_INFO);
+		if (p)
+			p->u.event.event = ISUP_EVENT_ALERTING;
+	}
+	tx->rc = isup_trunk_tx(call->trunk, m);
+	talloc_free(m);
+}
+
+static void st_out_iam_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	struct isup_trunk *t = call->trunk;
+	struct isup_call_tx *tx = data;
+
+	switch (event) {
+	case ISUP_CALL_EV_RX_ACM:
+		/* Q.764 §2.1.4.1: ACM stops T7; T9 when the policy sets it */
+		call->backward_rx = true;
+		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_OUT_ALERTING, tdef_s(ISUP_T9), ISUP_T9);
+		if (t->ops.progress && !call->owner_gone)
+			t->ops.progress(call, data, call->priv);
+		break;
+	case ISUP_CALL_EV_RX_CON:
+	case ISUP_CALL_EV_RX_ANM:
+		/* Q.764 §2.1.7: CON, or ANM without ACM where interworking
+		 * left no ACM */
+		call->backward_rx = true;
+		rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ISUP_TRUNK_CTR_CALL_ANSWERED));
+		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_ACTIVE, 0, 0);
+		if (t->ops.answer && !call->owner_gone)
+			t->ops.answer(call, data, call->priv);
+		break;
+	case ISUP_CALL_EV_RX_REL:
+		/* Q.764 §2.2: unsuccessful set-up, e.g. cause 17 busy */
+		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_TX_REL:
+		call->owner_gone = true;
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		tx->rc = 0;
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+static void st_out_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	struct isup_trunk *t = call->trunk;
+	struct isup_call_tx *tx = data;
+
+	switch (event) {
+	case ISUP_CALL_EV_RX_CPG:
+		/* Q.764 §2.1.5: progress, T9 keeps running */
+		if (t->ops.progress && !call->owner_gone)
+			t->ops.progress(call, data, call->priv);
+		break;
+	case ISUP_CALL_EV_RX_ANM:
+		rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ISUP_TRUNK_CTR_CALL_ANSWERED));
+		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_ACTIVE, 0, 0);
+		if (t->ops.answer && !call->owner_gone)
+			t->ops.answer(call, data, call->priv);
+		break;
+	case ISUP_CALL_EV_RX_REL:
+		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_TX_REL:
+		call->owner_gone = true;
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		tx->rc = 0;
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+static void st_in_iam_rcvd(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call_tx *tx = data;
+
+	switch (event) {
+	case ISUP_CALL_EV_TX_ACM:
+		call_tx(fi, ISUP_MSG_ACM, tx);
+		if (tx->rc == 0)
+			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_ALERTING, 0, 0);
+		break;
+	case ISUP_CALL_EV_TX_CON:
+		/* Q.764 §2.1.7.2: answer before ACM is sent */
+		call_tx(fi, ISUP_MSG_CON, tx);
+		if (tx->rc == 0)
+			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_ACTIVE, 0, 0);
+		break;
+	case ISUP_CALL_EV_TX_REL:
+		((struct isup_call *)fi->priv)->owner_gone = true;
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		tx->rc = 0;
+		break;
+	case ISUP_CALL_EV_RX_REL:
+		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+static void st_in_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call_tx *tx = data;
+
+	switch (event) {
+	case ISUP_CALL_EV_TX_CPG:
+		call_tx(fi, ISUP_MSG_CPG, tx);
+		break;
+	case ISUP_CALL_EV_TX_ANM:
+		call_tx(fi, ISUP_MSG_ANM, tx);
+		if (tx->rc == 0)
+			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_ACTIVE, 0, 0);
+		break;
+	case ISUP_CALL_EV_TX_REL:
+		((struct isup_call *)fi->priv)->owner_gone = true;
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		tx->rc = 0;
+		break;
+	case ISUP_CALL_EV_RX_REL:
+		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	struct isup_call_tx *tx = data;
+
+	switch (event) {
+	case ISUP_CALL_EV_TX_CPG:
+		call_tx(fi, ISUP_MSG_CPG, tx);
+		break;
+	case ISUP_CALL_EV_RX_CPG:
+		if (call->outgoing && call->trunk->ops.progress && !call->owner_gone)
+			call->trunk->ops.progress(call, data, call->priv);
+		break;
+	case ISUP_CALL_EV_TX_REL:
+		call->owner_gone = true;
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		tx->rc = 0;
+		break;
+	case ISUP_CALL_EV_RX_REL:
+		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+static void st_releasing(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+
+	switch (event) {
+	case ISUP_CALL_EV_RX_RLC:
+		call_term(fi);
+		break;
+	case ISUP_CALL_EV_RX_REL:
+		/* Q.764 §2.3.1 f): collision of REL; answer RLC, the circuit
+		 * is idle once our own REL got its RLC too */
+		LOGPFSML(fi, LOGL_INFO, "CIC %u: REL collision, RLC sent, awaiting RLC\n", call->cic->cic);
+		isup_trunk_tx_simple(call->trunk, ISUP_MSG_RLC, call->cic->cic);
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+/* Q.764 §2.9.6: T1 retransmits REL; T5 gives up: RSC, alert maintenance,
+ * and the circuit reset procedure takes over (T16/T17).  One FSM timer
+ * serves both: each period is min(T1, what is left of T5). */
+static void call_releasing_arm(struct osmo_fsm_inst *fi)
+{
+	struct isup_call *call = fi->priv;
+	unsigned long t1 = tdef_s(ISUP_T1), t5 = tdef_s(ISUP_T5), left;
+
+	left = t5 > call->rel_elapsed_s ? t5 - call->rel_elapsed_s : 0;
+	call->rel_period_s = t1 < left || !t5 ? t1 : left;
+	osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_RELEASING, call->rel_period_s,
+				call->rel_period_s == t1 ? ISUP_T1 : ISUP_T5);
+}
+
+static void call_releasing_timeout(struct osmo_fsm_inst *fi)
+{
+	struct isup_call *call = fi->priv;
+	struct isup_trunk *t = call->trunk;
+	unsigned long t5 = tdef_s(ISUP_T5);
+	struct isup_cic *c = call->cic;
+
+	call->rel_elapsed_s += call->rel_period_s;
+	if (t5 && call->rel_elapsed_s >= t5) {
+		LOGPFSML(fi, LOGL_ERROR, "CIC %u: T5 expired, no RLC for REL: circuit reset\n", c->cic);
+		rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ISUP_TRUNK_CTR_T5_EXPIRED));
+		isup_trunk_alert(t, c->cic, "T5 expired: no RLC for REL, circuit reset");
+		/* the circuit leaves the call before the reset so that the
+		 * reset does not release this call a second time */
+		c->call = NULL;
+		call->cic = NULL;
+		isup_cic_reset_start(c);
+		call->cic = c;
+		call_term(fi);
+		return;
+	}
+	LOGPFSML(fi, LOGL_INFO, "CIC %u: T1 expired, REL retransmitted\n", c->cic);
+	isup_trunk_tx_rel(t, c->cic, call->rel_cause, ISUP_LOC_TRANSIT);
+	call_releasing_arm(fi);
+}
+
+static int call_timer_cb(struct osmo_fsm_inst *fi)
+{
+	struct isup_call *call = fi->priv;
+
+	switch (fi->state) {
+	case ISUP_CALL_ST_OUT_IAM_SENT:
+		/* Q.764 §2.1.4 / Annex A: T7 expiry, release with cause 102 */
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: T7 expired, no ACM/CON: REL cause 102\n", call->cic->cic);
+		call_release_up(call, ISUP_CAUSE_RECOVERY_ON_TIMER);
+		call_start_release(fi, ISUP_CAUSE_RECOVERY_ON_TIMER, ISUP_LOC_TRANSIT);
+		break;
+	case ISUP_CALL_ST_OUT_ALERTING:
+		/* Q.764 Annex A T9, Q.118: no answer, cause 19 */
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: T9 expired, no answer: REL cause 19\n", call->cic->cic);
+		call_release_up(call, ISUP_CAUSE_NO_ANSWER);
+		call_start_release(fi, ISUP_CAUSE_NO_ANSWER, ISUP_LOC_TRANSIT);
+		break;
+	case ISUP_CALL_ST_RELEASING:
+		call_releasing_timeout(fi);
+		break;
+	default:
+		LOGPFSML(fi, LOGL_ERROR, "timer in state %s\n", osmo_fsm_inst_state_name(fi));
+		break;
+	}
+	return 0;
+}
+
+/* The FSM is freed: the circuit is idle from now on unless a reset
+ * procedure owns it. */
+static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
+{
+	struct isup_call *call = fi->priv;
+
+	isup_call_detach(call);
+}
+
+void isup_call_detach(struct isup_call *call)
+{
+	if (call->cic && call->cic->call == call) {
+		call->cic->call = NULL;
+		call->cic->last_used = ++call->trunk->use_seq;
+	}
+	call->cic = NULL;
+}
+
+#define RX_EVENTS (S(ISUP_CALL_EV_RX_ACM) | S(ISUP_CALL_EV_RX_CPG) | S(ISUP_CALL_EV_RX_ANM) | \
+		   S(ISUP_CALL_EV_RX_CON) | S(ISUP_CALL_EV_RX_REL) | S(ISUP_CALL_EV_RX_RLC) | \
+		   S(ISUP_CALL_EV_CIRCUIT_LOST))
+
+static void st_null(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+}
+
+static const struct osmo_fsm_state isup_call_states[] = {
+	[ISUP_CALL_ST_NULL] = {
+		.name = "NULL",
+		.out_state_mask = S(ISUP_CALL_ST_OUT_IAM_SENT) | S(ISUP_CALL_ST_IN_IAM_RCVD),
+		.action = st_null,
+	},
+	[ISUP_CALL_ST_OUT_IAM_SENT] = {
+		.name = "OUT_IAM_SENT",
+		.in_event_mask = RX_EVENTS | S(ISUP_CALL_EV_TX_REL),
+		.out_state_mask = S(ISUP_CALL_ST_OUT_IAM_SENT) | S(ISUP_CALL_ST_OUT_ALERTING) |
+				  S(ISUP_CALL_ST_ACTIVE) | S(ISUP_CALL_ST_RELEASING),
+		.action = st_out_iam_sent,
+	},
+	[ISUP_CALL_ST_OUT_ALERTING] = {
+		.name = "OUT_ALERTING",
+		.in_event_mask = RX_EVENTS | S(ISUP_CALL_EV_TX_REL),
+		.out_state_mask = S(ISUP_CALL_ST_ACTIVE) | S(ISUP_CALL_ST_RELEASING),
+		.action = st_out_alerting,
+	},
+	[ISUP_CALL_ST_IN_IAM_RCVD] = {
+		.name = "IN_IAM_RCVD",
+		.in_event_mask = RX_EVENTS | S(ISUP_CALL_EV_TX_ACM) | S(ISUP_CALL_EV_TX_CON) |
+				 S(ISUP_CALL_EV_TX_REL),
+		.out_state_mask = S(ISUP_CALL_ST_IN_ALERTING) | S(ISUP_CALL_ST_ACTIVE) |
+				  S(ISUP_CALL_ST_RELEASING),
+		.action = st_in_iam_rcvd,
+	},
+	[ISUP_CALL_ST_IN_ALERTING] = {
+		.name = "IN_ALERTING",
+		.in_event_mask = RX_EVENTS | S(ISUP_CALL_EV_TX_CPG) | S(ISUP_CALL_EV_TX_ANM) |
+				 S(ISUP_CALL_EV_TX_REL),
+		.out_state_mask = S(ISUP_CALL_ST_ACTIVE) | S(ISUP_CALL_ST_RELEASING),
+		.action = st_in_alerting,
+	},
+	[ISUP_CALL_ST_ACTIVE] = {
+		.name = "ACTIVE",
+		.in_event_mask = RX_EVENTS | S(ISUP_CALL_EV_TX_CPG) | S(ISUP_CALL_EV_TX_REL),
+		.out_state_mask = S(ISUP_CALL_ST_RELEASING),
+		.action = st_active,
+	},
+	[ISUP_CALL_ST_RELEASING] = {
+		.name = "RELEASING",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(ISUP_CALL_ST_RELEASING),
+		.action = st_releasing,
+	},
+};
+
+static struct osmo_fsm isup_call_fsm = {
+	.name = "ISUP_CALL",
+	.states = isup_call_states,
+	.num_states = ARRAY_SIZE(isup_call_states),
+	.event_names = isup_call_event_names,
+	.timer_cb = call_timer_cb,
+	.cleanup = call_cleanup,
+	.log_subsys = DSS7,
+};
+
+static __attribute__((constructor)) void isup_call_fsm_register(void)
+{
+	OSMO_ASSERT(osmo_fsm_register(&isup_call_fsm) == 0);
+}
+
+struct isup_call *isup_call_fsm_start(struct isup_trunk *t, struct isup_cic *c, bool outgoing,
+				      const struct isup_msg *iam, void *priv, int *rc)
+{
+	struct osmo_fsm_inst *fi;
+	struct isup_call *call;
+
+	*rc = -ENOMEM;
+	fi = osmo_fsm_inst_alloc(&isup_call_fsm, t, NULL, LOGL_INFO, NULL);
+	if (!fi)
+		return NULL;
+	call = talloc_zero(fi, struct isup_call);
+	if (!call)
+		goto fail;
+	fi->priv = call;
+	call->fi = fi;
+	call->trunk = t;
+	call->outgoing = outgoing;
+	call->priv = priv;
+	call->cic = c;
+	call_update_id(call);
+	if (!outgoing) {
+		c->call = call;
+		c->last_used = ++t->use_seq;
+		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_IAM_RCVD, 0, 0);
+		*rc = 0;
+		return call;
+	}
+
+	call->iam = talloc_zero(call, struct isup_msg);
+	if (!call->iam)
+		goto fail;
+	*call->iam = *iam;
+	call->iam->cic = c->cic;
+	call->attempts = 1;
+	*rc = isup_trunk_tx(t, call->iam);
+	if (*rc < 0)
+		goto fail;
+	c->call = call;
+	c->last_used = ++t->use_seq;
+	/* the first state; a state change to itself arms T7 */
+	osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_OUT_IAM_SENT, tdef_s(ISUP_T7), ISUP_T7);
+	return call;
+
+fail:
+	/* nothing attached to the circuit yet: freeing leaves it as it was */
+	if (call)
+		call->cic = NULL;
+	osmo_fsm_inst_free(fi);
+	return NULL;
+}
+
+int isup_call_fsm_release_circuit(struct isup_trunk *t, struct isup_cic *c, uint8_t cause)
+{
+	struct isup_call *call;
+	int rc;
+
+	call = isup_call_fsm_start(t, c, false, NULL, NULL, &rc);
+	if (!call) {
+		/* no memory: the peer's T1/T5 or a reset will clear it */
+		isup_trunk_tx_rel(t, c->cic, cause, ISUP_LOC_TRANSIT);
+		return rc;
+	}
+	call->owner_gone = true;
+	call_start_release(call->fi, cause, ISUP_LOC_TRANSIT);
+	return 0;
+}
+
+/* The owner's API (isup_trunk.h) */
+
+static int call_owner_tx(struct isup_call *call, uint32_t event, uint8_t type, const struct isup_msg *msg,
+			 uint8_t cause)
+{
+	struct isup_call_tx tx = { .msg = msg, .cause = cause, .rc = -EPROTO };
+
+	if (!call || call->owner_gone)
+		return -EINVAL;
+	if (msg && msg->type != type)
+		return -EINVAL;
+	if (!(isup_call_states[call->fi->state].in_event_mask & S(event))) {
+		LOGPFSML(call->fi, LOGL_ERROR, "CIC %u: cannot send %s in state %s (Q.764 §2.1)\n",
+			 call->cic->cic, isup_msg_type_name(type), osmo_fsm_inst_state_name(call->fi));
+		return -EPROTO;
+	}
+	osmo_fsm_inst_dispatch(call->fi, event, &tx);
+	return tx.rc;
+}
+
+int isup_call_send_acm(struct isup_call *call, const struct isup_msg *msg)
+{
+	return call_owner_tx(call, ISUP_CALL_EV_TX_ACM, ISUP_MSG_ACM, msg, 0);
+}
+
+int isup_call_send_cpg(struct isup_call *call, const struct isup_msg *msg)
+{
+	return call_owner_tx(call, ISUP_CALL_EV_TX_CPG, ISUP_MSG_CPG, msg, 0);
+}
+
+int isup_call_send_anm(struct isup_call *call, const struct isup_msg *msg)
+{
+	return call_owner_tx(call, ISUP_CALL_EV_TX_ANM, ISUP_MSG_ANM, msg, 0);
+}
+
+int isup_call_send_con(struct isup_call *call, const struct isup_msg *msg)
+{
+	return call_owner_tx(call, ISUP_CALL_EV_TX_CON, ISUP_MSG_CON, msg, 0);
+}
+
+int isup_call_release(struct isup_call *call, uint8_t cause)
+{
+	if (cause == 0 || cause > 127)
+		return -EINVAL;
+	return call_owner_tx(call, ISUP_CALL_EV_TX_REL, ISUP_MSG_REL, NULL, cause);
+}
+
+uint16_t isup_call_cic(const struct isup_call *call)
+{
+	return call->cic ? call->cic->cic : 0;
+}
+
+bool isup_call_is_outgoing(const struct isup_call *call)
+{
+	return call->outgoing;
+}
+
+void isup_call_set_priv(struct isup_call *call, void *call_priv)
+{
+	call->priv = call_priv;
+}
+
+struct isup_trunk *isup_call_trunk(const struct isup_call *call)
+{
+	return call->trunk;
+}

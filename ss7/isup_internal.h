@@ -1,0 +1,119 @@
+#pragma once
+/*! \file isup_internal.h
+ *  Objects shared by isup_trunk.c, isup_call_fsm.c and isup_trunk_vty.c;
+ *  not for users of the trunk API (isup_trunk.h). */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <osmocom/core/fsm.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/timer.h>
+
+#include "ss7/isup.h"
+#include "ss7/isup_trunk.h"
+
+/*! A request retransmitted on a short timer until acknowledged, with a
+ *  maintenance alert when the long timer expires and retransmission every
+ *  long period from then on (Q.764 Annex A: T12/T13, T14/T15, T16/T17,
+ *  T18/T19, T20/T21, T22/T23). */
+struct isup_retx {
+	struct osmo_timer_list timer;
+	bool active;
+	int t_short, t_long;
+	unsigned long elapsed_s;	/*!< since the first transmission */
+	unsigned long period_s;		/*!< the period now running */
+	bool alerted;
+	/*! send again; \a alert on the first expiry of the long timer */
+	void (*resend)(struct isup_retx *rx, bool alert);
+};
+
+/*! One circuit */
+struct isup_cic {
+	struct isup_trunk *trunk;
+	uint16_t cic;
+	bool unequipped;		/*!< the peer sent UCIC, Q.764 §2.12 */
+	bool await_reset;		/*!< RSC or GRS sent, no RLC or GRA yet */
+	unsigned int blocking;		/*!< ISUP_BLK_* */
+	struct isup_call *call;		/*!< NULL when idle */
+	uint64_t last_used;		/*!< for least-recently-used selection */
+
+	/* RSC we sent, T16/T17 */
+	struct isup_retx rsc;
+	/* BLO or UBL we sent (blk_type), T12/T13 or T14/T15 */
+	struct isup_retx blk;
+	uint8_t blk_type;
+
+	/* Q.764 §2.1.12: a first segment awaiting its SGM, T34 */
+	struct isup_msg *seg;
+	struct osmo_timer_list t34;
+};
+
+/*! A circuit group request we sent: GRS, CGB or CGU */
+struct isup_grp_req {
+	struct llist_head list;
+	struct isup_trunk *trunk;
+	uint8_t type;
+	uint16_t first;
+	uint8_t range;
+	struct isup_range_status rs;	/*!< as sent (CGB/CGU status bits) */
+	struct isup_retx retx;
+};
+
+struct isup_trunk {
+	struct llist_head list;		/*!< in the list of all trunks */
+	char *name;
+	uint32_t opc, dpc;
+	uint8_t ni;
+	size_t max_sif_len;
+	struct isup_trunk_ops ops;
+	void *priv;
+	bool available;			/*!< MTP user part can send */
+
+	struct isup_cic **cics;		/*!< sorted by CIC, each its own allocation */
+	unsigned int num_cics;
+	uint64_t use_seq;
+
+	struct llist_head grp_reqs;	/*!< struct isup_grp_req */
+	struct rate_ctr_group *ctrs;
+
+	/* encoding scratch: an isup_msg is large */
+	struct isup_msg *tx_first, *tx_sgm, *rx_msg;
+	bool in_free;
+};
+
+/*! An outgoing or incoming call on a circuit: the priv of its FSM
+ *  instance (isup_call_fsm.c). */
+struct isup_call {
+	struct osmo_fsm_inst *fi;
+	struct isup_trunk *trunk;
+	struct isup_cic *cic;
+	bool outgoing;
+	void *priv;			/*!< the owner's */
+	bool owner_gone;		/*!< released callback called or release requested */
+	struct isup_msg *iam;		/*!< outgoing: kept for repeat attempts */
+	unsigned int attempts;
+	bool backward_rx;		/*!< a backward message arrived (no more dual seizure) */
+	uint8_t rel_cause;
+	unsigned long rel_elapsed_s;	/*!< T5 accounting while awaiting RLC */
+	unsigned long rel_period_s;	/*!< the T1/T5 period now running */
+};
+
+/* isup_trunk.c, for the call FSM and the VTY */
+void isup_tdefs_init(void);
+struct llist_head *isup_trunk_list(void);
+int isup_trunk_tx(struct isup_trunk *t, const struct isup_msg *msg);
+int isup_trunk_tx_simple(struct isup_trunk *t, uint8_t type, uint16_t cic);
+int isup_trunk_tx_rel(struct isup_trunk *t, uint16_t cic, uint8_t cause, uint8_t location);
+struct isup_cic *isup_trunk_cic_pick(struct isup_trunk *t);
+void isup_cic_reset_start(struct isup_cic *c);
+void isup_trunk_ctr_rel(struct isup_trunk *t, uint8_t cause);
+void isup_trunk_alert(struct isup_trunk *t, uint16_t cic, const char *what);
+bool isup_trunk_controls(const struct isup_trunk *t, uint16_t cic);
+
+/* isup_call_fsm.c */
+void isup_call_detach(struct isup_call *call);
+/*! Release circuit \a c that has no call with REL \a cause and complete it
+ *  (T1/T5) without an owner. \returns 0 or -ENOMEM */
+int isup_call_fsm_release_circuit(struct isup_trunk *t, struct isup_cic *c, uint8_t cause);

@@ -1,0 +1,1012 @@
+/* Unit tests of ss7/isup_trunk.c and ss7/isup_call_fsm.c: Q.764 basic
+ * call and circuit maintenance against a scripted peer, with the wire
+ * captured and libosmocore's fake clock driving the timers. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <osmocom/core/application.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
+
+#include "config.h"
+#include "src/logging.h"
+#include "ss7/isup.h"
+#include "ss7/isup_trunk.h"
+
+#define OUR_PC	100
+#define PEER_PC	200
+#define WIRE_MAX 64
+#define EV_MAX 32
+
+static void *test_ctx;
+
+/* What the trunk sent */
+static struct {
+	unsigned int n;
+	struct {
+		uint8_t type;
+		uint16_t cic;
+		uint8_t cause;		/* REL, CFN */
+		uint8_t range;		/* group messages */
+		uint8_t status0;	/* first status octet */
+		uint8_t sls;
+		uint32_t dpc;
+	} m[WIRE_MAX];
+} wire;
+
+/* What the owner was told, one line per callback */
+static struct {
+	unsigned int n;
+	char ev[EV_MAX][64];
+	struct isup_call *last_incoming;
+	uint8_t last_cause;
+} owner;
+
+static int send_fail;
+
+static int cap_send(struct isup_trunk *t, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len,
+		    void *priv)
+{
+	struct isup_msg *m;
+	const struct isup_param *p;
+	int rc;
+
+	if (send_fail)
+		return -ENETDOWN;
+	m = talloc_zero(test_ctx, struct isup_msg);
+	CU_ASSERT_FATAL(m != NULL);
+	rc = isup_msg_decode(m, data, len);
+	/* the trunk sends only what our own codec decodes */
+	CU_ASSERT_EQUAL(rc, (int)len);
+	CU_ASSERT_FATAL(wire.n < WIRE_MAX);
+	wire.m[wire.n].type = m->type;
+	wire.m[wire.n].cic = m->cic;
+	wire.m[wire.n].sls = sls;
+	wire.m[wire.n].dpc = dpc;
+	p = isup_msg_param_find_c(m, ISUP_PAR_CAUSE);
+	wire.m[wire.n].cause = p ? p->u.cause.value : 0;
+	p = isup_msg_param_find_c(m, ISUP_PAR_RANGE_STATUS);
+	if (p) {
+		wire.m[wire.n].range = p->u.range_status.range;
+		wire.m[wire.n].status0 = p->u.range_status.status_len ? p->u.range_status.status[0] : 0;
+	}
+	wire.n++;
+	talloc_free(m);
+	return 0;
+}
+
+static void owner_log(const char *fmt, uint32_t a, uint32_t b)
+{
+	CU_ASSERT_FATAL(owner.n < EV_MAX);
+	snprintf(owner.ev[owner.n++], sizeof(owner.ev[0]), fmt, a, b);
+}
+
+static void cb_incoming(struct isup_trunk *t, struct isup_call *call, const struct isup_msg *iam, void *priv)
+{
+	const struct isup_param *p = isup_msg_param_find_c(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
+
+	owner.last_incoming = call;
+	owner_log("incoming %u %u", isup_call_cic(call), p ? (uint32_t)strlen(p->u.number.digits) : 0);
+}
+
+static void cb_progress(struct isup_call *call, const struct isup_msg *msg, void *call_priv)
+{
+	CU_ASSERT_FATAL(owner.n < EV_MAX);
+	snprintf(owner.ev[owner.n++], sizeof(owner.ev[0]), "progress %s", isup_msg_type_name(msg->type));
+}
+
+static void cb_answer(struct isup_call *call, const struct isup_msg *msg, void *call_priv)
+{
+	owner_log("answer %u", isup_call_cic(call), 0);
+}
+
+static void cb_released(struct isup_call *call, uint8_t cause, void *call_priv)
+{
+	owner.last_cause = cause;
+	owner_log("released %u", cause, 0);
+}
+
+static void cb_retry(struct isup_call *call, uint16_t old_cic, uint16_t new_cic, const char *reason,
+		     void *call_priv)
+{
+	owner_log("retry %u->%u", old_cic, new_cic);
+}
+
+static void cb_alert(struct isup_trunk *t, uint16_t cic, const char *what, void *priv)
+{
+	owner_log("alert %u", cic, 0);
+}
+
+static const struct isup_trunk_ops ops = {
+	.send = cap_send,
+	.incoming = cb_incoming,
+	.progress = cb_progress,
+	.answer = cb_answer,
+	.released = cb_released,
+	.retry = cb_retry,
+	.alert = cb_alert,
+};
+
+static void reset_capture(void)
+{
+	memset(&wire, 0, sizeof(wire));
+	memset(&owner, 0, sizeof(owner));
+}
+
+/* Advance the fake clock second by second, firing timers as they expire.
+ * libosmocore 1.7 runs its timers on osmo_gettimeofday(), later versions on
+ * the monotonic clock: both are overridden and advanced together. */
+static void clock_advance(unsigned int secs)
+{
+	while (secs--) {
+		osmo_clock_override_add(CLOCK_MONOTONIC, 1, 0);
+		osmo_gettimeofday_override_add(1, 0);
+		osmo_timers_prepare();
+		osmo_timers_update();
+	}
+}
+
+static int wire_count(uint8_t type)
+{
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < wire.n; i++)
+		n += wire.m[i].type == type;
+	return n;
+}
+
+static bool owner_saw(const char *ev)
+{
+	unsigned int i;
+
+	for (i = 0; i < owner.n; i++) {
+		if (!strcmp(owner.ev[i], ev))
+			return true;
+	}
+	return false;
+}
+
+/* Feed one message from the peer. */
+static int peer_send_msg(struct isup_trunk *t, const struct isup_msg *m)
+{
+	uint8_t buf[512];
+	int len = isup_msg_encode(buf, sizeof(buf), m);
+
+	CU_ASSERT_FATAL(len > 0);
+	return isup_trunk_rx(t, PEER_PC, buf, len);
+}
+
+static int peer_send(struct isup_trunk *t, uint8_t type, uint16_t cic)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_param *p;
+	int rc;
+
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_FATAL(isup_msg_init(m, type, cic) == 0);
+	p = isup_msg_param_find(m, ISUP_PAR_BCI);
+	if (p)
+		p->u.bci.called_status = 1;
+	p = isup_msg_param_find(m, ISUP_PAR_EVENT_INFO);
+	if (p)
+		p->u.event.event = ISUP_EVENT_ALERTING;
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+static int peer_send_rel(struct isup_trunk *t, uint16_t cic, uint8_t cause)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	int rc;
+
+	CU_ASSERT_FATAL(m != NULL);
+	isup_msg_init(m, ISUP_MSG_REL, cic);
+	isup_msg_param_find(m, ISUP_PAR_CAUSE)->u.cause.value = cause;
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+static int peer_send_group(struct isup_trunk *t, uint8_t type, uint16_t cic, uint8_t range, uint8_t status0,
+			   uint8_t cgsmt)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_param *p;
+	int rc;
+
+	CU_ASSERT_FATAL(m != NULL);
+	isup_msg_init(m, type, cic);
+	p = isup_msg_param_find(m, ISUP_PAR_RANGE_STATUS);
+	p->u.range_status.range = range;
+	if (type != ISUP_MSG_GRS) {
+		p->u.range_status.status_len = range / 8 + 1;
+		p->u.range_status.status[0] = status0;
+	}
+	p = isup_msg_param_find(m, ISUP_PAR_CGSMT);
+	if (p)
+		p->u.u8 = cgsmt;
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+static void fill_iam(struct isup_msg *iam, const char *called)
+{
+	struct isup_param *p;
+
+	isup_msg_init(iam, ISUP_MSG_IAM, 0);
+	p = isup_msg_param_find(iam, ISUP_PAR_FCI);
+	p->u.fci.isup = 1;
+	isup_msg_param_find(iam, ISUP_PAR_CPC)->u.u8 = 0x0a;
+	p = isup_msg_param_find(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
+	p->u.number.nai = ISUP_NAI_INTERNATIONAL;
+	p->u.number.npi = 1;
+	snprintf(p->u.number.digits, sizeof(p->u.number.digits), "%s", called);
+}
+
+static int peer_send_iam(struct isup_trunk *t, uint16_t cic)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	int rc;
+
+	CU_ASSERT_FATAL(m != NULL);
+	fill_iam(m, "12025550001");
+	m->cic = cic;
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+static struct isup_call *call_out(struct isup_trunk *t, int expect_rc)
+{
+	struct isup_msg *iam = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_call *call = NULL;
+
+	CU_ASSERT_FATAL(iam != NULL);
+	fill_iam(iam, "12025550001");
+	CU_ASSERT_EQUAL(isup_trunk_call_setup(t, iam, NULL, &call), expect_rc);
+	talloc_free(iam);
+	return call;
+}
+
+/* A trunk with CICs 1..8 towards PEER_PC, reset and confirmed (GRS/GRA). */
+static struct isup_trunk *trunk_up(uint32_t opc)
+{
+	struct isup_trunk *t = isup_trunk_alloc(test_ctx, "peer", opc, PEER_PC, &ops, NULL);
+
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_FATAL(isup_trunk_add_cics(t, 1, 8) == 0);
+	reset_capture();
+	isup_trunk_mtp_available(t, true);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_GRS);
+	CU_ASSERT_EQUAL(wire.m[0].cic, 1);
+	CU_ASSERT_EQUAL(wire.m[0].range, 7);
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_GRA, 1, 7, 0, 0), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 8);
+	reset_capture();
+	return t;
+}
+
+/* No circuit is stuck busy; the trunk and everything it owned is freed. */
+static void trunk_down(struct isup_trunk *t)
+{
+	unsigned int cic;
+
+	for (cic = 1; cic <= 8; cic++) {
+		enum isup_cic_state st = isup_trunk_cic_state(t, cic);
+
+		if (st == ISUP_CIC_ST_OUT_BUSY || st == ISUP_CIC_ST_IN_BUSY)
+			fprintf(stderr, "CIC %u left %s\n", cic, get_value_string(isup_cic_state_names, st));
+		CU_ASSERT(st != ISUP_CIC_ST_OUT_BUSY && st != ISUP_CIC_ST_IN_BUSY);
+	}
+	isup_trunk_free(t);
+	CU_ASSERT_EQUAL(talloc_total_blocks(test_ctx), 1);
+	if (talloc_total_blocks(test_ctx) != 1)
+		talloc_report_full(test_ctx, stderr);
+}
+
+static void test_grs_at_start(void)
+{
+	struct isup_trunk *t = isup_trunk_alloc(test_ctx, "peer", OUR_PC, PEER_PC, &ops, NULL);
+	struct isup_call *call;
+
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_EQUAL(isup_trunk_add_cics(t, 1, 8), 0);
+	CU_ASSERT_EQUAL(isup_trunk_add_cics(t, 20, 20), 0);
+	CU_ASSERT_EQUAL(isup_trunk_add_cics(t, 8, 9), -EEXIST);
+	reset_capture();
+	/* nothing leaves before the MTP is there */
+	CU_ASSERT_PTR_NULL(call_out(t, -ENETDOWN));
+	isup_trunk_mtp_available(t, true);
+	/* Q.764 §2.9.3.2: GRS for 1..8, RSC for the lone 20 */
+	CU_ASSERT_EQUAL(wire.n, 2);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_GRS);
+	CU_ASSERT_EQUAL(wire.m[0].range, 7);
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_RSC);
+	CU_ASSERT_EQUAL(wire.m[1].cic, 20);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_AWAIT_RESET);
+	/* no circuit before the peer confirmed */
+	CU_ASSERT_PTR_NULL(call_out(t, -EBUSY));
+
+	/* T22: GRS again after 15 s, T16: RSC again */
+	clock_advance(15);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_GRS), 2);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RSC), 2);
+	/* a GRA for another range answers nothing of ours */
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_GRA, 1, 3, 0, 0), -EPROTO);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_AWAIT_RESET);
+	/* GRA: CIC 2 locally blocked at the peer */
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_GRA, 1, 7, 0x02, 0), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_IDLE);
+	CU_ASSERT_EQUAL(isup_trunk_cic_blocking(t, 2), ISUP_BLK_REMOTE_MAINT);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 20), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 20), ISUP_CIC_ST_IDLE);
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 8);
+	/* nothing more is retransmitted */
+	reset_capture();
+	clock_advance(400);
+	CU_ASSERT_EQUAL(wire.n, 0);
+
+	/* the link goes and comes back: the calls on it are reset */
+	call = call_out(t, 0);
+	CU_ASSERT_PTR_NOT_NULL(call);
+	isup_trunk_mtp_available(t, false);
+	CU_ASSERT_PTR_NULL(call_out(t, -ENETDOWN));
+	reset_capture();
+	isup_trunk_mtp_available(t, true);
+	CU_ASSERT(owner_saw("released 41"));
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_GRS), 1);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_GRS_TX), 3);
+
+	/* T23: no GRA at all: alert after 5 min, then every T23 */
+	reset_capture();
+	clock_advance(300);
+	CU_ASSERT(owner_saw("alert 1"));
+	CU_ASSERT(owner_saw("alert 20"));
+	trunk_down(t);
+}
+
+/* An outgoing call, answered, then released by us or by the peer */
+static void test_outgoing_answered(void)
+{
+	static const struct {
+		bool peer_releases;
+	} cases[] = { { false }, { true } };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct isup_trunk *t = trunk_up(OUR_PC);
+		struct isup_call *call = call_out(t, 0);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(call);
+		/* we are the lower point code: we control the odd CICs */
+		CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_IAM);
+		CU_ASSERT_EQUAL(wire.m[0].cic, 1);
+		CU_ASSERT_EQUAL(wire.m[0].dpc, PEER_PC);
+		CU_ASSERT_EQUAL(wire.m[0].sls, 1);
+		CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_OUT_BUSY);
+		CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ACM, 1), 0);
+		CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_CPG, 1), 0);
+		CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ANM, 1), 0);
+		CU_ASSERT_STRING_EQUAL(owner.ev[0], "progress ACM");
+		CU_ASSERT_STRING_EQUAL(owner.ev[1], "progress CPG");
+		CU_ASSERT_STRING_EQUAL(owner.ev[2], "answer 1");
+		/* T7 stopped: nothing happens for a long time */
+		clock_advance(100);
+		CU_ASSERT_EQUAL(wire.n, 1);
+		if (cases[i].peer_releases) {
+			CU_ASSERT_EQUAL(peer_send_rel(t, 1, 16), 0);
+			CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_RLC);
+			CU_ASSERT(owner_saw("released 16"));
+		} else {
+			CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+			CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_REL);
+			CU_ASSERT_EQUAL(wire.m[1].cause, 16);
+			CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_OUT_BUSY);
+			CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 1), 0);
+			/* no released callback after our own release */
+			CU_ASSERT(!owner_saw("released 16"));
+		}
+		CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_IDLE);
+		CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_REL_NORMAL), 1);
+		CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_CALL_ANSWERED), 1);
+		/* least recently used: the next call takes CIC 3, not 1 again */
+		reset_capture();
+		call = call_out(t, 0);
+		CU_ASSERT_EQUAL(wire.m[0].cic, 3);
+		CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_CON, 3), 0);
+		CU_ASSERT_STRING_EQUAL(owner.ev[0], "answer 3");
+		CU_ASSERT_EQUAL(peer_send_rel(t, 3, 16), 0);
+		trunk_down(t);
+	}
+}
+
+/* Unsuccessful set-up: busy, T7 expiry */
+static void test_outgoing_failures(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call = call_out(t, 0);
+
+	/* Q.764 §2.2: REL 17 after IAM */
+	CU_ASSERT_EQUAL(peer_send_rel(t, 1, 17), 0);
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_RLC);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "released 17");
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_IDLE);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_REL_BUSY), 1);
+
+	/* T7: 20 s without ACM, REL 102 to the peer and 102 to the owner */
+	reset_capture();
+	call = call_out(t, 0);
+	CU_ASSERT_PTR_NOT_NULL(call);
+	clock_advance(19);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	clock_advance(1);
+	CU_ASSERT_EQUAL(wire.n, 2);
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_REL);
+	CU_ASSERT_EQUAL(wire.m[1].cause, 102);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "released 102");
+	/* the owner's handle is gone: it can no longer release */
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), -EINVAL);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_OUT_BUSY);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 3), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_IDLE);
+
+	/* T9 as a policy: 90 s after ACM, REL 19 */
+	CU_ASSERT_EQUAL(osmo_tdef_set(isup_tdefs, ISUP_T9, 90, OSMO_TDEF_S), 0);
+	reset_capture();
+	call = call_out(t, 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ACM, wire.m[0].cic), 0);
+	clock_advance(90);
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_REL);
+	CU_ASSERT_EQUAL(wire.m[1].cause, 19);
+	CU_ASSERT(owner_saw("released 19"));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, wire.m[0].cic), 0);
+	CU_ASSERT_EQUAL(osmo_tdef_set(isup_tdefs, ISUP_T9, 0, OSMO_TDEF_S), 0);
+
+	/* the send function fails: nothing stays busy */
+	reset_capture();
+	send_fail = 1;
+	CU_ASSERT_PTR_NULL(call_out(t, -ENETDOWN));
+	send_fail = 0;
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 8);
+	trunk_down(t);
+}
+
+/* Q.764 §2.9.6: T1 retransmits REL, T5 gives up with RSC and an alert */
+static void test_t1_t5(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call = call_out(t, 0);
+
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ANM, 1), 0);
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_REL), 1);
+	clock_advance(15);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_REL), 2);
+	/* a REL from the peer meanwhile: collision, RLC, still awaiting ours */
+	CU_ASSERT_EQUAL(peer_send_rel(t, 1, 16), 0);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RLC), 1);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_OUT_BUSY);
+	clock_advance(284);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_REL), 20);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RSC), 0);
+	clock_advance(1);
+	/* T5 (300 s): RSC, alert, the circuit awaits its reset */
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_REL), 20);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RSC), 1);
+	CU_ASSERT(owner_saw("alert 1"));
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_T5_EXPIRED), 1);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_AWAIT_RESET);
+	/* T16 retransmits the RSC */
+	clock_advance(15);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RSC), 2);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 1), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_IDLE);
+	reset_capture();
+	clock_advance(100);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	trunk_down(t);
+}
+
+/* An incoming call handed to the owner, answered, released */
+static void test_incoming(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call;
+	struct isup_msg *acm = talloc_zero(test_ctx, struct isup_msg);
+
+	CU_ASSERT_EQUAL(peer_send_iam(t, 2), 0);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "incoming 2 11");
+	call = owner.last_incoming;
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IN_BUSY);
+	CU_ASSERT(!isup_call_is_outgoing(call));
+	/* Q.764 §2.1: ANM and CPG only after ACM; CON is the answer before it */
+	CU_ASSERT_EQUAL(isup_call_send_anm(call, NULL), -EPROTO);
+	CU_ASSERT_EQUAL(isup_call_send_cpg(call, NULL), -EPROTO);
+	/* a body of the wrong type */
+	isup_msg_init(acm, ISUP_MSG_ANM, 0);
+	CU_ASSERT_EQUAL(isup_call_send_acm(call, acm), -EINVAL);
+	isup_msg_init(acm, ISUP_MSG_ACM, 0);
+	isup_msg_param_find(acm, ISUP_PAR_BCI)->u.bci.called_status = 1;
+	CU_ASSERT_EQUAL(isup_call_send_acm(call, acm), 0);
+	CU_ASSERT_EQUAL(isup_call_send_cpg(call, NULL), 0);
+	CU_ASSERT_EQUAL(isup_call_send_anm(call, NULL), 0);
+	CU_ASSERT_EQUAL(isup_call_send_con(call, NULL), -EPROTO);
+	CU_ASSERT_EQUAL(wire.n, 3);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_ACM);
+	CU_ASSERT_EQUAL(wire.m[0].cic, 2);
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_CPG);
+	CU_ASSERT_EQUAL(wire.m[2].type, ISUP_MSG_ANM);
+	/* a backward message from the forward side: discarded, call intact */
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ANM, 2), 0);
+	CU_ASSERT_EQUAL(wire.n, 3);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_UNEXPECTED), 1);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IN_BUSY);
+	CU_ASSERT_EQUAL(peer_send_rel(t, 2, 16), 0);
+	CU_ASSERT_EQUAL(wire.m[3].type, ISUP_MSG_RLC);
+	CU_ASSERT(owner_saw("released 16"));
+
+	/* rejected by the owner (e.g. STIR policy): REL 21, RLC */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_iam(t, 4), 0);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 21), 0);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_REL);
+	CU_ASSERT_EQUAL(wire.m[0].cause, 21);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_IDLE);
+
+	/* CON answers before ACM */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_iam(t, 6), 0);
+	CU_ASSERT_EQUAL(isup_call_send_con(owner.last_incoming, NULL), 0);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_CON);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 6), 0);
+	talloc_free(acm);
+	trunk_down(t);
+}
+
+/* Q.764 §2.9.1.4: dual seizure, either side of the point code comparison */
+static void test_dual_seizure(void)
+{
+	/* we (100) are lower than the peer (200): the peer controls the even CICs */
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call = call_out(t, 0);
+
+	/* we control CIC 1: the peer's IAM is disregarded */
+	CU_ASSERT_EQUAL(wire.m[0].cic, 1);
+	CU_ASSERT_EQUAL(peer_send_iam(t, 1), 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_DUAL_SEIZURE), 1);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ACM, 1), 0);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "progress ACM");
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 1), 0);
+
+	/* the odd CICs busy with incoming calls, our call lands on an even
+	 * one, which the peer controls: we back off and retry */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_iam(t, 1), 0);
+	CU_ASSERT_EQUAL(peer_send_iam(t, 3), 0);
+	CU_ASSERT_EQUAL(peer_send_iam(t, 5), 0);
+	CU_ASSERT_EQUAL(peer_send_iam(t, 7), 0);
+	reset_capture();
+	call = call_out(t, 0);
+	CU_ASSERT_EQUAL(wire.m[0].cic, 2);
+	CU_ASSERT_EQUAL(peer_send_iam(t, 2), 0);
+	/* no REL for the backed-off call (Q.764 §2.9.1.4 b), IAM on CIC 4 */
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_REL), 0);
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_IAM);
+	CU_ASSERT_EQUAL(wire.m[1].cic, 4);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "retry 2->4");
+	CU_ASSERT_STRING_EQUAL(owner.ev[1], "incoming 2 11");
+	CU_ASSERT_EQUAL(isup_call_cic(call), 4);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IN_BUSY);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_OUT_BUSY);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ANM, 4), 0);
+	CU_ASSERT(owner_saw("answer 4"));
+	/* everything released by the peer */
+	for (unsigned int cic = 1; cic <= 7; cic++)
+		peer_send_rel(t, cic, 16);
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 8);
+	trunk_down(t);
+
+	/* we (300) are higher: we control the even CICs */
+	t = trunk_up(300);
+	call = call_out(t, 0);
+	CU_ASSERT_EQUAL(wire.m[0].cic, 2);
+	CU_ASSERT_EQUAL(peer_send_iam(t, 2), 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_OUT_BUSY);
+	CU_ASSERT_EQUAL(peer_send_rel(t, 2, 17), 0);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "released 17");
+	trunk_down(t);
+}
+
+/* Q.764 §2.9.3.1: RSC received during a call, and during set-up */
+static void test_rsc_received(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call = call_out(t, 0);
+
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ANM, 1), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RSC, 1), 0);
+	CU_ASSERT(owner_saw("released 41"));
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_RLC);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_IDLE);
+
+	/* before any backward message: repeat attempt */
+	reset_capture();
+	call = call_out(t, 0);
+	CU_ASSERT_EQUAL(wire.m[0].cic, 3);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RSC, 3), 0);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "retry 3->5");
+	CU_ASSERT_EQUAL(isup_call_cic(call), 5);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RLC), 1);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_IDLE);
+	/* a GRS over the call's circuit releases it (no more repeat: ACM came) */
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ACM, 5), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 6, true), 0);
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_GRS, 4, 3, 0, 0), 0);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "released 41");
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_GRA);
+	CU_ASSERT_EQUAL(wire.m[0].cic, 4);
+	CU_ASSERT_EQUAL(wire.m[0].range, 3);
+	/* CIC 6 is locally blocked: its status bit (bit 2) is set */
+	CU_ASSERT_EQUAL(wire.m[0].status0, 0x04);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 5), ISUP_CIC_ST_IDLE);
+	/* GRS range 0 is not allowed: discarded */
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_GRS, 4, 0, 0, 0), -EPROTO);
+	trunk_down(t);
+}
+
+/* Q.764 §2.8.2: blocking of an idle and of a busy circuit, both ways */
+static void test_blocking(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call;
+
+	/* the peer blocks idle CIC 1: BLA, and we stop choosing it */
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLO, 1), 0);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_BLA);
+	CU_ASSERT_EQUAL(isup_trunk_cic_blocking(t, 1), ISUP_BLK_REMOTE_MAINT);
+	call = call_out(t, 0);
+	CU_ASSERT_EQUAL(wire.m[1].cic, 3);
+	/* the peer blocks busy CIC 3: the call goes on */
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ANM, 3), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLO, 3), 0);
+	CU_ASSERT_EQUAL(wire.m[2].type, ISUP_MSG_BLA);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_OUT_BUSY);
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 3), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_IDLE);
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 6);
+	/* an IAM on a remotely blocked circuit unblocks it (Q.764 §2.8.2.3) */
+	CU_ASSERT_EQUAL(peer_send_iam(t, 1), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_blocking(t, 1), 0);
+	CU_ASSERT_EQUAL(peer_send_rel(t, 1, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UBL, 3), 0);
+	CU_ASSERT_EQUAL(wire.m[wire.n - 1].type, ISUP_MSG_UBA);
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 8);
+
+	/* BLO while our IAM awaits its first backward message: BLA, REL on
+	 * that circuit, repeat attempt elsewhere */
+	reset_capture();
+	call = call_out(t, 0);
+	CU_ASSERT_EQUAL(wire.m[0].cic, 5);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLO, 5), 0);
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_BLA);
+	CU_ASSERT_EQUAL(wire.m[2].type, ISUP_MSG_REL);
+	CU_ASSERT_EQUAL(wire.m[2].cic, 5);
+	CU_ASSERT_EQUAL(wire.m[3].type, ISUP_MSG_IAM);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "retry 5->7");
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 5), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 5), ISUP_CIC_ST_IDLE);
+	CU_ASSERT_EQUAL(isup_trunk_cic_blocking(t, 5), ISUP_BLK_REMOTE_MAINT);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UBL, 5), 0);
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 7), 0);
+
+	/* we block CIC 8: BLO, T12 retransmission, BLA ends it */
+	reset_capture();
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 8, true), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 8, true), -EALREADY);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_BLO);
+	clock_advance(15);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_BLO), 2);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLA, 8), 0);
+	clock_advance(60);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_BLO), 2);
+	/* the peer must not seize it: BLO again, IAM discarded */
+	CU_ASSERT_EQUAL(peer_send_iam(t, 8), -EPROTO);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_BLO), 3);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 8), ISUP_CIC_ST_IDLE);
+	/* an unexpected UBA restates our blocking with BLO (Q.764 §2.9.4) */
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UBA, 8), -EPROTO);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_BLO), 4);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLA, 8), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 8, false), 0);
+	CU_ASSERT_EQUAL(wire.m[wire.n - 1].type, ISUP_MSG_UBL);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UBA, 8), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_blocking(t, 8), 0);
+
+	/* group blocking, maintenance and hardware, from the peer */
+	reset_capture();
+	call = call_out(t, 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ANM, isup_call_cic(call)), 0);
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_CGB, 1, 3, 0x0f, 0), 0);
+	CU_ASSERT_EQUAL(wire.m[wire.n - 1].type, ISUP_MSG_CGBA);
+	CU_ASSERT_EQUAL(wire.m[wire.n - 1].status0, 0x0f);
+	CU_ASSERT_EQUAL(isup_trunk_cic_blocking(t, 4), ISUP_BLK_REMOTE_MAINT);
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 4);
+	/* hardware blocking releases the call on CIC 1 */
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_CGB, 1, 7, 0xff, 1), 0);
+	CU_ASSERT(owner_saw("released 41"));
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 0);
+	CU_ASSERT_PTR_NULL(call_out(t, -EBUSY));
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_CGU, 1, 7, 0xff, 1), 0);
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_CGU, 1, 3, 0x0f, 0), 0);
+	CU_ASSERT_EQUAL(wire.m[wire.n - 1].type, ISUP_MSG_CGUA);
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 8);
+	/* our own CGB, acknowledged */
+	reset_capture();
+	CU_ASSERT_EQUAL(isup_trunk_group_block(t, 1, 1, true), 0);
+	CU_ASSERT_EQUAL(isup_trunk_group_block(t, 1, 1, true), -EBUSY);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_CGB);
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_CGBA, 1, 1, 0x03, 0), 0);
+	clock_advance(30);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_CGB), 1);
+	CU_ASSERT_EQUAL(isup_trunk_cic_blocking(t, 2), ISUP_BLK_LOCAL_MAINT);
+	trunk_down(t);
+}
+
+/* Q.764 §2.12: UCIC takes the circuit out of service, the call fails over */
+static void test_ucic_failover(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call = call_out(t, 0);
+
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UCIC, 1), 0);
+	CU_ASSERT(owner_saw("alert 1"));
+	CU_ASSERT(owner_saw("retry 1->3"));
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_IAM);
+	CU_ASSERT_EQUAL(wire.m[1].cic, 3);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 1), ISUP_CIC_ST_UNEQUIPPED);
+	/* again, and a third time: the attempts run out, cause 34 */
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UCIC, 3), 0);
+	CU_ASSERT(owner_saw("retry 3->5"));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UCIC, 5), 0);
+	CU_ASSERT(owner_saw("released 34"));
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_UCIC_RX), 3);
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 5);
+	(void)call;
+	trunk_down(t);
+}
+
+/* Hostile and unexpected input */
+static void test_unexpected(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	static const uint8_t unknown_type[] = { 0x01, 0x00, 0x99 };
+	static const uint8_t truncated_iam[] = { 0x01, 0x00, 0x01, 0x00, 0x20 };
+	static const uint8_t unknown_cic_garbage[] = { 0x64, 0x00, 0x01 };
+	struct isup_call *call;
+
+	/* unknown CIC: UCIC (Q.764 §2.12), but not for UCIC or a group message */
+	CU_ASSERT_EQUAL(peer_send_iam(t, 100), -ENOENT);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_UCIC);
+	CU_ASSERT_EQUAL(wire.m[0].cic, 100);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UCIC, 100), -ENOENT);
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_GRS, 100, 3, 0, 0), -ENOENT);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	/* another point code */
+	CU_ASSERT_EQUAL(isup_trunk_rx(t, 999, unknown_type, sizeof(unknown_type)), -EINVAL);
+	/* an unrecognized message type: CFN cause 97 */
+	CU_ASSERT_EQUAL(isup_trunk_rx(t, PEER_PC, unknown_type, sizeof(unknown_type)), -ENOTSUP);
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_CFN);
+	CU_ASSERT_EQUAL(wire.m[1].cause, 97);
+	/* garbage: discarded and counted */
+	CU_ASSERT_EQUAL(isup_trunk_rx(t, PEER_PC, truncated_iam, sizeof(truncated_iam)), -EBADMSG);
+	CU_ASSERT_EQUAL(isup_trunk_rx(t, PEER_PC, unknown_cic_garbage, sizeof(unknown_cic_garbage)), -EBADMSG);
+	CU_ASSERT_EQUAL(isup_trunk_rx(t, PEER_PC, unknown_type, 2), -EBADMSG);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_MALFORMED), 3);
+	CU_ASSERT_EQUAL(wire.n, 2);
+	/* Q.764 §2.9.5.1: REL on an idle circuit: RLC; RLC: nothing; ANM: RSC */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_rel(t, 2, 16), -EPROTO);
+	CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_RLC);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), -EPROTO);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ANM, 2), -EPROTO);
+	CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_RSC);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_AWAIT_RESET);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IDLE);
+	/* CFN: logged, never answered */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_rel(t, 2, 16), -EPROTO);
+	reset_capture();
+	{
+		struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+
+		isup_msg_init(m, ISUP_MSG_CFN, 2);
+		isup_msg_param_find(m, ISUP_PAR_CAUSE)->u.cause.value = 97;
+		CU_ASSERT_EQUAL(peer_send_msg(t, m), 0);
+		talloc_free(m);
+	}
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_CFN_RX), 1);
+	/* wrong messages in the states of an outgoing call: discarded */
+	call = call_out(t, 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_CPG, 1), 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ACM, 1), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ACM, 1), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_CON, 1), 0);
+	CU_ASSERT_EQUAL(owner.n, 1);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	/* the owner cannot send backward messages on its outgoing call */
+	CU_ASSERT_EQUAL(isup_call_send_acm(call, NULL), -EPROTO);
+	/* an IAM on a circuit busy past set-up: reset, call released */
+	CU_ASSERT_EQUAL(peer_send_iam(t, 1), -EPROTO);
+	CU_ASSERT(owner_saw("released 41"));
+	CU_ASSERT_EQUAL(wire.m[wire.n - 1].type, ISUP_MSG_RSC);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 1), 0);
+	/* SUS on an idle circuit: reset as well */
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_SUS, 3), -EPROTO);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_AWAIT_RESET);
+	/* an IAM while awaiting the reset acknowledgement: discarded */
+	CU_ASSERT_EQUAL(peer_send_iam(t, 3), -EPROTO);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 3), 0);
+	CU_ASSERT(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_UNEXPECTED) >= 6);
+	trunk_down(t);
+}
+
+/* Every prefix and every bit flip of a valid exchange: no crash, no leak,
+ * nothing stuck busy after the peer's reset */
+static void test_fuzz_states(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	uint8_t buf[256], mut[256];
+	int len;
+	unsigned int i, bit;
+
+	fill_iam(m, "12025550001");
+	m->cic = 2;
+	len = isup_msg_encode(buf, sizeof(buf), m);
+	CU_ASSERT_FATAL(len > 0);
+	for (i = 0; i < (unsigned int)len; i++)
+		isup_trunk_rx(t, PEER_PC, buf, i);
+	for (i = 0; i < (unsigned int)len; i++) {
+		for (bit = 0; bit < 8; bit++) {
+			memcpy(mut, buf, len);
+			mut[i] ^= 1 << bit;
+			isup_trunk_rx(t, PEER_PC, mut, len);
+			if (owner.last_incoming) {
+				isup_call_release(owner.last_incoming, 16);
+				owner.last_incoming = NULL;
+			}
+		}
+	}
+	/* the peer resets everything; all circuits come back */
+	peer_send_group(t, ISUP_MSG_GRS, 1, 7, 0, 0);
+	for (i = 1; i <= 8; i++)
+		peer_send(t, ISUP_MSG_RLC, i);
+	clock_advance(1000);
+	peer_send_group(t, ISUP_MSG_GRS, 1, 7, 0, 0);
+	for (i = 1; i <= 8; i++)
+		peer_send(t, ISUP_MSG_RLC, i);
+	talloc_free(m);
+	trunk_down(t);
+}
+
+/* Q.764 §2.1.12: an IAM in two segments, and T34 */
+static void test_segmentation(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_msg *iam = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_msg *first = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_msg *sgm = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_param *p;
+	unsigned int i;
+
+	fill_iam(iam, "12025550001");
+	iam->cic = 2;
+	for (i = 0; i < 2; i++) {
+		p = isup_msg_opt_add(iam, 0x20 + i);
+		p->opaque = true;
+		p->u.opaque.len = 150;
+	}
+	CU_ASSERT_EQUAL_FATAL(isup_msg_segment(iam, ISUP_MTP3_SIF_MAX, first, sgm), 1);
+	CU_ASSERT_EQUAL(peer_send_msg(t, first), 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(peer_send_msg(t, sgm), 0);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "incoming 2 11");
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+
+	/* T34: the SGM never comes, the IAM goes on alone after 3 s */
+	reset_capture();
+	first->cic = 4;
+	CU_ASSERT_EQUAL(peer_send_msg(t, first), 0);
+	clock_advance(2);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	clock_advance(1);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "incoming 4 11");
+	CU_ASSERT_EQUAL(peer_send_rel(t, 4, 16), 0);
+	/* an SGM out of the blue */
+	CU_ASSERT_EQUAL(peer_send_msg(t, sgm), -EPROTO);
+
+	/* our own long IAM leaves in two segments */
+	reset_capture();
+	{
+		struct isup_call *call = NULL;
+
+		iam->cic = 0;
+		CU_ASSERT_EQUAL(isup_trunk_call_setup(t, iam, NULL, &call), 0);
+		CU_ASSERT_EQUAL(wire.n, 2);
+		CU_ASSERT_EQUAL(wire.m[0].type, ISUP_MSG_IAM);
+		CU_ASSERT_EQUAL(wire.m[1].type, ISUP_MSG_SGM);
+		CU_ASSERT_EQUAL(peer_send_rel(t, wire.m[0].cic, 17), 0);
+	}
+	talloc_free(iam);
+	talloc_free(first);
+	talloc_free(sgm);
+	trunk_down(t);
+}
+
+int main(int argc, char **argv)
+{
+	void *ctx = talloc_named_const(NULL, 0, "isup_call_test");
+	CU_pSuite suite;
+	unsigned int failures;
+
+	test_ctx = talloc_named_const(ctx, 0, "test");
+	if (stiwf_logging_init(ctx) < 0)
+		return 1;
+	/* the hostile-input loops log a lot: quiet unless asked */
+	if (!getenv("ISUP_TEST_LOG"))
+		log_set_log_level(osmo_stderr_target, LOGL_FATAL);
+	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
+	osmo_gettimeofday_override = true;
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	suite = CU_add_suite("isup_call", NULL, NULL);
+	if (!suite ||
+	    !CU_add_test(suite, "GRS at start, GRA, T22/T23, link down and up", test_grs_at_start) ||
+	    !CU_add_test(suite, "outgoing call answered, released by either side", test_outgoing_answered) ||
+	    !CU_add_test(suite, "busy, T7, T9, send failure", test_outgoing_failures) ||
+	    !CU_add_test(suite, "T1 retransmission, T5 -> RSC", test_t1_t5) ||
+	    !CU_add_test(suite, "incoming call", test_incoming) ||
+	    !CU_add_test(suite, "dual seizure on both sides of the comparison", test_dual_seizure) ||
+	    !CU_add_test(suite, "RSC and GRS received during calls", test_rsc_received) ||
+	    !CU_add_test(suite, "blocking idle and busy circuits, group blocking", test_blocking) ||
+	    !CU_add_test(suite, "UCIC -> failover", test_ucic_failover) ||
+	    !CU_add_test(suite, "unknown CIC, wrong state, garbage", test_unexpected) ||
+	    !CU_add_test(suite, "every prefix and bit flip of an IAM", test_fuzz_states) ||
+	    !CU_add_test(suite, "SGM reassembly and T34", test_segmentation)) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failures = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	log_fini();
+	talloc_free(ctx);
+	talloc_free(osmo_ctx);
+	osmo_ctx = NULL;
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,355 @@
+/* An ISUP endpoint on stiwf's ss7/ code (M3UA user part + trunk + call
+ * FSM) for the integration test through osmo-stp.  Two roles:
+ *
+ *   isup_peer -c CONF -r exchange -d DPC [-T22 S]
+ *     a simulated exchange: answers an IAM with ACM + ANM; a called
+ *     number ending in 17 gets REL 17 (busy); one ending in 99 is answered
+ *     and then released by the exchange (REL 16); a REL gets RLC.  Ends
+ *     with status 0 on SIGTERM.
+ *   isup_peer -c CONF -r caller -d DPC [-T22 S] [-t MS]
+ *     places three calls once its circuits are reset (GRS/GRA both ways):
+ *     A answered and released by us, B busy, C answered and released by
+ *     the exchange; then blocks and unblocks CIC 5 (BLO/BLA, UBL/UBA);
+ *     exits 0 when all of it went as expected.
+ *
+ * Both use CICs 1..8.  Each event is printed on one line. */
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
+
+#include "src/cfg.h"
+#include "src/logging.h"
+#include "ss7/isup.h"
+#include "ss7/isup_trunk.h"
+#include "ss7/mtp_user.h"
+
+static struct {
+	struct stiwf_mtp_user *mtp;
+	struct isup_trunk *trunk;
+	bool exchange;
+	int step;
+	int exit_code;
+	bool done;
+	struct isup_call *to_release;	/* exchange: call C, released after answer */
+	struct osmo_timer_list rel_timer;
+} p = { .exit_code = -1 };
+
+static const char *num_a = "12025550001";
+static const char *num_b = "12025550017";
+static const char *num_c = "12025550099";
+
+static void say(const char *fmt, const char *s, unsigned int a, unsigned int b)
+{
+	printf(fmt, s, a, b);
+	printf("\n");
+	fflush(stdout);
+}
+
+static int peer_send(struct isup_trunk *t, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len,
+		     void *priv)
+{
+	return stiwf_mtp_user_send(p.mtp, dpc, sls, data, len);
+}
+
+static void finish(int code)
+{
+	p.exit_code = code;
+	p.done = true;
+}
+
+static void caller_call(const char *num)
+{
+	struct isup_msg *iam = talloc_zero(NULL, struct isup_msg);
+	struct isup_param *par;
+	struct isup_call *call;
+	int rc;
+
+	if (!iam) {
+		finish(1);
+		return;
+	}
+	isup_msg_init(iam, ISUP_MSG_IAM, 0);
+	isup_msg_param_find(iam, ISUP_PAR_FCI)->u.fci.isup = 1;
+	isup_msg_param_find(iam, ISUP_PAR_CPC)->u.u8 = 0x0a;
+	par = isup_msg_param_find(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
+	par->u.number.nai = ISUP_NAI_INTERNATIONAL;
+	par->u.number.npi = 1;
+	snprintf(par->u.number.digits, sizeof(par->u.number.digits), "%s", num);
+	par = isup_msg_opt_add(iam, ISUP_PAR_CALLING_PARTY_NUMBER);
+	par->u.number.nai = ISUP_NAI_INTERNATIONAL;
+	par->u.number.npi = 1;
+	par->u.number.si = ISUP_SI_NETWORK_PROVIDED;
+	snprintf(par->u.number.digits, sizeof(par->u.number.digits), "12025550002");
+	rc = isup_trunk_call_setup(p.trunk, iam, (void *)num, &call);
+	talloc_free(iam);
+	if (rc < 0) {
+		say("call %s: setup failed %u%u", num, -rc, 0);
+		finish(1);
+		return;
+	}
+	say("call %s: IAM on CIC %u%.0u", num, isup_call_cic(call), 0);
+}
+
+/* caller: the script, advanced after every event */
+static void caller_step(void)
+{
+	if (p.exchange || p.done)
+		return;
+	switch (p.step) {
+	case 0:
+		/* our GRS acknowledged and the exchange's GRS answered */
+		if (isup_trunk_cics_free(p.trunk) == 8 &&
+		    isup_trunk_ctr_get(p.trunk, ISUP_TRUNK_CTR_GRS_RX) > 0) {
+			say("circuits reset both ways (%s) %u free%.0u", "GRS/GRA", 8, 0);
+			p.step = 1;
+			caller_call(num_a);
+		}
+		break;
+	case 2:
+		/* call A released by us: wait for its RLC */
+		if (isup_trunk_cics_free(p.trunk) == 8) {
+			say("call %s: RLC, circuit idle%.0u%.0u", num_a, 0, 0);
+			p.step = 3;
+			caller_call(num_b);
+		}
+		break;
+	case 4:
+		p.step = 5;
+		caller_call(num_c);
+		break;
+	case 6:
+		if (isup_trunk_cics_free(p.trunk) == 8) {
+			say("all calls done, %s, %u circuits idle%.0u", "ok", 8, 0);
+			/* BLO/UBL on the last call's CIC: same CIC, same SLS, so
+			 * the UBA also proves our last RLC went out before we exit */
+			p.step = 7;
+			isup_trunk_cic_block(p.trunk, 5, true);
+		}
+		break;
+	}
+}
+
+/* caller: the blocking acknowledgements of step 7 */
+static void caller_rx_type(uint8_t type)
+{
+	if (p.exchange || p.done || p.step < 7)
+		return;
+	if (p.step == 7 && type == ISUP_MSG_BLA) {
+		say("CIC %s%u blocked (BLO/BLA)%.0u", "", 5, 0);
+		p.step = 8;
+		isup_trunk_cic_block(p.trunk, 5, false);
+	} else if (p.step == 8 && type == ISUP_MSG_UBA) {
+		say("CIC %s%u unblocked (UBL/UBA)%.0u", "", 5, 0);
+		finish(isup_trunk_cics_free(p.trunk) == 8 ? 0 : 1);
+	}
+}
+
+static void cb_progress(struct isup_call *call, const struct isup_msg *msg, void *priv)
+{
+	say("call %s: progress %u%.0u", priv, msg->type, 0);
+}
+
+static void cb_answer(struct isup_call *call, const struct isup_msg *msg, void *priv)
+{
+	const char *num = priv;
+
+	say("call %s: answered on CIC %u%.0u", num, isup_call_cic(call), 0);
+	if (num == num_a) {
+		isup_call_release(call, ISUP_CAUSE_NORMAL_CLEARING);
+		say("call %s: released by us, cause %u%.0u", num, 16, 0);
+		p.step = 2;
+	}
+}
+
+static void cb_released(struct isup_call *call, uint8_t cause, void *priv)
+{
+	const char *num = priv;
+
+	if (p.exchange) {
+		say("exchange: call on CIC %s%u released by the caller, cause %u", "", isup_call_cic(call), cause);
+		if (call == p.to_release) {
+			osmo_timer_del(&p.rel_timer);
+			p.to_release = NULL;
+		}
+		return;
+	}
+	say("call %s: released by the exchange, cause %u%.0u", num, cause, 0);
+	if (num == num_b && cause == ISUP_CAUSE_USER_BUSY && p.step == 3) {
+		p.step = 4;
+	} else if (num == num_c && cause == ISUP_CAUSE_NORMAL_CLEARING && p.step == 5) {
+		p.step = 6;
+	} else {
+		say("call %s: unexpected release cause %u in step %u", num, cause, p.step);
+		finish(1);
+	}
+}
+
+static void cb_retry(struct isup_call *call, uint16_t old_cic, uint16_t new_cic, const char *reason, void *priv)
+{
+	say("call %s: repeat attempt CIC %u -> %u", priv ? (const char *)priv : "?", old_cic, new_cic);
+}
+
+static void cb_alert(struct isup_trunk *t, uint16_t cic, const char *what, void *priv)
+{
+	say("alert: %s (CIC %u)%.0u", what, cic, 0);
+}
+
+static void exchange_release_cb(void *data)
+{
+	if (!p.to_release)
+		return;
+	say("exchange: releasing CIC %s%u, cause %u", "", isup_call_cic(p.to_release), 16);
+	isup_call_release(p.to_release, ISUP_CAUSE_NORMAL_CLEARING);
+	p.to_release = NULL;
+}
+
+static void cb_incoming(struct isup_trunk *t, struct isup_call *call, const struct isup_msg *iam, void *priv)
+{
+	const struct isup_param *cdpn = isup_msg_param_find_c(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
+	const char *digits = cdpn ? cdpn->u.number.digits : "";
+	size_t n = strlen(digits);
+
+	say("exchange: IAM for %s on CIC %u%.0u", digits, isup_call_cic(call), 0);
+	if (n >= 2 && !strcmp(digits + n - 2, "17")) {
+		isup_call_release(call, ISUP_CAUSE_USER_BUSY);
+		say("exchange: %s busy, REL %u%.0u", digits, 17, 0);
+		return;
+	}
+	if (isup_call_send_acm(call, NULL) < 0 || isup_call_send_anm(call, NULL) < 0) {
+		say("exchange: %s: cannot answer%.0u%.0u", digits, 0, 0);
+		isup_call_release(call, ISUP_CAUSE_TEMPORARY_FAILURE);
+		return;
+	}
+	say("exchange: %s ACM + ANM%.0u%.0u", digits, 0, 0);
+	if (n >= 2 && !strcmp(digits + n - 2, "99")) {
+		/* released by the exchange a moment after answer */
+		p.to_release = call;
+		osmo_timer_schedule(&p.rel_timer, 0, 200000);
+	}
+}
+
+static void on_rx(struct stiwf_mtp_user *u, const struct stiwf_mtp_addr *a, const uint8_t *data, size_t len,
+		  void *priv)
+{
+	printf("rx %s\n", osmo_hexdump_nospc(data, len));
+	isup_trunk_rx(p.trunk, a->opc, data, len);
+	caller_step();
+	if (len >= 3)
+		caller_rx_type(data[2]);
+}
+
+static void on_state(struct stiwf_mtp_user *u, bool available, void *priv)
+{
+	printf("state %s\n", available ? "available" : "unavailable");
+	fflush(stdout);
+	isup_trunk_mtp_available(p.trunk, available);
+	caller_step();
+}
+
+static void on_timeout(void *data)
+{
+	fprintf(stderr, "isup_peer: timeout in step %d\n", p.step);
+	finish(1);
+}
+
+static void on_sigterm(int sig)
+{
+	finish(0);
+}
+
+static const struct isup_trunk_ops peer_ops = {
+	.send = peer_send,
+	.incoming = cb_incoming,
+	.progress = cb_progress,
+	.answer = cb_answer,
+	.released = cb_released,
+	.retry = cb_retry,
+	.alert = cb_alert,
+};
+
+int main(int argc, char **argv)
+{
+	void *ctx = talloc_named_const(NULL, 0, "isup_peer");
+	static const struct option lopts[] = { { "T22", required_argument, NULL, 'T' }, { 0 } };
+	const char *conf = NULL, *role = NULL;
+	unsigned long dpc = 0, timeout_ms = 30000, t22 = 0;
+	struct osmo_timer_list timer = { 0 };
+	struct sigaction sa = { .sa_handler = on_sigterm };
+	char err[768];
+	int opt;
+
+	while ((opt = getopt_long_only(argc, argv, "c:r:d:t:", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'd':
+			dpc = strtoul(optarg, NULL, 10);
+			break;
+		case 't':
+			timeout_ms = strtoul(optarg, NULL, 10);
+			break;
+		case 'T':
+			t22 = strtoul(optarg, NULL, 10);
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (!conf || !role || !dpc || dpc > 0xffffff || timeout_ms > 3600000)
+		return 2;
+	p.exchange = !strcmp(role, "exchange");
+
+	stiwf_logging_init(ctx);
+	if (stiwf_vty_init(ctx) < 0)
+		return 1;
+	if (stiwf_config_read(conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "isup_peer: %s\n", err);
+		return 1;
+	}
+	p.mtp = stiwf_mtp_user_bind(ctx, 0, STIWF_MTP_SI_ISUP, on_rx, on_state, NULL);
+	if (!p.mtp)
+		return 1;
+	p.trunk = isup_trunk_alloc(ctx, p.exchange ? "to-caller" : "to-exchange", stiwf_mtp_user_local_pc(p.mtp),
+				   dpc, &peer_ops, NULL);
+	if (!p.trunk || isup_trunk_add_cics(p.trunk, 1, 8) < 0)
+		return 1;
+	/* the peer may not be there for our first GRS: retry soon */
+	if (t22 && osmo_tdef_set(isup_tdefs, ISUP_T22, t22, OSMO_TDEF_S) < 0)
+		return 2;
+	osmo_timer_setup(&p.rel_timer, exchange_release_cb, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!p.exchange) {
+		osmo_timer_setup(&timer, on_timeout, NULL);
+		osmo_timer_schedule(&timer, timeout_ms / 1000, (timeout_ms % 1000) * 1000);
+	}
+	printf("isup_peer: %s, PC %u -> %lu\n", role, stiwf_mtp_user_local_pc(p.mtp), dpc);
+	fflush(stdout);
+
+	while (!p.done)
+		osmo_select_main(0);
+
+	osmo_timer_del(&timer);
+	osmo_timer_del(&p.rel_timer);
+	printf("isup_peer: %s done: calls out %lu in %lu answered %lu unexpected %lu\n", role,
+	       (unsigned long)isup_trunk_ctr_get(p.trunk, ISUP_TRUNK_CTR_CALL_OUT),
+	       (unsigned long)isup_trunk_ctr_get(p.trunk, ISUP_TRUNK_CTR_CALL_IN),
+	       (unsigned long)isup_trunk_ctr_get(p.trunk, ISUP_TRUNK_CTR_CALL_ANSWERED),
+	       (unsigned long)isup_trunk_ctr_get(p.trunk, ISUP_TRUNK_CTR_UNEXPECTED));
+	isup_trunk_free(p.trunk);
+	stiwf_mtp_user_unbind(p.mtp);
+	return p.exit_code;
+}
