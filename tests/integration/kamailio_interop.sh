@@ -36,10 +36,12 @@ case $value in
 *";info=<$x5u>;alg=ES256;ppt=shaken") ;;
 *) fail "Identity value without ;info=<x5u>;alg=ES256;ppt=shaken: $value" ;;
 esac
-# the same token with the last signature character changed
-last=${token: -1}
-if [ "$last" = A ]; then repl=B; else repl=A; fi
-bad=${token%?}$repl
+# the same token with a signature character changed; not the last one,
+# whose low bits are padding that lenient base64url decoders ignore
+pos=$((${#token} - 10))
+c=${token:$pos:1}
+if [ "$c" = A ]; then repl=B; else repl=A; fi
+bad=${token:0:$pos}$repl${token:$((pos + 1))}
 printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "$token" "$x5u" >"$dir/good.csv"
 printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "$bad" "$x5u" >"$dir/bad.csv"
 
