@@ -355,8 +355,8 @@ static struct cert_cache_entry *entry_new(struct cert_cache *c, const char *url,
 }
 
 /*! Store a chain fetched from url, replacing what was there.
- *  \param[in] chain leaf first; the cache takes it over in every case
- *             (on failure it is freed)
+ *  \param[in] chain leaf first; the cache takes it over on success, the
+ *             caller keeps it on failure
  *  \param[in] h the response's caching headers (NULL: none)
  *  \returns the entry, or NULL when the response may not be stored
  *           (logged: no-store, expired leaf, larger than the cache) */
@@ -369,23 +369,19 @@ struct cert_cache_entry *cert_cache_put(struct cert_cache *c, const char *url, S
 	size_t bytes;
 	int rc;
 
-	if (!leaf) {
-		certchain_free(chain);
+	if (!leaf)
 		return NULL;
-	}
 	rc = cert_cache_lifetime(c, h, now, leaf, &expires);
 	if (rc < 0) {
 		LOGP(DCERT, LOGL_INFO, "cache: %s not stored: %s\n", url,
 		     rc == -ESTALE ? "the leaf certificate has expired" : "the server forbids it");
 		cert_cache_remove(c, url);
-		certchain_free(chain);
 		return NULL;
 	}
 	bytes = certchain_der_size(chain) + strlen(url) + sizeof(*e);
 	e = entry_new(c, url, bytes);
 	if (!e) {
 		LOGP(DCERT, LOGL_NOTICE, "cache: %s not stored (%zu octets)\n", url, bytes);
-		certchain_free(chain);
 		return NULL;
 	}
 	e->chain = chain;

@@ -222,7 +222,12 @@ static void test_expiry(void)
 
 	/* an expired leaf is not stored at all */
 	fake_now = t0;
-	CU_ASSERT_PTR_NULL(cert_cache_put(c, "https://a/old.pem", chain_of("shaken/sp-expired-chain.pem"), NULL));
+	{
+		STACK_OF(X509) *sk = chain_of("shaken/sp-expired-chain.pem");
+
+		CU_ASSERT_PTR_NULL(cert_cache_put(c, "https://a/old.pem", sk, NULL));
+		certchain_free(sk);	/* still ours */
+	}
 	CU_ASSERT_EQUAL(cert_cache_stats(c)->entries, 0);
 	talloc_free(c);
 }
@@ -304,7 +309,12 @@ static void test_lru(void)
 	talloc_free(c);
 	c = cert_cache_alloc(ctx, &cfg);
 	CU_ASSERT_FATAL(c != NULL);
-	CU_ASSERT_PTR_NULL(cert_cache_put(c, "https://a/big", chain_of("shaken/sp-a-chain.pem"), NULL));
+	{
+		STACK_OF(X509) *sk = chain_of("shaken/sp-a-chain.pem");
+
+		CU_ASSERT_PTR_NULL(cert_cache_put(c, "https://a/big", sk, NULL));
+		certchain_free(sk);
+	}
 	CU_ASSERT_EQUAL(cert_cache_stats(c)->entries, 0);
 	talloc_free(c);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +66,8 @@ int testhttps_start(void)
 	if (server_pid < 0)
 		return -1;
 	if (server_pid == 0) {
+		/* never outlive a test that crashed */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(pfd[1], 1);
 		close(pfd[0]);
 		close(pfd[1]);
