@@ -357,7 +357,10 @@ static void resolve_step(struct cert_resolve_req *r)
 			return;
 		}
 	}
-	if (d->fetch_crls && resolve_fetch_crl(r))
+	/* a chain verified a moment ago needs no CRL look-up either */
+	e = r->cached ? cert_cache_get(d->cache, r->url) : NULL;
+	if (d->fetch_crls && !(e && !e->negative && truststore_entry_fresh(d->ts, e, r->at)) &&
+	    resolve_fetch_crl(r))
 		return;
 	resolve_verify(r);
 }

@@ -607,6 +607,16 @@ static void validity_window(const struct truststore *ts, STACK_OF(X509) *chain, 
 	}
 }
 
+/*! \returns whether the verification remembered with e holds at time at:
+ *  same store and generation, same time bucket, inside the validity window */
+bool truststore_entry_fresh(const struct truststore *ts, const struct cert_cache_entry *e, time_t at)
+{
+	const struct cert_cache_verified *v = &e->verified;
+
+	return v->valid && v->store == ts && v->generation == ts->generation &&
+	       v->bucket == (int64_t)at / ts->cfg.bucket_s && at >= v->not_before && at < v->not_after;
+}
+
 /*! Verify the chain of a cache entry, or reuse the result remembered with
  *  it: same store, same store generation (no anchor or CRL changed), same
  *  time bucket (bucket_s), and at inside the chain's validity window.  A
@@ -626,8 +636,7 @@ enum cert_err truststore_verify_entry(struct truststore *ts, struct cert_cache_e
 		snprintf(detail, detail_len, "no chain");
 		return CERT_ERR_FETCH;
 	}
-	if (v->valid && v->store == ts && v->generation == ts->generation && v->bucket == bucket &&
-	    at >= v->not_before && at < v->not_after) {
+	if (truststore_entry_fresh(ts, e, at)) {
 		ts->stats.memo_hits++;
 		if (v->result != CERT_OK)
 			snprintf(detail, detail_len, "%s (remembered)",

@@ -77,6 +77,7 @@ int truststore_crl_url(X509 *cert, char *buf, size_t len);
 X509 *truststore_find_issuer(const struct truststore *ts, STACK_OF(X509) *chain, int i);
 enum cert_err truststore_verify(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
 				char *detail, size_t detail_len);
+bool truststore_entry_fresh(const struct truststore *ts, const struct cert_cache_entry *e, time_t at);
 enum cert_err truststore_verify_entry(struct truststore *ts, struct cert_cache_entry *e, time_t at,
 				      char *detail, size_t detail_len);
 uint64_t truststore_generation(const struct truststore *ts);

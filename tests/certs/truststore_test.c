@@ -292,7 +292,7 @@ static void guard_cb(void *data)
 
 static void run_until(const unsigned int *calls, unsigned int n)
 {
-	struct osmo_timer_list guard;
+	struct osmo_timer_list guard = { 0 };
 
 	guard_fired = false;
 	osmo_timer_setup(&guard, guard_cb, NULL);
@@ -323,7 +323,8 @@ static void env_init(struct env *v, const char *dom, bool crl_files, bool fetch_
 	fetch_policy_init(&pol);
 	pol.ports[pol.num_ports++] = testhttps_port();
 	pol.ca_file = testhttps_ca_file();
-	pol.timeout_ms = 1000;
+	pol.timeout_ms = 5000;	/* valgrind makes TLS slow */
+	pol.connect_timeout_ms = 4000;
 	v->f = fetcher_alloc(ctx, dom, &pol);
 	v->cache = cert_cache_alloc(ctx, NULL);
 	v->ts = store(dom, crl_files, false);
