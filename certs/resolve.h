@@ -1,0 +1,60 @@
+#pragma once
+/*! \file resolve.h
+ *  From a certificate URL to a verified public key, for one trust domain
+ *  (DESIGN §3): the STI-VS resolves a PASSporT's x5u in the SHAKEN domain
+ *  (RFC 8224 §6.2.2, ATIS-1000074), the SS7 side resolves a hop signer's
+ *  key-id through the TSCA repository (URL template ".../{key-id}.pem").
+ *
+ *  Steps: the chain from the cache or the fetcher (single flight, negative
+ *  cache); the CRLs of its distribution points when the store does not have
+ *  them; chain verification with the verified-chain cache; for SHAKEN, the
+ *  ATIS-1000080 profile of the leaf.  The answer is the leaf's key, its
+ *  TNAuthList and SPC, or an error with SIP 436 (cannot fetch or parse) or
+ *  437 (untrusted, revoked, expired, profile). */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "certs/truststore.h"
+
+struct fetcher;
+struct cert_cache;
+struct tnauthlist;
+
+struct cert_domain_cfg {
+	const char *name;		/*!< "shaken", "tsca": for logs */
+	bool shaken_profile;		/*!< run the ATIS-1000080 leaf checks */
+	bool fetch_crls;		/*!< fetch CRLs from distribution points */
+	/*! Repository URL with "{key-id}" in it (TSCA); NULL when none. */
+	const char *repo_url_template;
+};
+
+struct cert_domain;
+struct cert_resolve_req;
+
+/*! The answer.  Pointers are borrowed and valid during the callback only
+ *  (EVP_PKEY_up_ref() the key to keep it). */
+struct cert_resolve_result {
+	const char *url;
+	enum cert_err err;
+	uint16_t sip_code;		/*!< 0, 436 or 437 */
+	const char *reason;		/*!< "" on success */
+	EVP_PKEY *pkey;			/*!< the leaf's public key */
+	X509 *leaf;
+	const struct tnauthlist *tnauth;	/*!< NULL when the leaf has none */
+	const char *spc;		/*!< first SPC of the TNAuthList, or NULL */
+	bool cached;			/*!< the chain came from the cache */
+};
+
+typedef void (*cert_resolve_cb)(const struct cert_resolve_result *res, void *priv);
+
+struct cert_domain *cert_domain_alloc(void *ctx, const struct cert_domain_cfg *cfg, struct fetcher *f,
+				      struct cert_cache *cache, struct truststore *ts);
+struct cert_resolve_req *cert_resolve_x5u(struct cert_domain *d, const char *url, time_t at,
+					  cert_resolve_cb cb, void *priv);
+void cert_resolve_cancel(struct cert_resolve_req *r);
+int cert_domain_repo_url(const struct cert_domain *d, const char *keyid_hex, char *buf, size_t len);

@@ -1,0 +1,654 @@
+/* Trust store of one domain: anchors, intermediates, CRLs, chain
+ * verification with a verified-chain cache.  See truststore.h. */
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <osmocom/core/logging.h>
+#include <osmocom/core/talloc.h>
+
+#include "certs/cache.h"
+#include "certs/truststore.h"
+#include "src/logging.h"
+
+const struct value_string cert_err_names[] = {
+	{ CERT_OK, "ok" },
+	{ CERT_ERR_FETCH, "cannot fetch" },
+	{ CERT_ERR_PARSE, "not a certificate chain" },
+	{ CERT_ERR_UNTRUSTED, "untrusted" },
+	{ CERT_ERR_EXPIRED, "expired" },
+	{ CERT_ERR_NOT_YET_VALID, "not yet valid" },
+	{ CERT_ERR_REVOKED, "revoked" },
+	{ CERT_ERR_BAD_SIGNATURE, "bad signature in chain" },
+	{ CERT_ERR_CRL, "CRL problem" },
+	{ CERT_ERR_CHAIN, "invalid chain" },
+	{ CERT_ERR_PROFILE, "certificate profile" },
+	{ CERT_ERR_INTERNAL, "internal error" },
+	{ 0, NULL }
+};
+
+/*! The SIP response for err (RFC 8224 §6.2.2, ATIS-1000074 §5.3.2):
+ *  436 Bad Identity Info when the credential could not be obtained, 437
+ *  Unsupported Credential when it was obtained but is not acceptable.
+ *  \returns 0 for CERT_OK */
+uint16_t cert_err_sip_code(enum cert_err err)
+{
+	switch (err) {
+	case CERT_OK:
+		return 0;
+	case CERT_ERR_FETCH:
+	case CERT_ERR_PARSE:
+	case CERT_ERR_INTERNAL:
+		return 436;
+	default:
+		return 437;
+	}
+}
+
+struct truststore {
+	char *name;
+	struct truststore_cfg cfg;
+	X509_STORE *store;		/* trust anchors */
+	STACK_OF(X509) *intermediates;	/* untrusted helpers from the trust directory */
+	STACK_OF(X509_CRL) *crls;
+	uint64_t generation;
+	struct truststore_stats stats;
+};
+
+static int truststore_destructor(struct truststore *ts)
+{
+	X509_STORE_free(ts->store);
+	sk_X509_pop_free(ts->intermediates, X509_free);
+	sk_X509_CRL_pop_free(ts->crls, X509_CRL_free);
+	return 0;
+}
+
+/*! Defaults: soft-fail CRL policy, one-hour verification buckets. */
+void truststore_cfg_init(struct truststore_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->bucket_s = TRUSTSTORE_DEFAULT_BUCKET_S;
+}
+
+/*! Create an empty trust store.  \param[in] cfg NULL for the defaults
+ *  \returns the store, or NULL */
+struct truststore *truststore_alloc(void *ctx, const char *name, const struct truststore_cfg *cfg)
+{
+	struct truststore *ts = talloc_zero(ctx, struct truststore);
+
+	if (!ts)
+		return NULL;
+	talloc_set_destructor(ts, truststore_destructor);
+	if (cfg)
+		ts->cfg = *cfg;
+	else
+		truststore_cfg_init(&ts->cfg);
+	if (ts->cfg.bucket_s == 0)
+		ts->cfg.bucket_s = 1;
+	ts->name = talloc_strdup(ts, name ? name : "trust");
+	ts->store = X509_STORE_new();
+	ts->intermediates = sk_X509_new_null();
+	ts->crls = sk_X509_CRL_new_null();
+	if (!ts->name || !ts->store || !ts->intermediates || !ts->crls) {
+		talloc_free(ts);
+		return NULL;
+	}
+	return ts;
+}
+
+/*! \returns the store's name (its domain) */
+const char *truststore_name(const struct truststore *ts)
+{
+	return ts->name;
+}
+
+/*! \returns a number that changes whenever anchors or CRLs change */
+uint64_t truststore_generation(const struct truststore *ts)
+{
+	return ts->generation;
+}
+
+/*! \returns the counters of ts */
+const struct truststore_stats *truststore_stats(const struct truststore *ts)
+{
+	return &ts->stats;
+}
+
+/*! Add a certificate: a self-signed one becomes a trust anchor, any other
+ *  an intermediate that may help build paths (never an anchor).
+ *  \param[in] x the certificate; the store takes its own reference
+ *  \returns 0 or -ENOMEM */
+int truststore_add_cert(struct truststore *ts, X509 *x)
+{
+	if (X509_self_signed(x, 0) == 1) {
+		if (X509_STORE_add_cert(ts->store, x) != 1) {
+			ERR_clear_error();
+			return -ENOMEM;
+		}
+		ts->stats.anchors++;
+	} else {
+		if (!X509_up_ref(x))
+			return -ENOMEM;
+		if (!sk_X509_push(ts->intermediates, x)) {
+			X509_free(x);
+			return -ENOMEM;
+		}
+		ts->stats.intermediates++;
+	}
+	ts->generation++;
+	return 0;
+}
+
+/* Regular files only: `openssl rehash` links would load everything twice. */
+static bool is_regular(const char *dir, const char *name, char *path, size_t len)
+{
+	struct stat st;
+
+	if (name[0] == '.')
+		return false;
+	if ((size_t)snprintf(path, len, "%s/%s", dir, name) >= len)
+		return false;
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*! Load every certificate of the PEM files in dir (anchors and
+ *  intermediates, see truststore_add_cert()).
+ *  \returns the number of certificates loaded, or -errno */
+int truststore_load_dir(struct truststore *ts, const char *dir)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+	FILE *f;
+	X509 *x;
+	int n = 0, rc = 0;
+
+	d = opendir(dir);
+	if (!d) {
+		rc = -errno;
+		LOGP(DCERT, LOGL_ERROR, "trust %s: cannot open %s: %s\n", ts->name, dir, strerror(errno));
+		return rc;
+	}
+	while ((de = readdir(d))) {
+		if (!is_regular(dir, de->d_name, path, sizeof(path)))
+			continue;
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while ((x = PEM_read_X509(f, NULL, NULL, NULL))) {
+			rc = truststore_add_cert(ts, x);
+			X509_free(x);
+			if (rc < 0)
+				break;
+			n++;
+		}
+		ERR_clear_error();
+		fclose(f);
+		if (rc < 0)
+			break;
+	}
+	closedir(d);
+	if (rc < 0)
+		return rc;
+	LOGP(DCERT, LOGL_INFO, "trust %s: %d certificates from %s\n", ts->name, n, dir);
+	return n;
+}
+
+/*! Add a CRL; it replaces an older CRL of the same issuer.
+ *  \param[in] crl the store takes its own reference
+ *  \returns 0, -EALREADY when a newer CRL of that issuer is known, -ENOSPC, -ENOMEM */
+int truststore_add_crl(struct truststore *ts, X509_CRL *crl)
+{
+	const X509_NAME *issuer = X509_CRL_get_issuer(crl);
+	int i;
+
+	for (i = 0; i < sk_X509_CRL_num(ts->crls); i++) {
+		X509_CRL *old = sk_X509_CRL_value(ts->crls, i);
+
+		if (X509_NAME_cmp(X509_CRL_get_issuer(old), issuer) != 0)
+			continue;
+		if (ASN1_TIME_compare(X509_CRL_get0_lastUpdate(old), X509_CRL_get0_lastUpdate(crl)) > 0)
+			return -EALREADY;
+		if (!X509_CRL_up_ref(crl))
+			return -ENOMEM;
+		sk_X509_CRL_set(ts->crls, i, crl);
+		X509_CRL_free(old);
+		ts->generation++;
+		return 0;
+	}
+	if (sk_X509_CRL_num(ts->crls) >= TRUSTSTORE_MAX_CRLS)
+		return -ENOSPC;
+	if (!X509_CRL_up_ref(crl))
+		return -ENOMEM;
+	if (!sk_X509_CRL_push(ts->crls, crl)) {
+		X509_CRL_free(crl);
+		return -ENOMEM;
+	}
+	ts->stats.crls++;
+	ts->generation++;
+	return 0;
+}
+
+/* PEM or DER CRL from memory. */
+static X509_CRL *crl_parse(const uint8_t *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	X509_CRL *crl = NULL;
+	BIO *bio;
+
+	if (len == 0 || len > TRUSTSTORE_MAX_CRL_LEN)
+		return NULL;
+	if (memmem(buf, len < 256 ? len : 256, "-----BEGIN", 10)) {
+		bio = BIO_new_mem_buf(buf, (int)len);
+		if (bio) {
+			crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+			BIO_free(bio);
+		}
+	} else {
+		crl = d2i_X509_CRL(NULL, &p, (long)len);
+		if (crl && p != buf + len) {
+			X509_CRL_free(crl);
+			crl = NULL;
+		}
+	}
+	ERR_clear_error();
+	return crl;
+}
+
+/*! Load a CRL file, PEM or DER.  \returns 0 or -errno */
+int truststore_load_crl_file(struct truststore *ts, const char *path)
+{
+	static uint8_t buf[TRUSTSTORE_MAX_CRL_LEN + 1];
+	X509_CRL *crl;
+	size_t len;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	crl = len <= TRUSTSTORE_MAX_CRL_LEN ? crl_parse(buf, len) : NULL;
+	if (!crl) {
+		LOGP(DCERT, LOGL_ERROR, "trust %s: %s is not a CRL (PEM or DER, <= %d octets)\n",
+		     ts->name, path, TRUSTSTORE_MAX_CRL_LEN);
+		return -EBADMSG;
+	}
+	rc = truststore_add_crl(ts, crl);
+	X509_CRL_free(crl);
+	return rc == -EALREADY ? 0 : rc;
+}
+
+/*! Load every CRL file (PEM or DER) in dir.
+ *  \returns the number loaded, or -errno; a bad file is logged and skipped */
+int truststore_load_crl_dir(struct truststore *ts, const char *dir)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+	int n = 0, rc;
+
+	d = opendir(dir);
+	if (!d) {
+		rc = -errno;
+		LOGP(DCERT, LOGL_ERROR, "trust %s: cannot open %s: %s\n", ts->name, dir, strerror(errno));
+		return rc;
+	}
+	while ((de = readdir(d))) {
+		if (!is_regular(dir, de->d_name, path, sizeof(path)))
+			continue;
+		if (truststore_load_crl_file(ts, path) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*! Add a CRL fetched from a distribution point, after checking that issuer
+ *  signed it (a hostile CDP must not replace a good CRL).
+ *  \param[in] issuer the certificate of the CRL's issuer
+ *  \returns 0, -EBADMSG (not a CRL, wrong issuer, bad signature), or as
+ *           truststore_add_crl() */
+int truststore_add_crl_buf(struct truststore *ts, const uint8_t *buf, size_t len, X509 *issuer,
+			   char *why, size_t why_len)
+{
+	X509_CRL *crl = crl_parse(buf, len);
+	EVP_PKEY *pk;
+	int rc;
+
+	if (!crl) {
+		snprintf(why, why_len, "not a CRL");
+		return -EBADMSG;
+	}
+	if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) {
+		snprintf(why, why_len, "CRL issued by someone else");
+		rc = -EBADMSG;
+		goto out;
+	}
+	pk = X509_get0_pubkey(issuer);
+	if (!pk || X509_CRL_verify(crl, pk) != 1) {
+		snprintf(why, why_len, "bad CRL signature");
+		rc = -EBADMSG;
+		goto out;
+	}
+	rc = truststore_add_crl(ts, crl);
+	if (rc == -EALREADY)
+		rc = 0;
+	else if (rc < 0)
+		snprintf(why, why_len, "cannot keep the CRL (%d)", rc);
+out:
+	ERR_clear_error();
+	X509_CRL_free(crl);
+	return rc;
+}
+
+/*! \returns whether a current CRL of cert's issuer is known at time at */
+bool truststore_has_crl(const struct truststore *ts, X509 *cert, time_t at)
+{
+	const X509_NAME *issuer = X509_get_issuer_name(cert);
+	const ASN1_TIME *next;
+	int i;
+
+	for (i = 0; i < sk_X509_CRL_num(ts->crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(ts->crls, i);
+
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), issuer) != 0)
+			continue;
+		next = X509_CRL_get0_nextUpdate(crl);
+		return !next || X509_cmp_time(next, &at) > 0;
+	}
+	return false;
+}
+
+/*! The first http(s) URI of cert's CRL Distribution Points (ATIS-1000080
+ *  §6.4.1: a single one, at the STI-PA).
+ *  \param[out] buf the URL, NUL-terminated
+ *  \returns 0, -ENOENT when there is none, -E2BIG when longer than buf */
+int truststore_crl_url(X509 *cert, char *buf, size_t len)
+{
+	STACK_OF(DIST_POINT) *dps;
+	int i, j, rc = -ENOENT;
+
+	if (len)
+		buf[0] = '\0';
+	dps = X509_get_ext_d2i(cert, NID_crl_distribution_points, NULL, NULL);
+	if (!dps)
+		return -ENOENT;
+	for (i = 0; i < sk_DIST_POINT_num(dps) && rc == -ENOENT; i++) {
+		DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+
+		if (!dp->distpoint || dp->distpoint->type != 0)
+			continue;
+		for (j = 0; j < sk_GENERAL_NAME_num(dp->distpoint->name.fullname); j++) {
+			GENERAL_NAME *gn = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, j);
+			const ASN1_IA5STRING *u;
+			const char *s;
+			int n;
+
+			if (gn->type != GEN_URI)
+				continue;
+			u = gn->d.uniformResourceIdentifier;
+			s = (const char *)ASN1_STRING_get0_data(u);
+			n = ASN1_STRING_length(u);
+			if (n <= 0 || memchr(s, '\0', (size_t)n))
+				continue;
+			if (!(n > 8 && strncasecmp(s, "https://", 8) == 0) &&
+			    !(n > 7 && strncasecmp(s, "http://", 7) == 0))
+				continue;
+			if ((size_t)n >= len) {
+				rc = -E2BIG;
+				break;
+			}
+			memcpy(buf, s, (size_t)n);
+			buf[n] = '\0';
+			rc = 0;
+			break;
+		}
+	}
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+	return rc;
+}
+
+/*! The issuer of chain[i]: chain[i + 1] when there is one, else a trust
+ *  anchor or intermediate of the store.
+ *  \returns the issuer (borrowed), or NULL */
+X509 *truststore_find_issuer(const struct truststore *ts, STACK_OF(X509) *chain, int i)
+{
+	X509 *cert = sk_X509_value(chain, i);
+	STACK_OF(X509_OBJECT) *objs;
+	int k;
+
+	if (!cert)
+		return NULL;
+	if (i + 1 < sk_X509_num(chain))
+		return sk_X509_value(chain, i + 1);
+	for (k = 0; k < sk_X509_num(ts->intermediates); k++) {
+		if (X509_check_issued(sk_X509_value(ts->intermediates, k), cert) == X509_V_OK)
+			return sk_X509_value(ts->intermediates, k);
+	}
+	objs = X509_STORE_get0_objects(ts->store);
+	for (k = 0; k < sk_X509_OBJECT_num(objs); k++) {
+		X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, k));
+
+		if (x && X509_check_issued(x, cert) == X509_V_OK)
+			return x;
+	}
+	return NULL;
+}
+
+static enum cert_err map_verify_error(int e)
+{
+	switch (e) {
+	case X509_V_OK:
+		return CERT_OK;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return CERT_ERR_EXPIRED;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return CERT_ERR_NOT_YET_VALID;
+	case X509_V_ERR_CERT_REVOKED:
+		return CERT_ERR_REVOKED;
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+		return CERT_ERR_BAD_SIGNATURE;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_CERT_UNTRUSTED:
+	case X509_V_ERR_CERT_REJECTED:
+		return CERT_ERR_UNTRUSTED;
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+	case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+	case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+		return CERT_ERR_CRL;
+	case X509_V_ERR_OUT_OF_MEM:
+		return CERT_ERR_INTERNAL;
+	default:
+		return CERT_ERR_CHAIN;
+	}
+}
+
+/* Soft-fail CRL policy (truststore.h): an issuer without a CRL is accepted
+ * unless crl_required. */
+static int verify_cb(int ok, X509_STORE_CTX *xctx)
+{
+	struct truststore *ts = X509_STORE_CTX_get_app_data(xctx);
+
+	if (!ok && X509_STORE_CTX_get_error(xctx) == X509_V_ERR_UNABLE_TO_GET_CRL && ts &&
+	    !ts->cfg.crl_required) {
+		X509 *x = X509_STORE_CTX_get_current_cert(xctx);
+		char name[128] = "";
+
+		if (x)
+			X509_NAME_oneline(X509_get_subject_name(x), name, sizeof(name));
+		LOGP(DCERT, LOGL_INFO, "trust %s: no CRL for the issuer of %s, accepted (soft fail)\n",
+		     ts->name, name);
+		X509_STORE_CTX_set_error(xctx, X509_V_OK);
+		return 1;
+	}
+	return ok;
+}
+
+/*! Verify chain (leaf first) against the store at time at, with the CRL
+ *  policy of truststore.h.  Every call runs X509_verify_cert().
+ *  \param[out] detail what failed and where, for the log
+ *  \returns CERT_OK or the reason */
+enum cert_err truststore_verify(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
+				char *detail, size_t detail_len)
+{
+	X509_STORE_CTX *xctx = NULL;
+	STACK_OF(X509) *untrusted = NULL;
+	X509 *leaf = sk_X509_value(chain, 0), *bad;
+	unsigned long flags = 0;
+	enum cert_err err = CERT_ERR_INTERNAL;
+	char name[128] = "";
+	int i, e, depth;
+
+	if (detail_len)
+		detail[0] = '\0';
+	if (!leaf) {
+		snprintf(detail, detail_len, "empty chain");
+		return CERT_ERR_PARSE;
+	}
+	/* what the chain brings, then the store's own intermediates */
+	untrusted = sk_X509_dup(chain);
+	if (!untrusted)
+		goto out;
+	for (i = 0; i < sk_X509_num(ts->intermediates); i++) {
+		if (!sk_X509_push(untrusted, sk_X509_value(ts->intermediates, i)))
+			goto out;
+	}
+	xctx = X509_STORE_CTX_new();
+	if (!xctx || X509_STORE_CTX_init(xctx, ts->store, leaf, untrusted) != 1)
+		goto out;
+	X509_STORE_CTX_set_app_data(xctx, ts);
+	X509_STORE_CTX_set_verify_cb(xctx, verify_cb);
+	X509_STORE_CTX_set_time(xctx, 0, at);
+	if (sk_X509_CRL_num(ts->crls) > 0) {
+		X509_STORE_CTX_set0_crls(xctx, ts->crls);
+		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+	} else if (ts->cfg.crl_required) {
+		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+	}
+	X509_STORE_CTX_set_flags(xctx, flags);
+	ts->stats.verify_calls++;
+	if (X509_verify_cert(xctx) == 1) {
+		err = CERT_OK;
+		goto out;
+	}
+	e = X509_STORE_CTX_get_error(xctx);
+	depth = X509_STORE_CTX_get_error_depth(xctx);
+	bad = X509_STORE_CTX_get_current_cert(xctx);
+	if (bad)
+		X509_NAME_oneline(X509_get_subject_name(bad), name, sizeof(name));
+	err = map_verify_error(e);
+	snprintf(detail, detail_len, "%s (depth %d, %s)", X509_verify_cert_error_string(e), depth, name);
+out:
+	if (err == CERT_ERR_INTERNAL && detail_len && !detail[0])
+		snprintf(detail, detail_len, "out of memory");
+	ERR_clear_error();
+	X509_STORE_CTX_free(xctx);
+	sk_X509_free(untrusted);
+	return err;
+}
+
+static int asn1_to_time(const ASN1_TIME *t, time_t *out)
+{
+	struct tm tm;
+
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+		return -EINVAL;
+	*out = timegm(&tm);
+	return 0;
+}
+
+/* The window in which a verification at one time holds for another: the
+ * chain's latest notBefore and earliest notAfter, and the earliest
+ * nextUpdate of the CRLs. */
+static void validity_window(const struct truststore *ts, STACK_OF(X509) *chain, time_t *nb, time_t *na)
+{
+	time_t t;
+	int i;
+
+	*nb = 0;
+	*na = (time_t)INT64_MAX;
+	for (i = 0; i < sk_X509_num(chain); i++) {
+		X509 *x = sk_X509_value(chain, i);
+
+		if (asn1_to_time(X509_get0_notBefore(x), &t) == 0 && t > *nb)
+			*nb = t;
+		if (asn1_to_time(X509_get0_notAfter(x), &t) == 0 && t < *na)
+			*na = t;
+	}
+	for (i = 0; i < sk_X509_CRL_num(ts->crls); i++) {
+		const ASN1_TIME *next = X509_CRL_get0_nextUpdate(sk_X509_CRL_value(ts->crls, i));
+
+		if (next && asn1_to_time(next, &t) == 0 && t < *na)
+			*na = t;
+	}
+}
+
+/*! \returns whether the verification remembered with e holds at time at:
+ *  same store and generation, same time bucket, inside the validity window */
+bool truststore_entry_fresh(const struct truststore *ts, const struct cert_cache_entry *e, time_t at)
+{
+	const struct cert_cache_verified *v = &e->verified;
+
+	return v->valid && v->store == ts && v->generation == ts->generation &&
+	       v->bucket == (int64_t)at / ts->cfg.bucket_s && at >= v->not_before && at < v->not_after;
+}
+
+/*! Verify the chain of a cache entry, or reuse the result remembered with
+ *  it: same store, same store generation (no anchor or CRL changed), same
+ *  time bucket (bucket_s), and at inside the chain's validity window.  A
+ *  hit runs no X509_verify_cert(), so that verifying a call with a cached
+ *  certificate costs only the PASSporT's own signature check.
+ *  \returns CERT_OK or the reason (detail filled on a fresh failure) */
+enum cert_err truststore_verify_entry(struct truststore *ts, struct cert_cache_entry *e, time_t at,
+				      char *detail, size_t detail_len)
+{
+	struct cert_cache_verified *v = &e->verified;
+	int64_t bucket = (int64_t)at / ts->cfg.bucket_s;
+	enum cert_err err;
+
+	if (detail_len)
+		detail[0] = '\0';
+	if (e->negative || !e->chain) {
+		snprintf(detail, detail_len, "no chain");
+		return CERT_ERR_FETCH;
+	}
+	if (truststore_entry_fresh(ts, e, at)) {
+		ts->stats.memo_hits++;
+		if (v->result != CERT_OK)
+			snprintf(detail, detail_len, "%s (remembered)",
+				 get_value_string(cert_err_names, v->result));
+		return (enum cert_err)v->result;
+	}
+	err = truststore_verify(ts, e->chain, at, detail, detail_len);
+	v->valid = err != CERT_ERR_INTERNAL;
+	v->store = ts;
+	v->generation = ts->generation;
+	v->bucket = bucket;
+	validity_window(ts, e->chain, &v->not_before, &v->not_after);
+	v->result = err;
+	return err;
+}
