@@ -1,9 +1,10 @@
 /* The SIP user agent: Sofia-SIP nua on Sofia's glib root, so that its sockets
  * and timers are served by the shared GMainLoop (src/evloop.c).
  *
- * Until the call flow exists (iwf/), the agent answers OPTIONS with 200 (nua
- * does this itself and tells us with nua_i_options) and rejects INVITE with
- * 501 and a Warning saying why; methods outside Allow get nua's own 405. */
+ * OPTIONS get 200 (nua answers them itself and tells us with nua_i_options);
+ * INVITEs and the events of call handles go to sip_call.c, which hands
+ * calls to the owner registered with sip_agent_set_call_ops() or answers
+ * 501 when there is none; methods outside Allow get nua's own 405. */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -14,6 +15,8 @@
 #include <glib.h>
 
 #include <sofia-sip/nua.h>
+#include <sofia-sip/sip_extra.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/su_log.h>
@@ -25,21 +28,24 @@
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 
-#include "sip/sip_agent.h"
+#include "sip/sip_call_internal.h"
 #include "src/logging.h"
-
-enum sip_agent_ctr {
-	SIP_CTR_RX_OPTIONS,
-	SIP_CTR_RX_INVITE,
-	SIP_CTR_TX_REJECT,
-	SIP_CTR_RX_OTHER,
-};
 
 static const struct rate_ctr_desc sip_agent_ctr_desc[] = {
 	[SIP_CTR_RX_OPTIONS] = { "sip:rx_options", "OPTIONS requests answered" },
 	[SIP_CTR_RX_INVITE] = { "sip:rx_invite", "INVITE requests received" },
-	[SIP_CTR_TX_REJECT] = { "sip:tx_reject", "requests rejected with a final error response" },
+	[SIP_CTR_TX_REJECT] = { "sip:tx_reject", "INVITEs declined: no call routing (501)" },
 	[SIP_CTR_RX_OTHER] = { "sip:rx_other", "other requests seen by the application" },
+	[SIP_CTR_CALL_IN] = { "call:in", "incoming calls offered to the owner" },
+	[SIP_CTR_CALL_OUT] = { "call:out", "outgoing calls placed" },
+	[SIP_CTR_CALL_ANSWERED] = { "call:answered", "calls answered (200 sent or received)" },
+	[SIP_CTR_CALL_FAILED_4XX] = { "call:failed_4xx", "calls ended by a 4xx final response" },
+	[SIP_CTR_CALL_FAILED_5XX] = { "call:failed_5xx", "calls ended by a 5xx final response" },
+	[SIP_CTR_CALL_FAILED_6XX] = { "call:failed_6xx", "calls ended by a 6xx final response" },
+	[SIP_CTR_CALL_FAILED_3XX] = { "call:failed_3xx", "calls ended by a 3xx final response" },
+	[SIP_CTR_RX_BAD_INVITE] = { "sip:rx_bad_invite", "INVITEs refused as malformed or unbounded" },
+	[SIP_CTR_RX_BYE] = { "sip:rx_bye", "BYE requests in a dialog" },
+	[SIP_CTR_RX_CANCEL] = { "sip:rx_cancel", "CANCEL requests for a pending INVITE" },
 };
 
 static const struct rate_ctr_group_desc sip_agent_ctrg_desc = {
@@ -50,26 +56,31 @@ static const struct rate_ctr_group_desc sip_agent_ctrg_desc = {
 	.ctr_desc = sip_agent_ctr_desc,
 };
 
-struct stiwf_sip_agent {
-	su_root_t *root;
-	GSource *gsource;
-	nua_t *nua;
-	char url[128];
-	struct rate_ctr_group *ctrs;
-	bool shutting_down;
-	void (*shutdown_done)(void *priv);
-	void *shutdown_priv;
-};
-
 struct stiwf_sip_agent *g_sip_agent;
 
 static unsigned int su_init_count;
 
+/* Not in Sofia's public headers, but exported: nta's log. */
+extern su_log_t nta_log[];
+
 /* Sofia's own log lines go to DSIP.  Its levels: 0-1 fatal/error,
- * 2 warning, 3 notice, up to 9 for protocol traces. */
+ * 2 warning, 3 notice, up to 9 for protocol traces.  nta refuses malformed
+ * requests with 400 before nua (and we) see them (RFC 3261 §8.1.1: Via,
+ * From, To, Call-ID, CSeq; a header Sofia cannot parse gets "400 Bad <Name>
+ * Header"); its level-5 lines saying so are raised to NOTICE, so that each
+ * refusal leaves a line naming what was wrong. */
 static void sip_agent_su_logger(void *stream, char const *fmt, va_list ap)
 {
-	osmo_vlogp(DSIP, LOGL_DEBUG, __FILE__, __LINE__, 0, fmt, ap);
+	char buf[512];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (strstr(buf, "failed sanity check"))
+		LOGP(DSIP, LOGL_NOTICE, "request refused with 400 by Sofia (Via, From, To, Call-ID or CSeq "
+		     "missing or bad, RFC 3261 §8.1.1): %s", buf);
+	else if (strstr(buf, " has bad "))
+		LOGP(DSIP, LOGL_NOTICE, "request refused with 400 by Sofia: %s", buf);
+	else
+		LOGP(DSIP, LOGL_DEBUG, "%s", buf);
 }
 
 static void sip_agent_event(nua_event_t event, int status, char const *phrase,
@@ -80,21 +91,15 @@ static void sip_agent_event(nua_event_t event, int status, char const *phrase,
 	const char *from = (sip && sip->sip_from && sip->sip_from->a_url->url_host) ?
 		sip->sip_from->a_url->url_host : "?";
 
+	if (sip_call_nua_event(agent, event, status, phrase, nh, hmagic, sip, tags))
+		return;
+
 	switch (event) {
 	case nua_i_options:
 		/* nua has already answered 200 with Allow/Accept/Supported. */
 		rate_ctr_inc(rate_ctr_group_get_ctr(agent->ctrs, SIP_CTR_RX_OPTIONS));
 		LOGP(DSIP, LOGL_INFO, "OPTIONS from %s answered %d\n", from, status);
 		nua_handle_destroy(nh);
-		break;
-	case nua_i_invite:
-		rate_ctr_inc(rate_ctr_group_get_ctr(agent->ctrs, SIP_CTR_RX_INVITE));
-		rate_ctr_inc(rate_ctr_group_get_ctr(agent->ctrs, SIP_CTR_TX_REJECT));
-		LOGP(DSIP, LOGL_NOTICE, "INVITE from %s rejected: no call routing is configured\n", from);
-		nua_respond(nh, SIP_501_NOT_IMPLEMENTED,
-			    SIPTAG_WARNING_STR("399 stiwfd \"no call routing is configured\""),
-			    TAG_END());
-		/* the handle goes with nua_i_state/terminated */
 		break;
 	case nua_i_state: {
 		int state = nua_callstate_init;
@@ -133,8 +138,15 @@ static void sip_agent_event(nua_event_t event, int status, char const *phrase,
 	}
 }
 
+void sip_agent_ctr_inc(struct stiwf_sip_agent *agent, enum sip_agent_ctr ctr)
+{
+	rate_ctr_inc(rate_ctr_group_get_ctr(agent->ctrs, ctr));
+}
+
 static int sip_agent_talloc_destructor(struct stiwf_sip_agent *agent)
 {
+	/* the legs destroy their nua handles: before nua goes */
+	sip_agent_calls_free(agent);
 	if (agent->nua) {
 		nua_destroy(agent->nua);
 		agent->nua = NULL;
@@ -163,6 +175,7 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 	agent = talloc_zero(ctx, struct stiwf_sip_agent);
 	if (!agent)
 		return NULL;
+	INIT_LLIST_HEAD(&agent->calls);
 	if (stiwf_sip_cfg_url(cfg, agent->url, sizeof(agent->url)) < 0) {
 		LOGP(DSIP, LOGL_ERROR, "SIP: local address too long\n");
 		talloc_free(agent);
@@ -176,6 +189,17 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 			return NULL;
 		}
 		su_log_redirect(su_log_default, sip_agent_su_logger, NULL);
+		su_log_redirect(nta_log, sip_agent_su_logger, NULL);
+		su_log_set_level(nta_log, 5);
+		/* P-Asserted-Identity and Privacy need the extra header
+		 * classes (RFC 3325); Identity stays an unknown header, which
+		 * we parse ourselves (sip/identity.c). */
+		if (sip_update_default_mclass(sip_extend_mclass(NULL)) < 0) {
+			LOGP(DSIP, LOGL_ERROR, "SIP: cannot extend Sofia's parser\n");
+			su_deinit();
+			talloc_free(agent);
+			return NULL;
+		}
 	}
 	su_init_count++;
 	talloc_set_destructor(agent, sip_agent_talloc_destructor);
@@ -199,6 +223,8 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 				SIPTAG_SUPPORTED_STR("timer"),
 				NUTAG_ENABLEMESSAGE(0),
 				NUTAG_AUTOANSWER(0),
+				/* SDP passes through as an opaque body */
+				NUTAG_MEDIA_ENABLE(0),
 				SIPTAG_USER_AGENT_STR(cfg->user_agent),
 				SIPTAG_SERVER_STR(cfg->user_agent),
 				TAG_END());
@@ -247,7 +273,7 @@ DEFUN(show_sip, show_sip_cmd,
 	}
 	vty_out(vty, "SIP agent on %s%s", g_sip_agent->url, VTY_NEWLINE);
 	for (i = 0; i < ARRAY_SIZE(sip_agent_ctr_desc); i++)
-		vty_out(vty, " %-14s %8" PRIu64 "  %s%s", sip_agent_ctr_desc[i].name,
+		vty_out(vty, " %-18s %8" PRIu64 "  %s%s", sip_agent_ctr_desc[i].name,
 			rate_ctr_group_get_ctr(g_sip_agent->ctrs, i)->current,
 			sip_agent_ctr_desc[i].description, VTY_NEWLINE);
 	return CMD_SUCCESS;

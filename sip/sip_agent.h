@@ -14,12 +14,21 @@ enum stiwf_sip_transport {
 };
 extern const struct value_string stiwf_sip_transport_names[];
 
+/*! What stiwfd does with INVITEs until the IWF call layer takes them. */
+enum stiwf_sip_test_mode {
+	STIWF_SIP_TEST_REJECT,	/*!< 501: no call routing is configured */
+	STIWF_SIP_TEST_ECHO,	/*!< answer every INVITE itself: 180, then 200 */
+};
+extern const struct value_string stiwf_sip_test_mode_names[];
+
 /*! What the "sip" node of the configuration sets. */
 struct stiwf_sip_cfg {
 	char *local_addr;		/*!< numeric IPv4/IPv6 address to bind */
 	uint16_t local_port;		/*!< 1..65535 */
 	enum stiwf_sip_transport transport;
 	char *user_agent;		/*!< User-Agent / Server header value */
+	enum stiwf_sip_test_mode test_mode;
+	unsigned int echo_answer_delay_ms;	/*!< echo: from 180 to 200 */
 };
 
 /*! The configuration in force (allocated by stiwf_sip_vty_init()). */

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "sip/sip_agent.h"
+#include "sip/sip_call.h"
 #include "src/vty_nodes.h"
 
 struct stiwf_sip_cfg *g_sip_cfg;
@@ -46,6 +47,12 @@ int stiwf_sip_cfg_url(const struct stiwf_sip_cfg *cfg, char *buf, size_t len)
 		return -ENOSPC;
 	return 0;
 }
+
+const struct value_string stiwf_sip_test_mode_names[] = {
+	{ STIWF_SIP_TEST_REJECT, "reject" },
+	{ STIWF_SIP_TEST_ECHO, "echo" },
+	{ 0, NULL }
+};
 
 static struct cmd_node sip_node = {
 	STIWF_SIP_NODE,
@@ -106,6 +113,29 @@ DEFUN(cfg_sip_user_agent, cfg_sip_user_agent_cmd,
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_sip_test_mode, cfg_sip_test_mode_cmd,
+      "test-mode (reject|echo)",
+      "What to do with INVITEs while no IWF call layer takes them\n"
+      "Answer 501 Not Implemented (the default)\n"
+      "Answer every INVITE with 180 and at once 200 and an SDP answer (for tests)\n")
+{
+	g_sip_cfg->test_mode = get_string_value(stiwf_sip_test_mode_names, argv[0]);
+	g_sip_cfg->echo_answer_delay_ms = 0;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_test_mode_delay, cfg_sip_test_mode_delay_cmd,
+      "test-mode echo answer-delay <0-600000>",
+      "What to do with INVITEs while no IWF call layer takes them\n"
+      "Answer every INVITE with 180 and 200 and an SDP answer (for tests)\n"
+      "Time between the 180 and the 200\n" "Milliseconds\n")
+{
+	g_sip_cfg->test_mode = STIWF_SIP_TEST_ECHO;
+	/* the VTY checked the range */
+	g_sip_cfg->echo_answer_delay_ms = (unsigned int)strtoul(argv[0], NULL, 10);
+	return CMD_SUCCESS;
+}
+
 static int config_write_sip(struct vty *vty)
 {
 	vty_out(vty, "sip%s", VTY_NEWLINE);
@@ -113,6 +143,12 @@ static int config_write_sip(struct vty *vty)
 	vty_out(vty, " transport %s%s", get_value_string(stiwf_sip_transport_names, g_sip_cfg->transport),
 		VTY_NEWLINE);
 	vty_out(vty, " user-agent %s%s", g_sip_cfg->user_agent, VTY_NEWLINE);
+	if (g_sip_cfg->test_mode == STIWF_SIP_TEST_ECHO && g_sip_cfg->echo_answer_delay_ms)
+		vty_out(vty, " test-mode echo answer-delay %u%s", g_sip_cfg->echo_answer_delay_ms,
+			VTY_NEWLINE);
+	else
+		vty_out(vty, " test-mode %s%s", get_value_string(stiwf_sip_test_mode_names,
+								g_sip_cfg->test_mode), VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -131,5 +167,8 @@ void stiwf_sip_vty_init(void *ctx)
 	install_element(STIWF_SIP_NODE, &cfg_sip_local_cmd);
 	install_element(STIWF_SIP_NODE, &cfg_sip_transport_cmd);
 	install_element(STIWF_SIP_NODE, &cfg_sip_user_agent_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_test_mode_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_test_mode_delay_cmd);
 	stiwf_sip_agent_vty_show_init();
+	sip_call_vty_init();
 }

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "sip/sip_agent.h"
+#include "src/call_echo.h"
 #include "src/cfg.h"
 #include "src/evloop.h"
 #include "src/logging.h"
@@ -129,6 +130,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "stiwfd: cannot initialise the VTY\n");
 		goto out_log;
 	}
+	call_echo_vty_init(tall_stiwf_ctx);
 	rate_ctr_init(tall_stiwf_ctx);
 	osmo_stats_init(tall_stiwf_ctx);
 
@@ -156,6 +158,8 @@ int main(int argc, char **argv)
 	sip = stiwf_sip_agent_start(tall_stiwf_ctx, g_sip_cfg);
 	if (!sip)
 		goto out_loop;
+	/* until the IWF call layer exists: 501, or "test-mode echo" */
+	call_echo_attach(sip);
 
 	sig_src[0] = g_unix_signal_add(SIGTERM, on_signal, GINT_TO_POINTER(SIGTERM));
 	sig_src[1] = g_unix_signal_add(SIGINT, on_signal, GINT_TO_POINTER(SIGINT));

@@ -1,0 +1,4 @@
+#!/bin/bash
+# sip_call.sh with stiwfd under valgrind: after answered, cancelled, refused
+# and outgoing calls, no memory errors and no definite or indirect leaks.
+STIWF_VALGRIND=1 exec bash "${srcdir:-.}/tests/integration/sip_call.sh"
