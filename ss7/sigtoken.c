@@ -16,6 +16,7 @@
 #include "certs/keyid.h"
 #include "src/logging.h"
 #include "ss7/sigtoken.h"
+#include "iwf/number.h"
 
 const struct value_string sigtoken_tlv_names[] = {
 	{ SIGTOKEN_TLV_HOP,		"HOP" },
@@ -384,53 +385,43 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
+/* The rule lives in iwf/number.c, so that the HOP signature, the PASSporT
+ * rebuilt from the IAM and the P-Asserted-Identity agree; here the ISUP
+ * number is only copied into its neutral form (the enum values are the
+ * Q.763 ones). */
 int sigtoken_number_e164(char *out, size_t size, const struct isup_number *num, const char *cc)
 {
-	size_t n = strnlen(num->digits, sizeof(num->digits)), ncc = 0;
+	struct iwf_number_plan plan;
+	struct iwf_party_number pn;
+	size_t n = strnlen(num->digits, sizeof(num->digits));
 
 	if (size < 1)
 		return -ENOSPC;
 	out[0] = '\0';
-	if (n == sizeof(num->digits))
-		return -EDOM;
-	/* Q.763 §3.9: ST ends the address signals of a called party number */
-	if (n > 0 && num->digits[n - 1] == 'F')
-		n--;
-	if (n == 0 || !all_digits(num->digits, n)) {
-		LOGP(DSS7, LOGL_NOTICE, "signalling token: number '%s' is not 1 or more digits 0-9\n",
-		     num->digits);
-		return -EDOM;
-	}
-	switch (num->nai) {
-	case ISUP_NAI_INTERNATIONAL:
-		break;
-	case ISUP_NAI_NATIONAL:
-		if (!cc || !*cc) {
-			LOGP(DSS7, LOGL_NOTICE, "signalling token: national number %s and no country code "
-			     "configured\n", num->digits);
+	iwf_number_plan_init(&plan);
+	if (cc && *cc) {
+		size_t ncc = strnlen(cc, IWF_CC_MAX + 1);
+
+		if (ncc > IWF_CC_MAX) {
+			LOGP(DSS7, LOGL_NOTICE, "signalling token: country code '%s' is not 1..3 digits\n", cc);
 			return -EDOM;
 		}
-		ncc = strnlen(cc, SIGTOKEN_E164_MAX + 1);
-		if (ncc > 3 || !all_digits(cc, ncc))
-			return -EDOM;
-		break;
-	default:
-		LOGP(DSS7, LOGL_NOTICE, "signalling token: number %s with nature of address '%s' "
-		     "cannot be made E.164\n", num->digits, get_value_string(isup_nai_names, num->nai));
-		return -EDOM;
+		memcpy(plan.cc, cc, ncc);
+		plan.cc[ncc] = '\0';
 	}
-	if (ncc + n > SIGTOKEN_E164_MAX) {
+	if (n >= sizeof(pn.digits)) {
 		LOGP(DSS7, LOGL_NOTICE, "signalling token: number %s longer than 15 digits in E.164\n",
 		     num->digits);
 		return -EDOM;
 	}
-	if (size - 1 < ncc + n)
-		return -ENOSPC;
-	if (ncc)
-		memcpy(out, cc, ncc);
-	memcpy(out + ncc, num->digits, n);
-	out[ncc + n] = '\0';
-	return 0;
+	memset(&pn, 0, sizeof(pn));
+	pn.present = true;
+	pn.nai = num->nai;
+	pn.npi = num->npi;
+	pn.pres = num->apri;
+	pn.screening = num->si;
+	memcpy(pn.digits, num->digits, n);
+	return iwf_number_e164(out, size, &pn, &plan);
 }
 
 int sigtoken_call_from_iam(struct sigtoken_call *call, const struct isup_msg *iam, const char *cc)

@@ -140,7 +140,9 @@ int sigtoken_uuid_from_str(uint8_t out[SIGTOKEN_UUID_LEN], const char *s);
  *  \returns 0 or -ENOSPC when \a size < SIGTOKEN_UUID_STR_LEN */
 int sigtoken_uuid_to_str(char *buf, size_t size, const uint8_t uuid[SIGTOKEN_UUID_LEN]);
 
-/*! An ISUP number in E.164 form, by its Nature of Address indicator:
+/*! An ISUP number in E.164 form, by its Nature of Address indicator (the
+ *  rule is iwf_number_e164() of iwf/number.h with only the country code
+ *  set, so that the P-Asserted-Identity agrees with what HOP signs):
  *  - international (4): the digits as they are;
  *  - national (significant) (3): \a cc, then the digits (a national
  *    significant number carries no trunk prefix, Q.763 §3.10 b);

@@ -1,0 +1,429 @@
+/* Tests of certs/map.c with the test PKI (contrib/README.pki.md): full and
+ * provisional TSCA certificates by policy OID, numbers from TNAuthList in
+ * either domain and from configured entries, SPC <-> operator, revoked and
+ * unknown signers, and the text loader with its errors. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <openssl/x509.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "certs/keyid.h"
+#include "certs/map.h"
+#include "tests/certs/testpki.h"
+
+static void *ctx;
+static X509 *op1_full, *op1_prov, *op2_full, *rogue, *sp_a, *sp_b, *delegate;
+
+static int suite_init(void)
+{
+	op1_full = testpki_cert("tsca/op1-full.pem");
+	op1_prov = testpki_cert("tsca/op1-prov.pem");
+	op2_full = testpki_cert("tsca/op2-full.pem");
+	rogue = testpki_cert("tsca/rogue.pem");
+	sp_a = testpki_cert("shaken/sp-a.pem");
+	sp_b = testpki_cert("shaken/sp-b.pem");
+	delegate = testpki_cert("shaken/delegate.pem");
+	if (!op1_full || !op1_prov || !op2_full || !rogue || !sp_a || !sp_b || !delegate)
+		return 1;
+	return 0;
+}
+
+static int suite_cleanup(void)
+{
+	X509_free(op1_full);
+	X509_free(op1_prov);
+	X509_free(op2_full);
+	X509_free(rogue);
+	X509_free(sp_a);
+	X509_free(sp_b);
+	X509_free(delegate);
+	return 0;
+}
+
+/* A signer as the call path would describe it after the trust store */
+static struct certmap_signer signer(X509 *cert, enum certmap_trust trust)
+{
+	struct certmap_signer s;
+
+	memset(&s, 0, sizeof(s));
+	if (cert)
+		CU_ASSERT_EQUAL(keyid_from_x509(s.key_id, cert), 0);
+	s.cert = cert;
+	s.trust = trust;
+	return s;
+}
+
+static void test_class(void)
+{
+	struct certmap *map = certmap_alloc(ctx);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, op1_full), CERTMAP_CLASS_FULL);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, op2_full), CERTMAP_CLASS_FULL);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, op1_prov), CERTMAP_CLASS_PROVISIONAL);
+	/* a SHAKEN certificate has the SHAKEN CP OID: neither */
+	CU_ASSERT_EQUAL(certmap_cert_class(map, sp_a), CERTMAP_CLASS_UNKNOWN);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, NULL), CERTMAP_CLASS_UNKNOWN);
+
+	/* configurable: another full OID replaces the default */
+	certmap_policy_oids_clear(map, CERTMAP_CLASS_FULL);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, op1_full), CERTMAP_CLASS_UNKNOWN);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, "2.16.840.1.114569.1.1.3"), 0);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, sp_a), CERTMAP_CLASS_FULL);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, op1_prov), CERTMAP_CLASS_PROVISIONAL);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, "2.16.840.1.114569.1.1.3"), -EEXIST);
+	/* a certificate with both a full and a provisional OID is provisional */
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, CERTMAP_DEFAULT_PROV_OID), 0);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, op1_prov), CERTMAP_CLASS_PROVISIONAL);
+
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, "not.an.oid"), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, ""), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, "1..2"), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_UNKNOWN, "1.2.3"), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, "1.2."), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, "12"), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, "1.2.3"), 0);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, "1.2.4"), 0);
+	CU_ASSERT_EQUAL(certmap_policy_oid_add(map, CERTMAP_CLASS_FULL, "1.2.5"), -ENOSPC);
+	talloc_free(map);
+}
+
+static void test_numbers_from_certificates(void)
+{
+	struct certmap *map = certmap_alloc(ctx);
+	struct certmap_signer s;
+	enum certmap_cover how;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+	/* op1-full: TNAuthList range 4930123400 count 100, no map entry */
+	s = signer(op1_full, CERTMAP_TRUST_OK);
+	CU_ASSERT(certmap_may_present(map, &s, "4930123400", &how));
+	CU_ASSERT_EQUAL(how, CERTMAP_COVER_CERT);
+	CU_ASSERT(certmap_may_present(map, &s, "+4930123499", &how));
+	CU_ASSERT(!certmap_may_present(map, &s, "4930123500", &how));
+	CU_ASSERT_EQUAL(how, CERTMAP_COVER_NONE);
+	CU_ASSERT(!certmap_may_present(map, &s, "4930123399", NULL));
+	CU_ASSERT(!certmap_may_present(map, &s, "49301234000", NULL));
+	CU_ASSERT(!certmap_may_present(map, &s, "", NULL));
+	CU_ASSERT(!certmap_may_present(map, &s, NULL, NULL));
+	CU_ASSERT(!certmap_may_present(map, &s, "49301234x0", NULL));
+	/* the SHAKEN delegate certificate (RFC 9060) vouches for its range and TN */
+	s = signer(delegate, CERTMAP_TRUST_OK);
+	CU_ASSERT(certmap_may_present(map, &s, "12025550150", &how));
+	CU_ASSERT_EQUAL(how, CERTMAP_COVER_CERT);
+	CU_ASSERT(certmap_may_present(map, &s, "12025559999", NULL));
+	CU_ASSERT(!certmap_may_present(map, &s, "12025550200", NULL));
+	/* an SPC alone covers no number */
+	s = signer(sp_a, CERTMAP_TRUST_OK);
+	CU_ASSERT(!certmap_may_present(map, &s, "12025550150", NULL));
+	/* fail closed: revoked, untrusted, unknown */
+	s = signer(op1_full, CERTMAP_TRUST_REVOKED);
+	CU_ASSERT(!certmap_may_present(map, &s, "4930123400", &how));
+	CU_ASSERT_EQUAL(how, CERTMAP_COVER_NONE);
+	s = signer(op1_full, CERTMAP_TRUST_UNTRUSTED);
+	CU_ASSERT(!certmap_may_present(map, &s, "4930123400", NULL));
+	s = signer(NULL, CERTMAP_TRUST_UNKNOWN);
+	CU_ASSERT(!certmap_may_present(map, &s, "4930123400", NULL));
+	talloc_free(map);
+}
+
+static void test_entries(void)
+{
+	struct certmap *map = certmap_alloc(ctx);
+	struct certmap_entry *e;
+	struct certmap_signer s;
+	enum certmap_cover how;
+	char subject[CERTMAP_SUBJECT_MAX + 1];
+	uint8_t id[KEYID_LEN];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+	/* Operator One's provisional certificate has no TNAuthList: its numbers
+	 * come from the map, by key-id */
+	e = certmap_entry_add(map, "op1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(certmap_entry_set_spc(e, "1234"), 0);
+	CU_ASSERT_EQUAL(keyid_from_x509(id, op1_prov), 0);
+	CU_ASSERT_EQUAL(certmap_entry_add_keyid(e, id), 0);
+	CU_ASSERT_EQUAL(certmap_entry_add_keyid(e, id), 0);
+	CU_ASSERT_EQUAL(e->num_keyids, 1);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_RANGE, "4930123400", 100), 0);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_ONE, "4940555000", 0), 0);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_PREFIX, "4989", 0), 0);
+
+	s = signer(op1_prov, CERTMAP_TRUST_OK);
+	CU_ASSERT_PTR_EQUAL(certmap_find_signer(map, &s), e);
+	CU_ASSERT(certmap_may_present(map, &s, "4930123450", &how));
+	CU_ASSERT_EQUAL(how, CERTMAP_COVER_MAP);
+	CU_ASSERT(certmap_may_present(map, &s, "4940555000", NULL));
+	CU_ASSERT(!certmap_may_present(map, &s, "49405550001", NULL));
+	CU_ASSERT(certmap_may_present(map, &s, "498912345678", NULL));
+	CU_ASSERT(!certmap_may_present(map, &s, "4988", NULL));
+	CU_ASSERT(!certmap_may_present(map, &s, "4930123500", NULL));
+	s.trust = CERTMAP_TRUST_REVOKED;
+	CU_ASSERT(!certmap_may_present(map, &s, "4930123450", NULL));
+
+	/* Operator Two by certificate subject, and by operator code */
+	e = certmap_entry_add(map, "op2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(certmap_subject_str(subject, sizeof(subject), op2_full) > 0);
+	CU_ASSERT_STRING_EQUAL(subject, "CN=Operator Two signing,O=Operator Two,C=YY");
+	CU_ASSERT_EQUAL(certmap_entry_set_subject(e, subject), 0);
+	CU_ASSERT_EQUAL(certmap_entry_set_op_code(e, "YY-OP2"), 0);
+	CU_ASSERT_EQUAL(certmap_entry_set_spc(e, "5678"), 0);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_PREFIX, "44", 0), 0);
+	s = signer(op2_full, CERTMAP_TRUST_OK);
+	CU_ASSERT_PTR_EQUAL(certmap_find_signer(map, &s), e);
+	CU_ASSERT(certmap_may_present(map, &s, "442071234567", &how));
+	CU_ASSERT_EQUAL(how, CERTMAP_COVER_MAP);
+	s = signer(NULL, CERTMAP_TRUST_OK);
+	s.op_code = "YY-OP2";
+	CU_ASSERT_PTR_EQUAL(certmap_find_signer(map, &s), e);
+	s.op_code = "ZZ-OP9";
+	CU_ASSERT_PTR_NULL(certmap_find_signer(map, &s));
+
+	/* same carrier: the entry's SPC, or an SPC in the signer's TNAuthList */
+	s = signer(op1_prov, CERTMAP_TRUST_OK);
+	CU_ASSERT(certmap_same_carrier(map, &s, "1234"));
+	CU_ASSERT(!certmap_same_carrier(map, &s, "5678"));
+	CU_ASSERT(!certmap_same_carrier(map, &s, ""));
+	CU_ASSERT(!certmap_same_carrier(map, &s, NULL));
+	s = signer(op2_full, CERTMAP_TRUST_OK);
+	CU_ASSERT(certmap_same_carrier(map, &s, "5678"));
+	s = signer(sp_b, CERTMAP_TRUST_OK);
+	CU_ASSERT(certmap_same_carrier(map, &s, "5678"));
+	CU_ASSERT(!certmap_same_carrier(map, &s, "1234"));
+	s.trust = CERTMAP_TRUST_REVOKED;
+	CU_ASSERT(!certmap_same_carrier(map, &s, "5678"));
+	/* op1-full is not in the map and its TNAuthList has no SPC */
+	s = signer(op1_full, CERTMAP_TRUST_OK);
+	CU_ASSERT(!certmap_same_carrier(map, &s, "1234"));
+
+	/* setters refuse bad values */
+	CU_ASSERT_PTR_NULL(certmap_entry_add(map, "op1"));
+	CU_ASSERT_PTR_NULL(certmap_entry_add(map, ""));
+	CU_ASSERT_PTR_NULL(certmap_entry_add(map, "two words"));
+	CU_ASSERT_PTR_NULL(certmap_entry_add(map, "a-name-that-is-longer-than-32-chars"));
+	CU_ASSERT_EQUAL(certmap_entry_set_spc(e, ""), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_entry_set_spc(e, "12\x01"), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_RANGE, "4930", 1), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_RANGE, "999999999999999",
+						 UINT64_MAX), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_ONE, "4930123456789012", 0), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_ONE, "49*30", 0), -EINVAL);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_PREFIX, "", 0), -EINVAL);
+	while (e->num_numbers < CERTMAP_MAX_NUMBERS)
+		CU_ASSERT_EQUAL_FATAL(certmap_entry_add_number(e, CERTMAP_NUM_ONE, "1", 0), 0);
+	CU_ASSERT_EQUAL(certmap_entry_add_number(e, CERTMAP_NUM_ONE, "1", 0), -ENOSPC);
+	talloc_free(map);
+}
+
+static void test_assess(void)
+{
+	static const char text[] =
+		"# Operator One: SHAKEN SPC 1234, both TSCA certificates\n"
+		"operator op1\n"
+		"\tspc 1234\n"
+		"\tcode ZZ-OP1\n"
+		"\tkey-id %s\n"
+		"\tkey-id %s\n"
+		"\trange 4930123400 100\n";
+	struct certmap *map = certmap_alloc(ctx);
+	struct certmap_answer a;
+	struct certmap_signer s;
+	char buf[512], kf[KEYID_HEX_LEN], kp[KEYID_HEX_LEN];
+	uint8_t id[KEYID_LEN];
+	int n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+	CU_ASSERT_EQUAL(keyid_from_x509(id, op1_full), 0);
+	CU_ASSERT_EQUAL(keyid_to_hex(kf, sizeof(kf), id), 0);
+	CU_ASSERT_EQUAL(keyid_from_x509(id, op1_prov), 0);
+	CU_ASSERT_EQUAL(keyid_to_hex(kp, sizeof(kp), id), 0);
+	n = snprintf(buf, sizeof(buf), text, kf, kp);
+	CU_ASSERT_FATAL(n > 0 && (size_t)n < sizeof(buf));
+	CU_ASSERT_EQUAL_FATAL(certmap_load_buf(map, buf, (size_t)n), 0);
+
+	/* full signer, number in its certificate, same carrier as SPC 1234 */
+	s = signer(op1_full, CERTMAP_TRUST_OK);
+	CU_ASSERT_EQUAL(certmap_assess(map, &s, "4930123456", "1234", &a), 0);
+	CU_ASSERT_EQUAL(a.trust, CERTMAP_TRUST_OK);
+	CU_ASSERT(a.known);
+	CU_ASSERT_EQUAL(a.cls, CERTMAP_CLASS_FULL);
+	CU_ASSERT(a.covers);
+	CU_ASSERT_EQUAL(a.cover, CERTMAP_COVER_CERT);
+	CU_ASSERT(a.same_carrier);
+	CU_ASSERT_STRING_EQUAL(a.entry, "op1");
+
+	/* provisional signer covering the number through the map */
+	s = signer(op1_prov, CERTMAP_TRUST_OK);
+	CU_ASSERT_EQUAL(certmap_assess(map, &s, "4930123456", "5678", &a), 0);
+	CU_ASSERT_EQUAL(a.cls, CERTMAP_CLASS_PROVISIONAL);
+	CU_ASSERT(a.covers);
+	CU_ASSERT_EQUAL(a.cover, CERTMAP_COVER_MAP);
+	CU_ASSERT(!a.same_carrier);
+
+	/* revoked signer: known, but nothing else */
+	s = signer(rogue, CERTMAP_TRUST_REVOKED);
+	CU_ASSERT_EQUAL(certmap_assess(map, &s, "4930123456", "1234", &a), 0);
+	CU_ASSERT_EQUAL(a.trust, CERTMAP_TRUST_REVOKED);
+	CU_ASSERT(a.known);
+	CU_ASSERT_EQUAL(a.cls, CERTMAP_CLASS_UNKNOWN);
+	CU_ASSERT(!a.covers);
+	CU_ASSERT(!a.same_carrier);
+	CU_ASSERT_PTR_NULL(a.entry);
+
+	/* unknown signer: no certificate, no entry */
+	s = signer(NULL, CERTMAP_TRUST_UNKNOWN);
+	memset(s.key_id, 0xee, sizeof(s.key_id));
+	CU_ASSERT_EQUAL(certmap_assess(map, &s, "4930123456", "1234", &a), 0);
+	CU_ASSERT(!a.known);
+	CU_ASSERT(!a.covers);
+
+	/* full signer, number outside */
+	s = signer(op2_full, CERTMAP_TRUST_OK);
+	CU_ASSERT_EQUAL(certmap_assess(map, &s, "4930123456", NULL, &a), 0);
+	CU_ASSERT_EQUAL(a.cls, CERTMAP_CLASS_FULL);
+	CU_ASSERT(!a.covers);
+	CU_ASSERT(!a.same_carrier);
+	CU_ASSERT_EQUAL(certmap_assess(map, NULL, "1", NULL, &a), -EINVAL);
+	talloc_free(map);
+}
+
+static void test_loader(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+	} v[] = {
+		{ "", 0 },
+		{ "# only a comment\n\n   \n", 0 },
+		{ "operator a\n spc 1\n tn 1\n prefix 49\n range 100 2 # two\n", 0 },
+		{ "operator a\r\n spc 1\r\n", 0 },
+		{ "full-policy 1.2.3\nprovisional-policy 1.2.4\nprovisional-policy 1.2.4\n", 0 },
+		{ "spc 1234\n", -EINVAL },			/* outside an operator */
+		{ "operator a\noperator a\n", -EINVAL },		/* twice */
+		{ "operator\n", -EINVAL },			/* no value */
+		{ "operator a\n frobnicate 1\n", -EINVAL },
+		{ "operator a\n key-id 0011\n", -EINVAL },
+		{ "operator a\n key-id 00112233445566zz\n", -EINVAL },
+		{ "operator a\n range 100\n", -EINVAL },
+		{ "operator a\n range 100 1\n", -EINVAL },
+		{ "operator a\n range 100 x\n", -EINVAL },
+		{ "operator a\n range 100 99999999999999999999999\n", -EINVAL },
+		{ "operator a\n tn 12a\n", -EINVAL },
+		{ "full-policy 1.2.x\n", -EINVAL },
+		{ "operator a\n spc 1\0\n", -EINVAL },
+	};
+	struct certmap *map;
+	unsigned int i;
+	char line[CERTMAP_LINE_MAX + 16];
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		size_t len = strlen(v[i].text);
+		int rc;
+
+		/* the NUL row has its length beyond the embedded NUL */
+		if (i == ARRAY_SIZE(v) - 1)
+			len = sizeof("operator a\n spc 1\0\n") - 1;
+		map = certmap_alloc(ctx);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+		rc = certmap_load_buf(map, v[i].text, len);
+		if (rc != v[i].rc)
+			fprintf(stderr, "\n  row %u: rc %d", i, rc);
+		CU_ASSERT_EQUAL(rc, v[i].rc);
+		talloc_free(map);
+	}
+
+	/* the policy lines replace the default OIDs */
+	map = certmap_alloc(ctx);
+	CU_ASSERT_EQUAL(certmap_load_buf(map, "full-policy 1.2.3\n", 18), 0);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, op1_full), CERTMAP_CLASS_UNKNOWN);
+	CU_ASSERT_EQUAL(certmap_cert_class(map, op1_prov), CERTMAP_CLASS_PROVISIONAL);
+	talloc_free(map);
+
+	/* a line too long */
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "operator ", 9);
+	map = certmap_alloc(ctx);
+	CU_ASSERT_EQUAL(certmap_load_buf(map, line, sizeof(line)), -EINVAL);
+	talloc_free(map);
+
+	/* the entries the loader built */
+	map = certmap_alloc(ctx);
+	CU_ASSERT_EQUAL(certmap_load_buf(map, v[2].text, strlen(v[2].text)), 0);
+	{
+		const struct certmap_entry *e = certmap_entry_find(map, "a");
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		CU_ASSERT_STRING_EQUAL(e->spc, "1");
+		CU_ASSERT_EQUAL(e->num_numbers, 3);
+		CU_ASSERT_EQUAL(e->numbers[2].type, CERTMAP_NUM_RANGE);
+		CU_ASSERT_STRING_EQUAL(e->numbers[2].digits, "100");
+		CU_ASSERT_EQUAL(e->numbers[2].count, 2);
+	}
+	talloc_free(map);
+}
+
+static void test_load_file(void)
+{
+	static const char text[] = "operator op2\n\tsubject CN=Operator Two signing,O=Operator Two,C=YY\n"
+				   "\tprefix 44\n";
+	char path[] = "map_test.XXXXXX";
+	struct certmap *map = certmap_alloc(ctx);
+	struct certmap_signer s;
+	int fd;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	CU_ASSERT_EQUAL(certmap_load_file(map, path), 0);
+	unlink(path);
+	s = signer(op2_full, CERTMAP_TRUST_OK);
+	CU_ASSERT(certmap_may_present(map, &s, "442071234567", NULL));
+	CU_ASSERT_EQUAL(certmap_load_file(map, "/nonexistent/map.conf"), -ENOENT);
+	talloc_free(map);
+}
+
+int main(int argc, char **argv)
+{
+	CU_pSuite suite;
+	unsigned int failed;
+
+	ctx = talloc_named_const(NULL, 0, "map_test");
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	suite = CU_add_suite("map", suite_init, suite_cleanup);
+	if (!suite || !CU_add_test(suite, "full/provisional by policy OID", test_class) ||
+	    !CU_add_test(suite, "numbers from TNAuthList", test_numbers_from_certificates) ||
+	    !CU_add_test(suite, "configured entries, SPC <-> operator", test_entries) ||
+	    !CU_add_test(suite, "one call's answers", test_assess) ||
+	    !CU_add_test(suite, "text loader", test_loader) ||
+	    !CU_add_test(suite, "map file", test_load_file)) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	testpki_cleanup();
+	if (talloc_total_blocks(ctx) != 1) {
+		fprintf(stderr, "talloc: %zu blocks left\n", talloc_total_blocks(ctx));
+		failed++;
+	}
+	talloc_free(ctx);
+	/* libosmocore's per-thread root context, reachable only from TLS:
+	 * free it so that valgrind's leak check sees a clean exit */
+	talloc_free(osmo_ctx);
+	osmo_ctx = NULL;
+	return failed ? 1 : 0;
+}

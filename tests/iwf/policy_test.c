@@ -1,0 +1,502 @@
+/* Tests of iwf/policy.c: one row per line of the DESIGN §4 table, then the
+ * per-peer variants and the edge cases (revoked, unknown and untrusted
+ * signers, provisional signer covering the number, non-canonical PASSporT,
+ * no calling number, inconsistent evidence). */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "iwf/policy.h"
+#include "sip/stir_error.h"
+
+/* policy variants */
+enum pol {
+	P_DEFAULT,	/* continue, nothing required, provisional capped at C */
+	P_STRICT,	/* reject on STIR failure, identity and HOP required */
+	P_PROV_B,	/* provisional signers may give B */
+};
+
+static void policy_for(struct iwf_policy *p, enum pol which)
+{
+	iwf_policy_init(p);
+	switch (which) {
+	case P_STRICT:
+		p->on_stir_failure = IWF_STIR_FAIL_REJECT;
+		p->identity_required = true;
+		p->hop_required = true;
+		break;
+	case P_PROV_B:
+		CU_ASSERT_EQUAL(iwf_policy_set_provisional_max_attest(p, 'B'), 0);
+		break;
+	default:
+		break;
+	}
+}
+
+static void test_defaults(void)
+{
+	struct iwf_policy p;
+
+	iwf_policy_init(&p);
+	CU_ASSERT_EQUAL(p.on_stir_failure, IWF_STIR_FAIL_CONTINUE);
+	CU_ASSERT(!p.identity_required);
+	CU_ASSERT(!p.hop_required);
+	CU_ASSERT_EQUAL(p.provisional_max_attest, 'C');
+	CU_ASSERT_EQUAL(p.aci, 90);
+	CU_ASSERT_EQUAL(p.release_cause, 21);
+	CU_ASSERT_EQUAL(iwf_policy_set_provisional_max_attest(&p, 'A'), -EINVAL);
+	CU_ASSERT_EQUAL(iwf_policy_set_provisional_max_attest(&p, 'c'), -EINVAL);
+	CU_ASSERT_EQUAL(p.provisional_max_attest, 'C');
+	CU_ASSERT_EQUAL(iwf_policy_set_aci(&p, 63), -EINVAL);
+	CU_ASSERT_EQUAL(iwf_policy_set_aci(&p, 128), -EINVAL);
+	CU_ASSERT_EQUAL(iwf_policy_set_aci(&p, 127), 0);
+	CU_ASSERT_EQUAL(p.aci, 127);
+}
+
+/* ------------------------------------------------------------------------
+ * SIP -> ISUP
+ * ------------------------------------------------------------------------ */
+
+static void test_sip_to_isup(void)
+{
+	static const struct {
+		const char *name;
+		enum pol pol;
+		/* evidence */
+		bool identity;
+		int stir;
+		char attest;
+		bool canonical;
+		size_t x5u_len;
+		/* decision */
+		enum iwf_action action;
+		const char *reason;
+		int status;
+		const char *phrase;
+		const char *reason_hdr;
+		bool passport;
+		int verstat;		/* VERDICT, -1: no token */
+		int verdict_reason;
+	} v[] = {
+		/* DESIGN §4 row 1 */
+		{ "verifies", P_DEFAULT, true, 0, 'A', true, 40,
+		  IWF_ACTION_FORWARD, "sip-verified", 0, NULL, "", true, STIR_VERSTAT_PASSED, 0 },
+		/* row 2, each failure code, continue and reject */
+		{ "436 continue", P_DEFAULT, true, 436, 0, true, 40,
+		  IWF_ACTION_FORWARD, "sip-failed-continue", 0, NULL,
+		  "SIP ;cause=436;text=\"Bad Identity Info\"", false, STIR_VERSTAT_FAILED, 436 },
+		{ "437 continue", P_DEFAULT, true, 437, 0, true, 40,
+		  IWF_ACTION_FORWARD, "sip-failed-continue", 0, NULL,
+		  "SIP ;cause=437;text=\"Unsupported Credential\"", false, STIR_VERSTAT_FAILED, 437 },
+		{ "438 continue", P_DEFAULT, true, 438, 0, true, 40,
+		  IWF_ACTION_FORWARD, "sip-failed-continue", 0, NULL,
+		  "SIP ;cause=438;text=\"Invalid Identity Header\"", false, STIR_VERSTAT_FAILED, 438 },
+		{ "403 continue", P_DEFAULT, true, 403, 0, true, 40,
+		  IWF_ACTION_FORWARD, "sip-failed-continue", 0, NULL,
+		  "SIP ;cause=403;text=\"Stale Date\"", false, STIR_VERSTAT_FAILED, 403 },
+		{ "436 reject", P_STRICT, true, 436, 0, true, 40,
+		  IWF_ACTION_REJECT, "sip-failed-reject", 436, "Bad Identity Info",
+		  "SIP ;cause=436;text=\"Bad Identity Info\"", false, -1, 0 },
+		{ "437 reject", P_STRICT, true, 437, 0, true, 40,
+		  IWF_ACTION_REJECT, "sip-failed-reject", 437, "Unsupported Credential",
+		  "SIP ;cause=437;text=\"Unsupported Credential\"", false, -1, 0 },
+		{ "438 reject", P_STRICT, true, 438, 0, true, 40,
+		  IWF_ACTION_REJECT, "sip-failed-reject", 438, "Invalid Identity Header",
+		  "SIP ;cause=438;text=\"Invalid Identity Header\"", false, -1, 0 },
+		{ "403 reject", P_STRICT, true, 403, 0, true, 40,
+		  IWF_ACTION_REJECT, "sip-failed-reject", 403, "Stale Date",
+		  "SIP ;cause=403;text=\"Stale Date\"", false, -1, 0 },
+		/* row 3 */
+		{ "no Identity, continue", P_DEFAULT, false, 0, 0, false, 0,
+		  IWF_ACTION_FORWARD, "sip-no-identity-continue", 0, NULL, "", false,
+		  STIR_VERSTAT_NO_VALIDATION, 0 },
+		{ "no Identity, 428", P_STRICT, false, 0, 0, false, 0,
+		  IWF_ACTION_REJECT, "sip-no-identity-reject", 428, "Use Identity Header",
+		  "SIP ;cause=428;text=\"Use Identity Header\"", false, -1, 0 },
+		/* a strict peer still forwards a verified call */
+		{ "verifies, strict peer", P_STRICT, true, 0, 'C', true, 40,
+		  IWF_ACTION_FORWARD, "sip-verified", 0, NULL, "", true, STIR_VERSTAT_PASSED, 0 },
+		/* DESIGN §2.2: no PASSPORT TLV when it cannot be rebuilt */
+		{ "non-canonical PASSporT", P_DEFAULT, true, 0, 'B', false, 40,
+		  IWF_ACTION_FORWARD, "sip-verified-noncanonical", 0, NULL, "", false,
+		  STIR_VERSTAT_PASSED, 0 },
+		{ "x5u of 169 fits", P_DEFAULT, true, 0, 'A', true, 169,
+		  IWF_ACTION_FORWARD, "sip-verified", 0, NULL, "", true, STIR_VERSTAT_PASSED, 0 },
+		{ "x5u of 170 does not", P_DEFAULT, true, 0, 'A', true, 170,
+		  IWF_ACTION_FORWARD, "sip-verified-x5u-too-long", 0, NULL, "", false,
+		  STIR_VERSTAT_PASSED, 0 },
+	};
+	struct iwf_policy p;
+	struct iwf_sip_evidence ev;
+	struct iwf_decision d;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		const char *reason;
+
+		policy_for(&p, v[i].pol);
+		memset(&ev, 0, sizeof(ev));
+		ev.identity_present = v[i].identity;
+		ev.stir_code = v[i].stir;
+		ev.attest = v[i].attest;
+		ev.passport_canonical = v[i].canonical;
+		ev.x5u_len = v[i].x5u_len;
+		CU_ASSERT_EQUAL_FATAL(iwf_policy_sip_to_isup(&p, &ev, &d), 0);
+		reason = get_value_string(iwf_policy_reason_names, d.reason);
+		if (d.action != v[i].action || strcmp(reason, v[i].reason))
+			fprintf(stderr, "\n  %s: action %d reason %s", v[i].name, d.action, reason);
+		CU_ASSERT_EQUAL(d.action, v[i].action);
+		CU_ASSERT_STRING_EQUAL(reason, v[i].reason);
+		CU_ASSERT_EQUAL(d.sip_status, v[i].status);
+		if (v[i].phrase) {
+			CU_ASSERT_PTR_NOT_NULL_FATAL(d.sip_phrase);
+			CU_ASSERT_STRING_EQUAL(d.sip_phrase, v[i].phrase);
+		} else {
+			CU_ASSERT_PTR_NULL(d.sip_phrase);
+		}
+		CU_ASSERT_STRING_EQUAL(d.reason_header, v[i].reason_hdr);
+		CU_ASSERT_EQUAL(d.tlv_passport, v[i].passport);
+		if (v[i].verstat < 0) {
+			/* a rejected call sends no IAM */
+			CU_ASSERT(!d.tlv_hop);
+			CU_ASSERT(!d.tlv_verdict);
+		} else {
+			/* HOP always, VERDICT always */
+			CU_ASSERT(d.tlv_hop);
+			CU_ASSERT(d.tlv_verdict);
+			CU_ASSERT_EQUAL(d.verdict_verstat, v[i].verstat);
+			CU_ASSERT_EQUAL(d.verdict_reason, v[i].verdict_reason);
+			CU_ASSERT_EQUAL(d.aci, 90);
+		}
+		CU_ASSERT_EQUAL(d.identity, IWF_IDENTITY_NONE);
+		CU_ASSERT_EQUAL(d.cause, 0);
+	}
+
+	/* the peer's ACI goes with the token */
+	policy_for(&p, P_DEFAULT);
+	CU_ASSERT_EQUAL(iwf_policy_set_aci(&p, 100), 0);
+	memset(&ev, 0, sizeof(ev));
+	CU_ASSERT_EQUAL(iwf_policy_sip_to_isup(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.aci, 100);
+}
+
+static void test_sip_bad_evidence(void)
+{
+	static const struct {
+		int stir;
+		char attest;
+	} v[] = {
+		{ 428, 0 },	/* 428 with an Identity present */
+		{ 486, 0 },	/* not a STIR code */
+		{ 0, 0 },	/* verified without attest */
+		{ 0, 'D' },
+		{ -1, 0 },
+	};
+	struct iwf_policy p;
+	struct iwf_sip_evidence ev;
+	struct iwf_decision d;
+	unsigned int i;
+
+	iwf_policy_init(&p);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.identity_present = true;
+		ev.stir_code = v[i].stir;
+		ev.attest = v[i].attest;
+		ev.passport_canonical = true;
+		ev.x5u_len = 40;
+		CU_ASSERT_EQUAL(iwf_policy_sip_to_isup(&p, &ev, &d), -EINVAL);
+		CU_ASSERT_EQUAL(d.action, IWF_ACTION_FORWARD);
+		CU_ASSERT(!d.tlv_hop);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * ISUP -> SIP
+ * ------------------------------------------------------------------------ */
+
+static void test_isup_to_sip(void)
+{
+	enum { NOV = -1 };	/* no VERDICT TLV / no verstat */
+	static const struct {
+		const char *name;
+		enum pol pol;
+		/* evidence */
+		enum iwf_hop_state hop;
+		enum iwf_signer_trust trust;
+		enum iwf_signer_class cls;
+		bool covers;
+		bool calling;
+		bool pp_present, pp_verifies;
+		int verdict;
+		/* decision */
+		enum iwf_action action;
+		const char *reason;
+		enum iwf_identity_action identity;
+		char attest;
+		int pai_verstat;
+	} v[] = {
+		/* DESIGN §4 row 4 */
+		{ "HOP ok, PASSPORT verifies", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, true, true, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_FORWARD, "isup-passport-verified", IWF_IDENTITY_REBUILD, 0, STIR_VERSTAT_PASSED },
+		{ "HOP ok (provisional, not covering), PASSPORT verifies", P_DEFAULT, IWF_HOP_VALID,
+		  IWF_SIGNER_OK, IWF_SIGNER_CLASS_PROVISIONAL, false, true, true, true, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_FORWARD, "isup-passport-verified", IWF_IDENTITY_REBUILD, 0, STIR_VERSTAT_PASSED },
+		/* row 5 */
+		{ "HOP ok, no PASSPORT, covered, full: B", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, false, false, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_FORWARD, "isup-covered-full-b", IWF_IDENTITY_SIGN, 'B', STIR_VERSTAT_PASSED },
+		{ "HOP ok, no PASSPORT, not covered: C", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, false, true, false, false, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_FORWARD, "isup-not-covered-c", IWF_IDENTITY_SIGN, 'C', STIR_VERSTAT_PASSED },
+		{ "HOP ok, no PASSPORT, provisional covering: C", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_PROVISIONAL, true, true, false, false, STIR_VERSTAT_NO_VALIDATION,
+		  IWF_ACTION_FORWARD, "isup-covered-provisional-c", IWF_IDENTITY_SIGN, 'C',
+		  STIR_VERSTAT_NO_VALIDATION },
+		{ "provisional covering, cap B: B", P_PROV_B, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_PROVISIONAL, true, true, false, false, STIR_VERSTAT_NO_VALIDATION,
+		  IWF_ACTION_FORWARD, "isup-covered-provisional-b", IWF_IDENTITY_SIGN, 'B',
+		  STIR_VERSTAT_NO_VALIDATION },
+		{ "provisional not covering, cap B: C", P_PROV_B, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_PROVISIONAL, false, true, false, false, NOV,
+		  IWF_ACTION_FORWARD, "isup-not-covered-c", IWF_IDENTITY_SIGN, 'C',
+		  STIR_VERSTAT_NO_VALIDATION },
+		{ "covered, class unknown: C", P_PROV_B, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_UNKNOWN, true, true, false, false, NOV,
+		  IWF_ACTION_FORWARD, "isup-covered-class-unknown-c", IWF_IDENTITY_SIGN, 'C',
+		  STIR_VERSTAT_NO_VALIDATION },
+		{ "covered, full, VERDICT failed: C", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, false, false, STIR_VERSTAT_FAILED,
+		  IWF_ACTION_FORWARD, "isup-verdict-failed-c", IWF_IDENTITY_SIGN, 'C', STIR_VERSTAT_FAILED },
+		{ "covered, full, VERDICT failed, strict: still C", P_STRICT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, false, false, STIR_VERSTAT_FAILED,
+		  IWF_ACTION_FORWARD, "isup-verdict-failed-c", IWF_IDENTITY_SIGN, 'C', STIR_VERSTAT_FAILED },
+		{ "covered, full, no VERDICT: B, No-TN-Validation", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, false, false, NOV,
+		  IWF_ACTION_FORWARD, "isup-covered-full-b", IWF_IDENTITY_SIGN, 'B',
+		  STIR_VERSTAT_NO_VALIDATION },
+		/* row 6, continue and reject */
+		{ "HOP missing: C", P_DEFAULT, IWF_HOP_MISSING, IWF_SIGNER_UNKNOWN,
+		  IWF_SIGNER_CLASS_UNKNOWN, false, true, false, false, NOV,
+		  IWF_ACTION_FORWARD, "isup-hop-missing-c", IWF_IDENTITY_SIGN, 'C', STIR_VERSTAT_NO_VALIDATION },
+		{ "HOP missing: release", P_STRICT, IWF_HOP_MISSING, IWF_SIGNER_UNKNOWN,
+		  IWF_SIGNER_CLASS_UNKNOWN, false, true, false, false, NOV,
+		  IWF_ACTION_RELEASE, "isup-hop-missing-release", IWF_IDENTITY_NONE, 0, NOV },
+		{ "HOP invalid: C, the VERDICT is ignored", P_DEFAULT, IWF_HOP_INVALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, false, false, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_FORWARD, "isup-hop-invalid-c", IWF_IDENTITY_SIGN, 'C', STIR_VERSTAT_NO_VALIDATION },
+		{ "HOP invalid: release", P_STRICT, IWF_HOP_INVALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, false, false, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_RELEASE, "isup-hop-invalid-release", IWF_IDENTITY_NONE, 0, NOV },
+		{ "HOP invalid, PASSPORT verifies: still C", P_DEFAULT, IWF_HOP_INVALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, true, true, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_FORWARD, "isup-hop-invalid-c", IWF_IDENTITY_SIGN, 'C', STIR_VERSTAT_NO_VALIDATION },
+		/* signers the trust store does not vouch for */
+		{ "revoked signer, valid signature: C", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_REVOKED,
+		  IWF_SIGNER_CLASS_FULL, true, true, true, true, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_FORWARD, "isup-signer-revoked-c", IWF_IDENTITY_SIGN, 'C',
+		  STIR_VERSTAT_NO_VALIDATION },
+		{ "revoked signer: release", P_STRICT, IWF_HOP_VALID, IWF_SIGNER_REVOKED,
+		  IWF_SIGNER_CLASS_FULL, true, true, false, false, NOV,
+		  IWF_ACTION_RELEASE, "isup-signer-revoked-release", IWF_IDENTITY_NONE, 0, NOV },
+		{ "unknown signer: C", P_DEFAULT, IWF_HOP_INVALID, IWF_SIGNER_UNKNOWN,
+		  IWF_SIGNER_CLASS_UNKNOWN, false, true, false, false, NOV,
+		  IWF_ACTION_FORWARD, "isup-signer-unknown-c", IWF_IDENTITY_SIGN, 'C',
+		  STIR_VERSTAT_NO_VALIDATION },
+		{ "unknown signer: release", P_STRICT, IWF_HOP_INVALID, IWF_SIGNER_UNKNOWN,
+		  IWF_SIGNER_CLASS_UNKNOWN, false, true, false, false, NOV,
+		  IWF_ACTION_RELEASE, "isup-signer-unknown-release", IWF_IDENTITY_NONE, 0, NOV },
+		{ "untrusted signer: C", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_UNTRUSTED,
+		  IWF_SIGNER_CLASS_FULL, true, true, false, false, NOV,
+		  IWF_ACTION_FORWARD, "isup-signer-untrusted-c", IWF_IDENTITY_SIGN, 'C',
+		  STIR_VERSTAT_NO_VALIDATION },
+		/* PASSPORT present but not verifying */
+		{ "PASSPORT fails: C, verstat failed", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, true, false, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_FORWARD, "isup-passport-invalid-c", IWF_IDENTITY_SIGN, 'C', STIR_VERSTAT_FAILED },
+		{ "PASSPORT fails: release", P_STRICT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, true, true, true, false, STIR_VERSTAT_PASSED,
+		  IWF_ACTION_RELEASE, "isup-passport-invalid-release", IWF_IDENTITY_NONE, 0, NOV },
+		/* no calling number: nothing to sign */
+		{ "no calling number", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_OK,
+		  IWF_SIGNER_CLASS_FULL, false, false, false, false, STIR_VERSTAT_NO_VALIDATION,
+		  IWF_ACTION_FORWARD, "isup-no-calling", IWF_IDENTITY_NONE, 0, NOV },
+		{ "no calling number, HOP missing", P_DEFAULT, IWF_HOP_MISSING, IWF_SIGNER_UNKNOWN,
+		  IWF_SIGNER_CLASS_UNKNOWN, false, false, false, false, NOV,
+		  IWF_ACTION_FORWARD, "isup-no-calling", IWF_IDENTITY_NONE, 0, NOV },
+		{ "no calling number, HOP missing, strict", P_STRICT, IWF_HOP_MISSING, IWF_SIGNER_UNKNOWN,
+		  IWF_SIGNER_CLASS_UNKNOWN, false, false, false, false, NOV,
+		  IWF_ACTION_RELEASE, "isup-hop-missing-release", IWF_IDENTITY_NONE, 0, NOV },
+	};
+	struct iwf_policy p;
+	struct iwf_isup_evidence ev;
+	struct iwf_decision d;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		const char *reason;
+
+		policy_for(&p, v[i].pol);
+		memset(&ev, 0, sizeof(ev));
+		ev.hop = v[i].hop;
+		ev.hop_reason = v[i].hop == IWF_HOP_INVALID ? IWF_HOP_R_BAD_SIGNATURE : IWF_HOP_R_NONE;
+		ev.signer_trust = v[i].trust;
+		ev.signer_class = v[i].cls;
+		ev.signer_covers_calling = v[i].covers;
+		ev.has_calling = v[i].calling;
+		ev.passport_present = v[i].pp_present;
+		ev.passport_verifies = v[i].pp_verifies;
+		ev.verdict_present = v[i].verdict != NOV;
+		ev.verdict_verstat = v[i].verdict == NOV ? 0 : v[i].verdict;
+		CU_ASSERT_EQUAL_FATAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+		reason = get_value_string(iwf_policy_reason_names, d.reason);
+		if (d.action != v[i].action || strcmp(reason, v[i].reason) || d.identity != v[i].identity ||
+		    d.attest != v[i].attest)
+			fprintf(stderr, "\n  %s: action %d reason %s identity %d attest %c", v[i].name,
+				d.action, reason, d.identity, d.attest ? d.attest : '-');
+		CU_ASSERT_EQUAL(d.action, v[i].action);
+		CU_ASSERT_STRING_EQUAL(reason, v[i].reason);
+		CU_ASSERT_EQUAL(d.identity, v[i].identity);
+		CU_ASSERT_EQUAL(d.attest, v[i].attest);
+		CU_ASSERT_EQUAL(d.has_pai_verstat, v[i].pai_verstat != NOV);
+		if (v[i].pai_verstat != NOV) {
+			CU_ASSERT_EQUAL(d.pai_verstat, v[i].pai_verstat);
+		}
+		/* REL cause 21 "call rejected" when refused */
+		CU_ASSERT_EQUAL(d.cause, v[i].action == IWF_ACTION_RELEASE ? 21 : 0);
+		/* nothing of the SIP -> ISUP direction */
+		CU_ASSERT(!d.tlv_hop);
+		CU_ASSERT(!d.tlv_passport);
+		CU_ASSERT_EQUAL(d.sip_status, 0);
+	}
+
+	/* a peer's own release cause */
+	policy_for(&p, P_STRICT);
+	p.release_cause = 127;
+	memset(&ev, 0, sizeof(ev));
+	ev.hop = IWF_HOP_MISSING;
+	ev.signer_trust = IWF_SIGNER_UNKNOWN;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.action, IWF_ACTION_RELEASE);
+	CU_ASSERT_EQUAL(d.cause, 127);
+}
+
+static void test_isup_bad_evidence(void)
+{
+	struct iwf_policy p;
+	struct iwf_isup_evidence ev, good;
+	struct iwf_decision d;
+
+	iwf_policy_init(&p);
+	memset(&good, 0, sizeof(good));
+	good.hop = IWF_HOP_VALID;
+	good.has_calling = true;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &good, &d), 0);
+
+	ev = good;
+	ev.passport_verifies = true;	/* verifies without being there */
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), -EINVAL);
+	ev = good;
+	ev.verdict_present = true;
+	ev.verdict_verstat = 3;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), -EINVAL);
+	ev = good;
+	ev.hop = 7;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), -EINVAL);
+	ev = good;
+	ev.signer_trust = 4;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), -EINVAL);
+	ev = good;
+	ev.signer_class = 3;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), -EINVAL);
+	CU_ASSERT_EQUAL(d.identity, IWF_IDENTITY_NONE);
+}
+
+static void test_json(void)
+{
+	struct iwf_policy p;
+	struct iwf_sip_evidence sev;
+	struct iwf_isup_evidence iev;
+	struct iwf_decision d;
+	char buf[IWF_DECISION_JSON_MAX];
+	int n;
+
+	iwf_policy_init(&p);
+	memset(&sev, 0, sizeof(sev));
+	sev.identity_present = true;
+	sev.stir_code = 438;
+	CU_ASSERT_EQUAL(iwf_policy_sip_to_isup(&p, &sev, &d), 0);
+	n = iwf_decision_to_json(buf, sizeof(buf), &d);
+	CU_ASSERT(n > 0);
+	CU_ASSERT_STRING_EQUAL(buf, "{\"action\":\"forward\",\"reason\":\"sip-failed-continue\",\"status\":0,"
+			       "\"cause\":0,\"hop\":true,\"passport\":false,"
+			       "\"verdict\":\"TN-Validation-Failed\",\"verdict_reason\":438,"
+			       "\"identity\":\"none\",\"attest\":null,\"verstat\":null}");
+
+	memset(&iev, 0, sizeof(iev));
+	iev.hop = IWF_HOP_VALID;
+	iev.signer_class = IWF_SIGNER_CLASS_FULL;
+	iev.signer_covers_calling = true;
+	iev.has_calling = true;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &iev, &d), 0);
+	n = iwf_decision_to_json(buf, sizeof(buf), &d);
+	CU_ASSERT(n > 0);
+	CU_ASSERT_STRING_EQUAL(buf, "{\"action\":\"forward\",\"reason\":\"isup-covered-full-b\",\"status\":0,"
+			       "\"cause\":0,\"hop\":false,\"passport\":false,\"verdict\":null,"
+			       "\"verdict_reason\":0,\"identity\":\"sign\",\"attest\":\"B\","
+			       "\"verstat\":\"No-TN-Validation\"}");
+	CU_ASSERT_EQUAL(iwf_decision_to_json(buf, (size_t)n, &d), -ENOSPC);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	CU_ASSERT_EQUAL(iwf_decision_to_json(buf, (size_t)n + 1, &d), n);
+}
+
+/* Every reason has a distinct name (the JSON log is parsed by machines). */
+static void test_reason_names(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < _NUM_IWF_PR; i++) {
+		const char *a = get_value_string_or_null(iwf_policy_reason_names, i);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		CU_ASSERT(strlen(a) <= 32);
+		for (j = i + 1; j < _NUM_IWF_PR; j++) {
+			const char *b = get_value_string_or_null(iwf_policy_reason_names, j);
+
+			CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+			CU_ASSERT(strcmp(a, b) != 0);
+		}
+	}
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned int failures;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("policy", NULL, NULL);
+	CU_add_test(s, "defaults and knobs", test_defaults);
+	CU_add_test(s, "SIP -> ISUP (DESIGN 4 rows 1-3)", test_sip_to_isup);
+	CU_add_test(s, "SIP evidence that does not hang together", test_sip_bad_evidence);
+	CU_add_test(s, "ISUP -> SIP (DESIGN 4 rows 4-6)", test_isup_to_sip);
+	CU_add_test(s, "ISUP evidence that does not hang together", test_isup_bad_evidence);
+	CU_add_test(s, "JSON for the call log", test_json);
+	CU_add_test(s, "reason names", test_reason_names);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	/* libosmocore's per-thread root context, reachable only from TLS:
+	 * free it so that valgrind's leak check sees a clean exit */
+	talloc_free(osmo_ctx);
+	osmo_ctx = NULL;
+	return failures ? 1 : 0;
+}
