@@ -799,7 +799,7 @@ static struct sigtoken_key *key_alloc_x509(void *ctx, X509 *leaf)
 }
 
 /* \returns 0 or EXIT_FAILED (said why on stderr) */
-static int tsca_env_setup(void *ctx, struct verify_env *ve, time_t now)
+static int tsca_env_setup(void *ctx, struct verify_env *ve)
 {
 	struct cert_domain_cfg dcfg = { .name = "tsca", .repo_url_template = ve->repo };
 	struct fetch_policy pol;
@@ -1154,7 +1154,7 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 		}
 	}
 	if (ve.trust) {
-		rc = tsca_env_setup(ctx, &ve, vo.now);
+		rc = tsca_env_setup(ctx, &ve);
 		if (rc)
 			return rc;
 		keys.find = find_tsca;

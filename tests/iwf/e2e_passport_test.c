@@ -9,11 +9,13 @@
 
 #include <CUnit/Basic.h>
 #include <openssl/evp.h>
+#include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
 #include "iwf/e2e_passport.h"
 #include "sip/passport.h"
+#include "src/logging.h"
 #include "ss7/sigtoken.h"
 
 #define X5U "https://cert.example.org/sp-a-chain.pem"
@@ -157,6 +159,7 @@ int main(int argc, char **argv)
 	CU_pSuite suite;
 	unsigned int failed;
 
+	log_init(&stiwf_log_info, NULL);
 	key = EVP_EC_gen("P-256");
 	if (!key || CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
@@ -171,5 +174,7 @@ int main(int argc, char **argv)
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
 	EVP_PKEY_free(key);
+	log_fini();
+	talloc_free(osmo_ctx);
 	return failed ? 1 : 0;
 }

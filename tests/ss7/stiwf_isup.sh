@@ -295,12 +295,25 @@ has "404 detail" 'HTTP status 404'
 cp "$PKI_TSCA_OP2_FULL_CHAIN" "$repo/docroot/$PKI_SHAKEN_SP_B_KEYID.pem"
 run 1 "key-id mismatch" isup decode --verify $TRUST $REPO --now "$later" "$other"
 has "key-id mismatch" '"reason": "key-id mismatch"'
-# what the server saw: one request per lookup, none for local signers
+# a PASSporT whose x5u is on the same server: fetched, checked with the
+# ATIS-1000080 profile against the SHAKEN roots, verified
+cp "$PKI_SHAKEN_SP_A_CHAIN" "$repo/docroot/sp-a-chain.pem"
+X5U_LIVE="https://127.0.0.1:$port/pem/sp-a-chain.pem"
+live=$("$stiwf" isup iam --called 12025550100 --calling 4930123456 --iat "$now" $SIGN --verstat passed \
+	--passport "$("$stiwf" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u "$X5U_LIVE" --attest A \
+		--orig 4930123456 --dest 12025550100 --iat "$now")")
+run 0 "x5u fetched" isup decode --verify $TRUST --now "$later" $PPTRUST --x5u-ca "$repo/ca.pem" "$live"
+has "x5u fetched passport" '"reason": "signature valid"'
+hasnt "x5u fetched nothing invalid" '"valid": false'
+run 1 "x5u untrusted TLS" isup decode --verify $TRUST --now "$later" $PPTRUST "$live"
+has "x5u untrusted TLS" '"reason": "x5u cannot fetch'
+# what the server saw: one request per repository lookup and one for the
+# x5u, none for local signers nor over a TLS session that was refused
 kill "$httpsd_pid"
 wait "$httpsd_pid" 2>/dev/null || true
 httpsd_pid=
 reqs=$(grep -c "^REQ /pem/" <&3 || true)
-check "repository requests" "$reqs" 3
+check "repository requests" "$reqs" 4
 run 2 "--cert and --trust" isup decode --verify --cert "$PKI_TSCA_OP1_FULL_CERT" --trust "$PKI_TSCA_TRUST_DIR" "$e2e"
 run 2 "--cert-dir without --trust" isup decode --verify --cert "$PKI_TSCA_OP1_FULL_CERT" --cert-dir "$opdir" "$e2e"
 run 2 "--passport-cert without --passport-trust" isup decode --verify --cert "$PKI_TSCA_OP1_FULL_CERT" \
