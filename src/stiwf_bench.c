@@ -13,6 +13,13 @@
  *   decode+verify     decode the IAM, get the token, derive the call
  *                     identity, check iat, verify HOP
  *   raw EVP verify / raw EVP_PKEY_verify, likewise
+ *   decode+verify HOP+PASSporT
+ *                     what the egress IWF does with an IAM that carries a
+ *                     PASSporT end to end (DESIGN §2.2, §4): decode, get
+ *                     the token, check iat, verify HOP, rebuild the
+ *                     PASSporT from the PASSPORT TLV and the numbers, verify
+ *                     it: two ECDSA verifications per IAM
+ *   2x raw EVP verify two EVP_DigestVerifyInit + EVP_DigestVerify, its floor
  * and prints the medians over the rounds and the ratios. */
 
 #include <errno.h>
@@ -29,6 +36,8 @@
 
 #include "certs/credential.h"
 #include "certs/keyid.h"
+#include "iwf/e2e_passport.h"
+#include "sip/passport.h"
 #include "src/logging.h"
 #include "src/stiwf_tool.h"
 #include "ss7/isup.h"
@@ -47,6 +56,8 @@ enum bench_op {
 	OP_IAM_VERIFY,
 	OP_EVP_VERIFY,
 	OP_PKEY_VERIFY,
+	OP_IAM_VERIFY_PP,
+	OP_EVP_VERIFY_X2,
 	_NUM_OP
 };
 
@@ -57,6 +68,8 @@ static const char *const op_names[_NUM_OP] = {
 	[OP_IAM_VERIFY] = "iam_decode_verify_per_s",
 	[OP_EVP_VERIFY] = "evp_es256_verify_per_s",
 	[OP_PKEY_VERIFY] = "evp_pkey_verify_prepared_per_s",
+	[OP_IAM_VERIFY_PP] = "iam_decode_verify_hop_passport_per_s",
+	[OP_EVP_VERIFY_X2] = "evp_es256_verify_x2_per_s",
 };
 
 struct bench {
@@ -73,6 +86,12 @@ struct bench {
 	EVP_PKEY_CTX *sctx, *vctx;
 	uint32_t iat;
 	unsigned long sink;
+	/* an IAM with HOP, PASSPORT and VERDICT, for decode+verify of both */
+	bool with_pp;
+	struct sigtoken_passport pp_tlv;
+	uint8_t iam_pp[1024];
+	int iam_pp_len;
+	struct passport *pp;		/* the rebuilt PASSporT */
 };
 
 static double now_s(void)
@@ -109,6 +128,12 @@ static int iam_sign_once(struct bench *b)
 	p->u.number.si = ISUP_SI_NETWORK_PROVIDED;
 	memcpy(p->u.number.digits, "4930123456", 11);
 	memset(&tok, 0, sizeof(tok));
+	if (b->with_pp) {
+		tok.has_passport = true;
+		tok.passport = b->pp_tlv;
+		tok.has_verdict = true;
+		tok.verdict.verstat = SIGTOKEN_VERSTAT_PASSED;
+	}
 	rc = sigtoken_call_from_iam(&call, b->msg, NULL);
 	if (rc == 0)
 		rc = sigtoken_hop_sign(&tok, b->key, b->iat, &call);
@@ -139,6 +164,41 @@ static int iam_verify_once(struct bench *b)
 	if (rc == 0)
 		rc = sigtoken_hop_verify(&tok, b->key, &call);
 	return rc;
+}
+
+static int evp_verify_once(struct bench *b);
+
+/* the egress IWF's work on an IAM that carries a PASSporT (DESIGN §4) */
+static int iam_verify_pp_once(struct bench *b)
+{
+	struct sigtoken_call call;
+	struct sigtoken tok;
+	int rc;
+
+	rc = isup_msg_decode(b->rx, b->iam_pp, b->iam_pp_len);
+	if (rc < 0)
+		return rc;
+	rc = sigtoken_iam_get(&tok, b->rx, SIGTOKEN_ACI_DEFAULT);
+	if (rc == 0 && !tok.has_passport)
+		rc = -ENOENT;
+	if (rc == 0)
+		rc = sigtoken_call_from_iam(&call, b->rx, NULL);
+	if (rc == 0)
+		rc = sigtoken_iat_check(tok.hop.iat, b->iat, SIGTOKEN_WINDOW_DEFAULT, 0);
+	if (rc == 0)
+		rc = sigtoken_hop_verify(&tok, b->key, &call);
+	if (rc == 0)
+		rc = e2e_passport_rebuild(b->pp, &tok.passport, call.orig, call.dest);
+	if (rc == 0 && passport_verify(b->pp, b->pkey) != 0)
+		rc = -EBADMSG;
+	return rc;
+}
+
+static int evp_verify_x2_once(struct bench *b)
+{
+	int rc = evp_verify_once(b);
+
+	return rc < 0 ? rc : evp_verify_once(b);
 }
 
 static int evp_sign_once(struct bench *b)
@@ -190,6 +250,8 @@ static int (*const op_fn[_NUM_OP])(struct bench *b) = {
 	[OP_IAM_VERIFY] = iam_verify_once,
 	[OP_EVP_VERIFY] = evp_verify_once,
 	[OP_PKEY_VERIFY] = pkey_verify_once,
+	[OP_IAM_VERIFY_PP] = iam_verify_pp_once,
+	[OP_EVP_VERIFY_X2] = evp_verify_x2_once,
 };
 
 /* operations per second of one op for about ms milliseconds */
@@ -256,6 +318,27 @@ static int bench_setup(struct bench *b, void *ctx)
 	b->iam_len = isup_msg_encode(b->iam, sizeof(b->iam), b->msg);
 	if (b->iam_len < 0 || iam_verify_once(b) != 0)
 		return -EIO;
+	/* and the IAM with a PASSporT signed on the same key (an STI
+	 * certificate's key costs the same to verify) */
+	b->pp = talloc_zero(ctx, struct passport);
+	if (!b->pp)
+		return -ENOMEM;
+	{
+		const char *dest[1] = { "12025550100" };
+
+		if (passport_init_shaken(b->pp, "https://cert.example.org/sp-a-chain.pem", 'A', "4930123456",
+					 dest, 1, b->iat, "8f4e1a2b-0c3d-4e5f-9a6b-7c8d9e0f1a2b") < 0 ||
+		    passport_sign(b->pp, b->pkey) < 0 ||
+		    e2e_passport_to_tlv(&b->pp_tlv, b->pp, "4930123456", "12025550100") != E2E_PP_OK)
+			return -EIO;
+	}
+	b->with_pp = true;
+	if (iam_sign_once(b) < 0)
+		return -EIO;
+	b->with_pp = false;
+	b->iam_pp_len = isup_msg_encode(b->iam_pp, sizeof(b->iam_pp), b->msg);
+	if (b->iam_pp_len < 0 || iam_verify_pp_once(b) != 0)
+		return -EIO;
 	return 0;
 }
 
@@ -264,8 +347,10 @@ static void bench_usage(FILE *out)
 	fprintf(out,
 		"Usage: stiwf bench isup [--rounds N] [--ms MS] [--sign-key FILE --sign-cert FILE]\n"
 		"Measure IAM encode+sign and decode+verify per second with a loaded P-256 key\n"
-		"(generated, or the credential given), and raw OpenSSL EVP ES256 sign and\n"
-		"verify per second on the same key in the same run; print the medians of\n"
+		"(generated, or the credential given), IAM decode + verify HOP + rebuild and\n"
+		"verify the PASSporT carried end to end (two verifications per IAM), and raw\n"
+		"OpenSSL EVP ES256 sign, verify and two verifies per second on the same key in\n"
+		"the same run; print the medians of\n"
 		"N rounds (default 5, odd, at most 101) of MS milliseconds per measurement\n"
 		"(default 300) and the ratios.\n");
 }
@@ -373,6 +458,7 @@ int stiwf_cmd_bench(int argc, char **argv)
 	}
 	printf("%-32s %.3f\n", "sign_ratio", med[OP_IAM_SIGN] / med[OP_EVP_SIGN]);
 	printf("%-32s %.3f\n", "verify_ratio", med[OP_IAM_VERIFY] / med[OP_EVP_VERIFY]);
+	printf("%-32s %.3f\n", "verify_hop_passport_ratio", med[OP_IAM_VERIFY_PP] / med[OP_EVP_VERIFY_X2]);
 	printf("%-32s %.3f\n", "sign_ratio_prepared", med[OP_IAM_SIGN] / med[OP_PKEY_SIGN]);
 	printf("%-32s %.3f\n", "verify_ratio_prepared", med[OP_IAM_VERIFY] / med[OP_PKEY_VERIFY]);
 	rc = 0;

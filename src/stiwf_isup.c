@@ -1,13 +1,16 @@
 /* stiwf isup: build and read ISUP messages with stiwf's own codec.
  *   stiwf isup iam --called TN --calling TN [--presentation allowed|restricted]
  *                  [--cic N] [--aci N] [--sign-key FILE --sign-cert FILE] [--iat EPOCH]
- *   stiwf isup decode [--verify --cert FILE] [--now EPOCH] [--country-code CC]
- *                     [--aci N] [--window S] [--skew S] HEX
+ *                  [--passport IDENTITY-VALUE] [--verstat passed|failed|none] [--reason CODE]
+ *   stiwf isup decode [--verify (--cert FILE | --trust DIR [--cert-dir DIR] [--crl FILE]...
+ *                     [--repo URL-TEMPLATE [--repo-ca FILE]])
+ *                     [--passport-trust DIR [--passport-cert FILE | --x5u-ca FILE]]]
+ *                     [--now EPOCH] [--country-code CC] [--aci N] [--window S] [--skew S] HEX
  *
- * Both commands build on a few pieces meant to grow: struct iam_opts holds
- * what goes in an IAM (a PASSPORT to carry is one more member), and
- * struct hop_keys answers "which key has this key-id" for decode --verify
- * (a trust-store lookup is one more implementation of find()). */
+ * struct iam_opts holds what goes in an IAM; struct hop_keys answers
+ * "which key has this key-id" for decode --verify: one certificate
+ * (--cert), or the TSCA signer directory (certs/tsca.h: --trust,
+ * --cert-dir, --crl, --repo). */
 
 #include <errno.h>
 #include <getopt.h>
@@ -19,11 +22,22 @@
 #include <jansson.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
+#include "certs/cache.h"
+#include "certs/certchain.h"
 #include "certs/credential.h"
+#include "certs/fetch.h"
 #include "certs/keyid.h"
+#include "certs/resolve.h"
+#include "certs/truststore.h"
+#include "certs/tsca.h"
+#include "iwf/e2e_passport.h"
+#include "sip/identity.h"
+#include "sip/passport.h"
 #include "src/logging.h"
 #include "src/stiwf_tool.h"
 #include "ss7/isup.h"
@@ -39,8 +53,11 @@ static void isup_usage(FILE *out)
 	fprintf(out,
 		"Usage: stiwf isup iam --called TN --calling TN [--presentation allowed|restricted]\n"
 		"                      [--cic N] [--aci N] [--sign-key FILE --sign-cert FILE] [--iat EPOCH]\n"
-		"       stiwf isup decode [--verify --cert FILE] [--now EPOCH] [--country-code CC]\n"
-		"                         [--aci N] [--window S] [--skew S] HEX\n"
+		"                      [--passport IDENTITY-VALUE] [--verstat passed|failed|none] [--reason CODE]\n"
+		"       stiwf isup decode [--verify (--cert FILE | --trust DIR [--cert-dir DIR] [--crl FILE]...\n"
+		"                         [--repo URL-TEMPLATE [--repo-ca FILE]])\n"
+		"                         [--passport-trust DIR [--passport-cert FILE | --x5u-ca FILE]]]\n"
+		"                         [--now EPOCH] [--country-code CC] [--aci N] [--window S] [--skew S] HEX\n"
 		"\n"
 		"iam     print an IAM (CIC, message type, parameters; no routing label) as hex\n"
 		"        on one line.  TN: E.164 digits, '+' optional; both numbers go as\n"
@@ -49,13 +66,29 @@ static void isup_usage(FILE *out)
 		"        a HOP signature (DESIGN §2) in an APP parameter with ACI --aci\n"
 		"        (64..127, default 90), made at --iat (default now).  --cic: 0..4095,\n"
 		"        default 1.\n"
+		"        --passport takes an Identity header value (as \"stiwf passport sign\"\n"
+		"        prints it) and carries its PASSporT end to end in a PASSPORT TLV; it\n"
+		"        must be a canonical SHAKEN PASSporT for exactly --calling and --called\n"
+		"        (DESIGN §2.2), or the command fails.  --verstat (default none) and\n"
+		"        --reason (403, 428, 436, 437, 438 with failed; default 0) make the\n"
+		"        VERDICT TLV, which goes with every --passport.  The PASSporT is not\n"
+		"        verified here.\n"
 		"decode  print the message as JSON: type, CIC, each parameter with its fields,\n"
-		"        and the TLVs of a signalling token.  With --verify, check its HOP\n"
-		"        against the signer certificate --cert at --now (default now) with an\n"
-		"        iat window of --window seconds (default 60) plus --skew (default 0);\n"
-		"        national numbers are made E.164 with --country-code.\n"
+		"        and the TLVs of a signalling token.  With --verify, check its HOP at\n"
+		"        --now (default now) with an iat window of --window seconds (default 60)\n"
+		"        plus --skew (default 0), against the signer certificate --cert, or\n"
+		"        against the signer the TSCA directory finds by key-id: --cert-dir\n"
+		"        first, then the repository --repo (\"https://host/{key-id}.pem\", TLS\n"
+		"        server checked with --repo-ca), verified against the TSCA roots in\n"
+		"        --trust with the CRLs --crl; \"policy\" says full or provisional.\n"
+		"        A PASSPORT TLV is rebuilt into the original Identity header value\n"
+		"        from the IAM's numbers; with --passport-trust (SHAKEN roots) it is\n"
+		"        verified with the chain in --passport-cert or fetched from its x5u\n"
+		"        (TLS server checked with --x5u-ca).  National numbers are made E.164\n"
+		"        with --country-code.\n"
 		"Exit status: 0 success; 1 when a token is present but invalid, when --verify\n"
-		"finds no valid HOP, or the message does not decode; 2 on a usage error.\n");
+		"finds no valid HOP or a PASSporT that does not verify, or the message does not\n"
+		"decode; 2 on a usage error.\n");
 }
 
 /* ------------------------------------------------------------------------
@@ -100,8 +133,12 @@ struct iam_opts {
 	uint8_t apri;
 	uint16_t cic;
 	uint16_t aci;
-	struct credential *cred;	/*!< NULL: no token */
+	struct credential *cred;	/*!< NULL: no HOP */
 	uint32_t iat;
+	bool has_passport;		/*!< DESIGN §2.2 PASSPORT TLV */
+	struct sigtoken_passport passport;
+	bool has_verdict;		/*!< DESIGN §2.2 VERDICT TLV */
+	struct sigtoken_verdict verdict;
 };
 
 static void set_number(struct isup_number *n, const char *digits)
@@ -111,7 +148,8 @@ static void set_number(struct isup_number *n, const char *digits)
 	osmo_strlcpy(n->digits, digits, sizeof(n->digits));
 }
 
-/* An IAM of an international call; signed when o->cred is set */
+/* An IAM of an international call; a token when o->cred, o->has_passport
+ * or o->has_verdict is set, signed when o->cred is */
 static int iam_build(struct isup_msg *m, const struct iam_opts *o, void *ctx)
 {
 	struct sigtoken_key *key = NULL;
@@ -138,19 +176,68 @@ static int iam_build(struct isup_msg *m, const struct iam_opts *o, void *ctx)
 	set_number(&p->u.number, o->calling);
 	p->u.number.apri = o->apri;
 	p->u.number.si = ISUP_SI_NETWORK_PROVIDED;
-	if (!o->cred)
+	if (!o->cred && !o->has_passport && !o->has_verdict)
 		return 0;
 
 	memset(&tok, 0, sizeof(tok));
-	key = sigtoken_key_alloc(ctx, o->cred->key);
-	if (!key)
+	/* HOP hashes PASSPORT and VERDICT: they go in first (DESIGN §2.2) */
+	tok.has_passport = o->has_passport;
+	tok.passport = o->passport;
+	tok.has_verdict = o->has_verdict;
+	tok.verdict = o->verdict;
+	if (o->cred) {
+		key = sigtoken_key_alloc(ctx, o->cred->key);
+		if (!key)
+			return -EINVAL;
+		rc = sigtoken_call_from_iam(&call, m, NULL);
+		if (rc == 0)
+			rc = sigtoken_hop_sign(&tok, key, o->iat, &call);
+		talloc_free(key);
+		if (rc < 0)
+			return rc;
+	}
+	return sigtoken_iam_put(m, &tok, o->aci);
+}
+
+/* The PASSPORT TLV from an Identity header value, for the numbers of the IAM */
+static int passport_tlv_from_identity(struct iam_opts *o, const char *value)
+{
+	struct identity_hdr ih;
+	struct passport *pp;
+	enum e2e_passport_err err;
+	int rc = -EINVAL;
+
+	if (identity_hdr_parse(&ih, value, strlen(value)) < 0) {
+		fprintf(stderr, "stiwf isup iam: --passport: not an Identity header value (RFC 8224 §4.1)\n");
 		return -EINVAL;
-	rc = sigtoken_call_from_iam(&call, m, NULL);
-	if (rc == 0)
-		rc = sigtoken_hop_sign(&tok, key, o->iat, &call);
-	if (rc == 0)
-		rc = sigtoken_iam_put(m, &tok, o->aci);
-	talloc_free(key);
+	}
+	pp = talloc_zero(NULL, struct passport);
+	if (!pp)
+		return -ENOMEM;
+	if (ih.compact) {
+		fprintf(stderr, "stiwf isup iam: --passport: %s\n",
+			get_value_string(e2e_passport_err_names, E2E_PP_COMPACT));
+		goto out;
+	}
+	if (passport_decode(pp, ih.token.ptr, ih.token.len) < 0) {
+		fprintf(stderr, "stiwf isup iam: --passport: the PASSporT does not decode\n");
+		goto out;
+	}
+	if (passport_check_identity(pp, &ih) != 0) {
+		fprintf(stderr, "stiwf isup iam: --passport: alg/ppt of the Identity header disagree "
+			"with the PASSporT (RFC 8224 §4.1)\n");
+		goto out;
+	}
+	err = e2e_passport_to_tlv(&o->passport, pp, o->calling, o->called);
+	if (err != E2E_PP_OK) {
+		fprintf(stderr, "stiwf isup iam: --passport cannot travel end to end (DESIGN §2.2): %s\n",
+			get_value_string(e2e_passport_err_names, err));
+		goto out;
+	}
+	o->has_passport = true;
+	rc = 0;
+out:
+	talloc_free(pp);
 	return rc;
 }
 
@@ -165,10 +252,13 @@ static int cmd_iam(void *ctx, int argc, char **argv)
 		{ "sign-key", required_argument, NULL, 'k' },
 		{ "sign-cert", required_argument, NULL, 'C' },
 		{ "iat", required_argument, NULL, 'i' },
+		{ "passport", required_argument, NULL, 'P' },
+		{ "verstat", required_argument, NULL, 'V' },
+		{ "reason", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *key_path = NULL, *cert_path = NULL;
+	const char *key_path = NULL, *cert_path = NULL, *passport = NULL;
 	struct iam_opts o = { .apri = ISUP_APRI_ALLOWED, .cic = 1, .aci = SIGTOKEN_ACI_DEFAULT };
 	struct isup_msg *m;
 	unsigned long v;
@@ -224,6 +314,32 @@ static int cmd_iam(void *ctx, int argc, char **argv)
 			}
 			o.iat = v;
 			break;
+		case 'P':
+			passport = optarg;
+			break;
+		case 'V':
+			if (!strcmp(optarg, "passed")) {
+				o.verdict.verstat = SIGTOKEN_VERSTAT_PASSED;
+			} else if (!strcmp(optarg, "failed")) {
+				o.verdict.verstat = SIGTOKEN_VERSTAT_FAILED;
+			} else if (!strcmp(optarg, "none")) {
+				o.verdict.verstat = SIGTOKEN_VERSTAT_NO_VALIDATION;
+			} else {
+				fprintf(stderr, "stiwf isup iam: --verstat is passed, failed or none\n");
+				return EXIT_USAGE;
+			}
+			o.has_verdict = true;
+			break;
+		case 'R':
+			/* RFC 8224 §6.2.2: the SIP codes of a failed verification */
+			if (parse_ulong(optarg, 999, &v) < 0 || !get_value_string_or_null(sigtoken_reason_names, v)) {
+				fprintf(stderr, "stiwf isup iam: bad --reason '%s' (0, 403, 428, 436, 437, 438)\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			o.verdict.reason = v;
+			o.has_verdict = true;
+			break;
 		case 'h':
 			isup_usage(stdout);
 			return 0;
@@ -236,6 +352,15 @@ static int cmd_iam(void *ctx, int argc, char **argv)
 		fprintf(stderr, "stiwf isup iam: --called and --calling are needed, "
 			"--sign-key and --sign-cert go together\n");
 		return EXIT_USAGE;
+	}
+	if (o.verdict.reason && o.verdict.verstat != SIGTOKEN_VERSTAT_FAILED) {
+		fprintf(stderr, "stiwf isup iam: --reason goes with --verstat failed\n");
+		return EXIT_USAGE;
+	}
+	if (passport) {
+		if (passport_tlv_from_identity(&o, passport) < 0)
+			return EXIT_FAILED;
+		o.has_verdict = true;	/* DESIGN §4: the PASSPORT goes with a VERDICT */
 	}
 	if (key_path) {
 		rc = credential_load(ctx, &o.cred, key_path, cert_path, NULL);
@@ -461,12 +586,21 @@ static json_t *token_json(const struct sigtoken *t)
 	return o;
 }
 
-/*! Where decode --verify finds the key for a key-id.  Today: one
- *  certificate given with --cert; a trust-store lookup (--trust,
- *  --cert-dir, --crl) is another find(). */
+/*! Where decode --verify finds the key for a key-id: one certificate given
+ *  with --cert (find_single), or the TSCA signer directory (find_tsca). */
 struct hop_keys {
 	struct sigtoken_key *(*find)(struct hop_keys *ks, const uint8_t *key_id);
 	struct sigtoken_key *single;
+	/* the TSCA directory, and what its last answer said */
+	struct tsca_dir *td;
+	time_t at;
+	bool done;
+	enum tsca_err err;
+	enum tsca_policy policy;
+	enum tsca_source source;
+	struct sigtoken_key *found;
+	char subject[TSCA_SUBJECT_MAX];
+	char detail[256];
 };
 
 static struct sigtoken_key *find_single(struct hop_keys *ks, const uint8_t *key_id)
@@ -474,6 +608,50 @@ static struct sigtoken_key *find_single(struct hop_keys *ks, const uint8_t *key_
 	if (!ks->single || memcmp(sigtoken_key_id(ks->single), key_id, KEYID_LEN))
 		return NULL;
 	return ks->single;
+}
+
+static void tsca_done(const struct tsca_result *res, void *priv)
+{
+	struct hop_keys *ks = priv;
+
+	ks->done = true;
+	ks->err = res->err;
+	ks->policy = res->policy;
+	ks->source = res->source;
+	ks->found = res->key;	/* owned by the directory, which outlives the run */
+	osmo_strlcpy(ks->subject, res->subject ? res->subject : "", sizeof(ks->subject));
+	osmo_strlcpy(ks->detail, res->detail ? res->detail : "", sizeof(ks->detail));
+}
+
+static bool run_guard_fired;
+static void run_guard_cb(void *data)
+{
+	run_guard_fired = true;
+}
+
+/* Run the loop until *done; the fetcher's own timeouts end every request,
+ * the guard only a bug.  \returns 0 or -ETIMEDOUT */
+static int run_until_done(const bool *done)
+{
+	struct osmo_timer_list guard = { 0 };
+
+	run_guard_fired = false;
+	osmo_timer_setup(&guard, run_guard_cb, NULL);
+	osmo_timer_schedule(&guard, 30, 0);
+	while (!*done && !run_guard_fired)
+		osmo_select_main(0);
+	osmo_timer_del(&guard);
+	return *done ? 0 : -ETIMEDOUT;
+}
+
+static struct sigtoken_key *find_tsca(struct hop_keys *ks, const uint8_t *key_id)
+{
+	ks->done = false;
+	ks->found = NULL;
+	ks->err = TSCA_ERR_INTERNAL;
+	if (!tsca_lookup(ks->td, key_id, ks->at, tsca_done, ks) || run_until_done(&ks->done) < 0)
+		return NULL;
+	return ks->err == TSCA_OK ? ks->found : NULL;
 }
 
 struct verify_opts {
@@ -507,7 +685,8 @@ static bool hop_check(const struct isup_msg *m, const struct sigtoken *t, const 
 	}
 	key = vo->keys->find(vo->keys, t->hop.key_id);
 	if (!key) {
-		*reason = "no certificate for this key-id";
+		*reason = vo->keys->td ? get_value_string(tsca_err_names, vo->keys->err) :
+					 "no certificate for this key-id";
 		return false;
 	}
 	if (sigtoken_call_from_iam(&call, m, vo->cc) < 0) {
@@ -552,11 +731,284 @@ static X509 *read_cert(const char *path)
 	return x;
 }
 
+/* A certificate chain file (leaf first), bounded like a fetched one. */
+static STACK_OF(X509) *read_chain_file(const char *path)
+{
+	static uint8_t buf[CERTCHAIN_MAX_LEN + 1];
+	STACK_OF(X509) *sk = NULL;
+	char why[128];
+	size_t len;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		fprintf(stderr, "stiwf isup: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (certchain_parse(&sk, buf, len, why, sizeof(why)) < 0) {
+		fprintf(stderr, "stiwf isup: %s: %s\n", path, why);
+		return NULL;
+	}
+	return sk;
+}
+
+/* Allow the port of an https URL (the fetcher allows 443 and 8443 by
+ * default; test servers and labs listen elsewhere). */
+static int policy_allow_url_port(struct fetch_policy *pol, const char *url)
+{
+	const char *host, *end, *colon;
+	unsigned long port;
+	char *e;
+
+	if (strncmp(url, "https://", 8) != 0)
+		return -EINVAL;
+	host = url + 8;
+	end = host + strcspn(host, "/?#");
+	colon = memchr(host, ':', (size_t)(end - host));
+	if (!colon || host[0] == '[')
+		return 0;
+	errno = 0;
+	port = strtoul(colon + 1, &e, 10);
+	if (errno || e != end || port == 0 || port > 65535)
+		return -EINVAL;
+	if (pol->num_ports < FETCH_MAX_PORTS)
+		pol->ports[pol->num_ports++] = (uint16_t)port;
+	return 0;
+}
+
+/* What decode --verify needs to find keys and certificates. */
+struct verify_env {
+	/* TSCA side: --trust, --cert-dir, --crl, --repo, --repo-ca */
+	const char *trust, *cert_dir, *repo, *repo_ca;
+	const char *crls[16];
+	unsigned int num_crls;
+	struct truststore *ts;
+	struct fetcher *f;
+	struct cert_cache *cache;
+	struct cert_domain *d;
+	struct tsca_dir *td;
+	/* SHAKEN side: --passport-trust, --passport-cert, --x5u-ca */
+	const char *pp_trust, *pp_cert, *x5u_ca;
+	struct truststore *pp_ts;
+};
+
+static struct sigtoken_key *key_alloc_x509(void *ctx, X509 *leaf)
+{
+	return sigtoken_key_alloc_x509(ctx, leaf);
+}
+
+/* \returns 0 or EXIT_FAILED (said why on stderr) */
+static int tsca_env_setup(void *ctx, struct verify_env *ve)
+{
+	struct cert_domain_cfg dcfg = { .name = "tsca", .repo_url_template = ve->repo };
+	struct fetch_policy pol;
+	struct tsca_cfg cfg;
+	unsigned int i;
+	int rc;
+
+	ve->ts = truststore_alloc(ctx, "tsca", NULL);
+	if (!ve->ts)
+		return EXIT_FAILED;
+	rc = truststore_load_dir(ve->ts, ve->trust);
+	if (rc <= 0) {
+		fprintf(stderr, "stiwf isup decode: --trust %s: no certificate there\n", ve->trust);
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < ve->num_crls; i++) {
+		rc = truststore_load_crl_file(ve->ts, ve->crls[i]);
+		if (rc < 0) {
+			fprintf(stderr, "stiwf isup decode: --crl %s: %s\n", ve->crls[i],
+				rc == -EBADMSG ? "not a CRL" : strerror(-rc));
+			return EXIT_FAILED;
+		}
+	}
+	if (ve->repo) {
+		fetch_policy_init(&pol);
+		pol.ca_file = ve->repo_ca;
+		if (policy_allow_url_port(&pol, ve->repo) < 0) {
+			fprintf(stderr, "stiwf isup decode: --repo must be an https:// URL template\n");
+			return EXIT_USAGE;
+		}
+		ve->f = fetcher_alloc(ctx, "tsca", &pol);
+		ve->cache = cert_cache_alloc(ctx, NULL);
+		if (!ve->f || !ve->cache)
+			return EXIT_FAILED;
+		ve->d = cert_domain_alloc(ctx, &dcfg, ve->f, ve->cache, ve->ts);
+		if (!ve->d) {
+			fprintf(stderr, "stiwf isup decode: --repo needs {key-id} in it\n");
+			return EXIT_USAGE;
+		}
+	}
+	tsca_cfg_init(&cfg);
+	cfg.cert_dir = ve->cert_dir;
+	cfg.key_alloc = key_alloc_x509;
+	ve->td = tsca_dir_alloc(ctx, &cfg, ve->ts, ve->d);
+	if (!ve->td) {
+		fprintf(stderr, "stiwf isup decode: --cert-dir %s cannot be read\n", ve->cert_dir);
+		return EXIT_FAILED;
+	}
+	return 0;
+}
+
+/* The answer of an x5u resolution, verified inside the callback (the key
+ * is borrowed there). */
+struct x5u_wait {
+	bool done;
+	const struct passport *pp;
+	enum cert_err err;
+	char reason[256];
+	int verify_rc;
+};
+
+static void x5u_resolved(const struct cert_resolve_result *res, void *priv)
+{
+	struct x5u_wait *w = priv;
+
+	w->done = true;
+	w->err = res->err;
+	osmo_strlcpy(w->reason, res->reason, sizeof(w->reason));
+	if (res->err == CERT_OK)
+		w->verify_rc = passport_verify(w->pp, res->pkey);
+}
+
+/* Verify a rebuilt PASSporT: its certificate (--passport-cert, or its x5u
+ * fetched) against the SHAKEN roots, then the signature and iat.
+ * \returns true when valid; *reason says why not */
+static bool passport_check(void *ctx, struct verify_env *ve, const struct passport *pp,
+			   const struct verify_opts *vo, const char **reason, char *buf, size_t buflen)
+{
+	STACK_OF(X509) *chain = NULL;
+	enum cert_err ce;
+	char detail[256];
+	int rc;
+
+	if (passport_check_iat(pp, vo->now, vo->window + vo->skew) != 0) {
+		*reason = "PASSporT iat outside the window";
+		return false;
+	}
+	if (ve->pp_cert) {
+		chain = read_chain_file(ve->pp_cert);
+		if (!chain) {
+			*reason = "--passport-cert is not a certificate chain";
+			return false;
+		}
+		ce = truststore_verify(ve->pp_ts, chain, vo->now, detail, sizeof(detail));
+		if (ce != CERT_OK) {
+			snprintf(buf, buflen, "certificate %s: %s", get_value_string(cert_err_names, ce), detail);
+			*reason = buf;
+			certchain_free(chain);
+			return false;
+		}
+		rc = passport_verify(pp, X509_get0_pubkey(sk_X509_value(chain, 0)));
+		certchain_free(chain);
+	} else {
+		struct cert_domain_cfg dcfg = { .name = "shaken", .shaken_profile = true };
+		struct x5u_wait w = { .pp = pp, .err = CERT_ERR_INTERNAL };
+		struct fetch_policy pol;
+		struct fetcher *f;
+		struct cert_cache *cache;
+		struct cert_domain *d;
+
+		fetch_policy_init(&pol);
+		pol.ca_file = ve->x5u_ca;
+		policy_allow_url_port(&pol, pp->x5u);	/* a bad URL fails the fetch policy */
+		f = fetcher_alloc(ctx, "shaken", &pol);
+		cache = cert_cache_alloc(ctx, NULL);
+		d = f && cache ? cert_domain_alloc(ctx, &dcfg, f, cache, ve->pp_ts) : NULL;
+		if (!d || !cert_resolve_x5u(d, pp->x5u, vo->now, x5u_resolved, &w) ||
+		    run_until_done(&w.done) < 0) {
+			talloc_free(d);
+			talloc_free(cache);
+			talloc_free(f);
+			*reason = "cannot resolve x5u";
+			return false;
+		}
+		talloc_free(d);
+		talloc_free(cache);
+		talloc_free(f);
+		if (w.err != CERT_OK) {
+			snprintf(buf, buflen, "x5u %s: %s", get_value_string(cert_err_names, w.err), w.reason);
+			*reason = buf;
+			return false;
+		}
+		rc = w.verify_rc;
+	}
+	if (rc != 0) {
+		*reason = "PASSporT signature does not verify";
+		return false;
+	}
+	*reason = "signature valid";
+	return true;
+}
+
+/* "passport": the PASSporT rebuilt from the PASSPORT TLV and the IAM's
+ * numbers (DESIGN §2.2), verified when --passport-trust is given.
+ * \returns false when it was checked and is not valid */
+static bool passport_json(void *ctx, json_t *root, struct verify_env *ve, const struct isup_msg *m,
+			  const struct sigtoken *t, const struct verify_opts *vo)
+{
+	json_t *o = json_object();
+	struct sigtoken_call call;
+	struct passport *pp = NULL;
+	const char *reason = NULL;
+	char *ident = NULL, buf[320];
+	bool ok = true, valid;
+
+	if (!o)
+		return false;
+	json_object_set_new(root, "passport", o);
+	json_object_set_new(o, "present", json_boolean(t->has_passport));
+	if (!t->has_passport)
+		return true;
+	pp = talloc_zero(ctx, struct passport);
+	ident = talloc_size(ctx, PASSPORT_TOKEN_MAX + SIGTOKEN_X5U_MAX + 64);
+	if (!pp || !ident) {
+		ok = false;
+		reason = "out of memory";
+		goto out;
+	}
+	if (sigtoken_call_from_iam(&call, m, vo->cc) < 0) {
+		ok = false;
+		reason = "numbers cannot be made E.164";
+		goto out;
+	}
+	if (e2e_passport_rebuild(pp, &t->passport, call.orig, call.dest) < 0 ||
+	    e2e_passport_identity(ident, PASSPORT_TOKEN_MAX + SIGTOKEN_X5U_MAX + 64, pp) < 0) {
+		ok = false;
+		reason = "cannot rebuild the PASSporT";
+		goto out;
+	}
+	set_str(o, "identity", ident);
+	if (!ve->pp_ts) {
+		reason = "not verified (no --passport-trust)";
+		goto out;
+	}
+	valid = passport_check(ctx, ve, pp, vo, &reason, buf, sizeof(buf));
+	json_object_set_new(o, "valid", json_boolean(valid));
+	ok = valid;
+out:
+	if (!ok && !json_object_get(o, "valid"))
+		json_object_set_new(o, "valid", json_false());
+	set_str(o, "reason", reason);
+	talloc_free(pp);
+	talloc_free(ident);
+	return ok;
+}
+
 static int cmd_decode(void *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "verify", no_argument, NULL, 'v' },
 		{ "cert", required_argument, NULL, 'C' },
+		{ "trust", required_argument, NULL, 'T' },
+		{ "cert-dir", required_argument, NULL, 'D' },
+		{ "crl", required_argument, NULL, 'L' },
+		{ "repo", required_argument, NULL, 'r' },
+		{ "repo-ca", required_argument, NULL, 'A' },
+		{ "passport-trust", required_argument, NULL, 'p' },
+		{ "passport-cert", required_argument, NULL, 'P' },
+		{ "x5u-ca", required_argument, NULL, 'X' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "country-code", required_argument, NULL, 'c' },
 		{ "aci", required_argument, NULL, 'a' },
@@ -567,8 +1019,9 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 	};
 	struct verify_opts vo = { .now = time(NULL), .window = SIGTOKEN_WINDOW_DEFAULT };
 	struct hop_keys keys = { .find = find_single };
+	struct verify_env ve = { 0 };
 	const char *cert_path = NULL, *reason = NULL;
-	bool verify = false, token_bad = false, hop_ok = false;
+	bool verify = false, token_bad = false, hop_ok = false, pp_ok = true;
 	uint16_t aci = SIGTOKEN_ACI_DEFAULT;
 	struct isup_msg *m;
 	struct sigtoken tok;
@@ -589,6 +1042,34 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 			break;
 		case 'C':
 			cert_path = optarg;
+			break;
+		case 'T':
+			ve.trust = optarg;
+			break;
+		case 'D':
+			ve.cert_dir = optarg;
+			break;
+		case 'L':
+			if (ve.num_crls >= ARRAY_SIZE(ve.crls)) {
+				fprintf(stderr, "stiwf isup decode: at most %zu --crl\n", ARRAY_SIZE(ve.crls));
+				return EXIT_USAGE;
+			}
+			ve.crls[ve.num_crls++] = optarg;
+			break;
+		case 'r':
+			ve.repo = optarg;
+			break;
+		case 'A':
+			ve.repo_ca = optarg;
+			break;
+		case 'p':
+			ve.pp_trust = optarg;
+			break;
+		case 'P':
+			ve.pp_cert = optarg;
+			break;
+		case 'X':
+			ve.x5u_ca = optarg;
 			break;
 		case 'n':
 			if (parse_ulong(optarg, UINT32_MAX, &v) < 0) {
@@ -631,8 +1112,19 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1 || verify != !!cert_path) {
-		fprintf(stderr, "stiwf isup decode: one HEX argument; --verify needs --cert and the other way round\n");
+	if (optind != argc - 1 || verify != (cert_path || ve.trust) || (cert_path && ve.trust)) {
+		fprintf(stderr, "stiwf isup decode: one HEX argument; --verify needs --cert or --trust "
+			"(one of them) and the other way round\n");
+		return EXIT_USAGE;
+	}
+	if (!ve.trust && (ve.cert_dir || ve.num_crls || ve.repo)) {
+		fprintf(stderr, "stiwf isup decode: --cert-dir, --crl and --repo go with --trust\n");
+		return EXIT_USAGE;
+	}
+	if ((ve.repo_ca && !ve.repo) || ((ve.pp_cert || ve.x5u_ca) && !ve.pp_trust) ||
+	    (ve.pp_cert && ve.x5u_ca) || (ve.pp_trust && !verify)) {
+		fprintf(stderr, "stiwf isup decode: --repo-ca goes with --repo; --passport-cert or --x5u-ca "
+			"(one of them) with --passport-trust, and that with --verify\n");
 		return EXIT_USAGE;
 	}
 	hexlen = strlen(argv[optind]);
@@ -649,7 +1141,7 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 		fprintf(stderr, "stiwf isup decode: HEX is not hex\n");
 		return EXIT_USAGE;
 	}
-	if (verify) {
+	if (cert_path) {
 		X509 *x = read_cert(cert_path);
 
 		if (!x)
@@ -658,6 +1150,22 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 		X509_free(x);
 		if (!keys.single) {
 			fprintf(stderr, "stiwf isup decode: %s: not an ES256 (P-256) certificate\n", cert_path);
+			return EXIT_FAILED;
+		}
+	}
+	if (ve.trust) {
+		rc = tsca_env_setup(ctx, &ve);
+		if (rc)
+			return rc;
+		keys.find = find_tsca;
+		keys.td = ve.td;
+		keys.at = vo.now;
+	}
+	if (ve.pp_trust) {
+		ve.pp_ts = truststore_alloc(ctx, "shaken", NULL);
+		if (!ve.pp_ts || truststore_load_dir(ve.pp_ts, ve.pp_trust) <= 0) {
+			fprintf(stderr, "stiwf isup decode: --passport-trust %s: no certificate there\n",
+				ve.pp_trust);
 			return EXIT_FAILED;
 		}
 	}
@@ -710,7 +1218,19 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 			keyid_to_hex(kid, sizeof(kid), tok.hop.key_id);
 			set_str(h, "key_id", kid);
 		}
+		if (keys.td && keys.done) {
+			/* what the TSCA directory said about the signer */
+			if (keys.err == TSCA_OK) {
+				set_str(h, "policy", get_value_string(tsca_policy_names, keys.policy));
+				set_str(h, "signer", keys.subject);
+			} else {
+				set_str(h, "detail", keys.detail);
+			}
+			set_str(h, "source", get_value_string(tsca_source_names, keys.source));
+		}
 		json_object_set_new(root, "hop", h);
+		if (rc == 0)
+			pp_ok = passport_json(ctx, root, &ve, m, &tok, &vo);
 	}
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
@@ -718,7 +1238,7 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 		return EXIT_FAILED;
 	printf("%s\n", s);
 	free(s);
-	if (token_bad || (verify && !hop_ok))
+	if (token_bad || (verify && (!hop_ok || !pp_ok)))
 		return EXIT_FAILED;
 	return 0;
 }

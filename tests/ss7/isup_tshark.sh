@@ -196,6 +196,30 @@ while read -r name hex; do
 			"Originating Address length: 0" \
 			"APM-user information field: 01014d01"
 		;;
+	IAME2E)
+		# as "stiwf isup iam --passport" builds it: HOP, then the PASSPORT
+		# TLV (02, attest 'B' = 42, iat 1700000000 = 6553f100, the origid,
+		# then the x5u) and the VERDICT (03 03, passed, reason 0)
+		field IAME2E isup.cic 23
+		field IAME2E isup.message_type 1
+		field IAME2E isup.called 12025550100
+		field IAME2E isup.calling 4930123456
+		expect IAME2E "$work/IAME2E.out" \
+			"Application context identifier: Unknown (90)" \
+			"Release call indicator (RCI): do not release call" \
+			"APM-user information field: 01014d01" \
+			"Discard parameter indicator: Do not discard parameter (pass on)"
+		# the whole token as tshark extracts it (-V truncates it)
+		x5u_hex=$(printf '%s' "https://cert.example.org/sp-a-chain.pem" | od -An -tx1 | tr -d ' \n')
+		info=$(tshark -r "$work/IAME2E.pcap" -T fields -e isup.apm_user_info_field 2>/dev/null | tr -d ':')
+		case $info in
+		01014d01*02*426553f1008f4e1a2b0c3d4e5f9a6b7c8d9e0f1a2b27"$x5u_hex"*0303010000) ;;
+		*)
+			echo "FAIL: IAME2E: APM-user information is not HOP, PASSPORT, VERDICT: $info"
+			fail=1
+			;;
+		esac
+		;;
 	*)
 		echo "FAIL: $name: no expectations for this vector"
 		fail=1
@@ -205,7 +229,7 @@ while read -r name hex; do
 done <"$work/vectors.txt"
 
 echo "tshark checked:$checked"
-for want in IAM ACM ANM REL RLC IAMTOK IAMTOKSEG SGMTOK; do
+for want in IAM ACM ANM REL RLC IAMTOK IAMTOKSEG SGMTOK IAME2E; do
 	case " $checked " in
 	*" $want "*) ;;
 	*) echo "FAIL: vector $want missing"; fail=1 ;;

@@ -9,6 +9,8 @@
 #include <osmocom/core/utils.h>
 
 #include "config.h"
+#include "iwf/e2e_passport.h"
+#include "sip/passport.h"
 #include "src/logging.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
@@ -192,6 +194,49 @@ static int iam_token(void *ctx, struct sigtoken_key *key, size_t x5u_len)
 	return print("SGMTOK");
 }
 
+/* IAM, CIC 23, as "stiwf isup iam --passport" builds it: a real signed
+ * SHAKEN PASSporT reduced to the PASSPORT TLV (iwf/e2e_passport.h), a
+ * VERDICT and the HOP over both: "IAME2E". */
+static int iam_e2e(struct sigtoken_key *key, EVP_PKEY *pkey)
+{
+	static struct passport pp;
+	const char *dest[1] = { "12025550100" };
+	struct sigtoken_call call;
+	struct sigtoken tok;
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_IAM, 23);
+	p = isup_msg_param_find(&msg, ISUP_PAR_FCI);
+	p->u.fci.international = 1;
+	p->u.fci.isup = 1;
+	p = isup_msg_param_find(&msg, ISUP_PAR_CPC);
+	p->u.u8 = 0x0a;
+	p = isup_msg_param_find(&msg, ISUP_PAR_CALLED_PARTY_NUMBER);
+	number(&p->u.number, ISUP_NAI_INTERNATIONAL, "12025550100");
+	p = isup_msg_opt_add(&msg, ISUP_PAR_CALLING_PARTY_NUMBER);
+	number(&p->u.number, ISUP_NAI_INTERNATIONAL, "4930123456");
+	p->u.number.si = ISUP_SI_NETWORK_PROVIDED;
+
+	memset(&tok, 0, sizeof(tok));
+	if (passport_init_shaken(&pp, "https://cert.example.org/sp-a-chain.pem", 'B', "4930123456", dest, 1,
+				 1700000000, "8f4e1a2b-0c3d-4e5f-9a6b-7c8d9e0f1a2b") < 0 ||
+	    passport_sign(&pp, pkey) < 0 ||
+	    e2e_passport_to_tlv(&tok.passport, &pp, "4930123456", "12025550100") != E2E_PP_OK) {
+		fprintf(stderr, "IAM end to end: cannot make the PASSPORT TLV\n");
+		return -1;
+	}
+	tok.has_passport = true;
+	tok.has_verdict = true;
+	tok.verdict.verstat = SIGTOKEN_VERSTAT_PASSED;
+	if (sigtoken_call_from_iam(&call, &msg, NULL) < 0 ||
+	    sigtoken_hop_sign(&tok, key, 1700000001, &call) < 0 ||
+	    sigtoken_iam_put(&msg, &tok, SIGTOKEN_ACI_DEFAULT) < 0) {
+		fprintf(stderr, "IAM end to end: cannot build it\n");
+		return -1;
+	}
+	return print("IAME2E");
+}
+
 int main(int argc, char **argv)
 {
 	void *ctx = talloc_named_const(NULL, 0, "isup_vectors");
@@ -207,7 +252,7 @@ int main(int argc, char **argv)
 	key = pkey ? sigtoken_key_alloc(ctx, pkey) : NULL;
 	if (!key)
 		return 1;
-	rc = iam_token(ctx, key, 40) || iam_token(ctx, key, SIGTOKEN_X5U_MAX);
+	rc = iam_token(ctx, key, 40) || iam_token(ctx, key, SIGTOKEN_X5U_MAX) || iam_e2e(key, pkey);
 	talloc_free(key);
 	EVP_PKEY_free(pkey);
 	return rc ? 1 : 0;
