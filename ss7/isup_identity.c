@@ -1,0 +1,146 @@
+/* IAM identity fields <-> iwf/number.h neutral form (see isup_identity.h). */
+
+#include <errno.h>
+#include <string.h>
+
+#include <osmocom/core/utils.h>
+
+#include "ss7/isup_identity.h"
+
+/* Q.763 §3.54 transmission medium requirement: 3.1 kHz audio */
+#define TMR_3K1_AUDIO	3
+/* Q.763 §3.6 BCI called party's status: subscriber free */
+#define BCI_SUBSCRIBER_FREE	1
+
+static int number_to_isup(struct isup_number *n, const struct iwf_party_number *p)
+{
+	if (strlen(p->digits) > sizeof(n->digits) - 1)
+		return -EINVAL;
+	n->nai = p->nai;
+	n->npi = p->npi ? p->npi : IWF_NPI_ISDN;
+	n->apri = p->pres;
+	n->si = p->screening;
+	osmo_strlcpy(n->digits, p->digits, sizeof(n->digits));
+	return 0;
+}
+
+static int number_from_isup(struct iwf_party_number *p, const struct isup_number *n)
+{
+	memset(p, 0, sizeof(*p));
+	if (strlen(n->digits) > sizeof(p->digits) - 1)
+		return -EBADMSG;
+	p->present = true;
+	p->nai = n->nai;
+	p->npi = n->npi;
+	p->pres = n->apri;
+	p->screening = n->si;
+	osmo_strlcpy(p->digits, n->digits, sizeof(p->digits));
+	return 0;
+}
+
+int isup_iam_from_identity(struct isup_msg *iam, uint16_t cic, const struct iwf_isup_identity *id,
+			   bool international)
+{
+	struct isup_param *p;
+	int rc;
+
+	if (!id->called.present || !id->called.digits[0])
+		return -EINVAL;
+	rc = isup_msg_init(iam, ISUP_MSG_IAM, cic);
+	if (rc < 0)
+		return rc;
+	p = isup_msg_param_find(iam, ISUP_PAR_FCI);
+	p->u.fci.international = international;
+	p->u.fci.isup = 1;
+	p->u.fci.isup_pref = 0;		/* ISUP preferred all the way */
+	p->u.fci.isdn_access = 1;	/* the SIP side is an ISDN-like access, Q.1912.5 */
+	p = isup_msg_param_find(iam, ISUP_PAR_CPC);
+	p->u.u8 = id->cpc ? id->cpc : IWF_CPC_ORDINARY;
+	p = isup_msg_param_find(iam, ISUP_PAR_TMR);
+	p->u.u8 = TMR_3K1_AUDIO;
+	p = isup_msg_param_find(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
+	rc = number_to_isup(&p->u.number, &id->called);
+	if (rc < 0)
+		return rc;
+	p->u.number.apri = 0;
+	p->u.number.si = 0;
+	if (id->calling.present) {
+		p = isup_msg_opt_add(iam, ISUP_PAR_CALLING_PARTY_NUMBER);
+		if (!p)
+			return -EMSGSIZE;
+		rc = number_to_isup(&p->u.number, &id->calling);
+		if (rc < 0)
+			return rc;
+	}
+	if (id->addl_calling.present) {
+		p = isup_msg_opt_add(iam, ISUP_PAR_GENERIC_NUMBER);
+		if (!p)
+			return -EMSGSIZE;
+		rc = number_to_isup(&p->u.number, &id->addl_calling);
+		if (rc < 0)
+			return rc;
+		p->u.number.qualifier = IWF_GN_ADDITIONAL_CALLING;
+	}
+	return 0;
+}
+
+int isup_iam_to_identity(struct iwf_isup_identity *id, const struct isup_msg *iam)
+{
+	const struct isup_param *p;
+	unsigned int i;
+	int rc;
+
+	memset(id, 0, sizeof(*id));
+	if (iam->type != ISUP_MSG_IAM)
+		return -EINVAL;
+	p = isup_msg_param_find_c(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
+	if (p && !p->opaque) {
+		rc = number_from_isup(&id->called, &p->u.number);
+		if (rc < 0)
+			return rc;
+	}
+	p = isup_msg_param_find_c(iam, ISUP_PAR_CPC);
+	id->cpc = (p && !p->opaque) ? p->u.u8 : IWF_CPC_ORDINARY;
+	p = isup_msg_param_find_c(iam, ISUP_PAR_CALLING_PARTY_NUMBER);
+	if (p && !p->opaque) {
+		rc = number_from_isup(&id->calling, &p->u.number);
+		if (rc < 0)
+			return rc;
+	}
+	/* Q.763 §3.26: the first Generic Number "additional calling party" */
+	for (i = 0; i < iam->num_opt; i++) {
+		p = &iam->opt[i];
+		if (p->code != ISUP_PAR_GENERIC_NUMBER || p->opaque ||
+		    p->u.number.qualifier != IWF_GN_ADDITIONAL_CALLING)
+			continue;
+		rc = number_from_isup(&id->addl_calling, &p->u.number);
+		if (rc < 0)
+			return rc;
+		break;
+	}
+	return 0;
+}
+
+int isup_msg_sip_progress(const struct isup_msg *msg)
+{
+	const struct isup_param *p;
+
+	switch (msg->type) {
+	case ISUP_MSG_ACM:
+		p = isup_msg_param_find_c(msg, ISUP_PAR_BCI);
+		if (p && !p->opaque && p->u.bci.called_status == BCI_SUBSCRIBER_FREE)
+			return 180;
+		return 183;
+	case ISUP_MSG_CPG:
+		p = isup_msg_param_find_c(msg, ISUP_PAR_EVENT_INFO);
+		if (!p || p->opaque)
+			return 0;
+		if (p->u.event.event == ISUP_EVENT_ALERTING)
+			return 180;
+		if (p->u.event.event == ISUP_EVENT_PROGRESS || p->u.event.event == ISUP_EVENT_INBAND_INFO)
+			return 183;
+		return 0;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,134 @@
+/* Unit tests of ss7/isup_identity.c: the identity of an IAM to and from
+ * the neutral form of iwf/number.h, through the Q.763 codec, and what a
+ * backward message means to SIP. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "src/logging.h"
+#include "ss7/isup_identity.h"
+#include "ss7/sigtoken.h"
+
+static void set_party(struct iwf_party_number *p, uint8_t nai, uint8_t pres, uint8_t scr, const char *d)
+{
+	memset(p, 0, sizeof(*p));
+	p->present = true;
+	p->nai = nai;
+	p->npi = IWF_NPI_ISDN;
+	p->pres = pres;
+	p->screening = scr;
+	osmo_strlcpy(p->digits, d, sizeof(p->digits));
+}
+
+static void test_roundtrip(void)
+{
+	struct iwf_isup_identity in, out;
+	struct isup_msg *iam = calloc(1, sizeof(*iam)), *rx = calloc(1, sizeof(*rx));
+	struct sigtoken_call sc;
+	const struct isup_param *p;
+	uint8_t buf[512];
+	int len;
+
+	memset(&in, 0, sizeof(in));
+	set_party(&in.called, IWF_NAI_INTERNATIONAL, 0, 0, "12025550100");
+	set_party(&in.calling, IWF_NAI_INTERNATIONAL, IWF_PRES_RESTRICTED, IWF_SCREEN_NETWORK, "12025550001");
+	set_party(&in.addl_calling, IWF_NAI_NATIONAL, IWF_PRES_RESTRICTED, IWF_SCREEN_USER_NOT_VERIFIED,
+		  "2025550002");
+	in.cpc = IWF_CPC_ORDINARY;
+	CU_ASSERT_EQUAL(isup_iam_from_identity(iam, 7, &in, true), 0);
+	len = isup_msg_encode(buf, sizeof(buf), iam);
+	CU_ASSERT_FATAL(len > 0);
+	CU_ASSERT_EQUAL(isup_msg_decode(rx, buf, len), len);
+	CU_ASSERT_EQUAL(rx->cic, 7);
+	p = isup_msg_param_find_c(rx, ISUP_PAR_FCI);
+	CU_ASSERT(p && p->u.fci.international == 1 && p->u.fci.isup == 1);
+	CU_ASSERT_EQUAL(isup_iam_to_identity(&out, rx), 0);
+	CU_ASSERT_STRING_EQUAL(out.called.digits, "12025550100");
+	CU_ASSERT_EQUAL(out.called.nai, IWF_NAI_INTERNATIONAL);
+	CU_ASSERT_STRING_EQUAL(out.calling.digits, "12025550001");
+	CU_ASSERT_EQUAL(out.calling.pres, IWF_PRES_RESTRICTED);
+	CU_ASSERT_EQUAL(out.calling.screening, IWF_SCREEN_NETWORK);
+	CU_ASSERT(out.addl_calling.present);
+	CU_ASSERT_STRING_EQUAL(out.addl_calling.digits, "2025550002");
+	CU_ASSERT_EQUAL(out.addl_calling.nai, IWF_NAI_NATIONAL);
+	CU_ASSERT_EQUAL(out.cpc, IWF_CPC_ORDINARY);
+	/* what HOP signs agrees with what was put in */
+	CU_ASSERT_EQUAL(sigtoken_call_from_iam(&sc, rx, "1"), 0);
+	CU_ASSERT_STRING_EQUAL(sc.orig, "12025550001");
+	CU_ASSERT_STRING_EQUAL(sc.dest, "12025550100");
+	CU_ASSERT_STRING_EQUAL(sc.addl, "12025550002");
+
+	/* no calling number, no generic number */
+	memset(&in, 0, sizeof(in));
+	set_party(&in.called, IWF_NAI_NATIONAL, 0, 0, "2025550100");
+	CU_ASSERT_EQUAL(isup_iam_from_identity(iam, 1, &in, false), 0);
+	CU_ASSERT_EQUAL(isup_iam_to_identity(&out, iam), 0);
+	CU_ASSERT(!out.calling.present);
+	CU_ASSERT(!out.addl_calling.present);
+
+	/* no called number: refused */
+	memset(&in, 0, sizeof(in));
+	CU_ASSERT_EQUAL(isup_iam_from_identity(iam, 1, &in, false), -EINVAL);
+	/* not an IAM */
+	isup_msg_init(iam, ISUP_MSG_ACM, 1);
+	CU_ASSERT_EQUAL(isup_iam_to_identity(&out, iam), -EINVAL);
+	free(iam);
+	free(rx);
+}
+
+static void test_progress(void)
+{
+	struct isup_msg *m = calloc(1, sizeof(*m));
+	struct isup_param *p;
+
+	isup_msg_init(m, ISUP_MSG_ACM, 1);
+	p = isup_msg_param_find(m, ISUP_PAR_BCI);
+	p->u.bci.called_status = 1;
+	CU_ASSERT_EQUAL(isup_msg_sip_progress(m), 180);
+	p->u.bci.called_status = 0;
+	CU_ASSERT_EQUAL(isup_msg_sip_progress(m), 183);
+	isup_msg_init(m, ISUP_MSG_CPG, 1);
+	p = isup_msg_param_find(m, ISUP_PAR_EVENT_INFO);
+	p->u.event.event = ISUP_EVENT_ALERTING;
+	CU_ASSERT_EQUAL(isup_msg_sip_progress(m), 180);
+	p->u.event.event = ISUP_EVENT_PROGRESS;
+	CU_ASSERT_EQUAL(isup_msg_sip_progress(m), 183);
+	p->u.event.event = ISUP_EVENT_FWD_BUSY;
+	CU_ASSERT_EQUAL(isup_msg_sip_progress(m), 0);
+	isup_msg_init(m, ISUP_MSG_ANM, 1);
+	CU_ASSERT_EQUAL(isup_msg_sip_progress(m), 0);
+	free(m);
+}
+
+int main(int argc, char **argv)
+{
+	void *ctx = talloc_named_const(NULL, 0, "isup_identity_test");
+	CU_pSuite suite;
+	unsigned int failures;
+
+	if (stiwf_logging_init(ctx) < 0)
+		return 1;
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	suite = CU_add_suite("isup_identity", NULL, NULL);
+	if (!suite ||
+	    !CU_add_test(suite, "IAM identity round trip", test_roundtrip) ||
+	    !CU_add_test(suite, "ACM/CPG to 180/183", test_progress)) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failures = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	log_fini();
+	talloc_free(ctx);
+	talloc_free(osmo_ctx);
+	osmo_ctx = NULL;
+	return failures ? 1 : 0;
+}
