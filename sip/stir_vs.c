@@ -327,6 +327,11 @@ static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in
 			first_err = first_err ? first_err : STIR_ERR_INVALID_IDENTITY;
 			continue;
 		}
+		/* an unusable header before it no longer matters */
+		if (first_err)
+			LOGP(DSTIR, LOGL_INFO, "STI-VS: verifying Identity[%u]; an earlier one was not "
+			     "usable: %s\n", i, r->detail);
+		req_fail(r, 0, STIR_VS_STEP_NONE, "%s", "");
 		*ih_out = ih;
 		r->have_pp = true;
 		return 0;
