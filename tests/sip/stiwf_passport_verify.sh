@@ -4,7 +4,7 @@
 # (or given with --cert): stale/future iat 403, wrong orig/dest and bad
 # signature 438, info != x5u, unreachable, hanging, garbage, 404, oversized
 # and redirect-to-http repositories 436, untrusted/expired/revoked 437,
-# usage errors 2.
+# usage errors 2.  And "stiwf bench passport" runs and prints its fields.
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -205,6 +205,18 @@ mkdir "$work/empty"
 expect "usage: empty --trust" 2 0 x -- --identity "$good" --orig "$orig" --dest "$dest" --trust "$work/empty"
 expect "usage: unreadable --cert" 2 0 x -- --identity "$good" --orig "$orig" --dest "$dest" --trust "$trust" \
 	--cert "$work/none.pem"
+
+# bench passport: runs and prints its fields (no timing is judged here)
+rc=0
+out=$("$stiwf" bench passport --rounds 1 --ms 10 2>&1) || rc=$?
+[ "$rc" = 0 ] && ok "bench passport runs" || bad "bench passport: exit $rc: $out"
+for f in passport_sign_per_s evp_es256_sign_per_s passport_verify_per_s evp_es256_verify_per_s \
+	sign_ratio verify_ratio; do
+	if printf '%s\n' "$out" | grep -q "^$f  *[0-9]"; then ok "bench field $f"; else bad "bench field $f: $out"; fi
+done
+rc=0
+"$stiwf" bench passport --rounds 2 >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] && ok "bench passport: even --rounds is a usage error" || bad "bench --rounds 2: exit $rc"
 
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]
