@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
@@ -429,11 +430,36 @@ out:
 	return rc;
 }
 
-int passport_sign(struct passport *pp, EVP_PKEY *key)
+int passport_sig_create(struct passport *pp, EVP_PKEY *key)
 {
 	uint8_t der[80];
 	size_t derlen = sizeof(der);
-	EVP_MD_CTX *md = NULL;
+	EVP_MD_CTX *md;
+	int rc;
+
+	pp->sig_len = 0;
+	if (!pp->signing_input_len)
+		return -EINVAL;
+	md = EVP_MD_CTX_new();
+	if (!md)
+		return -ENOMEM;
+	if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
+	    EVP_DigestSign(md, der, &derlen, (const unsigned char *)pp->signing_input,
+			   pp->signing_input_len) != 1) {
+		rc = -EIO;
+		goto out;
+	}
+	rc = es256_der_to_raw(pp->sig, der, derlen);
+	if (rc < 0)
+		goto out;
+	pp->sig_len = PASSPORT_ES256_SIG_LEN;
+out:
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+int passport_sign(struct passport *pp, EVP_PKEY *key)
+{
 	int rc;
 
 	pp->sig_len = 0;
@@ -448,24 +474,9 @@ int passport_sign(struct passport *pp, EVP_PKEY *key)
 	rc = passport_encode(pp);
 	if (rc < 0)
 		return rc;
-	md = EVP_MD_CTX_new();
-	if (!md)
-		return -ENOMEM;
-	if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
-	    EVP_DigestSign(md, der, &derlen, (const unsigned char *)pp->signing_input,
-			   pp->signing_input_len) != 1) {
+	rc = passport_sig_create(pp, key);
+	if (rc < 0)
 		LOGP(DSTIR, LOGL_ERROR, "PASSporT: ES256 signing failed\n");
-		rc = -EIO;
-		goto out;
-	}
-	rc = es256_der_to_raw(pp->sig, der, derlen);
-	if (rc < 0) {
-		LOGP(DSTIR, LOGL_ERROR, "PASSporT: unexpected ECDSA signature encoding\n");
-		goto out;
-	}
-	pp->sig_len = PASSPORT_ES256_SIG_LEN;
-out:
-	EVP_MD_CTX_free(md);
 	return rc;
 }
 
@@ -825,11 +836,38 @@ int passport_check_claims(const struct passport *pp)
 	return 0;
 }
 
-int passport_verify(const struct passport *pp, EVP_PKEY *pub)
+bool passport_key_is_p256(EVP_PKEY *key)
+{
+	return key_is_p256(key);
+}
+
+int passport_sig_verify(const struct passport *pp, EVP_PKEY *pub)
 {
 	uint8_t der[72];
 	size_t derlen;
 	EVP_MD_CTX *md;
+	int rc = 0;
+
+	if (!key_is_p256(pub))
+		return STIR_ERR_UNSUPPORTED_CRED;
+	if (pp->sig_len != PASSPORT_ES256_SIG_LEN || !pp->signing_input_len)
+		return STIR_ERR_INVALID_IDENTITY;
+	derlen = es256_raw_to_der(der, pp->sig);
+	md = EVP_MD_CTX_new();
+	if (!md)
+		return STIR_ERR_INVALID_IDENTITY;
+	if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pub) != 1 ||
+	    EVP_DigestVerify(md, der, derlen, (const unsigned char *)pp->signing_input,
+			     pp->signing_input_len) != 1)
+		rc = STIR_ERR_INVALID_IDENTITY;
+	EVP_MD_CTX_free(md);
+	/* a failed verification leaves its reason on this thread's queue */
+	ERR_clear_error();
+	return rc;
+}
+
+int passport_verify(const struct passport *pp, EVP_PKEY *pub)
+{
 	int rc;
 
 	rc = passport_check_claims(pp);
@@ -844,19 +882,9 @@ int passport_verify(const struct passport *pp, EVP_PKEY *pub)
 		     pp->sig_len, PASSPORT_ES256_SIG_LEN);
 		return STIR_ERR_INVALID_IDENTITY;
 	}
-	derlen = es256_raw_to_der(der, pp->sig);
-	md = EVP_MD_CTX_new();
-	if (!md) {
-		LOGP(DSTIR, LOGL_ERROR, "PASSporT: out of memory verifying\n");
-		return STIR_ERR_INVALID_IDENTITY;
-	}
-	if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pub) != 1 ||
-	    EVP_DigestVerify(md, der, derlen, (const unsigned char *)pp->signing_input,
-			     pp->signing_input_len) != 1) {
+	rc = passport_sig_verify(pp, pub);
+	if (rc)
 		LOGP(DSTIR, LOGL_NOTICE, "PASSporT: signature does not verify\n");
-		rc = STIR_ERR_INVALID_IDENTITY;
-	}
-	EVP_MD_CTX_free(md);
 	return rc;
 }
 

@@ -106,6 +106,13 @@ int passport_encode(struct passport *pp);
  *  \returns 0, -EINVAL (not a P-256 key, pp incomplete), -ENOMEM or -EIO */
 int passport_sign(struct passport *pp, EVP_PKEY *key);
 
+/*! Sign the signing input already in pp (passport_encode()) with ES256.
+ *  Logs nothing and touches only pp and key, so it may run on a worker
+ *  thread (src/workq.h) while the loop goes on.
+ *  \param[in] key a loaded P-256 private key (checked by the caller)
+ *  \returns 0, -EINVAL (nothing encoded), -ENOMEM or -EIO */
+int passport_sig_create(struct passport *pp, EVP_PKEY *key);
+
 /*! Write the full form "header.payload.signature" of a signed pp.
  *  \returns the length written (NUL-terminated) or -EINVAL, -ENOSPC */
 int passport_full_form(const struct passport *pp, char *out, size_t outlen);
@@ -137,6 +144,17 @@ int passport_decode_compact(struct passport *pp, const char *token, size_t len);
  *  or missing claims; STIR_ERR_UNSUPPORTED_CRED (437) when pub is not a
  *  P-256 key */
 int passport_verify(const struct passport *pp, EVP_PKEY *pub);
+
+/*! Only the signature check of passport_verify(): ES256 over the signing
+ *  input.  Logs nothing and touches only pp and pub, so it may run on a
+ *  worker thread; the caller logs the outcome on the loop.
+ *  \returns 0, STIR_ERR_INVALID_IDENTITY (438) for a signature that does
+ *  not verify or is not 64 octets, STIR_ERR_UNSUPPORTED_CRED (437) when pub
+ *  is not a P-256 key */
+int passport_sig_verify(const struct passport *pp, EVP_PKEY *pub);
+
+/*! \returns whether key is an EC key on P-256 (RFC 7518 §3.4: ES256) */
+bool passport_key_is_p256(EVP_PKEY *key);
 
 /*! Only the header and claim checks of passport_verify().
  *  \returns 0 or STIR_ERR_INVALID_IDENTITY */

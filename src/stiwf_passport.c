@@ -6,8 +6,15 @@
  *     prints the Identity header value: <passport>;info=<URL>;alg=ES256;ppt=shaken
  *   stiwf passport decode VALUE
  *     header and claims as JSON, no verification
+ *   stiwf passport verify --identity VALUE --orig TN --dest TN --trust DIR
+ *                         [--cert FILE] [--crl FILE]... [--now EPOCH] [--max-age SECONDS]
+ *                         [--x5u-ca FILE] [--allow-http-x5u]
+ *     runs the STI-VS (sip/stir_vs.h) on an osmo select loop and prints one
+ *     JSON object {"verstat","code","reason","attest","origid","spc"};
+ *     exit 0 when it passed, 1 when it failed, 2 on a usage error
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,31 +24,24 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
 
+#include "certs/cache.h"
+#include "certs/certchain.h"
 #include "certs/credential.h"
+#include "certs/fetch.h"
+#include "certs/resolve.h"
+#include "certs/truststore.h"
 #include "sip/identity.h"
 #include "sip/passport.h"
+#include "sip/stir_as.h"
+#include "sip/stir_vs.h"
 #include "sip/tn.h"
 #include "src/stiwf_tool.h"
 
 #define IDENTITY_VALUE_MAX 4096
-
-/* RFC 4122 §4.4: a random (version 4) UUID for origid when none is given */
-static int uuid_v4(char *out, size_t len)
-{
-	unsigned char b[16];
-
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		return -EIO;
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	if (snprintf(out, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		     b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		     b[13], b[14], b[15]) >= (int)len)
-		return -ENOSPC;
-	return 0;
-}
 
 static void sign_usage(FILE *out)
 {
@@ -143,7 +143,7 @@ static int cmd_sign(int argc, char **argv)
 		dest_p[i] = dest[i];
 	}
 	if (!origid) {
-		if (uuid_v4(uuid, sizeof(uuid)) < 0)
+		if (stir_uuid_v4(uuid, sizeof(uuid)) < 0)
 			return 1;
 		origid = uuid;
 	}
@@ -279,18 +279,361 @@ static int cmd_decode(int argc, char **argv)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- verify */
+
+#define VERIFY_MAX_CRLS 16
+/* Longest the tool waits for an answer: the fetch gives up after its own
+ * timeout (2 s by default), so this only catches a bug. */
+#define VERIFY_GUARD_S 30
+#define VERIFY_CHAIN_MAX (64 * 1024)
+
+static void verify_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: stiwf passport verify --identity VALUE --orig TN --dest TN --trust DIR\n"
+		"                             [--cert FILE] [--crl FILE]... [--now EPOCH] [--max-age SECONDS]\n"
+		"                             [--x5u-ca FILE] [--allow-http-x5u]\n"
+		"Verify the PASSporT of an Identity header value as an STI-VS does (RFC 8224 §6.2,\n"
+		"ATIS-1000074 §5.3) and print one JSON object:\n"
+		"  {\"verstat\":..., \"code\":0|403|428|436|437|438, \"reason\":..., \"attest\":...,\n"
+		"   \"origid\":..., \"spc\":...}\n"
+		"Exit 0 when it passed, 1 when it failed, 2 on a usage error.\n"
+		"  --identity VALUE  the header value after \"Identity:\" (repeat for several)\n"
+		"  --orig TN         calling number of the request: digits, +E.164, tel: or sip: URI\n"
+		"  --dest TN         called number of the request\n"
+		"  --trust DIR       SHAKEN trust anchors (STI-PA list), PEM files\n"
+		"  --cert FILE       use this PEM chain (leaf first) for the x5u instead of fetching it\n"
+		"  --crl FILE        a CRL (PEM or DER) to honour (repeat for several)\n"
+		"  --now EPOCH       verification time (default: now)\n"
+		"  --max-age S       freshness window of iat in seconds (default 60)\n"
+		"  --x5u-ca FILE     CA file for the x5u server's TLS certificate (default: system\n"
+		"                    CAs); lab use: the x5u's own port is then allowed too\n"
+		"  --allow-http-x5u  also fetch http:// x5u URLs (lab use; ATIS-1000080 asks for https)\n");
+}
+
+struct verify_state {
+	bool done;
+	int exit_code;
+};
+
+static void verify_cb(const struct stir_vs_result *res, void *priv)
+{
+	struct verify_state *st = priv;
+	char attest[2] = { res->attest, 0 };
+	json_t *o;
+
+	st->done = true;
+	st->exit_code = res->verstat == STIR_VERSTAT_PASSED ? 0 : 1;
+	if (res->code)
+		fprintf(stderr, "stiwf passport verify: %d %s: %s\n", res->code, res->reason, res->detail);
+	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}",
+		      "verstat", get_value_string(stir_verstat_names, res->verstat),
+		      "code", res->code, "reason", res->reason, "attest", attest,
+		      "origid", res->origid, "spc", res->spc);
+	if (!o) {
+		st->exit_code = 1;
+		return;
+	}
+	json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	printf("\n");
+	json_decref(o);
+}
+
+static void guard_cb(void *data)
+{
+	*(bool *)data = true;
+}
+
+/* The port of an http(s) URL, 0 when it has none or it is not a URL. */
+static unsigned int url_port(const char *url, size_t len)
+{
+	const char *p = memmem(url, len, "://", 3), *end = url + len, *colon = NULL;
+	unsigned int port = 0;
+
+	if (!p)
+		return 0;
+	for (p += 3; p < end && *p != '/' && *p != '?' && *p != '#'; p++) {
+		if (*p == ']')
+			colon = NULL;	/* an IPv6 literal's colons */
+		else if (*p == ':')
+			colon = p;
+	}
+	if (!colon)
+		return 0;
+	for (colon++; colon < p; colon++) {
+		if (*colon < '0' || *colon > '9' || port > 6553)
+			return 0;
+		port = port * 10 + (unsigned int)(*colon - '0');
+	}
+	return port <= 65535 ? port : 0;
+}
+
+/* --cert: put the chain in the cache under the x5u, as if it had been
+ * fetched; a chain the cache will not hold (an expired leaf) is judged by
+ * the trust store and the verdict remembered, so that the STI-VS sees it
+ * through cert_resolve_x5u() all the same. */
+static int preload_chain(struct cert_cache *cache, struct truststore *ts, const char *url, const char *path,
+			 time_t now)
+{
+	struct cert_cache_hdrs h = { 0 };
+	STACK_OF(X509) *sk = NULL;
+	uint8_t *buf;
+	char why[160];
+	enum cert_err err;
+	size_t len;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "stiwf passport verify: --cert %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	buf = malloc(VERIFY_CHAIN_MAX);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	len = fread(buf, 1, VERIFY_CHAIN_MAX, f);
+	fclose(f);
+	if (certchain_parse(&sk, buf, len, why, sizeof(why)) < 0) {
+		free(buf);
+		fprintf(stderr, "stiwf passport verify: --cert %s: %s\n", path, why);
+		return -EBADMSG;
+	}
+	free(buf);
+	if (cert_cache_put(cache, url, sk, &h))
+		return 0;
+	err = truststore_verify(ts, sk, now, why, sizeof(why));
+	if (err == CERT_OK) {
+		err = CERT_ERR_INTERNAL;
+		snprintf(why, sizeof(why), "the chain cannot be cached");
+	}
+	sk_X509_pop_free(sk, X509_free);
+	return cert_cache_put_negative(cache, url, err, why) ? 0 : -ENOMEM;
+}
+
+static time_t verify_clock(void *priv)
+{
+	return *(const time_t *)priv;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "identity", required_argument, NULL, 'i' },
+		{ "orig", required_argument, NULL, 'o' },
+		{ "dest", required_argument, NULL, 'd' },
+		{ "trust", required_argument, NULL, 't' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "crl", required_argument, NULL, 'r' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "max-age", required_argument, NULL, 'm' },
+		{ "x5u-ca", required_argument, NULL, 'a' },
+		{ "allow-http-x5u", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *identity[STIR_VS_MAX_IDENTITY], *crls[VERIFY_MAX_CRLS];
+	const char *orig_in = NULL, *dest_in = NULL, *trust = NULL, *cert = NULL, *x5u_ca = NULL;
+	unsigned int n_identity = 0, n_crls = 0, i;
+	char orig[STIWF_TN_MAX + 1], dest[STIWF_TN_MAX + 1];
+	long long now = (long long)time(NULL), max_age = STIR_VS_DEFAULT_MAX_AGE;
+	bool allow_http = false, guard_fired = false;
+	struct verify_state st = { .exit_code = 1 };
+	struct osmo_timer_list guard = { 0 };
+	struct cert_domain_cfg dcfg = { .name = "shaken", .shaken_profile = true };
+	struct cert_cache_cfg ccfg;
+	struct truststore_cfg tcfg;
+	struct fetch_policy pol;
+	struct identity_hdr ih;
+	struct stir_vs_input in;
+	struct stir_vs_cfg vcfg;
+	struct truststore *ts;
+	struct cert_cache *cache;
+	struct cert_domain *d;
+	struct fetcher *f;
+	struct stir_vs *vs;
+	time_t t_now;
+	char *end;
+	void *ctx;
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			if (n_identity >= STIR_VS_MAX_IDENTITY) {
+				fprintf(stderr, "stiwf passport verify: at most %d --identity\n", STIR_VS_MAX_IDENTITY);
+				return STIWF_EXIT_USAGE;
+			}
+			identity[n_identity++] = optarg;
+			break;
+		case 'o':
+			orig_in = optarg;
+			break;
+		case 'd':
+			dest_in = optarg;
+			break;
+		case 't':
+			trust = optarg;
+			break;
+		case 'c':
+			cert = optarg;
+			break;
+		case 'r':
+			if (n_crls >= VERIFY_MAX_CRLS) {
+				fprintf(stderr, "stiwf passport verify: at most %d --crl\n", VERIFY_MAX_CRLS);
+				return STIWF_EXIT_USAGE;
+			}
+			crls[n_crls++] = optarg;
+			break;
+		case 'n':
+			if (stiwf_tool_parse_epoch(optarg, &now) < 0) {
+				fprintf(stderr, "stiwf passport verify: bad --now '%s'\n", optarg);
+				return STIWF_EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			errno = 0;
+			max_age = strtoll(optarg, &end, 10);
+			if (errno || *end || optarg[0] < '0' || optarg[0] > '9' || max_age > 86400) {
+				fprintf(stderr, "stiwf passport verify: bad --max-age '%s' (0..86400)\n", optarg);
+				return STIWF_EXIT_USAGE;
+			}
+			break;
+		case 'a':
+			x5u_ca = optarg;
+			break;
+		case 'H':
+			allow_http = true;
+			break;
+		case 'h':
+			verify_usage(stdout);
+			return 0;
+		default:
+			verify_usage(stderr);
+			return STIWF_EXIT_USAGE;
+		}
+	}
+	if (!n_identity || !orig_in || !dest_in || !trust || optind != argc) {
+		verify_usage(stderr);
+		return STIWF_EXIT_USAGE;
+	}
+	if (stiwf_tn_normalize(orig_in, strlen(orig_in), orig, sizeof(orig)) < 0) {
+		fprintf(stderr, "stiwf passport verify: --orig '%s' is not a telephone number\n", orig_in);
+		return STIWF_EXIT_USAGE;
+	}
+	if (stiwf_tn_normalize(dest_in, strlen(dest_in), dest, sizeof(dest)) < 0) {
+		fprintf(stderr, "stiwf passport verify: --dest '%s' is not a telephone number\n", dest_in);
+		return STIWF_EXIT_USAGE;
+	}
+	t_now = (time_t)now;
+
+	ctx = talloc_named_const(NULL, 0, "stiwf passport verify");
+	if (!ctx)
+		return 1;
+	rc = 1;
+	truststore_cfg_init(&tcfg);
+	ts = truststore_alloc(ctx, "shaken", &tcfg);
+	if (!ts)
+		goto out;
+	if (truststore_load_dir(ts, trust) <= 0) {
+		fprintf(stderr, "stiwf passport verify: no trust anchor in --trust %s\n", trust);
+		rc = STIWF_EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < n_crls; i++) {
+		if (truststore_load_crl_file(ts, crls[i]) < 0) {
+			fprintf(stderr, "stiwf passport verify: cannot load --crl %s\n", crls[i]);
+			rc = STIWF_EXIT_USAGE;
+			goto out;
+		}
+	}
+	/* the cache judges lifetimes at the verification time */
+	cert_cache_cfg_init(&ccfg);
+	ccfg.now = verify_clock;
+	ccfg.now_priv = &t_now;
+	cache = cert_cache_alloc(ctx, &ccfg);
+	fetch_policy_init(&pol);
+	pol.allow_http = allow_http;
+	pol.ca_file = x5u_ca;
+	/* a lab repository on its own port: allow the port of the x5u too */
+	if (x5u_ca || allow_http) {
+		for (i = 0; i < n_identity; i++) {
+			unsigned int port;
+
+			if (identity_hdr_parse(&ih, identity[i], strlen(identity[i])) < 0)
+				continue;
+			port = url_port(ih.info.ptr, ih.info.len);
+			if (port && pol.num_ports < FETCH_MAX_PORTS)
+				pol.ports[pol.num_ports++] = (uint16_t)port;
+		}
+	}
+	f = fetcher_alloc(ctx, "x5u", &pol);
+	if (!cache || !f)
+		goto out;
+	if (cert) {
+		/* the PASSporT's x5u is what the STI-VS resolves; "info" must equal it */
+		for (i = 0; i < n_identity; i++) {
+			char url[FETCH_URL_MAXLEN + 1];
+
+			if (identity_hdr_parse(&ih, identity[i], strlen(identity[i])) < 0 ||
+			    ih.info.len > FETCH_URL_MAXLEN)
+				continue;
+			memcpy(url, ih.info.ptr, ih.info.len);
+			url[ih.info.len] = '\0';
+			if (preload_chain(cache, ts, url, cert, t_now) < 0) {
+				rc = STIWF_EXIT_USAGE;
+				goto out;
+			}
+		}
+	}
+	d = cert_domain_alloc(ctx, &dcfg, f, cache, ts);
+	vs = d ? stir_vs_alloc(ctx, d, NULL) : NULL;
+	if (!vs)
+		goto out;
+
+	stir_vs_cfg_init(&vcfg);
+	vcfg.max_age = (unsigned int)max_age;
+	vcfg.identity_required = true;
+	memset(&in, 0, sizeof(in));
+	in.identity = identity;
+	in.num_identity = n_identity;
+	in.orig_tn = orig;
+	in.dest_tn = dest;
+	in.now = t_now;
+	if (!stir_vs_verify(vs, NULL, &vcfg, &in, verify_cb, &st))
+		goto out;
+	osmo_timer_setup(&guard, guard_cb, &guard_fired);
+	osmo_timer_schedule(&guard, VERIFY_GUARD_S, 0);
+	while (!st.done && !guard_fired)
+		osmo_select_main(0);
+	osmo_timer_del(&guard);
+	if (!st.done) {
+		fprintf(stderr, "stiwf passport verify: no answer within %d s\n", VERIFY_GUARD_S);
+		goto out;
+	}
+	rc = st.exit_code;
+out:
+	talloc_free(ctx);
+	return rc;
+}
+
 int stiwf_cmd_passport(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "sign"))
 		return cmd_sign(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "decode"))
 		return cmd_decode(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "verify"))
+		return cmd_verify(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("Usage: stiwf passport sign|decode ...\n"
+		printf("Usage: stiwf passport sign|decode|verify ...\n"
 		       "  sign     sign a SHAKEN PASSporT, print the Identity header value\n"
-		       "  decode   show the header and claims of an Identity header value\n");
+		       "  decode   show the header and claims of an Identity header value\n"
+		       "  verify   verify an Identity header value as an STI-VS, print JSON\n");
 		return 0;
 	}
-	fprintf(stderr, "Usage: stiwf passport sign|decode ... (--help)\n");
+	fprintf(stderr, "Usage: stiwf passport sign|decode|verify ... (--help)\n");
 	return STIWF_EXIT_USAGE;
 }

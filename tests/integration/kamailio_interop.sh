@@ -3,6 +3,11 @@
 #   stiwf signs (stiwf passport sign) and Kamailio's secsipid_check_identity()
 #   verifies with the signer's certificate: the call goes through; a token
 #   with a tampered signature is refused with 438 and a Reason header.
+#   The other direction: Kamailio signs (secsipid_add_identity(), x5u on
+#   tests/certs/httpsd serving SP A's chain), the SIPp callee captures the
+#   Identity header, and stiwf passport verify -- the STI-VS, fetching the
+#   x5u over HTTPS -- passes it with attest A, and fails it with 438 when
+#   the request's calling number is not the signed "orig".
 set -u
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -63,5 +68,49 @@ grep -q 'Identity of 12025550002 -> 12025550001 invalid' "$dir/kamailio.log" ||
 	fail "Kamailio did not log the invalid Identity"
 echo "ok: a tampered signature is refused by Kamailio with 438 and Reason cause=438"
 
+# --- Kamailio signs, stiwf verifies
+kam2_port=$((base + 3)) uas2_port=$((base + 4))
+mkdir "$dir/tls"
+httpsd_start "$dir/tls" "$dir/pki/shaken" || fail "x5u repository (httpsd)"
+x5u2="https://127.0.0.1:$HTTPSD_PORT/pem/sp-a-chain.pem"
+echo "transport: SIP over UDP on host loopback; x5u over HTTPS (test CA) from 127.0.0.1:$HTTPSD_PORT"
+bg_start kam2 "kamailio ready" "$dir/kamailio-sign.log" \
+	kamailio -f "$srcdir/contrib/kamailio/secsipid.cfg" -DD -E -Y "$dir" \
+	-A WITH_SIGN -A "LISTEN=udp:127.0.0.1:$kam2_port" \
+	-A "NEXT_HOP=\"sip:127.0.0.1:$uas2_port\"" -A "X5U=\"$x5u2\"" \
+	-A "SIGN_KEY=\"$PKI_SHAKEN_SP_A_KEY\"" ||
+	fail "signing Kamailio did not start"
+printf 'SEQUENTIAL\n12025550002;12025550001;\n' >"$dir/plain.csv"
+sipp_bg uas2 -sf "$srcdir/contrib/sipp/uas_answer.xml" -i 127.0.0.1 -p "$uas2_port" -m 1 \
+	-trace_msg -message_file "$dir/uas2.msgs" || fail "SIPp UAS"
+timeout 30 sipp -sf "$srcdir/contrib/sipp/uac_call.xml" -inf "$dir/plain.csv" \
+	"127.0.0.1:$kam2_port" -i 127.0.0.1 -p "$((base + 5))" -m 1 -nostdin -timeout 20s -timeout_error \
+	-trace_err -error_file "$dir/plain.err" >/dev/null 2>&1 || fail "call through the signing Kamailio"
+wait_exit "$uas2" 20 || fail "SIPp UAS did not finish"
+kid=$(sed -n 's/^Identity: *//p' "$dir/uas2.msgs" | head -n 1 | tr -d '\r')
+[ -n "$kid" ] || fail "no Identity header reached the callee"
+case $kid in
+*"info=<$x5u2>"*) ;;
+*) fail "Kamailio's Identity header does not point at the repository: $kid" ;;
+esac
+out=$("$STIWF" passport verify --identity "$kid" --orig 12025550002 --dest 12025550001 \
+	--trust "$dir/pki/shaken/trust" --x5u-ca "$HTTPSD_CA" 2>"$dir/verify.err") ||
+	fail "stiwf passport verify refused Kamailio's PASSporT: $out $(cat "$dir/verify.err")"
+case $out in
+'{"verstat":"TN-Validation-Passed","code":0,"reason":"OK","attest":"A",'*'"spc":"1234"}') ;;
+*) fail "unexpected verdict on Kamailio's PASSporT: $out" ;;
+esac
+grep -q '^REQ /pem/sp-a-chain.pem' "$dir/tls/httpsd.log" || fail "the x5u was not fetched from the repository"
+echo "ok: Kamailio secsipid signed, stiwf verified (x5u fetched over HTTPS): $out"
+
+rc=0
+out=$("$STIWF" passport verify --identity "$kid" --orig 12025550003 --dest 12025550001 \
+	--trust "$dir/pki/shaken/trust" --x5u-ca "$HTTPSD_CA" 2>"$dir/verify.err") || rc=$?
+case $rc:$out in
+1:'{"verstat":"TN-Validation-Failed","code":438,"reason":"Invalid Identity Header",'*) ;;
+*) fail "Kamailio's PASSporT with a wrong orig: exit $rc, $out" ;;
+esac
+echo "ok: Kamailio's PASSporT against another calling number fails with 438"
+
 rm -rf "$dir"
-echo "1 passed, 0 failed"
+echo "2 passed, 0 failed"

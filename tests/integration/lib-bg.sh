@@ -72,3 +72,35 @@ sipp_bg() {
 wait_exit() {
 	timeout "$2" tail --pid="$1" -f /dev/null
 }
+
+# httpsd_start DIR DOCROOT: serve DOCROOT with tests/certs/httpsd over TLS
+# on 127.0.0.1 (/pem/FILE, see there), with a throw-away test CA and server
+# certificate made in DIR.  Returns once it printed READY (no sleeping);
+# sets HTTPSD_PORT and HTTPSD_CA (the CA file a client must trust).
+httpsd_start() {
+	local d=$1 root=$2 ready="" port="" raw="" fd
+	(
+		cd "$d" || exit 1
+		umask 077
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key \
+			-out ca.pem -subj '/CN=stiwf interop test CA' -days 2 \
+			-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign &&
+		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout srv.key \
+			-out srv.csr -subj /CN=localhost &&
+		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >srv.ext &&
+		openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+			-extfile srv.ext -out srv.pem
+	) >/dev/null 2>&1 || { echo "httpsd: cannot make the TLS test CA"; return 1; }
+	rm -f "$d/httpsd.fifo"
+	mkfifo "$d/httpsd.fifo"
+	"$top_builddir/tests/certs/httpsd" "$d/srv.pem" "$d/srv.key" "$root" >"$d/httpsd.fifo" 2>&1 &
+	BG_ALL_PIDS="$BG_ALL_PIDS $!"
+	exec {fd}<"$d/httpsd.fifo"
+	read -r -t 30 ready port raw <&"$fd"
+	cat <&"$fd" >"$d/httpsd.log" &
+	exec {fd}<&-
+	rm -f "$d/httpsd.fifo"
+	[ "$ready" = READY ] || { echo "httpsd did not start"; return 1; }
+	HTTPSD_PORT=$port
+	HTTPSD_CA=$d/ca.pem
+}

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Runs where SCTP works (see uml/run.sh): osmo-stp with the two-ASP test
 # configuration (contrib/ss7/), endpoint B (PC 200) echoing, endpoint A
-# (PC 100) sending an IAM, ACM, ANM, REL and RLC to B through the STP; both
-# sides must get all five; tshark captures the M3UA and judges the ISUP.
+# (PC 100) sending an IAM, ACM, ANM, REL and RLC and an IAM signed with a
+# HOP token and carrying a PASSporT (made by m3ua_stp.sh on the host) to B
+# through the STP; both sides must get all six byte for byte; tshark captures the M3UA and judges the ISUP.
 set -u
 . ./env
 . "$srcdir/tests/integration/lib-bg.sh"
@@ -19,6 +20,7 @@ ACM=010006161400
 ANM=01000900
 REL=01000c0200028090
 RLC=01001000
+SIGNED=$(cat signed_iam.hex)
 
 mk_conf() {	# mk_conf NAME: log settings + the IWF's cs7 node
 	{
@@ -37,15 +39,17 @@ bg_start b "^state available" b.log "$EP" -c iwf-b.cfg -e -t 60000 ||
 	fail "endpoint B (PC 200) never became available"
 echo "ok: osmo-stp up, endpoint B (PC 200) active (${SECONDS}s)"
 
-"$EP" -c iwf-a.cfg -d 200 -s $IAM -s $ACM -s $ANM -s $REL -s $RLC -n 5 -t 20000 >a.log 2>&1 ||
-	fail "endpoint A (PC 100) did not get its 5 messages back"
+"$EP" -c iwf-a.cfg -d 200 -s $IAM -s $ACM -s $ANM -s $REL -s $RLC -s "$SIGNED" -n 6 -t 20000 >a.log 2>&1 ||
+	fail "endpoint A (PC 100) did not get its 6 messages back"
 kill -TERM "$(bg_pid b)"
 wait "$(bg_pid b)" || fail "endpoint B failed"
-for m in $IAM $ACM $ANM $REL $RLC; do
+for m in $IAM $ACM $ANM $REL $RLC $SIGNED; do
 	grep -q "^rx opc=100 dpc=200 .* $m\$" b.log || fail "B did not receive $m from PC 100"
 	grep -q "^rx opc=200 dpc=100 .* $m\$" a.log || fail "A did not receive the echo of $m from PC 200"
 done
-echo "ok: 5 ISUP messages PC 100 -> STP -> PC 200 and 5 back, byte-exact (${SECONDS}s)"
+# what B received of the signed IAM, for the host to verify
+sed -n "s/^rx opc=100 dpc=200 .* \($SIGNED\)\$/\1/p" b.log | head -n 1 >signed_iam.rx
+echo "ok: 6 ISUP messages (one signed IAM) PC 100 -> STP -> PC 200 and 6 back, byte-exact (${SECONDS}s)"
 
 kill -INT "$(bg_pid dumpcap)"
 wait "$(bg_pid dumpcap)"
