@@ -1,0 +1,505 @@
+/* The IWF call layer: the legs' callbacks, the per-call log line, counters
+ * and the VTY (see call.h).  The flows and the state are in call_fsm.c. */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/stats.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+
+#include "iwf/call.h"
+#include "iwf/call_fsm.h"
+#include "iwf/call_internal.h"
+#include "iwf/cause.h"
+#include "sip/stir_error.h"
+#include "src/logging.h"
+#include "ss7/isup_identity.h"
+#include "ss7/isup_trunk.h"
+
+#define SDP_MAX		2048
+#define MAX_PEER_SDP	64
+
+const struct value_string iwf_call_dir_names[] = {
+	{ IWF_CALL_SIP_TO_ISUP, "sip-isup" },
+	{ IWF_CALL_ISUP_TO_SIP, "isup-sip" },
+	{ 0, NULL }
+};
+
+static const struct rate_ctr_desc iwf_call_ctr_desc[] = {
+	[IWF_CALL_CTR_SIP_IN] = { "call:sip_in", "INVITEs taken (SIP to ISUP)" },
+	[IWF_CALL_CTR_ISUP_IN] = { "call:isup_in", "IAMs taken (ISUP to SIP)" },
+	[IWF_CALL_CTR_ANSWERED] = { "call:answered", "Calls answered" },
+	[IWF_CALL_CTR_REJECTED_STIR] = { "call:refused_policy", "Calls refused by the attestation policy" },
+	[IWF_CALL_CTR_FAILED] = { "call:failed", "Calls not completed: no route, no circuit, far end refused" },
+	[IWF_CALL_CTR_VS_PASSED] = { "stir:passed", "INVITEs whose PASSporT verified" },
+	[IWF_CALL_CTR_VS_FAILED] = { "stir:failed", "INVITEs whose PASSporT failed" },
+	[IWF_CALL_CTR_VS_NONE] = { "stir:none", "INVITEs without Identity" },
+	[IWF_CALL_CTR_HOP_VALID] = { "hop:valid", "IAMs with a valid HOP" },
+	[IWF_CALL_CTR_HOP_INVALID] = { "hop:invalid", "IAMs with an invalid HOP" },
+	[IWF_CALL_CTR_HOP_MISSING] = { "hop:missing", "IAMs without HOP" },
+	[IWF_CALL_CTR_PASSPORT_OUT] = { "passport:carried", "IAMs that carry the PASSporT" },
+	[IWF_CALL_CTR_REBUILT] = { "passport:rebuilt", "INVITEs with the original PASSporT rebuilt" },
+	[IWF_CALL_CTR_SIGNED] = { "passport:signed", "INVITEs with a PASSporT signed here" },
+	[IWF_CALL_CTR_RETRY] = { "isup:retry", "ISUP repeat attempts on another circuit" },
+};
+
+static const struct rate_ctr_group_desc iwf_call_ctrg_desc = {
+	.group_name_prefix = "iwf",
+	.group_description = "IWF calls",
+	.class_id = OSMO_STATS_CLASS_GLOBAL,
+	.num_ctr = ARRAY_SIZE(iwf_call_ctr_desc),
+	.ctr_desc = iwf_call_ctr_desc,
+};
+
+struct iwf_call_env g_iwf_env;
+
+static struct {
+	void *ctx;
+	struct rate_ctr_group *ctrg;
+	struct llist_head calls;
+	uint32_t next_id;
+	char default_sdp[SDP_MAX];
+	unsigned int n_sdp;
+	struct {
+		const struct iwf_ss7_peer *peer;
+		char *sdp;
+	} sdp[MAX_PEER_SDP];
+} layer;
+
+void iwf_call_ctr_inc(unsigned int idx)
+{
+	if (layer.ctrg)
+		rate_ctr_inc(rate_ctr_group_get_ctr(layer.ctrg, idx));
+}
+
+const char *iwf_call_sdp(const struct iwf_ss7_peer *peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < layer.n_sdp; i++) {
+		if (layer.sdp[i].peer == peer)
+			return layer.sdp[i].sdp;
+	}
+	return layer.default_sdp;
+}
+
+int iwf_call_peer_sdp_set(const struct iwf_ss7_peer *peer, const char *sdp)
+{
+	unsigned int i;
+
+	for (i = 0; i < layer.n_sdp; i++) {
+		if (layer.sdp[i].peer == peer)
+			break;
+	}
+	if (i == layer.n_sdp) {
+		if (i == MAX_PEER_SDP)
+			return -ENOSPC;
+		layer.n_sdp++;
+	}
+	talloc_free(layer.sdp[i].sdp);
+	layer.sdp[i].peer = peer;
+	layer.sdp[i].sdp = sdp ? talloc_strdup(layer.ctx, sdp) : NULL;
+	if (sdp && !layer.sdp[i].sdp)
+		return -ENOMEM;
+	if (!sdp)
+		layer.sdp[i].sdp = talloc_strdup(layer.ctx, layer.default_sdp);
+	return layer.sdp[i].sdp ? 0 : -ENOMEM;
+}
+
+/* DESIGN §5: signalling only; the default offer points at the media
+ * gateway's address with PCMU/PCMA. */
+static void default_sdp_init(const char *addr)
+{
+	const char *ipv;
+
+	if (!addr || !addr[0])
+		addr = "127.0.0.1";
+	ipv = strchr(addr, ':') ? "IP6" : "IP4";
+	snprintf(layer.default_sdp, sizeof(layer.default_sdp),
+		 "v=0\r\n"
+		 "o=stiwfd 1 1 IN %s %s\r\n"
+		 "s=-\r\n"
+		 "c=IN %s %s\r\n"
+		 "t=0 0\r\n"
+		 "m=audio 4000 RTP/AVP 0 8\r\n"
+		 "a=rtpmap:0 PCMU/8000\r\n"
+		 "a=rtpmap:8 PCMA/8000\r\n", ipv, addr, ipv, addr);
+}
+
+static struct iwf_call *call_new(enum iwf_call_dir dir)
+{
+	struct iwf_call *call;
+
+	call = iwf_call_fsm_start(layer.ctx, ++layer.next_id);
+	if (!call)
+		return NULL;
+	call->dir = dir;
+	llist_add_tail(&call->entry, &layer.calls);
+	return call;
+}
+
+/* ---- SIP leg callbacks ---- */
+
+static int sip_incoming(struct sip_call *leg, const struct sip_call_info *info, void *agent_priv)
+{
+	struct iwf_call *call;
+
+	/* nothing to route to: the agent answers 501 (no call routing) */
+	if (!g_iwf_cfg || llist_empty(&g_iwf_cfg->ss7_peers))
+		return -ENOTSUP;
+	call = call_new(IWF_CALL_SIP_TO_ISUP);
+	if (!call)
+		return -ENOMEM;
+	call->sip = leg;
+	osmo_strlcpy(call->call_id, info->call_id, sizeof(call->call_id));
+	sip_call_set_priv(leg, call);
+	iwf_call_ctr_inc(IWF_CALL_CTR_SIP_IN);
+	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s from %s:%u, %s -> %s, %u Identity\n", info->call_id,
+		 info->peer_addr, info->peer_port, info->pai.present ? info->pai.user : info->from.user,
+		 info->ruri_user, info->n_identity);
+	/* from here on the call answers the INVITE itself, whatever happens */
+	iwf_call_sip_start(call, info);
+	return 0;
+}
+
+static void sip_progress(struct sip_call *leg, int status, const char *sdp, void *priv)
+{
+	struct iwf_call *call = priv;
+
+	if (call)
+		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIP_PROGRESS, &status);
+}
+
+static void sip_connected(struct sip_call *leg, const char *sdp, void *priv)
+{
+	struct iwf_call *call = priv;
+
+	if (call)
+		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIP_ANSWER, NULL);
+}
+
+static void sip_failed(struct sip_call *leg, int status, const char *phrase, const char *reason, void *priv)
+{
+	struct iwf_call *call = priv;
+
+	if (!call)
+		return;
+	LOGPFSML(call->fi, LOGL_INFO, "INVITE failed: %d %s%s%s\n", status, phrase ? phrase : "",
+		 reason ? ", Reason: " : "", reason ? reason : "");
+	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIP_FAILED, &status);
+}
+
+static void sip_released(struct sip_call *leg, enum sip_call_release_cause cause, const char *reason,
+			 void *priv)
+{
+	struct iwf_call *call = priv;
+
+	if (!call)
+		return;
+	LOGPFSML(call->fi, LOGL_INFO, "SIP leg released (%s)%s%s\n",
+		 get_value_string(sip_call_release_cause_names, cause), reason ? ", Reason: " : "",
+		 reason ? reason : "");
+	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIP_BYE, NULL);
+}
+
+static const struct sip_call_ops iwf_sip_ops = {
+	.incoming = sip_incoming,
+	.progress = sip_progress,
+	.connected = sip_connected,
+	.failed = sip_failed,
+	.released = sip_released,
+};
+
+/* ---- ISUP leg callbacks ---- */
+
+static void isup_incoming(struct isup_trunk *t, struct isup_call *isup, const struct isup_msg *iam, void *priv)
+{
+	struct iwf_ss7_peer *peer = priv;
+	struct iwf_call *call = call_new(IWF_CALL_ISUP_TO_SIP);
+
+	if (!call) {
+		isup_call_release(isup, IWF_CAUSE_TEMPORARY_FAILURE);
+		return;
+	}
+	call->isup = isup;
+	call->ss7_peer = peer;
+	call->cic = isup_call_cic(isup);
+	isup_call_set_priv(isup, call);
+	iwf_call_ctr_inc(IWF_CALL_CTR_ISUP_IN);
+	call->iam = talloc_memdup(call, iam, sizeof(*iam));
+	if (!call->iam) {
+		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SHUTDOWN, NULL);
+		return;
+	}
+	LOGPFSML(call->fi, LOGL_INFO, "IAM on CIC %u from %s\n", call->cic, peer ? peer->name : "?");
+	iwf_call_isup_start(call);
+}
+
+static void isup_progress_cb(struct isup_call *isup, const struct isup_msg *msg, void *call_priv)
+{
+	struct iwf_call *call = call_priv;
+	int status = isup_msg_sip_progress(msg);
+
+	if (call)
+		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_ISUP_PROGRESS, &status);
+}
+
+static void isup_answer_cb(struct isup_call *isup, const struct isup_msg *msg, void *call_priv)
+{
+	struct iwf_call *call = call_priv;
+
+	if (call)
+		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_ISUP_ANSWER, NULL);
+}
+
+static void isup_released_cb(struct isup_call *isup, uint8_t cause, void *call_priv)
+{
+	struct iwf_call *call = call_priv;
+
+	if (!call)
+		return;
+	LOGPFSML(call->fi, LOGL_INFO, "ISUP leg released, cause %u\n", cause);
+	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_ISUP_REL, &cause);
+}
+
+static void isup_retry_cb(struct isup_call *isup, uint16_t old_cic, uint16_t new_cic, const char *reason,
+			  void *call_priv)
+{
+	struct iwf_call *call = call_priv;
+
+	iwf_call_ctr_inc(IWF_CALL_CTR_RETRY);
+	if (!call)
+		return;
+	LOGPFSML(call->fi, LOGL_NOTICE, "repeat attempt: CIC %u -> %u (%s)\n", old_cic, new_cic, reason);
+	call->cic = new_cic;
+}
+
+static void isup_alert_cb(struct isup_trunk *t, uint16_t cic, const char *what, void *priv)
+{
+	struct iwf_ss7_peer *peer = priv;
+
+	LOGP(DIWF, LOGL_ERROR, "ss7-peer %s: maintenance alert on CIC %u: %s\n", peer ? peer->name : "?", cic,
+	     what);
+}
+
+void iwf_call_trunk_ops_fill(struct isup_trunk_ops *ops)
+{
+	ops->incoming = isup_incoming;
+	ops->progress = isup_progress_cb;
+	ops->answer = isup_answer_cb;
+	ops->released = isup_released_cb;
+	ops->retry = isup_retry_cb;
+	ops->alert = isup_alert_cb;
+}
+
+/* ---- the log line ---- */
+
+static long ms_since(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+	return s && s[0] ? json_string(s) : json_null();
+}
+
+static json_t *json_attest(char a)
+{
+	char s[2] = { a, 0 };
+
+	return (a == 'A' || a == 'B' || a == 'C') ? json_string(s) : json_null();
+}
+
+void iwf_call_log_line(struct iwf_call *call)
+{
+	char dec[IWF_DECISION_JSON_MAX];
+	struct timespec now;
+	json_t *o, *side;
+	char *line;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	o = json_object();
+	if (!o)
+		return;
+	json_object_set_new(o, "call", json_integer(call->id));
+	json_object_set_new(o, "dir", json_string(get_value_string(iwf_call_dir_names, call->dir)));
+	json_object_set_new(o, "call_id", json_str_or_null(call->call_id));
+	json_object_set_new(o, "sip_peer", json_str_or_null(call->sip_peer ? call->sip_peer->name : NULL));
+	json_object_set_new(o, "ss7_peer", json_str_or_null(call->ss7_peer ? call->ss7_peer->name : NULL));
+	json_object_set_new(o, "cic", call->cic ? json_integer(call->cic) : json_null());
+	json_object_set_new(o, "calling", json_str_or_null(call->calling));
+	json_object_set_new(o, "called", json_str_or_null(call->called));
+
+	side = json_object();
+	if (call->dir == IWF_CALL_SIP_TO_ISUP) {
+		/* what the STI-VS found in the INVITE */
+		json_object_set_new(side, "identity", json_integer(call->n_identity));
+		json_object_set_new(side, "verstat",
+				    json_string(get_value_string(stir_verstat_names, call->vs_verstat)));
+		json_object_set_new(side, "code", json_integer(call->sev.stir_code));
+		json_object_set_new(side, "detail", json_str_or_null(call->vs_detail));
+		json_object_set_new(side, "spc", json_str_or_null(call->spc_in));
+		json_object_set_new(side, "origid", json_str_or_null(call->origid_in));
+		json_object_set_new(o, "sip_in", side);
+		side = json_object();
+		json_object_set_new(side, "hop", json_boolean(call->tok.has_hop));
+		json_object_set_new(side, "passport", json_boolean(call->tok.has_passport));
+		json_object_set_new(side, "verdict", call->tok.has_verdict ?
+				    json_string(get_value_string(sigtoken_verstat_names, call->tok.verdict.verstat)) :
+				    json_null());
+		json_object_set_new(o, "isup_out", side);
+	} else {
+		/* what the IAM's token was worth */
+		json_object_set_new(side, "hop", json_string(get_value_string(iwf_hop_state_names, call->iev.hop)));
+		json_object_set_new(side, "hop_reason", call->iev.hop_reason ?
+				    json_string(get_value_string(iwf_hop_reason_names, call->iev.hop_reason)) :
+				    json_null());
+		json_object_set_new(side, "signer", json_str_or_null(call->signer));
+		json_object_set_new(side, "signer_trust",
+				    json_string(get_value_string(iwf_signer_trust_names, call->iev.signer_trust)));
+		json_object_set_new(side, "covers", json_boolean(call->iev.signer_covers_calling));
+		json_object_set_new(side, "passport", json_boolean(call->iev.passport_present));
+		json_object_set_new(side, "passport_verifies", json_boolean(call->iev.passport_verifies));
+		json_object_set_new(side, "passport_code", json_integer(call->pp_code));
+		json_object_set_new(side, "verdict", call->iev.verdict_present ?
+				    json_string(get_value_string(sigtoken_verstat_names, call->iev.verdict_verstat)) :
+				    json_null());
+		json_object_set_new(o, "isup_in", side);
+		side = json_object();
+		json_object_set_new(side, "identity", json_boolean(call->identity_out != NULL));
+		json_object_set_new(side, "verstat", call->dec.has_pai_verstat ?
+				    json_string(get_value_string(stir_verstat_names, call->dec.pai_verstat)) :
+				    json_null());
+		json_object_set_new(o, "sip_out", side);
+	}
+	if (call->decided && iwf_decision_to_json(dec, sizeof(dec), &call->dec) >= 0)
+		json_object_set_new(o, "decision", json_loads(dec, 0, NULL));
+	else
+		json_object_set_new(o, "decision", json_null());
+	json_object_set_new(o, "attest_in", json_attest(call->attest_in));
+	json_object_set_new(o, "attest_out", json_attest(call->attest_out));
+	json_object_set_new(o, "answered", json_boolean(call->answered));
+	json_object_set_new(o, "sip_status", call->sip_status ? json_integer(call->sip_status) : json_null());
+	json_object_set_new(o, "cause", call->cause ? json_integer(call->cause) : json_null());
+	json_object_set_new(o, "end", json_str_or_null(call->end));
+	json_object_set_new(o, "last_state", json_string(osmo_fsm_inst_state_name(call->fi)));
+	json_object_set_new(o, "setup_ms", json_integer(call->answered ? ms_since(&call->t_start, &call->t_answer) :
+							 ms_since(&call->t_start, &now)));
+	json_object_set_new(o, "talk_ms", json_integer(call->answered ? ms_since(&call->t_answer, &now) : 0));
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!line)
+		return;
+	LOGP(DIWF, LOGL_NOTICE, "call-log %s\n", line);
+	free(line);
+}
+
+/* ---- the layer ---- */
+
+int iwf_call_layer_init(void *ctx, const struct iwf_call_env *env)
+{
+	memset(&layer, 0, sizeof(layer));
+	INIT_LLIST_HEAD(&layer.calls);
+	layer.ctx = talloc_named_const(ctx, 0, "iwf_calls");
+	if (!layer.ctx)
+		return -ENOMEM;
+	layer.ctrg = rate_ctr_group_alloc(layer.ctx, &iwf_call_ctrg_desc, 0);
+	if (!layer.ctrg) {
+		TALLOC_FREE(layer.ctx);
+		return -ENOMEM;
+	}
+	g_iwf_env = *env;
+	default_sdp_init(env->media_addr);
+	if (env->sip)
+		sip_agent_set_call_ops(env->sip, &iwf_sip_ops, NULL);
+	return 0;
+}
+
+void iwf_call_layer_fini(void)
+{
+	struct iwf_call *call, *tmp;
+	uint8_t cause = IWF_CAUSE_TEMPORARY_FAILURE;
+
+	if (!layer.ctx)
+		return;
+	if (g_iwf_env.sip)
+		sip_agent_set_call_ops(g_iwf_env.sip, NULL, NULL);
+	llist_for_each_entry_safe(call, tmp, &layer.calls, entry)
+		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SHUTDOWN, &cause);
+	rate_ctr_group_free(layer.ctrg);
+	TALLOC_FREE(layer.ctx);
+	memset(&layer, 0, sizeof(layer));
+	memset(&g_iwf_env, 0, sizeof(g_iwf_env));
+}
+
+unsigned int iwf_call_count(void)
+{
+	struct iwf_call *call;
+	unsigned int n = 0;
+
+	if (!layer.ctx)
+		return 0;
+	llist_for_each_entry(call, &layer.calls, entry)
+		n++;
+	return n;
+}
+
+/* ---- VTY ---- */
+
+DEFUN(show_calls, show_calls_cmd, "show calls",
+      SHOW_STR "IWF calls in progress\n")
+{
+	struct iwf_call *call;
+	struct timespec now;
+	unsigned int n = 0;
+
+	if (!layer.ctx) {
+		vty_out(vty, "%% the call layer is not running%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	vty_out(vty, "%-6s %-8s %-9s %-15s %-15s %-12s %-12s %5s %7s%s", "Call", "Dir", "State", "Calling",
+		"Called", "SIP peer", "SS7 peer", "CIC", "Age(s)", VTY_NEWLINE);
+	llist_for_each_entry(call, &layer.calls, entry) {
+		vty_out(vty, "%-6u %-8s %-9s %-15s %-15s %-12s %-12s %5u %7ld%s", call->id,
+			get_value_string(iwf_call_dir_names, call->dir), osmo_fsm_inst_state_name(call->fi),
+			call->calling[0] ? call->calling : "-", call->called[0] ? call->called : "-",
+			call->sip_peer ? call->sip_peer->name : "-", call->ss7_peer ? call->ss7_peer->name : "-",
+			call->cic, ms_since(&call->t_start, &now) / 1000, VTY_NEWLINE);
+		n++;
+	}
+	vty_out(vty, "%u call(s)%s", n, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(show_calls_summary, show_calls_summary_cmd, "show calls summary",
+      SHOW_STR "IWF calls in progress\n" "Counters of the call layer\n")
+{
+	unsigned int i;
+
+	if (!layer.ctrg) {
+		vty_out(vty, "%% the call layer is not running%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	vty_out(vty, "calls in progress: %u%s", iwf_call_count(), VTY_NEWLINE);
+	for (i = 0; i < ARRAY_SIZE(iwf_call_ctr_desc); i++)
+		vty_out(vty, " %-20s %10" PRIu64 "  %s%s", iwf_call_ctr_desc[i].name,
+			rate_ctr_group_get_ctr(layer.ctrg, i)->current, iwf_call_ctr_desc[i].description,
+			VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+void iwf_call_vty_init(void)
+{
+	install_element_ve(&show_calls_cmd);
+	install_element_ve(&show_calls_summary_cmd);
+}

@@ -1,0 +1,77 @@
+#pragma once
+/*! \file call.h
+ *  The IWF call layer: the B2BUA that joins a SIP leg (sip/sip_call.h) and
+ *  an ISUP leg (ss7/isup_trunk.h) and carries the caller's identity across
+ *  with the attestation of DESIGN §4.
+ *
+ *  SIP -> ISUP: INVITE -> route by called number -> STI-VS ->
+ *  iwf_policy_sip_to_isup() -> SIP final response, or an IAM on a circuit
+ *  of the ss7-peer with the token of DESIGN §2.2 (HOP signed on the worker
+ *  pool, PASSPORT when it can be rebuilt, VERDICT).
+ *  ISUP -> SIP: IAM -> HOP check (TSCA signer by key-id, window, replay) and
+ *  the PASSporT rebuilt and verified -> iwf_policy_isup_to_sip() -> REL,
+ *  or an INVITE with the original Identity or a new one from the STI-AS,
+ *  and verstat on the P-Asserted-Identity.
+ *
+ *  Every call ends with one JSON line (category DIWF, level NOTICE):
+ *  both sides' verification results, attestation in and out, peers, CIC,
+ *  causes and durations. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <osmocom/core/utils.h>
+
+struct stiwf_sip_agent;
+struct stiwf_workq;
+struct stir_vs;
+struct stir_as;
+struct tsca_dir;
+struct credential;
+struct sigtoken_replay;
+struct certmap;
+struct isup_trunk_ops;
+struct iwf_ss7_peer;
+
+enum iwf_call_dir {
+	IWF_CALL_SIP_TO_ISUP,
+	IWF_CALL_ISUP_TO_SIP,
+};
+extern const struct value_string iwf_call_dir_names[];
+
+/*! What the call layer works with; the daemon builds it (src/stiwfd.c).
+ *  Any of the services may be NULL: a call that needs a missing one takes
+ *  the policy's path for "cannot verify" or "cannot sign". */
+struct iwf_call_env {
+	struct stiwf_sip_agent *sip;
+	struct stiwf_workq *workq;
+	struct stir_vs *vs;		/*!< STI-VS over the SHAKEN domain */
+	struct stir_as *as;		/*!< STI-AS with the STI credential */
+	struct tsca_dir *tsca;		/*!< HOP signers by key-id */
+	struct credential *hop_cred;	/*!< the TSCA operator credential that signs HOP */
+	struct sigtoken_replay *replay;	/*!< HOP replay cache */
+	struct certmap *map;		/*!< the domain map */
+	const char *media_addr;		/*!< address of the default SDP template */
+};
+
+/*! Start the call layer: counters, and the SIP call ops on env->sip.
+ *  \returns 0 or -ENOMEM */
+int iwf_call_layer_init(void *ctx, const struct iwf_call_env *env);
+
+/*! Release every call (REL 16 / BYE or 503 with "Q.850;cause=41") and
+ *  free the layer.  The legs are ended before their owners go away. */
+void iwf_call_layer_fini(void);
+
+/*! Fill the call-control members of \a ops (all but send) for a trunk
+ *  whose priv is its struct iwf_ss7_peer. */
+void iwf_call_trunk_ops_fill(struct isup_trunk_ops *ops);
+
+/*! Set the SDP of the media gateway behind \a peer (copied); NULL: the
+ *  default template on env->media_addr.  \returns 0 or -ENOMEM */
+int iwf_call_peer_sdp_set(const struct iwf_ss7_peer *peer, const char *sdp);
+
+/*! Calls in progress. */
+unsigned int iwf_call_count(void);
+
+/*! Install "show calls" and "show calls summary". */
+void iwf_call_vty_init(void);

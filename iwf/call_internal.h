@@ -1,0 +1,114 @@
+#pragma once
+/*! \file call_internal.h
+ *  What iwf/call.c (legs, layer, log line, VTY) and iwf/call_fsm.c (state)
+ *  share about a call.  Not for other rooms. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/fsm.h>
+
+#include "iwf/call.h"
+#include "iwf/number.h"
+#include "iwf/peer.h"
+#include "iwf/policy.h"
+#include "sip/sip_call.h"
+#include "src/workq.h"
+#include "ss7/isup.h"
+#include "ss7/sigtoken.h"
+
+struct stir_vs_req;
+struct stir_as_req;
+struct tsca_lookup;
+struct isup_call;
+
+/* Counters of the call layer (rate_ctr group "iwf_call") */
+enum iwf_call_ctr {
+	IWF_CALL_CTR_SIP_IN,		/* INVITEs taken (SIP -> ISUP) */
+	IWF_CALL_CTR_ISUP_IN,		/* IAMs taken (ISUP -> SIP) */
+	IWF_CALL_CTR_ANSWERED,
+	IWF_CALL_CTR_REJECTED_STIR,	/* refused by policy: SIP code or REL */
+	IWF_CALL_CTR_FAILED,		/* no route, no circuit, far end refused */
+	IWF_CALL_CTR_VS_PASSED,
+	IWF_CALL_CTR_VS_FAILED,
+	IWF_CALL_CTR_VS_NONE,
+	IWF_CALL_CTR_HOP_VALID,
+	IWF_CALL_CTR_HOP_INVALID,
+	IWF_CALL_CTR_HOP_MISSING,
+	IWF_CALL_CTR_PASSPORT_OUT,	/* PASSPORT TLV sent */
+	IWF_CALL_CTR_REBUILT,		/* original Identity rebuilt towards SIP */
+	IWF_CALL_CTR_SIGNED,		/* new PASSporT signed towards SIP */
+	IWF_CALL_CTR_RETRY,		/* ISUP repeat attempts */
+};
+
+struct iwf_call {
+	struct llist_head entry;
+	struct osmo_fsm_inst *fi;
+	uint32_t id;
+	enum iwf_call_dir dir;
+	char call_id[SIP_CALL_CALLID_MAX];	/* the SIP Call-ID */
+
+	/* the legs; NULL once gone */
+	struct sip_call *sip;
+	struct isup_call *isup;
+	struct iwf_sip_peer *sip_peer;
+	struct iwf_ss7_peer *ss7_peer;
+	struct iwf_policy policy;		/* ingress knobs, egress ACI */
+	uint16_t cic;
+
+	/* identities: E.164 digits, "" when absent */
+	char calling[SIGTOKEN_E164_MAX + 1];
+	char called[SIGTOKEN_E164_MAX + 1];
+	struct iwf_isup_identity isup_id;
+	struct iwf_sip_identity sip_id;
+	struct isup_msg *iam;			/* built (SIP->ISUP) or received (ISUP->SIP) */
+	struct sigtoken tok;
+	struct sigtoken_call sc;
+
+	/* SIP -> ISUP */
+	char **identity;			/* copies of the Identity values */
+	unsigned int n_identity;
+	struct stir_vs_req *vs_req;
+	struct iwf_sip_evidence sev;
+	int vs_verstat;				/* enum stir_verstat */
+	char vs_detail[96];
+	char spc_in[16];
+	char origid_in[40];
+	struct stiwf_work work;
+	struct sigtoken_key *sign_key;
+	uint32_t sign_iat;
+	int sign_rc;
+
+	/* ISUP -> SIP */
+	struct iwf_isup_evidence iev;
+	bool iev_hop_checked;
+	struct tsca_lookup *tsca_req;
+	struct stir_as_req *as_req;
+	char *identity_out;			/* Identity value sent, or NULL */
+	char signer[KEYID_HEX_LEN];
+	int pp_code;				/* STI-VS code of the rebuilt PASSporT */
+	bool acm_sent;
+
+	/* outcome */
+	struct iwf_decision dec;
+	bool decided;
+	char attest_in;
+	char attest_out;
+	bool answered;
+	int sip_status;				/* final SIP status sent or received, 0 */
+	uint8_t cause;				/* Q.850 cause sent or received, 0 */
+	const char *end;			/* who ended it, for the log line */
+	struct timespec t_start, t_answer;
+};
+
+/* call.c */
+extern struct iwf_call_env g_iwf_env;
+void iwf_call_ctr_inc(unsigned int idx);
+void iwf_call_log_line(struct iwf_call *call);
+const char *iwf_call_sdp(const struct iwf_ss7_peer *peer);
+
+/* call_fsm.c: the flows */
+void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info);
+void iwf_call_isup_start(struct iwf_call *call);
