@@ -765,6 +765,51 @@ static void test_cfg_check(void)
 	CU_ASSERT_STRING_EQUAL(err, "");
 }
 
+/* The commented IWF example of contrib/stiwfd.conf, uncommented, parses
+ * and holds together (its files are not here: only the structure). */
+static void test_contrib_example(void)
+{
+	const char *srcdir = getenv("srcdir");
+	char path[512], line[1024], err[512];
+	char *text = NULL;
+	size_t len = 0;
+	bool in = false;
+	FILE *f, *out;
+
+	fmt(path, sizeof(path), "%s/contrib/stiwfd.conf", srcdir ? srcdir : ".");
+	f = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	out = open_memstream(&text, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "--- BEGIN IWF EXAMPLE")) {
+			in = true;
+			continue;
+		}
+		if (strstr(line, "--- END IWF EXAMPLE"))
+			in = false;
+		if (in)
+			fputs(line[0] == '!' ? line + 1 : line, out);
+	}
+	fclose(f);
+	fclose(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(text, "ss7-peer exchange-b\n"));
+	CU_ASSERT_EQUAL(read_text(text, err, sizeof(err)), 0);
+	if (err[0])
+		fprintf(stderr, "\n  %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL(iwf_ss7_peer_by_cic(0, 200, 17));
+	CU_ASSERT_STRING_EQUAL(iwf_route_lookup("12025550100", IWF_ROUTE_SS7)->peer, "exchange-b");
+	CU_ASSERT_STRING_EQUAL(iwf_route_lookup("4930123456", IWF_ROUTE_SIP)->peer, "carrier-a");
+	/* the structure holds; only the files it names may be missing here */
+	if (iwf_cfg_check(err, sizeof(err)) < 0) {
+		if (!strstr(err, ": No such file") && !strstr(err, ": not a"))
+			fprintf(stderr, "\n  %s\n", err);
+		CU_ASSERT(strstr(err, ": No such file") || strstr(err, ": not a"));
+	}
+	free(text);
+	iwf_cfg_reset(g_iwf_cfg);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -786,6 +831,7 @@ int main(void)
 	CU_add_test(s, "route lookup", test_route_lookup);
 	CU_add_test(s, "validators", test_validators);
 	CU_add_test(s, "iwf_cfg_check", test_cfg_check);
+	CU_add_test(s, "example of contrib/stiwfd.conf", test_contrib_example);
 	CU_add_test(s, "remove scratch files", remove_scratch);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
