@@ -4,7 +4,8 @@
  *  routes by called-number prefix, and the two trust domains with their
  *  credentials.  The VTY (iwf/peer_vty.c) fills them; the daemon turns
  *  them into live objects (trunks, trust stores, fetchers, credentials) at
- *  start; the call FSM (iwf/call_fsm.c) reads them.  No I/O here.
+ *  start; the call FSM (iwf/call_fsm.c) reads them.  No I/O here, but for
+ *  iwf_cfg_check() looking the configured paths up with stat().
  *
  *  Configuration, as written by "show running-config":
  *
@@ -51,7 +52,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stddef.h>
+
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/utils.h>
 
 #include "iwf/number.h"
 #include "iwf/policy.h"
@@ -59,11 +63,32 @@
 #define IWF_PEER_NAME_MAX	32
 #define IWF_ROUTE_PREFIX_MAX	15
 #define IWF_PEER_MAX_CIC_RANGES	16
+/*! Q.763 §1.2: a CIC has 12 bits (the 4 spare bits are not used here) */
+#define IWF_CIC_MAX		4095
+/*! Largest point code: 24 bits (ANSI/China format); 14-bit ITU codes fit */
+#define IWF_PC_MAX		16777215
+/*! libosmo-sigtran's "cs7 instance <0-15>" */
+#define IWF_CS7_INST_MAX	15
+/*! Q.703 §2.3.8: 272 octets of SIF over MTP2 */
+#define IWF_MAX_SIF_DEFAULT	272
+#define IWF_MAX_SIF_MIN		64
+#define IWF_MAX_SIF_MAX		4096
+/*! iat windows of PASSporTs (ATIS-1000074 §5.3.1: 60 s) and HOP tokens */
+#define IWF_WINDOW_DEFAULT	60
+#define IWF_FETCH_TIMEOUT_DEFAULT	2000
+#define IWF_DOMAIN_MAX_CRL	8
+/*! Longest URL or URL template we keep */
+#define IWF_URL_MAX		1024
+/*! Longest dotted-decimal OID we keep */
+#define IWF_OID_MAX		256
+/*! The placeholder of a repository URL template (DESIGN §3) */
+#define IWF_KEY_ID_PLACEHOLDER	"{key-id}"
 
 enum iwf_sip_transport {
 	IWF_SIP_TP_UDP,
 	IWF_SIP_TP_TCP,
 };
+extern const struct value_string iwf_sip_transport_names[];
 
 /*! A SIP carrier stiwfd exchanges calls with. */
 struct iwf_sip_peer {
@@ -82,6 +107,7 @@ struct iwf_ss7_peer {
 	char name[IWF_PEER_NAME_MAX + 1];
 	uint32_t cs7_instance;
 	uint32_t dpc;
+	bool dpc_set;			/*!< a point-code was configured */
 	unsigned int n_cic_ranges;
 	struct {
 		uint16_t first, last;
@@ -99,6 +125,8 @@ enum iwf_route_dest {
 	IWF_ROUTE_SS7,			/*!< SIP -> ISUP towards an ss7-peer */
 	IWF_ROUTE_SIP,			/*!< ISUP -> SIP towards a sip-peer */
 };
+/*! "ss7-peer", "sip-peer": the words of the route command */
+extern const struct value_string iwf_route_dest_names[];
 
 /*! Called-number prefix -> peer; the longest prefix wins. */
 struct iwf_route {
@@ -120,7 +148,7 @@ struct iwf_domain_cfg {
 	char *trust_dir;
 	char *cert_dir;			/*!< TSCA: operator certificates by key-id */
 	unsigned int n_crl_files;
-	char *crl_files[8];
+	char *crl_files[IWF_DOMAIN_MAX_CRL];
 	char *repository;		/*!< TSCA: URL template with {key-id} */
 	char *fetch_ca_file;		/*!< TLS trust for x5u / repository fetches */
 	bool allow_http;		/*!< lab only */
@@ -161,3 +189,88 @@ struct iwf_ss7_peer *iwf_ss7_peer_by_pc(uint32_t inst, uint32_t pc);
 /*! Longest-prefix route for a called number (E.164 digits) towards dest.
  *  \returns the route or NULL */
 const struct iwf_route *iwf_route_lookup(const char *called, enum iwf_route_dest dest);
+
+/*! The SS7 peer that owns circuit \a cic of point code \a pc on cs7
+ *  instance \a inst (trunk groups of one exchange), or NULL. */
+struct iwf_ss7_peer *iwf_ss7_peer_by_cic(uint32_t inst, uint32_t pc, uint16_t cic);
+
+/*! An empty configuration with the defaults (trust domains: fetch timeout
+ *  2000 ms, windows 60 s, origid random), owned by \a ctx.
+ *  \returns NULL when out of memory */
+struct iwf_cfg *iwf_cfg_alloc(void *ctx);
+
+/*! Free every peer, route and path of \a cfg and restore the defaults. */
+void iwf_cfg_reset(struct iwf_cfg *cfg);
+
+/*! A new SIP peer in \a cfg with the defaults (port 5060, udp,
+ *  iwf_policy_init(), iwf_number_plan_init()); \a name must be valid
+ *  (iwf_peer_name_valid()) and unused.  \returns NULL otherwise or when
+ *  out of memory */
+struct iwf_sip_peer *iwf_sip_peer_alloc(struct iwf_cfg *cfg, const char *name);
+void iwf_sip_peer_free(struct iwf_sip_peer *peer);
+
+/*! A new SS7 peer in \a cfg with the defaults (instance 0, no point code,
+ *  no CICs, max SIF 272); as iwf_sip_peer_alloc(). */
+struct iwf_ss7_peer *iwf_ss7_peer_alloc(struct iwf_cfg *cfg, const char *name);
+void iwf_ss7_peer_free(struct iwf_ss7_peer *peer);
+
+/*! An SS7 peer of \a cfg on cs7 instance \a inst and point code \a pc one
+ *  of whose CIC ranges overlaps first..last; \a skip (may be NULL) is left
+ *  out of the search.  \returns it or NULL */
+const struct iwf_ss7_peer *iwf_ss7_peer_cic_conflict(const struct iwf_cfg *cfg,
+						     const struct iwf_ss7_peer *skip,
+						     uint32_t inst, uint32_t pc,
+						     uint16_t first, uint16_t last);
+
+/*! Add CICs first..last to \a peer.
+ *  \returns 0; -ERANGE unless first <= last <= 4095; -EEXIST when the
+ *  range overlaps one of this or another peer on the same instance and
+ *  point code; -ENOSPC beyond IWF_PEER_MAX_CIC_RANGES ranges */
+int iwf_ss7_peer_add_cic(struct iwf_cfg *cfg, struct iwf_ss7_peer *peer, uint16_t first,
+			 uint16_t last);
+
+/*! Remove the range first..last (exactly as configured).
+ *  \returns 0 or -ENOENT */
+int iwf_ss7_peer_del_cic(struct iwf_ss7_peer *peer, uint16_t first, uint16_t last);
+
+/*! Set the route for \a prefix ("" or "default": all numbers) towards
+ *  \a dest; an existing route of the same prefix and direction keeps its
+ *  place and takes the new peer.  The peer need not exist yet
+ *  (iwf_cfg_check() finds dangling names).
+ *  \returns 0; -EINVAL for a bad prefix or name; -ENOMEM */
+int iwf_route_set(struct iwf_cfg *cfg, const char *prefix, enum iwf_route_dest dest,
+		  const char *peer);
+
+/*! \returns 0 or -ENOENT */
+int iwf_route_del(struct iwf_cfg *cfg, const char *prefix, enum iwf_route_dest dest);
+
+/*! The first route of \a cfg naming \a peer of type \a dest, or NULL
+ *  (what still refers to a peer that is to be removed). */
+const struct iwf_route *iwf_route_by_peer(const struct iwf_cfg *cfg, enum iwf_route_dest dest,
+					  const char *peer);
+
+/*! Peer names: 1..32 of A-Z a-z 0-9 . _ - */
+bool iwf_peer_name_valid(const char *name);
+
+/*! Route prefixes: 0..15 digits, or "default" */
+bool iwf_route_prefix_valid(const char *prefix);
+
+/*! An OID in dotted decimal: at least two arcs, the first 0..2, no empty
+ *  arcs or leading zeros (X.690 §8.19, X.660) */
+bool iwf_oid_valid(const char *oid);
+
+/*! A URL stiwfd may fetch from: "https://" and a host (or "http://" when
+ *  \a allow_http), no white space or control characters, at most
+ *  IWF_URL_MAX octets; with \a need_key_id it must contain "{key-id}".
+ *  \returns 0, -EINVAL (not a URL of that form), -EPROTONOSUPPORT
+ *  (http:// without allow_http), -ENAMETOOLONG, -ENOENT (no {key-id}) */
+int iwf_url_check(const char *url, bool need_key_id, bool allow_http);
+
+/*! Consistency of the whole configuration (g_iwf_cfg), for after reading
+ *  the file: routes and ss7-peer "sip-peer" naming unknown peers, SS7
+ *  peers without point code or CICs or with overlapping CICs, SIP peers
+ *  sharing an address and port, incomplete credentials, equal policy OIDs,
+ *  a clock skew above the HOP window, configured files and directories
+ *  that do not exist.  The first problem found goes to \a err.
+ *  \returns 0 or -EINVAL */
+int iwf_cfg_check(char *err, size_t len);

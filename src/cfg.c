@@ -14,6 +14,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "config.h"
+#include "iwf/peer.h"
 #include "sip/sip_agent.h"
 #include "src/cfg.h"
 #include "src/logging.h"
@@ -24,6 +25,10 @@ static int stiwf_vty_go_parent(struct vty *vty)
 {
 	switch (vty->node) {
 	case STIWF_SIP_NODE:
+	case STIWF_STIR_NODE:
+	case STIWF_TSCA_NODE:
+	case STIWF_SIP_PEER_NODE:
+	case STIWF_SS7_PEER_NODE:
 		vty->node = CONFIG_NODE;
 		vty->index = NULL;
 		return 0;
@@ -49,6 +54,7 @@ int stiwf_vty_init(void *ctx)
 	osmo_talloc_vty_add_cmds();
 	osmo_stats_vty_add_cmds();
 	stiwf_sip_vty_init(ctx);
+	iwf_peer_vty_init(ctx);
 	rc = stiwf_ss7_init(ctx);
 	if (rc < 0)
 		return rc;

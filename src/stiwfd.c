@@ -20,6 +20,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "config.h"
+#include "iwf/peer.h"
 #include "sip/sip_agent.h"
 #include "src/call_echo.h"
 #include "src/cfg.h"
@@ -136,6 +137,12 @@ int main(int argc, char **argv)
 
 	if (stiwf_config_read(config_file, err, sizeof(err)) < 0) {
 		fprintf(stderr, "stiwfd: bad configuration: %s\n", err);
+		goto out_log;
+	}
+	/* references between peers and routes may come in any order in the
+	 * file: only the whole of it tells whether they hold together */
+	if (iwf_cfg_check(err, sizeof(err)) < 0) {
+		fprintf(stderr, "stiwfd: bad configuration: %s: %s\n", config_file, err);
 		goto out_log;
 	}
 	LOGP(DMAIN, LOGL_NOTICE, "stiwfd %s starting with %s\n", PACKAGE_VERSION, config_file);

@@ -7,4 +7,11 @@
 
 enum stiwf_vty_node {
 	STIWF_SIP_NODE = _LAST_OSMOVTY_NODE + 1,
+	/* "show running-config" writes the nodes in this order: the trust
+	 * domains, then the peers, then the routes that name them. */
+	STIWF_STIR_NODE,	/*!< "stir": the SHAKEN trust domain (iwf/peer_vty.c) */
+	STIWF_TSCA_NODE,	/*!< "tsca": the TSCA trust domain */
+	STIWF_SIP_PEER_NODE,	/*!< "sip-peer NAME" */
+	STIWF_SS7_PEER_NODE,	/*!< "ss7-peer NAME" */
+	STIWF_ROUTE_NODE,	/*!< never entered: writes the top-level "route" lines */
 };

@@ -9,6 +9,9 @@
 #include <CUnit/Basic.h>
 
 #include <osmocom/core/talloc.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vector.h>
+#include <osmocom/vty/vty.h>
 
 #include "sip/sip_agent.h"
 #include "src/cfg.h"
@@ -154,5 +157,14 @@ int main(void)
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
+	/* libosmovty's command tables and libosmocore's per-thread root
+	 * context are only reachable from globals that point past talloc's
+	 * chunk header: free them so that valgrind sees a clean exit. */
+	talloc_free(tall_vty_vec_ctx);
+	talloc_free(tall_vty_cmd_ctx);
+	talloc_free(tall_vty_ctx);
+	talloc_free(ctx);
+	talloc_free(osmo_ctx);
+	osmo_ctx = NULL;
 	return failures ? 1 : 0;
 }

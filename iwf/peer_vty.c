@@ -1,0 +1,1446 @@
+/* The VTY of the IWF's configuration: the "stir" and "tsca" trust domain
+ * nodes, "sip-peer NAME", "ss7-peer NAME", "route", and "show peers" /
+ * "show routes" (also as "show iwf peers" / "show iwf routes"). */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
+
+#include "iwf/number.h"
+#include "iwf/peer.h"
+#include "iwf/policy.h"
+#include "src/vty_nodes.h"
+
+/* Longest file path we keep */
+#define PATH_ARG_MAX	1023
+
+static struct cmd_node stir_node = {
+	STIWF_STIR_NODE,
+	"%s(config-stir)# ",
+	1,
+};
+
+static struct cmd_node tsca_node = {
+	STIWF_TSCA_NODE,
+	"%s(config-tsca)# ",
+	1,
+};
+
+static struct cmd_node sip_peer_node = {
+	STIWF_SIP_PEER_NODE,
+	"%s(config-sip-peer)# ",
+	1,
+};
+
+static struct cmd_node ss7_peer_node = {
+	STIWF_SS7_PEER_NODE,
+	"%s(config-ss7-peer)# ",
+	1,
+};
+
+/* Never entered: it only writes the top-level "route" lines after the
+ * peers they name. */
+static struct cmd_node route_node = {
+	STIWF_ROUTE_NODE,
+	"%s(config-route)# ",
+	1,
+};
+
+#define PEER_NAME_STR	"Name: 1 to 32 of A-Z a-z 0-9 . _ -\n"
+#define PATH_STR	"Path\n"
+
+/* Helpers */
+
+static bool vty_interactive(const struct vty *vty)
+{
+	return vty->type != VTY_FILE;
+}
+
+static int check_path_arg(struct vty *vty, const char *what, const char *path)
+{
+	size_t n = strnlen(path, PATH_ARG_MAX + 1);
+	size_t i;
+
+	if (n == 0) {
+		vty_out(vty, "%% %s: empty path%s", what, VTY_NEWLINE);
+		return -EINVAL;
+	}
+	if (n > PATH_ARG_MAX) {
+		vty_out(vty, "%% %s: path longer than %u octets%s", what, PATH_ARG_MAX, VTY_NEWLINE);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f) {
+			vty_out(vty, "%% %s: control character in path%s", what, VTY_NEWLINE);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int check_url_arg(struct vty *vty, const char *what, const char *url, bool need_key_id,
+			 bool allow_http)
+{
+	switch (iwf_url_check(url, need_key_id, allow_http)) {
+	case 0:
+		return 0;
+	case -ENAMETOOLONG:
+		vty_out(vty, "%% %s: URL longer than %u octets%s", what, IWF_URL_MAX, VTY_NEWLINE);
+		break;
+	case -EPROTONOSUPPORT:
+		vty_out(vty, "%% %s: %s is plain HTTP; use https:// (or allow-http in a lab)%s", what, url,
+			VTY_NEWLINE);
+		break;
+	case -ENOENT:
+		vty_out(vty, "%% %s: %s has no %s placeholder%s", what, url, IWF_KEY_ID_PLACEHOLDER,
+			VTY_NEWLINE);
+		break;
+	default:
+		vty_out(vty, "%% %s: %s is not an https:// URL with a host%s", what, url, VTY_NEWLINE);
+		break;
+	}
+	return -EINVAL;
+}
+
+/* n decimal digits, 1..max of them */
+static bool digits_ok(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+	size_t i;
+
+	if (n == 0 || n > max)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+/* RFC 4122 §3 text form: 8-4-4-4-12 hex digits */
+static bool uuid_ok(const char *s)
+{
+	size_t i;
+
+	if (strnlen(s, 37) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+					   (s[i] >= 'A' && s[i] <= 'F')))
+			return false;
+	}
+	return true;
+}
+
+/* the VTY checked the range of <a-b> arguments */
+static unsigned long num_arg(const char *s)
+{
+	return strtoul(s, NULL, 10);
+}
+
+/* Trust domains: the commands shared by stir and tsca */
+
+static struct iwf_domain_cfg *vty_domain(const struct vty *vty)
+{
+	return vty->node == STIWF_STIR_NODE ? &g_iwf_cfg->stir : &g_iwf_cfg->tsca;
+}
+
+static const char *vty_domain_name(const struct vty *vty)
+{
+	return vty->node == STIWF_STIR_NODE ? "stir" : "tsca";
+}
+
+static int set_path(struct vty *vty, const char *what, char **dst, const char *path)
+{
+	if (check_path_arg(vty, what, path) < 0)
+		return CMD_WARNING;
+	osmo_talloc_replace_string(g_iwf_cfg, dst, path);
+	if (!*dst) {
+		vty_out(vty, "%% out of memory%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+static void clear_str(char **dst)
+{
+	talloc_free(*dst);
+	*dst = NULL;
+}
+
+DEFUN(cfg_stir, cfg_stir_cmd,
+      "stir",
+      "Configure the SHAKEN trust domain (SIP side): STI-CA trust, x5u fetching, our STI credential\n")
+{
+	vty->node = STIWF_STIR_NODE;
+	vty->index = NULL;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca, cfg_tsca_cmd,
+      "tsca",
+      "Configure the TSCA trust domain (SS7 side): TSCA roots, operator certificates, our operator credential\n")
+{
+	vty->node = STIWF_TSCA_NODE;
+	vty->index = NULL;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_dom_trust_dir, cfg_dom_trust_dir_cmd,
+      "trust-dir PATH",
+      "Directory of trusted root (and intermediate) CA certificates in PEM\n" PATH_STR)
+{
+	return set_path(vty, "trust-dir", &vty_domain(vty)->trust_dir, argv[0]);
+}
+
+DEFUN(cfg_dom_no_trust_dir, cfg_dom_no_trust_dir_cmd,
+      "no trust-dir",
+      NO_STR "Directory of trusted CA certificates\n")
+{
+	clear_str(&vty_domain(vty)->trust_dir);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_dom_crl_file, cfg_dom_crl_file_cmd,
+      "crl-file PATH",
+      "Add a CRL in PEM (may be given up to 8 times)\n" PATH_STR)
+{
+	struct iwf_domain_cfg *d = vty_domain(vty);
+	unsigned int i;
+
+	if (check_path_arg(vty, "crl-file", argv[0]) < 0)
+		return CMD_WARNING;
+	for (i = 0; i < d->n_crl_files; i++) {
+		if (!strcmp(d->crl_files[i], argv[0]))
+			return CMD_SUCCESS;
+	}
+	if (d->n_crl_files >= IWF_DOMAIN_MAX_CRL) {
+		vty_out(vty, "%% %s: at most %u crl-file lines%s", vty_domain_name(vty), IWF_DOMAIN_MAX_CRL,
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	d->crl_files[d->n_crl_files] = talloc_strdup(g_iwf_cfg, argv[0]);
+	if (!d->crl_files[d->n_crl_files]) {
+		vty_out(vty, "%% out of memory%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	d->n_crl_files++;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_dom_no_crl_file, cfg_dom_no_crl_file_cmd,
+      "no crl-file PATH",
+      NO_STR "Remove a CRL\n" PATH_STR)
+{
+	struct iwf_domain_cfg *d = vty_domain(vty);
+	unsigned int i;
+
+	for (i = 0; i < d->n_crl_files; i++) {
+		if (strcmp(d->crl_files[i], argv[0]))
+			continue;
+		talloc_free(d->crl_files[i]);
+		memmove(&d->crl_files[i], &d->crl_files[i + 1],
+			(d->n_crl_files - i - 1) * sizeof(d->crl_files[0]));
+		d->n_crl_files--;
+		d->crl_files[d->n_crl_files] = NULL;
+		return CMD_SUCCESS;
+	}
+	vty_out(vty, "%% %s: no crl-file %s%s", vty_domain_name(vty), argv[0], VTY_NEWLINE);
+	return CMD_WARNING;
+}
+
+static bool is_http(const char *url)
+{
+	return url && !strncmp(url, "http://", 7);
+}
+
+DEFUN(cfg_dom_allow_http, cfg_dom_allow_http_cmd,
+      "allow-http",
+      "Accept plain http:// URLs for certificate fetches (lab use only)\n")
+{
+	vty_domain(vty)->allow_http = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_dom_no_allow_http, cfg_dom_no_allow_http_cmd,
+      "no allow-http",
+      NO_STR "Accept only https:// URLs (the default)\n")
+{
+	struct iwf_domain_cfg *d = vty_domain(vty);
+
+	if (is_http(d->credential.x5u) || is_http(d->repository)) {
+		vty_out(vty, "%% %s: an http:// URL is configured; change it first%s", vty_domain_name(vty),
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	d->allow_http = false;
+	return CMD_SUCCESS;
+}
+
+static int set_credential(struct vty *vty, int argc, const char *argv[], bool with_x5u)
+{
+	struct iwf_domain_cfg *d = vty_domain(vty);
+	struct iwf_credential_cfg *c = &d->credential;
+	char *key = NULL, *chain = NULL, *x5u = NULL;
+
+	if (check_path_arg(vty, "credential key", argv[0]) < 0)
+		return CMD_WARNING;
+	if (argc > 1 && check_path_arg(vty, "credential chain", argv[1]) < 0)
+		return CMD_WARNING;
+	if (argc > 2) {
+		if (check_url_arg(vty, "credential x5u", argv[2], false, d->allow_http) < 0)
+			return CMD_WARNING;
+		/* DESIGN §2.2: the PASSPORT TLV carries the x5u with a length octet */
+		if (strlen(argv[2]) > IWF_POLICY_X5U_MAX) {
+			vty_out(vty, "%% credential x5u: longer than %u octets, it could not travel in the ISUP token%s",
+				IWF_POLICY_X5U_MAX, VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	key = talloc_strdup(g_iwf_cfg, argv[0]);
+	if (argc > 1)
+		chain = talloc_strdup(g_iwf_cfg, argv[1]);
+	if (argc > 2 && with_x5u)
+		x5u = talloc_strdup(g_iwf_cfg, argv[2]);
+	if (!key || (argc > 1 && !chain) || (argc > 2 && !x5u)) {
+		talloc_free(key);
+		talloc_free(chain);
+		talloc_free(x5u);
+		vty_out(vty, "%% out of memory%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	talloc_free(c->key_path);
+	talloc_free(c->chain_path);
+	talloc_free(c->x5u);
+	c->key_path = key;
+	c->chain_path = chain;
+	c->x5u = x5u;
+	return CMD_SUCCESS;
+}
+
+#define CRED_STR	"Our signing credential in this domain\n" \
+			"Private key in PEM\n" PATH_STR
+#define CHAIN_STR	"Certificate chain in PEM, signer first\n" PATH_STR
+
+DEFUN(cfg_dom_credential, cfg_dom_credential_cmd,
+      "credential key PATH",
+      CRED_STR)
+{
+	return set_credential(vty, argc, argv, vty->node == STIWF_STIR_NODE);
+}
+
+DEFUN(cfg_dom_credential_chain, cfg_dom_credential_chain_cmd,
+      "credential key PATH chain PATH",
+      CRED_STR CHAIN_STR)
+{
+	return set_credential(vty, argc, argv, vty->node == STIWF_STIR_NODE);
+}
+
+DEFUN(cfg_stir_credential_x5u, cfg_stir_credential_x5u_cmd,
+      "credential key PATH chain PATH x5u URL",
+      CRED_STR CHAIN_STR
+      "Where verifiers fetch the chain (the x5u of the PASSporTs we sign)\n" "https:// URL\n")
+{
+	return set_credential(vty, argc, argv, true);
+}
+
+DEFUN(cfg_dom_no_credential, cfg_dom_no_credential_cmd,
+      "no credential",
+      NO_STR "Remove our signing credential of this domain\n")
+{
+	struct iwf_credential_cfg *c = &vty_domain(vty)->credential;
+
+	clear_str(&c->key_path);
+	clear_str(&c->chain_path);
+	clear_str(&c->x5u);
+	return CMD_SUCCESS;
+}
+
+#define FETCH_TIMEOUT_STR	"Timeout of one certificate fetch\n" "Milliseconds (default 2000)\n"
+
+DEFUN(cfg_dom_fetch_timeout, cfg_stir_fetch_timeout_cmd,
+      "x5u-timeout <100-60000>",
+      FETCH_TIMEOUT_STR)
+{
+	vty_domain(vty)->fetch_timeout_ms = (unsigned int)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+ALIAS(cfg_dom_fetch_timeout, cfg_tsca_fetch_timeout_cmd,
+      "repository-timeout <100-60000>",
+      FETCH_TIMEOUT_STR)
+
+#define FETCH_CA_STR	"CA bundle (PEM) that authenticates the HTTPS servers of certificate fetches\n" PATH_STR
+
+DEFUN(cfg_dom_fetch_ca, cfg_stir_fetch_ca_cmd,
+      "x5u-ca-file PATH",
+      FETCH_CA_STR)
+{
+	return set_path(vty, vty->node == STIWF_STIR_NODE ? "x5u-ca-file" : "repository-ca-file",
+			&vty_domain(vty)->fetch_ca_file, argv[0]);
+}
+
+ALIAS(cfg_dom_fetch_ca, cfg_tsca_fetch_ca_cmd,
+      "repository-ca-file PATH",
+      FETCH_CA_STR)
+
+DEFUN(cfg_dom_no_fetch_ca, cfg_stir_no_fetch_ca_cmd,
+      "no x5u-ca-file",
+      NO_STR "Use the system's CA bundle for certificate fetches\n")
+{
+	clear_str(&vty_domain(vty)->fetch_ca_file);
+	return CMD_SUCCESS;
+}
+
+ALIAS(cfg_dom_no_fetch_ca, cfg_tsca_no_fetch_ca_cmd,
+      "no repository-ca-file",
+      NO_STR "Use the system's CA bundle for certificate fetches\n")
+
+/* stir only */
+
+DEFUN(cfg_stir_max_age, cfg_stir_max_age_cmd,
+      "max-age <1-3600>",
+      "Oldest iat of a PASSporT we accept (ATIS-1000074: 60)\n" "Seconds\n")
+{
+	g_iwf_cfg->stir_max_age = (unsigned int)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_stir_origid, cfg_stir_origid_cmd,
+      "origid ID",
+      "origid claim of the PASSporTs we sign (RFC 8588 §4)\n"
+      "'random' for a fresh UUID per call (the default), or a fixed UUID\n")
+{
+	if (!strcmp(argv[0], "random")) {
+		g_iwf_cfg->origid_random = true;
+		g_iwf_cfg->origid[0] = '\0';
+		return CMD_SUCCESS;
+	}
+	if (!uuid_ok(argv[0])) {
+		vty_out(vty, "%% origid: %s is neither 'random' nor a UUID (8-4-4-4-12 hex digits)%s", argv[0],
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	g_iwf_cfg->origid_random = false;
+	OSMO_STRLCPY_ARRAY(g_iwf_cfg->origid, argv[0]);
+	return CMD_SUCCESS;
+}
+
+/* tsca only */
+
+DEFUN(cfg_tsca_cert_dir, cfg_tsca_cert_dir_cmd,
+      "cert-dir PATH",
+      "Directory of operator certificates (chains) named by key-id\n" PATH_STR)
+{
+	return set_path(vty, "cert-dir", &g_iwf_cfg->tsca.cert_dir, argv[0]);
+}
+
+DEFUN(cfg_tsca_no_cert_dir, cfg_tsca_no_cert_dir_cmd,
+      "no cert-dir",
+      NO_STR "Directory of operator certificates\n")
+{
+	clear_str(&g_iwf_cfg->tsca.cert_dir);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca_repository, cfg_tsca_repository_cmd,
+      "repository URL",
+      "Where to fetch an operator certificate chain that is not in cert-dir\n"
+      "https:// URL template containing {key-id} (16 hex digits)\n")
+{
+	if (check_url_arg(vty, "repository", argv[0], true, g_iwf_cfg->tsca.allow_http) < 0)
+		return CMD_WARNING;
+	osmo_talloc_replace_string(g_iwf_cfg, &g_iwf_cfg->tsca.repository, argv[0]);
+	return g_iwf_cfg->tsca.repository ? CMD_SUCCESS : CMD_WARNING;
+}
+
+DEFUN(cfg_tsca_no_repository, cfg_tsca_no_repository_cmd,
+      "no repository",
+      NO_STR "Fetch no operator certificates (cert-dir only)\n")
+{
+	clear_str(&g_iwf_cfg->tsca.repository);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca_policy_oid, cfg_tsca_policy_oid_cmd,
+      "policy-oid (full|provisional) OID",
+      "Certificate policy OID that tells the class of an operator certificate\n"
+      "Full certificate (2 years)\n" "Provisional certificate (6 months)\n"
+      "OID in dotted decimal\n")
+{
+	char **dst = argv[0][0] == 'f' ? &g_iwf_cfg->tsca_full_oid : &g_iwf_cfg->tsca_provisional_oid;
+
+	if (!iwf_oid_valid(argv[1])) {
+		vty_out(vty, "%% policy-oid: %s is not an OID in dotted decimal%s", argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_talloc_replace_string(g_iwf_cfg, dst, argv[1]);
+	return *dst ? CMD_SUCCESS : CMD_WARNING;
+}
+
+DEFUN(cfg_tsca_no_policy_oid, cfg_tsca_no_policy_oid_cmd,
+      "no policy-oid (full|provisional)",
+      NO_STR "Certificate policy OID\n" "Full certificate\n" "Provisional certificate\n")
+{
+	clear_str(argv[0][0] == 'f' ? &g_iwf_cfg->tsca_full_oid : &g_iwf_cfg->tsca_provisional_oid);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca_map_file, cfg_tsca_map_file_cmd,
+      "map-file PATH",
+      "The map between SHAKEN SPCs, TSCA operators and their numbers\n" PATH_STR)
+{
+	return set_path(vty, "map-file", &g_iwf_cfg->map_file, argv[0]);
+}
+
+DEFUN(cfg_tsca_no_map_file, cfg_tsca_no_map_file_cmd,
+      "no map-file",
+      NO_STR "The domain map\n")
+{
+	clear_str(&g_iwf_cfg->map_file);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca_hop_window, cfg_tsca_hop_window_cmd,
+      "hop-window <1-3600>",
+      "Oldest iat of a HOP token we accept (DESIGN §2.2)\n" "Seconds (default 60)\n")
+{
+	g_iwf_cfg->hop_window = (unsigned int)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca_hop_skew, cfg_tsca_hop_skew_cmd,
+      "hop-skew <0-300>",
+      "Clock skew allowed for the iat of a HOP token\n" "Seconds (default 0)\n")
+{
+	g_iwf_cfg->hop_skew = (unsigned int)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+/* Peers */
+
+DEFUN(cfg_sip_peer, cfg_sip_peer_cmd,
+      "sip-peer NAME",
+      "Configure a SIP carrier (created when new)\n" PEER_NAME_STR)
+{
+	struct iwf_sip_peer *p;
+
+	if (!iwf_peer_name_valid(argv[0])) {
+		vty_out(vty, "%% sip-peer: bad name '%s' (1 to %u of A-Z a-z 0-9 . _ -)%s", argv[0],
+			IWF_PEER_NAME_MAX, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	p = iwf_sip_peer_find(argv[0]);
+	if (!p)
+		p = iwf_sip_peer_alloc(g_iwf_cfg, argv[0]);
+	if (!p) {
+		vty_out(vty, "%% out of memory%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	vty->node = STIWF_SIP_PEER_NODE;
+	vty->index = p;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_no_sip_peer, cfg_no_sip_peer_cmd,
+      "no sip-peer NAME",
+      NO_STR "Remove a SIP carrier\n" PEER_NAME_STR)
+{
+	struct iwf_sip_peer *p = iwf_sip_peer_find(argv[0]);
+	const struct iwf_route *r;
+	struct iwf_ss7_peer *t;
+
+	if (!p) {
+		vty_out(vty, "%% no sip-peer %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	r = iwf_route_by_peer(g_iwf_cfg, IWF_ROUTE_SIP, p->name);
+	if (r) {
+		vty_out(vty, "%% sip-peer %s is used by route %s; remove the route first%s", p->name,
+			r->prefix[0] ? r->prefix : "default", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	llist_for_each_entry(t, &g_iwf_cfg->ss7_peers, entry) {
+		if (!strcmp(t->sip_peer, p->name)) {
+			vty_out(vty, "%% sip-peer %s is used by ss7-peer %s; change it first%s", p->name, t->name,
+				VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	iwf_sip_peer_free(p);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_ss7_peer, cfg_ss7_peer_cmd,
+      "ss7-peer NAME",
+      "Configure an SS7 exchange (trunk group; created when new)\n" PEER_NAME_STR)
+{
+	struct iwf_ss7_peer *p;
+
+	if (!iwf_peer_name_valid(argv[0])) {
+		vty_out(vty, "%% ss7-peer: bad name '%s' (1 to %u of A-Z a-z 0-9 . _ -)%s", argv[0],
+			IWF_PEER_NAME_MAX, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	p = iwf_ss7_peer_find(argv[0]);
+	if (!p)
+		p = iwf_ss7_peer_alloc(g_iwf_cfg, argv[0]);
+	if (!p) {
+		vty_out(vty, "%% out of memory%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	vty->node = STIWF_SS7_PEER_NODE;
+	vty->index = p;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_no_ss7_peer, cfg_no_ss7_peer_cmd,
+      "no ss7-peer NAME",
+      NO_STR "Remove an SS7 exchange\n" PEER_NAME_STR)
+{
+	struct iwf_ss7_peer *p = iwf_ss7_peer_find(argv[0]);
+	const struct iwf_route *r;
+
+	if (!p) {
+		vty_out(vty, "%% no ss7-peer %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (p->trunk) {
+		vty_out(vty, "%% ss7-peer %s has a trunk in service; it goes when stiwfd restarts%s", p->name,
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	r = iwf_route_by_peer(g_iwf_cfg, IWF_ROUTE_SS7, p->name);
+	if (r) {
+		vty_out(vty, "%% ss7-peer %s is used by route %s; remove the route first%s", p->name,
+			r->prefix[0] ? r->prefix : "default", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	iwf_ss7_peer_free(p);
+	return CMD_SUCCESS;
+}
+
+/* sip-peer */
+
+DEFUN(cfg_sp_remote, cfg_sp_remote_cmd,
+      "remote (A.B.C.D|X:X::X:X) [<1-65535>]",
+      "Address (and port) of the carrier: requests from it are its calls, ours go there\n"
+      "IPv4 address\n" "IPv6 address\n" "Port (default 5060)\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+	struct iwf_sip_peer *o;
+	union {
+		struct in_addr a4;
+		struct in6_addr a6;
+	} a;
+	int af = AF_INET;
+	uint16_t port = argc > 1 ? (uint16_t)num_arg(argv[1]) : 5060;
+	char canon[INET6_ADDRSTRLEN];
+
+	/* libosmovty's A.B.C.D and X:X::X:X are loose patterns: check here. */
+	if (inet_pton(AF_INET, argv[0], &a.a4) != 1) {
+		af = AF_INET6;
+		if (inet_pton(AF_INET6, argv[0], &a.a6) != 1) {
+			vty_out(vty, "%% remote: not a numeric IPv4 or IPv6 address: %s%s", argv[0], VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	/* one spelling per address, so that the configuration round-trips
+	 * and iwf_sip_peer_by_addr() compares like with like */
+	if (!inet_ntop(af, &a, canon, sizeof(canon))) {
+		vty_out(vty, "%% remote: %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	llist_for_each_entry(o, &g_iwf_cfg->sip_peers, entry) {
+		if (o != p && o->port == port && !strcmp(o->addr, canon)) {
+			vty_out(vty, "%% remote %s %u is already sip-peer %s%s", canon, port, o->name, VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	OSMO_STRLCPY_ARRAY(p->addr, canon);
+	p->port = port;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_transport, cfg_sp_transport_cmd,
+      "transport (udp|tcp)",
+      "Transport of our requests towards the carrier\n" "UDP (the default)\n" "TCP\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+
+	p->transport = get_string_value(iwf_sip_transport_names, argv[0]);
+	return CMD_SUCCESS;
+}
+
+/* ss7-peer */
+
+static int ss7_move_check(struct vty *vty, struct iwf_ss7_peer *p, uint32_t inst, uint32_t pc)
+{
+	const struct iwf_ss7_peer *o;
+	unsigned int i;
+
+	for (i = 0; i < p->n_cic_ranges; i++) {
+		o = iwf_ss7_peer_cic_conflict(g_iwf_cfg, p, inst, pc, p->cic[i].first, p->cic[i].last);
+		if (o) {
+			vty_out(vty, "%% cic %u %u would overlap ss7-peer %s on cs7 instance %u point-code %u%s",
+				p->cic[i].first, p->cic[i].last, o->name, inst, pc, VTY_NEWLINE);
+			return -EEXIST;
+		}
+	}
+	if (p->trunk && vty_interactive(vty))
+		vty_out(vty, "%% takes effect when stiwfd restarts%s", VTY_NEWLINE);
+	return 0;
+}
+
+DEFUN(cfg_tp_cs7_instance, cfg_tp_cs7_instance_cmd,
+      "cs7-instance <0-15>",
+      "The cs7 instance the exchange is reached through\n" "Instance number (default 0)\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+	uint32_t inst = (uint32_t)num_arg(argv[0]);
+
+	if (p->dpc_set && ss7_move_check(vty, p, inst, p->dpc) < 0)
+		return CMD_WARNING;
+	p->cs7_instance = inst;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_point_code, cfg_tp_point_code_cmd,
+      "point-code <0-16777215>",
+      "Point code of the exchange (DPC of our messages)\n" "Point code as a decimal integer\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+	uint32_t pc = (uint32_t)num_arg(argv[0]);
+
+	if (ss7_move_check(vty, p, p->cs7_instance, pc) < 0)
+		return CMD_WARNING;
+	p->dpc = pc;
+	p->dpc_set = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_cic, cfg_tp_cic_cmd,
+      "cic <0-4095> <0-4095>",
+      "Add a range of circuits (CICs) of this trunk group\n" "First CIC\n" "Last CIC\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+	uint16_t first = (uint16_t)num_arg(argv[0]), last = (uint16_t)num_arg(argv[1]);
+	const struct iwf_ss7_peer *o;
+
+	switch (iwf_ss7_peer_add_cic(g_iwf_cfg, p, first, last)) {
+	case 0:
+		if (p->trunk && vty_interactive(vty))
+			vty_out(vty, "%% takes effect when stiwfd restarts%s", VTY_NEWLINE);
+		return CMD_SUCCESS;
+	case -ERANGE:
+		vty_out(vty, "%% cic %u %u: the first CIC is above the last%s", first, last, VTY_NEWLINE);
+		break;
+	case -EEXIST:
+		o = p->dpc_set ? iwf_ss7_peer_cic_conflict(g_iwf_cfg, NULL, p->cs7_instance, p->dpc, first, last)
+			       : p;
+		vty_out(vty, "%% cic %u %u overlaps a range of ss7-peer %s on the same cs7 instance and point-code%s",
+			first, last, o ? o->name : p->name, VTY_NEWLINE);
+		break;
+	case -ENOSPC:
+		vty_out(vty, "%% cic: at most %u ranges per ss7-peer%s", IWF_PEER_MAX_CIC_RANGES, VTY_NEWLINE);
+		break;
+	default:
+		vty_out(vty, "%% cic %u %u refused%s", first, last, VTY_NEWLINE);
+		break;
+	}
+	return CMD_WARNING;
+}
+
+DEFUN(cfg_tp_no_cic, cfg_tp_no_cic_cmd,
+      "no cic <0-4095> <0-4095>",
+      NO_STR "Remove a range of circuits, as configured\n" "First CIC\n" "Last CIC\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	if (iwf_ss7_peer_del_cic(p, (uint16_t)num_arg(argv[0]), (uint16_t)num_arg(argv[1])) < 0) {
+		vty_out(vty, "%% no cic range %s %s on ss7-peer %s%s", argv[0], argv[1], p->name, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_max_msg_len, cfg_tp_max_msg_len_cmd,
+      "max-message-length <64-4096>",
+      "Longest ISUP message (SIF, routing label included) towards the exchange; longer IAMs are segmented\n"
+      "Octets (default 272, the MTP2 limit; raise only for M3UA-only paths)\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	p->max_sif_len = (uint16_t)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_sdp_template, cfg_tp_sdp_template_cmd,
+      "sdp-template PATH",
+      "SDP of the exchange's media gateway, offered and answered on the SIP side\n" PATH_STR)
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	if (check_path_arg(vty, "sdp-template", argv[0]) < 0)
+		return CMD_WARNING;
+	osmo_talloc_replace_string(p, &p->sdp_template, argv[0]);
+	return p->sdp_template ? CMD_SUCCESS : CMD_WARNING;
+}
+
+DEFUN(cfg_tp_no_sdp_template, cfg_tp_no_sdp_template_cmd,
+      "no sdp-template",
+      NO_STR "SDP of the media gateway\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	clear_str(&p->sdp_template);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_sip_peer, cfg_tp_sip_peer_cmd,
+      "sip-peer NAME",
+      "SIP carrier that takes this exchange's calls when no route matches\n" PEER_NAME_STR)
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	if (!iwf_peer_name_valid(argv[0])) {
+		vty_out(vty, "%% sip-peer: bad name '%s'%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	/* the sip-peer may come later in the file: iwf_cfg_check() */
+	if (vty_interactive(vty) && !iwf_sip_peer_find(argv[0]))
+		vty_out(vty, "%% note: no sip-peer %s yet%s", argv[0], VTY_NEWLINE);
+	OSMO_STRLCPY_ARRAY(p->sip_peer, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_no_sip_peer, cfg_tp_no_sip_peer_cmd,
+      "no sip-peer",
+      NO_STR "No default SIP carrier (routes only)\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	p->sip_peer[0] = '\0';
+	return CMD_SUCCESS;
+}
+
+/* Policy and number plan knobs of both kinds of peer */
+
+static struct iwf_policy *vty_policy(const struct vty *vty)
+{
+	if (vty->node == STIWF_SIP_PEER_NODE)
+		return &((struct iwf_sip_peer *)vty->index)->policy;
+	return &((struct iwf_ss7_peer *)vty->index)->policy;
+}
+
+static struct iwf_number_plan *vty_plan(const struct vty *vty)
+{
+	if (vty->node == STIWF_SIP_PEER_NODE)
+		return &((struct iwf_sip_peer *)vty->index)->plan;
+	return &((struct iwf_ss7_peer *)vty->index)->plan;
+}
+
+DEFUN(cfg_pol_on_stir_failure, cfg_pol_on_stir_failure_cmd,
+      "on-stir-failure (reject|continue)",
+      "What to do with a call whose PASSporT does not verify (DESIGN §4)\n"
+      "Refuse it (SIP 403/436/437/438, or REL)\n"
+      "Carry the failure on (VERDICT failed; the default)\n")
+{
+	vty_policy(vty)->on_stir_failure = argv[0][0] == 'r' ? IWF_STIR_FAIL_REJECT : IWF_STIR_FAIL_CONTINUE;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_pol_identity_required, cfg_pol_identity_required_cmd,
+      "identity-required",
+      "Answer 428 to an INVITE without Identity (ATIS-1000074 advises against it)\n")
+{
+	vty_policy(vty)->identity_required = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_pol_no_identity_required, cfg_pol_no_identity_required_cmd,
+      "no identity-required",
+      NO_STR "Carry calls without Identity on with VERDICT no-validation (the default)\n")
+{
+	vty_policy(vty)->identity_required = false;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_pol_hop_required, cfg_pol_hop_required_cmd,
+      "hop-required",
+      "Release an IAM without a valid HOP signature\n")
+{
+	vty_policy(vty)->hop_required = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_pol_no_hop_required, cfg_pol_no_hop_required_cmd,
+      "no hop-required",
+      NO_STR "Sign such calls with attestation C instead (the default)\n")
+{
+	vty_policy(vty)->hop_required = false;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_pol_prov_max_attest, cfg_pol_prov_max_attest_cmd,
+      "provisional-max-attest ATTEST",
+      "Highest attestation for a call whose HOP signer holds a provisional certificate\n"
+      "B or C (the default)\n")
+{
+	/* "(B|C)" would not do: libosmovty takes capitalised words for variables */
+	if (strcmp(argv[0], "B") && strcmp(argv[0], "C")) {
+		vty_out(vty, "%% provisional-max-attest: %s is not B or C%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (iwf_policy_set_provisional_max_attest(vty_policy(vty), argv[0][0]) < 0)
+		return CMD_WARNING;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_pol_aci, cfg_pol_aci_cmd,
+      "aci <64-127>",
+      "Application Context Identifier of the token in the APP parameter (Q.763 §3.82)\n"
+      "Non-standardised ACI (default 90)\n")
+{
+	if (iwf_policy_set_aci(vty_policy(vty), (int)num_arg(argv[0])) < 0) {
+		vty_out(vty, "%% aci %s: not in 64..127%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_pol_release_cause, cfg_pol_release_cause_cmd,
+      "release-cause <1-127>",
+      "Q.850 cause of a released IAM\n" "Cause value (default 21, call rejected)\n")
+{
+	vty_policy(vty)->release_cause = (uint8_t)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_cc, cfg_plan_cc_cmd,
+      "country-code CC",
+      "Country code of the peer's numbers (E.164 §6.2.1)\n" "1 to 3 digits\n")
+{
+	if (!digits_ok(argv[0], IWF_CC_MAX) || iwf_number_plan_set_cc(vty_plan(vty), argv[0]) < 0) {
+		vty_out(vty, "%% country-code: %s is not 1 to %u digits%s", argv[0], IWF_CC_MAX, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_no_cc, cfg_plan_no_cc_cmd,
+      "no country-code",
+      NO_STR "No country code: only international numbers can be made E.164\n")
+{
+	vty_plan(vty)->cc[0] = '\0';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_format, cfg_plan_format_cmd,
+      "number-format (international|national)",
+      "Form of the numbers we send on ISUP\n"
+      "Nature of address international, with the country code (the default)\n"
+      "Nature of address national for numbers of the peer's country\n")
+{
+	vty_plan(vty)->format = argv[0][0] == 'i' ? IWF_NUMFMT_INTERNATIONAL : IWF_NUMFMT_NATIONAL;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_cc_without_plus, cfg_plan_cc_without_plus_cmd,
+      "cc-without-plus",
+      "A SIP number without '+' that starts with the country code is E.164 (the default)\n")
+{
+	vty_plan(vty)->cc_without_plus = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_no_cc_without_plus, cfg_plan_no_cc_without_plus_cmd,
+      "no cc-without-plus",
+      NO_STR "A SIP number without '+' is a national significant number\n")
+{
+	vty_plan(vty)->cc_without_plus = false;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_from_as_calling, cfg_plan_from_as_calling_cmd,
+      "from-as-calling",
+      "Without P-Asserted-Identity, send the From number as Calling Party Number (not verified)\n")
+{
+	vty_plan(vty)->from_as_calling = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_no_from_as_calling, cfg_plan_no_from_as_calling_cmd,
+      "no from-as-calling",
+      NO_STR "Without P-Asserted-Identity, send no Calling Party Number (the default)\n")
+{
+	vty_plan(vty)->from_as_calling = false;
+	return CMD_SUCCESS;
+}
+
+static int set_digits(struct vty *vty, const char *what, char *dst, size_t max, const char *val)
+{
+	if (!digits_ok(val, max)) {
+		vty_out(vty, "%% %s: %s is not 1 to %zu digits%s", what, val, max, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	memcpy(dst, val, strlen(val) + 1);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_trunk_prefix, cfg_plan_trunk_prefix_cmd,
+      "trunk-prefix DIGITS",
+      "National trunk prefix, stripped to make a national number\n" "1 to 4 digits, e.g. 0\n")
+{
+	return set_digits(vty, "trunk-prefix", vty_plan(vty)->trunk_prefix, IWF_PREFIX_MAX, argv[0]);
+}
+
+DEFUN(cfg_plan_no_trunk_prefix, cfg_plan_no_trunk_prefix_cmd,
+      "no trunk-prefix",
+      NO_STR "National trunk prefix\n")
+{
+	vty_plan(vty)->trunk_prefix[0] = '\0';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_intl_prefix, cfg_plan_intl_prefix_cmd,
+      "international-prefix DIGITS",
+      "International prefix, stripped to make an E.164 number\n" "1 to 4 digits, e.g. 00 or 011\n")
+{
+	return set_digits(vty, "international-prefix", vty_plan(vty)->intl_prefix, IWF_PREFIX_MAX, argv[0]);
+}
+
+DEFUN(cfg_plan_no_intl_prefix, cfg_plan_no_intl_prefix_cmd,
+      "no international-prefix",
+      NO_STR "International prefix\n")
+{
+	vty_plan(vty)->intl_prefix[0] = '\0';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_area_code, cfg_plan_area_code_cmd,
+      "area-code DIGITS",
+      "Area code that makes a subscriber number national\n" "1 to 8 digits\n")
+{
+	return set_digits(vty, "area-code", vty_plan(vty)->area_code, IWF_AREA_CODE_MAX, argv[0]);
+}
+
+DEFUN(cfg_plan_no_area_code, cfg_plan_no_area_code_cmd,
+      "no area-code",
+      NO_STR "Refuse subscriber numbers (the default)\n")
+{
+	vty_plan(vty)->area_code[0] = '\0';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_plan_cpc, cfg_plan_cpc_cmd,
+      "calling-party-category <0-255>",
+      "Calling Party's Category we send (Q.763 §3.11)\n" "Value (default 10, ordinary subscriber)\n")
+{
+	vty_plan(vty)->cpc = (uint8_t)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+/* Routes */
+
+#define IWF_ROUTE_STR	"Route calls by called-number prefix (the longest prefix wins)\n" \
+			"E.164 digits (up to 15), or 'default' for all numbers\n" \
+			"SIP -> ISUP, towards an SS7 exchange\n" \
+			"ISUP -> SIP, towards a SIP carrier\n"
+
+DEFUN(cfg_route, cfg_route_cmd,
+      "route PREFIX (ss7-peer|sip-peer) NAME",
+      IWF_ROUTE_STR PEER_NAME_STR)
+{
+	enum iwf_route_dest dest = get_string_value(iwf_route_dest_names, argv[1]);
+
+	if (!iwf_route_prefix_valid(argv[0])) {
+		vty_out(vty, "%% route: prefix %s is not 0 to %u digits or 'default'%s", argv[0],
+			IWF_ROUTE_PREFIX_MAX, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!iwf_peer_name_valid(argv[2])) {
+		vty_out(vty, "%% route: bad %s name '%s'%s", argv[1], argv[2], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	/* a peer may come later in the file: iwf_cfg_check() */
+	if (vty_interactive(vty) && !(dest == IWF_ROUTE_SS7 ? (void *)iwf_ss7_peer_find(argv[2])
+							    : (void *)iwf_sip_peer_find(argv[2])))
+		vty_out(vty, "%% note: no %s %s yet%s", argv[1], argv[2], VTY_NEWLINE);
+	if (iwf_route_set(g_iwf_cfg, argv[0], dest, argv[2]) < 0) {
+		vty_out(vty, "%% route: out of memory%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_no_route, cfg_no_route_cmd,
+      "no route PREFIX (ss7-peer|sip-peer)",
+      NO_STR IWF_ROUTE_STR)
+{
+	if (iwf_route_del(g_iwf_cfg, argv[0], get_string_value(iwf_route_dest_names, argv[1])) < 0) {
+		vty_out(vty, "%% no route %s %s%s", argv[0], argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+/* show */
+
+static void show_policy(struct vty *vty, const struct iwf_policy *pol, const struct iwf_number_plan *plan)
+{
+	vty_out(vty, "  country-code %s, number-format %s, on-stir-failure %s%s%s, aci %u, release-cause %u, provisional-max-attest %c%s",
+		plan->cc[0] ? plan->cc : "-", get_value_string(iwf_number_format_names, plan->format),
+		pol->on_stir_failure == IWF_STIR_FAIL_REJECT ? "reject" : "continue",
+		pol->identity_required ? ", identity-required" : "", pol->hop_required ? ", hop-required" : "",
+		pol->aci, pol->release_cause, pol->provisional_max_attest, VTY_NEWLINE);
+}
+
+static void vty_dump_peers(struct vty *vty)
+{
+	const struct iwf_sip_peer *sp;
+	const struct iwf_ss7_peer *tp;
+	unsigned int i;
+
+	llist_for_each_entry(sp, &g_iwf_cfg->sip_peers, entry) {
+		vty_out(vty, "sip-peer %s: remote %s %u %s%s", sp->name, sp->addr[0] ? sp->addr : "-", sp->port,
+			get_value_string(iwf_sip_transport_names, sp->transport), VTY_NEWLINE);
+		show_policy(vty, &sp->policy, &sp->plan);
+	}
+	llist_for_each_entry(tp, &g_iwf_cfg->ss7_peers, entry) {
+		vty_out(vty, "ss7-peer %s: cs7 instance %u point-code ", tp->name, tp->cs7_instance);
+		if (tp->dpc_set)
+			vty_out(vty, "%u", tp->dpc);
+		else
+			vty_out(vty, "-");
+		vty_out(vty, ", cic");
+		for (i = 0; i < tp->n_cic_ranges; i++)
+			vty_out(vty, " %u-%u", tp->cic[i].first, tp->cic[i].last);
+		if (!tp->n_cic_ranges)
+			vty_out(vty, " -");
+		vty_out(vty, ", max SIF %u, sip-peer %s, trunk %s%s", tp->max_sif_len,
+			tp->sip_peer[0] ? tp->sip_peer : "-", tp->trunk ? "in service" : "not started",
+			VTY_NEWLINE);
+		show_policy(vty, &tp->policy, &tp->plan);
+	}
+}
+
+static void vty_dump_routes(struct vty *vty)
+{
+	const struct iwf_route *r;
+
+	vty_out(vty, "%-16s %-9s %s%s", "prefix", "towards", "peer", VTY_NEWLINE);
+	llist_for_each_entry(r, &g_iwf_cfg->routes, entry) {
+		bool known = r->dest == IWF_ROUTE_SS7 ? iwf_ss7_peer_find(r->peer) != NULL
+						      : iwf_sip_peer_find(r->peer) != NULL;
+
+		vty_out(vty, "%-16s %-9s %s%s%s", r->prefix[0] ? r->prefix : "default",
+			get_value_string(iwf_route_dest_names, r->dest), r->peer, known ? "" : " (unknown)",
+			VTY_NEWLINE);
+	}
+}
+
+DEFUN(show_peers, show_peers_cmd,
+      "show peers",
+      SHOW_STR "Configured SIP and SS7 peers of the IWF\n")
+{
+	vty_dump_peers(vty);
+	return CMD_SUCCESS;
+}
+
+DEFUN(show_routes, show_routes_cmd,
+      "show routes",
+      SHOW_STR "Routes of the IWF by called-number prefix\n")
+{
+	vty_dump_routes(vty);
+	return CMD_SUCCESS;
+}
+
+DEFUN(show_iwf, show_iwf_cmd,
+      "show iwf (peers|routes)",
+      SHOW_STR "Interworking function\n" "Configured SIP and SS7 peers\n" "Routes by called-number prefix\n")
+{
+	if (argv[0][0] == 'p')
+		vty_dump_peers(vty);
+	else
+		vty_dump_routes(vty);
+	return CMD_SUCCESS;
+}
+
+/* Config writers */
+
+static void write_domain_common(struct vty *vty, const struct iwf_domain_cfg *d)
+{
+	unsigned int i;
+
+	if (d->allow_http)
+		vty_out(vty, " allow-http%s", VTY_NEWLINE);
+	if (d->trust_dir)
+		vty_out(vty, " trust-dir %s%s", d->trust_dir, VTY_NEWLINE);
+	if (d->cert_dir)
+		vty_out(vty, " cert-dir %s%s", d->cert_dir, VTY_NEWLINE);
+	for (i = 0; i < d->n_crl_files; i++)
+		vty_out(vty, " crl-file %s%s", d->crl_files[i], VTY_NEWLINE);
+}
+
+static void write_credential(struct vty *vty, const struct iwf_credential_cfg *c)
+{
+	if (!c->key_path)
+		return;
+	vty_out(vty, " credential key %s", c->key_path);
+	if (c->chain_path) {
+		vty_out(vty, " chain %s", c->chain_path);
+		if (c->x5u)
+			vty_out(vty, " x5u %s", c->x5u);
+	}
+	vty_out(vty, "%s", VTY_NEWLINE);
+}
+
+static int config_write_stir(struct vty *vty)
+{
+	const struct iwf_domain_cfg *d = &g_iwf_cfg->stir;
+
+	vty_out(vty, "stir%s", VTY_NEWLINE);
+	write_domain_common(vty, d);
+	if (d->fetch_ca_file)
+		vty_out(vty, " x5u-ca-file %s%s", d->fetch_ca_file, VTY_NEWLINE);
+	vty_out(vty, " x5u-timeout %u%s", d->fetch_timeout_ms, VTY_NEWLINE);
+	vty_out(vty, " max-age %u%s", g_iwf_cfg->stir_max_age, VTY_NEWLINE);
+	write_credential(vty, &d->credential);
+	vty_out(vty, " origid %s%s", g_iwf_cfg->origid_random ? "random" : g_iwf_cfg->origid, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+static int config_write_tsca(struct vty *vty)
+{
+	const struct iwf_domain_cfg *d = &g_iwf_cfg->tsca;
+
+	vty_out(vty, "tsca%s", VTY_NEWLINE);
+	write_domain_common(vty, d);
+	if (d->repository)
+		vty_out(vty, " repository %s%s", d->repository, VTY_NEWLINE);
+	if (d->fetch_ca_file)
+		vty_out(vty, " repository-ca-file %s%s", d->fetch_ca_file, VTY_NEWLINE);
+	if (d->fetch_timeout_ms != IWF_FETCH_TIMEOUT_DEFAULT)
+		vty_out(vty, " repository-timeout %u%s", d->fetch_timeout_ms, VTY_NEWLINE);
+	if (g_iwf_cfg->hop_window != IWF_WINDOW_DEFAULT)
+		vty_out(vty, " hop-window %u%s", g_iwf_cfg->hop_window, VTY_NEWLINE);
+	if (g_iwf_cfg->hop_skew)
+		vty_out(vty, " hop-skew %u%s", g_iwf_cfg->hop_skew, VTY_NEWLINE);
+	if (g_iwf_cfg->tsca_full_oid)
+		vty_out(vty, " policy-oid full %s%s", g_iwf_cfg->tsca_full_oid, VTY_NEWLINE);
+	if (g_iwf_cfg->tsca_provisional_oid)
+		vty_out(vty, " policy-oid provisional %s%s", g_iwf_cfg->tsca_provisional_oid, VTY_NEWLINE);
+	write_credential(vty, &d->credential);
+	if (g_iwf_cfg->map_file)
+		vty_out(vty, " map-file %s%s", g_iwf_cfg->map_file, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+/* Number plan knobs that are not at their default (country-code and
+ * number-format are written by the callers) */
+static void write_plan_extras(struct vty *vty, const struct iwf_number_plan *plan)
+{
+	if (!plan->cc_without_plus)
+		vty_out(vty, " no cc-without-plus%s", VTY_NEWLINE);
+	if (plan->from_as_calling)
+		vty_out(vty, " from-as-calling%s", VTY_NEWLINE);
+	if (plan->trunk_prefix[0])
+		vty_out(vty, " trunk-prefix %s%s", plan->trunk_prefix, VTY_NEWLINE);
+	if (plan->intl_prefix[0])
+		vty_out(vty, " international-prefix %s%s", plan->intl_prefix, VTY_NEWLINE);
+	if (plan->area_code[0])
+		vty_out(vty, " area-code %s%s", plan->area_code, VTY_NEWLINE);
+	if (plan->cpc != IWF_CPC_ORDINARY)
+		vty_out(vty, " calling-party-category %u%s", plan->cpc, VTY_NEWLINE);
+}
+
+static int config_write_sip_peers(struct vty *vty)
+{
+	const struct iwf_sip_peer *p;
+
+	llist_for_each_entry(p, &g_iwf_cfg->sip_peers, entry) {
+		vty_out(vty, "sip-peer %s%s", p->name, VTY_NEWLINE);
+		if (p->addr[0])
+			vty_out(vty, " remote %s %u%s", p->addr, p->port, VTY_NEWLINE);
+		vty_out(vty, " transport %s%s", get_value_string(iwf_sip_transport_names, p->transport),
+			VTY_NEWLINE);
+		vty_out(vty, " on-stir-failure %s%s",
+			p->policy.on_stir_failure == IWF_STIR_FAIL_REJECT ? "reject" : "continue", VTY_NEWLINE);
+		if (p->policy.identity_required)
+			vty_out(vty, " identity-required%s", VTY_NEWLINE);
+		if (p->plan.cc[0])
+			vty_out(vty, " country-code %s%s", p->plan.cc, VTY_NEWLINE);
+		/* the SS7 knobs, in case the call FSM reads them from here */
+		if (p->plan.format != IWF_NUMFMT_INTERNATIONAL)
+			vty_out(vty, " number-format %s%s",
+				get_value_string(iwf_number_format_names, p->plan.format), VTY_NEWLINE);
+		write_plan_extras(vty, &p->plan);
+		if (p->policy.aci != IWF_POLICY_ACI_DEFAULT)
+			vty_out(vty, " aci %u%s", p->policy.aci, VTY_NEWLINE);
+		if (p->policy.hop_required)
+			vty_out(vty, " hop-required%s", VTY_NEWLINE);
+		if (p->policy.provisional_max_attest != 'C')
+			vty_out(vty, " provisional-max-attest %c%s", p->policy.provisional_max_attest, VTY_NEWLINE);
+		if (p->policy.release_cause != 21)
+			vty_out(vty, " release-cause %u%s", p->policy.release_cause, VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
+static int config_write_ss7_peers(struct vty *vty)
+{
+	const struct iwf_ss7_peer *p;
+	unsigned int i;
+
+	llist_for_each_entry(p, &g_iwf_cfg->ss7_peers, entry) {
+		vty_out(vty, "ss7-peer %s%s", p->name, VTY_NEWLINE);
+		vty_out(vty, " cs7-instance %u%s", p->cs7_instance, VTY_NEWLINE);
+		if (p->dpc_set)
+			vty_out(vty, " point-code %u%s", p->dpc, VTY_NEWLINE);
+		for (i = 0; i < p->n_cic_ranges; i++)
+			vty_out(vty, " cic %u %u%s", p->cic[i].first, p->cic[i].last, VTY_NEWLINE);
+		vty_out(vty, " max-message-length %u%s", p->max_sif_len, VTY_NEWLINE);
+		if (p->plan.cc[0])
+			vty_out(vty, " country-code %s%s", p->plan.cc, VTY_NEWLINE);
+		vty_out(vty, " number-format %s%s", get_value_string(iwf_number_format_names, p->plan.format),
+			VTY_NEWLINE);
+		write_plan_extras(vty, &p->plan);
+		vty_out(vty, " aci %u%s", p->policy.aci, VTY_NEWLINE);
+		if (p->policy.on_stir_failure == IWF_STIR_FAIL_REJECT)
+			vty_out(vty, " on-stir-failure reject%s", VTY_NEWLINE);
+		if (p->policy.identity_required)
+			vty_out(vty, " identity-required%s", VTY_NEWLINE);
+		if (p->policy.hop_required)
+			vty_out(vty, " hop-required%s", VTY_NEWLINE);
+		vty_out(vty, " provisional-max-attest %c%s", p->policy.provisional_max_attest, VTY_NEWLINE);
+		vty_out(vty, " release-cause %u%s", p->policy.release_cause, VTY_NEWLINE);
+		if (p->sdp_template)
+			vty_out(vty, " sdp-template %s%s", p->sdp_template, VTY_NEWLINE);
+		if (p->sip_peer[0])
+			vty_out(vty, " sip-peer %s%s", p->sip_peer, VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
+static int config_write_routes(struct vty *vty)
+{
+	const struct iwf_route *r;
+
+	llist_for_each_entry(r, &g_iwf_cfg->routes, entry)
+		vty_out(vty, "route %s %s %s%s", r->prefix[0] ? r->prefix : "default",
+			get_value_string(iwf_route_dest_names, r->dest), r->peer, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+/* Installation */
+
+static void install_domain_common(int node)
+{
+	install_element(node, &cfg_dom_trust_dir_cmd);
+	install_element(node, &cfg_dom_no_trust_dir_cmd);
+	install_element(node, &cfg_dom_crl_file_cmd);
+	install_element(node, &cfg_dom_no_crl_file_cmd);
+	install_element(node, &cfg_dom_allow_http_cmd);
+	install_element(node, &cfg_dom_no_allow_http_cmd);
+	install_element(node, &cfg_dom_credential_cmd);
+	install_element(node, &cfg_dom_credential_chain_cmd);
+	install_element(node, &cfg_dom_no_credential_cmd);
+}
+
+static void install_peer_knobs(int node)
+{
+	install_element(node, &cfg_pol_on_stir_failure_cmd);
+	install_element(node, &cfg_pol_identity_required_cmd);
+	install_element(node, &cfg_pol_no_identity_required_cmd);
+	install_element(node, &cfg_pol_hop_required_cmd);
+	install_element(node, &cfg_pol_no_hop_required_cmd);
+	install_element(node, &cfg_pol_prov_max_attest_cmd);
+	install_element(node, &cfg_pol_aci_cmd);
+	install_element(node, &cfg_pol_release_cause_cmd);
+	install_element(node, &cfg_plan_cc_cmd);
+	install_element(node, &cfg_plan_no_cc_cmd);
+	install_element(node, &cfg_plan_format_cmd);
+	install_element(node, &cfg_plan_cc_without_plus_cmd);
+	install_element(node, &cfg_plan_no_cc_without_plus_cmd);
+	install_element(node, &cfg_plan_from_as_calling_cmd);
+	install_element(node, &cfg_plan_no_from_as_calling_cmd);
+	install_element(node, &cfg_plan_trunk_prefix_cmd);
+	install_element(node, &cfg_plan_no_trunk_prefix_cmd);
+	install_element(node, &cfg_plan_intl_prefix_cmd);
+	install_element(node, &cfg_plan_no_intl_prefix_cmd);
+	install_element(node, &cfg_plan_area_code_cmd);
+	install_element(node, &cfg_plan_no_area_code_cmd);
+	install_element(node, &cfg_plan_cpc_cmd);
+}
+
+void iwf_peer_vty_init(void *ctx)
+{
+	g_iwf_cfg = iwf_cfg_alloc(ctx);
+	OSMO_ASSERT(g_iwf_cfg);
+
+	install_element(CONFIG_NODE, &cfg_stir_cmd);
+	install_node(&stir_node, config_write_stir);
+	install_domain_common(STIWF_STIR_NODE);
+	install_element(STIWF_STIR_NODE, &cfg_stir_credential_x5u_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_fetch_ca_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_no_fetch_ca_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_fetch_timeout_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_max_age_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_origid_cmd);
+
+	install_element(CONFIG_NODE, &cfg_tsca_cmd);
+	install_node(&tsca_node, config_write_tsca);
+	install_domain_common(STIWF_TSCA_NODE);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_cert_dir_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_cert_dir_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_repository_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_repository_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_fetch_ca_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_fetch_ca_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_fetch_timeout_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_policy_oid_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_policy_oid_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_map_file_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_map_file_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_window_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_skew_cmd);
+
+	install_element(CONFIG_NODE, &cfg_sip_peer_cmd);
+	install_element(CONFIG_NODE, &cfg_no_sip_peer_cmd);
+	install_node(&sip_peer_node, config_write_sip_peers);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_remote_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_transport_cmd);
+	install_peer_knobs(STIWF_SIP_PEER_NODE);
+
+	install_element(CONFIG_NODE, &cfg_ss7_peer_cmd);
+	install_element(CONFIG_NODE, &cfg_no_ss7_peer_cmd);
+	install_node(&ss7_peer_node, config_write_ss7_peers);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_cs7_instance_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_point_code_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_cic_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_cic_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_max_msg_len_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_sdp_template_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_sdp_template_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_sip_peer_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_sip_peer_cmd);
+	install_peer_knobs(STIWF_SS7_PEER_NODE);
+
+	install_element(CONFIG_NODE, &cfg_route_cmd);
+	install_element(CONFIG_NODE, &cfg_no_route_cmd);
+	install_node(&route_node, config_write_routes);
+
+	install_element_ve(&show_peers_cmd);
+	install_element_ve(&show_routes_cmd);
+	install_element_ve(&show_iwf_cmd);
+}
