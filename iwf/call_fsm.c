@@ -997,7 +997,8 @@ static const struct osmo_fsm_state iwf_call_states[] = {
 	[IWF_CALL_ST_VERIFY] = {
 		.name = "VERIFY",
 		.in_event_mask = S(IWF_CALL_EV_VERIFIED),
-		.out_state_mask = S(IWF_CALL_ST_SIGN),
+		/* VERIFY: the start arms the guard timer */
+		.out_state_mask = S(IWF_CALL_ST_VERIFY) | S(IWF_CALL_ST_SIGN),
 		.action = st_verify,
 	},
 	[IWF_CALL_ST_SIGN] = {

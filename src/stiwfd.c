@@ -20,12 +20,14 @@
 #include <osmocom/vty/vty.h>
 
 #include "config.h"
+#include "iwf/call.h"
 #include "iwf/peer.h"
 #include "sip/sip_agent.h"
 #include "src/call_echo.h"
 #include "src/cfg.h"
 #include "src/evloop.h"
 #include "src/logging.h"
+#include "src/stiwfd_iwf.h"
 #include "src/workq.h"
 
 /* How long a graceful SIP shutdown may take before we stop anyway. */
@@ -92,6 +94,7 @@ int main(int argc, char **argv)
 	const char *config_file = STIWF_DEFAULT_CONFIG;
 	struct stiwf_sip_agent *sip = NULL;
 	struct stiwf_workq *workq = NULL;
+	struct stiwfd_iwf *iwf = NULL;
 	guint sig_src[3], timeout_src;
 	char err[768];
 	int opt, rc = EXIT_FAILURE;
@@ -132,6 +135,7 @@ int main(int argc, char **argv)
 		goto out_log;
 	}
 	call_echo_vty_init(tall_stiwf_ctx);
+	iwf_call_vty_init();
 	rate_ctr_init(tall_stiwf_ctx);
 	osmo_stats_init(tall_stiwf_ctx);
 
@@ -161,12 +165,23 @@ int main(int argc, char **argv)
 	workq = stiwf_workq_create(tall_stiwf_ctx, 0);
 	if (!workq)
 		goto out_loop;
+	/* DESIGN §5: the rooms in order, each from the configuration */
+	iwf = stiwfd_iwf_alloc(tall_stiwf_ctx, workq);
+	if (!iwf || stiwfd_certs_setup(iwf) < 0 || stiwfd_ss7_setup(iwf) < 0) {
+		fprintf(stderr, "stiwfd: cannot set up the IWF (see the log)\n");
+		goto out_loop;
+	}
 
 	sip = stiwf_sip_agent_start(tall_stiwf_ctx, g_sip_cfg);
 	if (!sip)
 		goto out_loop;
-	/* until the IWF call layer exists: 501, or "test-mode echo" */
-	call_echo_attach(sip);
+	if (g_sip_cfg->test_mode == STIWF_SIP_TEST_ECHO) {
+		/* the SIP test owner instead of the IWF (tests of the SIP leg) */
+		call_echo_attach(sip);
+	} else if (stiwfd_calls_setup(iwf, sip) < 0) {
+		fprintf(stderr, "stiwfd: cannot start the call layer\n");
+		goto out_loop;
+	}
 
 	sig_src[0] = g_unix_signal_add(SIGTERM, on_signal, GINT_TO_POINTER(SIGTERM));
 	sig_src[1] = g_unix_signal_add(SIGINT, on_signal, GINT_TO_POINTER(SIGINT));
@@ -177,6 +192,9 @@ int main(int argc, char **argv)
 	     vty_get_bind_addr());
 	g_main_loop_run(main_loop);
 
+	/* Every call releases both legs (REL, BYE/503) while SIP still runs. */
+	stiwfd_iwf_free(iwf);
+	iwf = NULL;
 	/* Graceful stop: let Sofia close its transactions, bounded in time. */
 	stiwf_sip_agent_shutdown(sip, sip_shutdown_done, NULL);
 	timeout_src = g_timeout_add(SHUTDOWN_GRACE_MS, on_shutdown_timeout, NULL);
@@ -188,6 +206,7 @@ int main(int argc, char **argv)
 	rc = EXIT_SUCCESS;
 
 out_loop:
+	stiwfd_iwf_free(iwf);
 	if (sip)
 		stiwf_sip_agent_free(sip);
 	if (workq)

@@ -1,0 +1,409 @@
+/* stiwfd's live IWF objects (see stiwfd_iwf.h). */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "certs/cache.h"
+#include "certs/credential.h"
+#include "certs/fetch.h"
+#include "certs/map.h"
+#include "certs/resolve.h"
+#include "certs/truststore.h"
+#include "certs/tsca.h"
+#include "iwf/call.h"
+#include "iwf/peer.h"
+#include "sip/sip_agent.h"
+#include "sip/stir_as.h"
+#include "sip/stir_vs.h"
+#include "src/logging.h"
+#include "src/stiwfd_iwf.h"
+#include "src/workq.h"
+#include "ss7/isup_trunk.h"
+#include "ss7/mtp_user.h"
+#include "ss7/sigtoken.h"
+
+/* HOP signatures remembered for replay detection at once (fail closed
+ * beyond, ss7/sigtoken.h): about 1k calls/s over a 60 s window. */
+#define REPLAY_MAX_ENTRIES	65536
+/* Largest SDP template file */
+#define SDP_FILE_MAX		4096
+/* cs7 instances (libosmo-sigtran "cs7 instance <0-15>") */
+#define MAX_CS7			16
+
+struct stiwfd_iwf {
+	void *ctx;
+	struct stiwf_workq *wq;
+	struct iwf_call_env env;
+	bool calls_up;
+	struct stiwf_mtp_user *mtp[MAX_CS7];
+};
+
+/* ---- certs/ ---- */
+
+static struct fetcher *fetcher_for(void *ctx, const char *name, const struct iwf_domain_cfg *dc,
+				   const char *url)
+{
+	struct fetch_policy pol;
+	const char *p, *end, *colon;
+	unsigned long port;
+
+	fetch_policy_init(&pol);
+	pol.allow_http = dc->allow_http;
+	pol.ca_file = dc->fetch_ca_file;
+	if (dc->fetch_timeout_ms)
+		pol.timeout_ms = dc->fetch_timeout_ms;
+	/* a configured URL on its own port (a lab repository or x5u server) */
+	if (url && (p = strstr(url, "://"))) {
+		p += 3;
+		end = p + strcspn(p, "/?#");
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (colon && p[0] != '[') {
+			port = strtoul(colon + 1, NULL, 10);
+			if (port > 0 && port <= 65535 && pol.num_ports < FETCH_MAX_PORTS)
+				pol.ports[pol.num_ports++] = (uint16_t)port;
+		}
+	}
+	return fetcher_alloc(ctx, name, &pol);
+}
+
+static struct truststore *trust_for(void *ctx, const char *name, const struct iwf_domain_cfg *dc)
+{
+	struct truststore *ts;
+	unsigned int i;
+	int rc;
+
+	ts = truststore_alloc(ctx, name, NULL);
+	if (!ts)
+		return NULL;
+	rc = truststore_load_dir(ts, dc->trust_dir);
+	if (rc <= 0) {
+		LOGP(DMAIN, LOGL_ERROR, "%s trust-dir %s: no trust anchor there\n", name, dc->trust_dir);
+		return NULL;
+	}
+	for (i = 0; i < dc->n_crl_files; i++) {
+		rc = truststore_load_crl_file(ts, dc->crl_files[i]);
+		if (rc < 0) {
+			LOGP(DMAIN, LOGL_ERROR, "%s crl-file %s: %s\n", name, dc->crl_files[i], strerror(-rc));
+			return NULL;
+		}
+	}
+	return ts;
+}
+
+static int shaken_setup(struct stiwfd_iwf *d)
+{
+	const struct iwf_domain_cfg *dc = &g_iwf_cfg->stir;
+	struct cert_domain_cfg dcfg = { .name = "shaken", .shaken_profile = true };
+	struct stir_as_cfg acfg = { .attest = 'C' };
+	struct cert_cache *cache;
+	struct cert_domain *dom;
+	struct truststore *ts;
+	struct fetcher *f;
+	int rc;
+
+	if (dc->trust_dir) {
+		ts = trust_for(d->ctx, "shaken", dc);
+		cache = cert_cache_alloc(d->ctx, NULL);
+		f = fetcher_for(d->ctx, "x5u", dc, dc->credential.x5u);
+		dom = (ts && cache && f) ? cert_domain_alloc(d->ctx, &dcfg, f, cache, ts) : NULL;
+		d->env.vs = dom ? stir_vs_alloc(d->ctx, dom, d->wq) : NULL;
+		if (!d->env.vs) {
+			LOGP(DMAIN, LOGL_ERROR, "stir: cannot set up the STI-VS\n");
+			return -EINVAL;
+		}
+	} else {
+		LOGP(DMAIN, LOGL_NOTICE, "stir: no trust-dir: Identity headers cannot be verified (436)\n");
+	}
+	if (dc->credential.key_path) {
+		acfg.origid = g_iwf_cfg->origid_random || !g_iwf_cfg->origid[0] ? NULL : g_iwf_cfg->origid;
+		rc = stir_as_load(d->ctx, &d->env.as, dc->credential.key_path, dc->credential.chain_path,
+				  dc->credential.x5u, &acfg, d->wq);
+		if (rc < 0) {
+			LOGP(DMAIN, LOGL_ERROR, "stir: credential %s: %s\n", dc->credential.key_path, strerror(-rc));
+			return rc;
+		}
+	} else {
+		LOGP(DMAIN, LOGL_NOTICE, "stir: no credential: calls from ISUP get no new PASSporT\n");
+	}
+	return 0;
+}
+
+static struct sigtoken_key *tsca_key_alloc(void *ctx, X509 *leaf)
+{
+	return sigtoken_key_alloc_x509(ctx, leaf);
+}
+
+static int tsca_setup(struct stiwfd_iwf *d)
+{
+	const struct iwf_domain_cfg *dc = &g_iwf_cfg->tsca;
+	struct cert_domain_cfg dcfg = { .name = "tsca", .repo_url_template = dc->repository };
+	struct cert_domain *dom = NULL;
+	struct cert_cache *cache;
+	struct truststore *ts;
+	struct tsca_cfg tcfg;
+	struct fetcher *f;
+	int rc;
+
+	if (dc->trust_dir) {
+		ts = trust_for(d->ctx, "tsca", dc);
+		if (!ts)
+			return -EINVAL;
+		if (dc->repository) {
+			cache = cert_cache_alloc(d->ctx, NULL);
+			f = fetcher_for(d->ctx, "tsca", dc, dc->repository);
+			dom = (cache && f) ? cert_domain_alloc(d->ctx, &dcfg, f, cache, ts) : NULL;
+			if (!dom) {
+				LOGP(DMAIN, LOGL_ERROR, "tsca: repository %s cannot be used\n", dc->repository);
+				return -EINVAL;
+			}
+		}
+		tsca_cfg_init(&tcfg);
+		tcfg.cert_dir = dc->cert_dir;
+		tcfg.key_alloc = tsca_key_alloc;
+		if (g_iwf_cfg->tsca_full_oid) {
+			tcfg.full_oids[0] = g_iwf_cfg->tsca_full_oid;
+			tcfg.num_full_oids = 1;
+		}
+		if (g_iwf_cfg->tsca_provisional_oid) {
+			tcfg.prov_oids[0] = g_iwf_cfg->tsca_provisional_oid;
+			tcfg.num_prov_oids = 1;
+		}
+		d->env.tsca = tsca_dir_alloc(d->ctx, &tcfg, ts, dom);
+		if (!d->env.tsca)
+			return -EINVAL;
+		d->env.replay = sigtoken_replay_alloc(d->ctx, g_iwf_cfg->hop_window ? g_iwf_cfg->hop_window :
+						      SIGTOKEN_WINDOW_DEFAULT, g_iwf_cfg->hop_skew,
+						      REPLAY_MAX_ENTRIES);
+		if (!d->env.replay)
+			return -ENOMEM;
+	} else {
+		LOGP(DMAIN, LOGL_NOTICE, "tsca: no trust-dir: HOP signatures cannot be verified\n");
+	}
+	if (dc->credential.key_path) {
+		/* credential_load() refuses a key file open to group or others */
+		rc = credential_load(d->ctx, &d->env.hop_cred, dc->credential.key_path, dc->credential.chain_path,
+				     NULL);
+		if (rc < 0) {
+			LOGP(DMAIN, LOGL_ERROR, "tsca: credential %s: %s\n", dc->credential.key_path, strerror(-rc));
+			return rc;
+		}
+		LOGP(DMAIN, LOGL_NOTICE, "tsca: HOP signed with key-id %s\n", d->env.hop_cred->keyid_hex);
+	} else {
+		LOGP(DMAIN, LOGL_NOTICE, "tsca: no credential: IAMs go without HOP\n");
+	}
+
+	d->env.map = certmap_alloc(d->ctx);
+	if (!d->env.map)
+		return -ENOMEM;
+	if (g_iwf_cfg->tsca_full_oid) {
+		certmap_policy_oids_clear(d->env.map, CERTMAP_CLASS_FULL);
+		certmap_policy_oid_add(d->env.map, CERTMAP_CLASS_FULL, g_iwf_cfg->tsca_full_oid);
+	}
+	if (g_iwf_cfg->tsca_provisional_oid) {
+		certmap_policy_oids_clear(d->env.map, CERTMAP_CLASS_PROVISIONAL);
+		certmap_policy_oid_add(d->env.map, CERTMAP_CLASS_PROVISIONAL, g_iwf_cfg->tsca_provisional_oid);
+	}
+	if (g_iwf_cfg->map_file) {
+		rc = certmap_load_file(d->env.map, g_iwf_cfg->map_file);
+		if (rc < 0) {
+			LOGP(DMAIN, LOGL_ERROR, "tsca: map-file %s: %s\n", g_iwf_cfg->map_file, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int stiwfd_certs_setup(struct stiwfd_iwf *d)
+{
+	int rc = shaken_setup(d);
+
+	if (rc == 0)
+		rc = tsca_setup(d);
+	return rc;
+}
+
+/* ---- ss7/ ---- */
+
+/* the one runtime of the daemon, for the MTP and trunk callbacks */
+static struct stiwfd_iwf *g_iwf_rt;
+
+static int trunk_send(struct isup_trunk *t, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len,
+		      void *priv)
+{
+	struct iwf_ss7_peer *peer = priv;
+	struct stiwf_mtp_user *u;
+
+	if (!g_iwf_rt || peer->cs7_instance >= MAX_CS7)
+		return -ENOTCONN;
+	u = g_iwf_rt->mtp[peer->cs7_instance];
+	if (!u)
+		return -ENOTCONN;
+	return stiwf_mtp_user_send(u, dpc, sls, data, len);
+}
+
+/* An ISUP message from the network: to the trunk of its OPC */
+static void mtp_rx(struct stiwf_mtp_user *u, const struct stiwf_mtp_addr *addr, const uint8_t *data,
+		   size_t len, void *priv)
+{
+	uint32_t inst = (uint32_t)(uintptr_t)priv;
+	struct iwf_ss7_peer *peer = iwf_ss7_peer_by_pc(inst, addr->opc);
+
+	if (!peer || !peer->trunk) {
+		LOGP(DSS7, LOGL_NOTICE, "cs7 instance %u: ISUP from %s, which is no ss7-peer: dropped\n", inst,
+		     stiwf_mtp_user_pc_str(u, addr->opc));
+		return;
+	}
+	isup_trunk_rx(peer->trunk, addr->opc, data, len);
+}
+
+/* The user part came up or went down: every trunk on the instance learns
+ * it (and resets its circuits with GRS on the way up, Q.764 §2.9.3). */
+static void mtp_state(struct stiwf_mtp_user *u, bool available, void *priv)
+{
+	uint32_t inst = (uint32_t)(uintptr_t)priv;
+	struct iwf_ss7_peer *peer;
+
+	LOGP(DSS7, LOGL_NOTICE, "cs7 instance %u: ISUP user part %savailable\n", inst, available ? "" : "un");
+	llist_for_each_entry(peer, &g_iwf_cfg->ss7_peers, entry) {
+		if (peer->cs7_instance == inst && peer->trunk)
+			isup_trunk_mtp_available(peer->trunk, available);
+	}
+}
+
+static int sdp_load(struct iwf_ss7_peer *peer)
+{
+	char buf[SDP_FILE_MAX + 1];
+	ssize_t n;
+	int fd, rc;
+
+	if (!peer->sdp_template)
+		return 0;
+	fd = open(peer->sdp_template, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		LOGP(DMAIN, LOGL_ERROR, "ss7-peer %s: sdp-template %s: %s\n", peer->name, peer->sdp_template,
+		     strerror(errno));
+		return rc;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0 || n > SDP_FILE_MAX || n == 0 || memchr(buf, '\0', (size_t)n)) {
+		LOGP(DMAIN, LOGL_ERROR, "ss7-peer %s: sdp-template %s: empty, unreadable or above %d octets\n",
+		     peer->name, peer->sdp_template, SDP_FILE_MAX);
+		return -EINVAL;
+	}
+	buf[n] = '\0';
+	return iwf_call_peer_sdp_set(peer, buf);
+}
+
+int stiwfd_ss7_setup(struct stiwfd_iwf *d)
+{
+	struct isup_trunk_ops ops = { .send = trunk_send };
+	struct iwf_ss7_peer *peer;
+	struct stiwf_mtp_user *u;
+	struct isup_trunk *t;
+	unsigned int i;
+	int rc;
+
+	iwf_call_trunk_ops_fill(&ops);
+	llist_for_each_entry(peer, &g_iwf_cfg->ss7_peers, entry) {
+		if (peer->cs7_instance >= MAX_CS7)
+			return -EINVAL;
+		u = d->mtp[peer->cs7_instance];
+		if (!u) {
+			u = stiwf_mtp_user_bind(d->ctx, peer->cs7_instance, STIWF_MTP_SI_ISUP, mtp_rx, mtp_state,
+						(void *)(uintptr_t)peer->cs7_instance);
+			if (!u)
+				return -ENODEV;
+			d->mtp[peer->cs7_instance] = u;
+		}
+		t = isup_trunk_alloc(d->ctx, peer->name, stiwf_mtp_user_local_pc(u), peer->dpc, &ops, peer);
+		if (!t)
+			return -ENOMEM;
+		peer->trunk = t;
+		for (i = 0; i < peer->n_cic_ranges; i++) {
+			rc = isup_trunk_add_cics(t, peer->cic[i].first, peer->cic[i].last);
+			if (rc < 0) {
+				LOGP(DMAIN, LOGL_ERROR, "ss7-peer %s: cic %u %u: %s\n", peer->name,
+				     peer->cic[i].first, peer->cic[i].last, strerror(-rc));
+				return rc;
+			}
+		}
+		if (peer->max_sif_len)
+			isup_trunk_set_max_sif(t, peer->max_sif_len);
+		rc = sdp_load(peer);
+		if (rc < 0)
+			return rc;
+		LOGP(DMAIN, LOGL_NOTICE, "ss7-peer %s: trunk to PC %s on cs7 instance %u, %u CIC range(s)\n",
+		     peer->name, stiwf_mtp_user_pc_str(u, peer->dpc), peer->cs7_instance, peer->n_cic_ranges);
+	}
+	/* an AS that was already active before we bound */
+	for (i = 0; i < MAX_CS7; i++) {
+		if (d->mtp[i] && stiwf_mtp_user_available(d->mtp[i]))
+			mtp_state(d->mtp[i], true, (void *)(uintptr_t)i);
+	}
+	return 0;
+}
+
+/* ---- the call layer ---- */
+
+int stiwfd_calls_setup(struct stiwfd_iwf *d, struct stiwf_sip_agent *sip)
+{
+	int rc;
+
+	d->env.sip = sip;
+	d->env.workq = d->wq;
+	d->env.media_addr = g_sip_cfg ? g_sip_cfg->local_addr : NULL;
+	rc = iwf_call_layer_init(d->ctx, &d->env);
+	if (rc == 0)
+		d->calls_up = true;
+	return rc;
+}
+
+struct stiwfd_iwf *stiwfd_iwf_alloc(void *ctx, struct stiwf_workq *wq)
+{
+	struct stiwfd_iwf *d = talloc_zero(ctx, struct stiwfd_iwf);
+
+	if (!d)
+		return NULL;
+	d->ctx = d;
+	d->wq = wq;
+	g_iwf_rt = d;
+	return d;
+}
+
+void stiwfd_iwf_free(struct stiwfd_iwf *d)
+{
+	struct iwf_ss7_peer *peer;
+	unsigned int i;
+
+	if (!d)
+		return;
+	/* the calls first: they release their legs on trunks and SIP */
+	if (d->calls_up)
+		iwf_call_layer_fini();
+	d->calls_up = false;
+	if (g_iwf_cfg) {
+		llist_for_each_entry(peer, &g_iwf_cfg->ss7_peers, entry) {
+			if (peer->trunk)
+				isup_trunk_free(peer->trunk);
+			peer->trunk = NULL;
+		}
+	}
+	for (i = 0; i < MAX_CS7; i++) {
+		if (d->mtp[i])
+			stiwf_mtp_user_unbind(d->mtp[i]);
+		d->mtp[i] = NULL;
+	}
+	g_iwf_rt = NULL;
+	talloc_free(d);
+}

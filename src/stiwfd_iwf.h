@@ -1,0 +1,30 @@
+#pragma once
+/*! \file stiwfd_iwf.h
+ *  stiwfd's live IWF objects, built from the configuration (iwf/peer.h)
+ *  once it has been read and checked: one setup function per room
+ *  (certs/, ss7/, then the call layer that joins them to sip/). */
+
+struct stiwf_sip_agent;
+struct stiwf_workq;
+struct stiwfd_iwf;
+
+/*! Trust stores, fetchers and caches of both domains, the STI-VS, the
+ *  STI-AS and TSCA credentials (key files open to group or others are
+ *  refused), the TSCA signer directory, the domain map and the HOP replay
+ *  cache.  \returns 0 or a negative errno (logged, naming what failed) */
+int stiwfd_certs_setup(struct stiwfd_iwf *d);
+
+/*! The MTP user (SI 5) on every cs7 instance an ss7-peer uses, and a
+ *  trunk per ss7-peer (received messages dispatched by OPC; GRS when the
+ *  user part becomes available).  \returns 0 or a negative errno */
+int stiwfd_ss7_setup(struct stiwfd_iwf *d);
+
+/*! The call layer on \a sip.  \returns 0 or a negative errno */
+int stiwfd_calls_setup(struct stiwfd_iwf *d, struct stiwf_sip_agent *sip);
+
+/*! \returns the runtime, empty; free it with stiwfd_iwf_free() */
+struct stiwfd_iwf *stiwfd_iwf_alloc(void *ctx, struct stiwf_workq *wq);
+
+/*! Release every call (both legs), then free trunks, MTP users and the
+ *  certificate machinery.  The SIP agent must still be running. */
+void stiwfd_iwf_free(struct stiwfd_iwf *d);
