@@ -1,0 +1,241 @@
+#!/bin/bash
+# Runs where SCTP works (see uml/run.sh): the reference topology of DESIGN
+# §6 with two IWFs back to back through a real STP:
+#   SIPp UAC -> stiwfd A (PC 100, SIP->ISUP) -> osmo-stp -> stiwfd B
+#   (PC 200, ISUP->SIP) -> SIPp UAS
+# with the test PKI, an HTTPS x5u server (tests/certs/httpsd) and SIP
+# callers on three loopback addresses, one per policy of A:
+#   127.0.0.1 continue, 127.0.0.2 identity-required, 127.0.0.3 reject.
+set -u
+. ./env
+. "$srcdir/tests/integration/lib-bg.sh"
+STIWFD=$top_builddir/stiwfd
+STIWF=$top_builddir/stiwf
+SC=$srcdir/tests/integration/sipp
+fail() {
+	echo "FAIL: $*"
+	for f in a.log b.log stp.log dumpcap.log tls/httpsd.log; do
+		echo "--- $f"
+		tail -n 120 "$f" 2>/dev/null
+	done
+	for f in *.err; do [ -s "$f" ] && { echo "--- $f"; cat "$f"; }; done
+	exit 1
+}
+
+base=${STIWF_E2E_PORT_BASE:-31000}
+SIP_A=$base SIP_B=$((base + 1)) UAS=$((base + 2)) BUSY=$((base + 3)) UAC=$((base + 4))
+VTY_A=$((base + 10)) VTY_B=$((base + 11))
+
+# the test PKI (DESIGN §3), made by iwf_e2e.sh on the host
+. pki/pki.env
+mkdir -p tls ops
+httpsd_start tls pki/shaken || fail "x5u server (httpsd)"
+X5U_A=https://127.0.0.1:$HTTPSD_PORT/pem/sp-a-chain.pem
+X5U_B=https://127.0.0.1:$HTTPSD_PORT/pem/sp-b-chain.pem
+echo "x5u over HTTPS (test CA) from 127.0.0.1:$HTTPSD_PORT (${SECONDS}s)"
+# B knows operator One's signing certificate locally (DESIGN §3 cert-dir)
+cp "$PKI_TSCA_OP1_FULL_CHAIN" ops/
+# the map lets operator One vouch for 1202555xxxx: attest B for its calls
+cat >map.conf <<EOF
+operator op1
+ key-id $PKI_TSCA_OP1_FULL_KEYID
+ prefix 1202555
+EOF
+
+common_log() {
+	cat <<EOF
+log stderr
+ logging filter all 1
+ logging color 0
+ logging print category 1
+ logging print level 1
+ logging level set-all notice
+ logging level main info
+ logging level iwf info
+ logging level ss7 info
+ logging level stir info
+timer isup T22 1
+EOF
+}
+
+{
+	common_log
+	cat <<EOF
+line vty
+ bind 127.0.0.1 $VTY_A
+sip
+ local 127.0.0.1 $SIP_A
+ transport udp
+stir
+ trust-dir $PKI_SHAKEN_TRUST_DIR
+ x5u-ca-file $HTTPSD_CA
+ credential key $PKI_SHAKEN_SP_A_KEY chain $PKI_SHAKEN_SP_A_CHAIN x5u $X5U_A
+tsca
+ trust-dir $PKI_TSCA_TRUST_DIR
+ credential key $PKI_TSCA_OP1_FULL_KEY chain $PKI_TSCA_OP1_FULL_CHAIN
+sip-peer uac
+ remote 127.0.0.1 $UAC
+ on-stir-failure continue
+ country-code 1
+sip-peer uac-required
+ remote 127.0.0.2 $UAC
+ identity-required
+ country-code 1
+sip-peer uac-reject
+ remote 127.0.0.3 $UAC
+ on-stir-failure reject
+ country-code 1
+ss7-peer iwf-b
+ cs7-instance 0
+ point-code 200
+ cic 1 31
+ country-code 1
+ number-format international
+route 1 ss7-peer iwf-b
+EOF
+	cat "$srcdir/contrib/ss7/iwf-a.cs7.cfg"
+} >a.cfg
+
+{
+	common_log
+	cat <<EOF
+line vty
+ bind 127.0.0.1 $VTY_B
+sip
+ local 127.0.0.1 $SIP_B
+ transport udp
+stir
+ trust-dir $PKI_SHAKEN_TRUST_DIR
+ x5u-ca-file $HTTPSD_CA
+ credential key $PKI_SHAKEN_SP_B_KEY chain $PKI_SHAKEN_SP_B_CHAIN x5u $X5U_B
+tsca
+ trust-dir $PKI_TSCA_TRUST_DIR
+ cert-dir $PWD/ops
+ map-file $PWD/map.conf
+sip-peer uas
+ remote 127.0.0.1 $UAS
+ country-code 1
+sip-peer busy
+ remote 127.0.0.1 $BUSY
+ country-code 1
+ss7-peer iwf-a
+ cs7-instance 0
+ point-code 100
+ cic 1 31
+ country-code 1
+ number-format international
+ sip-peer uas
+route 12025550017 sip-peer busy
+EOF
+	cat "$srcdir/contrib/ss7/iwf-b.cs7.cfg"
+} >b.cfg
+
+bg_start dumpcap "Capturing on" dumpcap.log \
+	dumpcap -n -i lo -B 64 -f "sctp port 2905" -w capture.pcapng || fail "dumpcap did not start"
+bg_start stp "Available via telnet" stp.log osmo-stp -c "$srcdir/contrib/ss7/osmo-stp.cfg" ||
+	fail "osmo-stp did not start"
+bg_start b "DMAIN NOTICE ready:" b.log "$STIWFD" -c b.cfg || fail "stiwfd B did not start"
+bg_start a "DMAIN NOTICE ready:" a.log "$STIWFD" -c a.cfg || fail "stiwfd A did not start"
+echo "stiwfd A and B started (${SECONDS}s)"
+# both trunks reset (Q.764 §2.9.3): a GRA in each direction
+for i in $(seq 1 100); do
+	grep -q "GRA, 31 circuits reset" a.log && grep -q "GRA, 31 circuits reset" b.log && break
+	sleep 0.1
+done
+grep -q "GRA, 31 circuits reset" a.log || fail "A's circuits were never reset"
+grep -q "GRA, 31 circuits reset" b.log || fail "B's circuits were never reset"
+echo "ok: osmo-stp, stiwfd A (PC 100) and B (PC 200) up, circuits reset both ways (${SECONDS}s)"
+
+# uac NAME SCENARIO SRCADDR CSV: one call from SIPp
+uac() {
+	timeout 40 sipp -sf "$2" "127.0.0.1:$SIP_A" -i "$3" -p "$UAC" -inf "$4" -m 1 -nostdin \
+		-timeout 30s -timeout_error -trace_msg -message_file "$1.msgs" -trace_err -error_file "$1.err" \
+		>/dev/null 2>&1
+}
+# uas NAME SCENARIO PORT: a callee in the background
+uas() {
+	sipp_bg "UAS_PID" -sf "$2" -i 127.0.0.1 -p "$3" -m 1 -timeout 40s -trace_msg -message_file "$1.msgs" \
+		-trace_err -error_file "$1.err"
+}
+
+# 1. A signed call: the original PASSporT reaches the callee.
+value=$("$STIWF" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u "$X5U_A" --attest A \
+	--orig 12025550002 --dest 12025550001) || fail "stiwf passport sign"
+token=${value%%;*}
+printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "$token" "$X5U_A" >signed.csv
+uas uas1 "$srcdir/contrib/sipp/uas_answer.xml" "$UAS" || fail "SIPp UAS"
+uac uac1 "$srcdir/contrib/sipp/uac_call_identity.xml" 127.0.0.1 signed.csv || fail "signed call not completed"
+wait_exit "$UAS_PID" 20 || fail "UAS did not finish"
+got=$(sed -n 's/^Identity: *//p' uas1.msgs | head -n 1 | tr -d '\r')
+[ -n "$got" ] || fail "no Identity header reached the callee"
+case $got in
+"$token;info=<$X5U_A>;alg=ES256;ppt=shaken") ;;
+*) fail "the callee's Identity is not the original one: $got" ;;
+esac
+out=$("$STIWF" passport verify --identity "$got" --orig 12025550002 --dest 12025550001 \
+	--trust "$PKI_SHAKEN_TRUST_DIR" --x5u-ca "$HTTPSD_CA" 2>verify1.err) ||
+	fail "stiwf passport verify refused the carried PASSporT: $out"
+case $out in
+*'"verstat":"TN-Validation-Passed"'*'"attest":"A"'*'"spc":"1234"'*) ;;
+*) fail "carried PASSporT: $out" ;;
+esac
+grep -qi '^P-Asserted-Identity:.*verstat=TN-Validation-Passed' uas1.msgs ||
+	fail "no verstat=TN-Validation-Passed on the callee's P-Asserted-Identity"
+echo "ok: signed call answered and released; the callee got the original Identity (SP A, attest A, $out) and verstat=TN-Validation-Passed"
+
+# 2. An unsigned call, policy continue: B signs a new PASSporT (attest B:
+#    operator One is full and the map lets it vouch for 1202555).
+printf 'SEQUENTIAL\n12025550003;12025550001\n' >plain.csv
+uas uas2 "$srcdir/contrib/sipp/uas_answer.xml" "$UAS" || fail "SIPp UAS"
+uac uac2 "$srcdir/contrib/sipp/uac_call.xml" 127.0.0.1 plain.csv || fail "unsigned call not completed"
+wait_exit "$UAS_PID" 20 || fail "UAS did not finish"
+got=$(sed -n 's/^Identity: *//p' uas2.msgs | head -n 1 | tr -d '\r')
+case $got in
+*"info=<$X5U_B>"*) ;;
+*) fail "the unsigned call arrived without B's PASSporT: '$got'" ;;
+esac
+out=$("$STIWF" passport verify --identity "$got" --orig 12025550003 --dest 12025550001 \
+	--trust "$PKI_SHAKEN_TRUST_DIR" --x5u-ca "$HTTPSD_CA" 2>verify2.err) ||
+	fail "stiwf passport verify refused B's PASSporT: $out"
+case $out in
+*'"attest":"B"'*'"spc":"5678"'*) ;;
+*) fail "B's new PASSporT: $out" ;;
+esac
+echo "ok: unsigned call under 'continue' arrives with a new PASSporT by SP B (attest B): $out"
+
+# 3. An unsigned call from the peer that requires Identity: 428.
+uac uac3 "$SC/uac_expect_428.xml" 127.0.0.2 plain.csv || fail "no 428 for an unsigned call under identity-required"
+echo "ok: unsigned call under 'identity-required' refused with 428"
+
+# 4. A bad signature from the peer under 'reject': 438 with a Reason header.
+sig=${token##*.}
+first=${sig:0:1}
+if [ "$first" = A ]; then repl=B; else repl=A; fi
+bad="${token%.*}.${repl}${sig:1}"
+printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "$bad" "$X5U_A" >bad.csv
+uac uac4 "$srcdir/contrib/sipp/uac_call_rejected.xml" 127.0.0.3 bad.csv || fail "no 438 with Reason for a bad signature"
+echo "ok: bad signature under 'reject' refused with 438 and Reason: cause=438"
+
+# 5. Busy: the callee answers 486, B sends REL 17, A answers 486.
+printf 'SEQUENTIAL\n12025550004;12025550017\n' >busy.csv
+uas uas5 "$SC/uas_busy.xml" "$BUSY" || fail "SIPp busy UAS"
+uac uac5 "$SC/uac_expect_486.xml" 127.0.0.1 busy.csv || fail "busy call did not end in 486"
+wait_exit "$UAS_PID" 20 || fail "busy UAS did not finish"
+echo "ok: busy callee: 486 -> REL 17 -> 486 at the caller"
+
+# the per-call log lines
+sleep 0.5
+na=$(grep -c 'call-log {' a.log)
+nb=$(grep -c 'call-log {' b.log)
+[ "$na" -ge 5 ] || fail "A wrote $na call-log lines, want 5"
+[ "$nb" -ge 3 ] || fail "B wrote $nb call-log lines, want 3"
+grep 'call-log {' a.log b.log | sed 's/^.*call-log /  /' | cut -c1-400
+
+kill -TERM "$(bg_pid a)" "$(bg_pid b)"
+wait "$(bg_pid a)" || fail "stiwfd A did not stop cleanly"
+wait "$(bg_pid b)" || fail "stiwfd B did not stop cleanly"
+kill -INT "$(bg_pid dumpcap)"
+wait "$(bg_pid dumpcap)"
+kill -TERM "$(bg_pid stp)"
+wait "$(bg_pid stp)" 2>/dev/null
+exit 0
