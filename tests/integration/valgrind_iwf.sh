@@ -1,0 +1,111 @@
+#!/bin/bash
+# stiwfd with the whole IWF configured (both trust domains, credentials,
+# a sip-peer, an ss7-peer on a cs7 instance) under valgrind, on the host:
+# - a key file open to group or others is refused at start;
+# - an INVITE from an address that is no sip-peer gets 403;
+# - a signed INVITE whose x5u cannot be fetched (436, policy continue)
+#   goes through the STI-VS, a HOP signature on the worker pool, and ends
+#   in 503 with the cause of the missing ISUP user part (38): no SCTP here,
+#   so the M3UA association never comes up;
+# - "show calls" and "show calls summary" answer;
+# - SIGTERM: no memory error, no definite or indirect leak.
+set -u
+. "${srcdir:-.}/tests/integration/lib.sh"
+SC=${srcdir:-.}/tests/integration/sipp
+
+dir=$(mktemp -d "$top_builddir/tests/integration/valgrind_iwf.XXXXXX")
+base=$(stiwf_port_base)
+sip_port=$base vty_port=$((base + 1)) uac_port=$((base + 2)) x5u_port=$((base + 3))
+fail() { echo "FAIL: $*"; echo "--- stiwfd log:"; tail -n 60 "$dir/stiwfd.log"; exit 1; }
+
+echo "transport: SIP over UDP on host loopback; M3UA configured but never up"
+"${srcdir:-.}/contrib/gen-test-pki.sh" "$dir/pki" >"$dir/pki.log" 2>&1 || fail "test PKI"
+. "$dir/pki/pki.env"
+x5u=https://127.0.0.1:$x5u_port/sp-a-chain.pem
+
+conf() {	# conf TSCA-KEY
+	cat <<EOF
+log stderr
+ logging filter all 1
+ logging color 0
+ logging print category 1
+ logging print level 1
+ logging level set-all notice
+ logging level main info
+ logging level iwf info
+line vty
+ bind 127.0.0.1 $vty_port
+sip
+ local 127.0.0.1 $sip_port
+ transport udp
+stir
+ trust-dir $PKI_SHAKEN_TRUST_DIR
+ credential key $PKI_SHAKEN_SP_B_KEY chain $PKI_SHAKEN_SP_B_CHAIN x5u $x5u
+tsca
+ trust-dir $PKI_TSCA_TRUST_DIR
+ credential key $1 chain $PKI_TSCA_OP1_FULL_CHAIN
+sip-peer uac
+ remote 127.0.0.1 $uac_port
+ country-code 1
+ss7-peer exchange
+ point-code 200
+ cic 1 31
+ country-code 1
+route 1 ss7-peer exchange
+EOF
+	cat "${srcdir:-.}/contrib/ss7/iwf-a.cs7.cfg"
+}
+
+# A TSCA key that group and others may read: refused before anything binds.
+cp "$PKI_TSCA_OP1_FULL_KEY" "$dir/open.key"
+chmod 0644 "$dir/open.key"
+conf "$dir/open.key" >"$dir/open.conf"
+"$STIWFD" -c "$dir/open.conf" >"$dir/open.out" 2>&1 && fail "a key file open to others must stop stiwfd"
+grep -q "group or others may access it" "$dir/open.out" || fail "the refusal does not say why: $(tail -n 3 "$dir/open.out")"
+echo "ok: a TSCA key file with mode 0644 is refused at start"
+
+conf "$PKI_TSCA_OP1_FULL_KEY" >"$dir/stiwfd.conf"
+wrapper="valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 --log-file=$dir/valgrind.log"
+# shellcheck disable=SC2086
+stiwfd_start "$dir" "$dir/stiwfd.conf" $wrapper || fail "stiwfd did not start"
+
+printf 'SEQUENTIAL\n12025550003;12025550001\n' >"$dir/plain.csv"
+timeout 30 sipp -sf "$SC/uac_expect_403.xml" "127.0.0.1:$sip_port" -i 127.0.0.2 -p "$uac_port" -inf "$dir/plain.csv" \
+	-m 1 -nostdin -timeout 20s -timeout_error -trace_err -error_file "$dir/403.err" >/dev/null 2>&1 ||
+	fail "no 403 for an INVITE from 127.0.0.2"
+echo "ok: INVITE from an address that is no sip-peer: 403"
+
+value=$("$STIWF" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u "$x5u" --attest A \
+	--orig 12025550002 --dest 12025550001) || fail "stiwf passport sign"
+printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "${value%%;*}" "$x5u" >"$dir/signed.csv"
+sed 's|<recv response="200" rtd="true" rrs="true"/>|<recv response="503"/>|' "${srcdir:-.}/contrib/sipp/uac_call_identity.xml" |
+	sed '/<pause milliseconds/,$d' >"$dir/uac_signed_503.xml"
+cat >>"$dir/uac_signed_503.xml" <<'EOF'
+</scenario>
+EOF
+timeout 40 sipp -sf "$dir/uac_signed_503.xml" "127.0.0.1:$sip_port" -i 127.0.0.1 -p "$uac_port" -inf "$dir/signed.csv" \
+	-m 1 -nostdin -timeout 30s -timeout_error -trace_msg -message_file "$dir/503.msgs" \
+	-trace_err -error_file "$dir/503.err" >/dev/null 2>&1 || fail "the signed call did not end in 503"
+grep -q '^Reason: Q.850;cause=38' "$dir/503.msgs" || fail "503 without Reason: Q.850;cause=38"
+# the log line follows the 503; valgrind makes stiwfd slow
+for i in $(seq 1 50); do
+	grep -q 'call-log {.*"code":436.*"hop":true.*"cause":38' "$dir/stiwfd.log" && break
+	sleep 0.1
+done
+grep -q 'call-log {.*"code":436.*"hop":true.*"cause":38' "$dir/stiwfd.log" ||
+	fail "the call-log line does not show 436, a HOP and cause 38"
+echo "ok: signed INVITE, x5u unreachable (436), continue: HOP signed, no user part: 503 with Reason cause 38"
+
+out=$("$STIWF" vty --port "$vty_port" 'show calls' 'show calls summary') || fail "VTY: $out"
+echo "$out" | sed 's/^/  vty| /'
+echo "$out" | grep -q '^0 call(s)' || fail "show calls"
+echo "$out" | grep -Eq 'call:sip_in +2 ' || fail "show calls summary does not count 2 INVITEs"
+echo "$out" | grep -Eq 'stir:failed +1 ' || fail "show calls summary does not count the failed PASSporT"
+
+stiwfd_stop TERM
+rc=$?
+[ $rc -eq 0 ] || fail "stiwfd exit status $rc (99: valgrind found errors)"
+grep -q "ERROR SUMMARY: 0 errors" "$dir/valgrind.log" || { cat "$dir/valgrind.log"; fail "valgrind errors"; }
+echo "ok: SIGTERM, valgrind clean"
+rm -rf "$dir"
+echo "1 passed, 0 failed"
