@@ -734,21 +734,15 @@ static void isup_place_invite(struct iwf_call *call, int sign_rc)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "sti-as");
 		return;
 	}
-	if (!call->calling[0]) {
-		/* sip_call_place() asserts a number; an IAM without a usable
-		 * calling number has none to assert (Q.1912.5 §7.1.3). */
-		LOGPFSML(call->fi, LOGL_NOTICE, "IAM without a calling number in E.164 form: cannot assert one\n");
-		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);
-		call_end(call, IWF_CAUSE_INVALID_NUMBER_FORMAT, "no-calling");
-		return;
-	}
 	snprintf(uri, sizeof(uri), "sip:%s:%u;transport=%s", peer->addr, peer->port ? peer->port : 5060,
 		 peer->transport == IWF_SIP_TP_TCP ? "tcp" : "udp");
 	snprintf(called, sizeof(called), "+%s", call->called);
 	snprintf(calling, sizeof(calling), "+%s", call->calling);
 	p.peer_uri = uri;
 	p.called = called;
-	p.calling = calling;
+	/* Q.1912.5 §7.1.3: an IAM without a calling number in E.164 form has
+	 * nothing to assert: no P-Asserted-Identity, From anonymous */
+	p.calling = call->calling[0] ? calling : NULL;
 	if (call->sip_id.from.present && call->sip_id.from.digits[0] && !call->sip_id.from_anonymous) {
 		snprintf(from, sizeof(from), "+%s", call->sip_id.from.digits);
 		p.from_user = from;
@@ -769,7 +763,8 @@ static void isup_place_invite(struct iwf_call *call, int sign_rc)
 		return;
 	}
 	osmo_strlcpy(call->call_id, sip_call_get_id(call->sip), sizeof(call->call_id));
-	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s, verstat %s)\n", calling, called, peer->name,
+	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s, verstat %s)\n", p.calling ? calling : "anonymous",
+		 called, peer->name,
 		 get_value_string(iwf_identity_action_names, call->dec.identity), p.verstat ? p.verstat : "-");
 	call_state_chg(call, IWF_CALL_ST_SETUP);
 }

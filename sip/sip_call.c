@@ -590,7 +590,7 @@ static int out_params_check(const struct sip_call_out_params *p)
 	    (strncasecmp(p->peer_uri, "sip:", 4) && strncasecmp(p->peer_uri, "sips:", 5)) ||
 	    strpbrk(p->peer_uri, "\r\n<>\" "))
 		return -EINVAL;
-	if (!number_ok(p->called) || !number_ok(p->calling))
+	if (!number_ok(p->called) || (p->calling && !number_ok(p->calling)))
 		return -EINVAL;
 	if (p->from_user && !number_ok(p->from_user))
 		return -EINVAL;
@@ -649,8 +649,9 @@ struct sip_call *sip_call_place(struct stiwf_sip_agent *agent, const struct sip_
 	if (!ruri || !to || !local_host)
 		goto out;
 
-	if (p->restricted) {
-		/* RFC 3323 §4.1.1.3 */
+	if (p->restricted || (!p->calling && !p->from_user)) {
+		/* RFC 3323 §4.1.1.3; no calling number at all (an IAM without
+		 * one, Q.1912.5 §7.1.3): anonymous too */
 		from = su_strdup(home, "\"Anonymous\" <sip:anonymous@anonymous.invalid>");
 	} else {
 		from = su_sprintf(home, "%s%s%s<sip:%s@%s;user=phone>", p->display ? "\"" : "",
@@ -660,18 +661,20 @@ struct sip_call *sip_call_place(struct stiwf_sip_agent *agent, const struct sip_
 	/* P-Asserted-Identity (RFC 3325 §9.1) with verstat on the number
 	 * (3GPP TS 24.229 §7.2A.20): a tel URI for a global number, else a
 	 * sip URI with user=phone whose user part carries the parameter. */
-	if (p->calling[0] == '+')
+	if (!p->calling)
+		pai = NULL;	/* nothing to assert */
+	else if (p->calling[0] == '+')
 		pai = su_sprintf(home, "<tel:%s%s%s>", p->calling, p->verstat ? ";verstat=" : "",
 				 p->verstat ? p->verstat : "");
 	else
 		pai = su_sprintf(home, "<sip:%s%s%s@%s;user=phone>", p->calling,
 				 p->verstat ? ";verstat=" : "", p->verstat ? p->verstat : "", local_host);
-	if (!from || !pai)
+	if (!from || (p->calling && !pai))
 		goto out;
-	hdrs = su_sprintf(home, "P-Asserted-Identity: %s", pai);
+	hdrs = pai ? su_sprintf(home, "P-Asserted-Identity: %s", pai) : su_strdup(home, "");
 	/* Identity values go as they are: the STI-AS formatted them */
 	for (i = 0; hdrs && i < p->n_identity; i++)
-		hdrs = su_sprintf(home, "%s\r\nIdentity: %s", hdrs, p->identity[i]);
+		hdrs = su_sprintf(home, "%s%sIdentity: %s", hdrs, hdrs[0] ? "\r\n" : "", p->identity[i]);
 	if (!hdrs)
 		goto out;
 
@@ -679,7 +682,7 @@ struct sip_call *sip_call_place(struct stiwf_sip_agent *agent, const struct sip_
 	if (!call)
 		goto out;
 	call->priv = priv;
-	snprintf(call->calling, sizeof(call->calling), "%s", p->calling);
+	snprintf(call->calling, sizeof(call->calling), "%s", p->calling ? p->calling : "anonymous");
 	snprintf(call->called, sizeof(call->called), "%s", p->called);
 	call->local_sdp = talloc_strdup(call, p->sdp);
 	if (!call->local_sdp)
@@ -693,9 +696,9 @@ struct sip_call *sip_call_place(struct stiwf_sip_agent *agent, const struct sip_
 	if (!call->nh)
 		goto out;
 	sip_agent_ctr_inc(agent, SIP_CTR_CALL_OUT);
-	LOGCALL(call, LOGL_INFO, "INVITE %s from %s%s, %u Identity header(s)\n", ruri, p->calling,
+	LOGCALL(call, LOGL_INFO, "INVITE %s from %s%s, %u Identity header(s)\n", ruri, call->calling,
 		p->restricted ? " (restricted)" : "", p->n_identity);
-	nua_invite(call->nh, NUTAG_URL(ruri), SIPTAG_HEADER_STR(hdrs),
+	nua_invite(call->nh, NUTAG_URL(ruri), TAG_IF(hdrs[0], SIPTAG_HEADER_STR(hdrs)),
 		   TAG_IF(p->restricted, SIPTAG_PRIVACY_STR("id")),
 		   SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(call->local_sdp),
 		   TAG_END());

@@ -143,7 +143,9 @@ struct sip_call_ops {
 struct sip_call_out_params {
 	const char *peer_uri;		/*!< "sip:host[:port][;transport=...]" */
 	const char *called;		/*!< Request-URI and To user part */
-	const char *calling;		/*!< P-Asserted-Identity number; "+" for E.164 */
+	/*! P-Asserted-Identity number; "+" for E.164.  NULL: no number to
+	 *  assert (no P-Asserted-Identity; From anonymous unless from_user) */
+	const char *calling;
 	const char *from_user;		/*!< From user part; NULL: calling */
 	const char *display;		/*!< From display name or NULL */
 	/*! presentation restricted: Privacy: id and an anonymous From
