@@ -223,12 +223,26 @@ uac uac5 "$SC/uac_expect_486.xml" 127.0.0.1 busy.csv || fail "busy call did not 
 wait_exit "$UAS_PID" 20 || fail "busy UAS did not finish"
 echo "ok: busy callee: 486 -> REL 17 -> 486 at the caller"
 
+# 6. The caller gives up while the callee rings, and has no number to
+#    assert: CANCEL -> REL 16 -> CANCEL; the IAM has no Calling Party
+#    Number, so B asserts none (no P-Asserted-Identity, From anonymous).
+uas uas6 "$SC/uas_ring_cancel.xml" "$UAS" || fail "SIPp ringing UAS"
+uac uac6 "$SC/uac_cancel.xml" 127.0.0.1 plain.csv || fail "cancelled call: no 200/487 at the caller"
+wait_exit "$UAS_PID" 20 || fail "the ringing callee never got the CANCEL"
+grep -q '^CANCEL ' uas6.msgs || fail "no CANCEL reached the callee"
+grep -qi '^P-Asserted-Identity:' uas6.msgs && fail "a P-Asserted-Identity without a calling number"
+grep -qi '^From:.*anonymous.invalid' uas6.msgs || fail "the callee's From is not anonymous"
+echo "ok: caller CANCELs while ringing: REL 16, CANCEL and 487 at the callee; no calling number: anonymous, no PAI"
+
 # the per-call log lines
-sleep 0.5
+for i in $(seq 1 30); do
+	[ "$(grep -c 'call-log {' a.log)" -ge 6 ] && [ "$(grep -c 'call-log {' b.log)" -ge 4 ] && break
+	sleep 0.1
+done
 na=$(grep -c 'call-log {' a.log)
 nb=$(grep -c 'call-log {' b.log)
-[ "$na" -ge 5 ] || fail "A wrote $na call-log lines, want 5"
-[ "$nb" -ge 3 ] || fail "B wrote $nb call-log lines, want 3"
+[ "$na" -ge 6 ] || fail "A wrote $na call-log lines, want 6"
+[ "$nb" -ge 4 ] || fail "B wrote $nb call-log lines, want 4"
 grep 'call-log {' a.log b.log | sed 's/^.*call-log /  /' | cut -c1-400
 
 kill -TERM "$(bg_pid a)" "$(bg_pid b)"

@@ -27,13 +27,14 @@ grep -E 'Malformed|\[Expert Info \((Warning|Error)' "$out/decode.txt" |
 	fail "tshark reports malformed packets or expert warnings/errors"
 # Each message crosses the STP: two M3UA DATA per ISUP message.
 count() { grep -c "Message Type: $1 (" "$out/decode.txt"; }
-n=$(count "Initial address"); [ "$n" -eq 6 ] || fail "tshark saw $n IAM, want 6 (3 calls reach ISUP, 2 hops)"
+n=$(count "Initial address"); [ "$n" -eq 8 ] || fail "tshark saw $n IAM, want 8 (4 calls reach ISUP, 2 hops)"
 n=$(count "Answer"); [ "$n" -eq 4 ] || fail "tshark saw $n ANM, want 4 (2 answered calls)"
-n=$(count "Release"); [ "$n" -eq 6 ] || fail "tshark saw $n REL, want 6"
-n=$(count "Release complete"); [ "$n" -eq 6 ] || fail "tshark saw $n RLC, want 6"
+n=$(count "Address complete"); [ "$n" -eq 6 ] || fail "tshark saw $n ACM, want 6 (3 calls rang)"
+n=$(count "Release"); [ "$n" -eq 8 ] || fail "tshark saw $n REL, want 8"
+n=$(count "Release complete"); [ "$n" -eq 8 ] || fail "tshark saw $n RLC, want 8"
 grep -q 'Cause indicator: User busy (17)' "$out/decode.txt" || fail "tshark: no REL cause 17"
 grep -q 'Cause indicator: Normal call clearing (16)' "$out/decode.txt" || fail "tshark: no REL cause 16"
 grep -q 'Application transport' "$out/decode.txt" || fail "tshark: no Application Transport parameter in the IAMs"
-echo "ok: tshark decodes 3 IAMs with the Application Transport token, 2 answered calls, REL 16 and 17, no malformed packet"
+echo "ok: tshark decodes 4 IAMs with the Application Transport token, 3 ringing and 2 answered calls, REL 16 and 17, no malformed packet"
 rm -rf "$out"
 echo "1 passed, 0 failed"
