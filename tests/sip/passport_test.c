@@ -1,6 +1,8 @@
 /* Unit tests of sip/passport.c: RFC 8225, RFC 8588, RFC 8946. */
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -604,6 +606,126 @@ static void test_sign_verify(void)
 }
 
 /* Every claim and header value changed on the wire, same signature: 438. */
+/* ---- ES256 with prepared contexts --------------------------------------- */
+
+/* raw EVP verification of a raw R||S, independent of sip/passport.c */
+static bool evp_verifies(EVP_PKEY *key, const struct passport *pp)
+{
+	ECDSA_SIG *sig = ECDSA_SIG_new();
+	BIGNUM *r = BN_bin2bn(pp->sig, 32, NULL), *s = BN_bin2bn(pp->sig + 32, 32, NULL);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char *der = NULL;
+	int derlen;
+	bool ok = false;
+
+	CU_ASSERT_FATAL(sig && r && s && md);
+	CU_ASSERT_FATAL(ECDSA_SIG_set0(sig, r, s) == 1);
+	derlen = i2d_ECDSA_SIG(sig, &der);
+	if (derlen > 0 && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
+	    EVP_DigestVerify(md, der, derlen, (const unsigned char *)pp->signing_input,
+			     pp->signing_input_len) == 1)
+		ok = true;
+	OPENSSL_free(der);
+	EVP_MD_CTX_free(md);
+	ECDSA_SIG_free(sig);
+	return ok;
+}
+
+/* Many signatures (R or S with leading zero octets among them, one in 128)
+ * convert from DER right and verify with raw EVP; more keys in turn than a
+ * thread keeps contexts for, each still signing and verifying its own. */
+static void test_es256_contexts(void)
+{
+	EVP_PKEY *keys[11];
+	struct passport pp;
+	unsigned int i, k;
+
+	make_shaken(&pp);
+	CU_ASSERT_EQUAL_FATAL(passport_encode(&pp), 0);
+	for (i = 0; i < 600; i++) {
+		pp.signing_input[0] = 'a' + i % 26;
+		CU_ASSERT_EQUAL_FATAL(passport_sig_create(&pp, g_key), 0);
+		CU_ASSERT_EQUAL(pp.sig_len, 64);
+		CU_ASSERT(evp_verifies(g_key, &pp));
+		CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_key), 0);
+		CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_other), STIR_ERR_INVALID_IDENTITY);
+	}
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		keys[k] = EVP_EC_gen("P-256");
+		CU_ASSERT_FATAL(keys[k] != NULL);
+	}
+	for (i = 0; i < 3 * ARRAY_SIZE(keys); i++) {
+		k = (i * 7) % ARRAY_SIZE(keys);
+		CU_ASSERT_EQUAL_FATAL(passport_sig_create(&pp, keys[k]), 0);
+		CU_ASSERT(evp_verifies(keys[k], &pp));
+		CU_ASSERT_EQUAL(passport_sig_verify(&pp, keys[k]), 0);
+		CU_ASSERT_EQUAL(passport_sig_verify(&pp, keys[(k + 1) % ARRAY_SIZE(keys)]),
+				STIR_ERR_INVALID_IDENTITY);
+		CU_ASSERT_TRUE(passport_key_is_p256(keys[k]));
+	}
+	/* keys freed by their owner and new ones made (perhaps at the same
+	 * addresses once no context holds the old ones): never mixed up */
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < ARRAY_SIZE(keys); k++) {
+			EVP_PKEY_free(keys[k]);
+			keys[k] = EVP_EC_gen("P-256");
+			CU_ASSERT_FATAL(keys[k] != NULL);
+			CU_ASSERT_EQUAL_FATAL(passport_sig_create(&pp, keys[k]), 0);
+			CU_ASSERT(evp_verifies(keys[k], &pp));
+			CU_ASSERT_EQUAL(passport_sig_verify(&pp, keys[k]), 0);
+			CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_key), STIR_ERR_INVALID_IDENTITY);
+		}
+	}
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		EVP_PKEY_free(keys[k]);
+	/* not P-256: no ES256 signature, 437 on verification */
+	CU_ASSERT_EQUAL(passport_sig_create(&pp, g_p384), -EIO);
+	CU_ASSERT_EQUAL(pp.sig_len, 0);
+	CU_ASSERT_EQUAL(passport_sig_create(&pp, NULL), -EIO);
+	pp.sig_len = 64;
+	CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_p384), STIR_ERR_UNSUPPORTED_CRED);
+	CU_ASSERT_FALSE(passport_key_is_p256(g_p384));
+	CU_ASSERT_FALSE(passport_key_is_p256(NULL));
+	/* a signature of the wrong length never reaches OpenSSL */
+	pp.sig_len = 63;
+	CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_key), STIR_ERR_INVALID_IDENTITY);
+}
+
+/* Threads sign and verify at once with the same keys, each with its own
+ * contexts, freed when the thread ends (the sanitizers and valgrind check
+ * that nothing is left). */
+static void *es256_thread_fn(void *arg)
+{
+	struct passport pp;
+	unsigned int i, *bad = arg;
+
+	make_shaken(&pp);
+	if (passport_encode(&pp) < 0) {
+		(*bad)++;
+		return NULL;
+	}
+	for (i = 0; i < 50; i++) {
+		pp.signing_input[1] = 'a' + i % 26;
+		if (passport_sig_create(&pp, g_key) != 0 || passport_sig_verify(&pp, g_key) != 0 ||
+		    passport_sig_verify(&pp, g_other) != STIR_ERR_INVALID_IDENTITY)
+			(*bad)++;
+	}
+	return NULL;
+}
+
+static void test_es256_threads(void)
+{
+	pthread_t th[4];
+	unsigned int bad[4] = { 0 }, i;
+
+	for (i = 0; i < ARRAY_SIZE(th); i++)
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, es256_thread_fn, &bad[i]), 0);
+	for (i = 0; i < ARRAY_SIZE(th); i++) {
+		CU_ASSERT_EQUAL(pthread_join(th[i], NULL), 0);
+		CU_ASSERT_EQUAL(bad[i], 0);
+	}
+}
+
 static void test_tamper(void)
 {
 	static const struct { const char *from, *to; } t[] = {
@@ -1026,6 +1148,8 @@ int main(void)
 	    !CU_add_test(suite, "RFC 8225 Appendix A values", test_encode_rfc8225_example) ||
 	    !CU_add_test(suite, "another implementation's token", test_interop_foreign) ||
 	    !CU_add_test(suite, "sign, full form, decode, verify", test_sign_verify) ||
+	    !CU_add_test(suite, "ES256 with prepared contexts", test_es256_contexts) ||
+	    !CU_add_test(suite, "ES256 on several threads", test_es256_threads) ||
 	    !CU_add_test(suite, "every tampered value fails", test_tamper) ||
 	    !CU_add_test(suite, "non-canonical signed JSON verifies", test_noncanonical) ||
 	    !CU_add_test(suite, "compact form round trip", test_compact) ||
