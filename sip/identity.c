@@ -265,9 +265,11 @@ static int parse_params(struct identity_hdr *ih, struct id_cursor *c)
 		}
 		name.ptr = c->p + start;
 		name.len = c->pos - start;
-		/* a bounded, printable copy of the name for the log */
-		snprintf(namebuf, sizeof(namebuf), "%.*s", (int)(name.len < 15 ? name.len : 15),
-			 name.ptr);
+		/* a bounded copy of the name for the log (token characters
+		 * only, so printable); memcpy: snprintf() was a tenth of the
+		 * parse */
+		memcpy(namebuf, name.ptr, name.len < sizeof(namebuf) ? name.len : sizeof(namebuf) - 1);
+		namebuf[name.len < sizeof(namebuf) ? name.len : sizeof(namebuf) - 1] = '\0';
 
 		if (num >= IDENTITY_PARAMS_MAX) {
 			LOGP(DSTIR, LOGL_NOTICE, "Identity: more than %d parameters\n",

@@ -1,7 +1,9 @@
 /* PASSporT codec: RFC 8225, RFC 8588 (SHAKEN), RFC 8946 (div). */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -197,105 +199,285 @@ fail:
 
 /* ------------------------------------------------------------------------
  * canonical encoding, RFC 8225 §9
+ *
+ * The members of the SHAKEN and "div" header and claims are fixed, so the
+ * canonical JSON (keys in lexicographic order, no white space, '/' not
+ * escaped) is written directly rather than built as a jansson tree and
+ * serialised with JSON_COMPACT | JSON_SORT_KEYS: that tree cost more than a
+ * tenth of a signing.  The output is byte for byte what jansson writes for
+ * the same values (tests/sip/passport_test.c compares them), including the
+ * failures: a string that is not valid UTF-8 is -ENOMEM (json_string()
+ * refused it), a header or payload over PASSPORT_JSON_MAX is -ENOSPC.
  * ------------------------------------------------------------------------ */
 
-/* json_object_set_new() that reports failure (it frees value either way) */
-static int jset(json_t *obj, const char *key, json_t *value)
+/* A capped output buffer: writes past the end set full and are dropped. */
+struct jbuf {
+	char *p;
+	size_t len;
+	size_t size;
+	bool full;
+};
+
+static void jb_put(struct jbuf *b, const char *s, size_t n)
 {
-	if (!value)
-		return -ENOMEM;
-	return json_object_set_new(obj, key, value) == 0 ? 0 : -ENOMEM;
+	if (b->size - b->len < n) {
+		b->full = true;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
 }
 
-static json_t *header_to_json(const struct passport *pp)
+/* Length of the UTF-8 sequence at s[0..n) (RFC 3629 §4: no overlong forms,
+ * no surrogates, nothing above U+10FFFF), 0 when it is not one. */
+static size_t utf8_seq_len(const uint8_t *s, size_t n)
 {
-	json_t *h = json_object();
+	uint32_t cp;
+	size_t len, i;
 
-	if (!h)
-		return NULL;
-	if (jset(h, "alg", json_string(pp->alg)) < 0)
-		goto fail;
-	if (pp->ppt_str[0] && jset(h, "ppt", json_string(pp->ppt_str)) < 0)
-		goto fail;
-	if (pp->typ[0] && jset(h, "typ", json_string(pp->typ)) < 0)
-		goto fail;
-	if (pp->x5u[0] && jset(h, "x5u", json_string(pp->x5u)) < 0)
-		goto fail;
-	return h;
-fail:
-	json_decref(h);
-	return NULL;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+		return 0;
+	return len;
 }
 
-static json_t *claims_to_json(const struct passport *pp)
+static bool utf8_valid(const char *s, size_t n)
 {
-	json_t *c = json_object();
-	json_t *dest, *arr, *o;
+	const uint8_t *u = (const uint8_t *)s;
+	size_t i = 0, l;
+
+	while (i < n) {
+		l = utf8_seq_len(u + i, n - i);
+		if (l == 0)
+			return false;
+		i += l;
+	}
+	return true;
+}
+
+/* A JSON string (RFC 8259 §7) as jansson writes it: '"' and '\' escaped,
+ * control characters as \b \f \n \r \t or \u00XX, everything else (also
+ * '/', DEL and UTF-8 sequences) as is.  s is valid UTF-8 here, and no
+ * byte of a multi-octet sequence is below 0x80, so bytes can be escaped
+ * one by one. */
+static void jb_string(struct jbuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, run = 0;
+	char esc[6];
+
+	jb_put(b, "\"", 1);
+	for (i = 0; i < n; i++) {
+		uint8_t c = s[i];
+		size_t elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jb_put(b, s + run, i - run);
+		run = i + 1;
+		esc[0] = '\\';
+		switch (c) {
+		case '"':
+		case '\\':
+			esc[1] = c;
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			elen = 6;
+			break;
+		}
+		jb_put(b, esc, elen);
+	}
+	jb_put(b, s + run, n - run);
+	jb_put(b, "\"", 1);
+}
+
+/* "key": the keys are ours, plain ASCII needing no escape */
+static void jb_key(struct jbuf *b, const char *key, bool first)
+{
+	if (!first)
+		jb_put(b, ",", 1);
+	jb_put(b, "\"", 1);
+	jb_put(b, key, strlen(key));
+	jb_put(b, "\":", 2);
+}
+
+/* "%lld" of v, without the printf machinery */
+static void jb_int(struct jbuf *b, int64_t v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do {
+		d[--i] = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--i] = '-';
+	jb_put(b, d + i, sizeof(d) - i);
+}
+
+/* A fixed-size, NUL-terminated field of struct passport and its length.
+ * A field filled without its NUL is cut at the end of the array. */
+#define FIELD_LEN(f)	strnlen((f), sizeof(f))
+
+/* every string the encoding will hold must be valid UTF-8 */
+static bool strings_valid(const struct passport *pp)
+{
 	unsigned int i;
 
-	if (!c)
-		return NULL;
-	if (pp->attest) {
-		char a[2] = { pp->attest, '\0' };
-
-		if (jset(c, "attest", json_string(a)) < 0)
-			goto fail;
+	if (!utf8_valid(pp->alg, FIELD_LEN(pp->alg)) ||
+	    !utf8_valid(pp->ppt_str, FIELD_LEN(pp->ppt_str)) ||
+	    !utf8_valid(pp->typ, FIELD_LEN(pp->typ)) ||
+	    !utf8_valid(pp->x5u, FIELD_LEN(pp->x5u)) ||
+	    !utf8_valid(pp->div_tn, FIELD_LEN(pp->div_tn)) ||
+	    !utf8_valid(pp->orig_tn, FIELD_LEN(pp->orig_tn)) ||
+	    !utf8_valid(pp->origid, FIELD_LEN(pp->origid)) ||
+	    !utf8_valid(&pp->attest, pp->attest ? 1 : 0))
+		return false;
+	for (i = 0; i < pp->num_dest_tn; i++) {
+		if (!utf8_valid(pp->dest_tn[i], FIELD_LEN(pp->dest_tn[i])))
+			return false;
 	}
-	/* RFC 8225 §5.2.1: "dest" holds arrays, "orig" a single value */
-	dest = json_object();
-	if (jset(c, "dest", dest) < 0)
-		goto fail;
-	if (pp->num_dest_tn) {
-		arr = json_array();
-		if (jset(dest, "tn", arr) < 0)
-			goto fail;
-		for (i = 0; i < pp->num_dest_tn; i++)
-			if (json_array_append_new(arr, json_string(pp->dest_tn[i])) < 0)
-				goto fail;
+	for (i = 0; i < pp->num_dest_uri; i++) {
+		if (!utf8_valid(pp->dest_uri[i], FIELD_LEN(pp->dest_uri[i])))
+			return false;
 	}
-	if (pp->num_dest_uri) {
-		arr = json_array();
-		if (jset(dest, "uri", arr) < 0)
-			goto fail;
-		for (i = 0; i < pp->num_dest_uri; i++)
-			if (json_array_append_new(arr, json_string(pp->dest_uri[i])) < 0)
-				goto fail;
-	}
-	if (pp->div_tn[0]) {
-		/* RFC 8946 §3: "div" names one identity, like "orig" */
-		o = json_object();
-		if (jset(c, "div", o) < 0 || jset(o, "tn", json_string(pp->div_tn)) < 0)
-			goto fail;
-	}
-	if (pp->has_iat && jset(c, "iat", json_integer(pp->iat)) < 0)
-		goto fail;
-	if (pp->orig_tn[0]) {
-		o = json_object();
-		if (jset(c, "orig", o) < 0 || jset(o, "tn", json_string(pp->orig_tn)) < 0)
-			goto fail;
-	}
-	if (pp->origid[0] && jset(c, "origid", json_string(pp->origid)) < 0)
-		goto fail;
-	return c;
-fail:
-	json_decref(c);
-	return NULL;
+	return true;
 }
 
-/* Serialise j canonically and append its base64url to out at *pos. */
-static int append_b64_json(char *out, size_t outlen, size_t *pos, json_t *j)
+/* {"alg":..,"ppt":..,"typ":..,"x5u":..}: RFC 8225 §4, RFC 8588 §3 */
+static void header_json(struct jbuf *b, const struct passport *pp)
+{
+	jb_put(b, "{", 1);
+	jb_key(b, "alg", true);
+	jb_string(b, pp->alg, FIELD_LEN(pp->alg));
+	if (pp->ppt_str[0]) {
+		jb_key(b, "ppt", false);
+		jb_string(b, pp->ppt_str, FIELD_LEN(pp->ppt_str));
+	}
+	if (pp->typ[0]) {
+		jb_key(b, "typ", false);
+		jb_string(b, pp->typ, FIELD_LEN(pp->typ));
+	}
+	if (pp->x5u[0]) {
+		jb_key(b, "x5u", false);
+		jb_string(b, pp->x5u, FIELD_LEN(pp->x5u));
+	}
+	jb_put(b, "}", 1);
+}
+
+/* attest, dest, div, iat, orig, origid: already in strcmp() order */
+static void claims_json(struct jbuf *b, const struct passport *pp)
+{
+	unsigned int i;
+	bool first = true;
+
+	jb_put(b, "{", 1);
+	if (pp->attest) {
+		jb_key(b, "attest", true);
+		jb_string(b, &pp->attest, 1);
+		first = false;
+	}
+	/* RFC 8225 §5.2.1: "dest" holds arrays, "orig" a single value */
+	jb_key(b, "dest", first);
+	jb_put(b, "{", 1);
+	if (pp->num_dest_tn) {
+		jb_key(b, "tn", true);
+		jb_put(b, "[", 1);
+		for (i = 0; i < pp->num_dest_tn; i++) {
+			if (i)
+				jb_put(b, ",", 1);
+			jb_string(b, pp->dest_tn[i], FIELD_LEN(pp->dest_tn[i]));
+		}
+		jb_put(b, "]", 1);
+	}
+	if (pp->num_dest_uri) {
+		jb_key(b, "uri", !pp->num_dest_tn);
+		jb_put(b, "[", 1);
+		for (i = 0; i < pp->num_dest_uri; i++) {
+			if (i)
+				jb_put(b, ",", 1);
+			jb_string(b, pp->dest_uri[i], FIELD_LEN(pp->dest_uri[i]));
+		}
+		jb_put(b, "]", 1);
+	}
+	jb_put(b, "}", 1);
+	if (pp->div_tn[0]) {
+		/* RFC 8946 §3: "div" names one identity, like "orig" */
+		jb_key(b, "div", false);
+		jb_put(b, "{\"tn\":", 6);
+		jb_string(b, pp->div_tn, FIELD_LEN(pp->div_tn));
+		jb_put(b, "}", 1);
+	}
+	if (pp->has_iat) {
+		jb_key(b, "iat", false);
+		jb_int(b, pp->iat);
+	}
+	if (pp->orig_tn[0]) {
+		jb_key(b, "orig", false);
+		jb_put(b, "{\"tn\":", 6);
+		jb_string(b, pp->orig_tn, FIELD_LEN(pp->orig_tn));
+		jb_put(b, "}", 1);
+	}
+	if (pp->origid[0]) {
+		jb_key(b, "origid", false);
+		jb_string(b, pp->origid, FIELD_LEN(pp->origid));
+	}
+	jb_put(b, "}", 1);
+}
+
+/* The JSON of one segment, base64url-encoded onto out at *pos. */
+static int append_b64_json(char *out, size_t outlen, size_t *pos, const struct passport *pp,
+			   void (*to_json)(struct jbuf *b, const struct passport *pp))
 {
 	char json[PASSPORT_JSON_MAX];
-	size_t n;
+	struct jbuf b = { .p = json, .size = sizeof(json) };
 	int rc;
 
-	/* JSON_COMPACT: "," and ":" without spaces; JSON_SORT_KEYS: keys in
-	 * strcmp() order, i.e. lexicographic over the octets (RFC 8225 §9).
-	 * '/' is not escaped (no JSON_ESCAPE_SLASH). */
-	n = json_dumpb(j, json, sizeof(json), JSON_COMPACT | JSON_SORT_KEYS);
-	if (n == 0 || n > sizeof(json))
+	to_json(&b, pp);
+	if (b.full)
 		return -ENOSPC;
-	rc = stir_b64url_encode(out + *pos, outlen - *pos, (const uint8_t *)json, n);
+	rc = stir_b64url_encode(out + *pos, outlen - *pos, (const uint8_t *)json, b.len);
 	if (rc < 0)
 		return rc;
 	*pos += rc;
@@ -305,34 +487,25 @@ static int append_b64_json(char *out, size_t outlen, size_t *pos, json_t *j)
 /* Canonical "header.payload" of pp into out; returns its length or -errno */
 static int encode_signing_input(const struct passport *pp, char *out, size_t outlen)
 {
-	json_t *h = NULL, *c = NULL;
 	size_t pos = 0;
 	int rc;
 
 	if (!pp->alg[0] || !pp->has_iat)
 		return -EINVAL;
-	h = header_to_json(pp);
-	c = claims_to_json(pp);
-	if (!h || !c) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = append_b64_json(out, outlen, &pos, h);
+	if (pp->num_dest_tn > PASSPORT_DEST_TN_MAX || pp->num_dest_uri > PASSPORT_DEST_URI_MAX)
+		return -EINVAL;
+	if (!strings_valid(pp))
+		return -ENOMEM;
+	rc = append_b64_json(out, outlen, &pos, pp, header_json);
 	if (rc < 0)
-		goto out;
-	if (outlen - pos < 2) {
-		rc = -ENOSPC;
-		goto out;
-	}
+		return rc;
+	if (outlen - pos < 2)
+		return -ENOSPC;
 	out[pos++] = '.';
-	rc = append_b64_json(out, outlen, &pos, c);
+	rc = append_b64_json(out, outlen, &pos, pp, claims_json);
 	if (rc < 0)
-		goto out;
-	rc = (int)pos;
-out:
-	json_decref(h);
-	json_decref(c);
-	return rc;
+		return rc;
+	return (int)pos;
 }
 
 int passport_encode(struct passport *pp)
@@ -365,18 +538,184 @@ bool passport_is_canonical(const struct passport *pp)
 
 /* ------------------------------------------------------------------------
  * ES256, RFC 7518 §3.4: raw R||S on the wire, DER inside OpenSSL
+ *
+ * DESIGN §5: keys are loaded once, so that a signature costs one ECDSA
+ * operation.  EVP_DigestSignInit()/EVP_DigestVerifyInit() per operation
+ * fetch SHA-256 and build a new EVP_PKEY_CTX every time (about a tenth of
+ * an ES256 signing).  Instead, SHA-256 is fetched once per process, and
+ * each thread keeps an EVP_MD_CTX and, for the last few keys it used, an
+ * EVP_PKEY_CTX initialised for signing or verification.  The contexts are
+ * the thread's own (an EVP_PKEY_CTX may not be shared between threads) and
+ * are freed when the thread ends.  A slot holds a reference to its key, so
+ * while it is cached no other key can take its address: comparing the
+ * pointers is enough to find it.
  * ------------------------------------------------------------------------ */
+
+/* A signer uses one key; a verifier meets a few signers' keys in turn. */
+#define ES256_SLOTS	8
+
+struct es256_slot {
+	EVP_PKEY *key;		/* our reference; NULL: free slot */
+	EVP_PKEY_CTX *sign;	/* EVP_PKEY_sign_init() done, NULL until needed */
+	EVP_PKEY_CTX *verify;	/* EVP_PKEY_verify_init() done, NULL until needed */
+};
+
+struct es256_thread {
+	EVP_MD_CTX *md;
+	struct es256_slot slot[ES256_SLOTS];
+	unsigned int victim;	/* next slot to reuse when all are taken */
+};
+
+static pthread_once_t es256_once = PTHREAD_ONCE_INIT;
+static pthread_key_t es256_tkey;
+static bool es256_tkey_ok;
+static EVP_MD *es256_sha256;	/* fetched once, never freed */
+static __thread struct es256_thread *es256_tls;
+
+static void es256_slot_clear(struct es256_slot *s)
+{
+	EVP_PKEY_CTX_free(s->sign);
+	EVP_PKEY_CTX_free(s->verify);
+	EVP_PKEY_free(s->key);
+	memset(s, 0, sizeof(*s));
+}
+
+/* pthread key destructor: the thread ends */
+static void es256_thread_free(void *data)
+{
+	struct es256_thread *t = data;
+	unsigned int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < ES256_SLOTS; i++)
+		es256_slot_clear(&t->slot[i]);
+	EVP_MD_CTX_free(t->md);
+	free(t);
+	es256_tls = NULL;
+}
+
+static void es256_init_once(void)
+{
+	es256_sha256 = EVP_MD_fetch(NULL, OSSL_DIGEST_NAME_SHA2_256, NULL);
+	es256_tkey_ok = pthread_key_create(&es256_tkey, es256_thread_free) == 0;
+}
+
+/* This thread's contexts, created on first use; NULL when out of memory. */
+static struct es256_thread *es256_thread_get(void)
+{
+	struct es256_thread *t = es256_tls;
+
+	if (t)
+		return t;
+	if (pthread_once(&es256_once, es256_init_once) != 0 || !es256_sha256 || !es256_tkey_ok)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->md = EVP_MD_CTX_new();
+	if (!t->md || pthread_setspecific(es256_tkey, t) != 0) {
+		EVP_MD_CTX_free(t->md);
+		free(t);
+		return NULL;
+	}
+	es256_tls = t;
+	return t;
+}
+
+/* The slot of key when this thread has one (so key is P-256), else NULL. */
+static struct es256_slot *es256_slot_find(EVP_PKEY *key)
+{
+	struct es256_thread *t = es256_tls;
+	unsigned int i;
+
+	if (!t || !key)
+		return NULL;
+	for (i = 0; i < ES256_SLOTS; i++) {
+		if (t->slot[i].key == key)
+			return &t->slot[i];
+	}
+	return NULL;
+}
 
 static bool key_is_p256(EVP_PKEY *key)
 {
 	char group[32];
 	size_t glen = 0;
 
-	if (!key || !EVP_PKEY_is_a(key, "EC"))
+	if (!key)
+		return false;
+	/* only P-256 keys get a slot */
+	if (es256_slot_find(key))
+		return true;
+	if (!EVP_PKEY_is_a(key, "EC"))
 		return false;
 	if (!EVP_PKEY_get_group_name(key, group, sizeof(group), &glen))
 		return false;
 	return strcmp(group, SN_X9_62_prime256v1) == 0;
+}
+
+/* The slot of a P-256 key, taking one for it when needed.
+ * \returns 0, -EINVAL (not a P-256 key), -ENOMEM */
+static int es256_slot_get(EVP_PKEY *key, struct es256_thread **tout, struct es256_slot **sout)
+{
+	struct es256_thread *t = es256_thread_get();
+	struct es256_slot *s;
+	unsigned int i;
+
+	if (!t)
+		return -ENOMEM;
+	s = es256_slot_find(key);
+	if (!s) {
+		if (!key_is_p256(key))
+			return -EINVAL;
+		for (i = 0; i < ES256_SLOTS && t->slot[i].key; i++)
+			;
+		if (i == ES256_SLOTS) {
+			i = t->victim;
+			t->victim = (t->victim + 1) % ES256_SLOTS;
+		}
+		s = &t->slot[i];
+		es256_slot_clear(s);
+		if (!EVP_PKEY_up_ref(key))
+			return -ENOMEM;
+		s->key = key;
+	}
+	*tout = t;
+	*sout = s;
+	return 0;
+}
+
+/* A context of key for signing or verification, made once per thread:
+ * the same as EVP_DigestSignInit()/EVP_DigestVerifyInit() with SHA-256 do,
+ * but kept. */
+static EVP_PKEY_CTX *es256_pctx(struct es256_slot *s, bool sign)
+{
+	EVP_PKEY_CTX **pc = sign ? &s->sign : &s->verify;
+
+	if (*pc)
+		return *pc;
+	*pc = EVP_PKEY_CTX_new_from_pkey(NULL, s->key, NULL);
+	if (!*pc)
+		return NULL;
+	if ((sign ? EVP_PKEY_sign_init(*pc) : EVP_PKEY_verify_init(*pc)) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(*pc, es256_sha256) != 1) {
+		EVP_PKEY_CTX_free(*pc);
+		*pc = NULL;
+	}
+	return *pc;
+}
+
+/* SHA-256 of the signing input (RFC 7518 §3.4) */
+static int es256_digest(struct es256_thread *t, const struct passport *pp, uint8_t md[32])
+{
+	unsigned int n = 0;
+
+	if (EVP_DigestInit_ex2(t->md, es256_sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(t->md, pp->signing_input, pp->signing_input_len) != 1 ||
+	    EVP_DigestFinal_ex(t->md, md, &n) != 1 || n != 32)
+		return -EIO;
+	return 0;
 }
 
 /* DER INTEGER of a 32-octet unsigned big-endian value; returns its length */
@@ -411,51 +750,91 @@ static size_t es256_raw_to_der(uint8_t der[72], const uint8_t raw[PASSPORT_ES256
 	return n;
 }
 
+/* One DER INTEGER of the signature (short form length, positive, minimal)
+ * into a 32-octet big-endian field.  \returns octets consumed or -EIO */
+static int der_get_uint(uint8_t out[32], const uint8_t *der, size_t len)
+{
+	size_t n;
+
+	if (len < 2 || der[0] != 0x02)
+		return -EIO;
+	n = der[1];
+	if (n == 0 || n > 0x7f || len - 2 < n)
+		return -EIO;
+	der += 2;
+	/* not negative, no superfluous leading zero */
+	if ((der[0] & 0x80) || (n > 1 && der[0] == 0 && !(der[1] & 0x80)))
+		return -EIO;
+	if (der[0] == 0 && n > 1) {
+		der++;
+		n--;
+		if (n > 32)
+			return -EIO;
+		memset(out, 0, 32 - n);
+		memcpy(out + 32 - n, der, n);
+		return (int)n + 3;
+	}
+	if (n > 32)
+		return -EIO;
+	memset(out, 0, 32 - n);
+	memcpy(out + 32 - n, der, n);
+	return (int)n + 2;
+}
+
+/* raw R||S from OpenSSL's ECDSA-Sig-Value, parsed in place (what
+ * d2i_ECDSA_SIG() and two BN_bn2binpad() did, without their allocations) */
 static int es256_der_to_raw(uint8_t raw[PASSPORT_ES256_SIG_LEN], const uint8_t *der, size_t len)
 {
-	const unsigned char *p = der;
-	const BIGNUM *r, *s;
-	ECDSA_SIG *sig;
-	int rc = -EIO;
+	size_t seqlen;
+	int n, m;
 
-	sig = d2i_ECDSA_SIG(NULL, &p, (long)len);
-	if (!sig)
+	if (len < 2 || der[0] != 0x30)
 		return -EIO;
-	ECDSA_SIG_get0(sig, &r, &s);
-	if (BN_bn2binpad(r, raw, 32) != 32 || BN_bn2binpad(s, raw + 32, 32) != 32)
-		goto out;
-	rc = 0;
-out:
-	ECDSA_SIG_free(sig);
-	return rc;
+	seqlen = der[1];
+	if (seqlen > 0x7f || len - 2 != seqlen)
+		return -EIO;
+	n = der_get_uint(raw, der + 2, seqlen);
+	if (n < 0)
+		return n;
+	m = der_get_uint(raw + 32, der + 2 + n, seqlen - n);
+	if (m < 0 || (size_t)n + m != seqlen)
+		return -EIO;
+	return 0;
 }
 
 int passport_sig_create(struct passport *pp, EVP_PKEY *key)
 {
-	uint8_t der[80];
+	struct es256_thread *t;
+	struct es256_slot *s;
+	EVP_PKEY_CTX *pc;
+	uint8_t md[32], der[80];
 	size_t derlen = sizeof(der);
-	EVP_MD_CTX *md;
 	int rc;
 
 	pp->sig_len = 0;
 	if (!pp->signing_input_len)
 		return -EINVAL;
-	md = EVP_MD_CTX_new();
-	if (!md)
+	rc = es256_slot_get(key, &t, &s);
+	if (rc == -EINVAL)
+		return -EIO;	/* not an ES256 key: no ES256 signature */
+	if (rc < 0)
+		return rc;
+	pc = es256_pctx(s, true);
+	if (!pc)
 		return -ENOMEM;
-	if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
-	    EVP_DigestSign(md, der, &derlen, (const unsigned char *)pp->signing_input,
-			   pp->signing_input_len) != 1) {
-		rc = -EIO;
-		goto out;
+	rc = es256_digest(t, pp, md);
+	if (rc < 0)
+		return rc;
+	if (EVP_PKEY_sign(pc, der, &derlen, md, sizeof(md)) != 1) {
+		/* start afresh next time */
+		es256_slot_clear(s);
+		return -EIO;
 	}
 	rc = es256_der_to_raw(pp->sig, der, derlen);
 	if (rc < 0)
-		goto out;
+		return rc;
 	pp->sig_len = PASSPORT_ES256_SIG_LEN;
-out:
-	EVP_MD_CTX_free(md);
-	return rc;
+	return 0;
 }
 
 int passport_sign(struct passport *pp, EVP_PKEY *key)
@@ -843,24 +1222,36 @@ bool passport_key_is_p256(EVP_PKEY *key)
 
 int passport_sig_verify(const struct passport *pp, EVP_PKEY *pub)
 {
-	uint8_t der[72];
+	struct es256_thread *t;
+	struct es256_slot *s;
+	EVP_PKEY_CTX *pc;
+	uint8_t der[72], md[32];
 	size_t derlen;
-	EVP_MD_CTX *md;
-	int rc = 0;
+	int rc;
 
-	if (!key_is_p256(pub))
+	rc = es256_slot_get(pub, &t, &s);
+	if (rc == -EINVAL)
 		return STIR_ERR_UNSUPPORTED_CRED;
+	if (rc < 0)
+		return key_is_p256(pub) ? STIR_ERR_INVALID_IDENTITY : STIR_ERR_UNSUPPORTED_CRED;
 	if (pp->sig_len != PASSPORT_ES256_SIG_LEN || !pp->signing_input_len)
 		return STIR_ERR_INVALID_IDENTITY;
 	derlen = es256_raw_to_der(der, pp->sig);
-	md = EVP_MD_CTX_new();
-	if (!md)
-		return STIR_ERR_INVALID_IDENTITY;
-	if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pub) != 1 ||
-	    EVP_DigestVerify(md, der, derlen, (const unsigned char *)pp->signing_input,
-			     pp->signing_input_len) != 1)
-		rc = STIR_ERR_INVALID_IDENTITY;
-	EVP_MD_CTX_free(md);
+	pc = es256_pctx(s, false);
+	rc = STIR_ERR_INVALID_IDENTITY;
+	if (pc && es256_digest(t, pp, md) == 0) {
+		switch (EVP_PKEY_verify(pc, der, derlen, md, sizeof(md))) {
+		case 1:
+			rc = 0;
+			break;
+		case 0:
+			break;		/* the signature does not verify */
+		default:
+			/* an error rather than a verdict: start afresh next time */
+			es256_slot_clear(s);
+			break;
+		}
+	}
 	/* a failed verification leaves its reason on this thread's queue */
 	ERR_clear_error();
 	return rc;

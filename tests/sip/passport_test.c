@@ -1,10 +1,14 @@
 /* Unit tests of sip/passport.c: RFC 8225, RFC 8588, RFC 8946. */
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
+#include <jansson.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <osmocom/core/utils.h>
@@ -157,6 +161,360 @@ static void test_encode_shaken(void)
 	CU_ASSERT_TRUE(passport_is_canonical(&pp));
 }
 
+/* ---- the canonical encoder against jansson ------------------------------ */
+
+/* The encoder as it was built on jansson (a tree, then JSON_COMPACT |
+ * JSON_SORT_KEYS): the reference the hand-written one must match. */
+static int ref_set(json_t *obj, const char *key, json_t *value)
+{
+	if (!value)
+		return -ENOMEM;
+	return json_object_set_new(obj, key, value) == 0 ? 0 : -ENOMEM;
+}
+
+static json_t *ref_header(const struct passport *pp)
+{
+	json_t *h = json_object();
+
+	if (!h)
+		return NULL;
+	if (ref_set(h, "alg", json_string(pp->alg)) < 0 ||
+	    (pp->ppt_str[0] && ref_set(h, "ppt", json_string(pp->ppt_str)) < 0) ||
+	    (pp->typ[0] && ref_set(h, "typ", json_string(pp->typ)) < 0) ||
+	    (pp->x5u[0] && ref_set(h, "x5u", json_string(pp->x5u)) < 0)) {
+		json_decref(h);
+		return NULL;
+	}
+	return h;
+}
+
+static json_t *ref_claims(const struct passport *pp)
+{
+	json_t *c = json_object(), *dest, *arr, *o;
+	unsigned int i;
+
+	if (!c)
+		return NULL;
+	if (pp->attest) {
+		char a[2] = { pp->attest, '\0' };
+
+		if (ref_set(c, "attest", json_string(a)) < 0)
+			goto fail;
+	}
+	dest = json_object();
+	if (ref_set(c, "dest", dest) < 0)
+		goto fail;
+	if (pp->num_dest_tn) {
+		arr = json_array();
+		if (ref_set(dest, "tn", arr) < 0)
+			goto fail;
+		for (i = 0; i < pp->num_dest_tn; i++)
+			if (json_array_append_new(arr, json_string(pp->dest_tn[i])) < 0)
+				goto fail;
+	}
+	if (pp->num_dest_uri) {
+		arr = json_array();
+		if (ref_set(dest, "uri", arr) < 0)
+			goto fail;
+		for (i = 0; i < pp->num_dest_uri; i++)
+			if (json_array_append_new(arr, json_string(pp->dest_uri[i])) < 0)
+				goto fail;
+	}
+	if (pp->div_tn[0]) {
+		o = json_object();
+		if (ref_set(c, "div", o) < 0 || ref_set(o, "tn", json_string(pp->div_tn)) < 0)
+			goto fail;
+	}
+	if (pp->has_iat && ref_set(c, "iat", json_integer(pp->iat)) < 0)
+		goto fail;
+	if (pp->orig_tn[0]) {
+		o = json_object();
+		if (ref_set(c, "orig", o) < 0 || ref_set(o, "tn", json_string(pp->orig_tn)) < 0)
+			goto fail;
+	}
+	if (pp->origid[0] && ref_set(c, "origid", json_string(pp->origid)) < 0)
+		goto fail;
+	return c;
+fail:
+	json_decref(c);
+	return NULL;
+}
+
+#define REF_JSON_MAX	(PASSPORT_SIGNING_INPUT_MAX / 4 * 3 + 3)
+
+static int ref_append(char *out, size_t outlen, size_t *pos, json_t *j)
+{
+	char json[REF_JSON_MAX];
+	size_t n;
+	int rc;
+
+	n = json_dumpb(j, json, sizeof(json), JSON_COMPACT | JSON_SORT_KEYS);
+	if (n == 0 || n > sizeof(json))
+		return -ENOSPC;
+	rc = stir_b64url_encode(out + *pos, outlen - *pos, (const uint8_t *)json, n);
+	if (rc < 0)
+		return rc;
+	*pos += rc;
+	return 0;
+}
+
+/* "header.payload" as jansson writes it; its length or -errno */
+static int ref_encode(const struct passport *pp, char *out, size_t outlen)
+{
+	json_t *h = NULL, *c = NULL;
+	size_t pos = 0;
+	int rc;
+
+	if (!pp->alg[0] || !pp->has_iat)
+		return -EINVAL;
+	h = ref_header(pp);
+	c = ref_claims(pp);
+	if (!h || !c) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = ref_append(out, outlen, &pos, h);
+	if (rc < 0)
+		goto out;
+	if (outlen - pos < 2) {
+		rc = -ENOSPC;
+		goto out;
+	}
+	out[pos++] = '.';
+	rc = ref_append(out, outlen, &pos, c);
+	if (rc == 0)
+		rc = (int)pos;
+out:
+	json_decref(h);
+	json_decref(c);
+	return rc;
+}
+
+/* xorshift64*: the same inputs on every run */
+static uint64_t g_rnd = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd(uint32_t n)
+{
+	g_rnd ^= g_rnd >> 12;
+	g_rnd ^= g_rnd << 25;
+	g_rnd ^= g_rnd >> 27;
+	return (uint32_t)((g_rnd * 0x2545f4914f6cdd1dull) >> 32) % n;
+}
+
+/* A string of up to size-1 octets drawn from one of several alphabets:
+ * digits, printable ASCII, JSON specials and control characters, UTF-8
+ * sequences valid and not, and any octet. */
+static void rnd_str(char *dst, size_t size, bool may_be_empty)
+{
+	static const char *const utf8[] = {
+		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf",
+		/* invalid: overlong, surrogate, above U+10FFFF, lone bytes */
+		"\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+		"\xf5\x80\x80\x80", "\x80", "\xbf", "\xc3", "\xe2\x82", "\xff",
+	};
+	static const char specials[] = "\"\\/\b\f\n\r\t\x01\x1f\x7f <>";
+	size_t max = size - 1, len, i = 0;
+	unsigned int kind = rnd(8);
+
+	/* mostly short, sometimes up to the field's size */
+	len = rnd(4) ? rnd(max < 40 ? max + 1 : 41) : rnd(max + 1);
+	if (!may_be_empty && len == 0)
+		len = 1;
+	while (i < len) {
+		char c;
+
+		switch (kind) {
+		case 0:
+			c = '0' + rnd(10);
+			break;
+		case 1:
+		case 2:
+			c = 0x20 + rnd(0x5f);
+			break;
+		case 3:
+			c = specials[rnd(sizeof(specials) - 1)];
+			break;
+		case 4: {
+			const char *u = utf8[rnd(rnd(3) ? 5 : ARRAY_SIZE(utf8))];
+			size_t ul = strlen(u);
+
+			if (len - i < ul || rnd(2)) {
+				c = 'a' + rnd(26);
+				break;
+			}
+			memcpy(dst + i, u, ul);
+			i += ul;
+			continue;
+		}
+		case 5:
+			c = (char)(1 + rnd(255));
+			break;
+		default:
+			c = rnd(3) ? (char)('a' + rnd(26)) : specials[rnd(sizeof(specials) - 1)];
+			break;
+		}
+		dst[i++] = c;
+	}
+	dst[i] = '\0';
+}
+
+static void rnd_passport(struct passport *pp)
+{
+	static const int64_t iats[] = { 0, 1, 9, 10, IAT, -1, -10, INT64_MAX, INT64_MIN,
+					INT64_MIN + 1, 999999999999ll };
+	unsigned int i;
+
+	memset(pp, 0, sizeof(*pp));
+	if (rnd(8) == 0) {
+		passport_init_shaken(pp, X5U, 'A' + rnd(3), "12155551212", dest1, 1, IAT, ORIGID);
+		return;
+	}
+	rnd_str(pp->alg, sizeof(pp->alg), rnd(16) == 0);
+	if (rnd(4))
+		rnd_str(pp->typ, sizeof(pp->typ), true);
+	if (rnd(4))
+		rnd_str(pp->ppt_str, sizeof(pp->ppt_str), true);
+	if (rnd(4))
+		rnd_str(pp->x5u, sizeof(pp->x5u), true);
+	pp->has_iat = rnd(16) != 0;
+	pp->iat = rnd(2) ? (int64_t)rnd(2000000000) : iats[rnd(ARRAY_SIZE(iats))];
+	if (rnd(4))
+		rnd_str(pp->orig_tn, sizeof(pp->orig_tn), true);
+	pp->num_dest_tn = rnd(PASSPORT_DEST_TN_MAX + 1);
+	for (i = 0; i < pp->num_dest_tn; i++)
+		rnd_str(pp->dest_tn[i], sizeof(pp->dest_tn[i]), true);
+	pp->num_dest_uri = rnd(4) ? 0 : rnd(PASSPORT_DEST_URI_MAX + 1);
+	for (i = 0; i < pp->num_dest_uri; i++)
+		rnd_str(pp->dest_uri[i], sizeof(pp->dest_uri[i]), true);
+	switch (rnd(6)) {
+	case 0:
+		break;
+	case 1:
+		pp->attest = (char)(1 + rnd(255));
+		break;
+	default:
+		pp->attest = 'A' + rnd(3);
+		break;
+	}
+	if (rnd(3))
+		rnd_str(pp->origid, sizeof(pp->origid), true);
+	if (rnd(3) == 0)
+		rnd_str(pp->div_tn, sizeof(pp->div_tn), true);
+}
+
+/* the encoder and the jansson reference agree on the octets and the error */
+static void check_against_ref(struct passport *pp, unsigned int *ok, unsigned int *err)
+{
+	char ref[PASSPORT_SIGNING_INPUT_MAX + 1];
+	int rrc, rc;
+
+	rrc = ref_encode(pp, ref, sizeof(ref));
+	rc = passport_encode(pp);
+	if (rrc < 0) {
+		CU_ASSERT_EQUAL(rc, rrc);
+		CU_ASSERT_EQUAL(pp->signing_input_len, 0);
+		(*err)++;
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_EQUAL_FATAL(pp->signing_input_len, (size_t)rrc);
+	CU_ASSERT_FATAL(memcmp(pp->signing_input, ref, rrc) == 0);
+	CU_ASSERT_TRUE(passport_is_canonical(pp));
+	(*ok)++;
+}
+
+static void test_encode_matches_jansson(void)
+{
+	struct passport pp;
+	unsigned int i, ok = 0, err = 0;
+
+	for (i = 0; i < 20000; i++) {
+		rnd_passport(&pp);
+		check_against_ref(&pp, &ok, &err);
+	}
+	/* both outcomes were exercised, not just one */
+	CU_ASSERT(ok > 1000);
+	CU_ASSERT(err > 1000);
+
+	/* the largest values, all escaped: over PASSPORT_JSON_MAX or the
+	 * signing input, -ENOSPC from both */
+	make_shaken(&pp);
+	memset(pp.x5u, '\x01', PASSPORT_X5U_MAX);
+	check_against_ref(&pp, &ok, &err);
+	make_shaken(&pp);
+	pp.num_dest_uri = PASSPORT_DEST_URI_MAX;
+	memset(pp.dest_uri[0], '"', PASSPORT_URI_MAX);
+	memset(pp.dest_uri[1], '\x1f', PASSPORT_URI_MAX);
+	check_against_ref(&pp, &ok, &err);
+	memset(pp.dest_uri[1], '\\', PASSPORT_URI_MAX);
+	check_against_ref(&pp, &ok, &err);
+}
+
+/* Every bit flip and every truncation of the JSON of a canonical token:
+ * what decodes is canonical exactly when jansson's encoding of the decoded
+ * values gives back the received octets. */
+static void check_mutant(const char *hjson, size_t hlen, const char *pjson, size_t plen)
+{
+	char tok[PASSPORT_TOKEN_MAX + 1], ref[PASSPORT_SIGNING_INPUT_MAX + 1];
+	struct passport rx;
+	int n, m, rrc;
+
+	n = stir_b64url_encode(tok, sizeof(tok), (const uint8_t *)hjson, hlen);
+	CU_ASSERT_FATAL(n >= 0);
+	tok[n++] = '.';
+	m = stir_b64url_encode(tok + n, sizeof(tok) - n, (const uint8_t *)pjson, plen);
+	CU_ASSERT_FATAL(m >= 0);
+	n += m;
+	/* the signature is not looked at here */
+	memcpy(tok + n, ".AAAA", 6);
+	if (passport_decode(&rx, tok, n + 5) < 0)
+		return;
+	rrc = ref_encode(&rx, ref, sizeof(ref));
+	CU_ASSERT_EQUAL(passport_is_canonical(&rx),
+			rrc == n && memcmp(ref, rx.signing_input, n) == 0);
+}
+
+static void test_canonical_mutants(void)
+{
+	static const char *const hdrs[] = {
+		"{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}",
+		"{\"alg\":\"ES256\",\"ppt\":\"div\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}",
+	};
+	static const char *const claims[] = {
+		"{\"attest\":\"A\",\"dest\":{\"tn\":[\"12125551213\",\"12125551214\"]},\"iat\":1443208345,"
+		"\"orig\":{\"tn\":\"12155551212\"},\"origid\":\"" ORIGID "\"}",
+		"{\"dest\":{\"tn\":[\"12125551213\"],\"uri\":[\"sip:a@b\"]},\"div\":{\"tn\":\"12155551213\"},"
+		"\"iat\":1443208345,\"orig\":{\"tn\":\"12155551212\"}}",
+	};
+	char buf[512];
+	size_t i, n, len;
+	unsigned int bit;
+
+	for (i = 0; i < ARRAY_SIZE(hdrs); i++) {
+		const char *h = hdrs[i], *p = claims[i];
+
+		check_mutant(h, strlen(h), p, strlen(p));
+		len = strlen(h);
+		for (n = 0; n < len; n++) {
+			check_mutant(h, n, p, strlen(p));
+			for (bit = 0; bit < 8; bit++) {
+				memcpy(buf, h, len);
+				buf[n] ^= (char)(1u << bit);
+				check_mutant(buf, len, p, strlen(p));
+			}
+		}
+		len = strlen(p);
+		for (n = 0; n < len; n++) {
+			check_mutant(h, strlen(h), p, n);
+			for (bit = 0; bit < 8; bit++) {
+				memcpy(buf, p, len);
+				buf[n] ^= (char)(1u << bit);
+				check_mutant(h, strlen(h), buf, len);
+			}
+		}
+	}
+}
+
 /* The values of RFC 8225 Appendix A (a base PASSporT with a dest URI). */
 static void test_encode_rfc8225_example(void)
 {
@@ -248,6 +606,126 @@ static void test_sign_verify(void)
 }
 
 /* Every claim and header value changed on the wire, same signature: 438. */
+/* ---- ES256 with prepared contexts --------------------------------------- */
+
+/* raw EVP verification of a raw R||S, independent of sip/passport.c */
+static bool evp_verifies(EVP_PKEY *key, const struct passport *pp)
+{
+	ECDSA_SIG *sig = ECDSA_SIG_new();
+	BIGNUM *r = BN_bin2bn(pp->sig, 32, NULL), *s = BN_bin2bn(pp->sig + 32, 32, NULL);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char *der = NULL;
+	int derlen;
+	bool ok = false;
+
+	CU_ASSERT_FATAL(sig && r && s && md);
+	CU_ASSERT_FATAL(ECDSA_SIG_set0(sig, r, s) == 1);
+	derlen = i2d_ECDSA_SIG(sig, &der);
+	if (derlen > 0 && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
+	    EVP_DigestVerify(md, der, derlen, (const unsigned char *)pp->signing_input,
+			     pp->signing_input_len) == 1)
+		ok = true;
+	OPENSSL_free(der);
+	EVP_MD_CTX_free(md);
+	ECDSA_SIG_free(sig);
+	return ok;
+}
+
+/* Many signatures (R or S with leading zero octets among them, one in 128)
+ * convert from DER right and verify with raw EVP; more keys in turn than a
+ * thread keeps contexts for, each still signing and verifying its own. */
+static void test_es256_contexts(void)
+{
+	EVP_PKEY *keys[11];
+	struct passport pp;
+	unsigned int i, k;
+
+	make_shaken(&pp);
+	CU_ASSERT_EQUAL_FATAL(passport_encode(&pp), 0);
+	for (i = 0; i < 600; i++) {
+		pp.signing_input[0] = 'a' + i % 26;
+		CU_ASSERT_EQUAL_FATAL(passport_sig_create(&pp, g_key), 0);
+		CU_ASSERT_EQUAL(pp.sig_len, 64);
+		CU_ASSERT(evp_verifies(g_key, &pp));
+		CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_key), 0);
+		CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_other), STIR_ERR_INVALID_IDENTITY);
+	}
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		keys[k] = EVP_EC_gen("P-256");
+		CU_ASSERT_FATAL(keys[k] != NULL);
+	}
+	for (i = 0; i < 3 * ARRAY_SIZE(keys); i++) {
+		k = (i * 7) % ARRAY_SIZE(keys);
+		CU_ASSERT_EQUAL_FATAL(passport_sig_create(&pp, keys[k]), 0);
+		CU_ASSERT(evp_verifies(keys[k], &pp));
+		CU_ASSERT_EQUAL(passport_sig_verify(&pp, keys[k]), 0);
+		CU_ASSERT_EQUAL(passport_sig_verify(&pp, keys[(k + 1) % ARRAY_SIZE(keys)]),
+				STIR_ERR_INVALID_IDENTITY);
+		CU_ASSERT_TRUE(passport_key_is_p256(keys[k]));
+	}
+	/* keys freed by their owner and new ones made (perhaps at the same
+	 * addresses once no context holds the old ones): never mixed up */
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < ARRAY_SIZE(keys); k++) {
+			EVP_PKEY_free(keys[k]);
+			keys[k] = EVP_EC_gen("P-256");
+			CU_ASSERT_FATAL(keys[k] != NULL);
+			CU_ASSERT_EQUAL_FATAL(passport_sig_create(&pp, keys[k]), 0);
+			CU_ASSERT(evp_verifies(keys[k], &pp));
+			CU_ASSERT_EQUAL(passport_sig_verify(&pp, keys[k]), 0);
+			CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_key), STIR_ERR_INVALID_IDENTITY);
+		}
+	}
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		EVP_PKEY_free(keys[k]);
+	/* not P-256: no ES256 signature, 437 on verification */
+	CU_ASSERT_EQUAL(passport_sig_create(&pp, g_p384), -EIO);
+	CU_ASSERT_EQUAL(pp.sig_len, 0);
+	CU_ASSERT_EQUAL(passport_sig_create(&pp, NULL), -EIO);
+	pp.sig_len = 64;
+	CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_p384), STIR_ERR_UNSUPPORTED_CRED);
+	CU_ASSERT_FALSE(passport_key_is_p256(g_p384));
+	CU_ASSERT_FALSE(passport_key_is_p256(NULL));
+	/* a signature of the wrong length never reaches OpenSSL */
+	pp.sig_len = 63;
+	CU_ASSERT_EQUAL(passport_sig_verify(&pp, g_key), STIR_ERR_INVALID_IDENTITY);
+}
+
+/* Threads sign and verify at once with the same keys, each with its own
+ * contexts, freed when the thread ends (the sanitizers and valgrind check
+ * that nothing is left). */
+static void *es256_thread_fn(void *arg)
+{
+	struct passport pp;
+	unsigned int i, *bad = arg;
+
+	make_shaken(&pp);
+	if (passport_encode(&pp) < 0) {
+		(*bad)++;
+		return NULL;
+	}
+	for (i = 0; i < 50; i++) {
+		pp.signing_input[1] = 'a' + i % 26;
+		if (passport_sig_create(&pp, g_key) != 0 || passport_sig_verify(&pp, g_key) != 0 ||
+		    passport_sig_verify(&pp, g_other) != STIR_ERR_INVALID_IDENTITY)
+			(*bad)++;
+	}
+	return NULL;
+}
+
+static void test_es256_threads(void)
+{
+	pthread_t th[4];
+	unsigned int bad[4] = { 0 }, i;
+
+	for (i = 0; i < ARRAY_SIZE(th); i++)
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, es256_thread_fn, &bad[i]), 0);
+	for (i = 0; i < ARRAY_SIZE(th); i++) {
+		CU_ASSERT_EQUAL(pthread_join(th[i], NULL), 0);
+		CU_ASSERT_EQUAL(bad[i], 0);
+	}
+}
+
 static void test_tamper(void)
 {
 	static const struct { const char *from, *to; } t[] = {
@@ -665,9 +1143,13 @@ int main(void)
 	if (!suite ||
 	    !CU_add_test(suite, "base64url codec", test_b64url) ||
 	    !CU_add_test(suite, "canonical SHAKEN encoding", test_encode_shaken) ||
+	    !CU_add_test(suite, "encoder matches jansson", test_encode_matches_jansson) ||
+	    !CU_add_test(suite, "canonical flag of mutated tokens", test_canonical_mutants) ||
 	    !CU_add_test(suite, "RFC 8225 Appendix A values", test_encode_rfc8225_example) ||
 	    !CU_add_test(suite, "another implementation's token", test_interop_foreign) ||
 	    !CU_add_test(suite, "sign, full form, decode, verify", test_sign_verify) ||
+	    !CU_add_test(suite, "ES256 with prepared contexts", test_es256_contexts) ||
+	    !CU_add_test(suite, "ES256 on several threads", test_es256_threads) ||
 	    !CU_add_test(suite, "every tampered value fails", test_tamper) ||
 	    !CU_add_test(suite, "non-canonical signed JSON verifies", test_noncanonical) ||
 	    !CU_add_test(suite, "compact form round trip", test_compact) ||

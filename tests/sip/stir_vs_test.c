@@ -656,6 +656,26 @@ static void test_as(void)
 	env_free(&v);
 }
 
+/* RFC 4122 §4.4: version 4, variant 10x, lower-case 8-4-4-4-12 */
+static void test_uuid(void)
+{
+	char u[STIR_UUID_LEN + 1], prev[STIR_UUID_LEN + 1] = "";
+	unsigned int i, j;
+
+	CU_ASSERT_EQUAL(stir_uuid_v4(u, STIR_UUID_LEN), -ENOSPC);
+	for (i = 0; i < 1000; i++) {
+		CU_ASSERT_EQUAL_FATAL(stir_uuid_v4(u, sizeof(u)), 0);
+		CU_ASSERT_EQUAL(strlen(u), STIR_UUID_LEN);
+		CU_ASSERT(stir_uuid_valid(u));
+		CU_ASSERT_EQUAL(u[14], '4');
+		CU_ASSERT(strchr("89ab", u[19]) != NULL);
+		for (j = 0; j < STIR_UUID_LEN; j++)
+			CU_ASSERT(u[j] == '-' || (u[j] >= '0' && u[j] <= '9') || (u[j] >= 'a' && u[j] <= 'f'));
+		CU_ASSERT(strcmp(u, prev) != 0);
+		memcpy(prev, u, sizeof(u));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	CU_pSuite suite;
@@ -675,7 +695,8 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "workers", test_workers) ||
 	    !CU_add_test(suite, "cancel", test_cancel) ||
 	    !CU_add_test(suite, "hang", test_hang) ||
-	    !CU_add_test(suite, "as", test_as)) {
+	    !CU_add_test(suite, "as", test_as) ||
+	    !CU_add_test(suite, "uuid", test_uuid)) {
 		CU_cleanup_registry();
 		return 1;
 	}
