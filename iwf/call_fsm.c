@@ -431,25 +431,22 @@ static enum iwf_signer_trust signer_trust_from_tsca(enum tsca_err err)
 
 static void isup_passport_verify(struct iwf_call *call);
 
-static void tsca_done(const struct tsca_result *res, void *priv)
+/* Worker thread: the HOP signature check (DESIGN §2.2, §5).  The key is
+ * the call's own copy: the directory's prepared keys stay on the loop. */
+static void hop_verify_work(struct stiwf_work *w)
 {
-	struct iwf_call *call = priv;
-	struct certmap_signer signer = {};
-	struct certmap_answer ans;
-	int rc;
+	struct iwf_call *call = w->priv;
 
-	call->tsca_req = NULL;
-	call->iev.signer_trust = signer_trust_from_tsca(res->err);
-	if (res->err != TSCA_OK) {
-		LOGPFSML(call->fi, LOGL_NOTICE, "HOP signer %s: %s (%s)\n", call->signer,
-			 get_value_string(tsca_err_names, res->err), res->detail);
-		call->iev.hop = IWF_HOP_INVALID;
-		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
-		return;
-	}
-	/* One ECDSA verification on the loop: the prepared key belongs to the
-	 * directory, which is not shared with the workers. */
-	rc = sigtoken_hop_verify(&call->tok, res->key, &call->sc);
+	call->sign_rc = sigtoken_hop_verify(&call->tok, call->sign_key, &call->sc);
+}
+
+/* Loop: the signature is checked; the replay cache is the loop's */
+static void hop_verify_done(struct stiwf_work *w)
+{
+	struct iwf_call *call = w->priv;
+	int rc = call->sign_rc;
+
+	TALLOC_FREE(call->sign_key);
 	if (rc == 0)
 		rc = sigtoken_replay_check(g_iwf_env.replay, &call->tok.hop, time(NULL));
 	switch (rc) {
@@ -478,12 +475,39 @@ static void tsca_done(const struct tsca_result *res, void *priv)
 		call->iev.hop_reason = IWF_HOP_R_BAD_SIGNATURE;
 		break;
 	}
-	LOGPFSML(call->fi, call->iev.hop == IWF_HOP_VALID ? LOGL_INFO : LOGL_NOTICE,
-		 "HOP by %s (%s, %s): %s\n", call->signer, res->subject ? res->subject : "?",
-		 get_value_string(tsca_policy_names, res->policy),
-		 call->iev.hop == IWF_HOP_VALID ? "valid" : get_value_string(iwf_hop_reason_names,
-										 call->iev.hop_reason));
-	/* certificate class and number coverage from the map (DESIGN §3) */
+	LOGPFSML(call->fi, call->iev.hop == IWF_HOP_VALID ? LOGL_INFO : LOGL_NOTICE, "HOP by %s: %s\n",
+		 call->signer, call->iev.hop == IWF_HOP_VALID ? "valid" :
+		 get_value_string(iwf_hop_reason_names, call->iev.hop_reason));
+	if (call->iev.hop != IWF_HOP_VALID)
+		iwf_call_ctr_inc(IWF_CALL_CTR_HOP_INVALID);
+	if (call->iev.hop == IWF_HOP_VALID && call->iev.passport_present) {
+		isup_passport_verify(call);
+		return;
+	}
+	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
+}
+
+static void tsca_done(const struct tsca_result *res, void *priv)
+{
+	struct iwf_call *call = priv;
+	struct certmap_signer signer = {};
+	struct certmap_answer ans;
+
+	call->tsca_req = NULL;
+	call->iev.signer_trust = signer_trust_from_tsca(res->err);
+	if (res->err != TSCA_OK) {
+		LOGPFSML(call->fi, LOGL_NOTICE, "HOP signer %s: %s (%s)\n", call->signer,
+			 get_value_string(tsca_err_names, res->err), res->detail);
+		call->iev.hop = IWF_HOP_INVALID;
+		iwf_call_ctr_inc(IWF_CALL_CTR_HOP_INVALID);
+		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
+		return;
+	}
+	LOGPFSML(call->fi, LOGL_DEBUG, "HOP signer %s: %s, %s certificate, from %s\n", call->signer,
+		 res->subject ? res->subject : "?", get_value_string(tsca_policy_names, res->policy),
+		 get_value_string(tsca_source_names, res->source));
+	/* certificate class and number coverage from the map (DESIGN §3),
+	 * while the leaf is at hand */
 	call->iev.signer_class = res->policy == TSCA_POLICY_FULL ? IWF_SIGNER_CLASS_FULL :
 				 res->policy == TSCA_POLICY_PROVISIONAL ? IWF_SIGNER_CLASS_PROVISIONAL :
 				 IWF_SIGNER_CLASS_UNKNOWN;
@@ -500,11 +524,17 @@ static void tsca_done(const struct tsca_result *res, void *priv)
 				call->iev.signer_class = IWF_SIGNER_CLASS_PROVISIONAL;
 		}
 	}
-	if (call->iev.hop == IWF_HOP_VALID && call->iev.passport_present) {
-		isup_passport_verify(call);
+	call->work.work = hop_verify_work;
+	call->work.done = hop_verify_done;
+	call->work.priv = call;
+	call->sign_key = sigtoken_key_alloc_x509(call, res->leaf);
+	if (call->sign_key && g_iwf_env.workq && stiwf_workq_submit(g_iwf_env.workq, &call->work) == 0)
 		return;
-	}
-	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
+	/* no pool (or no memory for a copy of the key): check on the loop
+	 * with the directory's prepared key */
+	TALLOC_FREE(call->sign_key);
+	call->sign_rc = sigtoken_hop_verify(&call->tok, res->key, &call->sc);
+	hop_verify_done(&call->work);
 }
 
 static void pp_vs_done(const struct stir_vs_result *res, void *priv)
