@@ -3,25 +3,33 @@
 # a sip-peer, an ss7-peer on a cs7 instance) under valgrind, on the host:
 # - a key file open to group or others is refused at start;
 # - an INVITE from an address that is no sip-peer gets 403;
-# - a signed INVITE whose x5u cannot be fetched (436, policy continue)
-#   goes through the STI-VS, a HOP signature on the worker pool, and ends
-#   in 503 with the cause of the missing ISUP user part (38): no SCTP here,
-#   so the M3UA association never comes up;
-# - "show calls" and "show calls summary" answer;
-# - SIGTERM: no memory error, no definite or indirect leak.
+# - a signed INVITE whose x5u is not found (436, policy continue) goes
+#   through the STI-VS, a HOP signature on the worker pool, and ends in 503
+#   with the cause of the missing ISUP user part (38): no SCTP here, so the
+#   M3UA association never comes up;
+# - a signed INVITE whose x5u server never answers is still being verified
+#   when stiwfd stops: "show calls" lists it, SIGTERM ends it with 503
+#   (cause 41) and cancels the fetch;
+# - "show calls summary" counts all that; no memory error, no definite or
+#   indirect leak.
 set -u
 . "${srcdir:-.}/tests/integration/lib.sh"
+. "${srcdir:-.}/tests/integration/lib-bg.sh"
 SC=${srcdir:-.}/tests/integration/sipp
 
 dir=$(mktemp -d "$top_builddir/tests/integration/valgrind_iwf.XXXXXX")
 base=$(stiwf_port_base)
-sip_port=$base vty_port=$((base + 1)) uac_port=$((base + 2)) x5u_port=$((base + 3))
+sip_port=$base vty_port=$((base + 1)) uac_port=$((base + 2)) uac2_port=$((base + 3))
 fail() { echo "FAIL: $*"; echo "--- stiwfd log:"; tail -n 60 "$dir/stiwfd.log"; exit 1; }
 
 echo "transport: SIP over UDP on host loopback; M3UA configured but never up"
 "${srcdir:-.}/contrib/gen-test-pki.sh" "$dir/pki" >"$dir/pki.log" 2>&1 || fail "test PKI"
 . "$dir/pki/pki.env"
-x5u=https://127.0.0.1:$x5u_port/sp-a-chain.pem
+mkdir -p "$dir/tls"
+httpsd_start "$dir/tls" "$dir/pki/shaken" || fail "x5u server (httpsd)"
+x5u_b=https://127.0.0.1:$HTTPSD_PORT/pem/sp-b-chain.pem
+x5u=https://127.0.0.1:$HTTPSD_PORT/pem/no-such-chain.pem
+x5u_hang=https://127.0.0.1:$HTTPSD_PORT/hang
 
 conf() {	# conf TSCA-KEY
 	cat <<EOF
@@ -40,7 +48,9 @@ sip
  transport udp
 stir
  trust-dir $PKI_SHAKEN_TRUST_DIR
- credential key $PKI_SHAKEN_SP_B_KEY chain $PKI_SHAKEN_SP_B_CHAIN x5u $x5u
+ x5u-ca-file $HTTPSD_CA
+ x5u-timeout 60000
+ credential key $PKI_SHAKEN_SP_B_KEY chain $PKI_SHAKEN_SP_B_CHAIN x5u $x5u_b
 tsca
  trust-dir $PKI_TSCA_TRUST_DIR
  credential key $1 chain $PKI_TSCA_OP1_FULL_CHAIN
@@ -94,18 +104,35 @@ for i in $(seq 1 50); do
 done
 grep -q 'call-log {.*"code":436.*"hop":true.*"cause":38' "$dir/stiwfd.log" ||
 	fail "the call-log line does not show 436, a HOP and cause 38"
-echo "ok: signed INVITE, x5u unreachable (436), continue: HOP signed, no user part: 503 with Reason cause 38"
+echo "ok: signed INVITE, x5u not found (436), continue: HOP signed, no user part: 503 with Reason cause 38"
+
+# A call whose x5u fetch hangs is still in VERIFY when stiwfd stops.
+value=$("$STIWF" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u "$x5u_hang" --attest A \
+	--orig 12025550002 --dest 12025550001) || fail "stiwf passport sign"
+printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "${value%%;*}" "$x5u_hang" >"$dir/hang.csv"
+sipp_bg UAC2 -sf "$dir/uac_signed_503.xml" "127.0.0.1:$sip_port" -i 127.0.0.1 -p "$uac2_port" \
+	-inf "$dir/hang.csv" -m 1 -timeout 60s -trace_msg -message_file "$dir/hang.msgs" \
+	-trace_err -error_file "$dir/hang.err" || fail "SIPp UAC"
+for i in $(seq 1 100); do
+	grep -q '^REQ /hang' "$dir/tls/httpsd.log" && break
+	sleep 0.1
+done
+grep -q '^REQ /hang' "$dir/tls/httpsd.log" || fail "the x5u of the second call was not asked for"
 
 out=$("$STIWF" vty --port "$vty_port" 'show calls' 'show calls summary') || fail "VTY: $out"
 echo "$out" | sed 's/^/  vty| /'
-echo "$out" | grep -q '^0 call(s)' || fail "show calls"
-echo "$out" | grep -Eq 'call:sip_in +2 ' || fail "show calls summary does not count 2 INVITEs"
+echo "$out" | grep -Eq '^3 +sip-isup +VERIFY +12025550002 +12025550001 +uac +exchange' ||
+	fail "show calls does not list the call being verified"
+echo "$out" | grep -q '^1 call(s)' || fail "show calls: not one call"
+echo "$out" | grep -Eq 'call:sip_in +3 ' || fail "show calls summary does not count 3 INVITEs"
 echo "$out" | grep -Eq 'stir:failed +1 ' || fail "show calls summary does not count the failed PASSporT"
 
 stiwfd_stop TERM
 rc=$?
 [ $rc -eq 0 ] || fail "stiwfd exit status $rc (99: valgrind found errors)"
 grep -q "ERROR SUMMARY: 0 errors" "$dir/valgrind.log" || { cat "$dir/valgrind.log"; fail "valgrind errors"; }
-echo "ok: SIGTERM, valgrind clean"
+wait_exit "$UAC2" 20 || fail "the caller of the hanging call did not finish"
+grep -q '^Reason: Q.850;cause=41' "$dir/hang.msgs" || fail "the call being verified did not end in 503 with cause 41"
+echo "ok: SIGTERM during verification: 503 with Reason cause 41, fetch cancelled; valgrind clean"
 rm -rf "$dir"
 echo "1 passed, 0 failed"
