@@ -271,6 +271,12 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	for (i = 0; call->identity && i < info->n_identity; i++)
 		call->identity[i] = talloc_strdup(call->identity, info->identity[i]);
 	call->n_identity = info->n_identity;
+	for (i = 0; i < info->n_identity; i++) {
+		if (!call->identity || !call->identity[i]) {
+			call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "no-memory");
+			return;
+		}
+	}
 	if (!info->n_identity) {
 		/* nothing to verify: the policy decides on "no Identity" */
 		call->vs_verstat = STIR_VERSTAT_NO_VALIDATION;
@@ -605,11 +611,17 @@ void iwf_call_isup_start(struct iwf_call *call)
 {
 	struct iwf_ss7_peer *ss7 = call->ss7_peer;
 	const struct iwf_route *route;
-	const char *cc = ss7->plan.cc[0] ? ss7->plan.cc : NULL;
+	const char *cc;
 	const char *name;
 	int rc;
 
+	if (!ss7) {
+		/* a trunk the daemon did not make for an ss7-peer */
+		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "no-ss7-peer");
+		return;
+	}
 	call->policy = ss7->policy;
+	cc = ss7->plan.cc[0] ? ss7->plan.cc : NULL;
 	rc = isup_iam_to_identity(&call->isup_id, call->iam);
 	if (rc == 0)
 		rc = iwf_number_isup_to_sip(&call->sip_id, &call->isup_id, &ss7->plan);
