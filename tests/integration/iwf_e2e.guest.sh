@@ -138,12 +138,8 @@ bg_start b "DMAIN NOTICE ready:" b.log "$STIWFD" -c b.cfg || fail "stiwfd B did 
 bg_start a "DMAIN NOTICE ready:" a.log "$STIWFD" -c a.cfg || fail "stiwfd A did not start"
 echo "stiwfd A and B started (${SECONDS}s)"
 # both trunks reset (Q.764 §2.9.3): a GRA in each direction
-for i in $(seq 1 100); do
-	grep -q "GRA, 31 circuits reset" a.log && grep -q "GRA, 31 circuits reset" b.log && break
-	sleep 0.1
-done
-grep -q "GRA, 31 circuits reset" a.log || fail "A's circuits were never reset"
-grep -q "GRA, 31 circuits reset" b.log || fail "B's circuits were never reset"
+wait_log a.log "GRA, 31 circuits reset" 1 20 || fail "A's circuits were never reset"
+wait_log b.log "GRA, 31 circuits reset" 1 20 || fail "B's circuits were never reset"
 echo "ok: osmo-stp, stiwfd A (PC 100) and B (PC 200) up, circuits reset both ways (${SECONDS}s)"
 
 # uac NAME SCENARIO SRCADDR CSV: one call from SIPp
@@ -235,10 +231,8 @@ grep -qi '^From:.*anonymous.invalid' uas6.msgs || fail "the callee's From is not
 echo "ok: caller CANCELs while ringing: REL 16, CANCEL and 487 at the callee; no calling number: anonymous, no PAI"
 
 # the per-call log lines
-for i in $(seq 1 30); do
-	[ "$(grep -c 'call-log {' a.log)" -ge 6 ] && [ "$(grep -c 'call-log {' b.log)" -ge 4 ] && break
-	sleep 0.1
-done
+wait_log a.log 'call-log \{' 6 10
+wait_log b.log 'call-log \{' 4 10
 na=$(grep -c 'call-log {' a.log)
 nb=$(grep -c 'call-log {' b.log)
 [ "$na" -ge 6 ] || fail "A wrote $na call-log lines, want 6"

@@ -104,3 +104,14 @@ httpsd_start() {
 	HTTPSD_PORT=$port
 	HTTPSD_CA=$d/ca.pem
 }
+
+# wait_log FILE PATTERN COUNT SECONDS: wait until FILE (a log written by a
+# bg_start process) holds COUNT lines matching PATTERN (grep -E).  It
+# follows the file as it grows (tail -F, inotify), so it returns as soon
+# as the line is written; no fixed sleeps.
+wait_log() {
+	local file=$1 pat=$2 count=$3 secs=$4
+	[ "$(grep -Ec -- "$pat" "$file" 2>/dev/null)" -ge "$count" ] && return 0
+	timeout "$secs" tail -n +1 -F "$file" 2>/dev/null | grep -E --line-buffered -m "$count" -- "$pat" >/dev/null
+	[ "$(grep -Ec -- "$pat" "$file" 2>/dev/null)" -ge "$count" ]
+}

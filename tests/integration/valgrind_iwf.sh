@@ -98,11 +98,7 @@ timeout 40 sipp -sf "$dir/uac_signed_503.xml" "127.0.0.1:$sip_port" -i 127.0.0.1
 	-trace_err -error_file "$dir/503.err" >/dev/null 2>&1 || fail "the signed call did not end in 503"
 grep -q '^Reason: Q.850;cause=38' "$dir/503.msgs" || fail "503 without Reason: Q.850;cause=38"
 # the log line follows the 503; valgrind makes stiwfd slow
-for i in $(seq 1 50); do
-	grep -q 'call-log {.*"code":436.*"hop":true.*"cause":38' "$dir/stiwfd.log" && break
-	sleep 0.1
-done
-grep -q 'call-log {.*"code":436.*"hop":true.*"cause":38' "$dir/stiwfd.log" ||
+wait_log "$dir/stiwfd.log" 'call-log \{.*"code":436.*"hop":true.*"cause":38' 1 20 ||
 	fail "the call-log line does not show 436, a HOP and cause 38"
 echo "ok: signed INVITE, x5u not found (436), continue: HOP signed, no user part: 503 with Reason cause 38"
 
@@ -113,11 +109,7 @@ printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "${value%%;*}" "$x5u_hang" 
 sipp_bg UAC2 -sf "$dir/uac_signed_503.xml" "127.0.0.1:$sip_port" -i 127.0.0.1 -p "$uac2_port" \
 	-inf "$dir/hang.csv" -m 1 -timeout 60s -trace_msg -message_file "$dir/hang.msgs" \
 	-trace_err -error_file "$dir/hang.err" || fail "SIPp UAC"
-for i in $(seq 1 100); do
-	grep -q '^REQ /hang' "$dir/tls/httpsd.log" && break
-	sleep 0.1
-done
-grep -q '^REQ /hang' "$dir/tls/httpsd.log" || fail "the x5u of the second call was not asked for"
+wait_log "$dir/tls/httpsd.log" '^REQ /hang' 1 20 || fail "the x5u of the second call was not asked for"
 
 out=$("$STIWF" vty --port "$vty_port" 'show calls' 'show calls summary') || fail "VTY: $out"
 echo "$out" | sed 's/^/  vty| /'
