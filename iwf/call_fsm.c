@@ -75,6 +75,12 @@ static void q850_reason(char *buf, size_t size, uint8_t cause)
 	snprintf(buf, size, "Q.850;cause=%u", cause);
 }
 
+/* The cause overrides of the call's trunk, or the RFC 3398 defaults. */
+static const struct iwf_cause_map *call_causes(const struct iwf_call *call)
+{
+	return call->ss7_peer ? &call->ss7_peer->causes : NULL;
+}
+
 /* Release the legs still up with \a cause (ISUP) and the SIP response or
  * BYE that maps to it (RFC 3398 §8.2.6.1, Reason: Q.850, RFC 3326). */
 static void call_release_legs(struct iwf_call *call, uint8_t cause, const char *end)
@@ -93,7 +99,7 @@ static void call_release_legs(struct iwf_call *call, uint8_t cause, const char *
 	}
 	if (call->sip) {
 		if (call->dir == IWF_CALL_SIP_TO_ISUP && !call->answered) {
-			status = iwf_sip_from_cause(NULL, cause);
+			status = iwf_sip_from_cause(call_causes(call), cause);
 			if (!call->sip_status)
 				call->sip_status = status;
 			if (sip_call_reject(call->sip, status, NULL, reason) < 0)
@@ -346,7 +352,7 @@ static void sip_decide(struct iwf_call *call)
 		sip_call_reject(call->sip, d->sip_status, d->sip_phrase,
 				d->reason_header[0] ? d->reason_header : NULL);
 		call->sip = NULL;
-		call_end(call, iwf_cause_from_sip(NULL, d->sip_status), "policy");
+		call_end(call, iwf_cause_from_sip(call_causes(call), d->sip_status), "policy");
 		return;
 	}
 
@@ -993,7 +999,7 @@ static void call_allstate(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		call->sip = NULL;
 		call->sip_status = status;
 		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);
-		call_end(call, iwf_cause_from_sip(NULL, status), "sip");
+		call_end(call, iwf_cause_from_sip(call_causes(call), status), "sip");
 		break;
 	case IWF_CALL_EV_SIP_BYE:
 		call->sip = NULL;

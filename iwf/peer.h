@@ -45,6 +45,8 @@
  *     release-cause 21
  *     sdp-template /etc/stiwf/exchange-b.sdp
  *     sip-peer carrier-a
+ *     isup-to-sip-cause 20 410
+ *     sip-to-isup-cause 603 17
  *    route 1202 ss7-peer exchange-b
  *    route 1 sip-peer carrier-a
  */
@@ -57,6 +59,7 @@
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/utils.h>
 
+#include "iwf/cause.h"
 #include "iwf/number.h"
 #include "iwf/policy.h"
 
@@ -117,6 +120,9 @@ struct iwf_ss7_peer {
 	struct iwf_number_plan plan;
 	char *sdp_template;		/*!< path of the media gateway's SDP, or NULL */
 	char sip_peer[IWF_PEER_NAME_MAX + 1];	/*!< default destination of its calls, "" none */
+	/*! departures from the RFC 3398 cause tables for calls on this trunk,
+	 *  both directions (Q.1912.5 variants are a matter of the ISUP side) */
+	struct iwf_cause_map causes;
 	/*! live trunk, set by the daemon (struct isup_trunk *) */
 	void *trunk;
 };

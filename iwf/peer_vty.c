@@ -796,6 +796,39 @@ DEFUN(cfg_tp_sdp_template, cfg_tp_sdp_template_cmd,
 	return p->sdp_template ? CMD_SUCCESS : CMD_WARNING;
 }
 
+/* RFC 3398 §7.2.4.1 / §8.2.6.1 defaults, overridden per trunk */
+DEFUN(cfg_tp_isup_to_sip_cause, cfg_tp_isup_to_sip_cause_cmd,
+      "isup-to-sip-cause <1-127> <400-699>",
+      "Map a Q.850 cause of a REL to a SIP final response (overrides RFC 3398 §8.2.6.1)\n"
+      "Q.850 cause value\n" "SIP status code\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+	int rc = iwf_cause_map_set_isup_to_sip(&p->causes, (int)num_arg(argv[0]), (int)num_arg(argv[1]));
+
+	if (rc < 0) {
+		vty_out(vty, "%% isup-to-sip-cause: %s%s", rc == -ENOSPC ? "too many overrides" : "bad value",
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_sip_to_isup_cause, cfg_tp_sip_to_isup_cause_cmd,
+      "sip-to-isup-cause <300-699> <1-127>",
+      "Map a SIP final response to the Q.850 cause of a REL (overrides RFC 3398 §7.2.4.1)\n"
+      "SIP status code\n" "Q.850 cause value\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+	int rc = iwf_cause_map_set_sip_to_isup(&p->causes, (int)num_arg(argv[0]), (int)num_arg(argv[1]));
+
+	if (rc < 0) {
+		vty_out(vty, "%% sip-to-isup-cause: %s%s", rc == -ENOSPC ? "too many overrides" : "bad value",
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_tp_no_sdp_template, cfg_tp_no_sdp_template_cmd,
       "no sdp-template",
       NO_STR "SDP of the media gateway\n")
@@ -1328,6 +1361,12 @@ static int config_write_ss7_peers(struct vty *vty)
 			vty_out(vty, " sdp-template %s%s", p->sdp_template, VTY_NEWLINE);
 		if (p->sip_peer[0])
 			vty_out(vty, " sip-peer %s%s", p->sip_peer, VTY_NEWLINE);
+		for (i = 0; i < p->causes.n_isup_to_sip; i++)
+			vty_out(vty, " isup-to-sip-cause %u %u%s", p->causes.isup_to_sip[i].cause,
+				p->causes.isup_to_sip[i].sip, VTY_NEWLINE);
+		for (i = 0; i < p->causes.n_sip_to_isup; i++)
+			vty_out(vty, " sip-to-isup-cause %u %u%s", p->causes.sip_to_isup[i].sip,
+				p->causes.sip_to_isup[i].cause, VTY_NEWLINE);
 	}
 	return CMD_SUCCESS;
 }
@@ -1428,6 +1467,8 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_cs7_instance_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_point_code_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_cic_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_isup_to_sip_cause_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_sip_to_isup_cause_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_cic_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_max_msg_len_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_sdp_template_cmd);

@@ -281,6 +281,10 @@ static char *dump_cfg(void)
 			tp->max_sif_len, tp->sdp_template ?: "-", tp->sip_peer);
 		for (i = 0; i < tp->n_cic_ranges; i++)
 			fprintf(f, " %u-%u", tp->cic[i].first, tp->cic[i].last);
+		for (i = 0; i < tp->causes.n_isup_to_sip; i++)
+			fprintf(f, " c%u>s%u", tp->causes.isup_to_sip[i].cause, tp->causes.isup_to_sip[i].sip);
+		for (i = 0; i < tp->causes.n_sip_to_isup; i++)
+			fprintf(f, " s%u>c%u", tp->causes.sip_to_isup[i].sip, tp->causes.sip_to_isup[i].cause);
 		dump_policy(f, &tp->policy, &tp->plan);
 	}
 	llist_for_each_entry(r, &c->routes, entry)
@@ -400,6 +404,8 @@ static void test_round_trip_knobs(void)
 		" identity-required\n"
 		" provisional-max-attest B\n"
 		" release-cause 127\n"
+		" isup-to-sip-cause 20 410\n"
+		" sip-to-isup-cause 603 17\n"
 		"ss7-peer tg-2\n"
 		" cs7-instance 2\n"
 		" point-code 16777215\n"
@@ -410,6 +416,7 @@ static void test_round_trip_knobs(void)
 		"route 49 sip-peer plain\n";
 
 	round_trip(knobs, " remote 2001:db8::1 5070\n");
+	round_trip(knobs, " isup-to-sip-cause 20 410\n sip-to-isup-cause 603 17\n");
 	/* defaults written back as such */
 	round_trip(knobs, "sip-peer plain\n transport udp\n on-stir-failure continue\nss7-peer");
 }
@@ -529,6 +536,8 @@ static const struct bad_case bad_cases[] = {
 	{ SP " aci 63\n", 2, "aci range" },
 	{ SP " aci 128\n", 2, "aci range" },
 	{ SP " release-cause 0\n", 2, "cause range" },
+	{ TP " isup-to-sip-cause 128 486\n", 3, "cause override: cause range" },
+	{ TP " sip-to-isup-cause 200 17\n", 3, "cause override: status range" },
 	{ SP " release-cause 128\n", 2, "cause range" },
 	{ SP " country-code 1234\n", 2, "cc digits" },
 	{ SP " country-code 4x\n", 2, "cc digits" },
