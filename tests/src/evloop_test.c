@@ -41,18 +41,25 @@ static void osmo_timer_cb(void *data)
 	CU_ASSERT_EQUAL(write(fds[1], "x", 1), 1);
 }
 
+static gboolean glib_timeout_cb(gpointer data);
+
 static int osmo_fd_cb(struct osmo_fd *ofd, unsigned int what)
 {
 	char c;
 
 	CU_ASSERT_EQUAL(read(ofd->fd, &c, 1), 1);
 	note(2);
+	/* an osmo callback may add glib sources: the loop must serve them */
+	g_timeout_add(10, glib_timeout_cb, ofd->data);
 	return 0;
 }
+
+static gboolean start_work(gpointer data);
 
 static gboolean glib_timeout_cb(gpointer data)
 {
 	note(3);
+	start_work(data);
 	return G_SOURCE_REMOVE;
 }
 
@@ -101,12 +108,12 @@ static void test_one_loop_serves_all(void)
 	stiwf_evloop_install();
 	loop = g_main_loop_new(NULL, FALSE);
 
-	/* osmo timer at 20 ms -> pipe write -> osmo_fd; glib timeout at
-	 * 60 ms; then a worker job whose done callback stops the loop. */
+	/* A causal chain, whatever the machine's speed: osmo timer (20 ms)
+	 * -> pipe write -> osmo_fd -> glib timeout added from it -> worker
+	 * job -> its done callback on the loop stops the loop. */
+	ofd.data = q;
 	osmo_timer_setup(&t, osmo_timer_cb, fds);
 	osmo_timer_schedule(&t, 0, 20000);
-	g_timeout_add(60, glib_timeout_cb, NULL);
-	g_timeout_add(80, start_work, q);
 	guard = g_timeout_add_seconds(10, guard_cb, NULL);
 
 	g_main_loop_run(loop);
