@@ -17,7 +17,9 @@
  *     trunk picks the CIC, the rest goes as given, token included); an
  *     answered call is released by us (REL 16).  Prints how each call
  *     ended ("inject N: answered", "inject N: released by the exchange,
- *     cause C") and exits 0 once all have ended, whatever the outcome.
+ *     cause C") and, once all have ended, whatever the outcome, blocks
+ *     and unblocks the last call's CIC (its UBA proves our last RLC went
+ *     out) and exits 0.
  *
  * All use CICs 1..8.  Each event is printed on one line. */
 
@@ -56,6 +58,9 @@ static struct {
 	struct isup_msg *iams[MAX_INJECT];
 	unsigned int n_iams, cur;
 	bool cur_ended;
+	uint16_t last_cic;
+	/* caller and inject: the CIC of the final BLO/UBL */
+	uint16_t blk_cic;
 } p = { .exit_code = -1 };
 
 static const char *num_a = "12025550001";
@@ -130,9 +135,15 @@ static void inject_step(void)
 	}
 	if (p.cur == p.n_iams) {
 		say("inject: all %s%u calls ended%.0u", "", p.n_iams, 0);
-		finish(0);
+		/* as the caller does: the UBA proves our last RLC went out */
+		p.cur++;
+		p.step = 7;
+		p.blk_cic = p.last_cic;
+		isup_trunk_cic_block(p.trunk, p.blk_cic, true);
 		return;
 	}
+	if (p.cur > p.n_iams)
+		return;
 	p.cur++;
 	p.cur_ended = false;
 	rc = isup_trunk_call_setup(p.trunk, p.iams[p.cur - 1], (void *)(uintptr_t)p.cur, &call);
@@ -141,7 +152,8 @@ static void inject_step(void)
 		finish(1);
 		return;
 	}
-	say("inject %s%u: IAM on CIC %u", "", p.cur, isup_call_cic(call));
+	p.last_cic = isup_call_cic(call);
+	say("inject %s%u: IAM on CIC %u", "", p.cur, p.last_cic);
 }
 
 /* caller: the script, advanced after every event */
@@ -181,7 +193,8 @@ static void caller_step(void)
 			/* BLO/UBL on the last call's CIC: same CIC, same SLS, so
 			 * the UBA also proves our last RLC went out before we exit */
 			p.step = 7;
-			isup_trunk_cic_block(p.trunk, 5, true);
+			p.blk_cic = 5;
+			isup_trunk_cic_block(p.trunk, p.blk_cic, true);
 		}
 		break;
 	}
@@ -190,14 +203,14 @@ static void caller_step(void)
 /* caller: the blocking acknowledgements of step 7 */
 static void caller_rx_type(uint8_t type)
 {
-	if (p.exchange || p.inject || p.done || p.step < 7)
+	if (p.exchange || p.done || p.step < 7)
 		return;
 	if (p.step == 7 && type == ISUP_MSG_BLA) {
-		say("CIC %s%u blocked (BLO/BLA)%.0u", "", 5, 0);
+		say("CIC %s%u blocked (BLO/BLA)%.0u", "", p.blk_cic, 0);
 		p.step = 8;
-		isup_trunk_cic_block(p.trunk, 5, false);
+		isup_trunk_cic_block(p.trunk, p.blk_cic, false);
 	} else if (p.step == 8 && type == ISUP_MSG_UBA) {
-		say("CIC %s%u unblocked (UBL/UBA)%.0u", "", 5, 0);
+		say("CIC %s%u unblocked (UBL/UBA)%.0u", "", p.blk_cic, 0);
 		finish(isup_trunk_cics_free(p.trunk) == 8 ? 0 : 1);
 	}
 }
