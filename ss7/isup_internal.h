@@ -35,6 +35,7 @@ struct isup_cic {
 	uint16_t cic;
 	bool unequipped;		/*!< the peer sent UCIC, Q.764 §2.12 */
 	bool await_reset;		/*!< RSC or GRS sent, no RLC or GRA yet */
+	bool peer_seizing;		/*!< dual seizure lost: the peer's IAM takes it */
 	unsigned int blocking;		/*!< ISUP_BLK_* */
 	struct isup_call *call;		/*!< NULL when idle */
 	uint64_t last_used;		/*!< for least-recently-used selection */

@@ -323,7 +323,7 @@ bool isup_trunk_controls(const struct isup_trunk *t, uint16_t cic)
 
 static bool cic_selectable(const struct isup_cic *c)
 {
-	return !c->call && !c->unequipped && !c->await_reset && !c->blocking;
+	return !c->call && !c->unequipped && !c->await_reset && !c->blocking && !c->peer_seizing;
 }
 
 struct isup_cic *isup_trunk_cic_pick(struct isup_trunk *t)
@@ -767,7 +767,11 @@ static int rx_iam(struct isup_trunk *t, struct isup_cic *c, const struct isup_ms
 		}
 		LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: dual seizure, the peer controls this circuit: "
 		     "our call backs off\n", t->name, c->cic);
+		/* Q.764 §2.9.1.4 b): the repeat attempt goes on another
+		 * circuit; this one belongs to the peer's call from now on */
+		c->peer_seizing = true;
 		cic_call_lost(c, ISUP_CAUSE_NO_CIRCUIT, "dual seizure", false, false);
+		c->peer_seizing = false;
 	}
 	call = isup_call_fsm_start(t, c, false, msg, NULL, &rc);
 	if (!call) {

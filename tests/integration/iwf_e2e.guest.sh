@@ -9,9 +9,6 @@
 set -u
 . ./env
 . "$srcdir/tests/integration/lib-bg.sh"
-STIWFD=$top_builddir/stiwfd
-STIWF=$top_builddir/stiwf
-SC=$srcdir/tests/integration/sipp
 fail() {
 	echo "FAIL: $*"
 	for f in a.log b.log stp.log dumpcap.log tls/httpsd.log; do
@@ -22,57 +19,12 @@ fail() {
 	exit 1
 }
 
-base=${STIWF_E2E_PORT_BASE:-31000}
-SIP_A=$base SIP_B=$((base + 1)) UAS=$((base + 2)) BUSY=$((base + 3)) UAC=$((base + 4))
-VTY_A=$((base + 10)) VTY_B=$((base + 11))
+. "$srcdir/tests/integration/iwf_topology.sh"
+UAS=$((base + 2)) BUSY=$((base + 3)) UAC=$((base + 4))
+topo_pki
 
-# the test PKI (DESIGN §3), made by iwf_e2e.sh on the host
-. pki/pki.env
-mkdir -p tls ops
-httpsd_start tls pki/shaken || fail "x5u server (httpsd)"
-X5U_A=https://127.0.0.1:$HTTPSD_PORT/pem/sp-a-chain.pem
-X5U_B=https://127.0.0.1:$HTTPSD_PORT/pem/sp-b-chain.pem
-echo "x5u over HTTPS (test CA) from 127.0.0.1:$HTTPSD_PORT (${SECONDS}s)"
-# B knows operator One's signing certificate locally (DESIGN §3 cert-dir)
-cp "$PKI_TSCA_OP1_FULL_CHAIN" ops/
-# the map lets operator One vouch for 1202555xxxx: attest B for its calls
-cat >map.conf <<EOF
-operator op1
- key-id $PKI_TSCA_OP1_FULL_KEYID
- prefix 1202555
-EOF
-
-common_log() {
-	cat <<EOF
-log stderr
- logging filter all 1
- logging color 0
- logging print category 1
- logging print level 1
- logging level set-all notice
- logging level main info
- logging level iwf info
- logging level ss7 info
- logging level stir info
-timer isup T22 1
-EOF
-}
-
-{
-	common_log
-	cat <<EOF
-line vty
- bind 127.0.0.1 $VTY_A
-sip
- local 127.0.0.1 $SIP_A
- transport udp
-stir
- trust-dir $PKI_SHAKEN_TRUST_DIR
- x5u-ca-file $HTTPSD_CA
- credential key $PKI_SHAKEN_SP_A_KEY chain $PKI_SHAKEN_SP_A_CHAIN x5u $X5U_A
-tsca
- trust-dir $PKI_TSCA_TRUST_DIR
- credential key $PKI_TSCA_OP1_FULL_KEY chain $PKI_TSCA_OP1_FULL_CHAIN
+topo_head_a a.cfg
+cat >>a.cfg <<EOF
 sip-peer uac
  remote 127.0.0.1 $UAC
  on-stir-failure continue
@@ -93,25 +45,10 @@ ss7-peer iwf-b
  number-format international
 route 1 ss7-peer iwf-b
 EOF
-	cat "$srcdir/contrib/ss7/iwf-a.cs7.cfg"
-} >a.cfg
+topo_cs7 a >>a.cfg
 
-{
-	common_log
-	cat <<EOF
-line vty
- bind 127.0.0.1 $VTY_B
-sip
- local 127.0.0.1 $SIP_B
- transport udp
-stir
- trust-dir $PKI_SHAKEN_TRUST_DIR
- x5u-ca-file $HTTPSD_CA
- credential key $PKI_SHAKEN_SP_B_KEY chain $PKI_SHAKEN_SP_B_CHAIN x5u $X5U_B
-tsca
- trust-dir $PKI_TSCA_TRUST_DIR
- cert-dir $PWD/ops
- map-file $PWD/map.conf
+topo_head_b b.cfg
+cat >>b.cfg <<EOF
 sip-peer uas
  remote 127.0.0.1 $UAS
  country-code 1
@@ -127,32 +64,10 @@ ss7-peer iwf-a
  sip-peer uas
 route 12025550017 sip-peer busy
 EOF
-	cat "$srcdir/contrib/ss7/iwf-b.cs7.cfg"
-} >b.cfg
+topo_cs7 b >>b.cfg
 
-bg_start dumpcap "Capturing on" dumpcap.log \
-	dumpcap -n -i lo -B 64 -f "sctp port 2905" -w capture.pcapng || fail "dumpcap did not start"
-bg_start stp "Available via telnet" stp.log osmo-stp -c "$srcdir/contrib/ss7/osmo-stp.cfg" ||
-	fail "osmo-stp did not start"
-bg_start b "DMAIN NOTICE ready:" b.log "$STIWFD" -c b.cfg || fail "stiwfd B did not start"
-bg_start a "DMAIN NOTICE ready:" a.log "$STIWFD" -c a.cfg || fail "stiwfd A did not start"
-echo "stiwfd A and B started (${SECONDS}s)"
-# both trunks reset (Q.764 §2.9.3): a GRA in each direction
-wait_log a.log "GRA, 31 circuits reset" 1 20 || fail "A's circuits were never reset"
-wait_log b.log "GRA, 31 circuits reset" 1 20 || fail "B's circuits were never reset"
+topo_start 31
 echo "ok: osmo-stp, stiwfd A (PC 100) and B (PC 200) up, circuits reset both ways (${SECONDS}s)"
-
-# uac NAME SCENARIO SRCADDR CSV: one call from SIPp
-uac() {
-	timeout 40 sipp -sf "$2" "127.0.0.1:$SIP_A" -i "$3" -p "$UAC" -inf "$4" -m 1 -nostdin \
-		-timeout 30s -timeout_error -trace_msg -message_file "$1.msgs" -trace_err -error_file "$1.err" \
-		>/dev/null 2>&1
-}
-# uas NAME SCENARIO PORT: a callee in the background
-uas() {
-	sipp_bg "UAS_PID" -sf "$2" -i 127.0.0.1 -p "$3" -m 1 -timeout 40s -trace_msg -message_file "$1.msgs" \
-		-trace_err -error_file "$1.err"
-}
 
 # 1. A signed call: the original PASSporT reaches the callee.
 value=$("$STIWF" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u "$X5U_A" --attest A \
@@ -239,11 +154,5 @@ nb=$(grep -c 'call-log {' b.log)
 [ "$nb" -ge 4 ] || fail "B wrote $nb call-log lines, want 4"
 grep 'call-log {' a.log b.log | sed 's/^.*call-log /  /' | cut -c1-400
 
-kill -TERM "$(bg_pid a)" "$(bg_pid b)"
-wait "$(bg_pid a)" || fail "stiwfd A did not stop cleanly"
-wait "$(bg_pid b)" || fail "stiwfd B did not stop cleanly"
-kill -INT "$(bg_pid dumpcap)"
-wait "$(bg_pid dumpcap)"
-kill -TERM "$(bg_pid stp)"
-wait "$(bg_pid stp)" 2>/dev/null
+topo_stop
 exit 0

@@ -619,6 +619,26 @@ static void test_dual_seizure(void)
 	for (unsigned int cic = 1; cic <= 7; cic++)
 		peer_send_rel(t, cic, 16);
 	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 8);
+
+	/* the circuit the peer seized is the only one free: the repeat
+	 * attempt must not take it back (Q.764 §2.9.1.4 b)); no circuit is
+	 * left, the call ends with cause 34 and the peer's call has CIC 2 */
+	reset_capture();
+	for (unsigned int cic = 1; cic <= 8; cic++) {
+		if (cic != 2)
+			CU_ASSERT_EQUAL(peer_send_iam(t, cic), 0);
+	}
+	reset_capture();
+	call = call_out(t, 0);
+	CU_ASSERT_EQUAL(wire.m[0].cic, 2);
+	CU_ASSERT_EQUAL(peer_send_iam(t, 2), 0);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT(owner_saw("released 34"));
+	CU_ASSERT(owner_saw("incoming 2 11"));
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IN_BUSY);
+	for (unsigned int cic = 1; cic <= 8; cic++)
+		peer_send_rel(t, cic, 16);
+	CU_ASSERT_EQUAL(isup_trunk_cics_free(t), 8);
 	trunk_down(t);
 
 	/* we (300) are higher: we control the even CICs */

@@ -11,8 +11,17 @@
  *     A answered and released by us, B busy, C answered and released by
  *     the exchange; then blocks and unblocks CIC 5 (BLO/BLA, UBL/UBA);
  *     exits 0 when all of it went as expected.
+ *   isup_peer -c CONF -r inject -d DPC [-T22 S] [-t MS] -s HEX [-s HEX]...
+ *     once its circuits are reset, places one call after the other with
+ *     the given IAMs (hex from "stiwf isup iam": CIC, type, parameters; the
+ *     trunk picks the CIC, the rest goes as given, token included); an
+ *     answered call is released by us (REL 16).  Prints how each call
+ *     ended ("inject N: answered", "inject N: released by the exchange,
+ *     cause C") and, once all have ended, whatever the outcome, blocks
+ *     and unblocks the last call's CIC (its UBA proves our last RLC went
+ *     out) and exits 0.
  *
- * Both use CICs 1..8.  Each event is printed on one line. */
+ * All use CICs 1..8.  Each event is printed on one line. */
 
 #include <errno.h>
 #include <getopt.h>
@@ -33,6 +42,8 @@
 #include "ss7/isup_trunk.h"
 #include "ss7/mtp_user.h"
 
+#define MAX_INJECT 8
+
 static struct {
 	struct stiwf_mtp_user *mtp;
 	struct isup_trunk *trunk;
@@ -42,6 +53,14 @@ static struct {
 	bool done;
 	struct isup_call *to_release;	/* exchange: call C, released after answer */
 	struct osmo_timer_list rel_timer;
+	/* inject: the IAMs to send, the one in progress (1-based, 0 before) */
+	bool inject;
+	struct isup_msg *iams[MAX_INJECT];
+	unsigned int n_iams, cur;
+	bool cur_ended;
+	uint16_t last_cic;
+	/* caller and inject: the CIC of the final BLO/UBL */
+	uint16_t blk_cic;
 } p = { .exit_code = -1 };
 
 static const char *num_a = "12025550001";
@@ -100,9 +119,50 @@ static void caller_call(const char *num)
 	say("call %s: IAM on CIC %u%.0u", num, isup_call_cic(call), 0);
 }
 
+/* inject: the next IAM once the circuits are reset and the last call's
+ * circuit is idle again */
+static void inject_step(void)
+{
+	struct isup_call *call;
+	int rc;
+
+	if (p.cur == 0) {
+		if (isup_trunk_cics_free(p.trunk) != 8 || isup_trunk_ctr_get(p.trunk, ISUP_TRUNK_CTR_GRS_RX) == 0)
+			return;
+		say("circuits reset both ways (%s) %u free%.0u", "GRS/GRA", 8, 0);
+	} else if (!p.cur_ended || isup_trunk_cics_free(p.trunk) != 8) {
+		return;
+	}
+	if (p.cur == p.n_iams) {
+		say("inject: all %s%u calls ended%.0u", "", p.n_iams, 0);
+		/* as the caller does: the UBA proves our last RLC went out */
+		p.cur++;
+		p.step = 7;
+		p.blk_cic = p.last_cic;
+		isup_trunk_cic_block(p.trunk, p.blk_cic, true);
+		return;
+	}
+	if (p.cur > p.n_iams)
+		return;
+	p.cur++;
+	p.cur_ended = false;
+	rc = isup_trunk_call_setup(p.trunk, p.iams[p.cur - 1], (void *)(uintptr_t)p.cur, &call);
+	if (rc < 0) {
+		say("inject %s%u: setup failed %u", "", p.cur, -rc);
+		finish(1);
+		return;
+	}
+	p.last_cic = isup_call_cic(call);
+	say("inject %s%u: IAM on CIC %u", "", p.cur, p.last_cic);
+}
+
 /* caller: the script, advanced after every event */
 static void caller_step(void)
 {
+	if (p.inject && !p.done) {
+		inject_step();
+		return;
+	}
 	if (p.exchange || p.done)
 		return;
 	switch (p.step) {
@@ -133,7 +193,8 @@ static void caller_step(void)
 			/* BLO/UBL on the last call's CIC: same CIC, same SLS, so
 			 * the UBA also proves our last RLC went out before we exit */
 			p.step = 7;
-			isup_trunk_cic_block(p.trunk, 5, true);
+			p.blk_cic = 5;
+			isup_trunk_cic_block(p.trunk, p.blk_cic, true);
 		}
 		break;
 	}
@@ -145,17 +206,21 @@ static void caller_rx_type(uint8_t type)
 	if (p.exchange || p.done || p.step < 7)
 		return;
 	if (p.step == 7 && type == ISUP_MSG_BLA) {
-		say("CIC %s%u blocked (BLO/BLA)%.0u", "", 5, 0);
+		say("CIC %s%u blocked (BLO/BLA)%.0u", "", p.blk_cic, 0);
 		p.step = 8;
-		isup_trunk_cic_block(p.trunk, 5, false);
+		isup_trunk_cic_block(p.trunk, p.blk_cic, false);
 	} else if (p.step == 8 && type == ISUP_MSG_UBA) {
-		say("CIC %s%u unblocked (UBL/UBA)%.0u", "", 5, 0);
+		say("CIC %s%u unblocked (UBL/UBA)%.0u", "", p.blk_cic, 0);
 		finish(isup_trunk_cics_free(p.trunk) == 8 ? 0 : 1);
 	}
 }
 
 static void cb_progress(struct isup_call *call, const struct isup_msg *msg, void *priv)
 {
+	if (p.inject) {
+		say("inject %s%u: progress %u", "", (unsigned int)(uintptr_t)priv, msg->type);
+		return;
+	}
 	say("call %s: progress %u%.0u", priv, msg->type, 0);
 }
 
@@ -163,6 +228,12 @@ static void cb_answer(struct isup_call *call, const struct isup_msg *msg, void *
 {
 	const char *num = priv;
 
+	if (p.inject) {
+		say("inject %s%u: answered, REL %u", "", (unsigned int)(uintptr_t)priv, 16);
+		isup_call_release(call, ISUP_CAUSE_NORMAL_CLEARING);
+		p.cur_ended = true;
+		return;
+	}
 	say("call %s: answered on CIC %u%.0u", num, isup_call_cic(call), 0);
 	if (num == num_a) {
 		isup_call_release(call, ISUP_CAUSE_NORMAL_CLEARING);
@@ -181,6 +252,11 @@ static void cb_released(struct isup_call *call, uint8_t cause, void *priv)
 			osmo_timer_del(&p.rel_timer);
 			p.to_release = NULL;
 		}
+		return;
+	}
+	if (p.inject) {
+		say("inject %s%u: released by the exchange, cause %u", "", (unsigned int)(uintptr_t)priv, cause);
+		p.cur_ended = true;
 		return;
 	}
 	say("call %s: released by the exchange, cause %u%.0u", num, cause, 0);
@@ -277,6 +353,32 @@ static const struct isup_trunk_ops peer_ops = {
 	.alert = cb_alert,
 };
 
+/* inject: one IAM as "stiwf isup iam" prints it */
+static int add_iam(void *ctx, const char *hex)
+{
+	size_t n = strlen(hex) / 2 + 1;
+	uint8_t *buf;
+	struct isup_msg *m;
+	int len, rc = -EINVAL;
+
+	if (p.n_iams >= MAX_INJECT)
+		return -ENOSPC;
+	buf = talloc_size(ctx, n);
+	m = talloc_zero(ctx, struct isup_msg);
+	if (!buf || !m)
+		goto out;
+	len = osmo_hexparse(hex, buf, n);
+	if (len <= 0 || isup_msg_decode(m, buf, (size_t)len) < 0 || m->type != ISUP_MSG_IAM)
+		goto out;
+	p.iams[p.n_iams++] = m;
+	m = NULL;
+	rc = 0;
+out:
+	talloc_free(buf);
+	talloc_free(m);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	void *ctx = talloc_named_const(NULL, 0, "isup_peer");
@@ -288,8 +390,14 @@ int main(int argc, char **argv)
 	char err[768];
 	int opt;
 
-	while ((opt = getopt_long_only(argc, argv, "c:r:d:t:", lopts, NULL)) != -1) {
+	while ((opt = getopt_long_only(argc, argv, "c:r:d:t:s:", lopts, NULL)) != -1) {
 		switch (opt) {
+		case 's':
+			if (add_iam(ctx, optarg) < 0) {
+				fprintf(stderr, "isup_peer: -s: not an IAM in hex, or more than %u\n", MAX_INJECT);
+				return 2;
+			}
+			break;
 		case 'c':
 			conf = optarg;
 			break;
@@ -312,6 +420,9 @@ int main(int argc, char **argv)
 	if (!conf || !role || !dpc || dpc > 0xffffff || timeout_ms > 3600000)
 		return 2;
 	p.exchange = !strcmp(role, "exchange");
+	p.inject = !strcmp(role, "inject");
+	if (p.inject != (p.n_iams > 0))
+		return 2;
 
 	stiwf_logging_init(ctx);
 	if (stiwf_vty_init(ctx) < 0)
