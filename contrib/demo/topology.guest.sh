@@ -13,6 +13,7 @@
 set -u
 . ./env
 . "$srcdir/tests/integration/lib-bg.sh"
+. "$srcdir/tests/integration/lib-stir.sh"
 STIWFD=$top_builddir/stiwfd
 STIWF=$top_builddir/stiwf
 SC=$srcdir/contrib/sipp
@@ -237,6 +238,19 @@ if uac c5 "$TSC/uac_expect_486.xml" "127.0.0.1:$KS" 127.0.0.1 plain.csv && wait_
 fi
 n_a=$((n_a + 1)); n_b=$((n_b + 1)); report $n_a $n_b
 result $ok "busy: 486 -> REL cause 17 -> 486 at the caller" rejected
+
+echo "call 6: caller whose PASSporT is valid but not canonical JSON -> A (continue) -> STP -> B re-signs -> Kamailio verifies -> callee"
+nc=$(noncanonical_passport "$PKI_SHAKEN_SP_A_KEY" "$X5U_A" 12025550002 12025550001) ||
+	die "cannot make the non-canonical PASSporT"
+printf 'SEQUENTIAL\n12025550002;12025550001;%s;%s\n' "$nc" "$X5U_A" >noncanon.csv
+uas c6 "$SC/uas_answer.xml" || die "SIPp UAS"
+ok=1
+if uac c6 "$SC/uac_call_identity.xml" "127.0.0.1:$SIP_A" 127.0.0.2 noncanon.csv && wait_exit "$UAS_PID" 20 &&
+	grep -q '^X-Secsipid-Verified: yes' c6.uas.msgs && grep -q "^Identity: .*info=<$X5U_B>" c6.uas.msgs; then
+	ok=0
+fi
+n_a=$((n_a + 1)); n_b=$((n_b + 1)); report $n_a $n_b
+result $ok "verified at A but not carriable over ISUP (DESIGN §2.2): VERDICT passed, B re-signed (SP B), Kamailio verified it with B's certificate" e2e
 
 kill -TERM "$(bg_pid a)" "$(bg_pid b)"
 wait "$(bg_pid a)" || die "stiwfd A did not stop cleanly"

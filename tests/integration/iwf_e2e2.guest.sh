@@ -15,6 +15,7 @@
 set -u
 . ./env
 . "$srcdir/tests/integration/lib-bg.sh"
+. "$srcdir/tests/integration/lib-stir.sh"
 fail() {
 	echo "FAIL: $*"
 	for f in a.log b.log stp.log dumpcap.log inj*.log tls/httpsd.log; do
@@ -176,15 +177,8 @@ echo "ok: callee hangs up: BYE -> REL 16 -> BYE with Reason: Q.850;cause=16 at t
 #    space): A verifies it (RFC 8224 checks the bytes received) but B could
 #    not rebuild it (DESIGN §2.2): no PASSPORT TLV, VERDICT passed; B signs
 #    a new one, attest B (operator One, full, covers 1202555).
-b64url() { basenc --base64url -w0 | tr -d '='; }
-hdr='{"typ":"passport", "alg":"ES256", "x5u":"'$X5U_A'", "ppt":"shaken"}'
-pay='{"orig":{"tn":"12025550008"}, "dest":{"tn":["12025550001"]}, "iat":'$(date +%s)', "attest":"A", "origid":"123e4567-e89b-12d3-a456-426655440000"}'
-si="$(printf '%s' "$hdr" | b64url).$(printf '%s' "$pay" | b64url)"
-# ES256 wants raw R||S (RFC 7518 §3.4), openssl gives DER
-rs=$(printf '%s' "$si" | openssl dgst -sha256 -sign "$PKI_SHAKEN_SP_A_KEY" | openssl asn1parse -inform DER |
-	sed -n 's/.*INTEGER *://p' | while read -r v; do printf '%064s' "$v" | tr ' ' 0; done)
-[ ${#rs} = 128 ] || fail "cannot sign the non-canonical PASSporT"
-nc_token="$si.$(printf '%s' "$rs" | xxd -r -p | b64url)"
+nc_token=$(noncanonical_passport "$PKI_SHAKEN_SP_A_KEY" "$X5U_A" 12025550008 12025550001) ||
+	fail "cannot sign the non-canonical PASSporT"
 printf 'SEQUENTIAL\n12025550008;12025550001;%s;%s\n' "$nc_token" "$X5U_A" >noncanon.csv
 uas uas2 "$srcdir/contrib/sipp/uas_answer.xml" "$UAS" || fail "SIPp UAS"
 uac uac2 "$srcdir/contrib/sipp/uac_call_identity.xml" 127.0.0.1 noncanon.csv ||

@@ -15,7 +15,7 @@ bash "$srcdir/tests/integration/uml/run.sh" "$srcdir/contrib/demo/topology.guest
 rc=$?
 grep -E '^(transport|demo|call|  [AB]:)' "$out/run.log"
 [ $rc -eq 0 ] || fail "the topology run failed (exit $rc)"
-grep -q '^demo: 5 calls, 2 verified end to end, 3 rejected as expected, 0 unexpected$' "$out/run.log" ||
+grep -q '^demo: 6 calls, 3 verified end to end, 3 rejected as expected, 0 unexpected$' "$out/run.log" ||
 	fail "not every call ended as expected"
 rm -rf "$out"
 echo "1 passed, 0 failed"
