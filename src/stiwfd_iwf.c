@@ -326,9 +326,16 @@ int stiwfd_ss7_setup(struct stiwfd_iwf *d)
 				return -ENODEV;
 			d->mtp[peer->cs7_instance] = u;
 		}
+		if (peer->dpc == stiwf_mtp_user_local_pc(u)) {
+			LOGP(DMAIN, LOGL_ERROR, "ss7-peer %s: point-code %u is this node's own point code "
+			     "on cs7 instance %u\n", peer->name, peer->dpc, peer->cs7_instance);
+			return -EINVAL;
+		}
 		t = isup_trunk_alloc(d->ctx, peer->name, stiwf_mtp_user_local_pc(u), peer->dpc, &ops, peer);
-		if (!t)
+		if (!t) {
+			LOGP(DMAIN, LOGL_ERROR, "ss7-peer %s: cannot create its trunk\n", peer->name);
 			return -ENOMEM;
+		}
 		peer->trunk = t;
 		for (i = 0; i < peer->n_cic_ranges; i++) {
 			rc = isup_trunk_add_cics(t, peer->cic[i].first, peer->cic[i].last);
