@@ -86,7 +86,7 @@ static void finish(int code)
 	p.done = true;
 }
 
-static void caller_call(const char *num)
+static int caller_call(const char *num)
 {
 	struct isup_msg *iam = talloc_zero(NULL, struct isup_msg);
 	struct isup_param *par;
@@ -95,7 +95,7 @@ static void caller_call(const char *num)
 
 	if (!iam) {
 		finish(1);
-		return;
+		return -ENOMEM;
 	}
 	isup_msg_init(iam, ISUP_MSG_IAM, 0);
 	isup_msg_param_find(iam, ISUP_PAR_FCI)->u.fci.isup = 1;
@@ -111,12 +111,15 @@ static void caller_call(const char *num)
 	snprintf(par->u.number.digits, sizeof(par->u.number.digits), "12025550002");
 	rc = isup_trunk_call_setup(p.trunk, iam, (void *)num, &call);
 	talloc_free(iam);
+	if (rc == -ENETDOWN)
+		return rc;
 	if (rc < 0) {
 		say("call %s: setup failed %u%u", num, -rc, 0);
 		finish(1);
-		return;
+		return rc;
 	}
 	say("call %s: IAM on CIC %u%.0u", num, isup_call_cic(call), 0);
+	return 0;
 }
 
 /* inject: the next IAM once the circuits are reset and the last call's
@@ -147,6 +150,13 @@ static void inject_step(void)
 	p.cur++;
 	p.cur_ended = false;
 	rc = isup_trunk_call_setup(p.trunk, p.iams[p.cur - 1], (void *)(uintptr_t)p.cur, &call);
+	if (rc == -ENETDOWN) {
+		/* the peer's GRS came in before our own poll of the AS state
+		 * saw the user part available: wait for the next event */
+		p.cur--;
+		p.cur_ended = true;
+		return;
+	}
 	if (rc < 0) {
 		say("inject %s%u: setup failed %u", "", p.cur, -rc);
 		finish(1);
@@ -172,7 +182,11 @@ static void caller_step(void)
 		    isup_trunk_ctr_get(p.trunk, ISUP_TRUNK_CTR_GRS_RX) > 0) {
 			say("circuits reset both ways (%s) %u free%.0u", "GRS/GRA", 8, 0);
 			p.step = 1;
-			caller_call(num_a);
+			if (caller_call(num_a) == -ENETDOWN) {
+				/* the peer's GRS came before our poll of the AS
+				 * state: try again at the next event */
+				p.step = 0;
+			}
 		}
 		break;
 	case 2:
