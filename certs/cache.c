@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 #include <openssl/asn1.h>
+#include <openssl/sha.h>
 
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
@@ -19,11 +20,23 @@
 #include "src/logging.h"
 
 #define CACHE_BUCKETS 256
+#define CA_BUCKETS 64
+
+/* A CA certificate that chains bring along.  One intermediate usually
+ * serves many SP certificates, and a parsed X509 costs kilobytes, so the
+ * cache keeps one copy and the chains share it. */
+struct shared_ca {
+	struct llist_head bucket;
+	uint8_t sha1[SHA_DIGEST_LENGTH];
+	X509 *x;			/* one reference, the table's */
+	unsigned int users;		/* entries whose chain holds it */
+};
 
 struct cert_cache {
 	struct cert_cache_cfg cfg;
 	struct llist_head lru;		/* most recently used first */
 	struct llist_head buckets[CACHE_BUCKETS];
+	struct llist_head cas[CA_BUCKETS];
 	struct cert_cache_stats stats;
 };
 
@@ -62,8 +75,78 @@ static int entry_destructor(struct cert_cache_entry *e)
 	return 0;
 }
 
+static struct shared_ca *ca_find(struct cert_cache *c, X509 *x, uint8_t sha1[SHA_DIGEST_LENGTH])
+{
+	struct shared_ca *ca;
+	unsigned int len = SHA_DIGEST_LENGTH;
+
+	/* OpenSSL keeps the SHA-1 of a parsed certificate: no hashing here */
+	if (X509_digest(x, EVP_sha1(), sha1, &len) != 1)
+		return NULL;
+	llist_for_each_entry(ca, &c->cas[sha1[0] % CA_BUCKETS], bucket) {
+		if (!memcmp(ca->sha1, sha1, SHA_DIGEST_LENGTH) && X509_cmp(ca->x, x) == 0)
+			return ca;
+	}
+	return NULL;
+}
+
+/* Replace the chain's CA certificates (all but the leaf) by the shared
+ * copies, adding the new ones to the table. */
+static void chain_share_cas(struct cert_cache *c, struct cert_cache_entry *e)
+{
+	uint8_t sha1[SHA_DIGEST_LENGTH];
+	struct shared_ca *ca;
+	X509 *x;
+	int i;
+
+	for (i = 1; i < sk_X509_num(e->chain); i++) {
+		x = sk_X509_value(e->chain, i);
+		ca = ca_find(c, x, sha1);
+		if (ca && ca->x == x) {
+			ca->users++;	/* the caller's chain already holds the shared object */
+			continue;
+		}
+		if (ca && X509_up_ref(ca->x)) {
+			sk_X509_set(e->chain, i, ca->x);
+			X509_free(x);
+			ca->users++;
+			continue;
+		}
+		if (ca)
+			continue;	/* no reference to be had: kept unshared */
+		ca = talloc_zero(c, struct shared_ca);
+		if (!ca || !X509_up_ref(x)) {
+			talloc_free(ca);
+			continue;	/* not shared, still correct */
+		}
+		memcpy(ca->sha1, sha1, sizeof(ca->sha1));	/* ca_find() filled it */
+		ca->x = x;
+		ca->users = 1;
+		llist_add(&ca->bucket, &c->cas[sha1[0] % CA_BUCKETS]);
+		c->stats.shared_cas++;
+	}
+}
+
+static void chain_release_cas(struct cert_cache *c, struct cert_cache_entry *e)
+{
+	uint8_t sha1[SHA_DIGEST_LENGTH];
+	struct shared_ca *ca;
+	int i;
+
+	for (i = 1; e->chain && i < sk_X509_num(e->chain); i++) {
+		ca = ca_find(c, sk_X509_value(e->chain, i), sha1);
+		if (!ca || ca->x != sk_X509_value(e->chain, i) || --ca->users)
+			continue;
+		llist_del(&ca->bucket);
+		c->stats.shared_cas--;
+		X509_free(ca->x);
+		talloc_free(ca);
+	}
+}
+
 static void entry_drop(struct cert_cache *c, struct cert_cache_entry *e)
 {
+	chain_release_cas(c, e);
 	llist_del(&e->lru);
 	llist_del(&e->bucket);
 	c->stats.entries--;
@@ -99,6 +182,8 @@ struct cert_cache *cert_cache_alloc(void *ctx, const struct cert_cache_cfg *cfg)
 	INIT_LLIST_HEAD(&c->lru);
 	for (i = 0; i < CACHE_BUCKETS; i++)
 		INIT_LLIST_HEAD(&c->buckets[i]);
+	for (i = 0; i < CA_BUCKETS; i++)
+		INIT_LLIST_HEAD(&c->cas[i]);
 	talloc_set_destructor(c, cache_destructor);
 	return c;
 }
@@ -387,6 +472,7 @@ struct cert_cache_entry *cert_cache_put(struct cert_cache *c, const char *url, S
 	e->chain = chain;
 	e->leaf = leaf;
 	e->expires = expires;
+	chain_share_cas(c, e);
 	c->stats.stores++;
 	LOGP(DCERT, LOGL_DEBUG, "cache: %s stored for %lld s\n", url, (long long)(expires - now));
 	return e;

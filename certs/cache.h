@@ -15,8 +15,10 @@
  *  leaf certificate's notAfter.
  *
  *  Bounded in entries and in bytes (DER size of the chain plus the URL),
- *  least recently used first out.  Failures are kept briefly (negative
- *  cache, default 30 s) so that a dead URL is not asked again per call. */
+ *  least recently used first out.  The CA certificates of the chains are
+ *  kept once and shared (an intermediate serves many leaves).  Failures
+ *  are kept briefly (negative cache, default 30 s) so that a dead URL is
+ *  not asked again per call. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -91,6 +93,7 @@ struct cert_cache_stats {
 	unsigned long hits, neg_hits, misses, stores, evictions, expirations;
 	unsigned int entries;
 	size_t bytes;
+	unsigned int shared_cas;	/*!< CA certificates kept once for all chains */
 };
 
 struct cert_cache;

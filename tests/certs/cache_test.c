@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include <CUnit/Basic.h>
 #include <osmocom/core/logging.h>
@@ -319,6 +320,44 @@ static void test_lru(void)
 	talloc_free(c);
 }
 
+/* One intermediate serves many leaves: the cache keeps it once. */
+static void test_shared_ca(void)
+{
+	struct cert_cache_entry *a, *b, *d;
+	struct cert_cache *c;
+	X509 *ca;
+
+	fake_now = time(NULL);
+	c = new_cache(86400);
+	a = cert_cache_put(c, "https://a/a.pem", chain_of("shaken/sp-a-chain.pem"), NULL);
+	b = cert_cache_put(c, "https://a/b.pem", chain_of("shaken/sp-b-chain.pem"), NULL);
+	CU_ASSERT_FATAL(a && b);
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->shared_cas, 1);
+	/* two parses of sti-ca, one object */
+	CU_ASSERT_PTR_EQUAL(sk_X509_value(a->chain, 1), sk_X509_value(b->chain, 1));
+	/* a chain of two CAs: one more for its intermediate and its root */
+	d = cert_cache_put(c, "https://a/d.pem", chain_of("shaken/delegate-chain.pem"), NULL);
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT_EQUAL(sk_X509_num(d->chain), 3);
+	CU_ASSERT_PTR_EQUAL(sk_X509_value(d->chain, 2), sk_X509_value(a->chain, 1));
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->shared_cas, 2);
+	/* the shared copy outlives the first entry that brought it */
+	cert_cache_remove(c, "https://a/a.pem");
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->shared_cas, 2);
+	ca = sk_X509_value(b->chain, 1);
+	CU_ASSERT_EQUAL(X509_check_issued(ca, b->leaf), X509_V_OK);
+	cert_cache_remove(c, "https://a/d.pem");
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->shared_cas, 1);
+	/* replaced by a chain with the same CA: still one */
+	b = cert_cache_put(c, "https://a/b.pem", chain_of("shaken/sp-b-chain.pem"), NULL);
+	CU_ASSERT_FATAL(b != NULL);
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->shared_cas, 1);
+	CU_ASSERT_EQUAL(X509_check_issued(sk_X509_value(b->chain, 1), b->leaf), X509_V_OK);
+	cert_cache_remove(c, "https://a/b.pem");
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->shared_cas, 0);
+	talloc_free(c);
+}
+
 static void test_certchain(void)
 {
 	STACK_OF(X509) *sk = NULL;
@@ -414,6 +453,7 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "expiry", test_expiry) ||
 	    !CU_add_test(suite, "negative", test_negative) ||
 	    !CU_add_test(suite, "lru", test_lru) ||
+	    !CU_add_test(suite, "shared_ca", test_shared_ca) ||
 	    !CU_add_test(suite, "certchain", test_certchain)) {
 		CU_cleanup_registry();
 		return 1;
