@@ -50,6 +50,8 @@
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
 #include "src/logging.h"
+#include "src/stiwf_bench.h"
+#include "src/stiwf_bench_pki.h"
 #include "src/stiwf_tool.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
@@ -104,14 +106,6 @@ struct bench {
 	int iam_pp_len;
 	struct passport *pp;		/* the rebuilt PASSporT */
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int iam_sign_once(struct bench *b)
 {
@@ -265,39 +259,24 @@ static int (*const op_fn[_NUM_OP])(struct bench *b) = {
 	[OP_EVP_VERIFY_X2] = evp_verify_x2_once,
 };
 
+struct op_call {
+	struct bench *b;
+	enum bench_op op;
+};
+
+static int op_once(void *arg)
+{
+	struct op_call *c = arg;
+
+	return op_fn[c->op](c->b);
+}
+
 /* operations per second of one op for about ms milliseconds */
 static int measure(struct bench *b, enum bench_op op, unsigned int ms, double *rate)
 {
-	double t0 = now_s(), t;
-	unsigned long n = 0;
-	unsigned int i;
+	struct op_call c = { b, op };
 
-	do {
-		for (i = 0; i < 16; i++) {
-			if (op_fn[op](b) < 0) {
-				fprintf(stderr, "stiwf bench: %s failed\n", op_names[op]);
-				ERR_clear_error();
-				return -EIO;
-			}
-		}
-		n += 16;
-		t = now_s() - t0;
-	} while (t * 1000 < ms);
-	*rate = n / t;
-	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(v[0]), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return stiwf_bench_rate(op_once, &c, op_names[op], ms, rate);
 }
 
 static int bench_setup(struct bench *b, void *ctx)
@@ -461,125 +440,23 @@ static int (*const pp_op_fn[_NUM_PP_OP])(struct pp_bench *b) = {
 	[PP_EVP_VERIFY] = pp_evp_verify_once,
 };
 
+struct pp_op_call {
+	struct pp_bench *b;
+	enum pp_op op;
+};
+
+static int pp_op_once(void *arg)
+{
+	struct pp_op_call *c = arg;
+
+	return pp_op_fn[c->op](c->b);
+}
+
 static int pp_measure(struct pp_bench *b, enum pp_op op, unsigned int ms, double *rate)
 {
-	double t0 = now_s(), t;
-	unsigned long n = 0;
-	unsigned int i;
+	struct pp_op_call c = { b, op };
 
-	do {
-		for (i = 0; i < 16; i++) {
-			if (pp_op_fn[op](b) < 0) {
-				fprintf(stderr, "stiwf bench: %s failed\n", pp_op_names[op]);
-				ERR_clear_error();
-				return -EIO;
-			}
-		}
-		n += 16;
-		t = now_s() - t0;
-	} while (t * 1000 < ms);
-	*rate = n / t;
-	return 0;
-}
-
-static int add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-	X509V3_CTX v3;
-	X509_EXTENSION *ext;
-	int ok;
-
-	X509V3_set_ctx(&v3, issuer, x, NULL, NULL, 0);
-	ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
-	if (!ext)
-		return -EINVAL;
-	ok = X509_add_ext(x, ext, -1);
-	X509_EXTENSION_free(ext);
-	return ok ? 0 : -ENOMEM;
-}
-
-/* one certificate policy, the SHAKEN CP (ATIS-1000080 §6.4.1) */
-static int add_policy(X509 *x)
-{
-	CERTIFICATEPOLICIES *pols = sk_POLICYINFO_new_null();
-	POLICYINFO *pi = POLICYINFO_new();
-	int rc = -ENOMEM;
-
-	if (!pols || !pi)
-		goto out;
-	pi->policyid = OBJ_txt2obj("2.16.840.1.114569.1.1.3", 1);
-	if (!pi->policyid || !sk_POLICYINFO_push(pols, pi))
-		goto out;
-	pi = NULL;
-	if (X509_add1_ext_i2d(x, NID_certificate_policies, pols, 0, X509V3_ADD_DEFAULT) == 1)
-		rc = 0;
-out:
-	POLICYINFO_free(pi);
-	sk_POLICYINFO_pop_free(pols, POLICYINFO_free);
-	return rc;
-}
-
-/* TNAuthList (RFC 8226 §9) with SPC "1234": 30 08 A0 06 16 04 "1234" */
-static int add_tnauthlist(X509 *x)
-{
-	static const uint8_t der[] = { 0x30, 0x08, 0xa0, 0x06, 0x16, 0x04, '1', '2', '3', '4' };
-	ASN1_OBJECT *obj = OBJ_txt2obj(TNAUTH_OID, 1);
-	ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
-	X509_EXTENSION *ext = NULL;
-	int rc = -ENOMEM;
-
-	if (obj && os && ASN1_OCTET_STRING_set(os, der, sizeof(der)))
-		ext = X509_EXTENSION_create_by_OBJ(NULL, obj, 0, os);
-	if (ext && X509_add_ext(x, ext, -1))
-		rc = 0;
-	X509_EXTENSION_free(ext);
-	ASN1_OCTET_STRING_free(os);
-	ASN1_OBJECT_free(obj);
-	return rc;
-}
-
-/* A certificate for key, signed by issuer_key (self-signed when issuer is NULL). */
-static X509 *pp_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, bool ca)
-{
-	X509 *x = X509_new();
-	X509_NAME *name;
-	uint8_t serial[8];
-	BIGNUM *bn = NULL;
-	int rc = 0;
-
-	if (!x || RAND_bytes(serial, sizeof(serial)) != 1)
-		goto err;
-	serial[0] &= 0x7f;
-	serial[0] |= 0x01;
-	bn = BN_bin2bn(serial, sizeof(serial), NULL);
-	name = X509_get_subject_name(x);
-	if (!bn || !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) || !X509_set_version(x, 2) ||
-	    !X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const uint8_t *)"US", -1, -1, 0) ||
-	    !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const uint8_t *)"stiwf bench", -1, -1, 0) ||
-	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const uint8_t *)cn, -1, -1, 0) ||
-	    !X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) ||
-	    !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
-	    !X509_gmtime_adj(X509_getm_notAfter(x), 86400) || !X509_set_pubkey(x, key))
-		goto err;
-	rc |= add_ext(x, issuer ? issuer : x, NID_subject_key_identifier, "hash");
-	if (ca) {
-		rc |= add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
-		rc |= add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign");
-	} else {
-		/* ATIS-1000080 §6.4.1 end entity */
-		rc |= add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
-		rc |= add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE");
-		rc |= add_ext(x, issuer, NID_key_usage, "critical,digitalSignature");
-		rc |= add_policy(x);
-		rc |= add_tnauthlist(x);
-	}
-	if (rc || !X509_sign(x, issuer_key, EVP_sha256()))
-		goto err;
-	BN_free(bn);
-	return x;
-err:
-	BN_free(bn);
-	X509_free(x);
-	return NULL;
+	return stiwf_bench_rate(pp_op_once, &c, pp_op_names[op], ms, rate);
 }
 
 static int pp_setup(struct pp_bench *b, void *ctx)
@@ -596,8 +473,8 @@ static int pp_setup(struct pp_bench *b, void *ctx)
 	EVP_PKEY *root_key = EVP_EC_gen("P-256");
 	int rc = -EIO;
 
-	b->root = root_key ? pp_cert(root_key, "SHAKEN bench ROOT", NULL, root_key, true) : NULL;
-	b->leaf = b->root ? pp_cert(b->pkey, "SHAKEN 1234", b->root, root_key, false) : NULL;
+	b->root = root_key ? bench_pki_cert(root_key, "SHAKEN bench ROOT", NULL, root_key, true, NULL) : NULL;
+	b->leaf = b->root ? bench_pki_cert(b->pkey, "SHAKEN 1234", b->root, root_key, false, "1234") : NULL;
 	EVP_PKEY_free(root_key);
 	if (!b->leaf)
 		return -EIO;
@@ -654,19 +531,21 @@ static int pp_setup(struct pp_bench *b, void *ctx)
 	return 0;
 }
 
-static int bench_passport(unsigned int rounds, unsigned int ms, const char *key_path, const char *cert_path)
+static int bench_passport(const struct stiwf_bench_opts *o, json_t *out)
 {
+	const char *key_path = o->key_path, *cert_path = o->cert_path;
+	unsigned int rounds = o->rounds, ms = o->ms;
 	static double rates[_NUM_PP_OP][BENCH_MAX_ROUNDS];
 	struct credential *cred = NULL;
 	double med[_NUM_PP_OP];
 	struct pp_bench b;
 	unsigned int r, op;
 	void *ctx;
-	int rc = EXIT_FAILED;
+	int rc = -EIO;
 
 	ctx = talloc_named_const(NULL, 0, "stiwf bench passport");
 	if (!ctx)
-		return EXIT_FAILED;
+		return -ENOMEM;
 	memset(&b, 0, sizeof(b));
 	if (key_path) {
 		if (credential_load(ctx, &cred, key_path, cert_path, NULL) < 0) {
@@ -682,10 +561,9 @@ static int bench_passport(unsigned int rounds, unsigned int ms, const char *key_
 		fprintf(stderr, "stiwf bench: setup failed (is the key P-256?)\n");
 		goto out;
 	}
-	printf("key: P-256 %s; certificate in the x5u cache (STI-VS on a cache hit)\n",
-	       key_path ? "loaded" : "generated");
-	printf("rounds: %u x %u ms per measurement, medians:\n", rounds, ms);
-	fflush(stdout);
+	stiwf_bench_say(o, "key: P-256 %s; certificate in the x5u cache (STI-VS on a cache hit)\n",
+			key_path ? "loaded" : "generated");
+	stiwf_bench_say(o, "rounds: %u x %u ms per measurement, medians:\n", rounds, ms);
 	for (r = 0; r < rounds; r++) {
 		for (op = 0; op < _NUM_PP_OP; op++) {
 			if (pp_measure(&b, op, ms, &rates[op][r]) < 0)
@@ -693,11 +571,11 @@ static int bench_passport(unsigned int rounds, unsigned int ms, const char *key_
 		}
 	}
 	for (op = 0; op < _NUM_PP_OP; op++) {
-		med[op] = median(rates[op], rounds);
-		printf("%-32s %.0f\n", pp_op_names[op], med[op]);
+		med[op] = stiwf_bench_median(rates[op], rounds);
+		stiwf_bench_put_rate(o, out, pp_op_names[op], med[op]);
 	}
-	printf("%-32s %.3f\n", "sign_ratio", med[PP_AS_SIGN] / med[PP_EVP_SIGN]);
-	printf("%-32s %.3f\n", "verify_ratio", med[PP_VS_VERIFY] / med[PP_EVP_VERIFY]);
+	stiwf_bench_put_ratio(o, out, "sign_ratio", med[PP_AS_SIGN] / med[PP_EVP_SIGN]);
+	stiwf_bench_put_ratio(o, out, "verify_ratio", med[PP_VS_VERIFY] / med[PP_EVP_VERIFY]);
 	rc = 0;
 out:
 	talloc_free(ctx);	/* the services before the key and certificates */
@@ -708,100 +586,23 @@ out:
 	return rc;
 }
 
-static void bench_usage(FILE *out)
+static int bench_isup(const struct stiwf_bench_opts *o, json_t *out)
 {
-	fprintf(out,
-		"Usage: stiwf bench isup|passport [--rounds N] [--ms MS] [--sign-key FILE --sign-cert FILE]\n"
-		"isup:     IAM encode+sign and decode+verify per second, and IAM decode + verify\n"
-		"          HOP + rebuild and verify the PASSporT carried end to end (two\n"
-		"          verifications per IAM)\n"
-		"passport: STI-AS signing (PASSporT + Identity header value) and STI-VS\n"
-		"          verification with the certificate in the x5u cache (Identity parse,\n"
-		"          decode, checks, cache hit, signature) per second\n"
-		"with a loaded P-256 key (generated, or the credential given), and raw OpenSSL\n"
-		"EVP ES256 sign, verify and two verifies per second on the same key in the same\n"
-		"run; print the medians of N rounds (default 5, odd, at most 101) of MS\n"
-		"milliseconds per measurement (default 300) and the ratios.\n");
-}
-
-/*! "stiwf bench ...": argv[0] is "bench". */
-int stiwf_cmd_bench(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "rounds", required_argument, NULL, 'r' },
-		{ "ms", required_argument, NULL, 'm' },
-		{ "sign-key", required_argument, NULL, 'k' },
-		{ "sign-cert", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static double rates[_NUM_OP][BENCH_MAX_ROUNDS];
-	const char *key_path = NULL, *cert_path = NULL;
-	unsigned int rounds = 5, ms = 300, r, op;
 	struct credential *cred = NULL;
 	double med[_NUM_OP];
 	struct bench b;
 	char kid[KEYID_HEX_LEN];
-	unsigned long v;
-	char *end;
+	unsigned int r, op;
 	void *ctx;
-	bool passport;
-	int opt, rc = EXIT_FAILED;
+	int rc = -EIO;
 
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		bench_usage(stdout);
-		return 0;
-	}
-	if (argc < 2 || (strcmp(argv[1], "isup") && strcmp(argv[1], "passport"))) {
-		bench_usage(stderr);
-		return EXIT_USAGE;
-	}
-	passport = !strcmp(argv[1], "passport");
-	argc--;
-	argv++;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'r':
-		case 'm':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || optarg[0] == '-' || v < 1 ||
-			    (opt == 'r' && (v > BENCH_MAX_ROUNDS || v % 2 == 0)) || (opt == 'm' && v > 60000)) {
-				fprintf(stderr, "stiwf bench: bad --%s '%s'\n", opt == 'r' ? "rounds" : "ms", optarg);
-				return EXIT_USAGE;
-			}
-			if (opt == 'r')
-				rounds = v;
-			else
-				ms = v;
-			break;
-		case 'k':
-			key_path = optarg;
-			break;
-		case 'C':
-			cert_path = optarg;
-			break;
-		case 'h':
-			bench_usage(stdout);
-			return 0;
-		default:
-			bench_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc || !key_path != !cert_path) {
-		bench_usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (passport)
-		return bench_passport(rounds, ms, key_path, cert_path);
-	ctx = talloc_named_const(NULL, 0, "stiwf bench");
+	ctx = talloc_named_const(NULL, 0, "stiwf bench isup");
 	if (!ctx)
-		return EXIT_FAILED;
+		return -ENOMEM;
 	memset(&b, 0, sizeof(b));
-	if (key_path) {
-		if (credential_load(ctx, &cred, key_path, cert_path, NULL) < 0) {
+	if (o->key_path) {
+		if (credential_load(ctx, &cred, o->key_path, o->cert_path, NULL) < 0) {
 			fprintf(stderr, "stiwf bench: cannot load the credential\n");
 			goto out;
 		}
@@ -815,25 +616,24 @@ int stiwf_cmd_bench(int argc, char **argv)
 		goto out;
 	}
 	keyid_to_hex(kid, sizeof(kid), sigtoken_key_id(b.key));
-	printf("key: P-256 %s, key-id %s\n", key_path ? "loaded" : "generated", kid);
-	printf("rounds: %u x %u ms per measurement, medians:\n", rounds, ms);
-	fflush(stdout);
+	stiwf_bench_say(o, "key: P-256 %s, key-id %s\n", o->key_path ? "loaded" : "generated", kid);
+	stiwf_bench_say(o, "rounds: %u x %u ms per measurement, medians:\n", o->rounds, o->ms);
 	/* interleaved, so that a slower moment of the machine hits all alike */
-	for (r = 0; r < rounds; r++) {
+	for (r = 0; r < o->rounds; r++) {
 		for (op = 0; op < _NUM_OP; op++) {
-			if (measure(&b, op, ms, &rates[op][r]) < 0)
+			if (measure(&b, op, o->ms, &rates[op][r]) < 0)
 				goto out;
 		}
 	}
 	for (op = 0; op < _NUM_OP; op++) {
-		med[op] = median(rates[op], rounds);
-		printf("%-32s %.0f\n", op_names[op], med[op]);
+		med[op] = stiwf_bench_median(rates[op], o->rounds);
+		stiwf_bench_put_rate(o, out, op_names[op], med[op]);
 	}
-	printf("%-32s %.3f\n", "sign_ratio", med[OP_IAM_SIGN] / med[OP_EVP_SIGN]);
-	printf("%-32s %.3f\n", "verify_ratio", med[OP_IAM_VERIFY] / med[OP_EVP_VERIFY]);
-	printf("%-32s %.3f\n", "verify_hop_passport_ratio", med[OP_IAM_VERIFY_PP] / med[OP_EVP_VERIFY_X2]);
-	printf("%-32s %.3f\n", "sign_ratio_prepared", med[OP_IAM_SIGN] / med[OP_PKEY_SIGN]);
-	printf("%-32s %.3f\n", "verify_ratio_prepared", med[OP_IAM_VERIFY] / med[OP_PKEY_VERIFY]);
+	stiwf_bench_put_ratio(o, out, "sign_ratio", med[OP_IAM_SIGN] / med[OP_EVP_SIGN]);
+	stiwf_bench_put_ratio(o, out, "verify_ratio", med[OP_IAM_VERIFY] / med[OP_EVP_VERIFY]);
+	stiwf_bench_put_ratio(o, out, "verify_hop_passport_ratio", med[OP_IAM_VERIFY_PP] / med[OP_EVP_VERIFY_X2]);
+	stiwf_bench_put_ratio(o, out, "sign_ratio_prepared", med[OP_IAM_SIGN] / med[OP_PKEY_SIGN]);
+	stiwf_bench_put_ratio(o, out, "verify_ratio_prepared", med[OP_IAM_VERIFY] / med[OP_PKEY_VERIFY]);
 	rc = 0;
 out:
 	EVP_MD_CTX_free(b.mdctx);
@@ -842,4 +642,183 @@ out:
 	EVP_PKEY_free(b.pkey);
 	talloc_free(ctx);
 	return rc;
+}
+
+typedef int (*bench_section_fn)(const struct stiwf_bench_opts *o, json_t *out);
+
+static const struct {
+	const char *name;
+	bench_section_fn fn;
+	const char *help;
+} sections[] = {
+	{ "isup", bench_isup,
+	  "IAM encode+sign, decode+verify HOP, decode+verify HOP and the PASSporT carried\n"
+	  "            end to end, against raw OpenSSL ES256 on the same key" },
+	{ "passport", bench_passport,
+	  "STI-AS sign and STI-VS verify on an x5u cache hit, against raw OpenSSL" },
+	{ "pipeline", stiwf_bench_pipeline,
+	  "a whole call per direction on one core (SIP->ISUP; ISUP->SIP rebuilding\n"
+	  "            or re-signing the PASSporT), against its crypto floor" },
+	{ "scaling", stiwf_bench_scaling,
+	  "the pipelines with the crypto on the worker pool: one worker and one per core" },
+	{ "memory", stiwf_bench_memory,
+	  "resident memory of the two certificate caches filled to their bound" },
+	{ "e2e", stiwf_bench_e2e,
+	  "SIPp at rising rates through the DESIGN §6 topology against Kamailio+secsipid,\n"
+	  "            added post-dial delay, memory with 10,000 established calls\n"
+	  "            (tests/bench/e2e.sh in a build tree; minutes)" },
+};
+
+static void bench_usage(FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out,
+		"Usage: stiwf bench SECTION|all [--json] [--rounds N] [--ms MS] [--threads N]\n"
+		"                   [--sign-key FILE --sign-cert FILE] [--quick] [--no-e2e]\n"
+		"                   [--e2e-script FILE]\n"
+		"Sections:\n");
+	for (i = 0; i < ARRAY_SIZE(sections); i++)
+		fprintf(out, "  %-9s %s\n", sections[i].name, sections[i].help);
+	fprintf(out,
+		"  all       every section in this order; with --no-e2e all but e2e\n"
+		"Rates are medians of N interleaved rounds (default 5, odd, at most 101) of MS\n"
+		"milliseconds per measurement (default 300), each with its baseline measured in\n"
+		"the same run, and the ratio.  --json prints one JSON object instead of text\n"
+		"(field names: docs/BENCHMARKS.md).  A generated P-256 key unless a credential\n"
+		"is given.  --threads: scaling's worker count (default one per core).  --quick:\n"
+		"the short end-to-end run.\n");
+}
+
+static int bench_run(const char *name, bench_section_fn fn, const struct stiwf_bench_opts *o, json_t *all)
+{
+	json_t *obj = json_object();
+	int rc;
+
+	if (!obj)
+		return -ENOMEM;
+	stiwf_bench_say(o, "== %s ==\n", name);
+	rc = fn(o, obj);
+	if (rc < 0) {
+		fprintf(stderr, "stiwf bench %s: failed\n", name);
+		json_decref(obj);
+		return rc;
+	}
+	return json_object_set_new(all, name, obj) < 0 ? -ENOMEM : 0;
+}
+
+/*! "stiwf bench ...": argv[0] is "bench". */
+int stiwf_cmd_bench(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "ms", required_argument, NULL, 'm' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "sign-key", required_argument, NULL, 'k' },
+		{ "sign-cert", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "no-e2e", no_argument, NULL, 'n' },
+		{ "e2e-script", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct stiwf_bench_opts o = { .rounds = 5, .ms = 300 };
+	const char *what;
+	bool no_e2e = false;
+	unsigned long v;
+	json_t *all;
+	char *end, *text;
+	unsigned int i;
+	int opt, rc = 0, found = 0;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		bench_usage(stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		bench_usage(stderr);
+		return EXIT_USAGE;
+	}
+	what = argv[1];
+	argc--;
+	argv++;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+		case 'm':
+		case 't':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || optarg[0] == '-' || v < 1 ||
+			    (opt == 'r' && (v > BENCH_MAX_ROUNDS || v % 2 == 0)) || (opt == 'm' && v > 60000) ||
+			    (opt == 't' && v > 256)) {
+				fprintf(stderr, "stiwf bench: bad --%s '%s'\n",
+					opt == 'r' ? "rounds" : opt == 'm' ? "ms" : "threads", optarg);
+				return EXIT_USAGE;
+			}
+			if (opt == 'r')
+				o.rounds = v;
+			else if (opt == 'm')
+				o.ms = v;
+			else
+				o.threads = v;
+			break;
+		case 'k':
+			o.key_path = optarg;
+			break;
+		case 'C':
+			o.cert_path = optarg;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'q':
+			o.quick = true;
+			break;
+		case 'n':
+			no_e2e = true;
+			break;
+		case 'e':
+			o.e2e_script = optarg;
+			break;
+		case 'h':
+			bench_usage(stdout);
+			return 0;
+		default:
+			bench_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !o.key_path != !o.cert_path) {
+		bench_usage(stderr);
+		return EXIT_USAGE;
+	}
+	all = json_object();
+	if (!all)
+		return EXIT_FAILED;
+	for (i = 0; i < ARRAY_SIZE(sections) && rc == 0; i++) {
+		if (!strcmp(what, "all") ? (no_e2e && sections[i].fn == stiwf_bench_e2e) :
+					   strcmp(what, sections[i].name))
+			continue;
+		found++;
+		rc = bench_run(sections[i].name, sections[i].fn, &o, all);
+	}
+	if (!found) {
+		fprintf(stderr, "stiwf bench: no section '%s'\n", what);
+		json_decref(all);
+		bench_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (rc == 0 && o.json) {
+		text = json_dumps(all, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+		if (text)
+			printf("%s\n", text);
+		else
+			rc = -ENOMEM;
+		free(text);
+	}
+	json_decref(all);
+	return rc < 0 ? EXIT_FAILED : 0;
 }
