@@ -23,16 +23,20 @@
  *   2x raw EVP verify two EVP_DigestVerifyInit + EVP_DigestVerify, its floor
  * and prints the medians over the rounds and the ratios. */
 
+#include "config.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/crypto.h>
 #include <openssl/x509v3.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
@@ -687,7 +691,8 @@ static void bench_usage(FILE *out)
 		"the same run, and the ratio.  --json prints one JSON object instead of text\n"
 		"(field names: docs/BENCHMARKS.md).  A generated P-256 key unless a credential\n"
 		"is given.  --threads: scaling's worker count (default one per core).  --quick:\n"
-		"the short end-to-end run.\n");
+		"the short end-to-end run.  --json-out FILE: the JSON to FILE, the text on\n"
+		"stdout.\n");
 }
 
 static int bench_run(const char *name, bench_section_fn fn, const struct stiwf_bench_opts *o, json_t *all)
@@ -707,6 +712,124 @@ static int bench_run(const char *name, bench_section_fn fn, const struct stiwf_b
 	return json_object_set_new(all, name, obj) < 0 ? -ENOMEM : 0;
 }
 
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%s\n", text) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "stiwf bench: cannot write %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* What the figures were measured on: they mean little without it. */
+static int bench_run_info(const struct stiwf_bench_opts *o, json_t *all)
+{
+	json_t *run = json_object();
+	char line[256], model[160] = "", date[32];
+	time_t now = time(NULL);
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char *colon;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		colon = strchr(line, ':');
+		if (!strncmp(line, "model name", 10) && colon) {
+			snprintf(model, sizeof(model), "%s", colon + 2);
+			model[strcspn(model, "\n")] = '\0';
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	if (!run || json_object_set_new(all, "run", run) < 0)
+		return -ENOMEM;
+	json_object_set_new(run, "stiwf_version", json_string(PACKAGE_VERSION));
+	json_object_set_new(run, "openssl", json_string(OpenSSL_version(OPENSSL_VERSION)));
+	json_object_set_new(run, "cores", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_set_new(run, "cpu", json_string(model));
+	json_object_set_new(run, "date", json_string(date));
+	json_object_set_new(run, "rounds", json_integer(o->rounds));
+	json_object_set_new(run, "ms", json_integer(o->ms));
+	stiwf_bench_say(o, "stiwf %s, %s, %ld cores (%s); medians of %u rounds of %u ms\n", PACKAGE_VERSION,
+			OpenSSL_version(OPENSSL_VERSION), sysconf(_SC_NPROCESSORS_ONLN), model, o->rounds, o->ms);
+	return 0;
+}
+
+/* A figure by its path "a.b.c" in the object, or NULL. */
+static json_t *json_path(json_t *obj, const char *path)
+{
+	char key[64];
+	const char *dot;
+	size_t n;
+
+	while (obj && (dot = strchr(path, '.'))) {
+		n = (size_t)(dot - path);
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		obj = json_object_get(obj, key);
+		path = dot + 1;
+	}
+	return obj ? json_object_get(obj, path) : NULL;
+}
+
+/* The issue's aims, each against the figure that answers it: "met" is
+ * true, false, or null when the figure was not measured (--no-e2e). */
+static const struct {
+	const char *what;
+	const char *path;
+	bool at_least;		/* figure >= aim; else figure < aim */
+	double aim;
+} aims[] = {
+	{ "SIP->ISUP pipeline, fraction of the crypto floor", "pipeline.sip_to_isup.ratio", true, 0.75 },
+	{ "ISUP->SIP pipeline (rebuild), fraction of the crypto floor", "pipeline.isup_to_sip_rebuild.ratio",
+	  true, 0.75 },
+	{ "ISUP->SIP pipeline (re-sign), fraction of the crypto floor", "pipeline.isup_to_sip_resign.ratio", true,
+	  0.75 },
+	{ "stiwf pair calls/s over Kamailio+secsipid calls/s", "e2e.cps_ratio", true, 1.0 },
+	{ "p99 post-dial delay stiwf adds, ms", "e2e.added_delay.p99_ms", false, 5.0 },
+	{ "RSS of stiwfd with 10,000 established calls, MB", "e2e.memory.rss_10k_calls_mb", false, 50.0 },
+	{ "RSS with both certificate caches full, MB", "memory.cert_cache.rss_full_mb", false, 50.0 },
+};
+
+static int bench_summary(const struct stiwf_bench_opts *o, json_t *all)
+{
+	json_t *list = json_array(), *a, *fig;
+	unsigned int i;
+	double v;
+	bool met;
+
+	if (!list || json_object_set_new(all, "aims", list) < 0)
+		return -ENOMEM;
+	stiwf_bench_say(o, "== aims ==\n");
+	for (i = 0; i < ARRAY_SIZE(aims); i++) {
+		fig = json_path(all, aims[i].path);
+		a = json_pack("{s:s, s:s, s:s, s:f}", "what", aims[i].what, "figure", aims[i].path, "aim",
+			      aims[i].at_least ? ">=" : "<", "value", aims[i].aim);
+		if (!a || json_array_append_new(list, a) < 0)
+			return -ENOMEM;
+		if (!json_is_number(fig)) {
+			json_object_set_new(a, "measured", json_null());
+			json_object_set_new(a, "met", json_null());
+			stiwf_bench_say(o, "%-62s %s %g: not measured\n", aims[i].what, aims[i].at_least ? ">=" : "<",
+					aims[i].aim);
+			continue;
+		}
+		v = json_number_value(fig);
+		met = aims[i].at_least ? v >= aims[i].aim : v < aims[i].aim;
+		json_object_set(a, "measured", fig);
+		json_object_set_new(a, "met", json_boolean(met));
+		stiwf_bench_say(o, "%-62s %s %g: %.3f, %s\n", aims[i].what, aims[i].at_least ? ">=" : "<",
+				aims[i].aim, v, met ? "met" : "NOT met");
+	}
+	return 0;
+}
+
 /*! "stiwf bench ...": argv[0] is "bench". */
 int stiwf_cmd_bench(int argc, char **argv)
 {
@@ -720,11 +843,12 @@ int stiwf_cmd_bench(int argc, char **argv)
 		{ "quick", no_argument, NULL, 'q' },
 		{ "no-e2e", no_argument, NULL, 'n' },
 		{ "e2e-script", required_argument, NULL, 'e' },
+		{ "json-out", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct stiwf_bench_opts o = { .rounds = 5, .ms = 300 };
-	const char *what;
+	const char *what, *json_out = NULL;
 	bool no_e2e = false;
 	unsigned long v;
 	json_t *all;
@@ -783,6 +907,9 @@ int stiwf_cmd_bench(int argc, char **argv)
 		case 'e':
 			o.e2e_script = optarg;
 			break;
+		case 'o':
+			json_out = optarg;
+			break;
 		case 'h':
 			bench_usage(stdout);
 			return 0;
@@ -796,7 +923,7 @@ int stiwf_cmd_bench(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	all = json_object();
-	if (!all)
+	if (!all || bench_run_info(&o, all) < 0)
 		return EXIT_FAILED;
 	for (i = 0; i < ARRAY_SIZE(sections) && rc == 0; i++) {
 		if (!strcmp(what, "all") ? (no_e2e && sections[i].fn == stiwf_bench_e2e) :
@@ -811,12 +938,16 @@ int stiwf_cmd_bench(int argc, char **argv)
 		bench_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (rc == 0 && o.json) {
+	if (rc == 0 && !strcmp(what, "all"))
+		rc = bench_summary(&o, all);
+	if (rc == 0 && (o.json || json_out)) {
 		text = json_dumps(all, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-		if (text)
-			printf("%s\n", text);
-		else
+		if (!text)
 			rc = -ENOMEM;
+		else if (o.json)
+			printf("%s\n", text);
+		if (text && json_out)
+			rc = write_text(json_out, text);
 		free(text);
 	}
 	json_decref(all);

@@ -228,8 +228,11 @@ int stiwf_bench_memory(const struct stiwf_bench_opts *o, json_t *out)
 	json_object_set_new(o_cache, "rss_before_kb", json_integer(rss0));
 	json_object_set_new(o_cache, "rss_x5u_full_kb", json_integer(rss1));
 	json_object_set_new(o_cache, "rss_full_kb", json_integer(rss2));
+	json_object_set_new(o_cache, "rss_full_mb", json_real(rss2 / 1024.0));
 	json_object_set_new(o_cache, "added_kb", json_integer(rss2 - rss0));
 	json_object_set_new(o_cache, "kb_per_entry", json_real((double)(rss2 - rss0) / (2.0 * m.entries)));
+	json_object_set_new(o_cache, "shared_cas", json_integer(cert_cache_stats(dom[0].cache)->shared_cas +
+								 cert_cache_stats(dom[1].cache)->shared_cas));
 	if (!o->json) {
 		printf("certificate caches: 2 x %u chains (leaf + intermediate, %zu octets of DER in all)\n",
 		       m.entries, der);

@@ -1,0 +1,74 @@
+#!/bin/sh
+# "stiwf bench": every in-process section runs and reports, as one JSON
+# object, the figures docs/BENCHMARKS.md documents (short rounds: this checks
+# that the benchmarks work and what they report, not how fast anything is).
+set -eu
+top_builddir=${top_builddir:-.}
+stiwf="$top_builddir/stiwf"
+work=$(mktemp -d "$PWD/bench_json.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fails=0
+
+check()
+{
+	if [ "$2" = "$3" ]; then
+		echo "ok: $1"
+	else
+		echo "FAIL: $1: got '$2', want '$3'"
+		fails=$((fails + 1))
+	fi
+}
+# a number > 0 at a jq path
+positive()
+{
+	v=$(jq -r "$1 | if type == \"number\" and . > 0 then \"yes\" else . end" "$work/all.json")
+	check "$1 > 0" "$v" yes
+}
+
+rc=0
+"$stiwf" bench all --no-e2e --rounds 1 --ms 20 --json --json-out "$work/copy.json" >"$work/all.json" \
+	2>"$work/err" || rc=$?
+check "bench all exit" "$rc" 0
+check "one JSON object" "$(jq -r 'type' "$work/all.json")" object
+check "--json-out holds the same" "$(jq -S . "$work/copy.json" | cksum)" "$(jq -S . "$work/all.json" | cksum)"
+check "sections" "$(jq -r '[keys[]] | join(",")' "$work/all.json")" \
+	"aims,isup,memory,passport,pipeline,run,scaling"
+positive .run.cores
+for f in iam_encode_sign_per_s evp_es256_sign_per_s iam_decode_verify_per_s evp_es256_verify_per_s \
+	iam_decode_verify_hop_passport_per_s evp_es256_verify_x2_per_s sign_ratio verify_ratio \
+	verify_hop_passport_ratio; do
+	positive ".isup.$f"
+done
+for f in passport_sign_per_s passport_verify_per_s sign_ratio verify_ratio; do
+	positive ".passport.$f"
+done
+for d in sip_to_isup isup_to_sip_rebuild isup_to_sip_resign; do
+	for f in calls_per_s floor_per_s ratio; do
+		positive ".pipeline.$d.$f"
+	done
+done
+# the caches really filled: both bounds reached, one shared CA each
+check "cache entries" "$(jq '.memory.cert_cache.entries_per_cache' "$work/all.json")" 1024
+check "shared CAs" "$(jq '.memory.cert_cache.shared_cas' "$work/all.json")" 2
+check "cache memory counted" \
+	"$(jq '.memory.cert_cache.rss_full_kb > .memory.cert_cache.rss_before_kb' "$work/all.json")" true
+# every aim listed; without e2e its figures are "not measured", not invented
+check "aims" "$(jq '.aims | length' "$work/all.json")" 7
+check "pipeline aim judged" "$(jq '.aims[0].met | type' "$work/all.json")" boolean
+check "e2e aims not measured" \
+	"$(jq '[.aims[] | select(.figure | startswith("e2e.")) | .met] | unique | tostring' "$work/all.json")" \
+	"[null]"
+
+rc=0; "$stiwf" bench nosuch >/dev/null 2>"$work/err" || rc=$?
+check "unknown section exit" "$rc" 2
+grep -q "no section 'nosuch'" "$work/err" && echo "ok: unknown section named" ||
+	{ echo "FAIL: unknown section not named"; fails=$((fails + 1)); }
+rc=0; "$stiwf" bench isup --rounds 4 >/dev/null 2>&1 || rc=$?
+check "even rounds refused" "$rc" 2
+rc=0; "$stiwf" bench e2e --e2e-script "$work/none.sh" >/dev/null 2>"$work/err" || rc=$?
+check "missing e2e script exit" "$rc" 1
+grep -q "none.sh" "$work/err" && echo "ok: missing e2e script named" ||
+	{ echo "FAIL: missing e2e script not named"; fails=$((fails + 1)); }
+
+[ "$fails" -eq 0 ] || { echo "bench_json: $fails failed"; exit 1; }
+echo "bench_json: all passed"
