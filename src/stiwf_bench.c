@@ -62,7 +62,7 @@
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE STIWF_EXIT_USAGE
-#define BENCH_MAX_ROUNDS 101
+#define BENCH_MAX_ROUNDS STIWF_BENCH_MAX_ROUNDS
 
 int stiwf_cmd_bench(int argc, char **argv);
 
@@ -76,17 +76,6 @@ enum bench_op {
 	OP_IAM_VERIFY_PP,
 	OP_EVP_VERIFY_X2,
 	_NUM_OP
-};
-
-static const char *const op_names[_NUM_OP] = {
-	[OP_IAM_SIGN] = "iam_encode_sign_per_s",
-	[OP_EVP_SIGN] = "evp_es256_sign_per_s",
-	[OP_PKEY_SIGN] = "evp_pkey_sign_prepared_per_s",
-	[OP_IAM_VERIFY] = "iam_decode_verify_per_s",
-	[OP_EVP_VERIFY] = "evp_es256_verify_per_s",
-	[OP_PKEY_VERIFY] = "evp_pkey_verify_prepared_per_s",
-	[OP_IAM_VERIFY_PP] = "iam_decode_verify_hop_passport_per_s",
-	[OP_EVP_VERIFY_X2] = "evp_es256_verify_x2_per_s",
 };
 
 struct bench {
@@ -111,8 +100,9 @@ struct bench {
 	struct passport *pp;		/* the rebuilt PASSporT */
 };
 
-static int iam_sign_once(struct bench *b)
+static int iam_sign_once(void *arg)
 {
+	struct bench *b = arg;
 	struct sigtoken_call call;
 	struct sigtoken tok;
 	struct isup_param *p;
@@ -156,8 +146,9 @@ static int iam_sign_once(struct bench *b)
 	return 0;
 }
 
-static int iam_verify_once(struct bench *b)
+static int iam_verify_once(void *arg)
 {
+	struct bench *b = arg;
 	struct sigtoken_call call;
 	struct sigtoken tok;
 	int rc;
@@ -175,11 +166,12 @@ static int iam_verify_once(struct bench *b)
 	return rc;
 }
 
-static int evp_verify_once(struct bench *b);
+static int evp_verify_once(void *arg);
 
 /* the egress IWF's work on an IAM that carries a PASSporT (DESIGN §4) */
-static int iam_verify_pp_once(struct bench *b)
+static int iam_verify_pp_once(void *arg)
 {
+	struct bench *b = arg;
 	struct sigtoken_call call;
 	struct sigtoken tok;
 	int rc;
@@ -203,15 +195,17 @@ static int iam_verify_pp_once(struct bench *b)
 	return rc;
 }
 
-static int evp_verify_x2_once(struct bench *b)
+static int evp_verify_x2_once(void *arg)
 {
+	struct bench *b = arg;
 	int rc = evp_verify_once(b);
 
 	return rc < 0 ? rc : evp_verify_once(b);
 }
 
-static int evp_sign_once(struct bench *b)
+static int evp_sign_once(void *arg)
 {
+	struct bench *b = arg;
 	uint8_t sig[80];
 	size_t len = sizeof(sig);
 
@@ -222,16 +216,18 @@ static int evp_sign_once(struct bench *b)
 	return 0;
 }
 
-static int evp_verify_once(struct bench *b)
+static int evp_verify_once(void *arg)
 {
+	struct bench *b = arg;
 	if (EVP_DigestVerifyInit(b->mdctx, NULL, EVP_sha256(), NULL, b->pkey) != 1 ||
 	    EVP_DigestVerify(b->mdctx, b->der, b->der_len, b->data, sizeof(b->data)) != 1)
 		return -EIO;
 	return 0;
 }
 
-static int pkey_sign_once(struct bench *b)
+static int pkey_sign_once(void *arg)
 {
+	struct bench *b = arg;
 	uint8_t sig[80];
 	size_t len = sizeof(sig);
 
@@ -241,8 +237,9 @@ static int pkey_sign_once(struct bench *b)
 	return 0;
 }
 
-static int pkey_verify_once(struct bench *b)
+static int pkey_verify_once(void *arg)
 {
+	struct bench *b = arg;
 	unsigned int n = 0;
 
 	/* the verifier hashes too, as raw EVP_DigestVerify does */
@@ -252,36 +249,17 @@ static int pkey_verify_once(struct bench *b)
 	return 0;
 }
 
-static int (*const op_fn[_NUM_OP])(struct bench *b) = {
-	[OP_IAM_SIGN] = iam_sign_once,
-	[OP_EVP_SIGN] = evp_sign_once,
-	[OP_PKEY_SIGN] = pkey_sign_once,
-	[OP_IAM_VERIFY] = iam_verify_once,
-	[OP_EVP_VERIFY] = evp_verify_once,
-	[OP_PKEY_VERIFY] = pkey_verify_once,
-	[OP_IAM_VERIFY_PP] = iam_verify_pp_once,
-	[OP_EVP_VERIFY_X2] = evp_verify_x2_once,
+/* in the order of enum bench_op */
+static const struct stiwf_bench_op isup_ops[_NUM_OP] = {
+	{ "iam_encode_sign_per_s", iam_sign_once },
+	{ "evp_es256_sign_per_s", evp_sign_once },
+	{ "evp_pkey_sign_prepared_per_s", pkey_sign_once },
+	{ "iam_decode_verify_per_s", iam_verify_once },
+	{ "evp_es256_verify_per_s", evp_verify_once },
+	{ "evp_pkey_verify_prepared_per_s", pkey_verify_once },
+	{ "iam_decode_verify_hop_passport_per_s", iam_verify_pp_once },
+	{ "evp_es256_verify_x2_per_s", evp_verify_x2_once },
 };
-
-struct op_call {
-	struct bench *b;
-	enum bench_op op;
-};
-
-static int op_once(void *arg)
-{
-	struct op_call *c = arg;
-
-	return op_fn[c->op](c->b);
-}
-
-/* operations per second of one op for about ms milliseconds */
-static int measure(struct bench *b, enum bench_op op, unsigned int ms, double *rate)
-{
-	struct op_call c = { b, op };
-
-	return stiwf_bench_rate(op_once, &c, op_names[op], ms, rate);
-}
 
 static int bench_setup(struct bench *b, void *ctx)
 {
@@ -353,13 +331,6 @@ enum pp_op {
 	_NUM_PP_OP
 };
 
-static const char *const pp_op_names[_NUM_PP_OP] = {
-	[PP_AS_SIGN] = "passport_sign_per_s",
-	[PP_EVP_SIGN] = "evp_es256_sign_per_s",
-	[PP_VS_VERIFY] = "passport_verify_per_s",
-	[PP_EVP_VERIFY] = "evp_es256_verify_per_s",
-};
-
 #define PP_X5U "https://cert.example.org/passport.pem"
 
 struct pp_bench {
@@ -382,8 +353,9 @@ struct pp_bench {
 	unsigned long sink;
 };
 
-static int pp_as_sign_once(struct pp_bench *b)
+static int pp_as_sign_once(void *arg)
 {
+	struct pp_bench *b = arg;
 	struct stir_as_input in = { .orig_tn = "12025550002", .dest_tn = "12025550001", .iat = b->in.now };
 	char out[STIR_AS_IDENTITY_MAX];
 	int rc;
@@ -403,8 +375,9 @@ static void pp_vs_cb(const struct stir_vs_result *res, void *priv)
 	b->code = res->code;
 }
 
-static int pp_vs_verify_once(struct pp_bench *b)
+static int pp_vs_verify_once(void *arg)
 {
+	struct pp_bench *b = arg;
 	unsigned int want = b->answered + 1;
 
 	if (!stir_vs_verify(b->vs, NULL, &b->cfg, &b->in, pp_vs_cb, b))
@@ -415,8 +388,9 @@ static int pp_vs_verify_once(struct pp_bench *b)
 }
 
 /* the same operations OpenSSL alone does, over the same signing input */
-static int pp_evp_sign_once(struct pp_bench *b)
+static int pp_evp_sign_once(void *arg)
 {
+	struct pp_bench *b = arg;
 	uint8_t sig[80];
 	size_t len = sizeof(sig);
 
@@ -428,8 +402,9 @@ static int pp_evp_sign_once(struct pp_bench *b)
 	return 0;
 }
 
-static int pp_evp_verify_once(struct pp_bench *b)
+static int pp_evp_verify_once(void *arg)
 {
+	struct pp_bench *b = arg;
 	if (EVP_DigestVerifyInit(b->mdctx, NULL, EVP_sha256(), NULL, b->pkey) != 1 ||
 	    EVP_DigestVerify(b->mdctx, b->der, b->der_len, (const uint8_t *)b->pp->signing_input,
 			     b->pp->signing_input_len) != 1)
@@ -437,31 +412,13 @@ static int pp_evp_verify_once(struct pp_bench *b)
 	return 0;
 }
 
-static int (*const pp_op_fn[_NUM_PP_OP])(struct pp_bench *b) = {
-	[PP_AS_SIGN] = pp_as_sign_once,
-	[PP_EVP_SIGN] = pp_evp_sign_once,
-	[PP_VS_VERIFY] = pp_vs_verify_once,
-	[PP_EVP_VERIFY] = pp_evp_verify_once,
+/* in the order of enum pp_op */
+static const struct stiwf_bench_op pp_ops[_NUM_PP_OP] = {
+	{ "passport_sign_per_s", pp_as_sign_once },
+	{ "evp_es256_sign_per_s", pp_evp_sign_once },
+	{ "passport_verify_per_s", pp_vs_verify_once },
+	{ "evp_es256_verify_per_s", pp_evp_verify_once },
 };
-
-struct pp_op_call {
-	struct pp_bench *b;
-	enum pp_op op;
-};
-
-static int pp_op_once(void *arg)
-{
-	struct pp_op_call *c = arg;
-
-	return pp_op_fn[c->op](c->b);
-}
-
-static int pp_measure(struct pp_bench *b, enum pp_op op, unsigned int ms, double *rate)
-{
-	struct pp_op_call c = { b, op };
-
-	return stiwf_bench_rate(pp_op_once, &c, pp_op_names[op], ms, rate);
-}
 
 static int pp_setup(struct pp_bench *b, void *ctx)
 {
@@ -537,13 +494,8 @@ static int pp_setup(struct pp_bench *b, void *ctx)
 
 static int bench_passport(const struct stiwf_bench_opts *o, json_t *out)
 {
-	const char *key_path = o->key_path, *cert_path = o->cert_path;
-	unsigned int rounds = o->rounds, ms = o->ms;
-	static double rates[_NUM_PP_OP][BENCH_MAX_ROUNDS];
-	struct credential *cred = NULL;
 	double med[_NUM_PP_OP];
 	struct pp_bench b;
-	unsigned int r, op;
 	void *ctx;
 	int rc = -EIO;
 
@@ -551,33 +503,16 @@ static int bench_passport(const struct stiwf_bench_opts *o, json_t *out)
 	if (!ctx)
 		return -ENOMEM;
 	memset(&b, 0, sizeof(b));
-	if (key_path) {
-		if (credential_load(ctx, &cred, key_path, cert_path, NULL) < 0) {
-			fprintf(stderr, "stiwf bench: cannot load the credential\n");
-			goto out;
-		}
-		b.pkey = cred->key;
-		EVP_PKEY_up_ref(b.pkey);
-	} else {
-		b.pkey = EVP_EC_gen("P-256");
-	}
+	b.pkey = stiwf_bench_key(o, ctx);
 	if (!b.pkey || pp_setup(&b, ctx) < 0) {
 		fprintf(stderr, "stiwf bench: setup failed (is the key P-256?)\n");
 		goto out;
 	}
 	stiwf_bench_say(o, "key: P-256 %s; certificate in the x5u cache (STI-VS on a cache hit)\n",
-			key_path ? "loaded" : "generated");
-	stiwf_bench_say(o, "rounds: %u x %u ms per measurement, medians:\n", rounds, ms);
-	for (r = 0; r < rounds; r++) {
-		for (op = 0; op < _NUM_PP_OP; op++) {
-			if (pp_measure(&b, op, ms, &rates[op][r]) < 0)
-				goto out;
-		}
-	}
-	for (op = 0; op < _NUM_PP_OP; op++) {
-		med[op] = stiwf_bench_median(rates[op], rounds);
-		stiwf_bench_put_rate(o, out, pp_op_names[op], med[op]);
-	}
+			o->key_path ? "loaded" : "generated");
+	stiwf_bench_say(o, "rounds: %u x %u ms per measurement, medians:\n", o->rounds, o->ms);
+	if (stiwf_bench_interleaved(o, pp_ops, _NUM_PP_OP, &b, med, out) < 0)
+		goto out;
 	stiwf_bench_put_ratio(o, out, "sign_ratio", med[PP_AS_SIGN] / med[PP_EVP_SIGN]);
 	stiwf_bench_put_ratio(o, out, "verify_ratio", med[PP_VS_VERIFY] / med[PP_EVP_VERIFY]);
 	rc = 0;
@@ -592,12 +527,9 @@ out:
 
 static int bench_isup(const struct stiwf_bench_opts *o, json_t *out)
 {
-	static double rates[_NUM_OP][BENCH_MAX_ROUNDS];
-	struct credential *cred = NULL;
 	double med[_NUM_OP];
 	struct bench b;
 	char kid[KEYID_HEX_LEN];
-	unsigned int r, op;
 	void *ctx;
 	int rc = -EIO;
 
@@ -605,16 +537,7 @@ static int bench_isup(const struct stiwf_bench_opts *o, json_t *out)
 	if (!ctx)
 		return -ENOMEM;
 	memset(&b, 0, sizeof(b));
-	if (o->key_path) {
-		if (credential_load(ctx, &cred, o->key_path, o->cert_path, NULL) < 0) {
-			fprintf(stderr, "stiwf bench: cannot load the credential\n");
-			goto out;
-		}
-		b.pkey = cred->key;
-		EVP_PKEY_up_ref(b.pkey);
-	} else {
-		b.pkey = EVP_EC_gen("P-256");
-	}
+	b.pkey = stiwf_bench_key(o, ctx);
 	if (!b.pkey || bench_setup(&b, ctx) < 0) {
 		fprintf(stderr, "stiwf bench: setup failed\n");
 		goto out;
@@ -622,17 +545,8 @@ static int bench_isup(const struct stiwf_bench_opts *o, json_t *out)
 	keyid_to_hex(kid, sizeof(kid), sigtoken_key_id(b.key));
 	stiwf_bench_say(o, "key: P-256 %s, key-id %s\n", o->key_path ? "loaded" : "generated", kid);
 	stiwf_bench_say(o, "rounds: %u x %u ms per measurement, medians:\n", o->rounds, o->ms);
-	/* interleaved, so that a slower moment of the machine hits all alike */
-	for (r = 0; r < o->rounds; r++) {
-		for (op = 0; op < _NUM_OP; op++) {
-			if (measure(&b, op, o->ms, &rates[op][r]) < 0)
-				goto out;
-		}
-	}
-	for (op = 0; op < _NUM_OP; op++) {
-		med[op] = stiwf_bench_median(rates[op], o->rounds);
-		stiwf_bench_put_rate(o, out, op_names[op], med[op]);
-	}
+	if (stiwf_bench_interleaved(o, isup_ops, _NUM_OP, &b, med, out) < 0)
+		goto out;
 	stiwf_bench_put_ratio(o, out, "sign_ratio", med[OP_IAM_SIGN] / med[OP_EVP_SIGN]);
 	stiwf_bench_put_ratio(o, out, "verify_ratio", med[OP_IAM_VERIFY] / med[OP_EVP_VERIFY]);
 	stiwf_bench_put_ratio(o, out, "verify_hop_passport_ratio", med[OP_IAM_VERIFY_PP] / med[OP_EVP_VERIFY_X2]);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 
 /*! What every section is told. */
 struct stiwf_bench_opts {
@@ -34,6 +35,22 @@ int stiwf_bench_e2e(const struct stiwf_bench_opts *o, json_t *out);
 /*! How many times per second fn(arg) succeeds, run in batches of 16 for
  *  about ms milliseconds.  A failure prints \a name on stderr: < 0. */
 int stiwf_bench_rate(int (*fn)(void *arg), void *arg, const char *name, unsigned int ms, double *rate);
+/*! One measured operation: fn(arg) once, < 0 on failure. */
+struct stiwf_bench_op {
+	const char *name;	/*!< its rate's JSON field, "..._per_s" */
+	int (*fn)(void *arg);
+};
+#define STIWF_BENCH_MAX_ROUNDS 101
+#define STIWF_BENCH_MAX_OPS 16
+/*! Measure each of ops[0..n-1] for o->ms, one after the other, o->rounds
+ *  times (interleaved, so that a slower moment of the machine hits all
+ *  alike); med[i] gets the median rate of ops[i], also put in \a out. */
+int stiwf_bench_interleaved(const struct stiwf_bench_opts *o, const struct stiwf_bench_op *ops, unsigned int n,
+			    void *arg, double *med, json_t *out);
+/*! The key to measure with: o->key_path's credential (the caller's
+ *  reference) or a generated P-256 key; NULL, said on stderr, on failure.
+ *  ctx holds the loaded credential. */
+EVP_PKEY *stiwf_bench_key(const struct stiwf_bench_opts *o, void *ctx);
 /*! The median of v[0..n-1] (sorts v). */
 double stiwf_bench_median(double *v, unsigned int n);
 /*! Seconds on the monotonic clock. */

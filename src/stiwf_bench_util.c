@@ -9,6 +9,8 @@
 
 #include <openssl/err.h>
 
+#include "certs/credential.h"
+
 #include "src/stiwf_bench.h"
 
 #define BATCH 16
@@ -42,6 +44,28 @@ int stiwf_bench_rate(int (*fn)(void *arg), void *arg, const char *name, unsigned
 	return 0;
 }
 
+EVP_PKEY *stiwf_bench_key(const struct stiwf_bench_opts *o, void *ctx)
+{
+	struct credential *cred = NULL;
+	EVP_PKEY *k;
+
+	if (!o->key_path) {
+		k = EVP_EC_gen("P-256");
+		if (!k)
+			fprintf(stderr, "stiwf bench: cannot generate a P-256 key\n");
+		return k;
+	}
+	if (credential_load(ctx, &cred, o->key_path, o->cert_path, NULL) < 0) {
+		fprintf(stderr, "stiwf bench: cannot load the credential %s\n", o->key_path);
+		return NULL;
+	}
+	if (EVP_PKEY_get_base_id(cred->key) != EVP_PKEY_EC || EVP_PKEY_get_bits(cred->key) != 256) {
+		fprintf(stderr, "stiwf bench: %s is not a P-256 key\n", o->key_path);
+		return NULL;
+	}
+	return EVP_PKEY_up_ref(cred->key) ? cred->key : NULL;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -55,6 +79,27 @@ double stiwf_bench_median(double *v, unsigned int n)
 		return 0;
 	qsort(v, n, sizeof(v[0]), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int stiwf_bench_interleaved(const struct stiwf_bench_opts *o, const struct stiwf_bench_op *ops, unsigned int n,
+			    void *arg, double *med, json_t *out)
+{
+	static double rates[STIWF_BENCH_MAX_OPS][STIWF_BENCH_MAX_ROUNDS];
+	unsigned int r, i;
+
+	if (n > STIWF_BENCH_MAX_OPS || o->rounds > STIWF_BENCH_MAX_ROUNDS)
+		return -EINVAL;
+	for (r = 0; r < o->rounds; r++) {
+		for (i = 0; i < n; i++) {
+			if (stiwf_bench_rate(ops[i].fn, arg, ops[i].name, o->ms, &rates[i][r]) < 0)
+				return -EIO;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		med[i] = stiwf_bench_median(rates[i], o->rounds);
+		stiwf_bench_put_rate(o, out, ops[i].name, med[i]);
+	}
+	return 0;
 }
 
 void stiwf_bench_say(const struct stiwf_bench_opts *o, const char *fmt, ...)

@@ -3,26 +3,18 @@
 # object, the figures docs/BENCHMARKS.md documents (short rounds: this checks
 # that the benchmarks work and what they report, not how fast anything is).
 set -eu
+top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 stiwf="$top_builddir/stiwf"
 work=$(mktemp -d "$PWD/bench_json.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-fails=0
+. "$top_srcdir/tests/lib-check.sh"
 
-check()
-{
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: got '$2', want '$3'"
-		fails=$((fails + 1))
-	fi
-}
 # a number > 0 at a jq path
 positive()
 {
-	v=$(jq -r "$1 | if type == \"number\" and . > 0 then \"yes\" else . end" "$work/all.json")
-	check "$1 > 0" "$v" yes
+	check "$1 > 0" "$(jq -r "$1 | if type == \"number\" and . > 0 then \"yes\" else . end" \
+		"$work/all.json")" yes
 }
 
 rc=0
@@ -61,14 +53,11 @@ check "e2e aims not measured" \
 
 rc=0; "$stiwf" bench nosuch >/dev/null 2>"$work/err" || rc=$?
 check "unknown section exit" "$rc" 2
-grep -q "no section 'nosuch'" "$work/err" && echo "ok: unknown section named" ||
-	{ echo "FAIL: unknown section not named"; fails=$((fails + 1)); }
+has_err "unknown section named" "no section .nosuch."
 rc=0; "$stiwf" bench isup --rounds 4 >/dev/null 2>&1 || rc=$?
 check "even rounds refused" "$rc" 2
 rc=0; "$stiwf" bench e2e --e2e-script "$work/none.sh" >/dev/null 2>"$work/err" || rc=$?
 check "missing e2e script exit" "$rc" 1
-grep -q "none.sh" "$work/err" && echo "ok: missing e2e script named" ||
-	{ echo "FAIL: missing e2e script not named"; fails=$((fails + 1)); }
+has_err "missing e2e script named" "none.sh"
 
-[ "$fails" -eq 0 ] || { echo "bench_json: $fails failed"; exit 1; }
-echo "bench_json: all passed"
+checks_done

@@ -6,27 +6,8 @@ top_builddir=${top_builddir:-.}
 stiwf="$top_builddir/stiwf"
 work=$(mktemp -d "$PWD/stiwf_cert.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-fails=0
+. "$top_srcdir/tests/lib-check.sh"
 
-check()
-{
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: got '$2', want '$3'"
-		fails=$((fails + 1))
-	fi
-}
-has()
-{
-	if grep -q -- "$2" "$work/out"; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: no '$2' in:"
-		cat "$work/out"
-		fails=$((fails + 1))
-	fi
-}
 
 sh "$top_srcdir/contrib/gen-test-pki.sh" "$work/pki" >/dev/null
 . "$work/pki/pki.env"
@@ -88,8 +69,4 @@ check "bad --at exit" "$rc" 2
 rc=0; "$stiwf" cert inspect --help >/dev/null || rc=$?
 check "--help exit" "$rc" 0
 
-if [ $fails -ne 0 ]; then
-	echo "$fails check(s) failed"
-	exit 1
-fi
-echo "all checks passed"
+checks_done

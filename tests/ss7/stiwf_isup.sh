@@ -17,47 +17,8 @@ cleanup()
 	rm -rf "$work"
 }
 trap cleanup EXIT
-fails=0
+. "$top_srcdir/tests/lib-check.sh"
 
-check()
-{
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: got '$2', want '$3'"
-		fails=$((fails + 1))
-	fi
-}
-hasnt()
-{
-	if grep -q -- "$2" "$work/out"; then
-		echo "FAIL: $1: '$2' in:"
-		cat "$work/out"
-		fails=$((fails + 1))
-	else
-		echo "ok: $1"
-	fi
-}
-has_err()
-{
-	if grep -q -- "$2" "$work/err"; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: no '$2' in stderr:"
-		cat "$work/err"
-		fails=$((fails + 1))
-	fi
-}
-has()
-{
-	if grep -q -- "$2" "$work/out"; then
-		echo "ok: $1"
-	else
-		echo "FAIL: $1: no '$2' in:"
-		cat "$work/out"
-		fails=$((fails + 1))
-	fi
-}
 # run EXPECTED-EXIT NAME ARGS...: output in $work/out
 run()
 {
@@ -341,5 +302,4 @@ for f in iam_encode_sign_per_s evp_es256_sign_per_s iam_decode_verify_per_s evp_
 done
 run 2 "bench bad rounds" bench isup --rounds 2
 
-echo "$fails failures"
-[ "$fails" -eq 0 ]
+checks_done
