@@ -739,26 +739,30 @@ out:
  *  and nta add (Via, Max-Forwards, a From tag, CSeq, Contact), serialized
  *  to text as the transport sends it.  stiwf bench measures with it what
  *  the daemon does per outgoing call without a socket.
- *  eturns the length written (NUL-terminated), -EINVAL, -ENOMEM, -ENOSPC */
+ *  
+eturns the length written (NUL-terminated), -EINVAL, -ENOMEM, -ENOSPC */
 int sip_call_invite_encode(char *buf, size_t size, const struct sip_call_out_params *p, const char *call_id)
 {
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	struct out_hdrs h;
 	msg_t *msg = NULL;
 	sip_t *sip;
-	char *text, *from;
+	char *text, *from, *tag;
 	const char *lh;
 	size_t len = 0;
 	int rc;
 
-	if (!buf || !size || !call_id || !call_id[0] || strpbrk(call_id, "\r\n "))
+	if (!buf || !size || !call_id || !call_id[0] || call_id[0] == '@' || strpbrk(call_id, "\r\n ;<>\""))
 		return -EINVAL;
 	rc = out_hdrs_build(home, p, &h);
 	if (rc < 0)
 		goto out;
 	rc = -ENOMEM;
 	lh = g_sip_cfg && g_sip_cfg->local_addr ? g_sip_cfg->local_addr : "127.0.0.1";
-	from = su_sprintf(home, "%s;tag=%s", h.from, call_id);
+	/* the tag and branch (RFC 3261 §8.1.1.3, §8.1.1.7) from the Call-ID's
+	 * random part, a token */
+	tag = su_strndup(home, call_id, strcspn(call_id, "@"));
+	from = tag ? su_sprintf(home, "%s;tag=%s", h.from, tag) : NULL;
 	msg = msg_create(sip_default_mclass(), 0);
 	sip = msg ? sip_object(msg) : NULL;
 	if (!from || !sip)
@@ -766,7 +770,7 @@ int sip_call_invite_encode(char *buf, size_t size, const struct sip_call_out_par
 	if (sip_add_tl(msg, sip,
 		       SIPTAG_REQUEST(sip_request_create(msg_home(msg), SIP_METHOD_INVITE,
 							 (url_string_t *)h.ruri, NULL)),
-		       SIPTAG_VIA_STR(su_sprintf(home, "SIP/2.0/UDP %s;rport;branch=z9hG4bK%s", lh, call_id)),
+		       SIPTAG_VIA_STR(su_sprintf(home, "SIP/2.0/UDP %s;rport;branch=z9hG4bK%s", lh, tag)),
 		       SIPTAG_MAX_FORWARDS_STR("70"), SIPTAG_FROM_STR(from), SIPTAG_TO_STR(h.to),
 		       SIPTAG_CALL_ID_STR(call_id), SIPTAG_CSEQ_STR("1 INVITE"),
 		       SIPTAG_CONTACT_STR(su_sprintf(home, "<sip:%s>", lh)),
@@ -775,7 +779,8 @@ int sip_call_invite_encode(char *buf, size_t size, const struct sip_call_out_par
 		       SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(p->sdp),
 		       TAG_END()) < 0 || !sip->sip_request || !sip->sip_via || !sip->sip_cseq)
 		goto out;
-	if (msg_serialize(msg, (msg_pub_t *)sip) < 0 || msg_prepare(msg) < 0)
+	/* as nta completes a request: Content-Length, the separator line */
+	if (sip_complete_message(msg) < 0 || msg_serialize(msg, (msg_pub_t *)sip) < 0 || msg_prepare(msg) < 0)
 		goto out;
 	text = msg_as_string(home, msg, NULL, 0, &len);
 	if (!text)
