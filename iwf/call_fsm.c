@@ -331,7 +331,10 @@ static void sip_decide(struct iwf_call *call)
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIGNED, &rc);
 		return;
 	}
-	call->sign_key = sigtoken_key_alloc(call, g_iwf_env.hop_cred->key);
+	/* a copy of the prepared key for the worker: no key-id, no
+	 * provider look-up per call */
+	call->sign_key = iwf_call_hop_key() ? sigtoken_key_dup(call, iwf_call_hop_key()) :
+					      sigtoken_key_alloc(call, g_iwf_env.hop_cred->key);
 	if (!call->sign_key) {
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "hop-key");
 		return;
@@ -437,7 +440,7 @@ static void tsca_done(const struct tsca_result *res, void *priv)
 	call->work.work = hop_verify_work;
 	call->work.done = hop_verify_done;
 	call->work.priv = call;
-	call->sign_key = sigtoken_key_alloc_x509(call, res->leaf);
+	call->sign_key = res->key ? sigtoken_key_dup(call, res->key) : sigtoken_key_alloc_x509(call, res->leaf);
 	if (call->sign_key && g_iwf_env.workq && stiwf_workq_submit(g_iwf_env.workq, &call->work) == 0)
 		return;
 	/* no pool (or no memory for a copy of the key): check on the loop

@@ -124,7 +124,6 @@ struct pl {
 	bool dir_made, file_made;
 	char file[160];
 	struct credential sti_cred;	/* borrowed key and certificate */
-	struct credential hop_cred;
 	struct cert_domain *sh_dom;
 	struct tsca_dir *tsca;
 	struct certmap *map;
@@ -133,7 +132,7 @@ struct pl {
 	 * its own pass's cache */
 	struct sigtoken_replay *replay[2][2];
 	unsigned int pass[2];
-	struct sigtoken_key *hop_key;	/* the loop's, for the inline HOP sign */
+	struct sigtoken_key *hop_key;	/* the TSCA credential's, prepared once (as the call layer's) */
 	struct iwf_sip_peer sip_peer;
 	struct iwf_ss7_peer ss7_peer;
 	const char *sdp;
@@ -267,7 +266,7 @@ static void s2i_decide(struct pl_call *c)
 	c->tok.has_verdict = d->tlv_verdict;
 	c->tok.verdict.verstat = d->verdict_verstat;
 	c->tok.verdict.reason = d->verdict_reason;
-	c->key = sigtoken_key_alloc(c, pl->hop_cred.key);
+	c->key = sigtoken_key_dup(c, pl->hop_key);
 	if (!c->key) {
 		call_finish(c, false);
 		return;
@@ -537,7 +536,7 @@ static void i2s_tsca_done(const struct tsca_result *res, void *priv)
 	c->work.done = i2s_hop_done;
 	c->work.priv = c;
 	if (pl->svc->wq) {
-		c->key = sigtoken_key_alloc_x509(c, res->leaf);
+		c->key = res->key ? sigtoken_key_dup(c, res->key) : sigtoken_key_alloc_x509(c, res->leaf);
 		if (c->key && stiwf_workq_submit(pl->svc->wq, &c->work) == 0)
 			return;
 		TALLOC_FREE(c->key);
@@ -1067,8 +1066,6 @@ static int pl_setup(struct pl *pl, const struct stiwf_bench_opts *o)
 	pl->sti_cred.key = pl->pkey;
 	pl->sti_cred.leaf = pl->sh_leaf;
 	pl->sti_cred.x5u = (char *)PL_X5U;
-	pl->hop_cred.key = pl->pkey;
-	pl->hop_cred.leaf = pl->ts_leaf;
 	if (shaken_setup(pl) < 0 || tsca_setup(pl) < 0)
 		goto fail;
 	pl->hop_key = sigtoken_key_alloc(pl->ctx, pl->pkey);

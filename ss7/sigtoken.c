@@ -568,6 +568,42 @@ struct sigtoken_key *sigtoken_key_alloc_x509(void *ctx, X509 *cert)
 	return k;
 }
 
+struct sigtoken_key *sigtoken_key_dup(void *ctx, const struct sigtoken_key *key)
+{
+	struct sigtoken_key *k;
+
+	if (!key)
+		return NULL;
+	k = talloc_zero(ctx, struct sigtoken_key);
+	if (!k)
+		return NULL;
+	talloc_set_destructor(k, key_destructor);
+	memcpy(k->key_id, key->key_id, KEYID_LEN);
+	/* duplicated contexts keep the fetched algorithms: no provider
+	 * look-up and no key-id to compute, unlike key_alloc() */
+	if (!EVP_PKEY_up_ref(key->pkey))
+		goto fail;
+	k->pkey = key->pkey;
+	if (!EVP_MD_up_ref(key->sha256))
+		goto fail;
+	k->sha256 = key->sha256;
+	k->md_ctx = EVP_MD_CTX_new();
+	k->verify_ctx = EVP_PKEY_CTX_dup(key->verify_ctx);
+	if (!k->md_ctx || !k->verify_ctx)
+		goto fail;
+	if (key->sign_ctx) {
+		k->sign_ctx = EVP_PKEY_CTX_dup(key->sign_ctx);
+		if (!k->sign_ctx)
+			goto fail;
+	}
+	return k;
+fail:
+	LOGP(DSS7, LOGL_ERROR, "signalling token: cannot copy the prepared key (OpenSSL)\n");
+	ERR_clear_error();
+	talloc_free(k);
+	return NULL;
+}
+
 const uint8_t *sigtoken_key_id(const struct sigtoken_key *key)
 {
 	return key->key_id;
