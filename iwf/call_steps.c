@@ -88,6 +88,7 @@ void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *ma
 		return;
 	memcpy(signer.key_id, res->key_id, sizeof(signer.key_id));
 	signer.cert = res->leaf;
+	signer.tnauth = res->tnauth;
 	signer.trust = CERTMAP_TRUST_OK;
 	if (certmap_assess(map, &signer, orig, NULL, &ans) == 0) {
 		iev->signer_covers_calling = ans.covers;
