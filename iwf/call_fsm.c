@@ -487,8 +487,8 @@ static void isup_passport_verify(struct iwf_call *call)
 			   -ENOMEM;
 	if (rc == 0)
 		rc = e2e_passport_identity(buf, STIR_AS_IDENTITY_MAX, pp);
-	talloc_free(pp);
 	if (rc < 0 || !g_iwf_env.vs) {
+		talloc_free(pp);
 		LOGPFSML(call->fi, LOGL_NOTICE, "PASSPORT TLV cannot be rebuilt or verified: %s\n",
 			 rc < 0 ? strerror(-rc) : "no STI-VS");
 		talloc_free(buf);
@@ -509,7 +509,10 @@ static void isup_passport_verify(struct iwf_call *call)
 	in.orig_tn = call->sc.orig;
 	in.dest_tn = call->sc.dest;
 	in.now = time(NULL);
+	/* the rebuilt PASSporT as it is: its token need not be decoded again */
+	in.pp = pp;
 	call->vs_req = stir_vs_verify(g_iwf_env.vs, call, &cfg, &in, pp_vs_done, call);
+	talloc_free(pp);
 	if (!call->vs_req)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "no-memory");
 }

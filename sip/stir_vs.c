@@ -264,6 +264,21 @@ static bool within(int64_t a, int64_t b, unsigned int max)
 
 /* ------------------------------------------------------------ the checks */
 
+/* Does the caller's decoded PASSporT stand for this token: the same
+ * signing input ("h.p", what the signature covers) and signature? */
+static bool pp_is_token(const struct passport *pp, const struct identity_hdr *ih)
+{
+	uint8_t sig[PASSPORT_SIG_MAX];
+	size_t n = pp->signing_input_len;
+	int len;
+
+	if (!n || !pp->sig_len || ih->compact || ih->token.len <= n + 1 ||
+	    memcmp(ih->token.ptr, pp->signing_input, n) || ih->token.ptr[n] != '.')
+		return false;
+	len = stir_b64url_decode(sig, sizeof(sig), ih->token.ptr + n + 1, ih->token.len - n - 1);
+	return len > 0 && (size_t)len == pp->sig_len && !memcmp(sig, pp->sig, pp->sig_len);
+}
+
 /* Step 1: pick the SHAKEN PASSporT among the Identity headers.
  * \returns 0 when r->pp holds it, else a code with r->detail set */
 static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in, struct identity_hdr *ih_out)
@@ -303,7 +318,10 @@ static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in
 			first_err = first_err ? first_err : STIR_ERR_INVALID_IDENTITY;
 			continue;
 		}
-		if (passport_decode(&r->pp, ih.token.ptr, ih.token.len) < 0) {
+		if (i == 0 && in->pp && pp_is_token(in->pp, &ih)) {
+			/* the caller's decoded copy: no JSON to parse again */
+			r->pp = *in->pp;
+		} else if (passport_decode(&r->pp, ih.token.ptr, ih.token.len) < 0) {
 			if (!first_err)
 				req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_SYNTAX,
 					 "Identity[%u]: PASSporT does not decode (RFC 8225)", i);

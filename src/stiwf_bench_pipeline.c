@@ -469,8 +469,8 @@ static void i2s_passport_verify(struct pl_call *c)
 	rc = (pp && buf) ? e2e_passport_rebuild(pp, &c->tok.passport, c->sc.orig, c->sc.dest) : -ENOMEM;
 	if (rc == 0)
 		rc = e2e_passport_identity(buf, STIR_AS_IDENTITY_MAX, pp);
-	talloc_free(pp);
 	if (rc < 0) {
+		talloc_free(pp);
 		talloc_free(buf);
 		call_finish(c, false);
 		return;
@@ -486,8 +486,13 @@ static void i2s_passport_verify(struct pl_call *c)
 	in.orig_tn = c->sc.orig;
 	in.dest_tn = c->sc.dest;
 	in.now = time(NULL);
-	if (!c->identity_out || !stir_vs_verify(pl->svc->vs, c, &cfg, &in, i2s_pp_done, c))
+	in.pp = pp;
+	if (!c->identity_out || !stir_vs_verify(pl->svc->vs, c, &cfg, &in, i2s_pp_done, c)) {
+		talloc_free(pp);
 		call_finish(c, false);
+		return;
+	}
+	talloc_free(pp);
 }
 
 static void i2s_hop_work(struct stiwf_work *w)
