@@ -520,6 +520,7 @@ static void isup_passport_verify(struct iwf_call *call)
 void iwf_call_isup_start(struct iwf_call *call)
 {
 	struct iwf_ss7_peer *ss7 = call->ss7_peer;
+	struct tsca_result res;
 	const struct iwf_route *route;
 	const char *cc;
 	const char *name;
@@ -603,6 +604,12 @@ void iwf_call_isup_start(struct iwf_call *call)
 			 rc < 0 ? get_value_string(iwf_hop_reason_names, call->iev.hop_reason) : "no TSCA trust");
 		iwf_call_ctr_inc(IWF_CALL_CTR_HOP_INVALID);
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
+		return;
+	}
+	/* a signer in the local directory is answered at once, without a
+	 * round trip through the loop; the repository only asynchronously */
+	if (tsca_dir_lookup_local(g_iwf_env.tsca, call->tok.hop.key_id, (time_t)call->tok.hop.iat, &res) == 0) {
+		tsca_done(&res, call);
 		return;
 	}
 	call->tsca_req = tsca_lookup(g_iwf_env.tsca, call->tok.hop.key_id, (time_t)call->tok.hop.iat,

@@ -63,6 +63,7 @@ struct stir_vs_req {
 	struct cert_resolve_req *resolve;	/* while the credential is looked up */
 	struct stiwf_work work;			/* signature check on the pool */
 	bool on_pool;
+	bool in_verify;				/* inside stir_vs_verify(): answer from the loop */
 	EVP_PKEY *pkey;				/* our reference, for the pool */
 	int sig_rc;				/* written by the worker */
 
@@ -179,6 +180,16 @@ static void req_deliver(struct stir_vs_req *r)
 	if (r->cb)
 		r->cb(&res, r->priv);
 	talloc_free(r);
+}
+
+/* The answer is ready: deliver it, or from the loop when we are still
+ * inside stir_vs_verify() (the callback never runs from there). */
+static void req_answer(struct stir_vs_req *r)
+{
+	if (r->in_verify)
+		osmo_timer_schedule(&r->timer, 0, 0);
+	else
+		req_deliver(r);
 }
 
 static void req_fail(struct stir_vs_req *r, int code, enum stir_vs_step step, const char *fmt, ...)
@@ -442,7 +453,7 @@ static void sig_done(struct stir_vs_req *r, int rc)
 	else if (rc)
 		req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_SIGNATURE,
 			 "PASSporT signature does not verify with the x5u certificate");
-	req_deliver(r);
+	req_answer(r);
 }
 
 /* on a worker thread: only r->pp, r->pkey and r->sig_rc */
@@ -478,14 +489,14 @@ static void resolved(const struct cert_resolve_result *res, void *priv)
 		req_fail(r, res->sip_code == 437 ? STIR_ERR_UNSUPPORTED_CRED : STIR_ERR_BAD_IDENTITY_INFO,
 			 STIR_VS_STEP_CREDENTIAL, "x5u %s: %s: %s", r->pp.x5u,
 			 get_value_string(cert_err_names, res->err), res->reason);
-		req_deliver(r);
+		req_answer(r);
 		return;
 	}
 	/* RFC 8225 §8, ATIS-1000080 §6.4.1: ES256 needs a P-256 key */
 	if (!passport_key_is_p256(res->pkey)) {
 		req_fail(r, STIR_ERR_UNSUPPORTED_CRED, STIR_VS_STEP_CREDENTIAL,
 			 "x5u %s: certificate key is not EC P-256 (ES256)", r->pp.x5u);
-		req_deliver(r);
+		req_answer(r);
 		return;
 	}
 	/* RFC 8226 §9, RFC 9060: a certificate that lists numbers vouches
@@ -494,7 +505,7 @@ static void resolved(const struct cert_resolve_result *res, void *priv)
 	    !tnauthlist_covers_tn(tl, r->pp.orig_tn)) {
 		req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_AUTHORITY,
 			 "PASSporT 'orig' %s is not in the TNAuthList of the x5u certificate", r->pp.orig_tn);
-		req_deliver(r);
+		req_answer(r);
 		return;
 	}
 	if (vs->wq) {
@@ -562,6 +573,14 @@ struct stir_vs_req *stir_vs_verify(struct stir_vs *vs, void *ctx, const struct s
 		osmo_timer_schedule(&r->timer, 0, 0);
 		return r;
 	}
+	/* a certificate in the cache, verified a moment ago: the signature
+	 * check starts now (on the pool, or inline with the answer from the
+	 * loop) rather than after a round trip through the loop */
+	r->in_verify = true;
+	rc = cert_resolve_x5u_cached(vs->d, r->pp.x5u, r->now, resolved, r);
+	r->in_verify = false;
+	if (rc == 0)
+		return r;
 	r->resolve = cert_resolve_x5u(vs->d, r->pp.x5u, r->now, resolved, r);
 	if (!r->resolve) {
 		talloc_free(r);

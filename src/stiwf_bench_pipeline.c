@@ -554,6 +554,7 @@ static void i2s_tsca_done(const struct tsca_result *res, void *priv)
 static void i2s_start(struct pl_call *c, const uint8_t *octets, size_t len)
 {
 	struct pl *pl = c->pl;
+	struct tsca_result res;
 	const struct iwf_ss7_peer *ss7 = &pl->ss7_peer;
 	const char *cc = ss7->plan.cc[0] ? ss7->plan.cc : NULL;
 	int rc;
@@ -594,6 +595,10 @@ static void i2s_start(struct pl_call *c, const uint8_t *octets, size_t len)
 	if (rc < 0) {
 		fprintf(stderr, "stiwf bench: %s: token: %s\n", pl_dir_names[c->dir], strerror(-rc));
 		call_finish(c, false);
+		return;
+	}
+	if (tsca_dir_lookup_local(pl->tsca, c->tok.hop.key_id, (time_t)c->tok.hop.iat, &res) == 0) {
+		i2s_tsca_done(&res, c);
 		return;
 	}
 	if (!tsca_lookup(pl->tsca, c->tok.hop.key_id, (time_t)c->tok.hop.iat, i2s_tsca_done, c))
