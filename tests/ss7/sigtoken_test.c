@@ -733,6 +733,38 @@ static void roundtrip_iam(size_t x5u_len, bool want_sgm)
 	talloc_free(rx2);
 }
 
+/* A token of two APP parameters replaced by one of one: the IAM holds the
+ * second alone, as many parameters as if built with it, the slot freed
+ * cleared as the codec keeps free slots. */
+static void test_iam_replace(void)
+{
+	struct isup_msg *m = talloc_zero(ctx, struct isup_msg), *want = talloc_zero(ctx, struct isup_msg);
+	static const struct isup_param zero;
+	struct sigtoken big, small, got;
+	unsigned int n_big, i;
+
+	CU_ASSERT_FATAL(m && want);
+	build_iam(m, "12025550100", "4930123456", NULL, ISUP_APRI_ALLOWED);
+	full_token(&big, SIGTOKEN_X5U_MAX);
+	full_token(&small, 40);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&big, sk_a, 1700000000, &call0), 0);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&small, sk_a, 1700000001, &call0), 0);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_iam_put(m, &big, SIGTOKEN_ACI_DEFAULT), 0);
+	n_big = m->num_opt;
+	CU_ASSERT_EQUAL_FATAL(sigtoken_iam_put(m, &small, SIGTOKEN_ACI_DEFAULT), 0);
+	CU_ASSERT_EQUAL(m->num_opt, n_big - 1);
+	for (i = m->num_opt; i < ISUP_MAX_OPT; i++)
+		CU_ASSERT(memcmp(&m->opt[i], &zero, sizeof(zero)) == 0);
+	build_iam(want, "12025550100", "4930123456", NULL, ISUP_APRI_ALLOWED);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_iam_put(want, &small, SIGTOKEN_ACI_DEFAULT), 0);
+	/* the same parameters, maybe in another order */
+	CU_ASSERT_EQUAL(want->num_opt, m->num_opt);
+	CU_ASSERT_EQUAL(sigtoken_iam_get(&got, m, SIGTOKEN_ACI_DEFAULT), 0);
+	CU_ASSERT(memcmp(&got, &small, sizeof(small)) == 0);
+	talloc_free(m);
+	talloc_free(want);
+}
+
 static void test_iam_short(void)
 {
 	roundtrip_iam(40, false);
@@ -858,7 +890,8 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "replay cache", test_replay) ||
 	    !CU_add_test(suite, "IAM with a token through the codec", test_iam_short) ||
 	    !CU_add_test(suite, "IAM with the longest x5u: APP segments and SGM", test_iam_long_x5u) ||
-	    !CU_add_test(suite, "IAM carriage errors", test_iam_errors)) {
+	    !CU_add_test(suite, "IAM carriage errors", test_iam_errors) ||
+	    !CU_add_test(suite, "a token replaced by a shorter one", test_iam_replace)) {
 		CU_cleanup_registry();
 		return 1;
 	}
