@@ -746,8 +746,10 @@ static int bench_section(int (*section)(const struct stiwf_bench_opts *o, json_t
 	if (section(o, out) < 0)
 		goto out;
 	if (o->json) {
-		if (json_dumpf(out, stdout, JSON_COMPACT) < 0 || putchar('\n') == EOF || fflush(stdout) != 0)
+		if (json_dumpf(out, stdout, JSON_COMPACT) < 0 || putchar('\n') == EOF || fflush(stdout) != 0) {
+			fprintf(stderr, "stiwf bench: cannot write the JSON object\n");
 			goto out;
+		}
 	}
 	rc = 0;
 out:

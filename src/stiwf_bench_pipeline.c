@@ -721,7 +721,8 @@ static PL_MEASURE int measure_calls(struct pl *pl, enum pl_dir dir, unsigned int
 	return 0;
 }
 
-/* calls per second of dir with \a n calls kept in flight */
+/* calls per second of dir with \a n calls kept in flight, for about ms
+ * milliseconds and at least n finished calls (a rate of something) */
 static PL_MEASURE int measure_in_flight(struct pl *pl, enum pl_dir dir, unsigned int n, unsigned int ms, double *rate)
 {
 	double t0 = now_s(), t;
@@ -736,7 +737,7 @@ static PL_MEASURE int measure_in_flight(struct pl *pl, enum pl_dir dir, unsigned
 		if (pl->failed)
 			return -EIO;
 		t = now_s() - t0;
-	} while (t * 1000 < ms);
+	} while (t * 1000 < ms || pl->done - done0 < n);
 	t = now_s() - t0;
 	*rate = (pl->done - done0) / t;
 	calls_drain(pl);
@@ -1183,8 +1184,13 @@ static struct pl *pl_alloc(const struct stiwf_bench_opts *o)
 	return pl;
 }
 
+/* a figure; jansson has no NaN nor infinity, and a rate is never 0 */
 static int json_set_num(json_t *obj, const char *name, double v)
 {
+	if (!(v > 0) || v > 1e300) {
+		fprintf(stderr, "stiwf bench: %s is %g: nothing measured\n", name, v);
+		return -ERANGE;
+	}
 	return json_object_set_new(obj, name, json_real(v)) == 0 ? 0 : -ENOMEM;
 }
 
@@ -1228,7 +1234,7 @@ int stiwf_bench_pipeline(const struct stiwf_bench_opts *o, json_t *out)
 		d = json_object();
 		if (!d || json_object_set_new(out, pl_dir_names[k], d) < 0 || json_set_num(d, "calls_per_s", calls) ||
 		    json_set_num(d, "floor_per_s", floor) || json_set_num(d, "ratio", calls / floor)) {
-			rc = -ENOMEM;
+			fprintf(stderr, "stiwf bench: %s: no figures\n", pl_dir_names[k]);
 			goto out;
 		}
 		if (!o->json)
@@ -1307,7 +1313,7 @@ int stiwf_bench_scaling(const struct stiwf_bench_opts *o, json_t *out)
 		if (!d || json_object_set_new(out, pl_dir_names[k], d) < 0 ||
 		    json_set_num(d, "calls_per_s_1_worker", one) || json_set_num(d, "calls_per_s_n_workers", n) ||
 		    json_set_num(d, "speedup", n / one)) {
-			rc = -ENOMEM;
+			fprintf(stderr, "stiwf bench: %s: no figures\n", pl_dir_names[k]);
 			goto out;
 		}
 		if (!o->json)
