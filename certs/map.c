@@ -538,7 +538,14 @@ const struct certmap_entry *certmap_find_signer(const struct certmap *map,
 				return e;
 		}
 	}
-	have_subject = signer->cert && certmap_subject_str(subject, sizeof(subject), signer->cert) > 0;
+	/* the subject's text costs an X509_NAME_print_ex(): only when an
+	 * entry names a subject */
+	for (i = 0; i < map->num_entries; i++) {
+		if (map->entries[i]->subject[0])
+			break;
+	}
+	have_subject = i < map->num_entries && signer->cert &&
+		       certmap_subject_str(subject, sizeof(subject), signer->cert) > 0;
 	if (have_subject) {
 		for (i = 0; i < map->num_entries; i++) {
 			if (map->entries[i]->subject[0] && !strcmp(map->entries[i]->subject, subject))
@@ -628,23 +635,29 @@ static bool entry_covers(const struct certmap_entry *e, const char *tn, size_t n
 	return false;
 }
 
-/* The TNAuthList of the signer's certificate, decoded afresh (talloc). */
-static struct tnauthlist *signer_tnauth(const struct certmap_signer *signer)
+/* The TNAuthList of the signer's certificate: the caller's decoded one
+ * (borrowed, *owned NULL), else decoded afresh (talloc, *owned = it). */
+static const struct tnauthlist *signer_tnauth(const struct certmap_signer *signer, struct tnauthlist **owned)
 {
 	struct tnauthlist *list = NULL;
 
+	*owned = NULL;
+	if (signer->tnauth)
+		return signer->tnauth;
 	if (!signer->cert)
 		return NULL;
 	if (tnauthlist_from_x509(NULL, &list, signer->cert) < 0)
 		return NULL;
+	*owned = list;
 	return list;
 }
 
-bool certmap_may_present(const struct certmap *map, const struct certmap_signer *signer,
-			 const char *tn, enum certmap_cover *how)
+/* certmap_may_present() with the signer's entry found by the caller */
+static bool may_present(const struct certmap_signer *signer, const struct certmap_entry *e, const char *tn,
+			enum certmap_cover *how)
 {
-	const struct certmap_entry *e;
-	struct tnauthlist *list;
+	const struct tnauthlist *list;
+	struct tnauthlist *owned;
 	size_t n;
 	bool ok;
 
@@ -659,15 +672,14 @@ bool certmap_may_present(const struct certmap *map, const struct certmap_signer 
 	if (n == 0 || n > TNAUTH_TN_MAXLEN || !digits_only(tn, n))
 		return false;
 
-	list = signer_tnauth(signer);
+	list = signer_tnauth(signer, &owned);
 	ok = list && tnauthlist_covers_tn(list, tn);
-	talloc_free(list);
+	talloc_free(owned);
 	if (ok) {
 		if (how)
 			*how = CERTMAP_COVER_CERT;
 		return true;
 	}
-	e = certmap_find_signer(map, signer);
 	if (e && entry_covers(e, tn, n)) {
 		if (how)
 			*how = CERTMAP_COVER_MAP;
@@ -676,28 +688,41 @@ bool certmap_may_present(const struct certmap *map, const struct certmap_signer 
 	return false;
 }
 
-bool certmap_same_carrier(const struct certmap *map, const struct certmap_signer *signer,
-			  const char *spc)
+bool certmap_may_present(const struct certmap *map, const struct certmap_signer *signer,
+			 const char *tn, enum certmap_cover *how)
 {
-	const struct certmap_entry *e;
-	struct tnauthlist *list;
+	return may_present(signer, certmap_find_signer(map, signer), tn, how);
+}
+
+/* certmap_same_carrier() with the signer's entry found by the caller */
+static bool same_carrier(const struct certmap_signer *signer, const struct certmap_entry *e, const char *spc)
+{
+	const struct tnauthlist *list;
+	struct tnauthlist *owned;
 	unsigned int i;
 	bool same = false;
 
 	if (!spc || !spc[0] || signer->trust != CERTMAP_TRUST_OK)
 		return false;
-	e = certmap_find_signer(map, signer);
 	if (e && e->spc[0] && !strcmp(e->spc, spc))
 		return true;
-	list = signer_tnauth(signer);
+	list = signer_tnauth(signer, &owned);
 	for (i = 0; list && i < list->num_entries; i++) {
 		if (list->entries[i].type == TNAUTH_ENTRY_SPC && !strcmp(list->entries[i].str, spc)) {
 			same = true;
 			break;
 		}
 	}
-	talloc_free(list);
+	talloc_free(owned);
 	return same;
+}
+
+bool certmap_same_carrier(const struct certmap *map, const struct certmap_signer *signer,
+			  const char *spc)
+{
+	if (!spc || !spc[0] || signer->trust != CERTMAP_TRUST_OK)
+		return false;
+	return same_carrier(signer, certmap_find_signer(map, signer), spc);
 }
 
 int certmap_assess(const struct certmap *map, const struct certmap_signer *signer,
@@ -714,7 +739,8 @@ int certmap_assess(const struct certmap *map, const struct certmap_signer *signe
 	out->known = signer->cert || e;
 	if (signer->trust == CERTMAP_TRUST_OK)
 		out->cls = certmap_cert_class(map, signer->cert);
-	out->covers = certmap_may_present(map, signer, tn, &out->cover);
-	out->same_carrier = certmap_same_carrier(map, signer, spc);
+	/* the entry is looked up once for all the answers */
+	out->covers = may_present(signer, e, tn, &out->cover);
+	out->same_carrier = same_carrier(signer, e, spc);
 	return 0;
 }

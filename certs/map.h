@@ -101,6 +101,9 @@ struct certmap_signer {
 	X509 *cert;			/*!< its certificate, or NULL when not found */
 	enum certmap_trust trust;	/*!< from the trust store */
 	const char *op_code;		/*!< operator code when the token names one, or NULL */
+	/*! the TNAuthList of \a cert already decoded (the TSCA directory's),
+	 *  or NULL: decoded from \a cert when needed */
+	const struct tnauthlist *tnauth;
 };
 
 /*! Everything the policy needs about one signer and one call */

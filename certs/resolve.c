@@ -404,6 +404,39 @@ struct cert_resolve_req *cert_resolve_x5u(struct cert_domain *d, const char *url
 	return r;
 }
 
+int cert_resolve_x5u_cached(struct cert_domain *d, const char *url, time_t at, cert_resolve_cb cb, void *priv)
+{
+	struct cert_resolve_result res = { .url = url, .err = CERT_OK, .reason = "", .cached = true };
+	struct cert_cache_entry *e;
+	char detail[RESOLVE_REASON_LEN];
+	struct leaf_derived *ld;
+	X509 *leaf;
+
+	if (!d || !url || !cb)
+		return -EINVAL;
+	/* only what the loop would answer at once and the same: a chain in
+	 * the cache whose verification is remembered (no CRL to fetch) */
+	e = cert_cache_get(d->cache, url);
+	if (!e || e->negative || !truststore_entry_fresh(d->ts, e, at))
+		return -EAGAIN;
+	leaf = sk_X509_value(e->chain, 0);
+	if (!leaf || truststore_verify_entry(d->ts, e, at, detail, sizeof(detail)) != CERT_OK)
+		return -EAGAIN;
+	if (!e->derived)
+		e->derived = leaf_derive(e, d, leaf, at);
+	ld = e->derived;
+	if (!ld || !ld->profile_ok)
+		return -EAGAIN;
+	res.leaf = leaf;
+	res.pkey = X509_get0_pubkey(leaf);
+	res.tnauth = ld->tnauth;
+	res.spc = ld->spc;
+	if (!res.pkey)
+		return -EAGAIN;
+	cb(&res, priv);
+	return 0;
+}
+
 /*! Drop a request: its callback will not run.  Not from or after the callback. */
 void cert_resolve_cancel(struct cert_resolve_req *r)
 {

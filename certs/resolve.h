@@ -57,4 +57,11 @@ struct cert_domain *cert_domain_alloc(void *ctx, const struct cert_domain_cfg *c
 struct cert_resolve_req *cert_resolve_x5u(struct cert_domain *d, const char *url, time_t at,
 					  cert_resolve_cb cb, void *priv);
 void cert_resolve_cancel(struct cert_resolve_req *r);
+/*! Answer from the cache alone, at once: when \a url's chain is in the
+ *  cache and its verification at \a at is remembered (no fetch, no CRL
+ *  look-up, no chain verification), run \a cb with the answer
+ *  cert_resolve_x5u() would give, from inside this call.  Otherwise do
+ *  nothing: the caller then asks cert_resolve_x5u().
+ *  \returns 0 (cb ran), -EAGAIN (ask cert_resolve_x5u()), -EINVAL */
+int cert_resolve_x5u_cached(struct cert_domain *d, const char *url, time_t at, cert_resolve_cb cb, void *priv);
 int cert_domain_repo_url(const struct cert_domain *d, const char *keyid_hex, char *buf, size_t len);

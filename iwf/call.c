@@ -15,6 +15,7 @@
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 
+#include "certs/credential.h"
 #include "iwf/call.h"
 #include "iwf/call_fsm.h"
 #include "iwf/call_internal.h"
@@ -67,6 +68,9 @@ static struct {
 	struct llist_head calls;
 	uint32_t next_id;
 	char default_sdp[SDP_MAX];
+	/* the HOP credential's key, prepared once: each call signs with a
+	 * copy of it (sigtoken_key_dup()), its worker thread's own */
+	struct sigtoken_key *hop_key;
 	unsigned int n_sdp;
 	struct {
 		const struct iwf_ss7_peer *peer;
@@ -78,6 +82,11 @@ void iwf_call_ctr_inc(unsigned int idx)
 {
 	if (layer.ctrg)
 		rate_ctr_inc(rate_ctr_group_get_ctr(layer.ctrg, idx));
+}
+
+struct sigtoken_key *iwf_call_hop_key(void)
+{
+	return layer.hop_key;
 }
 
 const char *iwf_call_sdp(const struct iwf_ss7_peer *peer)
@@ -418,6 +427,11 @@ int iwf_call_layer_init(void *ctx, const struct iwf_call_env *env)
 		return -ENOMEM;
 	}
 	g_iwf_env = *env;
+	if (env->hop_cred) {
+		layer.hop_key = sigtoken_key_alloc(layer.ctx, env->hop_cred->key);
+		if (!layer.hop_key)
+			LOGP(DIWF, LOGL_ERROR, "the TSCA credential's key cannot be prepared for HOP\n");
+	}
 	default_sdp_init(env->media_addr);
 	if (env->sip)
 		sip_agent_set_call_ops(env->sip, &iwf_sip_ops, NULL);

@@ -17,6 +17,7 @@
 #include "iwf/call.h"
 #include "iwf/call_fsm.h"
 #include "iwf/call_internal.h"
+#include "iwf/call_steps.h"
 #include "iwf/cause.h"
 #include "iwf/e2e_passport.h"
 #include "sip/stir_as.h"
@@ -123,49 +124,6 @@ static void call_end(struct iwf_call *call, uint8_t cause, const char *end)
  * SIP -> ISUP
  * --------------------------------------------------------------------- */
 
-static void sip_tn_from_user(struct iwf_sip_tn *tn, const char *user)
-{
-	if (iwf_sip_tn_parse(tn, user, strlen(user)) < 0)
-		memset(tn, 0, sizeof(*tn));
-}
-
-static unsigned int privacy_from_sip(unsigned int p)
-{
-	unsigned int out = 0;
-
-	if (p & SIP_CALL_PRIV_NONE)
-		out |= IWF_PRIVACY_NONE;
-	if (p & SIP_CALL_PRIV_HEADER)
-		out |= IWF_PRIVACY_HEADER;
-	if (p & SIP_CALL_PRIV_SESSION)
-		out |= IWF_PRIVACY_SESSION;
-	if (p & SIP_CALL_PRIV_USER)
-		out |= IWF_PRIVACY_USER;
-	if (p & SIP_CALL_PRIV_ID)
-		out |= IWF_PRIVACY_ID;
-	if (p & SIP_CALL_PRIV_CRITICAL)
-		out |= IWF_PRIVACY_CRITICAL;
-	return out;
-}
-
-static void sip_identity_from_info(struct iwf_sip_identity *id, const struct sip_call_info *info)
-{
-	memset(id, 0, sizeof(*id));
-	if (info->pai.present)
-		sip_tn_from_user(&id->pai, info->pai.user);
-	if (info->from.present) {
-		sip_tn_from_user(&id->from, info->from.user);
-		/* RFC 3323 §4.1.1.3 */
-		id->from_anonymous = !strcasecmp(info->from.user, "anonymous") ||
-				     !strcasecmp(info->from.host, "anonymous.invalid");
-		osmo_strlcpy(id->from_display, info->from.display, sizeof(id->from_display));
-	}
-	id->privacy = privacy_from_sip(info->privacy);
-	sip_tn_from_user(&id->ruri, info->ruri_user);
-	if (info->to.present)
-		sip_tn_from_user(&id->to, info->to.user);
-}
-
 static void vs_done(const struct stir_vs_result *res, void *priv)
 {
 	struct iwf_call *call = priv;
@@ -208,7 +166,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	bool intl;
 	int rc;
 
-	sip_identity_from_info(&call->sip_id, info);
+	iwf_sip_identity_from_info(&call->sip_id, info);
 	call->sip_peer = iwf_sip_peer_by_addr(info->peer_addr);
 	if (!call->sip_peer) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "INVITE from %s, which is no sip-peer: 403\n", info->peer_addr);
@@ -373,7 +331,10 @@ static void sip_decide(struct iwf_call *call)
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIGNED, &rc);
 		return;
 	}
-	call->sign_key = sigtoken_key_alloc(call, g_iwf_env.hop_cred->key);
+	/* a copy of the prepared key for the worker: no key-id, no
+	 * provider look-up per call */
+	call->sign_key = iwf_call_hop_key() ? sigtoken_key_dup(call, iwf_call_hop_key()) :
+					      sigtoken_key_alloc(call, g_iwf_env.hop_cred->key);
 	if (!call->sign_key) {
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "hop-key");
 		return;
@@ -426,21 +387,6 @@ static void sip_send_iam(struct iwf_call *call, int sign_rc)
  * ISUP -> SIP
  * --------------------------------------------------------------------- */
 
-static enum iwf_signer_trust signer_trust_from_tsca(enum tsca_err err)
-{
-	switch (err) {
-	case TSCA_OK:
-		return IWF_SIGNER_OK;
-	case TSCA_ERR_UNKNOWN_KEYID:
-	case TSCA_ERR_FETCH:
-		return IWF_SIGNER_UNKNOWN;
-	case TSCA_ERR_REVOKED:
-		return IWF_SIGNER_REVOKED;
-	default:
-		return IWF_SIGNER_UNTRUSTED;
-	}
-}
-
 static void isup_passport_verify(struct iwf_call *call);
 
 /* Worker thread: the HOP signature check (DESIGN §2.2, §5).  The key is
@@ -461,32 +407,7 @@ static void hop_verify_done(struct stiwf_work *w)
 	TALLOC_FREE(call->sign_key);
 	if (rc == 0)
 		rc = sigtoken_replay_check(g_iwf_env.replay, &call->tok.hop, time(NULL));
-	switch (rc) {
-	case 0:
-		call->iev.hop = IWF_HOP_VALID;
-		break;
-	case -ENOTSUP:
-		call->iev.hop = IWF_HOP_INVALID;
-		call->iev.hop_reason = IWF_HOP_R_ALG;
-		break;
-	case -EALREADY:
-	case -ENOSPC:
-		call->iev.hop = IWF_HOP_INVALID;
-		call->iev.hop_reason = IWF_HOP_R_REPLAY;
-		break;
-	case -ETIMEDOUT:
-		call->iev.hop = IWF_HOP_INVALID;
-		call->iev.hop_reason = IWF_HOP_R_STALE;
-		break;
-	case -ERANGE:
-		call->iev.hop = IWF_HOP_INVALID;
-		call->iev.hop_reason = IWF_HOP_R_FUTURE;
-		break;
-	default:
-		call->iev.hop = IWF_HOP_INVALID;
-		call->iev.hop_reason = IWF_HOP_R_BAD_SIGNATURE;
-		break;
-	}
+	iwf_hop_evidence(&call->iev, rc);
 	LOGPFSML(call->fi, call->iev.hop == IWF_HOP_VALID ? LOGL_INFO : LOGL_NOTICE, "HOP by %s: %s\n",
 		 call->signer, call->iev.hop == IWF_HOP_VALID ? "valid" :
 		 get_value_string(iwf_hop_reason_names, call->iev.hop_reason));
@@ -502,11 +423,9 @@ static void hop_verify_done(struct stiwf_work *w)
 static void tsca_done(const struct tsca_result *res, void *priv)
 {
 	struct iwf_call *call = priv;
-	struct certmap_signer signer = {};
-	struct certmap_answer ans;
 
 	call->tsca_req = NULL;
-	call->iev.signer_trust = signer_trust_from_tsca(res->err);
+	iwf_signer_evidence(&call->iev, g_iwf_env.map, res, call->sc.orig);
 	if (res->err != TSCA_OK) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "HOP signer %s: %s (%s)\n", call->signer,
 			 get_value_string(tsca_err_names, res->err), res->detail);
@@ -518,28 +437,10 @@ static void tsca_done(const struct tsca_result *res, void *priv)
 	LOGPFSML(call->fi, LOGL_DEBUG, "HOP signer %s: %s, %s certificate, from %s\n", call->signer,
 		 res->subject ? res->subject : "?", get_value_string(tsca_policy_names, res->policy),
 		 get_value_string(tsca_source_names, res->source));
-	/* certificate class and number coverage from the map (DESIGN §3),
-	 * while the leaf is at hand */
-	call->iev.signer_class = res->policy == TSCA_POLICY_FULL ? IWF_SIGNER_CLASS_FULL :
-				 res->policy == TSCA_POLICY_PROVISIONAL ? IWF_SIGNER_CLASS_PROVISIONAL :
-				 IWF_SIGNER_CLASS_UNKNOWN;
-	if (g_iwf_env.map && call->sc.orig[0]) {
-		memcpy(signer.key_id, call->tok.hop.key_id, sizeof(signer.key_id));
-		signer.cert = res->leaf;
-		signer.trust = CERTMAP_TRUST_OK;
-		if (certmap_assess(g_iwf_env.map, &signer, call->sc.orig, NULL, &ans) == 0) {
-			call->iev.signer_covers_calling = ans.covers;
-			call->iev.same_carrier = ans.same_carrier;
-			if (ans.cls == CERTMAP_CLASS_FULL)
-				call->iev.signer_class = IWF_SIGNER_CLASS_FULL;
-			else if (ans.cls == CERTMAP_CLASS_PROVISIONAL)
-				call->iev.signer_class = IWF_SIGNER_CLASS_PROVISIONAL;
-		}
-	}
 	call->work.work = hop_verify_work;
 	call->work.done = hop_verify_done;
 	call->work.priv = call;
-	call->sign_key = sigtoken_key_alloc_x509(call, res->leaf);
+	call->sign_key = res->key ? sigtoken_key_dup(call, res->key) : sigtoken_key_alloc_x509(call, res->leaf);
 	if (call->sign_key && g_iwf_env.workq && stiwf_workq_submit(g_iwf_env.workq, &call->work) == 0)
 		return;
 	/* no pool (or no memory for a copy of the key): check on the loop
@@ -586,8 +487,8 @@ static void isup_passport_verify(struct iwf_call *call)
 			   -ENOMEM;
 	if (rc == 0)
 		rc = e2e_passport_identity(buf, STIR_AS_IDENTITY_MAX, pp);
-	talloc_free(pp);
 	if (rc < 0 || !g_iwf_env.vs) {
+		talloc_free(pp);
 		LOGPFSML(call->fi, LOGL_NOTICE, "PASSPORT TLV cannot be rebuilt or verified: %s\n",
 			 rc < 0 ? strerror(-rc) : "no STI-VS");
 		talloc_free(buf);
@@ -608,7 +509,10 @@ static void isup_passport_verify(struct iwf_call *call)
 	in.orig_tn = call->sc.orig;
 	in.dest_tn = call->sc.dest;
 	in.now = time(NULL);
+	/* the rebuilt PASSporT as it is: its token need not be decoded again */
+	in.pp = pp;
 	call->vs_req = stir_vs_verify(g_iwf_env.vs, call, &cfg, &in, pp_vs_done, call);
+	talloc_free(pp);
 	if (!call->vs_req)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "no-memory");
 }
@@ -616,6 +520,7 @@ static void isup_passport_verify(struct iwf_call *call)
 void iwf_call_isup_start(struct iwf_call *call)
 {
 	struct iwf_ss7_peer *ss7 = call->ss7_peer;
+	struct tsca_result res;
 	const struct iwf_route *route;
 	const char *cc;
 	const char *name;
@@ -701,6 +606,12 @@ void iwf_call_isup_start(struct iwf_call *call)
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 		return;
 	}
+	/* a signer in the local directory is answered at once, without a
+	 * round trip through the loop; the repository only asynchronously */
+	if (tsca_dir_lookup_local(g_iwf_env.tsca, call->tok.hop.key_id, (time_t)call->tok.hop.iat, &res) == 0) {
+		tsca_done(&res, call);
+		return;
+	}
 	call->tsca_req = tsca_lookup(g_iwf_env.tsca, call->tok.hop.key_id, (time_t)call->tok.hop.iat,
 				     tsca_done, call);
 	if (!call->tsca_req)
@@ -772,9 +683,8 @@ static void isup_decide(struct iwf_call *call)
 static void isup_place_invite(struct iwf_call *call, int sign_rc)
 {
 	struct iwf_sip_peer *peer = call->sip_peer;
-	struct sip_call_out_params p = {};
-	char uri[SIP_CALL_URI_MAX], called[SIGTOKEN_E164_MAX + 2], calling[SIGTOKEN_E164_MAX + 2];
-	char from[IWF_NUMBER_MAX_DIGITS + 2];
+	struct sip_call_out_params p;
+	struct iwf_invite_bufs b;
 	int rc;
 
 	if (sign_rc < 0) {
@@ -782,27 +692,8 @@ static void isup_place_invite(struct iwf_call *call, int sign_rc)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "sti-as");
 		return;
 	}
-	snprintf(uri, sizeof(uri), "sip:%s:%u;transport=%s", peer->addr, peer->port ? peer->port : 5060,
-		 peer->transport == IWF_SIP_TP_TCP ? "tcp" : "udp");
-	snprintf(called, sizeof(called), "+%s", call->called);
-	snprintf(calling, sizeof(calling), "+%s", call->calling);
-	p.peer_uri = uri;
-	p.called = called;
-	/* Q.1912.5 §7.1.3: an IAM without a calling number in E.164 form has
-	 * nothing to assert: no P-Asserted-Identity, From anonymous */
-	p.calling = call->calling[0] ? calling : NULL;
-	if (call->sip_id.from.present && call->sip_id.from.digits[0] && !call->sip_id.from_anonymous) {
-		snprintf(from, sizeof(from), "+%s", call->sip_id.from.digits);
-		p.from_user = from;
-	}
-	p.restricted = !!(call->sip_id.privacy & IWF_PRIVACY_ID);
-	if (call->dec.has_pai_verstat)
-		p.verstat = get_value_string(stir_verstat_names, call->dec.pai_verstat);
-	if (call->identity_out) {
-		p.identity[0] = call->identity_out;
-		p.n_identity = 1;
-	}
-	p.sdp = iwf_call_sdp(call->ss7_peer);
+	iwf_invite_params(&p, &b, peer, call->called, call->calling, &call->sip_id, &call->dec, call->identity_out,
+			  iwf_call_sdp(call->ss7_peer));
 	call->sip = sip_call_place(g_iwf_env.sip, &p, call, &rc);
 	if (!call->sip) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot send the INVITE to %s: %s\n", peer->name, strerror(-rc));
@@ -811,8 +702,8 @@ static void isup_place_invite(struct iwf_call *call, int sign_rc)
 		return;
 	}
 	osmo_strlcpy(call->call_id, sip_call_get_id(call->sip), sizeof(call->call_id));
-	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s, verstat %s)\n", p.calling ? calling : "anonymous",
-		 called, peer->name,
+	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s, verstat %s)\n", p.calling ? p.calling : "anonymous",
+		 p.called, peer->name,
 		 get_value_string(iwf_identity_action_names, call->dec.identity), p.verstat ? p.verstat : "-");
 	call_state_chg(call, IWF_CALL_ST_SETUP);
 }

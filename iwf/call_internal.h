@@ -108,6 +108,8 @@ extern struct iwf_call_env g_iwf_env;
 void iwf_call_ctr_inc(unsigned int idx);
 void iwf_call_log_line(struct iwf_call *call);
 const char *iwf_call_sdp(const struct iwf_ss7_peer *peer);
+/* the HOP credential's prepared key, or NULL */
+struct sigtoken_key *iwf_call_hop_key(void);
 
 /* call_fsm.c: the flows */
 void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info);

@@ -608,55 +608,56 @@ static int out_params_check(const struct sip_call_out_params *p)
 	return 0;
 }
 
-struct sip_call *sip_call_place(struct stiwf_sip_agent *agent, const struct sip_call_out_params *p,
-				void *priv, int *err)
-{
-	struct sip_call *call = NULL;
-	su_home_t home[1] = { SU_HOME_INIT(home) };
-	url_t *peer, *ruri_url;
-	char *ruri, *to, *from, *pai, *hdrs = NULL, *local_host;
-	const char *lh;
-	uint8_t rnd[12];
-	unsigned int i;
-	int rc = -ENOMEM;
+/* What an outgoing INVITE says beyond what nua adds, as header texts in
+ * \a home: the one place sip_call_place() and sip_call_invite_encode()
+ * take them from, so that the bench measures what the daemon sends. */
+struct out_hdrs {
+	char *ruri;		/* Request-URI */
+	char *to;
+	char *from;
+	char *hdrs;		/* P-Asserted-Identity and Identity lines, "" if none */
+};
 
-	if (!agent || !agent->nua || agent->shutting_down) {
-		rc = -ENOTCONN;
-		goto out;
-	}
+static int out_hdrs_build(su_home_t *home, const struct sip_call_out_params *p, struct out_hdrs *h)
+{
+	url_t *peer, *ruri_url;
+	char *pai, *local_host;
+	const char *lh;
+	unsigned int i;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
 	rc = out_params_check(p);
 	if (rc < 0)
-		goto out;
-	rc = -EINVAL;
+		return rc;
 	peer = url_make(home, p->peer_uri);
 	if (!peer || (peer->url_type != url_sip && peer->url_type != url_sips) || !peer->url_host)
-		goto out;
+		return -EINVAL;
 
-	rc = -ENOMEM;
 	/* Request-URI and To: the called number at the peer (RFC 3261 §19.1.6) */
 	ruri_url = url_hdup(home, peer);
 	if (!ruri_url)
-		goto out;
+		return -ENOMEM;
 	ruri_url->url_user = p->called;
 	ruri_url->url_password = NULL;
 	ruri_url->url_params = ruri_url->url_params ?
 		su_sprintf(home, "%s;user=phone", ruri_url->url_params) : "user=phone";
-	ruri = url_as_string(home, ruri_url);
-	to = ruri ? su_sprintf(home, "<%s>", ruri) : NULL;
+	h->ruri = url_as_string(home, ruri_url);
+	h->to = h->ruri ? su_sprintf(home, "<%s>", h->ruri) : NULL;
 
 	lh = g_sip_cfg && g_sip_cfg->local_addr ? g_sip_cfg->local_addr : "127.0.0.1";
 	local_host = strchr(lh, ':') ? su_sprintf(home, "[%s]", lh) : su_strdup(home, lh);
-	if (!ruri || !to || !local_host)
-		goto out;
+	if (!h->ruri || !h->to || !local_host)
+		return -ENOMEM;
 
 	if (p->restricted || (!p->calling && !p->from_user)) {
 		/* RFC 3323 §4.1.1.3; no calling number at all (an IAM without
 		 * one, Q.1912.5 §7.1.3): anonymous too */
-		from = su_strdup(home, "\"Anonymous\" <sip:anonymous@anonymous.invalid>");
+		h->from = su_strdup(home, "\"Anonymous\" <sip:anonymous@anonymous.invalid>");
 	} else {
-		from = su_sprintf(home, "%s%s%s<sip:%s@%s;user=phone>", p->display ? "\"" : "",
-				  p->display ? p->display : "", p->display ? "\" " : "",
-				  p->from_user ? p->from_user : p->calling, local_host);
+		h->from = su_sprintf(home, "%s%s%s<sip:%s@%s;user=phone>", p->display ? "\"" : "",
+				     p->display ? p->display : "", p->display ? "\" " : "",
+				     p->from_user ? p->from_user : p->calling, local_host);
 	}
 	/* P-Asserted-Identity (RFC 3325 §9.1) with verstat on the number
 	 * (3GPP TS 24.229 §7.2A.20): a tel URI for a global number, else a
@@ -669,15 +670,35 @@ struct sip_call *sip_call_place(struct stiwf_sip_agent *agent, const struct sip_
 	else
 		pai = su_sprintf(home, "<sip:%s%s%s@%s;user=phone>", p->calling,
 				 p->verstat ? ";verstat=" : "", p->verstat ? p->verstat : "", local_host);
-	if (!from || (p->calling && !pai))
-		goto out;
-	hdrs = pai ? su_sprintf(home, "P-Asserted-Identity: %s", pai) : su_strdup(home, "");
+	if (!h->from || (p->calling && !pai))
+		return -ENOMEM;
+	h->hdrs = pai ? su_sprintf(home, "P-Asserted-Identity: %s", pai) : su_strdup(home, "");
 	/* Identity values go as they are: the STI-AS formatted them */
-	for (i = 0; hdrs && i < p->n_identity; i++)
-		hdrs = su_sprintf(home, "%s%sIdentity: %s", hdrs, hdrs[0] ? "\r\n" : "", p->identity[i]);
-	if (!hdrs)
-		goto out;
+	for (i = 0; h->hdrs && i < p->n_identity; i++)
+		h->hdrs = su_sprintf(home, "%s%sIdentity: %s", h->hdrs, h->hdrs[0] ? "\r\n" : "",
+				     p->identity[i]);
+	if (!h->hdrs)
+		return -ENOMEM;
+	return 0;
+}
 
+struct sip_call *sip_call_place(struct stiwf_sip_agent *agent, const struct sip_call_out_params *p,
+				void *priv, int *err)
+{
+	struct sip_call *call = NULL;
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	struct out_hdrs h;
+	uint8_t rnd[12];
+	int rc = -ENOMEM;
+
+	if (!agent || !agent->nua || agent->shutting_down) {
+		rc = -ENOTCONN;
+		goto out;
+	}
+	rc = out_hdrs_build(home, p, &h);
+	if (rc < 0)
+		goto out;
+	rc = -ENOMEM;
 	call = call_alloc(agent, SIP_CALL_DIR_OUT);
 	if (!call)
 		goto out;
@@ -691,14 +712,14 @@ struct sip_call *sip_call_place(struct stiwf_sip_agent *agent, const struct sip_
 	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
 		goto out;
 	snprintf(call->call_id, sizeof(call->call_id), "%s@stiwf", osmo_hexdump_nospc(rnd, sizeof(rnd)));
-	call->nh = nua_handle(agent->nua, call, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from),
+	call->nh = nua_handle(agent->nua, call, SIPTAG_TO_STR(h.to), SIPTAG_FROM_STR(h.from),
 			      SIPTAG_CALL_ID_STR(call->call_id), TAG_END());
 	if (!call->nh)
 		goto out;
 	sip_agent_ctr_inc(agent, SIP_CTR_CALL_OUT);
-	LOGCALL(call, LOGL_INFO, "INVITE %s from %s%s, %u Identity header(s)\n", ruri, call->calling,
+	LOGCALL(call, LOGL_INFO, "INVITE %s from %s%s, %u Identity header(s)\n", h.ruri, call->calling,
 		p->restricted ? " (restricted)" : "", p->n_identity);
-	nua_invite(call->nh, NUTAG_URL(ruri), TAG_IF(hdrs[0], SIPTAG_HEADER_STR(hdrs)),
+	nua_invite(call->nh, NUTAG_URL(h.ruri), TAG_IF(h.hdrs[0], SIPTAG_HEADER_STR(h.hdrs)),
 		   TAG_IF(p->restricted, SIPTAG_PRIVACY_STR("id")),
 		   SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(call->local_sdp),
 		   TAG_END());
@@ -712,6 +733,69 @@ out:
 	if (err)
 		*err = rc;
 	return call;
+}
+
+/*! The INVITE of sip_call_place() as a Sofia message with the headers nua
+ *  and nta add (Via, Max-Forwards, a From tag, CSeq, Contact), serialized
+ *  to text as the transport sends it.  stiwf bench measures with it what
+ *  the daemon does per outgoing call without a socket.
+ *  
+eturns the length written (NUL-terminated), -EINVAL, -ENOMEM, -ENOSPC */
+int sip_call_invite_encode(char *buf, size_t size, const struct sip_call_out_params *p, const char *call_id)
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	struct out_hdrs h;
+	msg_t *msg = NULL;
+	sip_t *sip;
+	char *text, *from, *tag;
+	const char *lh;
+	size_t len = 0;
+	int rc;
+
+	if (!buf || !size || !call_id || !call_id[0] || call_id[0] == '@' || strpbrk(call_id, "\r\n ;<>\""))
+		return -EINVAL;
+	rc = out_hdrs_build(home, p, &h);
+	if (rc < 0)
+		goto out;
+	rc = -ENOMEM;
+	lh = g_sip_cfg && g_sip_cfg->local_addr ? g_sip_cfg->local_addr : "127.0.0.1";
+	/* the tag and branch (RFC 3261 §8.1.1.3, §8.1.1.7) from the Call-ID's
+	 * random part, a token */
+	tag = su_strndup(home, call_id, strcspn(call_id, "@"));
+	from = tag ? su_sprintf(home, "%s;tag=%s", h.from, tag) : NULL;
+	msg = msg_create(sip_default_mclass(), 0);
+	sip = msg ? sip_object(msg) : NULL;
+	if (!from || !sip)
+		goto out;
+	if (sip_add_tl(msg, sip,
+		       SIPTAG_REQUEST(sip_request_create(msg_home(msg), SIP_METHOD_INVITE,
+							 (url_string_t *)h.ruri, NULL)),
+		       SIPTAG_VIA_STR(su_sprintf(home, "SIP/2.0/UDP %s;rport;branch=z9hG4bK%s", lh, tag)),
+		       SIPTAG_MAX_FORWARDS_STR("70"), SIPTAG_FROM_STR(from), SIPTAG_TO_STR(h.to),
+		       SIPTAG_CALL_ID_STR(call_id), SIPTAG_CSEQ_STR("1 INVITE"),
+		       SIPTAG_CONTACT_STR(su_sprintf(home, "<sip:%s>", lh)),
+		       TAG_IF(h.hdrs[0], SIPTAG_HEADER_STR(h.hdrs)),
+		       TAG_IF(p->restricted, SIPTAG_PRIVACY_STR("id")),
+		       SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(p->sdp),
+		       TAG_END()) < 0 || !sip->sip_request || !sip->sip_via || !sip->sip_cseq)
+		goto out;
+	/* as nta completes a request: Content-Length, the separator line */
+	if (sip_complete_message(msg) < 0 || msg_serialize(msg, (msg_pub_t *)sip) < 0 || msg_prepare(msg) < 0)
+		goto out;
+	text = msg_as_string(home, msg, NULL, 0, &len);
+	if (!text)
+		goto out;
+	if (len >= size) {
+		rc = -ENOSPC;
+		goto out;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	rc = (int)len;
+out:
+	msg_destroy(msg);
+	su_home_deinit(home);
+	return rc;
 }
 
 enum sip_call_dir sip_call_dir(const struct sip_call *call)

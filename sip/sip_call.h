@@ -202,6 +202,22 @@ int sip_call_clear(struct sip_call *call);
 struct sip_call *sip_call_place(struct stiwf_sip_agent *agent, const struct sip_call_out_params *p,
 				void *priv, int *err);
 
+/*! The INVITE that sip_call_place() would send for \a p, as text: built
+ *  as a Sofia message with the headers nua adds (Via, Max-Forwards, From
+ *  tag, CSeq, Contact) and serialized.  For measuring the daemon's work
+ *  per outgoing call (stiwf bench) and for tests.
+ *  \param[in] call_id the Call-ID (also the From tag and branch)
+ *  \returns length written (NUL-terminated), -EINVAL, -ENOMEM, -ENOSPC */
+int sip_call_invite_encode(char *buf, size_t size, const struct sip_call_out_params *p, const char *call_id);
+
+/*! An INVITE received as text, parsed with Sofia's SIP parser as nta parses
+ *  what arrives, then reduced to what the IWF needs as an incoming call's
+ *  info is (the same checks; no source address).
+ *  \param[in] ctx talloc parent of the Identity values and SDP in \a info
+ *  \param[out] status the SIP status a refusal would answer, or 0
+ *  \returns 0, -EBADMSG (refused, *status says why), -ENOMEM */
+int sip_call_info_parse(void *ctx, struct sip_call_info *info, const char *text, size_t len, int *status);
+
 enum sip_call_dir sip_call_dir(const struct sip_call *call);
 enum sip_call_state sip_call_state(const struct sip_call *call);
 const char *sip_call_get_id(const struct sip_call *call);

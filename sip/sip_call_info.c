@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <sofia-sip/msg.h>
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/sip_extra.h>
 #include <sofia-sip/sip_header.h>
@@ -307,4 +308,42 @@ int sip_call_info_extract(void *ctx, struct sip_call_info *info, msg_t *msg, con
 
 	peer_collect(info, msg);
 	return 0;
+}
+
+int sip_call_info_parse(void *ctx, struct sip_call_info *info, const char *text, size_t len, int *status)
+{
+	static msg_mclass_t *mclass;
+	struct sip_call_reject rej;
+	msg_t *msg;
+	sip_t *sip;
+	int rc;
+
+	*status = 0;
+	memset(info, 0, sizeof(*info));
+	if (!text || len == 0 || len > SIP_CALL_SDP_MAX + 16384) {
+		*status = 400;
+		return -EBADMSG;
+	}
+	/* as nta parses a datagram: the whole message at once, with the
+	 * classes the agent puts in Sofia's default (P-Asserted-Identity,
+	 * Privacy; Identity stays an unknown header) */
+	if (!mclass)
+		mclass = sip_extend_mclass(NULL);
+	if (!mclass)
+		return -ENOMEM;
+	msg = msg_make(mclass, 0, text, (isize_t)len);
+	if (!msg)
+		return -ENOMEM;
+	sip = sip_object(msg);
+	if (!sip || sip->sip_error || !sip->sip_via || !sip->sip_cseq) {
+		*status = 400;
+		rc = -EBADMSG;
+		goto out;
+	}
+	rc = sip_call_info_extract(ctx, info, msg, sip, &rej);
+	if (rc < 0)
+		*status = rej.status;
+out:
+	msg_destroy(msg);
+	return rc;
 }

@@ -63,6 +63,7 @@ struct stir_vs_req {
 	struct cert_resolve_req *resolve;	/* while the credential is looked up */
 	struct stiwf_work work;			/* signature check on the pool */
 	bool on_pool;
+	bool in_verify;				/* inside stir_vs_verify(): answer from the loop */
 	EVP_PKEY *pkey;				/* our reference, for the pool */
 	int sig_rc;				/* written by the worker */
 
@@ -181,6 +182,16 @@ static void req_deliver(struct stir_vs_req *r)
 	talloc_free(r);
 }
 
+/* The answer is ready: deliver it, or from the loop when we are still
+ * inside stir_vs_verify() (the callback never runs from there). */
+static void req_answer(struct stir_vs_req *r)
+{
+	if (r->in_verify)
+		osmo_timer_schedule(&r->timer, 0, 0);
+	else
+		req_deliver(r);
+}
+
 static void req_fail(struct stir_vs_req *r, int code, enum stir_vs_step step, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -264,6 +275,21 @@ static bool within(int64_t a, int64_t b, unsigned int max)
 
 /* ------------------------------------------------------------ the checks */
 
+/* Does the caller's decoded PASSporT stand for this token: the same
+ * signing input ("h.p", what the signature covers) and signature? */
+static bool pp_is_token(const struct passport *pp, const struct identity_hdr *ih)
+{
+	uint8_t sig[PASSPORT_SIG_MAX];
+	size_t n = pp->signing_input_len;
+	int len;
+
+	if (!n || !pp->sig_len || ih->compact || ih->token.len <= n + 1 ||
+	    memcmp(ih->token.ptr, pp->signing_input, n) || ih->token.ptr[n] != '.')
+		return false;
+	len = stir_b64url_decode(sig, sizeof(sig), ih->token.ptr + n + 1, ih->token.len - n - 1);
+	return len > 0 && (size_t)len == pp->sig_len && !memcmp(sig, pp->sig, pp->sig_len);
+}
+
 /* Step 1: pick the SHAKEN PASSporT among the Identity headers.
  * \returns 0 when r->pp holds it, else a code with r->detail set */
 static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in, struct identity_hdr *ih_out)
@@ -303,7 +329,10 @@ static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in
 			first_err = first_err ? first_err : STIR_ERR_INVALID_IDENTITY;
 			continue;
 		}
-		if (passport_decode(&r->pp, ih.token.ptr, ih.token.len) < 0) {
+		if (i == 0 && in->pp && pp_is_token(in->pp, &ih)) {
+			/* the caller's decoded copy: no JSON to parse again */
+			r->pp = *in->pp;
+		} else if (passport_decode(&r->pp, ih.token.ptr, ih.token.len) < 0) {
 			if (!first_err)
 				req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_SYNTAX,
 					 "Identity[%u]: PASSporT does not decode (RFC 8225)", i);
@@ -424,7 +453,7 @@ static void sig_done(struct stir_vs_req *r, int rc)
 	else if (rc)
 		req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_SIGNATURE,
 			 "PASSporT signature does not verify with the x5u certificate");
-	req_deliver(r);
+	req_answer(r);
 }
 
 /* on a worker thread: only r->pp, r->pkey and r->sig_rc */
@@ -460,14 +489,14 @@ static void resolved(const struct cert_resolve_result *res, void *priv)
 		req_fail(r, res->sip_code == 437 ? STIR_ERR_UNSUPPORTED_CRED : STIR_ERR_BAD_IDENTITY_INFO,
 			 STIR_VS_STEP_CREDENTIAL, "x5u %s: %s: %s", r->pp.x5u,
 			 get_value_string(cert_err_names, res->err), res->reason);
-		req_deliver(r);
+		req_answer(r);
 		return;
 	}
 	/* RFC 8225 §8, ATIS-1000080 §6.4.1: ES256 needs a P-256 key */
 	if (!passport_key_is_p256(res->pkey)) {
 		req_fail(r, STIR_ERR_UNSUPPORTED_CRED, STIR_VS_STEP_CREDENTIAL,
 			 "x5u %s: certificate key is not EC P-256 (ES256)", r->pp.x5u);
-		req_deliver(r);
+		req_answer(r);
 		return;
 	}
 	/* RFC 8226 §9, RFC 9060: a certificate that lists numbers vouches
@@ -476,7 +505,7 @@ static void resolved(const struct cert_resolve_result *res, void *priv)
 	    !tnauthlist_covers_tn(tl, r->pp.orig_tn)) {
 		req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_AUTHORITY,
 			 "PASSporT 'orig' %s is not in the TNAuthList of the x5u certificate", r->pp.orig_tn);
-		req_deliver(r);
+		req_answer(r);
 		return;
 	}
 	if (vs->wq) {
@@ -544,6 +573,14 @@ struct stir_vs_req *stir_vs_verify(struct stir_vs *vs, void *ctx, const struct s
 		osmo_timer_schedule(&r->timer, 0, 0);
 		return r;
 	}
+	/* a certificate in the cache, verified a moment ago: the signature
+	 * check starts now (on the pool, or inline with the answer from the
+	 * loop) rather than after a round trip through the loop */
+	r->in_verify = true;
+	rc = cert_resolve_x5u_cached(vs->d, r->pp.x5u, r->now, resolved, r);
+	r->in_verify = false;
+	if (rc == 0)
+		return r;
 	r->resolve = cert_resolve_x5u(vs->d, r->pp.x5u, r->now, resolved, r);
 	if (!r->resolve) {
 		talloc_free(r);

@@ -80,6 +80,11 @@ struct stir_vs_input {
 	const char *dest_tn;		/*!< canonical called number */
 	const char *date;		/*!< Date header value, or NULL */
 	time_t now;			/*!< verification time */
+	/*! The PASSporT of identity[0] as the caller already holds it decoded
+	 *  (one it rebuilt, DESIGN §2.2), or NULL.  When the token of
+	 *  identity[0] carries exactly its signing input and signature, the
+	 *  token is not decoded again; otherwise it is, as without. */
+	const struct passport *pp;
 };
 
 /*! Which step decided (for statistics and tests). */

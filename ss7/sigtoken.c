@@ -2,6 +2,7 @@
  * ISUP APP parameter (DESIGN §2.1).  See sigtoken.h. */
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -568,6 +569,42 @@ struct sigtoken_key *sigtoken_key_alloc_x509(void *ctx, X509 *cert)
 	return k;
 }
 
+struct sigtoken_key *sigtoken_key_dup(void *ctx, const struct sigtoken_key *key)
+{
+	struct sigtoken_key *k;
+
+	if (!key)
+		return NULL;
+	k = talloc_zero(ctx, struct sigtoken_key);
+	if (!k)
+		return NULL;
+	talloc_set_destructor(k, key_destructor);
+	memcpy(k->key_id, key->key_id, KEYID_LEN);
+	/* duplicated contexts keep the fetched algorithms: no provider
+	 * look-up and no key-id to compute, unlike key_alloc() */
+	if (!EVP_PKEY_up_ref(key->pkey))
+		goto fail;
+	k->pkey = key->pkey;
+	if (!EVP_MD_up_ref(key->sha256))
+		goto fail;
+	k->sha256 = key->sha256;
+	k->md_ctx = EVP_MD_CTX_new();
+	k->verify_ctx = EVP_PKEY_CTX_dup(key->verify_ctx);
+	if (!k->md_ctx || !k->verify_ctx)
+		goto fail;
+	if (key->sign_ctx) {
+		k->sign_ctx = EVP_PKEY_CTX_dup(key->sign_ctx);
+		if (!k->sign_ctx)
+			goto fail;
+	}
+	return k;
+fail:
+	LOGP(DSS7, LOGL_ERROR, "signalling token: cannot copy the prepared key (OpenSSL)\n");
+	ERR_clear_error();
+	talloc_free(k);
+	return NULL;
+}
+
 const uint8_t *sigtoken_key_id(const struct sigtoken_key *key)
 {
 	return key->key_id;
@@ -973,8 +1010,20 @@ static int pci_put(struct isup_msg *msg)
 	return 0;
 }
 
+/* Copy what an IAM uses: everything up to the optional parameters, and
+ * the num_opt of those.  A struct isup_msg is some 18 kB, almost all of
+ * it room for optional parameters that an IAM does not have. */
+static void iam_copy_used(struct isup_msg *dst, const struct isup_msg *src)
+{
+	unsigned int n = src->num_opt < ISUP_MAX_OPT ? src->num_opt : ISUP_MAX_OPT;
+
+	memcpy(dst, src, offsetof(struct isup_msg, opt));
+	memcpy(dst->opt, src->opt, n * sizeof(src->opt[0]));
+}
+
 int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t aci)
 {
+	unsigned int old_num_opt;
 	uint8_t buf[SIGTOKEN_MAX_LEN + 16];
 	struct isup_msg *tmp;
 	size_t len, off, nseg, room;
@@ -1007,11 +1056,13 @@ int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t 
 	if (nseg > APP_MAX_SEGMENTS)
 		return -EMSGSIZE;
 
-	/* build on a copy, so that \a iam is unchanged on failure */
+	/* build on a copy, so that \a iam is unchanged on failure; only the
+	 * parameters in use are copied (the codec adds and removes optional
+	 * parameters cleared, isup_msg_opt_add(), isup_msg_opt_del()) */
 	tmp = talloc_size(NULL, sizeof(*tmp));
 	if (!tmp)
 		return -ENOMEM;
-	*tmp = *iam;
+	iam_copy_used(tmp, iam);
 	app_del(tmp, aci);
 	off = 0;
 	for (i = 0; i < nseg; i++) {
@@ -1045,7 +1096,12 @@ int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t 
 	rc = pci_put(tmp);
 	if (rc < 0)
 		goto out;
-	*iam = *tmp;
+	old_num_opt = iam->num_opt < ISUP_MAX_OPT ? iam->num_opt : ISUP_MAX_OPT;
+	iam_copy_used(iam, tmp);
+	/* slots the token's old APP parameters left: cleared, as the codec
+	 * keeps them */
+	if (old_num_opt > iam->num_opt)
+		memset(&iam->opt[iam->num_opt], 0, (old_num_opt - iam->num_opt) * sizeof(iam->opt[0]));
 out:
 	if (rc == -EMSGSIZE)
 		LOGP(DSS7, LOGL_ERROR, "signalling token: no room for the APP parameters in the IAM\n");

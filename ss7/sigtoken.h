@@ -180,6 +180,13 @@ struct sigtoken_key *sigtoken_key_alloc(void *ctx, EVP_PKEY *pkey);
  *  \returns the key, or NULL */
 struct sigtoken_key *sigtoken_key_alloc_x509(void *ctx, X509 *cert);
 
+/*! A copy of prepared key \a key for use on another thread: the same key
+ *  and key-id, OpenSSL contexts of its own duplicated from those of \a key
+ *  (cheaper than sigtoken_key_alloc(): no provider look-up, no key-id to
+ *  compute).  Call it on the thread that owns \a key.
+ *  \returns the copy, or NULL */
+struct sigtoken_key *sigtoken_key_dup(void *ctx, const struct sigtoken_key *key);
+
 /*! The key-id of a prepared key (KEYID_LEN octets). */
 const uint8_t *sigtoken_key_id(const struct sigtoken_key *key);
 

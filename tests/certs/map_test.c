@@ -293,6 +293,28 @@ static void test_assess(void)
 	CU_ASSERT(!a.covers);
 	CU_ASSERT(!a.same_carrier);
 	CU_ASSERT_EQUAL(certmap_assess(map, NULL, "1", NULL, &a), -EINVAL);
+
+	/* the caller's decoded TNAuthList gives the same answers as the
+	 * certificate's, and is what is used when given */
+	{
+		struct tnauthlist *list = NULL;
+		struct certmap_answer b;
+
+		CU_ASSERT_EQUAL_FATAL(tnauthlist_from_x509(ctx, &list, op1_full), 0);
+		s = signer(op1_full, CERTMAP_TRUST_OK);
+		CU_ASSERT_EQUAL(certmap_assess(map, &s, "4930123456", "1234", &a), 0);
+		s.tnauth = list;
+		CU_ASSERT_EQUAL(certmap_assess(map, &s, "4930123456", "1234", &b), 0);
+		CU_ASSERT(a.covers == b.covers && a.cover == b.cover && a.same_carrier == b.same_carrier &&
+			  a.cls == b.cls);
+		/* another signer's list: op2's certificate, op1's numbers */
+		s = signer(op2_full, CERTMAP_TRUST_OK);
+		s.tnauth = list;
+		CU_ASSERT_EQUAL(certmap_assess(map, &s, "4930123456", "1234", &b), 0);
+		CU_ASSERT(b.covers);
+		CU_ASSERT_EQUAL(b.cover, CERTMAP_COVER_CERT);
+		talloc_free(list);
+	}
 	talloc_free(map);
 }
 

@@ -72,6 +72,36 @@ static void test_round_trip(void)
 	n = e2e_passport_identity(ident, sizeof(ident), rb);
 	CU_ASSERT(n > 0);
 	CU_ASSERT(strstr(ident, ";info=<" X5U ">;alg=ES256;ppt=shaken") != NULL);
+	/* the rebuilt fields are those the token decodes to, so that the
+	 * STI-VS may take the rebuilt copy for the token (stir_vs_input.pp) */
+	{
+		struct passport *rx = talloc_zero(NULL, struct passport);
+		const char *semi = strchr(ident, ';');
+		unsigned int i;
+
+		CU_ASSERT_FATAL(rx != NULL && semi != NULL);
+		CU_ASSERT_EQUAL_FATAL(passport_decode(rx, ident, (size_t)(semi - ident)), 0);
+		CU_ASSERT_STRING_EQUAL(rx->alg, rb->alg);
+		CU_ASSERT_STRING_EQUAL(rx->typ, rb->typ);
+		CU_ASSERT_EQUAL(rx->ppt, rb->ppt);
+		CU_ASSERT_STRING_EQUAL(rx->ppt_str, rb->ppt_str);
+		CU_ASSERT_STRING_EQUAL(rx->x5u, rb->x5u);
+		CU_ASSERT_EQUAL(rx->has_iat, rb->has_iat);
+		CU_ASSERT_EQUAL(rx->iat, rb->iat);
+		CU_ASSERT_STRING_EQUAL(rx->orig_tn, rb->orig_tn);
+		CU_ASSERT_EQUAL_FATAL(rx->num_dest_tn, rb->num_dest_tn);
+		for (i = 0; i < rx->num_dest_tn; i++)
+			CU_ASSERT_STRING_EQUAL(rx->dest_tn[i], rb->dest_tn[i]);
+		CU_ASSERT_EQUAL(rx->num_dest_uri, rb->num_dest_uri);
+		CU_ASSERT_EQUAL(rx->attest, rb->attest);
+		CU_ASSERT_STRING_EQUAL(rx->origid, rb->origid);
+		CU_ASSERT_STRING_EQUAL(rx->div_tn, rb->div_tn);
+		CU_ASSERT_EQUAL(rx->signing_input_len, rb->signing_input_len);
+		CU_ASSERT_EQUAL(rx->sig_len, rb->sig_len);
+		CU_ASSERT_EQUAL(memcmp(rx->sig, rb->sig, rb->sig_len), 0);
+		CU_ASSERT_EQUAL(rx->compact, rb->compact);
+		talloc_free(rx);
+	}
 	CU_ASSERT_EQUAL(e2e_passport_identity(ident, 20, rb), -ENOSPC);
 
 	/* another number at the far end, another attest: no longer verifies */

@@ -285,6 +285,65 @@ static void test_truncation(void)
 	}
 }
 
+/* The outgoing INVITE as text (sip_call_invite_encode()) reads back with
+ * sip_call_info_parse() as the far end's parser would read it. */
+static void test_invite_encode_parse(void)
+{
+	struct sip_call_out_params p = {
+		.peer_uri = "sip:192.0.2.2:5060;transport=udp",
+		.called = "+12025550001",
+		.calling = "+12025550002",
+		.verstat = "TN-Validation-Passed",
+		.identity = { "eyJhbGciOiJFUzI1NiJ9.eyJhIjoxfQ.c2ln;info=<https://x.example/c.pem>;alg=ES256;ppt=shaken" },
+		.n_identity = 1,
+		.sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+		       "m=audio 4000 RTP/AVP 0\r\n",
+	};
+	struct sip_call_info info;
+	char buf[4096], small[64];
+	void *ctx = talloc_named_const(NULL, 0, "invite");
+	unsigned int len;
+	int rc, status;
+
+	rc = sip_call_invite_encode(buf, sizeof(buf), &p, "0123456789abcdef@stiwf");
+	CU_ASSERT_FATAL(rc > 0);
+	CU_ASSERT_EQUAL((size_t)rc, strlen(buf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "INVITE sip:+12025550001@192.0.2.2:5060;transport=udp;user=phone SIP/2.0\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "branch=z9hG4bK0123456789abcdef"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Call-ID: 0123456789abcdef@stiwf\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Content-Length: 87\r\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\r\n\r\nv=0\r\n"));
+	rc = sip_call_info_parse(ctx, &info, buf, rc, &status);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_STRING_EQUAL(info.ruri_user, "+12025550001");
+	CU_ASSERT_STRING_EQUAL(info.pai.uri, "tel:+12025550002;verstat=TN-Validation-Passed");
+	CU_ASSERT_EQUAL_FATAL(info.n_identity, 1);
+	CU_ASSERT_STRING_EQUAL(info.identity[0], p.identity[0]);
+	CU_ASSERT_STRING_EQUAL(info.call_id, "0123456789abcdef@stiwf");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(info.sdp);
+	CU_ASSERT_STRING_EQUAL(info.sdp, p.sdp);
+
+	/* no room, a bad Call-ID, a bad parameter */
+	CU_ASSERT_EQUAL(sip_call_invite_encode(small, sizeof(small), &p, "1@stiwf"), -ENOSPC);
+	CU_ASSERT_EQUAL(sip_call_invite_encode(buf, sizeof(buf), &p, "a b"), -EINVAL);
+	CU_ASSERT_EQUAL(sip_call_invite_encode(buf, sizeof(buf), &p, "@x"), -EINVAL);
+	p.called = "+1202;x";
+	CU_ASSERT_EQUAL(sip_call_invite_encode(buf, sizeof(buf), &p, "1@stiwf"), -EINVAL);
+	p.called = "+12025550001";
+
+	/* every truncation of the text parses or is refused, never crashes */
+	rc = sip_call_invite_encode(buf, sizeof(buf), &p, "1@stiwf");
+	CU_ASSERT_FATAL(rc > 0);
+	for (len = 0; len < (unsigned int)rc; len++) {
+		int r = sip_call_info_parse(ctx, &info, buf, len, &status);
+
+		CU_ASSERT_TRUE(r == 0 || (r == -EBADMSG && status >= 400));
+	}
+	CU_ASSERT_EQUAL(sip_call_info_parse(ctx, &info, "garbage", 7, &status), -EBADMSG);
+	CU_ASSERT_EQUAL(status, 400);
+	talloc_free(ctx);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -301,6 +360,7 @@ int main(void)
 	CU_add_test(s, "refusals name the header", test_refusals);
 	CU_add_test(s, "missing From", test_missing_from);
 	CU_add_test(s, "truncated INVITEs", test_truncation);
+	CU_add_test(s, "outgoing INVITE as text, parsed back", test_invite_encode_parse);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -3,6 +3,8 @@
  * token's carriage in an IAM (DESIGN §2). */
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -504,6 +506,58 @@ static void test_tsca_cert(void)
 	X509_free(other);
 }
 
+/* A copy of a prepared key signs and verifies as the original does, on a
+ * thread of its own, and outlives the original. */
+static void *dup_sign_thread(void *arg)
+{
+	struct sigtoken_key *k = arg;
+	struct sigtoken t;
+	unsigned int i;
+	intptr_t bad = 0;
+
+	for (i = 0; i < 50; i++) {
+		full_token(&t, 40);
+		if (sigtoken_hop_sign(&t, k, 1700000100 + i, &call0) != 0)
+			bad++;
+	}
+	return (void *)bad;
+}
+
+static void test_key_dup(void)
+{
+	struct sigtoken_key *orig = sigtoken_key_alloc(ctx, key_a);
+	struct sigtoken_key *d1, *d2, *pd;
+	struct sigtoken t;
+	pthread_t th[2];
+	void *ret;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+	CU_ASSERT_PTR_NULL(sigtoken_key_dup(ctx, NULL));
+	d1 = sigtoken_key_dup(ctx, orig);
+	d2 = sigtoken_key_dup(ctx, orig);
+	pd = sigtoken_key_dup(ctx, pk_a);
+	CU_ASSERT_FATAL(d1 && d2 && pd);
+	CU_ASSERT(memcmp(sigtoken_key_id(d1), sigtoken_key_id(orig), KEYID_LEN) == 0);
+	CU_ASSERT(memcmp(sigtoken_key_id(pd), sigtoken_key_id(orig), KEYID_LEN) == 0);
+	/* two copies sign at once on two threads */
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&th[0], NULL, dup_sign_thread, d1), 0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&th[1], NULL, dup_sign_thread, d2), 0);
+	CU_ASSERT(pthread_join(th[0], &ret) == 0 && ret == NULL);
+	CU_ASSERT(pthread_join(th[1], &ret) == 0 && ret == NULL);
+	/* the original goes; its copies still work, and verify each other */
+	talloc_free(orig);
+	full_token(&t, 40);
+	CU_ASSERT_EQUAL(sigtoken_hop_sign(&t, d1, 1700000100, &call0), 0);
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&t, d2, &call0), 0);
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&t, pd, &call0), 0);
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&t, sk_b, &call0), -EKEYREJECTED);
+	/* a copy of a public key cannot sign either */
+	CU_ASSERT_EQUAL(sigtoken_hop_sign(&t, pd, 1700000100, &call0), -EINVAL);
+	talloc_free(d1);
+	talloc_free(d2);
+	talloc_free(pd);
+}
+
 static void test_iat_window(void)
 {
 	CU_ASSERT_EQUAL(sigtoken_iat_check(1000, 1000, 60, 0), 0);
@@ -679,6 +733,38 @@ static void roundtrip_iam(size_t x5u_len, bool want_sgm)
 	talloc_free(rx2);
 }
 
+/* A token of two APP parameters replaced by one of one: the IAM holds the
+ * second alone, as many parameters as if built with it, the slot freed
+ * cleared as the codec keeps free slots. */
+static void test_iam_replace(void)
+{
+	struct isup_msg *m = talloc_zero(ctx, struct isup_msg), *want = talloc_zero(ctx, struct isup_msg);
+	static const struct isup_param zero;
+	struct sigtoken big, small, got;
+	unsigned int n_big, i;
+
+	CU_ASSERT_FATAL(m && want);
+	build_iam(m, "12025550100", "4930123456", NULL, ISUP_APRI_ALLOWED);
+	full_token(&big, SIGTOKEN_X5U_MAX);
+	full_token(&small, 40);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&big, sk_a, 1700000000, &call0), 0);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&small, sk_a, 1700000001, &call0), 0);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_iam_put(m, &big, SIGTOKEN_ACI_DEFAULT), 0);
+	n_big = m->num_opt;
+	CU_ASSERT_EQUAL_FATAL(sigtoken_iam_put(m, &small, SIGTOKEN_ACI_DEFAULT), 0);
+	CU_ASSERT_EQUAL(m->num_opt, n_big - 1);
+	for (i = m->num_opt; i < ISUP_MAX_OPT; i++)
+		CU_ASSERT(memcmp(&m->opt[i], &zero, sizeof(zero)) == 0);
+	build_iam(want, "12025550100", "4930123456", NULL, ISUP_APRI_ALLOWED);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_iam_put(want, &small, SIGTOKEN_ACI_DEFAULT), 0);
+	/* the same parameters, maybe in another order */
+	CU_ASSERT_EQUAL(want->num_opt, m->num_opt);
+	CU_ASSERT_EQUAL(sigtoken_iam_get(&got, m, SIGTOKEN_ACI_DEFAULT), 0);
+	CU_ASSERT(memcmp(&got, &small, sizeof(small)) == 0);
+	talloc_free(m);
+	talloc_free(want);
+}
+
 static void test_iam_short(void)
 {
 	roundtrip_iam(40, false);
@@ -799,11 +885,13 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "prepared keys and key-ids", test_keys) ||
 	    !CU_add_test(suite, "HOP sign, verify, every signed field tampered", test_sign_verify) ||
 	    !CU_add_test(suite, "HOP with a TSCA operator certificate", test_tsca_cert) ||
+	    !CU_add_test(suite, "copies of a prepared key, on threads", test_key_dup) ||
 	    !CU_add_test(suite, "iat window", test_iat_window) ||
 	    !CU_add_test(suite, "replay cache", test_replay) ||
 	    !CU_add_test(suite, "IAM with a token through the codec", test_iam_short) ||
 	    !CU_add_test(suite, "IAM with the longest x5u: APP segments and SGM", test_iam_long_x5u) ||
-	    !CU_add_test(suite, "IAM carriage errors", test_iam_errors)) {
+	    !CU_add_test(suite, "IAM carriage errors", test_iam_errors) ||
+	    !CU_add_test(suite, "a token replaced by a shorter one", test_iam_replace)) {
 		CU_cleanup_registry();
 		return 1;
 	}

@@ -1,0 +1,155 @@
+/* The stateless steps of the call flows, shared by the call FSM and
+ * "stiwf bench pipeline" (see call_steps.h). */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <osmocom/core/utils.h>
+
+#include "certs/map.h"
+#include "iwf/call_steps.h"
+#include "sip/stir_error.h"
+
+static void sip_tn_from_user(struct iwf_sip_tn *tn, const char *user)
+{
+	if (iwf_sip_tn_parse(tn, user, strlen(user)) < 0)
+		memset(tn, 0, sizeof(*tn));
+}
+
+static unsigned int privacy_from_sip(unsigned int p)
+{
+	unsigned int out = 0;
+
+	if (p & SIP_CALL_PRIV_NONE)
+		out |= IWF_PRIVACY_NONE;
+	if (p & SIP_CALL_PRIV_HEADER)
+		out |= IWF_PRIVACY_HEADER;
+	if (p & SIP_CALL_PRIV_SESSION)
+		out |= IWF_PRIVACY_SESSION;
+	if (p & SIP_CALL_PRIV_USER)
+		out |= IWF_PRIVACY_USER;
+	if (p & SIP_CALL_PRIV_ID)
+		out |= IWF_PRIVACY_ID;
+	if (p & SIP_CALL_PRIV_CRITICAL)
+		out |= IWF_PRIVACY_CRITICAL;
+	return out;
+}
+
+void iwf_sip_identity_from_info(struct iwf_sip_identity *id, const struct sip_call_info *info)
+{
+	memset(id, 0, sizeof(*id));
+	if (info->pai.present)
+		sip_tn_from_user(&id->pai, info->pai.user);
+	if (info->from.present) {
+		sip_tn_from_user(&id->from, info->from.user);
+		/* RFC 3323 §4.1.1.3 */
+		id->from_anonymous = !strcasecmp(info->from.user, "anonymous") ||
+				     !strcasecmp(info->from.host, "anonymous.invalid");
+		osmo_strlcpy(id->from_display, info->from.display, sizeof(id->from_display));
+	}
+	id->privacy = privacy_from_sip(info->privacy);
+	sip_tn_from_user(&id->ruri, info->ruri_user);
+	if (info->to.present)
+		sip_tn_from_user(&id->to, info->to.user);
+}
+
+enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err)
+{
+	switch (err) {
+	case TSCA_OK:
+		return IWF_SIGNER_OK;
+	case TSCA_ERR_UNKNOWN_KEYID:
+	case TSCA_ERR_FETCH:
+		return IWF_SIGNER_UNKNOWN;
+	case TSCA_ERR_REVOKED:
+		return IWF_SIGNER_REVOKED;
+	default:
+		return IWF_SIGNER_UNTRUSTED;
+	}
+}
+
+void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *map,
+			 const struct tsca_result *res, const char *orig)
+{
+	struct certmap_signer signer = {};
+	struct certmap_answer ans;
+
+	iev->signer_trust = iwf_signer_trust_from_tsca(res->err);
+	if (res->err != TSCA_OK)
+		return;
+	iev->signer_class = res->policy == TSCA_POLICY_FULL ? IWF_SIGNER_CLASS_FULL :
+			    res->policy == TSCA_POLICY_PROVISIONAL ? IWF_SIGNER_CLASS_PROVISIONAL :
+			    IWF_SIGNER_CLASS_UNKNOWN;
+	/* certificate class and number coverage from the map (DESIGN §3),
+	 * while the leaf is at hand */
+	if (!map || !orig || !orig[0])
+		return;
+	memcpy(signer.key_id, res->key_id, sizeof(signer.key_id));
+	signer.cert = res->leaf;
+	signer.tnauth = res->tnauth;
+	signer.trust = CERTMAP_TRUST_OK;
+	if (certmap_assess(map, &signer, orig, NULL, &ans) == 0) {
+		iev->signer_covers_calling = ans.covers;
+		iev->same_carrier = ans.same_carrier;
+		if (ans.cls == CERTMAP_CLASS_FULL)
+			iev->signer_class = IWF_SIGNER_CLASS_FULL;
+		else if (ans.cls == CERTMAP_CLASS_PROVISIONAL)
+			iev->signer_class = IWF_SIGNER_CLASS_PROVISIONAL;
+	}
+}
+
+void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc)
+{
+	iev->hop = IWF_HOP_INVALID;
+	switch (rc) {
+	case 0:
+		iev->hop = IWF_HOP_VALID;
+		break;
+	case -ENOTSUP:
+		iev->hop_reason = IWF_HOP_R_ALG;
+		break;
+	case -EALREADY:
+	case -ENOSPC:
+		iev->hop_reason = IWF_HOP_R_REPLAY;
+		break;
+	case -ETIMEDOUT:
+		iev->hop_reason = IWF_HOP_R_STALE;
+		break;
+	case -ERANGE:
+		iev->hop_reason = IWF_HOP_R_FUTURE;
+		break;
+	default:
+		iev->hop_reason = IWF_HOP_R_BAD_SIGNATURE;
+		break;
+	}
+}
+
+void iwf_invite_params(struct sip_call_out_params *p, struct iwf_invite_bufs *b, const struct iwf_sip_peer *peer,
+		       const char *called, const char *calling, const struct iwf_sip_identity *sip_id,
+		       const struct iwf_decision *dec, const char *identity, const char *sdp)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(b->uri, sizeof(b->uri), "sip:%s:%u;transport=%s", peer->addr, peer->port ? peer->port : 5060,
+		 peer->transport == IWF_SIP_TP_TCP ? "tcp" : "udp");
+	snprintf(b->called, sizeof(b->called), "+%s", called);
+	snprintf(b->calling, sizeof(b->calling), "+%s", calling);
+	p->peer_uri = b->uri;
+	p->called = b->called;
+	/* Q.1912.5 §7.1.3: an IAM without a calling number in E.164 form has
+	 * nothing to assert: no P-Asserted-Identity, From anonymous */
+	p->calling = calling[0] ? b->calling : NULL;
+	if (sip_id->from.present && sip_id->from.digits[0] && !sip_id->from_anonymous) {
+		snprintf(b->from, sizeof(b->from), "+%s", sip_id->from.digits);
+		p->from_user = b->from;
+	}
+	p->restricted = !!(sip_id->privacy & IWF_PRIVACY_ID);
+	if (dec->has_pai_verstat)
+		p->verstat = get_value_string(stir_verstat_names, dec->pai_verstat);
+	if (identity) {
+		p->identity[0] = identity;
+		p->n_identity = 1;
+	}
+	p->sdp = sdp;
+}

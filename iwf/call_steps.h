@@ -1,0 +1,54 @@
+#pragma once
+/*! \file call_steps.h
+ *  The steps of the two call flows (DESIGN §4) that do no I/O and keep no
+ *  state: what an incoming INVITE's identity is, what a HOP check and a
+ *  TSCA answer mean as evidence, what the outgoing INVITE says.  The call
+ *  FSM (iwf/call_fsm.c) runs them per call; "stiwf bench pipeline" runs the
+ *  same functions, so that it measures the daemon's code. */
+
+#include <stdbool.h>
+
+#include "certs/tsca.h"
+#include "iwf/number.h"
+#include "iwf/peer.h"
+#include "iwf/policy.h"
+#include "sip/sip_call.h"
+#include "ss7/sigtoken.h"
+
+struct certmap;
+
+/*! The identity of an incoming INVITE in neutral form: the numbers of
+ *  P-Asserted-Identity, From, Request-URI and To (zeroed when not a
+ *  number), RFC 3323 anonymity and the Privacy values. */
+void iwf_sip_identity_from_info(struct iwf_sip_identity *id, const struct sip_call_info *info);
+
+/*! The trust store's word on a HOP signer, from the TSCA directory's answer. */
+enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err);
+
+/*! A HOP signer the TSCA directory accepted: its certificate class (the
+ *  directory's policy OIDs, then the map's) and, when \a map is given and
+ *  there is a calling number, whether it may present \a orig (DESIGN §3).
+ *  Sets signer_trust, signer_class, signer_covers_calling, same_carrier. */
+void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *map,
+			 const struct tsca_result *res, const char *orig);
+
+/*! The result of sigtoken_hop_verify() and then sigtoken_replay_check()
+ *  as HOP evidence (hop and hop_reason). */
+void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc);
+
+/*! Room for the texts of an outgoing INVITE's parameters. */
+struct iwf_invite_bufs {
+	char uri[SIP_CALL_URI_MAX];
+	char called[SIGTOKEN_E164_MAX + 2];
+	char calling[SIGTOKEN_E164_MAX + 2];
+	char from[IWF_NUMBER_MAX_DIGITS + 2];
+};
+
+/*! ISUP -> SIP: the INVITE towards \a peer (Q.1912.5 §7.1.3): called and
+ *  calling number in E.164 form with '+', the From of the original SIP
+ *  identity, privacy, verstat and Identity from the decision.
+ *  \param[in] identity the Identity header value, or NULL
+ *  \param[in] sdp the trunk's media template */
+void iwf_invite_params(struct sip_call_out_params *p, struct iwf_invite_bufs *b, const struct iwf_sip_peer *peer,
+		       const char *called, const char *calling, const struct iwf_sip_identity *sip_id,
+		       const struct iwf_decision *dec, const char *identity, const char *sdp);
