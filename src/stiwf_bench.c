@@ -434,8 +434,9 @@ static int pp_setup(struct pp_bench *b, void *ctx)
 	EVP_PKEY *root_key = EVP_EC_gen("P-256");
 	int rc = -EIO;
 
-	b->root = root_key ? bench_pki_cert(root_key, "SHAKEN bench ROOT", NULL, root_key, true, NULL) : NULL;
-	b->leaf = b->root ? bench_pki_cert(b->pkey, "SHAKEN 1234", b->root, root_key, false, "1234") : NULL;
+	b->root = root_key ? bench_pki_cert(root_key, "SHAKEN bench ROOT", NULL, root_key, true, NULL, NULL) : NULL;
+	b->leaf = b->root ? bench_pki_cert(b->pkey, "SHAKEN 1234", b->root, root_key, false,
+					   BENCH_PKI_SHAKEN_POLICY, "1234") : NULL;
 	EVP_PKEY_free(root_key);
 	if (!b->leaf)
 		return -EIO;

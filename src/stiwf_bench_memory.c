@@ -84,7 +84,7 @@ static int make_body(struct mem_bench *m, void *ctx, unsigned int i, char **out,
 	snprintf(spc, sizeof(spc), "%05X", i);
 	snprintf(cn, sizeof(cn), "SHAKEN %s", spc);
 	if (key)
-		leaf = bench_pki_cert(key, cn, m->ica, m->ica_key, false, spc);
+		leaf = bench_pki_cert(key, cn, m->ica, m->ica_key, false, BENCH_PKI_SHAKEN_POLICY, spc);
 	if (!leaf || !bio || !PEM_write_bio_X509(bio, leaf) || !PEM_write_bio_X509(bio, m->ica))
 		goto out;
 	len = BIO_get_mem_data(bio, &data);
@@ -171,8 +171,8 @@ static int pki_setup(struct mem_bench *m)
 	m->ica_key = EVP_EC_gen("P-256");
 	if (!m->root_key || !m->ica_key)
 		return -ENOMEM;
-	m->root = bench_pki_cert(m->root_key, "SHAKEN bench ROOT", NULL, m->root_key, true, NULL);
-	m->ica = m->root ? bench_pki_cert(m->ica_key, "SHAKEN bench CA", m->root, m->root_key, true, NULL) :
+	m->root = bench_pki_cert(m->root_key, "SHAKEN bench ROOT", NULL, m->root_key, true, NULL, NULL);
+	m->ica = m->root ? bench_pki_cert(m->ica_key, "SHAKEN bench CA", m->root, m->root_key, true, NULL, NULL) :
 			   NULL;
 	m->ts = truststore_alloc(m->ctx, "bench", NULL);
 	if (!m->ica || !m->ts || truststore_add_cert(m->ts, m->root) < 0)

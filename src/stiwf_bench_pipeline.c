@@ -67,6 +67,7 @@
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
 #include "src/stiwf_bench.h"
+#include "src/stiwf_bench_pki.h"
 #include "src/workq.h"
 #include "ss7/isup.h"
 #include "ss7/isup_identity.h"
@@ -186,14 +187,6 @@ struct pl_call {
 	struct sigtoken_replay *replay;
 	struct stiwf_workq *wq;		/* the pool its jobs go to */
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ------------------------------------------------------------ the calls */
 
@@ -704,7 +697,7 @@ static int floor_once(struct pl *pl, enum pl_dir dir)
 /* calls per second of dir for about ms milliseconds, one call at a time */
 static PL_MEASURE int measure_calls(struct pl *pl, enum pl_dir dir, unsigned int ms, double *rate)
 {
-	double t0 = now_s(), t;
+	double t0 = stiwf_bench_now(), t;
 	unsigned int i, done0 = pl->done;
 
 	do {
@@ -715,7 +708,7 @@ static PL_MEASURE int measure_calls(struct pl *pl, enum pl_dir dir, unsigned int
 			if (pl->failed)
 				return -EIO;
 		}
-		t = now_s() - t0;
+		t = stiwf_bench_now() - t0;
 	} while (t * 1000 < ms);
 	*rate = (pl->done - done0) / t;
 	return 0;
@@ -725,7 +718,7 @@ static PL_MEASURE int measure_calls(struct pl *pl, enum pl_dir dir, unsigned int
  * milliseconds and at least n finished calls (a rate of something) */
 static PL_MEASURE int measure_in_flight(struct pl *pl, enum pl_dir dir, unsigned int n, unsigned int ms, double *rate)
 {
-	double t0 = now_s(), t;
+	double t0 = stiwf_bench_now(), t;
 	unsigned int done0 = pl->done;
 
 	do {
@@ -736,151 +729,34 @@ static PL_MEASURE int measure_in_flight(struct pl *pl, enum pl_dir dir, unsigned
 		osmo_select_main(0);
 		if (pl->failed)
 			return -EIO;
-		t = now_s() - t0;
+		t = stiwf_bench_now() - t0;
 	} while (t * 1000 < ms || pl->done - done0 < n);
-	t = now_s() - t0;
+	t = stiwf_bench_now() - t0;
 	*rate = (pl->done - done0) / t;
 	calls_drain(pl);
 	return pl->failed ? -EIO : 0;
 }
 
+struct floor_arg {
+	struct pl *pl;
+	enum pl_dir dir;
+};
+
+static int floor_op(void *arg)
+{
+	struct floor_arg *a = arg;
+
+	return floor_once(a->pl, a->dir);
+}
+
 static PL_MEASURE int measure_floor(struct pl *pl, enum pl_dir dir, unsigned int ms, double *rate)
 {
-	double t0 = now_s(), t;
-	unsigned long n = 0;
-	unsigned int i;
+	struct floor_arg a = { pl, dir };
 
-	do {
-		for (i = 0; i < 16; i++) {
-			if (floor_once(pl, dir) < 0)
-				return -EIO;
-		}
-		n += 16;
-		t = now_s() - t0;
-	} while (t * 1000 < ms);
-	*rate = n / t;
-	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(v[0]), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return stiwf_bench_rate(floor_op, &a, pl_dir_names[dir], ms, rate);
 }
 
 /* ------------------------------------------------------------ setup */
-
-static int add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-	X509V3_CTX v3;
-	X509_EXTENSION *ext;
-	int ok;
-
-	X509V3_set_ctx(&v3, issuer, x, NULL, NULL, 0);
-	ext = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
-	if (!ext)
-		return -EINVAL;
-	ok = X509_add_ext(x, ext, -1);
-	X509_EXTENSION_free(ext);
-	return ok ? 0 : -ENOMEM;
-}
-
-static int add_policy(X509 *x, const char *oid)
-{
-	CERTIFICATEPOLICIES *pols = sk_POLICYINFO_new_null();
-	POLICYINFO *pi = POLICYINFO_new();
-	int rc = -ENOMEM;
-
-	if (!pols || !pi)
-		goto out;
-	pi->policyid = OBJ_txt2obj(oid, 1);
-	if (!pi->policyid || !sk_POLICYINFO_push(pols, pi))
-		goto out;
-	pi = NULL;
-	if (X509_add1_ext_i2d(x, NID_certificate_policies, pols, 0, X509V3_ADD_DEFAULT) == 1)
-		rc = 0;
-out:
-	POLICYINFO_free(pi);
-	sk_POLICYINFO_pop_free(pols, POLICYINFO_free);
-	return rc;
-}
-
-/* TNAuthList (RFC 8226 §9) with SPC "1234": 30 08 A0 06 16 04 "1234" */
-static int add_tnauthlist(X509 *x)
-{
-	static const uint8_t der[] = { 0x30, 0x08, 0xa0, 0x06, 0x16, 0x04, '1', '2', '3', '4' };
-	ASN1_OBJECT *obj = OBJ_txt2obj(TNAUTH_OID, 1);
-	ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
-	X509_EXTENSION *ext = NULL;
-	int rc = -ENOMEM;
-
-	if (obj && os && ASN1_OCTET_STRING_set(os, der, sizeof(der)))
-		ext = X509_EXTENSION_create_by_OBJ(NULL, obj, 0, os);
-	if (ext && X509_add_ext(x, ext, -1))
-		rc = 0;
-	X509_EXTENSION_free(ext);
-	ASN1_OCTET_STRING_free(os);
-	ASN1_OBJECT_free(obj);
-	return rc;
-}
-
-/* A certificate for key, signed by issuer_key (self-signed when issuer is
- * NULL): a CA, an STI certificate (ATIS-1000080 §6.4.1, SHAKEN policy and
- * TNAuthList) when shaken, else a TSCA operator certificate with a full
- * policy OID (DESIGN §3). */
-static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, bool ca, bool shaken)
-{
-	X509 *x = X509_new();
-	X509_NAME *name;
-	uint8_t serial[8];
-	BIGNUM *bn = NULL;
-	int rc = 0;
-
-	if (!x || RAND_bytes(serial, sizeof(serial)) != 1)
-		goto err;
-	serial[0] &= 0x7f;
-	serial[0] |= 0x01;
-	bn = BN_bin2bn(serial, sizeof(serial), NULL);
-	name = X509_get_subject_name(x);
-	if (!bn || !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) || !X509_set_version(x, 2) ||
-	    !X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const uint8_t *)"US", -1, -1, 0) ||
-	    !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const uint8_t *)"stiwf bench", -1, -1, 0) ||
-	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const uint8_t *)cn, -1, -1, 0) ||
-	    !X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) ||
-	    !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
-	    !X509_gmtime_adj(X509_getm_notAfter(x), 86400) || !X509_set_pubkey(x, key))
-		goto err;
-	rc |= add_ext(x, issuer ? issuer : x, NID_subject_key_identifier, "hash");
-	if (ca) {
-		rc |= add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
-		rc |= add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign");
-	} else {
-		rc |= add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
-		rc |= add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE");
-		rc |= add_ext(x, issuer, NID_key_usage, "critical,digitalSignature");
-		if (shaken) {
-			rc |= add_policy(x, "2.16.840.1.114569.1.1.3");
-			rc |= add_tnauthlist(x);
-		} else {
-			rc |= add_policy(x, PL_TSCA_FULL_OID);
-		}
-	}
-	if (rc || !X509_sign(x, issuer_key, EVP_sha256()))
-		goto err;
-	BN_free(bn);
-	return x;
-err:
-	BN_free(bn);
-	X509_free(x);
-	return NULL;
-}
 
 static struct sigtoken_key *tsca_key_alloc(void *ctx, X509 *leaf)
 {
@@ -1044,7 +920,6 @@ static int iams_make(struct pl *pl, unsigned int k)
 
 static int pl_setup(struct pl *pl, const struct stiwf_bench_opts *o)
 {
-	struct credential *cred = NULL;
 	struct passport *pp;
 	struct stir_as_input in = { .orig_tn = PL_CALLING, .dest_tn = PL_CALLED };
 	char identity[STIR_AS_IDENTITY_MAX];
@@ -1053,25 +928,17 @@ static int pl_setup(struct pl *pl, const struct stiwf_bench_opts *o)
 	size_t i;
 	int rc;
 
-	if (o->key_path) {
-		if (credential_load(pl->ctx, &cred, o->key_path, o->cert_path, NULL) < 0) {
-			fprintf(stderr, "stiwf bench: cannot load the credential\n");
-			return -EINVAL;
-		}
-		pl->pkey = cred->key;
-		EVP_PKEY_up_ref(pl->pkey);
-	} else {
-		pl->pkey = EVP_EC_gen("P-256");
-	}
+	pl->pkey = stiwf_bench_key(o, pl->ctx);
 	sh_key = EVP_EC_gen("P-256");
 	ts_key = EVP_EC_gen("P-256");
 	if (!pl->pkey || !sh_key || !ts_key)
 		goto fail;
-	pl->sh_root = make_cert(sh_key, "SHAKEN bench ROOT", NULL, sh_key, true, true);
-	pl->sh_leaf = pl->sh_root ? make_cert(pl->pkey, "SHAKEN 1234", pl->sh_root, sh_key, false, true) : NULL;
-	pl->ts_root = make_cert(ts_key, "TSCA bench ROOT", NULL, ts_key, true, false);
-	pl->ts_leaf = pl->ts_root ? make_cert(pl->pkey, "Operator bench signing", pl->ts_root, ts_key, false,
-					      false) : NULL;
+	pl->sh_root = bench_pki_cert(sh_key, "SHAKEN bench ROOT", NULL, sh_key, true, NULL, NULL);
+	pl->sh_leaf = pl->sh_root ? bench_pki_cert(pl->pkey, "SHAKEN 1234", pl->sh_root, sh_key, false,
+						   BENCH_PKI_SHAKEN_POLICY, "1234") : NULL;
+	pl->ts_root = bench_pki_cert(ts_key, "TSCA bench ROOT", NULL, ts_key, true, NULL, NULL);
+	pl->ts_leaf = pl->ts_root ? bench_pki_cert(pl->pkey, "Operator bench signing", pl->ts_root, ts_key, false,
+						   PL_TSCA_FULL_OID, NULL) : NULL;
 	if (!pl->sh_leaf || !pl->ts_leaf)
 		goto fail;
 	pl->sti_cred.key = pl->pkey;
@@ -1229,8 +1096,8 @@ int stiwf_bench_pipeline(const struct stiwf_bench_opts *o, json_t *out)
 		}
 	}
 	for (k = 0; k < _NUM_PL_DIR; k++) {
-		calls = median(rates[k][0], o->rounds);
-		floor = median(rates[k][1], o->rounds);
+		calls = stiwf_bench_median(rates[k][0], o->rounds);
+		floor = stiwf_bench_median(rates[k][1], o->rounds);
 		d = json_object();
 		if (!d || json_object_set_new(out, pl_dir_names[k], d) < 0 || json_set_num(d, "calls_per_s", calls) ||
 		    json_set_num(d, "floor_per_s", floor) || json_set_num(d, "ratio", calls / floor)) {
@@ -1307,8 +1174,8 @@ int stiwf_bench_scaling(const struct stiwf_bench_opts *o, json_t *out)
 		}
 	}
 	for (k = 0; k < _NUM_PL_DIR; k++) {
-		one = median(rates[k][0], o->rounds);
-		n = median(rates[k][1], o->rounds);
+		one = stiwf_bench_median(rates[k][0], o->rounds);
+		n = stiwf_bench_median(rates[k][1], o->rounds);
 		d = json_object();
 		if (!d || json_object_set_new(out, pl_dir_names[k], d) < 0 ||
 		    json_set_num(d, "calls_per_s_1_worker", one) || json_set_num(d, "calls_per_s_n_workers", n) ||

@@ -26,8 +26,8 @@ static int add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 	return ok ? 0 : -ENOMEM;
 }
 
-/* one certificate policy, the SHAKEN CP (ATIS-1000080 §6.4.1) */
-static int add_policy(X509 *x)
+/* one certificate policy: the SHAKEN CP (ATIS-1000080 §6.4.1), a TSCA one */
+static int add_policy(X509 *x, const char *oid)
 {
 	CERTIFICATEPOLICIES *pols = sk_POLICYINFO_new_null();
 	POLICYINFO *pi = POLICYINFO_new();
@@ -35,7 +35,7 @@ static int add_policy(X509 *x)
 
 	if (!pols || !pi)
 		goto out;
-	pi->policyid = OBJ_txt2obj("2.16.840.1.114569.1.1.3", 1);
+	pi->policyid = OBJ_txt2obj(oid, 1);
 	if (!pi->policyid || !sk_POLICYINFO_push(pols, pi))
 		goto out;
 	pi = NULL;
@@ -80,7 +80,7 @@ static int add_tnauthlist(X509 *x, const char *spc)
 }
 
 X509 *bench_pki_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, bool ca,
-		     const char *spc)
+		     const char *policy_oid, const char *spc)
 {
 	X509 *x = X509_new();
 	X509_NAME *name;
@@ -88,7 +88,7 @@ X509 *bench_pki_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issu
 	BIGNUM *bn = NULL;
 	int rc = 0;
 
-	if (!x || (!ca && !spc) || RAND_bytes(serial, sizeof(serial)) != 1)
+	if (!x || (!ca && !policy_oid) || RAND_bytes(serial, sizeof(serial)) != 1)
 		goto err;
 	serial[0] &= 0x7f;
 	serial[0] |= 0x01;
@@ -113,8 +113,9 @@ X509 *bench_pki_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issu
 		rc |= add_ext(x, issuer, NID_authority_key_identifier, "keyid:always");
 		rc |= add_ext(x, issuer, NID_basic_constraints, "critical,CA:FALSE");
 		rc |= add_ext(x, issuer, NID_key_usage, "critical,digitalSignature");
-		rc |= add_policy(x);
-		rc |= add_tnauthlist(x, spc);
+		rc |= add_policy(x, policy_oid);
+		if (spc)
+			rc |= add_tnauthlist(x, spc);
 	}
 	if (rc || !X509_sign(x, issuer_key, EVP_sha256()))
 		goto err;

@@ -8,6 +8,9 @@ top_builddir=${top_builddir:-.}
 stiwf="$top_builddir/stiwf"
 work=$(mktemp -d "$PWD/bench_json.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# the pipeline's TSCA directory goes here, not in /tmp
+TMPDIR=$work
+export TMPDIR
 . "$top_srcdir/tests/lib-check.sh"
 
 # a number > 0 at a jq path
@@ -39,6 +42,13 @@ for d in sip_to_isup isup_to_sip_rebuild isup_to_sip_resign; do
 		positive ".pipeline.$d.$f"
 	done
 done
+for d in sip_to_isup isup_to_sip_rebuild isup_to_sip_resign; do
+	for f in calls_per_s_1_worker calls_per_s_n_workers speedup; do
+		positive ".scaling.$d.$f"
+	done
+done
+check "scaling: a worker per core" "$(jq '.scaling.workers == .run.cores' "$work/all.json")" true
+positive .scaling.in_flight
 # the caches really filled: both bounds reached, one shared CA each
 check "cache entries" "$(jq '.memory.cert_cache.entries_per_cache' "$work/all.json")" 1024
 check "shared CAs" "$(jq '.memory.cert_cache.shared_cas' "$work/all.json")" 2
@@ -46,16 +56,33 @@ check "cache memory counted" \
 	"$(jq '.memory.cert_cache.rss_full_kb > .memory.cert_cache.rss_before_kb' "$work/all.json")" true
 # every aim listed; without e2e its figures are "not measured", not invented
 check "aims" "$(jq '.aims | length' "$work/all.json")" 7
-check "pipeline aim judged" "$(jq '.aims[0].met | type' "$work/all.json")" boolean
+check "pipeline aim judged" "$(jq -r '.aims[0].met | type' "$work/all.json")" boolean
 check "e2e aims not measured" \
-	"$(jq '[.aims[] | select(.figure | startswith("e2e.")) | .met] | unique | tostring' "$work/all.json")" \
+	"$(jq -r '[.aims[] | select(.figure | startswith("e2e.")) | .met] | unique | tostring' "$work/all.json")" \
 	"[null]"
+
+rc=0
+"$stiwf" bench scaling --rounds 1 --ms 20 --threads 3 --json >"$work/scaling3.json" 2>"$work/err" || rc=$?
+check "scaling --threads 3 exit" "$rc" 0
+check "--threads 3 gives 3 workers" "$(jq '.scaling.workers' "$work/scaling3.json")" 3
+check "only the section asked for" "$(jq -r '[keys[]] | join(",")' "$work/scaling3.json")" "run,scaling"
+
+# without --json: text for a reader, no JSON
+rc=0; "$stiwf" bench pipeline --rounds 1 --ms 5 >"$work/out" 2>"$work/err" || rc=$?
+check "text exit" "$rc" 0
+has "text: a line per direction" "^sip_to_isup  *[0-9]"
+hasnt "text: no JSON" "{"
+# nothing of the pipeline's own left behind
+check "the pipeline's TSCA directory is removed" "$(find "$work" -name 'stiwf-bench-*' | wc -l)" 0
 
 rc=0; "$stiwf" bench nosuch >/dev/null 2>"$work/err" || rc=$?
 check "unknown section exit" "$rc" 2
 has_err "unknown section named" "no section .nosuch."
-rc=0; "$stiwf" bench isup --rounds 4 >/dev/null 2>&1 || rc=$?
-check "even rounds refused" "$rc" 2
+for bad in "isup --rounds 4" "pipeline --threads 0" "scaling --threads 257" "pipeline --ms 0" \
+	"pipeline extra" "memory --sign-key /dev/null"; do
+	rc=0; "$stiwf" bench $bad >/dev/null 2>&1 || rc=$?
+	check "usage error: $bad" "$rc" 2
+done
 rc=0; "$stiwf" bench e2e --e2e-script "$work/none.sh" >/dev/null 2>"$work/err" || rc=$?
 check "missing e2e script exit" "$rc" 1
 has_err "missing e2e script named" "none.sh"
