@@ -31,6 +31,12 @@
  * Content-Length of 4 GB makes Sofia allocate that much for the body. */
 #define SIPMSG_MAXSIZE		65536
 
+/* the source address the harness gives a message of odd or even size */
+#define PEER6_ADDR	"2001:db8::1"
+#define PEER6_PORT	5060
+#define PEER4_ADDR	"192.0.2.1"
+#define PEER4_PORT	5062
+
 #define PRIV_ALL	(SIP_CALL_PRIV_NONE | SIP_CALL_PRIV_HEADER | SIP_CALL_PRIV_SESSION | \
 			 SIP_CALL_PRIV_USER | SIP_CALL_PRIV_ID | SIP_CALL_PRIV_CRITICAL)
 
@@ -90,13 +96,13 @@ static msg_t *sipmsg_parse(msg_mclass_t const *mclass, const uint8_t *data, size
 	memset(&su, 0, sizeof(su));
 	if (size & 1) {
 		su.su_sin6.sin6_family = AF_INET6;
-		su.su_sin6.sin6_port = htons(5060);
-		inet_pton(AF_INET6, "2001:db8::1", &su.su_sin6.sin6_addr);
+		su.su_sin6.sin6_port = htons(PEER6_PORT);
+		inet_pton(AF_INET6, PEER6_ADDR, &su.su_sin6.sin6_addr);
 		msg_set_address(msg, &su, sizeof(su.su_sin6));
 	} else {
 		su.su_sin.sin_family = AF_INET;
-		su.su_sin.sin_port = htons(5062);
-		inet_pton(AF_INET, "192.0.2.1", &su.su_sin.sin_addr);
+		su.su_sin.sin_port = htons(PEER4_PORT);
+		inet_pton(AF_INET, PEER4_ADDR, &su.su_sin.sin_addr);
 		msg_set_address(msg, &su, sizeof(su.su_sin));
 	}
 	return msg;
@@ -105,18 +111,46 @@ refused:
 	return NULL;
 }
 
-static void check_info(void *ctx, const struct sip_call_info *info, const sip_t *sip)
+static const char *or_empty(const char *s)
 {
-	unsigned int i;
+	return s ? s : "";
+}
+
+static bool is_identity(const sip_unknown_t *un)
+{
+	return un->un_name && (!strcasecmp(un->un_name, "Identity") || !strcasecmp(un->un_name, "y"));
+}
+
+/* What was taken is what Sofia parsed, bounded. */
+static void check_info(void *ctx, const struct sip_call_info *info, const sip_t *sip, size_t size)
+{
+	const sip_unknown_t *un;
+	unsigned int i, n;
 
 	check_str(info->call_id, sizeof(info->call_id));
 	if (strcmp(info->call_id, sip->sip_call_id->i_id))
 		abort();
 	check_str(info->ruri_user, sizeof(info->ruri_user));
 	check_str(info->ruri_host, sizeof(info->ruri_host));
+	if (strcmp(info->ruri_user, or_empty(sip->sip_request->rq_url->url_user)))
+		abort();
 	check_addr(&info->from, true);
 	check_addr(&info->to, true);
 	check_addr(&info->pai, false);
+	if (strcmp(info->from.user, or_empty(sip->sip_from->a_url->url_user)) ||
+	    strcmp(info->to.user, or_empty(sip->sip_to->a_url->url_user)))
+		abort();
+	/* every Identity header is kept, in order, or counted as dropped */
+	n = 0;
+	for (un = sip->sip_unknown; un; un = un->un_next) {
+		if (!is_identity(un))
+			continue;
+		if (n < info->n_identity && strcmp(info->identity[n], un->un_value))
+			abort();
+		n++;
+	}
+	if (n != info->n_identity + info->n_identity_dropped)
+		abort();
 	if (info->privacy & ~PRIV_ALL)
 		abort();
 	if (info->n_identity > SIP_CALL_IDENTITY_MAX ||
@@ -142,11 +176,14 @@ static void check_info(void *ctx, const struct sip_call_info *info, const sip_t 
 		if (info->sdp_len)
 			abort();
 	} else if (info->sdp_len == 0 || info->sdp_len > SIP_CALL_SDP_MAX ||
-		   strlen(info->sdp) != info->sdp_len || talloc_parent(info->sdp) != ctx) {
+		   strlen(info->sdp) != info->sdp_len || talloc_parent(info->sdp) != ctx ||
+		   !sip->sip_payload || sip->sip_payload->pl_len != info->sdp_len ||
+		   memcmp(info->sdp, sip->sip_payload->pl_data, info->sdp_len)) {
 		abort();
 	}
 	check_str(info->peer_addr, sizeof(info->peer_addr));
-	if (!info->peer_addr[0] || !info->peer_port)
+	if (strcmp(info->peer_addr, size & 1 ? PEER6_ADDR : PEER4_ADDR) ||
+	    info->peer_port != (size & 1 ? PEER6_PORT : PEER4_PORT))
 		abort();
 }
 
@@ -200,7 +237,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	rc = sip_call_info_extract(ctx, &info, msg, sip_object(msg), &rej);
 	if (rc == 0)
-		check_info(ctx, &info, sip_object(msg));
+		check_info(ctx, &info, sip_object(msg), size);
 	else if (rc == -EBADMSG)
 		check_reject(&rej);
 	else
