@@ -1,7 +1,8 @@
 #pragma once
 /*! \file sip_call_internal.h
  *  What sip_agent.c, sip_call.c and their tests share.  Includes Sofia
- *  headers: for sip/ and tests/sip/ only. */
+ *  headers: for sip/, tests/sip/ and sip/'s fuzz harness
+ *  (tests/fuzz/sipmsg_fuzzer.c) only. */
 
 #include <stdbool.h>
 
