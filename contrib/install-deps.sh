@@ -19,7 +19,7 @@ TEST_PKGS="
 	kamailio kamailio-secsipid-modules
 	tshark user-mode-linux kmod
 	clang libclang-rt-14-dev valgrind
-	procps iproute2 netcat-openbsd xxd
+	procps iproute2 netcat-openbsd xxd jq
 "
 
 pkgs="$BUILD_PKGS"
