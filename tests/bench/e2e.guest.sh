@@ -79,6 +79,11 @@ rss_kb() {
 cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
+# sid_ticks SID: the same for every process of session SID (bg_start
+# makes one per process it starts: Kamailio and all its children)
+sid_ticks() {
+	awk -v sid="$1" '$6 == sid { s += $14 + $15 } END { print s + 0 }' /proc/[0-9]*/stat 2>/dev/null
+}
 HZ=$(getconf CLK_TCK)
 
 # ---- the test PKI, the signed INVITEs, the x5u server ----
@@ -241,12 +246,22 @@ done
 
 # ---- the load steps ----
 
+# path_ticks PATH: CPU time so far of the nodes of PATH (the pair: A, B0
+# and osmo-stp; kamailio: all its processes; direct: none)
+path_ticks() {
+	case $1 in
+	pair) echo $(($(cpu_ticks "$pid_a") + $(cpu_ticks "$(bg_pid b0)") + $(cpu_ticks "$(bg_pid stp)"))) ;;
+	kamailio) sid_ticks "$(bg_pid kam)" ;;
+	*) echo 0 ;;
+	esac
+}
+
 # step PATH RATE: E2E_STEP_SECS seconds of calls at RATE per second along
 # PATH; leaves the step's JSON object in $PATH-$RATE/step.json and returns
 # 0 when no call failed and the rate held (at least 90% of the target)
 step() {
 	local path=$1 rate=$2 n=$(($2 * E2E_STEP_SECS)) d=$1-$2 sf csv target na=0 nb=0
-	local created ok failed unexp retx rtt achieved good=0 ca cb
+	local created ok failed unexp retx rtt achieved good=0 ca cb cpu0 cpu1
 	case $path in
 	pair) target=127.0.0.1:$SIP_A sf=$BS/uac_identity.xml csv=$PWD/signed.csv ;;
 	kamailio) target=127.0.0.1:$KAM sf=$BS/uac.xml csv=$PWD/plain.csv ;;
@@ -258,6 +273,8 @@ step() {
 		nb=$(grep -c 'call-log {' b0.log)
 		ca=$(cpu_ticks "$pid_a") cb=$(cpu_ticks "$(bg_pid b0)")
 	fi
+	# the CPU time of what the path puts between the callers and callees
+	cpu0=$(path_ticks "$path")
 	sipp_bg UAS_PID -sf "$BS/uas.xml" -i 127.0.0.1 -p "$UAS" -m "$n" -timeout $((E2E_STEP_SECS + 30))s \
 		-trace_err -error_file "$d/uas.err" || fail "SIPp UAS"
 	(cd "$d" && timeout $((E2E_STEP_SECS + 90)) sipp -sf "$sf" "$target" -i 127.0.0.1 -p "$UAC" \
@@ -266,6 +283,7 @@ step() {
 		>/dev/null 2>&1)
 	# the callee ends once it saw every call; after a failed call it may not
 	wait_exit "$UAS_PID" 10 || kill -KILL "$UAS_PID" 2>/dev/null
+	cpu1=$(path_ticks "$path")
 	created=$(statf "$d/uac.stat" TotalCallCreated)
 	ok=$(statf "$d/uac.stat" 'SuccessfulCall(C)')
 	failed=$((created - ok))
@@ -289,6 +307,8 @@ step() {
 			"$unexp" "$retx" "$(statf "$d/uac.stat" 'Retransmissions(C)')" \
 			"$([ $good = 1 ] && echo true || echo false)"
 		printf '"rtd_180_ms":%s,"rtd_200_ms":%s' "$(pct_json "$d/rtd180")" "$(pct_json "$d/rtd200")"
+		awk -v c0="$cpu0" -v c1="$cpu1" -v hz="$HZ" -v n="$created" \
+			'BEGIN { if (n < 1) n = 1; printf ",\"cpu_ms_per_call\":%.3f", (c1 - c0) * 1000 / hz / n }'
 		if [ "$path" = pair ]; then
 			# the IWFs' own post-dial delay: every call-log line of the step
 			wait_log a.log 'call-log \{' $((na + n)) $([ $good = 1 ] && echo 30 || echo 5)

@@ -27,7 +27,10 @@
 #                    delay from their call-log "transit_us" (INVITE in to
 #                    IAM out at A, IAM in to INVITE out at B)
 #                    and cpu_ms_per_call_a / _b (user+system CPU time of
-#                    stiwfd A / B0 during the step, per call created)
+#                    stiwfd A / B0 during the step, per call created);
+#                    cpu_ms_per_call: the same for all the path puts
+#                    between caller and callee (pair: A + B0 + osmo-stp;
+#                    kamailio: all its processes; direct: 0)
 #     max_cps_no_failure   the highest rate whose step was ok (0: none)
 #     rtd_180_ms (and transit_*_ms)   pooled over the steps that were ok
 #   added_delay_ms   pair and kamailio: median and p99 of INVITE->180

@@ -41,7 +41,9 @@ check "ratio" '.ratio_pair_to_kamailio > 0'
 check "added delays" '.added_delay_ms.pair | has("median") and has("p99")'
 check "memory: calls held" '.memory.held_calls == .memory.target_calls and .memory.target_calls == 1000'
 check "memory: A's RSS" '.memory.a.rss_kb_idle > 0 and .memory.a.rss_kb_held > 0 and (.memory.a.kb_per_call | type == "number")'
-check "memory: the B's RSS" '.memory.b | length == .memory.trunks and ([.[] | .rss_kb_idle > 0 and .rss_kb_held > 0] | all)'
+check "memory: the B's RSS" \
+	'(.memory.b | length) == .memory.trunks and ([.memory.b[] | .rss_kb_idle > 0 and .rss_kb_held > 0] | all)'
+check "CPU per call" '[(.pair.steps + .kamailio.steps)[] | .cpu_ms_per_call >= 0] | all'
 echo "ok: pair $(jq -c '[.pair.steps[] | [.target_cps, .achieved_cps, .failed]]' "$log.json") max $(jq .pair.max_cps_no_failure "$log.json") cps, Kamailio max $(jq .kamailio.max_cps_no_failure "$log.json") cps, A $(jq .memory.a.kb_per_call "$log.json") kB per held call"
 rm -f "$log.json" "$log.err"
 echo "1 passed, 0 failed"
