@@ -31,6 +31,9 @@ BS=$srcdir/tests/bench
 KAMCFG=$srcdir/contrib/kamailio/secsipid.cfg
 NB=3
 SIP_A=33000 UAS=33010 UAC=33011 KAM=33012 VTY_A=33020
+# a callee port per path, so that what one path leaves behind after a
+# failed step (retransmissions, BYEs) cannot reach the callee of the next
+UAS_PAIR=$UAS UAS_KAM=33013 UAS_DIRECT=33014
 # stiwfd B$i: SIP 33001+i, VTY 33021+i, ASP port 2907+i, PC 200+i, RC 20+i
 
 say() { echo "e2e: $*"; }
@@ -230,7 +233,7 @@ for i in $(seq 0 $((NB - 1))); do
 done
 bg_start a "DMAIN NOTICE ready:" a.log "$STIWFD" -c a.cfg || fail "stiwfd A did not start"
 bg_start kam "kamailio ready" kam.log kamailio -f "$KAMCFG" -DD -E -Y "$PWD/kam" \
-	-A WITH_SIGN -A "LISTEN=udp:127.0.0.1:$KAM" -A "NEXT_HOP=\"sip:127.0.0.1:$UAS\"" \
+	-A WITH_SIGN -A "LISTEN=udp:127.0.0.1:$KAM" -A "NEXT_HOP=\"sip:127.0.0.1:$UAS_KAM\"" \
 	-A "X5U=\"$X5U_A\"" -A "SIGN_KEY=\"$PKI_SHAKEN_SP_A_KEY\"" || fail "Kamailio (signing) did not start"
 wait_log a.log "all $E2E_CICS circuits reset" "$NB" 120 || fail "A's circuits were never all reset"
 for i in $(seq 0 $((NB - 1))); do
@@ -261,11 +264,11 @@ path_ticks() {
 # 0 when no call failed and the rate held (at least 90% of the target)
 step() {
 	local path=$1 rate=$2 n=$(($2 * E2E_STEP_SECS)) d=$1-$2 sf csv target na=0 nb=0
-	local created ok failed unexp retx rtt achieved good=0 ca cb cpu0 cpu1
+	local created ok failed unexp retx rtt achieved good=0 ca cb cpu0 cpu1 uas
 	case $path in
-	pair) target=127.0.0.1:$SIP_A sf=$BS/uac_identity.xml csv=$PWD/signed.csv ;;
-	kamailio) target=127.0.0.1:$KAM sf=$BS/uac.xml csv=$PWD/plain.csv ;;
-	direct) target=127.0.0.1:$UAS sf=$BS/uac.xml csv=$PWD/plain.csv ;;
+	pair) target=127.0.0.1:$SIP_A sf=$BS/uac_identity.xml csv=$PWD/signed.csv uas=$UAS_PAIR ;;
+	kamailio) target=127.0.0.1:$KAM sf=$BS/uac.xml csv=$PWD/plain.csv uas=$UAS_KAM ;;
+	direct) target=127.0.0.1:$UAS_DIRECT sf=$BS/uac.xml csv=$PWD/plain.csv uas=$UAS_DIRECT ;;
 	esac
 	mkdir -p "$d"
 	if [ "$path" = pair ]; then
@@ -275,9 +278,9 @@ step() {
 	fi
 	# the CPU time of what the path puts between the callers and callees
 	cpu0=$(path_ticks "$path")
-	sipp_bg UAS_PID -sf "$BS/uas.xml" -i 127.0.0.1 -p "$UAS" -m "$n" -timeout $((E2E_STEP_SECS + 30))s \
+	sipp_bg UAS_PID -sf "$BS/uas.xml" -i 127.0.0.1 -p "$uas" -m "$n" -timeout $((E2E_STEP_SECS + 30))s \
 		-trace_err -error_file "$d/uas.err" || fail "SIPp UAS"
-	(cd "$d" && timeout $((E2E_STEP_SECS + 90)) sipp -sf "$sf" "$target" -i 127.0.0.1 -p "$UAC" \
+	(cd "$d" && timeout $((E2E_STEP_SECS + 45)) sipp -sf "$sf" "$target" -i 127.0.0.1 -p "$UAC" \
 		-inf "$csv" -m "$n" -r "$rate" -d "$E2E_CALL_MS" -nostdin -timeout $((E2E_STEP_SECS + 20))s \
 		-trace_stat -stf uac.stat -trace_rtt -rtt_freq 1 -trace_err -error_file uac.err \
 		>/dev/null 2>&1)
@@ -285,6 +288,7 @@ step() {
 	wait_exit "$UAS_PID" 10 || kill -KILL "$UAS_PID" 2>/dev/null
 	cpu1=$(path_ticks "$path")
 	created=$(statf "$d/uac.stat" TotalCallCreated)
+	[ "$path" = pair ] && PAIR_CALLS=$((PAIR_CALLS + created))
 	ok=$(statf "$d/uac.stat" 'SuccessfulCall(C)')
 	failed=$((created - ok))
 	unexp=$(statf "$d/uac.stat" 'FailedUnexpectedMessage(C)')
@@ -330,13 +334,16 @@ step() {
 	[ $good = 1 ]
 }
 
-# steps PATH: the rising rates until a step fails or the time is up; sets
-# MAX_<PATH> (the highest rate without failure, 0 if none) and leaves the
-# rates that held in $PATH.ok
+# steps PATH [UPTO]: the rising rates (up to UPTO) until a step fails or
+# the time is up; sets MAX_<PATH> (the highest rate without failure, 0 if
+# none) and LAST_<PATH> (the last rate tried), and leaves the rates that
+# held in $PATH.ok
 steps() {
-	local path=$1 r max=0
+	local path=$1 upto=${2:-0} r max=0
 	: >"$path.ok"
 	for r in $E2E_RATES; do
+		[ "$upto" -gt 0 ] && [ "$r" -gt "$upto" ] && break
+		eval "LAST_$path=$r"
 		if [ "$SECONDS" -ge "$E2E_STEPS_UNTIL" ]; then
 			say "$path: no time left for $r cps"
 			break
@@ -360,22 +367,30 @@ pooled() {
 	done
 }
 
-steps direct
-steps pair
+LAST_kamailio=0 LAST_pair=0 PAIR_CALLS=0
+# Kamailio first, on a quiet machine; then the pair; the direct run only
+# as far as the others went (it is their reference)
 steps kamailio
+steps pair
+# the calls of the pair's failed step end (T7, release) before the rest:
+# A writes a call-log line for every call
+wait_log a.log 'call-log \{' "$PAIR_CALLS" 60 || say "pair: some calls of the last step are still up"
+steps direct "$(( LAST_pair > LAST_kamailio ? LAST_pair : LAST_kamailio ))"
 E2E_STEPS_UNTIL=0
 say "max cps without failure: pair $MAX_pair, Kamailio $MAX_kamailio, direct $MAX_direct"
 
 # ---- memory: E2E_HOLD_CALLS established calls held ----
 
-# the held calls are only set up, not released: about half the work of a
-# call of the steps, so twice the pair's rate, within E2E_HOLD_RATE
-hold_rate=$E2E_HOLD_RATE
-[ "$MAX_pair" -gt 0 ] && [ $((MAX_pair * 2)) -lt "$hold_rate" ] && hold_rate=$((MAX_pair * 2))
+# the held calls are set up at the pair's highest rate without failure,
+# but at least E2E_HOLD_RATE_MIN (the run's time budget) and at most
+# E2E_HOLD_RATE
+hold_rate=$MAX_pair
+[ "$hold_rate" -lt "$E2E_HOLD_RATE_MIN" ] && hold_rate=$E2E_HOLD_RATE_MIN
+[ "$hold_rate" -gt "$E2E_HOLD_RATE" ] && hold_rate=$E2E_HOLD_RATE
 mkdir -p hold
 # the held calls count once established, with or without a 180 first
 sed 's|<recv response="180" rtd="1"/>|<recv response="180" optional="true" rtd="1"/>|' "$BS/uac_identity.xml" >hold/uac.xml
-sipp_bg HUAS_PID -sf "$BS/uas.xml" -i 127.0.0.1 -p "$UAS" -m "$E2E_HOLD_CALLS" -timeout 600s \
+sipp_bg HUAS_PID -sf "$BS/uas.xml" -i 127.0.0.1 -p "$UAS_PAIR" -m "$E2E_HOLD_CALLS" -timeout 600s \
 	-trace_err -error_file hold/uas.err || fail "SIPp UAS (hold)"
 sipp_bg HUAC_PID -sf hold/uac.xml "127.0.0.1:$SIP_A" -i 127.0.0.1 -p "$UAC" \
 	-inf "$PWD/hold.csv" -m "$E2E_HOLD_CALLS" -r "$hold_rate" -d 600000 -timeout 600s \
@@ -383,7 +398,13 @@ sipp_bg HUAC_PID -sf hold/uac.xml "127.0.0.1:$SIP_A" -i 127.0.0.1 -p "$UAC" \
 	fail "SIPp UAC (hold)"
 : >>hold/established.log
 held=0
-if wait_log hold/established.log established "$E2E_HOLD_CALLS" $((E2E_HOLD_CALLS / hold_rate + 60)); then
+# as long as the calls take at that rate, but not past E2E_HOLD_UNTIL
+# seconds into the run: the figures come out even when fewer calls could
+# be established in the time
+hold_wait=$((E2E_HOLD_CALLS / hold_rate + 60))
+[ $((SECONDS + hold_wait)) -gt "$E2E_HOLD_UNTIL" ] && hold_wait=$((E2E_HOLD_UNTIL - SECONDS))
+[ "$hold_wait" -lt 10 ] && hold_wait=10
+if wait_log hold/established.log established "$E2E_HOLD_CALLS" "$hold_wait"; then
 	held=$E2E_HOLD_CALLS
 else
 	held=$(grep -c established hold/established.log)

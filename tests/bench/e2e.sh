@@ -37,7 +37,8 @@
 #                    minus the direct run's, pooled over the rates that
 #                    were ok on both
 #   ratio_pair_to_kamailio   pair max_cps_no_failure / kamailio's
-#   memory           target_calls, held_calls (established at once),
+#   memory           target_calls, held_calls (established at once; fewer
+#                    when the time ran out first),
 #                    setup_cps, trunks, cics_per_trunk; a: rss_kb_idle,
 #                    rss_kb_held, kb_per_call (VmRSS of stiwfd A); b[]:
 #                    rss_kb_idle, rss_kb_held of each stiwfd B
@@ -82,14 +83,14 @@ mkdir -p "$top_builddir/tests/bench"
 out=$(mktemp -d "$top_builddir/tests/bench/e2e.XXXXXX")
 
 if [ $quick = 1 ]; then
-	rates="25 50" secs=2 hold=1000 cics=400 hold_rate=100 until=120 limit=300
+	rates="25 50" secs=2 hold=1000 cics=400 hold_rate=100 hold_min=25 until=120 hold_until=250 limit=300
 else
 	# 3 x 4000 circuits carry the 10,000 held calls with room for the
 	# calls a failed step leaves behind; rates rise by about sqrt(2); no
 	# new rate starts after 300 s, so that the whole run stays within
 	# about 8 minutes
 	rates="25 35 50 70 100 140 200 280 400 560 800 1100 1600" secs=4 hold=10000 cics=4000
-	hold_rate=100 until=300 limit=600
+	hold_rate=100 hold_min=50 until=300 hold_until=540 limit=600
 fi
 cat >"$out/bench.env" <<EOF
 E2E_QUICK=$([ $quick = 1 ] && echo true || echo false)
@@ -98,6 +99,8 @@ E2E_STEP_SECS=$secs
 E2E_CALL_MS=100
 E2E_HOLD_CALLS=$hold
 E2E_HOLD_RATE=$hold_rate
+E2E_HOLD_RATE_MIN=$hold_min
+E2E_HOLD_UNTIL=$hold_until
 E2E_CICS=$cics
 E2E_STEPS_UNTIL=$until
 EOF
