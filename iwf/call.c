@@ -316,6 +316,11 @@ static long ms_since(const struct timespec *a, const struct timespec *b)
 	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
 }
 
+static long long us_since(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000000 + (b->tv_nsec - a->tv_nsec) / 1000;
+}
+
 static json_t *json_str_or_null(const char *s)
 {
 	return s && s[0] ? json_string(s) : json_null();
@@ -403,6 +408,10 @@ void iwf_call_log_line(struct iwf_call *call)
 	json_object_set_new(o, "last_state", json_string(osmo_fsm_inst_state_name(call->fi)));
 	json_object_set_new(o, "setup_ms", json_integer(call->answered ? ms_since(&call->t_start, &call->t_answer) :
 							 ms_since(&call->t_start, &now)));
+	/* what the IWF adds to the post-dial delay: setup message in to
+	 * setup message out (INVITE -> IAM, or IAM -> INVITE) */
+	json_object_set_new(o, "transit_us", call->egress_sent ?
+			    json_integer(us_since(&call->t_start, &call->t_egress)) : json_null());
 	json_object_set_new(o, "talk_ms", json_integer(call->answered ? ms_since(&call->t_answer, &now) : 0));
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);

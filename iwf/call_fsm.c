@@ -375,6 +375,11 @@ static void sip_send_iam(struct iwf_call *call, int sign_rc)
 		call_end(call, cause, "no-circuit");
 		return;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &call->t_egress);
+	call->egress_sent = true;
+	/* the trunk keeps its own copy for repeat attempts; ours (a large
+	 * struct) is not needed once the IAM left */
+	TALLOC_FREE(call->iam);
 	call->cic = isup_call_cic(call->isup);
 	LOGPFSML(call->fi, LOGL_INFO, "IAM %s -> %s on CIC %u of %s (HOP %s, PASSPORT %s, VERDICT %s)\n",
 		 call->calling[0] ? call->calling : "-", call->called, call->cic, call->ss7_peer->name,
@@ -701,6 +706,11 @@ static void isup_place_invite(struct iwf_call *call, int sign_rc)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "invite");
 		return;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &call->t_egress);
+	call->egress_sent = true;
+	/* everything the IAM told is in the call now: held calls should
+	 * not keep the large decoded message */
+	TALLOC_FREE(call->iam);
 	osmo_strlcpy(call->call_id, sip_call_get_id(call->sip), sizeof(call->call_id));
 	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s, verstat %s)\n", p.calling ? p.calling : "anonymous",
 		 p.called, peer->name,

@@ -101,6 +101,10 @@ struct iwf_call {
 	uint8_t cause;				/* Q.850 cause sent or received, 0 */
 	const char *end;			/* who ended it, for the log line */
 	struct timespec t_start, t_answer;
+	/* the setup message left (IAM on SIP->ISUP, INVITE on ISUP->SIP):
+	 * t_egress - t_start is the post-dial delay the IWF adds */
+	struct timespec t_egress;
+	bool egress_sent;
 };
 
 /* call.c */

@@ -162,9 +162,16 @@ int main(int argc, char **argv)
 	stiwf_evloop_install();
 	main_loop = g_main_loop_new(NULL, FALSE);
 
-	workq = stiwf_workq_create(tall_stiwf_ctx, 0);
-	if (!workq)
-		goto out_loop;
+	/* DESIGN §5: signing and verification on a worker pool sized to the
+	 * cores.  With a single core a pool adds no parallelism, only two
+	 * thread switches and wake-ups per job: the jobs run on the loop. */
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+		workq = stiwf_workq_create(tall_stiwf_ctx, 0);
+		if (!workq)
+			goto out_loop;
+	} else {
+		LOGP(DMAIN, LOGL_NOTICE, "one core: signing and verification run on the event loop\n");
+	}
 	/* DESIGN §5: the rooms in order, each from the configuration */
 	iwf = stiwfd_iwf_alloc(tall_stiwf_ctx, workq);
 	if (!iwf || stiwfd_certs_setup(iwf) < 0 || stiwfd_ss7_setup(iwf) < 0) {

@@ -228,6 +228,9 @@ static void st_out_iam_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	case ISUP_CALL_EV_RX_ACM:
 		/* Q.764 §2.1.4.1: ACM stops T7; T9 when the policy sets it */
 		call->backward_rx = true;
+		/* no repeat attempt after a backward message (Q.764
+		 * §2.9.1.4 b), §2.12): the IAM copy, a large struct, can go */
+		TALLOC_FREE(call->iam);
 		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_OUT_ALERTING, tdef_s(ISUP_T9), ISUP_T9);
 		if (t->ops.progress && !call->owner_gone)
 			t->ops.progress(call, data, call->priv);
@@ -237,6 +240,7 @@ static void st_out_iam_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		/* Q.764 §2.1.7: CON, or ANM without ACM where interworking
 		 * left no ACM */
 		call->backward_rx = true;
+		TALLOC_FREE(call->iam);
 		rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ISUP_TRUNK_CTR_CALL_ANSWERED));
 		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_ACTIVE, 0, 0);
 		if (t->ops.answer && !call->owner_gone)

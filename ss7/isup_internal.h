@@ -71,6 +71,7 @@ struct isup_trunk {
 	struct isup_trunk_ops ops;
 	void *priv;
 	bool available;			/*!< MTP user part can send */
+	bool resetting;			/*!< reset of all circuits not yet acknowledged */
 
 	struct isup_cic **cics;		/*!< sorted by CIC, each its own allocation */
 	unsigned int num_cics;

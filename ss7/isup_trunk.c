@@ -659,6 +659,23 @@ static int grp_start(struct isup_trunk *t, uint8_t type, uint16_t first, const s
 	return 0;
 }
 
+/* Q.764 §2.9.3: once every circuit is reset after the peer became
+ * reachable, say so once at NOTICE: from here on the trunk carries its
+ * full load, and a log at NOTICE (no per-call lines) can wait for it */
+static void trunk_reset_check_done(struct isup_trunk *t)
+{
+	unsigned int i;
+
+	if (!t->resetting)
+		return;
+	for (i = 0; i < t->num_cics; i++) {
+		if (t->cics[i]->await_reset)
+			return;
+	}
+	t->resetting = false;
+	LOGP(DSS7, LOGL_NOTICE, "%s: all %u circuits reset\n", t->name, t->num_cics);
+}
+
 /* Q.764 §2.9.3.2: reset all our circuits, GRS per run of up to 32
  * consecutive CICs, RSC for a lone one */
 static void trunk_reset_all(struct isup_trunk *t)
@@ -673,6 +690,7 @@ static void trunk_reset_all(struct isup_trunk *t)
 	/* all circuits first, so that no call repeats on one about to be reset */
 	for (i = 0; i < t->num_cics; i++)
 		t->cics[i]->await_reset = true;
+	t->resetting = true;
 	i = 0;
 	while (i < t->num_cics) {
 		unsigned int n = 1, k;
@@ -799,6 +817,7 @@ static int rx_call_msg(struct isup_trunk *t, struct isup_cic *c, const struct is
 			/* Q.764 §2.9.3.1: RLC acknowledges our RSC */
 			LOGP(DSS7, LOGL_INFO, "%s: CIC %u: reset acknowledged\n", t->name, c->cic);
 			cic_reset_done(c);
+			trunk_reset_check_done(t);
 			return 0;
 		}
 		/* Q.764 §2.9.5.1 b) */
@@ -908,6 +927,7 @@ static int rx_gra(struct isup_trunk *t, struct isup_cic *c, const struct isup_ms
 	}
 	LOGP(DSS7, LOGL_INFO, "%s: CIC %u: GRA, %u circuits reset\n", t->name, c->cic, g->range + 1);
 	grp_free(g);
+	trunk_reset_check_done(t);
 	return 0;
 }
 

@@ -3,6 +3,8 @@
 # Run SCRIPT (bash) where SCTP works: on this host when its kernel has SCTP,
 # otherwise inside a User-Mode-Linux guest that sees the host's filesystem.
 # Prints the transport used, SCRIPT's output, and returns its exit status.
+# STIWF_UML_MEM sets the guest's memory (default 512M; a load test that
+# holds thousands of calls in SIPp and the IWFs needs more).
 set -u
 script=$(readlink -f "$1")
 out=$(readlink -f "$2")
@@ -37,7 +39,7 @@ echo "transport: M3UA over SCTP inside a User-Mode-Linux guest ($(linux.uml --ve
 # Words of the form NAME=VALUE on the kernel command line reach init as
 # environment variables.  stdin from /dev/null: the guest console must not
 # read the test's terminal.
-timeout $((limit + 30)) linux.uml mem=512M rootfstype=hostfs rootflags=/ rw \
+timeout $((limit + 30)) linux.uml mem="${STIWF_UML_MEM:-512M}" rootfstype=hostfs rootflags=/ rw \
 	init="$here/guest-init.sh" con=null con0=fd:0,fd:1 \
 	STIWF_GUEST_SCRIPT="$script" STIWF_GUEST_OUT="$out" STIWF_GUEST_TIMEOUT="$limit" \
 	</dev/null >"$out/uml-console.log" 2>&1

@@ -1,0 +1,125 @@
+#!/bin/bash
+# tests/bench/e2e.sh [--quick] [--keep] [TOP_BUILDDIR [SRCDIR]]
+#
+# End-to-end capacity of the reference topology of DESIGN §6 with real
+# peers: SIPp -> stiwfd A -> osmo-stp -> stiwfd B -> SIPp at rising call
+# rates, against Kamailio+secsipid signing the same load on the same
+# machine, with the post-dial delay the IWFs add and their memory while
+# they hold many established calls.  The work is done by
+# tests/bench/e2e.guest.sh, run through tests/integration/uml/run.sh (in a
+# User-Mode-Linux guest when this kernel has no SCTP).
+#
+# Progress goes to stderr; stdout gets exactly one JSON object.  --quick:
+# two short steps and 1,000 held calls instead of up to 13 steps and
+# 10,000 (make check runs it).  Its fields:
+#   transport        "uml" (M3UA in a User-Mode-Linux guest) or "host-sctp"
+#   quick, step_seconds, call_hold_ms, rates    how it ran
+#   pair_signing     how the INVITEs got their Identity
+#   pair, kamailio, direct   the three paths (see e2e.guest.sh), each with
+#     steps[]        per rate: target_cps, achieved_cps (200 OKs per second
+#                    over the step, SIPp's clock), calls (created),
+#                    successful, failed (= calls - successful),
+#                    failed_unexpected, failed_retrans, retransmissions,
+#                    ok (no failure and at least 90% of the target rate),
+#                    rtd_180_ms and rtd_200_ms (SIPp INVITE->180 and
+#                    INVITE->200: median, p99, n), and for the pair
+#                    transit_a_ms / transit_b_ms: the IWFs' own post-dial
+#                    delay from their call-log "transit_us" (INVITE in to
+#                    IAM out at A, IAM in to INVITE out at B)
+#                    and cpu_ms_per_call_a / _b (user+system CPU time of
+#                    stiwfd A / B0 during the step, per call created);
+#                    cpu_ms_per_call: the same for all the path puts
+#                    between caller and callee (pair: A + B0 + osmo-stp;
+#                    kamailio: all its processes; direct: 0)
+#     max_cps_no_failure   the highest rate whose step was ok (0: none)
+#     rtd_180_ms (and transit_*_ms)   pooled over the steps that were ok
+#   added_delay_ms   pair and kamailio: median and p99 of INVITE->180
+#                    minus the direct run's, pooled over the rates that
+#                    were ok on both
+#   ratio_pair_to_kamailio   pair max_cps_no_failure / kamailio's
+#   memory           target_calls, held_calls (established at once; fewer
+#                    when the time ran out first),
+#                    setup_cps, trunks, cics_per_trunk; a: rss_kb_idle,
+#                    rss_kb_held, kb_per_call (VmRSS of stiwfd A); b[]:
+#                    rss_kb_idle, rss_kb_held of each stiwfd B
+# Stops early only on a failure; the rates stop rising at the first step
+# that is not ok.
+# TOP_BUILDDIR and SRCDIR default to $top_builddir and $srcdir, as in the
+# integration tests, else to the current directory and this script's tree.
+# Needs a plain (not sanitized) build with tests/certs/httpsd built.
+# STIWF_UML_MEM overrides the guest memory (default 1536M).
+set -u
+quick=0 keep=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--keep) keep=1 ;;
+	-h | --help)
+		sed -n '2,50p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	-*)
+		echo "e2e: unknown option $1" >&2
+		exit 2
+		;;
+	*) break ;;
+	esac
+	shift
+done
+top_builddir=$(readlink -f "${1:-${top_builddir:-.}}")
+srcdir=$(readlink -f "${2:-${srcdir:-$(dirname "$0")/../..}}")
+export top_builddir srcdir
+say() { echo "e2e: $*" >&2; }
+fail() {
+	say "FAIL: $*"
+	[ -n "${out:-}" ] && say "logs kept in $out"
+	exit 1
+}
+
+[ -x "$top_builddir/stiwfd" ] || fail "no stiwfd in $top_builddir (build first)"
+[ -x "$top_builddir/tests/certs/httpsd" ] ||
+	fail "no tests/certs/httpsd in $top_builddir (make tests/certs/httpsd)"
+mkdir -p "$top_builddir/tests/bench"
+out=$(mktemp -d "$top_builddir/tests/bench/e2e.XXXXXX")
+
+if [ $quick = 1 ]; then
+	rates="25 50" secs=2 hold=1000 cics=400 hold_rate=100 hold_min=25 until=120 hold_until=250 limit=300
+else
+	# 3 x 4000 circuits carry the 10,000 held calls with room for the
+	# calls a failed step leaves behind; rates rise by about sqrt(2); no
+	# new rate starts after 300 s, so that the whole run stays within
+	# about 8 minutes
+	rates="25 35 50 70 100 140 200 280 400 560 800 1100 1600" secs=4 hold=10000 cics=4000
+	hold_rate=100 hold_min=50 until=300 hold_until=540 limit=600
+fi
+cat >"$out/bench.env" <<EOF
+E2E_QUICK=$([ $quick = 1 ] && echo true || echo false)
+E2E_RATES="$rates"
+E2E_STEP_SECS=$secs
+E2E_CALL_MS=100
+E2E_HOLD_CALLS=$hold
+E2E_HOLD_RATE=$hold_rate
+E2E_HOLD_RATE_MIN=$hold_min
+E2E_HOLD_UNTIL=$hold_until
+E2E_CICS=$cics
+E2E_STEPS_UNTIL=$until
+EOF
+
+# the test PKI is made here: openssl is much slower inside the guest
+"$srcdir/contrib/gen-test-pki.sh" "$out/pki" >"$out/pki.log" 2>&1 || fail "test PKI (see $out/pki.log)"
+say "running tests/bench/e2e.guest.sh ($([ $quick = 1 ] && echo quick || echo full)); logs in $out"
+STIWF_UML_MEM=${STIWF_UML_MEM:-1536M} bash "$srcdir/tests/integration/uml/run.sh" \
+	"$srcdir/tests/bench/e2e.guest.sh" "$out" "$limit" >"$out/run.log" 2>&1
+rc=$?
+cat "$out/run.log" >&2
+case $(sed -n 's/^transport: //p' "$out/run.log" | head -n 1) in
+*User-Mode-Linux*) transport=uml ;;
+*"host SCTP"*) transport=host-sctp ;;
+*) transport=none ;;
+esac
+say "transport: $transport"
+[ $rc = 0 ] || fail "the benchmark run failed (exit $rc)"
+[ -s "$out/result.json" ] || fail "no result from the guest"
+# the one JSON object, with the transport first
+printf '{"transport":"%s",%s\n' "$transport" "$(sed 's/^{//' "$out/result.json")"
+[ $keep = 1 ] || rm -rf "$out"

@@ -1,0 +1,49 @@
+#!/bin/bash
+# make check: tests/bench/e2e.sh --quick runs the end-to-end benchmark
+# through both paths and holds 1,000 calls; its one JSON object must be
+# valid and complete, with sane values.  No timing or speed is asserted:
+# the figures depend on the machine.
+set -u
+srcdir=${srcdir:-.}
+top_builddir=${top_builddir:-.}
+export srcdir top_builddir
+log=$top_builddir/tests/bench/e2e_quick.out
+mkdir -p "$top_builddir/tests/bench"
+fail() { echo "FAIL: $*"; echo "its output: $log.json, progress: $log.err"; exit 1; }
+command -v jq >/dev/null || fail "jq is missing (contrib/install-deps.sh installs it)"
+
+bash "$srcdir/tests/bench/e2e.sh" --quick >"$log.json" 2>"$log.err"
+rc=$?
+grep -E '^(transport|e2e: )' "$log.err"
+[ $rc = 0 ] || fail "e2e.sh --quick exited $rc"
+[ "$(grep -c . "$log.json")" = 1 ] || fail "stdout is not exactly one line"
+jq -e . "$log.json" >/dev/null || fail "stdout is not valid JSON"
+echo "transport used: $(jq -r .transport "$log.json")"
+
+check() {	# check DESCRIPTION JQ-EXPRESSION
+	jq -e "$2" "$log.json" >/dev/null || fail "$1 ($2)"
+}
+check "transport is uml or host-sctp" '.transport == "uml" or .transport == "host-sctp"'
+for p in pair kamailio direct; do
+	check "$p: steps" ".$p.steps | length >= 1"
+	check "$p: every step reports its calls" \
+		"[.$p.steps[] | (.target_cps > 0) and (.calls >= 0) and (.successful >= 0)
+		 and (.failed >= 0) and (.achieved_cps >= 0) and (.ok | type == \"boolean\")] | all"
+	check "$p: a rate without failure" ".$p.max_cps_no_failure > 0"
+	check "$p: successful + failed = calls" "[.$p.steps[] | .successful + .failed == .calls] | all"
+	check "$p: INVITE->180 figures" \
+		".$p.rtd_180_ms.n > 0 and .$p.rtd_180_ms.median >= 0 and .$p.rtd_180_ms.p99 >= .$p.rtd_180_ms.median"
+done
+check "pair: the IWFs' transit times" \
+	'[.pair.transit_a_ms, .pair.transit_b_ms][] | (.n > 0 and .median > 0 and .p99 >= .median)'
+check "pair: transit times of every step" '[.pair.steps[] | .transit_a_ms.n > 0] | all'
+check "ratio" '.ratio_pair_to_kamailio > 0'
+check "added delays" '.added_delay_ms.pair | has("median") and has("p99")'
+check "memory: calls held" '.memory.held_calls > 0 and .memory.target_calls == 1000'
+check "memory: A's RSS" '.memory.a.rss_kb_idle > 0 and .memory.a.rss_kb_held > 0 and (.memory.a.kb_per_call | type == "number")'
+check "memory: the B's RSS" \
+	'(.memory.b | length) == .memory.trunks and ([.memory.b[] | .rss_kb_idle > 0 and .rss_kb_held > 0] | all)'
+check "CPU per call" '[(.pair.steps + .kamailio.steps)[] | .cpu_ms_per_call >= 0] | all'
+echo "ok: pair $(jq -c '[.pair.steps[] | [.target_cps, .achieved_cps, .failed]]' "$log.json") max $(jq .pair.max_cps_no_failure "$log.json") cps, Kamailio max $(jq .kamailio.max_cps_no_failure "$log.json") cps, A $(jq .memory.a.kb_per_call "$log.json") kB per held call"
+rm -f "$log.json" "$log.err"
+echo "1 passed, 0 failed"
