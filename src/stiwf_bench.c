@@ -706,20 +706,31 @@ static const struct {
 	  true, 0.75 },
 	{ "ISUP->SIP pipeline (re-sign), fraction of the crypto floor", "pipeline.isup_to_sip_resign.ratio", true,
 	  0.75 },
-	{ "stiwf pair calls/s over Kamailio+secsipid calls/s", "e2e.cps_ratio", true, 1.0 },
-	{ "p99 post-dial delay stiwf adds, ms", "e2e.added_delay.p99_ms", false, 5.0 },
-	{ "RSS of stiwfd with 10,000 established calls, MB", "e2e.memory.rss_10k_calls_mb", false, 50.0 },
-	{ "RSS with both certificate caches full, MB", "memory.cert_cache.rss_full_mb", false, 50.0 },
+	{ "stiwf pair calls/s over Kamailio+secsipid calls/s (highest rate without failure)",
+	  "e2e.ratio_pair_to_kamailio", true, 1.0 },
+	{ "p99 post-dial delay the stiwf pair adds, ms", "e2e.added_delay_ms.pair.p99", false, 5.0 },
+	{ "RSS of stiwfd A with 10,000 established calls, kB (50 MB)", "e2e.memory.a.rss_kb_held", false, 51200 },
+	{ "RSS with both certificate caches full, kB (50 MB)", "memory.cert_cache.rss_full_kb", false, 51200 },
+	{ "stiwfd A with 10,000 calls plus what full caches add, kB (50 MB)",
+	  "derived.rss_kb_10k_calls_full_caches", false, 51200 },
 };
 
 static int bench_summary(const struct stiwf_bench_opts *o, json_t *all)
 {
-	json_t *list = json_array(), *a, *fig;
+	json_t *list = json_array(), *a, *fig, *held, *added;
 	unsigned int i;
 	double v;
 	bool met;
 
 	if (!list || json_object_set_new(all, "aims", list) < 0)
+		return -ENOMEM;
+	/* the daemon holding 10,000 calls measured end to end, plus the
+	 * caches filled in this process: the two were measured apart */
+	held = json_path(all, "e2e.memory.a.rss_kb_held");
+	added = json_path(all, "memory.cert_cache.added_kb");
+	if (json_is_number(held) && json_is_number(added) &&
+	    json_object_set_new(all, "derived", json_pack("{s:f}", "rss_kb_10k_calls_full_caches",
+							  json_number_value(held) + json_number_value(added))) < 0)
 		return -ENOMEM;
 	stiwf_bench_say(o, "== aims ==\n");
 	for (i = 0; i < ARRAY_SIZE(aims); i++) {
@@ -731,7 +742,7 @@ static int bench_summary(const struct stiwf_bench_opts *o, json_t *all)
 		if (!json_is_number(fig)) {
 			json_object_set_new(a, "measured", json_null());
 			json_object_set_new(a, "met", json_null());
-			stiwf_bench_say(o, "%-62s %s %g: not measured\n", aims[i].what, aims[i].at_least ? ">=" : "<",
+			stiwf_bench_say(o, "%-72s %s %g: not measured\n", aims[i].what, aims[i].at_least ? ">=" : "<",
 					aims[i].aim);
 			continue;
 		}
@@ -739,8 +750,8 @@ static int bench_summary(const struct stiwf_bench_opts *o, json_t *all)
 		met = aims[i].at_least ? v >= aims[i].aim : v < aims[i].aim;
 		json_object_set(a, "measured", fig);
 		json_object_set_new(a, "met", json_boolean(met));
-		stiwf_bench_say(o, "%-62s %s %g: %.3f, %s\n", aims[i].what, aims[i].at_least ? ">=" : "<",
-				aims[i].aim, v, met ? "met" : "NOT met");
+		stiwf_bench_say(o, "%-72s %s %g: %.*f, %s\n", aims[i].what, aims[i].at_least ? ">=" : "<",
+				aims[i].aim, v >= 100 ? 0 : 3, v, met ? "met" : "NOT met");
 	}
 	return 0;
 }
