@@ -1,5 +1,6 @@
 #!/bin/bash
-# make check: tests/bench/e2e.sh --quick runs the end-to-end benchmark
+# make check: "stiwf bench e2e --quick" runs tests/bench/e2e.sh --quick, the
+# end-to-end benchmark
 # through both paths and holds 1,000 calls; its one JSON object must be
 # valid and complete, with sane values.  No timing or speed is asserted:
 # the figures depend on the machine.
@@ -12,12 +13,14 @@ mkdir -p "$top_builddir/tests/bench"
 fail() { echo "FAIL: $*"; echo "its output: $log.json, progress: $log.err"; exit 1; }
 command -v jq >/dev/null || fail "jq is missing (contrib/install-deps.sh installs it)"
 
-bash "$srcdir/tests/bench/e2e.sh" --quick >"$log.json" 2>"$log.err"
+# through "stiwf bench e2e", which finds the script of this build tree
+"$top_builddir/stiwf" bench e2e --quick --json >"$log.all" 2>"$log.err"
 rc=$?
 grep -E '^(transport|e2e: )' "$log.err"
-[ $rc = 0 ] || fail "e2e.sh --quick exited $rc"
-[ "$(grep -c . "$log.json")" = 1 ] || fail "stdout is not exactly one line"
-jq -e . "$log.json" >/dev/null || fail "stdout is not valid JSON"
+[ $rc = 0 ] || fail "stiwf bench e2e --quick exited $rc"
+jq -e '.run.cores > 0 and (.e2e | type == "object")' "$log.all" >/dev/null ||
+	fail "stdout is not one JSON object with run and e2e"
+jq '.e2e' "$log.all" >"$log.json"
 echo "transport used: $(jq -r .transport "$log.json")"
 
 check() {	# check DESCRIPTION JQ-EXPRESSION
@@ -45,5 +48,5 @@ check "memory: the B's RSS" \
 	'(.memory.b | length) == .memory.trunks and ([.memory.b[] | .rss_kb_idle > 0 and .rss_kb_held > 0] | all)'
 check "CPU per call" '[(.pair.steps + .kamailio.steps)[] | .cpu_ms_per_call >= 0] | all'
 echo "ok: pair $(jq -c '[.pair.steps[] | [.target_cps, .achieved_cps, .failed]]' "$log.json") max $(jq .pair.max_cps_no_failure "$log.json") cps, Kamailio max $(jq .kamailio.max_cps_no_failure "$log.json") cps, A $(jq .memory.a.kb_per_call "$log.json") kB per held call"
-rm -f "$log.json" "$log.err"
+rm -f "$log.all" "$log.json" "$log.err"
 echo "1 passed, 0 failed"
