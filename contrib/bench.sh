@@ -4,7 +4,8 @@
 # sanitizers) in build-bench/, and run every benchmark:
 #   stiwf bench all --json-out build-bench/bench.json [options]
 # The figures print as text; the JSON holds the same figures under the
-# names docs/BENCHMARKS.md documents.  The end-to-end part boots the DESIGN
+# names docs/BENCHMARKS.md documents, and contrib/bench-table.jq turns it
+# into that file's tables, printed at the end.  The end-to-end part boots the DESIGN
 # §6 topology (in a User-Mode-Linux guest when the kernel has no SCTP) and
 # takes several minutes.  Options go to "stiwf bench", e.g. --no-e2e or
 # --rounds 11.
@@ -26,4 +27,6 @@ make -C build-bench -j"$(nproc)" tests/certs/httpsd >>build-bench.log 2>&1 || {
 echo "bench: $(build-bench/stiwf version 2>/dev/null | head -n 1), $(nproc) cores, $(openssl version)"
 srcdir=$top top_builddir=$top/build-bench \
 	build-bench/stiwf bench all --json-out build-bench/bench.json "$@"
-echo "bench: JSON in build-bench/bench.json"
+echo "bench: JSON in build-bench/bench.json; as the tables of docs/BENCHMARKS.md:"
+echo
+jq -r -f contrib/bench-table.jq build-bench/bench.json
