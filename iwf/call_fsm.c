@@ -163,7 +163,6 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	const struct iwf_route *route;
 	struct iwf_ss7_peer *ss7;
 	unsigned int i;
-	bool intl;
 	int rc;
 
 	iwf_sip_identity_from_info(&call->sip_id, info);
@@ -206,21 +205,9 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	call->policy = call->sip_peer->policy;
 	call->policy.aci = ss7->policy.aci;
 
-	/* The IAM as the SS7 peer wants its numbers (Q.1912.5 §6.1.3). */
-	plan.format = ss7->plan.format;
-	plan.cpc = ss7->plan.cpc;
-	if (ss7->plan.cc[0])
-		osmo_strlcpy(plan.cc, ss7->plan.cc, sizeof(plan.cc));
-	rc = iwf_number_sip_to_isup(&call->isup_id, &call->sip_id, &plan);
-	intl = !ss7->plan.cc[0] || strncmp(call->called, ss7->plan.cc, strlen(ss7->plan.cc));
-	call->iam = talloc_zero(call, struct isup_msg);
-	if (rc == 0 && !call->iam)
-		rc = -ENOMEM;
-	if (rc == 0)
-		rc = isup_iam_from_identity(call->iam, 0, &call->isup_id, intl);
-	/* what HOP signs: the call identity, DESIGN §2.2 */
-	if (rc == 0)
-		rc = sigtoken_call_from_iam(&call->sc, call->iam, ss7->plan.cc[0] ? ss7->plan.cc : NULL);
+	/* The IAM as the SS7 peer wants its numbers, and what HOP signs */
+	rc = iwf_iam_for_ss7_peer(call, &call->sip_id, &call->sip_peer->plan, ss7, call->called, &call->isup_id,
+				  &call->iam, &call->sc);
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot build the IAM for %s: %s\n", call->called, strerror(-rc));
 		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);

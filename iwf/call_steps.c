@@ -6,11 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
 #include "certs/map.h"
 #include "iwf/call_steps.h"
 #include "sip/stir_error.h"
+#include "ss7/isup.h"
+#include "ss7/isup_identity.h"
 
 static void sip_tn_from_user(struct iwf_sip_tn *tn, const char *user)
 {
@@ -53,6 +56,30 @@ void iwf_sip_identity_from_info(struct iwf_sip_identity *id, const struct sip_ca
 	sip_tn_from_user(&id->ruri, info->ruri_user);
 	if (info->to.present)
 		sip_tn_from_user(&id->to, info->to.user);
+}
+
+int iwf_iam_for_ss7_peer(void *ctx, const struct iwf_sip_identity *sip_id, const struct iwf_number_plan *sip_plan,
+			 const struct iwf_ss7_peer *ss7, const char *called, struct iwf_isup_identity *isup_id,
+			 struct isup_msg **iam, struct sigtoken_call *sc)
+{
+	struct iwf_number_plan plan = *sip_plan;
+	bool intl;
+	int rc;
+
+	plan.format = ss7->plan.format;
+	plan.cpc = ss7->plan.cpc;
+	if (ss7->plan.cc[0])
+		osmo_strlcpy(plan.cc, ss7->plan.cc, sizeof(plan.cc));
+	rc = iwf_number_sip_to_isup(isup_id, sip_id, &plan);
+	intl = !ss7->plan.cc[0] || strncmp(called, ss7->plan.cc, strlen(ss7->plan.cc));
+	*iam = talloc_zero(ctx, struct isup_msg);
+	if (rc == 0 && !*iam)
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = isup_iam_from_identity(*iam, 0, isup_id, intl);
+	if (rc == 0)
+		rc = sigtoken_call_from_iam(sc, *iam, ss7->plan.cc[0] ? ss7->plan.cc : NULL);
+	return rc;
 }
 
 enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err)

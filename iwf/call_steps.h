@@ -22,6 +22,21 @@ struct certmap;
  *  number), RFC 3323 anonymity and the Privacy values. */
 void iwf_sip_identity_from_info(struct iwf_sip_identity *id, const struct sip_call_info *info);
 
+/*! SIP -> ISUP: the IAM of a call to \a ss7 (Q.1912.5 §6.1.3) and the
+ *  call identity HOP signs (DESIGN §2.2).  The numbers of \a sip_id as the
+ *  SS7 peer wants them: its format and calling party's category, its
+ *  country code, else the SIP peer's (\a sip_plan).  \a called is the
+ *  E.164 called number (international unless it begins with the SS7
+ *  peer's country code).
+ *  \param[out] isup_id the ISUP identity
+ *  \param[out] iam allocated under \a ctx, also on failure (NULL when out
+ *                  of memory)
+ *  \param[out] sc what HOP signs
+ *  \returns 0, -ENOMEM, or < 0 when the numbers do not map */
+int iwf_iam_for_ss7_peer(void *ctx, const struct iwf_sip_identity *sip_id, const struct iwf_number_plan *sip_plan,
+			 const struct iwf_ss7_peer *ss7, const char *called, struct iwf_isup_identity *isup_id,
+			 struct isup_msg **iam, struct sigtoken_call *sc);
+
 /*! The trust store's word on a HOP signer, from the TSCA directory's answer. */
 enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err);
 

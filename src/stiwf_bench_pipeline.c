@@ -306,7 +306,6 @@ static void s2i_start(struct pl_call *c, const char *text, size_t len)
 	struct stir_vs_cfg cfg;
 	struct sip_call_info info;
 	const struct iwf_ss7_peer *ss7 = &pl->ss7_peer;
-	bool intl;
 	int status, rc;
 
 	rc = sip_call_info_parse(c, &info, text, len, &status);
@@ -325,20 +324,9 @@ static void s2i_start(struct pl_call *c, const char *text, size_t len)
 			osmo_strlcpy(c->calling, e164.calling.digits, sizeof(c->calling));
 		c->policy = pl->sip_peer.policy;
 		c->policy.aci = ss7->policy.aci;
-		plan.format = ss7->plan.format;
-		plan.cpc = ss7->plan.cpc;
-		if (ss7->plan.cc[0])
-			osmo_strlcpy(plan.cc, ss7->plan.cc, sizeof(plan.cc));
-		rc = iwf_number_sip_to_isup(&c->isup_id, &c->sip_id, &plan);
+		rc = iwf_iam_for_ss7_peer(c, &c->sip_id, &pl->sip_peer.plan, ss7, c->called, &c->isup_id, &c->iam,
+					  &c->sc);
 	}
-	intl = !ss7->plan.cc[0] || strncmp(c->called, ss7->plan.cc, strlen(ss7->plan.cc));
-	c->iam = talloc_zero(c, struct isup_msg);
-	if (rc == 0 && !c->iam)
-		rc = -ENOMEM;
-	if (rc == 0)
-		rc = isup_iam_from_identity(c->iam, 0, &c->isup_id, intl);
-	if (rc == 0)
-		rc = sigtoken_call_from_iam(&c->sc, c->iam, ss7->plan.cc[0] ? ss7->plan.cc : NULL);
 	if (rc < 0) {
 		fprintf(stderr, "stiwf bench: sip_to_isup: no IAM: %s\n", strerror(-rc));
 		call_finish(c, false);
