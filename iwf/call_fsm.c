@@ -129,6 +129,9 @@ static void vs_done(const struct stir_vs_result *res, void *priv)
 	struct iwf_call *call = priv;
 
 	call->vs_req = NULL;
+	/* the STI-VS is done with the Identity values: a held call keeps
+	 * only their count (for the call's log line) */
+	TALLOC_FREE(call->identity);
 	call->vs_verstat = res->verstat;
 	call->sev.stir_code = res->code;
 	call->sev.attest = res->code == 0 ? res->attest : 0;
