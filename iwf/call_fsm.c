@@ -712,8 +712,11 @@ static void isup_place_invite(struct iwf_call *call, int sign_rc)
 	clock_gettime(CLOCK_MONOTONIC, &call->t_egress);
 	call->egress_sent = true;
 	/* everything the IAM told is in the call now: held calls should
-	 * not keep the large decoded message */
+	 * not keep the large decoded message; nua holds the INVITE with its
+	 * Identity header, so our copy of the value goes too */
 	TALLOC_FREE(call->iam);
+	call->identity_sent = call->identity_out != NULL;
+	TALLOC_FREE(call->identity_out);
 	osmo_strlcpy(call->call_id, sip_call_get_id(call->sip), sizeof(call->call_id));
 	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s, verstat %s)\n", p.calling ? p.calling : "anonymous",
 		 p.called, peer->name,
