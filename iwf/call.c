@@ -389,7 +389,7 @@ void iwf_call_log_line(struct iwf_call *call)
 				    json_null());
 		json_object_set_new(o, "isup_in", side);
 		side = json_object();
-		json_object_set_new(side, "identity", json_boolean(call->identity_out != NULL));
+		json_object_set_new(side, "identity", json_boolean(call->identity_out || call->identity_sent));
 		json_object_set_new(side, "verstat", call->dec.has_pai_verstat ?
 				    json_string(get_value_string(stir_verstat_names, call->dec.pai_verstat)) :
 				    json_null());

@@ -129,6 +129,9 @@ static void vs_done(const struct stir_vs_result *res, void *priv)
 	struct iwf_call *call = priv;
 
 	call->vs_req = NULL;
+	/* the STI-VS is done with the Identity values: a held call keeps
+	 * only their count (for the call's log line) */
+	TALLOC_FREE(call->identity);
 	call->vs_verstat = res->verstat;
 	call->sev.stir_code = res->code;
 	call->sev.attest = res->code == 0 ? res->attest : 0;
@@ -696,8 +699,11 @@ static void isup_place_invite(struct iwf_call *call, int sign_rc)
 	clock_gettime(CLOCK_MONOTONIC, &call->t_egress);
 	call->egress_sent = true;
 	/* everything the IAM told is in the call now: held calls should
-	 * not keep the large decoded message */
+	 * not keep the large decoded message; nua holds the INVITE with its
+	 * Identity header, so our copy of the value goes too */
 	TALLOC_FREE(call->iam);
+	call->identity_sent = call->identity_out != NULL;
+	TALLOC_FREE(call->identity_out);
 	osmo_strlcpy(call->call_id, sip_call_get_id(call->sip), sizeof(call->call_id));
 	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s, verstat %s)\n", p.calling ? p.calling : "anonymous",
 		 p.called, peer->name,

@@ -86,7 +86,9 @@ struct iwf_call {
 	bool iev_hop_checked;
 	struct tsca_lookup *tsca_req;
 	struct stir_as_req *as_req;
-	char *identity_out;			/* Identity value sent, or NULL */
+	char *identity_out;			/* Identity value to send, or NULL */
+	bool identity_sent;			/* the INVITE carried identity_out,
+						 * which is then freed */
 	char signer[KEYID_HEX_LEN];
 	int pp_code;				/* STI-VS code of the rebuilt PASSporT */
 	bool acm_sent;

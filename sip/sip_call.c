@@ -15,6 +15,8 @@
 #include <strings.h>
 #include <sys/random.h>
 
+#include <openssl/evp.h>
+
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip_header.h>
@@ -149,6 +151,24 @@ static const char *sdp_str(void *ctx, const sip_t *sip)
 	return talloc_strndup(ctx, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
 }
 
+/* SHA-256 of an SDP text, which a re-INVITE's offer is compared with. */
+static int sdp_digest(const char *sdp, uint8_t out[32])
+{
+	unsigned int len = 0;
+
+	if (EVP_Digest(sdp, strlen(sdp), out, &len, EVP_sha256(), NULL) != 1 || len != 32)
+		return -EIO;
+	return 0;
+}
+
+static int call_set_remote_sdp(struct sip_call *call, const char *sdp)
+{
+	int rc = sdp_digest(sdp, call->remote_sdp_digest);
+
+	call->has_remote_sdp = rc == 0;
+	return rc;
+}
+
 static bool sdp_ok(const char *sdp)
 {
 	return sdp && sdp[0] && strlen(sdp) <= SIP_CALL_SDP_MAX;
@@ -245,8 +265,7 @@ static void call_rx_invite(struct stiwf_sip_agent *agent, nua_handle_t *nh, cons
 		info.ruri_user, info.peer_addr, info.peer_port, info.n_identity);
 	call_note_identities(call, &info);
 	if (info.sdp) {
-		call->remote_sdp = talloc_strdup(call, info.sdp);
-		if (!call->remote_sdp) {
+		if (call_set_remote_sdp(call, info.sdp) < 0) {
 			call->owner_gone = true;
 			call_set_state(call, SIP_CALL_ST_RELEASING);
 			nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
@@ -289,7 +308,12 @@ static void call_rx_reinvite(struct sip_call *call, nua_handle_t *nh, const sip_
 		talloc_free((char *)offer);
 		return;
 	}
-	same = !offer || (call->remote_sdp && !strcmp(offer, call->remote_sdp));
+	same = !offer;
+	if (offer && call->has_remote_sdp) {
+		uint8_t d[32];
+
+		same = sdp_digest(offer, d) == 0 && !memcmp(d, call->remote_sdp_digest, sizeof(d));
+	}
 	if (same) {
 		LOGCALL(call, LOGL_INFO, "re-INVITE %s: 200 with the same SDP\n",
 			offer ? "with the same offer" : "without an offer");
@@ -330,10 +354,8 @@ static void call_rx_response_invite(struct sip_call *call, int status, const cha
 		sip_agent_ctr_inc(call->agent, SIP_CTR_CALL_ANSWERED);
 		if (call->state != SIP_CALL_ST_RELEASING)
 			call_set_state(call, SIP_CALL_ST_CONFIRMED);
-		if (sdp) {
-			talloc_free(call->remote_sdp);
-			call->remote_sdp = talloc_strdup(call, sdp);
-		}
+		if (sdp)
+			call_set_remote_sdp(call, sdp);
 		if (call_owner_listens(call) && ops->connected)
 			ops->connected(call, sdp, call->priv);
 	} else {

@@ -5,6 +5,7 @@
  *  (tests/fuzz/sipmsg_fuzzer.c) only. */
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip.h>
@@ -63,7 +64,10 @@ struct sip_call {
 	char called[SIP_CALL_USER_MAX];		/*!< Request-URI user */
 	char identity_summary[48];		/*!< ppt of each Identity received, "shaken,div" */
 	char *local_sdp;			/*!< the SDP we sent, for re-INVITEs */
-	char *remote_sdp;			/*!< the SDP the peer sent */
+	/*! SHA-256 of the SDP the peer sent, valid when has_remote_sdp: all a
+	 *  re-INVITE is compared with, so no copy is held for the call's life */
+	uint8_t remote_sdp_digest[32];
+	bool has_remote_sdp;
 	void *priv;				/*!< the owner's */
 	bool owner_gone;			/*!< the owner let go: no more callbacks */
 	bool notified;				/*!< the terminal callback was sent */

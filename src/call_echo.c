@@ -18,8 +18,10 @@
 struct echo_call {
 	struct sip_call *leg;
 	struct osmo_timer_list answer_timer;
-	char call_id[SIP_CALL_CALLID_MAX];
 };
+
+/* The leg's Call-ID: the leg outlives its echo_call, so no copy is kept. */
+#define EC_ID(ec) sip_call_get_id((ec)->leg)
 
 static void *echo_ctx;
 
@@ -53,7 +55,7 @@ static void echo_answer(struct echo_call *ec)
 	if (rc == 0)
 		rc = sip_call_answer(ec->leg, sdp);
 	if (rc < 0) {
-		LOGP(DMAIN, LOGL_ERROR, "echo %s: cannot answer: %s\n", ec->call_id, strerror(-rc));
+		LOGP(DMAIN, LOGL_ERROR, "echo %s: cannot answer: %s\n", EC_ID(ec), strerror(-rc));
 		sip_call_release(ec->leg, "Q.850;cause=41");
 		talloc_free(ec);
 	}
@@ -77,7 +79,6 @@ static struct echo_call *echo_call_alloc(struct sip_call *leg)
 	if (!ec)
 		return NULL;
 	ec->leg = leg;
-	snprintf(ec->call_id, sizeof(ec->call_id), "%s", sip_call_get_id(leg));
 	osmo_timer_setup(&ec->answer_timer, echo_answer_timer_cb, ec);
 	talloc_set_destructor(ec, echo_call_destructor);
 	sip_call_set_priv(leg, ec);
@@ -96,10 +97,10 @@ static int echo_incoming(struct sip_call *leg, const struct sip_call_info *info,
 	if (!ec)
 		return -ENOMEM;
 	LOGP(DMAIN, LOGL_INFO, "echo %s: %s -> %s@%s, PAI %s, privacy 0x%x, %u Identity, Max-Forwards %d\n",
-	     ec->call_id, info->from.user, info->ruri_user, info->ruri_host,
+	     EC_ID(ec), info->from.user, info->ruri_user, info->ruri_host,
 	     info->pai.present ? info->pai.uri : "-", info->privacy, info->n_identity, info->max_forwards);
 	for (i = 0; i < info->n_identity; i++)
-		LOGP(DMAIN, LOGL_DEBUG, "echo %s: Identity %u: %s\n", ec->call_id, i + 1, info->identity[i]);
+		LOGP(DMAIN, LOGL_DEBUG, "echo %s: Identity %u: %s\n", EC_ID(ec), i + 1, info->identity[i]);
 
 	rc = sip_call_ring(leg, 180, NULL);
 	if (rc < 0) {
@@ -118,7 +119,7 @@ static void echo_progress(struct sip_call *leg, int status, const char *sdp, voi
 {
 	struct echo_call *ec = priv;
 
-	LOGP(DMAIN, LOGL_NOTICE, "test call %s: progress %d%s\n", ec->call_id, status, sdp ? " with SDP" : "");
+	LOGP(DMAIN, LOGL_NOTICE, "test call %s: progress %d%s\n", EC_ID(ec), status, sdp ? " with SDP" : "");
 }
 
 static void echo_connected(struct sip_call *leg, const char *sdp, void *priv)
@@ -126,7 +127,7 @@ static void echo_connected(struct sip_call *leg, const char *sdp, void *priv)
 	struct echo_call *ec = priv;
 
 	LOGP(DMAIN, LOGL_NOTICE, "%s %s: connected%s\n",
-	     sip_call_dir(leg) == SIP_CALL_DIR_OUT ? "test call" : "echo", ec->call_id,
+	     sip_call_dir(leg) == SIP_CALL_DIR_OUT ? "test call" : "echo", EC_ID(ec),
 	     sdp ? " with an SDP answer" : "");
 }
 
@@ -134,7 +135,7 @@ static void echo_failed(struct sip_call *leg, int status, const char *phrase, co
 {
 	struct echo_call *ec = priv;
 
-	LOGP(DMAIN, LOGL_NOTICE, "test call %s: failed %d %s%s%s\n", ec->call_id, status, phrase,
+	LOGP(DMAIN, LOGL_NOTICE, "test call %s: failed %d %s%s%s\n", EC_ID(ec), status, phrase,
 	     reason ? ", Reason: " : "", reason ? reason : "");
 	talloc_free(ec);
 }
@@ -145,7 +146,7 @@ static void echo_released(struct sip_call *leg, enum sip_call_release_cause caus
 	struct echo_call *ec = priv;
 
 	LOGP(DMAIN, LOGL_NOTICE, "%s %s: released (%s)%s%s\n",
-	     sip_call_dir(leg) == SIP_CALL_DIR_OUT ? "test call" : "echo", ec->call_id,
+	     sip_call_dir(leg) == SIP_CALL_DIR_OUT ? "test call" : "echo", EC_ID(ec),
 	     get_value_string(sip_call_release_cause_names, cause), reason ? ", Reason: " : "",
 	     reason ? reason : "");
 	talloc_free(ec);
@@ -205,7 +206,7 @@ DEFUN(sip_test_call, sip_test_call_cmd,
 		vty_out(vty, "%% out of memory%s", VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	vty_out(vty, "test call %s%s", ec->call_id, VTY_NEWLINE);
+	vty_out(vty, "test call %s%s", EC_ID(ec), VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
