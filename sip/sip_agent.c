@@ -213,6 +213,11 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 		LOGP(DSIP, LOGL_ERROR, "SIP: cannot create the Sofia glib root\n");
 		goto fail;
 	}
+	/* Without this, nua_create() starts the SIP stack in a thread of
+	 * its own with its own epoll loop, and every message between it and
+	 * us costs a socket or eventfd write, a wakeup and a futex on each
+	 * side.  Run the stack on this root: one thread, one poll. */
+	su_root_threading(agent->root, 0);
 	agent->gsource = su_glib_root_gsource(agent->root);
 	g_source_attach(agent->gsource, g_main_context_default());
 
