@@ -8,6 +8,7 @@
  * remove glib sources (and so Sofia-SIP timers) freely. */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <sys/select.h>
 
 #include <osmocom/core/select.h>
@@ -24,6 +25,7 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 	fd_set readset, writeset, exceptset;
 	struct timeval tv, *tvp = NULL;
 	int maxfd, osmo_ms, rc, n = 0;
+	bool osmo_armed;
 	guint i;
 
 	FD_ZERO(&readset);
@@ -51,10 +53,17 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 			maxfd = p->fd;
 	}
 
-	osmo_timers_prepare();
-	osmo_ms = osmo_timers_nearest_ms();
-	if (osmo_ms >= 0 && (timeout < 0 || osmo_ms < timeout))
-		timeout = osmo_ms;
+	/* osmo_timers_prepare() and osmo_timers_update() each read the
+	 * clock, a real system call where there is no vDSO (UML): skip
+	 * both while no osmo_timer is armed.  Nothing else runs between
+	 * here and the update, so none can be armed in between. */
+	osmo_armed = osmo_timers_check() > 0;
+	if (osmo_armed) {
+		osmo_timers_prepare();
+		osmo_ms = osmo_timers_nearest_ms();
+		if (osmo_ms >= 0 && (timeout < 0 || osmo_ms < timeout))
+			timeout = osmo_ms;
+	}
 	if (timeout >= 0) {
 		tv.tv_sec = timeout / 1000;
 		tv.tv_usec = (timeout % 1000) * 1000;
@@ -89,7 +98,8 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 		}
 	}
 
-	osmo_timers_update();
+	if (osmo_armed)
+		osmo_timers_update();
 	if (rc > 0)
 		osmo_fd_disp_fds(&readset, &writeset, &exceptset);
 	/* What osmo_select_main_ctx() would do after each round. */
