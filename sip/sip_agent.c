@@ -219,6 +219,13 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 	 * side.  Run the stack on this root: one thread, one poll. */
 	su_root_threading(agent->root, 0);
 	agent->gsource = su_glib_root_gsource(agent->root);
+	/* glib blocks a source that may not recurse while dispatching it:
+	 * it takes the source's fds out of the context and puts them back,
+	 * and each of the two signals the context's wakeup eventfd, which
+	 * the next poll then reads back.  That is four system calls for
+	 * every Sofia dispatch, several per SIP message.  Nothing here runs
+	 * a nested main loop, so the source cannot be re-entered anyway. */
+	g_source_set_can_recurse(agent->gsource, TRUE);
 	g_source_attach(agent->gsource, g_main_context_default());
 
 	agent->nua = nua_create(agent->root, sip_agent_event, (nua_magic_t *)agent,
