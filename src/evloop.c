@@ -7,6 +7,8 @@
  * its context lock around the poll function, so osmo callbacks may add and
  * remove glib sources (and so Sofia-SIP timers) freely. */
 
+#define _GNU_SOURCE		/* RTLD_NEXT */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/select.h>
@@ -112,10 +114,44 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 	return n;
 }
 
+/* Sofia's glib port calls g_main_context_wakeup() for every message it
+ * queues for itself (su_source_send()), and glib always answers with an
+ * eventfd write, which the next poll then sees and glib reads back: two
+ * system calls and an extra loop round per message, a dozen per call.
+ * When the caller owns the context it is not waiting in poll: it is
+ * dispatching, and the next round prepares every source again (the Sofia
+ * source asks for a zero timeout while messages are queued).  So the
+ * wakeup is needed only from other threads; pass those on to glib. */
+typedef void glib_wakeup_fn(GMainContext *context);
+
+static glib_wakeup_fn *glib_wakeup_lookup(void)
+{
+	return (glib_wakeup_fn *)dlsym(RTLD_NEXT, "g_main_context_wakeup");
+}
+
+/* Set once by stiwf_evloop_install(), before any other thread starts. */
+static glib_wakeup_fn *glib_wakeup;
+
+void g_main_context_wakeup(GMainContext *context)
+{
+	glib_wakeup_fn *wakeup = glib_wakeup;
+
+	if (!context)
+		context = g_main_context_default();
+	if (g_main_context_is_owner(context))
+		return;
+	if (!wakeup)
+		wakeup = glib_wakeup_lookup();
+	if (wakeup)
+		wakeup(context);
+}
+
 void stiwf_evloop_install(void)
 {
 	GMainContext *ctx = g_main_context_default();
 
+	if (!glib_wakeup)
+		glib_wakeup = glib_wakeup_lookup();
 	if (!glib_default_poll)
 		glib_default_poll = g_main_context_get_poll_func(ctx);
 	g_main_context_set_poll_func(ctx, evloop_poll);
