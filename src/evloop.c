@@ -26,8 +26,9 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 {
 	fd_set readset, writeset, exceptset;
 	struct timeval tv, *tvp = NULL;
-	int maxfd, osmo_ms, rc, n = 0;
-	bool osmo_armed;
+	int maxfd, osmo_ms = -1, rc, n = 0;
+	long long slept_us;
+	bool osmo_armed, osmo_due;
 	guint i;
 
 	FD_ZERO(&readset);
@@ -100,7 +101,19 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 		}
 	}
 
-	if (osmo_armed)
+	/* Linux select() leaves the time it did not sleep in tv.  osmo_ms
+	 * is rounded down, so no osmo_timer is due before osmo_ms have
+	 * passed: woken earlier by an fd, or back from a shorter timeout
+	 * that glib asked for, osmo_timers_update() would only read the
+	 * clock.  A timer falling due meanwhile runs in the next round,
+	 * which then has a zero timeout. */
+	osmo_due = osmo_armed;
+	if (osmo_armed && rc >= 0 && tvp) {
+		slept_us = (long long)timeout * 1000 - ((long long)tv.tv_sec * 1000000 + tv.tv_usec);
+		if (slept_us < (long long)osmo_ms * 1000)
+			osmo_due = false;
+	}
+	if (osmo_due)
 		osmo_timers_update();
 	if (rc > 0)
 		osmo_fd_disp_fds(&readset, &writeset, &exceptset);
