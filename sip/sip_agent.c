@@ -213,7 +213,19 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 		LOGP(DSIP, LOGL_ERROR, "SIP: cannot create the Sofia glib root\n");
 		goto fail;
 	}
+	/* Without this, nua_create() starts the SIP stack in a thread of
+	 * its own with its own epoll loop, and every message between it and
+	 * us costs a socket or eventfd write, a wakeup and a futex on each
+	 * side.  Run the stack on this root: one thread, one poll. */
+	su_root_threading(agent->root, 0);
 	agent->gsource = su_glib_root_gsource(agent->root);
+	/* glib blocks a source that may not recurse while dispatching it:
+	 * it takes the source's fds out of the context and puts them back,
+	 * and each of the two signals the context's wakeup eventfd, which
+	 * the next poll then reads back.  That is four system calls for
+	 * every Sofia dispatch, several per SIP message.  Nothing here runs
+	 * a nested main loop, so the source cannot be re-entered anyway. */
+	g_source_set_can_recurse(agent->gsource, TRUE);
 	g_source_attach(agent->gsource, g_main_context_default());
 
 	agent->nua = nua_create(agent->root, sip_agent_event, (nua_magic_t *)agent,
