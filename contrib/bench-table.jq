@@ -39,6 +39,7 @@ def ms(o): if o == null then "-" else "\(n(o.median)) / \(n(o.p99))" end;
 "|---|---|",
 "| stiwfd A idle | \(n(.e2e.memory.a.rss_kb_idle)) |",
 "| stiwfd A with \(n(.e2e.memory.held_calls)) of \(n(.e2e.memory.target_calls)) calls held | \(n(.e2e.memory.a.rss_kb_held)) (\(n(.e2e.memory.a.kb_per_call)) per call) |",
+"| stiwfd A with \(n(.e2e.memory.target_calls)) calls\(if .e2e.memory.a.at_target_extrapolated then " (extrapolated)" else "" end) | \(n(.e2e.memory.a.rss_kb_at_target)) |",
 "| stiwfd B (each of \(n(.e2e.memory.trunks))) with its share | \([.e2e.memory.b[]?.rss_kb_held | tostring] | join(", ")) |",
 "| two certificate caches full (\(n(.memory.cert_cache.entries_per_cache)) chains each), added | \(n(.memory.cert_cache.added_kb)) (\(n(.memory.cert_cache.kb_per_entry)) per chain) |",
 "| A with the calls + full caches | \(n(.derived.rss_kb_10k_calls_full_caches)) |",

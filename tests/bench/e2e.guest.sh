@@ -401,7 +401,8 @@ held=0
 # as long as the calls take at that rate, but not past E2E_HOLD_UNTIL
 # seconds into the run: the figures come out even when fewer calls could
 # be established in the time
-hold_wait=$((E2E_HOLD_CALLS / hold_rate + 60))
+# setups slow down as the held calls pile up: twice the nominal time
+hold_wait=$((2 * E2E_HOLD_CALLS / hold_rate + 60))
 [ $((SECONDS + hold_wait)) -gt "$E2E_HOLD_UNTIL" ] && hold_wait=$((E2E_HOLD_UNTIL - SECONDS))
 [ "$hold_wait" -lt 10 ] && hold_wait=10
 if wait_log hold/established.log established "$E2E_HOLD_CALLS" "$hold_wait"; then
@@ -484,8 +485,13 @@ added() {
 		"$(awk -v p="$MAX_pair" -v k="$MAX_kamailio" 'BEGIN { if (k > 0) printf "%.2f", p / k; else print "null" }')"
 	printf ',"memory":{"target_calls":%s,"held_calls":%s,"setup_cps":%s,"trunks":%s,"cics_per_trunk":%s,' \
 		"$E2E_HOLD_CALLS" "$held" "$hold_rate" "$NB" "$E2E_CICS"
-	printf '"a":{"rss_kb_idle":%s,"rss_kb_held":%s,"kb_per_call":%s},"b":[' "$rss_idle_a" "$rss_held_a" \
-		"$(kb_per_call "$rss_idle_a" "$rss_held_a")"
+	# with fewer calls held than asked for, the RSS at the target is the
+	# idle RSS plus the measured cost per call times the target, and says so
+	printf '"a":{"rss_kb_idle":%s,"rss_kb_held":%s,"kb_per_call":%s,"rss_kb_at_target":%s,"at_target_extrapolated":%s},"b":[' \
+		"$rss_idle_a" "$rss_held_a" "$(kb_per_call "$rss_idle_a" "$rss_held_a")" \
+		"$(awk -v i="$rss_idle_a" -v h="$rss_held_a" -v n="$held" -v t="$E2E_HOLD_CALLS" \
+			'BEGIN { if (n > 0) printf "%d", i + (h - i) * t / n; else print "null" }')" \
+		"$([ "$held" -lt "$E2E_HOLD_CALLS" ] && echo true || echo false)"
 	set -- $rss_held_b
 	first=1
 	for ri in $rss_idle_b; do

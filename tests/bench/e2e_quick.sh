@@ -44,6 +44,8 @@ check "ratio" '.ratio_pair_to_kamailio > 0'
 check "added delays" '.added_delay_ms.pair | has("median") and has("p99")'
 check "memory: calls held" '.memory.held_calls > 0 and .memory.target_calls == 1000'
 check "memory: A's RSS" '.memory.a.rss_kb_idle > 0 and .memory.a.rss_kb_held > 0 and (.memory.a.kb_per_call | type == "number")'
+check "memory: A's RSS at the target" \
+	'.memory.a.rss_kb_at_target >= .memory.a.rss_kb_idle and (.memory.a.at_target_extrapolated | type == "boolean")'
 check "memory: the B's RSS" \
 	'(.memory.b | length) == .memory.trunks and ([.memory.b[] | .rss_kb_idle > 0 and .rss_kb_held > 0] | all)'
 check "CPU per call" '[(.pair.steps + .kamailio.steps)[] | .cpu_ms_per_call >= 0] | all'
