@@ -177,6 +177,9 @@ struct iwf_cfg {
 	struct llist_head sip_peers;
 	struct llist_head ss7_peers;
 	struct llist_head routes;
+	/*! "runtime-iwf-changes allow": the VTY may change trust domains,
+	 *  peers and routes while stiwfd runs (refused by default) */
+	bool runtime_changes;
 };
 
 /*! The configuration in force (allocated by iwf_peer_vty_init()). */

@@ -16,6 +16,7 @@
 #include "iwf/number.h"
 #include "iwf/peer.h"
 #include "iwf/policy.h"
+#include "src/logging.h"
 #include "src/vty_nodes.h"
 
 /* Longest file path we keep */
@@ -61,6 +62,20 @@ static struct cmd_node route_node = {
 static bool vty_interactive(const struct vty *vty)
 {
 	return vty->type != VTY_FILE;
+}
+
+/* Who may call which carrier, and with which trust, is the configuration
+ * file's to say: from the console at runtime only when the file allows it,
+ * so that a console session cannot add a peer at its own address or swap a
+ * trust anchor. */
+static bool runtime_change_refused(struct vty *vty, const char *what)
+{
+	if (!vty_interactive(vty) || g_iwf_cfg->runtime_changes)
+		return false;
+	vty_out(vty, "%% %s: trust domains, peers and routes are read from the configuration file only "
+		"(see runtime-iwf-changes)%s", what, VTY_NEWLINE);
+	LOGP(DIWF, LOGL_NOTICE, "VTY: runtime change refused: %s\n", what);
+	return true;
 }
 
 static int check_path_arg(struct vty *vty, const char *what, const char *path)
@@ -181,6 +196,8 @@ DEFUN(cfg_stir, cfg_stir_cmd,
       "stir",
       "Configure the SHAKEN trust domain (SIP side): STI-CA trust, x5u fetching, our STI credential\n")
 {
+	if (runtime_change_refused(vty, "stir"))
+		return CMD_WARNING;
 	vty->node = STIWF_STIR_NODE;
 	vty->index = NULL;
 	return CMD_SUCCESS;
@@ -190,6 +207,8 @@ DEFUN(cfg_tsca, cfg_tsca_cmd,
       "tsca",
       "Configure the TSCA trust domain (SS7 side): TSCA roots, operator certificates, our operator credential\n")
 {
+	if (runtime_change_refused(vty, "tsca"))
+		return CMD_WARNING;
 	vty->node = STIWF_TSCA_NODE;
 	vty->index = NULL;
 	return CMD_SUCCESS;
@@ -534,6 +553,9 @@ DEFUN(cfg_sip_peer, cfg_sip_peer_cmd,
 {
 	struct iwf_sip_peer *p;
 
+	if (runtime_change_refused(vty, "sip-peer"))
+		return CMD_WARNING;
+
 	if (!iwf_peer_name_valid(argv[0])) {
 		vty_out(vty, "%% sip-peer: bad name '%s' (1 to %u of A-Z a-z 0-9 . _ -)%s", argv[0],
 			IWF_PEER_NAME_MAX, VTY_NEWLINE);
@@ -558,6 +580,9 @@ DEFUN(cfg_no_sip_peer, cfg_no_sip_peer_cmd,
 	struct iwf_sip_peer *p = iwf_sip_peer_find(argv[0]);
 	const struct iwf_route *r;
 	struct iwf_ss7_peer *t;
+
+	if (runtime_change_refused(vty, "no sip-peer"))
+		return CMD_WARNING;
 
 	if (!p) {
 		vty_out(vty, "%% no sip-peer %s%s", argv[0], VTY_NEWLINE);
@@ -586,6 +611,9 @@ DEFUN(cfg_ss7_peer, cfg_ss7_peer_cmd,
 {
 	struct iwf_ss7_peer *p;
 
+	if (runtime_change_refused(vty, "ss7-peer"))
+		return CMD_WARNING;
+
 	if (!iwf_peer_name_valid(argv[0])) {
 		vty_out(vty, "%% ss7-peer: bad name '%s' (1 to %u of A-Z a-z 0-9 . _ -)%s", argv[0],
 			IWF_PEER_NAME_MAX, VTY_NEWLINE);
@@ -609,6 +637,9 @@ DEFUN(cfg_no_ss7_peer, cfg_no_ss7_peer_cmd,
 {
 	struct iwf_ss7_peer *p = iwf_ss7_peer_find(argv[0]);
 	const struct iwf_route *r;
+
+	if (runtime_change_refused(vty, "no ss7-peer"))
+		return CMD_WARNING;
 
 	if (!p) {
 		vty_out(vty, "%% no ss7-peer %s%s", argv[0], VTY_NEWLINE);
@@ -1083,6 +1114,23 @@ DEFUN(cfg_plan_cpc, cfg_plan_cpc_cmd,
 	return CMD_SUCCESS;
 }
 
+/* Runtime changes */
+
+DEFUN(cfg_runtime_changes, cfg_runtime_changes_cmd,
+      "runtime-iwf-changes (refuse|allow)",
+      "Whether the VTY may change stir, tsca, sip-peer, ss7-peer and route while stiwfd runs\n"
+      "Refuse them: the configuration file alone decides (the default)\n"
+      "Allow them from an enabled VTY session\n")
+{
+	if (vty_interactive(vty)) {
+		vty_out(vty, "%% runtime-iwf-changes is read from the configuration file only%s", VTY_NEWLINE);
+		LOGP(DIWF, LOGL_NOTICE, "VTY: runtime change refused: runtime-iwf-changes\n");
+		return CMD_WARNING;
+	}
+	g_iwf_cfg->runtime_changes = argv[0][0] == 'a';
+	return CMD_SUCCESS;
+}
+
 /* Routes */
 
 #define IWF_ROUTE_STR	"Route calls by called-number prefix (the longest prefix wins)\n" \
@@ -1095,6 +1143,9 @@ DEFUN(cfg_route, cfg_route_cmd,
       IWF_ROUTE_STR PEER_NAME_STR)
 {
 	enum iwf_route_dest dest = get_string_value(iwf_route_dest_names, argv[1]);
+
+	if (runtime_change_refused(vty, "route"))
+		return CMD_WARNING;
 
 	if (!iwf_route_prefix_valid(argv[0])) {
 		vty_out(vty, "%% route: prefix %s is not 0 to %u digits or 'default'%s", argv[0],
@@ -1120,6 +1171,8 @@ DEFUN(cfg_no_route, cfg_no_route_cmd,
       "no route PREFIX (ss7-peer|sip-peer)",
       NO_STR IWF_ROUTE_STR)
 {
+	if (runtime_change_refused(vty, "no route"))
+		return CMD_WARNING;
 	if (iwf_route_del(g_iwf_cfg, argv[0], get_string_value(iwf_route_dest_names, argv[1])) < 0) {
 		vty_out(vty, "%% no route %s %s%s", argv[0], argv[1], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -1375,6 +1428,8 @@ static int config_write_routes(struct vty *vty)
 {
 	const struct iwf_route *r;
 
+	if (g_iwf_cfg->runtime_changes)
+		vty_out(vty, "runtime-iwf-changes allow%s", VTY_NEWLINE);
 	llist_for_each_entry(r, &g_iwf_cfg->routes, entry)
 		vty_out(vty, "route %s %s %s%s", r->prefix[0] ? r->prefix : "default",
 			get_value_string(iwf_route_dest_names, r->dest), r->peer, VTY_NEWLINE);
@@ -1479,6 +1534,7 @@ void iwf_peer_vty_init(void *ctx)
 
 	install_element(CONFIG_NODE, &cfg_route_cmd);
 	install_element(CONFIG_NODE, &cfg_no_route_cmd);
+	install_element(CONFIG_NODE, &cfg_runtime_changes_cmd);
 	install_node(&route_node, config_write_routes);
 
 	install_element_ve(&show_peers_cmd);
