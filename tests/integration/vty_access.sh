@@ -79,15 +79,17 @@ grep -q "no 'enable password' configured: the VTY console is read-only" "$dir/st
 	fail "stiwfd did not say its console is read-only"
 "$STIWF" vty --port "$vty_port" 'show version' >/dev/null || fail "show version on the read-only console"
 rc=0
-out=$("$STIWF" vty --port "$vty_port" enable 'write file' 2>&1) || rc=$?
+out=$("$STIWF" vty --port "$vty_port" enable "write file $dir/written.conf" 2>&1) || rc=$?
 [ $rc = 1 ] || fail "enable without a password: exit $rc: $out"
+[ -e "$dir/written.conf" ] && fail "write file wrote $dir/written.conf"
 case $out in
 *"asked for a password"*) ;;
 *) fail "enable was not refused for want of a password: $out" ;;
 esac
 rc=0
-out=$("$STIWF" vty --port "$vty_port" 'write file' 2>&1) || rc=$?
+out=$("$STIWF" vty --port "$vty_port" "write file $dir/written.conf" 2>&1) || rc=$?
 [ $rc = 1 ] || fail "write file from the view mode: exit $rc: $out"
+[ -e "$dir/written.conf" ] && fail "write file wrote $dir/written.conf"
 cmp -s "$dir/ro.conf" "$dir/ro.conf.orig" || fail "the configuration file was rewritten"
 ok "without an enable password 'enable' is refused and 'write file' cannot run"
 rc=0
@@ -117,12 +119,13 @@ chmod 640 "$dir/pw.conf"
 # --- enable password: wrong refused, right accepted; no runtime peers
 stiwfd_start "$dir" "$dir/pw.conf" || fail "stiwfd (password console) did not start"
 rc=0
-out=$("$STIWF" vty --port "$vty_port" --password-file "$dir/wrong.pw" enable 'write file' 2>&1) || rc=$?
+out=$("$STIWF" vty --port "$vty_port" --password-file "$dir/wrong.pw" enable "write file $dir/written.conf" 2>&1) || rc=$?
 [ $rc = 1 ] || fail "a wrong enable password: exit $rc: $out"
 case $out in
 *"asked for a password that it refused"*) ;;
 *) fail "a wrong enable password was not refused: $out" ;;
 esac
+[ -e "$dir/written.conf" ] && fail "write file with a wrong password wrote $dir/written.conf"
 "$STIWF" vty --port "$vty_port" --password-file "$dir/right.pw" enable 'show running-config' \
 	>"$dir/running.txt" || fail "the right enable password did not enable"
 grep -q '^sip-peer carrier$' "$dir/running.txt" || fail "show running-config after enable"
