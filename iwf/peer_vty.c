@@ -16,6 +16,7 @@
 #include "iwf/number.h"
 #include "iwf/peer.h"
 #include "iwf/policy.h"
+#include "sip/sip_tls.h"
 #include "src/logging.h"
 #include "src/vty_nodes.h"
 
@@ -703,12 +704,64 @@ DEFUN(cfg_sp_remote, cfg_sp_remote_cmd,
 }
 
 DEFUN(cfg_sp_transport, cfg_sp_transport_cmd,
-      "transport (udp|tcp)",
-      "Transport of our requests towards the carrier\n" "UDP (the default)\n" "TCP\n")
+      "transport (udp|tcp|tls)",
+      "Transport towards the carrier\n" "UDP (the default)\n" "TCP\n"
+      "TLS both ways, mutual: its requests over anything else get 403 (needs tls-subject)\n")
 {
 	struct iwf_sip_peer *p = vty->index;
 
 	p->transport = get_string_value(iwf_sip_transport_names, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_tls_subject, cfg_sp_tls_subject_cmd,
+      "tls-subject NAME",
+      "A name the carrier's TLS certificate carries (SAN DNS or URI, or CN)\n" "Name\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+	size_t i, n = strnlen(argv[0], sizeof(p->tls_subject));
+
+	if (n == 0 || n >= sizeof(p->tls_subject)) {
+		vty_out(vty, "%% tls-subject: 1 to %zu octets%s", sizeof(p->tls_subject) - 1, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	/* it becomes the host of a SIP URI */
+	for (i = 0; i < n; i++) {
+		char c = argv[0][i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '-')) {
+			vty_out(vty, "%% tls-subject: a host name of A-Z a-z 0-9 . -: %s%s", argv[0], VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	OSMO_STRLCPY_ARRAY(p->tls_subject, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_tls_fingerprint, cfg_sp_tls_fingerprint_cmd,
+      "tls-fingerprint sha256 HEX",
+      "Pin the carrier's TLS certificate: whoever presents its tls-subject must present this one\n"
+      "SHA-256 over the certificate (DER), as openssl x509 -fingerprint -sha256 prints it\n"
+      "64 hex digits, colons allowed\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+
+	if (sip_tls_fingerprint_parse(argv[0], p->tls_sha256) < 0) {
+		vty_out(vty, "%% tls-fingerprint: not 32 octets in hex: %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	p->tls_pinned = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_no_tls_fingerprint, cfg_sp_no_tls_fingerprint_cmd,
+      "no tls-fingerprint",
+      NO_STR "Do not pin the carrier's TLS certificate\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+
+	p->tls_pinned = false;
 	return CMD_SUCCESS;
 }
 
@@ -1360,6 +1413,11 @@ static int config_write_sip_peers(struct vty *vty)
 			vty_out(vty, " remote %s %u%s", p->addr, p->port, VTY_NEWLINE);
 		vty_out(vty, " transport %s%s", get_value_string(iwf_sip_transport_names, p->transport),
 			VTY_NEWLINE);
+		if (p->tls_subject[0])
+			vty_out(vty, " tls-subject %s%s", p->tls_subject, VTY_NEWLINE);
+		if (p->tls_pinned)
+			vty_out(vty, " tls-fingerprint sha256 %s%s",
+				osmo_hexdump_nospc(p->tls_sha256, sizeof(p->tls_sha256)), VTY_NEWLINE);
 		vty_out(vty, " on-stir-failure %s%s",
 			p->policy.on_stir_failure == IWF_STIR_FAIL_REJECT ? "reject" : "continue", VTY_NEWLINE);
 		if (p->policy.identity_required)
@@ -1514,6 +1572,9 @@ void iwf_peer_vty_init(void *ctx)
 	install_node(&sip_peer_node, config_write_sip_peers);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_remote_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_transport_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_subject_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_fingerprint_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_no_tls_fingerprint_cmd);
 	install_peer_knobs(STIWF_SIP_PEER_NODE);
 
 	install_element(CONFIG_NODE, &cfg_ss7_peer_cmd);

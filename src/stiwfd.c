@@ -188,6 +188,10 @@ int main(int argc, char **argv)
 		goto out_loop;
 	}
 
+	if (stiwfd_tls_setup(tall_stiwf_ctx, err, sizeof(err)) < 0) {
+		fprintf(stderr, "stiwfd: bad configuration: %s: %s\n", config_file, err);
+		goto out_loop;
+	}
 	sip = stiwf_sip_agent_start(tall_stiwf_ctx, g_sip_cfg);
 	if (!sip)
 		goto out_loop;
