@@ -155,9 +155,17 @@ DEFUN(cfg_sip_test_mode_delay, cfg_sip_test_mode_delay_cmd,
 
 static bool path_ok(struct vty *vty, const char *path)
 {
-	if (path[0] != '/' || strlen(path) > 1023) {
-		vty_out(vty, "%% not an absolute path of at most 1023 octets: %s%s", path, VTY_NEWLINE);
+	size_t i, n = strnlen(path, 1024);
+
+	if (n == 0 || n > 1023) {
+		vty_out(vty, "%% a path of 1 to 1023 octets: %s%s", path, VTY_NEWLINE);
 		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f) {
+			vty_out(vty, "%% control character in path%s", VTY_NEWLINE);
+			return false;
+		}
 	}
 	return true;
 }
