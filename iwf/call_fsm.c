@@ -180,6 +180,17 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 		return;
 	}
 
+	if (iwf_sip_peer_transport_check(call->sip_peer, info->stream) < 0) {
+		LOGPFSML(call->fi, LOGL_NOTICE, "INVITE from %s (sip-peer %s, transport tls) not over TLS: 403\n",
+			 info->peer_addr, call->sip_peer->name);
+		call->sip_status = 403;
+		sip_call_reject(call->sip, 403, "TLS Required", "SIP ;cause=403;text=\"TLS required\"");
+		call->sip = NULL;
+		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);
+		call_end(call, IWF_CAUSE_CALL_REJECTED, "tls-required");
+		return;
+	}
+
 	/* The numbers in E.164 form, the peer's rules for reading them. */
 	plan = call->sip_peer->plan;
 	plan.format = IWF_NUMFMT_INTERNATIONAL;

@@ -19,6 +19,7 @@ struct iwf_cfg *g_iwf_cfg;
 const struct value_string iwf_sip_transport_names[] = {
 	{ IWF_SIP_TP_UDP, "udp" },
 	{ IWF_SIP_TP_TCP, "tcp" },
+	{ IWF_SIP_TP_TLS, "tls" },
 	{ 0, NULL }
 };
 
@@ -302,6 +303,15 @@ struct iwf_sip_peer *iwf_sip_peer_by_addr(const char *addr)
 			return p;
 	}
 	return NULL;
+}
+
+int iwf_sip_peer_transport_check(const struct iwf_sip_peer *peer, bool stream)
+{
+	/* stiwfd runs no plain TCP listener beside TLS (stiwfd_tls_setup()),
+	 * so a request on a connection came over TLS */
+	if (peer && peer->transport == IWF_SIP_TP_TLS && !stream)
+		return -EACCES;
+	return 0;
 }
 
 struct iwf_ss7_peer *iwf_ss7_peer_by_pc(uint32_t inst, uint32_t pc)

@@ -90,6 +90,7 @@
 enum iwf_sip_transport {
 	IWF_SIP_TP_UDP,
 	IWF_SIP_TP_TCP,
+	IWF_SIP_TP_TLS,		/*!< both ways, mutual TLS (sip node "tls ...") */
 };
 extern const struct value_string iwf_sip_transport_names[];
 
@@ -100,6 +101,12 @@ struct iwf_sip_peer {
 	char addr[48];			/*!< numeric address; calls from it match this peer */
 	uint16_t port;			/*!< 5060 by default */
 	enum iwf_sip_transport transport;
+	/*! transport tls: a name its certificate carries (SAN DNS or URI,
+	 *  or CN); our requests go to sip:NAME;maddr=addr, so that Sofia
+	 *  checks it on the certificate of the connection it opens */
+	char tls_subject[128];
+	bool tls_pinned;		/*!< tls_sha256 is set */
+	uint8_t tls_sha256[32];		/*!< SHA-256 of its certificate (DER) */
 	struct iwf_policy policy;	/*!< its STIR ingress knobs */
 	struct iwf_number_plan plan;	/*!< how its numbers look */
 };
@@ -177,6 +184,9 @@ struct iwf_cfg {
 	struct llist_head sip_peers;
 	struct llist_head ss7_peers;
 	struct llist_head routes;
+	/*! "runtime-iwf-changes allow": the VTY may change trust domains,
+	 *  peers and routes while stiwfd runs (refused by default) */
+	bool runtime_changes;
 };
 
 /*! The configuration in force (allocated by iwf_peer_vty_init()). */
@@ -188,6 +198,10 @@ void iwf_peer_vty_init(void *ctx);
 struct iwf_sip_peer *iwf_sip_peer_find(const char *name);
 /*! The SIP peer whose address a request came from, or NULL. */
 struct iwf_sip_peer *iwf_sip_peer_by_addr(const char *addr);
+/*! May a request from \a peer that came on a connection (stream) or
+ *  not be taken?  A peer of transport tls only over TLS.
+ *  \returns 0 or -EACCES */
+int iwf_sip_peer_transport_check(const struct iwf_sip_peer *peer, bool stream);
 struct iwf_ss7_peer *iwf_ss7_peer_find(const char *name);
 /*! The SS7 peer of point code dpc on cs7 instance inst, or NULL. */
 struct iwf_ss7_peer *iwf_ss7_peer_by_pc(uint32_t inst, uint32_t pc);

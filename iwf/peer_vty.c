@@ -16,6 +16,8 @@
 #include "iwf/number.h"
 #include "iwf/peer.h"
 #include "iwf/policy.h"
+#include "sip/sip_tls.h"
+#include "src/logging.h"
 #include "src/vty_nodes.h"
 
 /* Longest file path we keep */
@@ -61,6 +63,20 @@ static struct cmd_node route_node = {
 static bool vty_interactive(const struct vty *vty)
 {
 	return vty->type != VTY_FILE;
+}
+
+/* Who may call which carrier, and with which trust, is the configuration
+ * file's to say: from the console at runtime only when the file allows it,
+ * so that a console session cannot add a peer at its own address or swap a
+ * trust anchor. */
+static bool runtime_change_refused(struct vty *vty, const char *what)
+{
+	if (!vty_interactive(vty) || g_iwf_cfg->runtime_changes)
+		return false;
+	vty_out(vty, "%% %s: trust domains, peers and routes are read from the configuration file only "
+		"(see runtime-iwf-changes)%s", what, VTY_NEWLINE);
+	LOGP(DIWF, LOGL_NOTICE, "VTY: runtime change refused: %s\n", what);
+	return true;
 }
 
 static int check_path_arg(struct vty *vty, const char *what, const char *path)
@@ -181,6 +197,8 @@ DEFUN(cfg_stir, cfg_stir_cmd,
       "stir",
       "Configure the SHAKEN trust domain (SIP side): STI-CA trust, x5u fetching, our STI credential\n")
 {
+	if (runtime_change_refused(vty, "stir"))
+		return CMD_WARNING;
 	vty->node = STIWF_STIR_NODE;
 	vty->index = NULL;
 	return CMD_SUCCESS;
@@ -190,6 +208,8 @@ DEFUN(cfg_tsca, cfg_tsca_cmd,
       "tsca",
       "Configure the TSCA trust domain (SS7 side): TSCA roots, operator certificates, our operator credential\n")
 {
+	if (runtime_change_refused(vty, "tsca"))
+		return CMD_WARNING;
 	vty->node = STIWF_TSCA_NODE;
 	vty->index = NULL;
 	return CMD_SUCCESS;
@@ -534,6 +554,9 @@ DEFUN(cfg_sip_peer, cfg_sip_peer_cmd,
 {
 	struct iwf_sip_peer *p;
 
+	if (runtime_change_refused(vty, "sip-peer"))
+		return CMD_WARNING;
+
 	if (!iwf_peer_name_valid(argv[0])) {
 		vty_out(vty, "%% sip-peer: bad name '%s' (1 to %u of A-Z a-z 0-9 . _ -)%s", argv[0],
 			IWF_PEER_NAME_MAX, VTY_NEWLINE);
@@ -558,6 +581,9 @@ DEFUN(cfg_no_sip_peer, cfg_no_sip_peer_cmd,
 	struct iwf_sip_peer *p = iwf_sip_peer_find(argv[0]);
 	const struct iwf_route *r;
 	struct iwf_ss7_peer *t;
+
+	if (runtime_change_refused(vty, "no sip-peer"))
+		return CMD_WARNING;
 
 	if (!p) {
 		vty_out(vty, "%% no sip-peer %s%s", argv[0], VTY_NEWLINE);
@@ -586,6 +612,9 @@ DEFUN(cfg_ss7_peer, cfg_ss7_peer_cmd,
 {
 	struct iwf_ss7_peer *p;
 
+	if (runtime_change_refused(vty, "ss7-peer"))
+		return CMD_WARNING;
+
 	if (!iwf_peer_name_valid(argv[0])) {
 		vty_out(vty, "%% ss7-peer: bad name '%s' (1 to %u of A-Z a-z 0-9 . _ -)%s", argv[0],
 			IWF_PEER_NAME_MAX, VTY_NEWLINE);
@@ -609,6 +638,9 @@ DEFUN(cfg_no_ss7_peer, cfg_no_ss7_peer_cmd,
 {
 	struct iwf_ss7_peer *p = iwf_ss7_peer_find(argv[0]);
 	const struct iwf_route *r;
+
+	if (runtime_change_refused(vty, "no ss7-peer"))
+		return CMD_WARNING;
 
 	if (!p) {
 		vty_out(vty, "%% no ss7-peer %s%s", argv[0], VTY_NEWLINE);
@@ -672,12 +704,64 @@ DEFUN(cfg_sp_remote, cfg_sp_remote_cmd,
 }
 
 DEFUN(cfg_sp_transport, cfg_sp_transport_cmd,
-      "transport (udp|tcp)",
-      "Transport of our requests towards the carrier\n" "UDP (the default)\n" "TCP\n")
+      "transport (udp|tcp|tls)",
+      "Transport towards the carrier\n" "UDP (the default)\n" "TCP\n"
+      "TLS both ways, mutual: its requests over anything else get 403 (needs tls-subject)\n")
 {
 	struct iwf_sip_peer *p = vty->index;
 
 	p->transport = get_string_value(iwf_sip_transport_names, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_tls_subject, cfg_sp_tls_subject_cmd,
+      "tls-subject NAME",
+      "A name the carrier's TLS certificate carries (SAN DNS or URI, or CN)\n" "Name\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+	size_t i, n = strnlen(argv[0], sizeof(p->tls_subject));
+
+	if (n == 0 || n >= sizeof(p->tls_subject)) {
+		vty_out(vty, "%% tls-subject: 1 to %zu octets%s", sizeof(p->tls_subject) - 1, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	/* it becomes the host of a SIP URI */
+	for (i = 0; i < n; i++) {
+		char c = argv[0][i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '-')) {
+			vty_out(vty, "%% tls-subject: a host name of A-Z a-z 0-9 . -: %s%s", argv[0], VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	OSMO_STRLCPY_ARRAY(p->tls_subject, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_tls_fingerprint, cfg_sp_tls_fingerprint_cmd,
+      "tls-fingerprint sha256 HEX",
+      "Pin the carrier's TLS certificate: whoever presents its tls-subject must present this one\n"
+      "SHA-256 over the certificate (DER), as openssl x509 -fingerprint -sha256 prints it\n"
+      "64 hex digits, colons allowed\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+
+	if (sip_tls_fingerprint_parse(argv[0], p->tls_sha256) < 0) {
+		vty_out(vty, "%% tls-fingerprint: not 32 octets in hex: %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	p->tls_pinned = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_no_tls_fingerprint, cfg_sp_no_tls_fingerprint_cmd,
+      "no tls-fingerprint",
+      NO_STR "Do not pin the carrier's TLS certificate\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+
+	p->tls_pinned = false;
 	return CMD_SUCCESS;
 }
 
@@ -1083,6 +1167,23 @@ DEFUN(cfg_plan_cpc, cfg_plan_cpc_cmd,
 	return CMD_SUCCESS;
 }
 
+/* Runtime changes */
+
+DEFUN(cfg_runtime_changes, cfg_runtime_changes_cmd,
+      "runtime-iwf-changes (refuse|allow)",
+      "Whether the VTY may change stir, tsca, sip-peer, ss7-peer and route while stiwfd runs\n"
+      "Refuse them: the configuration file alone decides (the default)\n"
+      "Allow them from an enabled VTY session\n")
+{
+	if (vty_interactive(vty)) {
+		vty_out(vty, "%% runtime-iwf-changes is read from the configuration file only%s", VTY_NEWLINE);
+		LOGP(DIWF, LOGL_NOTICE, "VTY: runtime change refused: runtime-iwf-changes\n");
+		return CMD_WARNING;
+	}
+	g_iwf_cfg->runtime_changes = argv[0][0] == 'a';
+	return CMD_SUCCESS;
+}
+
 /* Routes */
 
 #define IWF_ROUTE_STR	"Route calls by called-number prefix (the longest prefix wins)\n" \
@@ -1095,6 +1196,9 @@ DEFUN(cfg_route, cfg_route_cmd,
       IWF_ROUTE_STR PEER_NAME_STR)
 {
 	enum iwf_route_dest dest = get_string_value(iwf_route_dest_names, argv[1]);
+
+	if (runtime_change_refused(vty, "route"))
+		return CMD_WARNING;
 
 	if (!iwf_route_prefix_valid(argv[0])) {
 		vty_out(vty, "%% route: prefix %s is not 0 to %u digits or 'default'%s", argv[0],
@@ -1120,6 +1224,8 @@ DEFUN(cfg_no_route, cfg_no_route_cmd,
       "no route PREFIX (ss7-peer|sip-peer)",
       NO_STR IWF_ROUTE_STR)
 {
+	if (runtime_change_refused(vty, "no route"))
+		return CMD_WARNING;
 	if (iwf_route_del(g_iwf_cfg, argv[0], get_string_value(iwf_route_dest_names, argv[1])) < 0) {
 		vty_out(vty, "%% no route %s %s%s", argv[0], argv[1], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -1307,6 +1413,11 @@ static int config_write_sip_peers(struct vty *vty)
 			vty_out(vty, " remote %s %u%s", p->addr, p->port, VTY_NEWLINE);
 		vty_out(vty, " transport %s%s", get_value_string(iwf_sip_transport_names, p->transport),
 			VTY_NEWLINE);
+		if (p->tls_subject[0])
+			vty_out(vty, " tls-subject %s%s", p->tls_subject, VTY_NEWLINE);
+		if (p->tls_pinned)
+			vty_out(vty, " tls-fingerprint sha256 %s%s",
+				osmo_hexdump_nospc(p->tls_sha256, sizeof(p->tls_sha256)), VTY_NEWLINE);
 		vty_out(vty, " on-stir-failure %s%s",
 			p->policy.on_stir_failure == IWF_STIR_FAIL_REJECT ? "reject" : "continue", VTY_NEWLINE);
 		if (p->policy.identity_required)
@@ -1375,6 +1486,8 @@ static int config_write_routes(struct vty *vty)
 {
 	const struct iwf_route *r;
 
+	if (g_iwf_cfg->runtime_changes)
+		vty_out(vty, "runtime-iwf-changes allow%s", VTY_NEWLINE);
 	llist_for_each_entry(r, &g_iwf_cfg->routes, entry)
 		vty_out(vty, "route %s %s %s%s", r->prefix[0] ? r->prefix : "default",
 			get_value_string(iwf_route_dest_names, r->dest), r->peer, VTY_NEWLINE);
@@ -1459,6 +1572,9 @@ void iwf_peer_vty_init(void *ctx)
 	install_node(&sip_peer_node, config_write_sip_peers);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_remote_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_transport_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_subject_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_fingerprint_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_no_tls_fingerprint_cmd);
 	install_peer_knobs(STIWF_SIP_PEER_NODE);
 
 	install_element(CONFIG_NODE, &cfg_ss7_peer_cmd);
@@ -1479,6 +1595,7 @@ void iwf_peer_vty_init(void *ctx)
 
 	install_element(CONFIG_NODE, &cfg_route_cmd);
 	install_element(CONFIG_NODE, &cfg_no_route_cmd);
+	install_element(CONFIG_NODE, &cfg_runtime_changes_cmd);
 	install_node(&route_node, config_write_routes);
 
 	install_element_ve(&show_peers_cmd);

@@ -20,7 +20,9 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/su_log.h>
+#include <sofia-sip/su_strlst.h>
 #include <sofia-sip/su_tag_io.h>
+#include <sofia-sip/tport_tag.h>
 
 #include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/stats.h>
@@ -29,6 +31,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "sip/sip_call_internal.h"
+#include "sip/sip_tls.h"
 #include "src/logging.h"
 
 static const struct rate_ctr_desc sip_agent_ctr_desc[] = {
@@ -151,6 +154,10 @@ static int sip_agent_talloc_destructor(struct stiwf_sip_agent *agent)
 		nua_destroy(agent->nua);
 		agent->nua = NULL;
 	}
+	if (agent->tls_subjects) {
+		su_strlst_destroy(agent->tls_subjects);
+		agent->tls_subjects = NULL;
+	}
 	if (agent->root) {
 		/* su_root_destroy() also destroys the GSource wrapping the root */
 		su_root_destroy(agent->root);
@@ -171,6 +178,10 @@ static int sip_agent_talloc_destructor(struct stiwf_sip_agent *agent)
 struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_cfg *cfg)
 {
 	struct stiwf_sip_agent *agent;
+	su_strlst_t *subjects = NULL;
+	unsigned int tls_policy = TPTLS_VERIFY_ALL;
+	char *tls_dir = NULL;
+	unsigned int i;
 
 	agent = talloc_zero(ctx, struct stiwf_sip_agent);
 	if (!agent)
@@ -180,6 +191,21 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 		LOGP(DSIP, LOGL_ERROR, "SIP: local address too long\n");
 		talloc_free(agent);
 		return NULL;
+	}
+
+	if (cfg->tls_cert) {
+		if (!cfg->tls_ca) {
+			/* mutual TLS: no peer without a chain to check */
+			LOGP(DSIP, LOGL_ERROR, "SIP: 'tls certificate' without 'tls ca-file'\n");
+			talloc_free(agent);
+			return NULL;
+		}
+		if (stiwf_sip_cfg_tls_url(cfg, agent->tls_url, sizeof(agent->tls_url)) < 0 ||
+		    sip_tls_global_init() < 0 ||
+		    sip_tls_dir_make(agent, cfg->tls_cert, cfg->tls_key, cfg->tls_ca, &tls_dir) < 0) {
+			talloc_free(agent);
+			return NULL;
+		}
 	}
 
 	if (su_init_count == 0) {
@@ -207,6 +233,21 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 	agent->ctrs = rate_ctr_group_alloc(agent, &sip_agent_ctrg_desc, 0);
 	if (!agent->ctrs)
 		goto fail;
+
+	if (tls_dir && cfg->n_tls_subjects) {
+		/* the peer's certificate must carry a tls-subject of a TLS
+		 * sip-peer (incoming), and the name we send to (outgoing) */
+		subjects = agent->tls_subjects = su_strlst_create(NULL);
+		for (i = 0; subjects && i < cfg->n_tls_subjects; i++) {
+			if (!su_strlst_dup_append(subjects, cfg->tls_subjects[i]))
+				break;
+		}
+		if (!subjects || i < cfg->n_tls_subjects) {
+			LOGP(DSIP, LOGL_ERROR, "SIP: out of memory\n");
+			goto fail;
+		}
+		tls_policy = TPTLS_VERIFY_SUBJECTS_ALL;
+	}
 
 	agent->root = su_glib_root_create(agent);
 	if (!agent->root) {
@@ -239,16 +280,32 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 				NUTAG_MEDIA_ENABLE(0),
 				SIPTAG_USER_AGENT_STR(cfg->user_agent),
 				SIPTAG_SERVER_STR(cfg->user_agent),
+				/* RFC 3261 §26.3.1 and mutual TLS: both ends
+				 * show a certificate that leads to cafile.pem,
+				 * within its dates */
+				TAG_IF(tls_dir, NUTAG_SIPS_URL(agent->tls_url)),
+				TAG_IF(tls_dir, TPTAG_CERTIFICATE(tls_dir)),
+				TAG_IF(tls_dir, TPTAG_TLS_VERIFY_POLICY(tls_policy)),
+				TAG_IF(subjects, TPTAG_TLS_VERIFY_SUBJECTS(subjects)),
+				TAG_IF(tls_dir, TPTAG_TLS_VERIFY_DATE(1)),
+				TAG_IF(tls_dir, TPTAG_TLS_VERIFY_DEPTH(SIP_TLS_VERIFY_DEPTH)),
 				TAG_END());
+	/* Sofia has read the key: no copy stays on disk */
+	sip_tls_dir_remove(tls_dir);
 	if (!agent->nua) {
-		LOGP(DSIP, LOGL_ERROR, "SIP: cannot bind %s: %s\n", agent->url, strerror(errno));
+		LOGP(DSIP, LOGL_ERROR, "SIP: cannot bind %s%s%s: %s\n", agent->url, tls_dir ? " and " : "",
+		     tls_dir ? agent->tls_url : "", strerror(errno));
 		goto fail;
 	}
 	LOGP(DSIP, LOGL_NOTICE, "SIP agent listening on %s\n", agent->url);
+	if (tls_dir)
+		LOGP(DSIP, LOGL_NOTICE, "SIP agent listening on %s (TLS 1.2 or later, mutual)\n",
+		     agent->tls_url);
 	g_sip_agent = agent;
 	return agent;
 
 fail:
+	sip_tls_dir_remove(tls_dir);
 	talloc_free(agent);
 	return NULL;
 }

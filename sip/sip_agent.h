@@ -29,6 +29,17 @@ struct stiwf_sip_cfg {
 	char *user_agent;		/*!< User-Agent / Server header value */
 	enum stiwf_sip_test_mode test_mode;
 	unsigned int echo_answer_delay_ms;	/*!< echo: from 180 to 200 */
+	/*! SIP over TLS (RFC 3261 §26.3.1) on local_addr:tls_port, when
+	 *  tls_cert is set: our certificate chain and key, and the
+	 *  certificates that peers' chains must lead to (mutual TLS) */
+	char *tls_cert;
+	char *tls_key;
+	char *tls_ca;
+	uint16_t tls_port;		/*!< 5061 by default */
+	/*! the tls-subject of every sip-peer of transport tls (set by
+	 *  stiwfd before the start): a peer's certificate must carry one */
+	char **tls_subjects;
+	unsigned int n_tls_subjects;
 };
 
 /*! The configuration in force (allocated by stiwf_sip_vty_init()). */
@@ -55,6 +66,10 @@ void stiwf_sip_agent_free(struct stiwf_sip_agent *agent);
 
 /*! \returns the SIP URI the agent is bound to, e.g. "sip:127.0.0.1:5060;transport=udp" */
 const char *stiwf_sip_agent_url(const struct stiwf_sip_agent *agent);
+
+/*! Format the TLS bind URI ("sips:ADDR:PORT") into buf.
+ *  \returns 0, -ENOENT (no TLS configured) or -ENOSPC */
+int stiwf_sip_cfg_tls_url(const struct stiwf_sip_cfg *cfg, char *buf, size_t len);
 
 /*! Format the bind URI for a configuration into buf.
  *  \returns 0 or -ENOSPC */

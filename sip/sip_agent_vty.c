@@ -48,6 +48,21 @@ int stiwf_sip_cfg_url(const struct stiwf_sip_cfg *cfg, char *buf, size_t len)
 	return 0;
 }
 
+int stiwf_sip_cfg_tls_url(const struct stiwf_sip_cfg *cfg, char *buf, size_t len)
+{
+	bool v6 = strchr(cfg->local_addr, ':') != NULL;
+	int n;
+
+	if (!cfg->tls_cert)
+		return -ENOENT;
+	/* Sofia binds a TLS transport for a sips: URI (RFC 3261 §19.1) */
+	n = snprintf(buf, len, "sips:%s%s%s:%u", v6 ? "[" : "", cfg->local_addr, v6 ? "]" : "",
+		     cfg->tls_port);
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	return 0;
+}
+
 const struct value_string stiwf_sip_test_mode_names[] = {
 	{ STIWF_SIP_TEST_REJECT, "reject" },
 	{ STIWF_SIP_TEST_ECHO, "echo" },
@@ -136,6 +151,76 @@ DEFUN(cfg_sip_test_mode_delay, cfg_sip_test_mode_delay_cmd,
 	return CMD_SUCCESS;
 }
 
+#define TLS_STR "SIP over TLS (mutual TLS with the sip-peers of transport tls)\n"
+
+static bool path_ok(struct vty *vty, const char *path)
+{
+	size_t i, n = strnlen(path, 1024);
+
+	if (n == 0 || n > 1023) {
+		vty_out(vty, "%% a path of 1 to 1023 octets: %s%s", path, VTY_NEWLINE);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f) {
+			vty_out(vty, "%% control character in path%s", VTY_NEWLINE);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void tls_restart_note(struct vty *vty)
+{
+	if (g_sip_agent && vty->type != VTY_FILE)
+		vty_out(vty, "%% takes effect when stiwfd restarts%s", VTY_NEWLINE);
+}
+
+DEFUN(cfg_sip_tls_cert, cfg_sip_tls_cert_cmd,
+      "tls certificate CERT key KEY",
+      TLS_STR "Our certificate chain (PEM, ours first) and private key\n" "Certificate file\n"
+      "Private key\n" "Private key file (PEM, unencrypted; mode 0600 or less)\n")
+{
+	if (!path_ok(vty, argv[0]) || !path_ok(vty, argv[1]))
+		return CMD_WARNING;
+	osmo_talloc_replace_string(g_sip_cfg, &g_sip_cfg->tls_cert, argv[0]);
+	osmo_talloc_replace_string(g_sip_cfg, &g_sip_cfg->tls_key, argv[1]);
+	tls_restart_note(vty);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_tls_ca, cfg_sip_tls_ca_cmd,
+      "tls ca-file FILE",
+      TLS_STR "Certificates the peers' chains must lead to (PEM); a self-signed peer certificate may be one\n"
+      "File\n")
+{
+	if (!path_ok(vty, argv[0]))
+		return CMD_WARNING;
+	osmo_talloc_replace_string(g_sip_cfg, &g_sip_cfg->tls_ca, argv[0]);
+	tls_restart_note(vty);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_tls_port, cfg_sip_tls_port_cmd,
+      "tls port <1-65535>",
+      TLS_STR "TCP port of the TLS listener, on the 'local' address\n" "Port (default 5061)\n")
+{
+	g_sip_cfg->tls_port = (uint16_t)strtoul(argv[0], NULL, 10);
+	tls_restart_note(vty);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_no_tls, cfg_sip_no_tls_cmd,
+      "no tls",
+      NO_STR TLS_STR)
+{
+	TALLOC_FREE(g_sip_cfg->tls_cert);
+	TALLOC_FREE(g_sip_cfg->tls_key);
+	TALLOC_FREE(g_sip_cfg->tls_ca);
+	tls_restart_note(vty);
+	return CMD_SUCCESS;
+}
+
 static int config_write_sip(struct vty *vty)
 {
 	vty_out(vty, "sip%s", VTY_NEWLINE);
@@ -143,6 +228,12 @@ static int config_write_sip(struct vty *vty)
 	vty_out(vty, " transport %s%s", get_value_string(stiwf_sip_transport_names, g_sip_cfg->transport),
 		VTY_NEWLINE);
 	vty_out(vty, " user-agent %s%s", g_sip_cfg->user_agent, VTY_NEWLINE);
+	if (g_sip_cfg->tls_cert) {
+		vty_out(vty, " tls certificate %s key %s%s", g_sip_cfg->tls_cert, g_sip_cfg->tls_key, VTY_NEWLINE);
+		if (g_sip_cfg->tls_ca)
+			vty_out(vty, " tls ca-file %s%s", g_sip_cfg->tls_ca, VTY_NEWLINE);
+		vty_out(vty, " tls port %u%s", g_sip_cfg->tls_port, VTY_NEWLINE);
+	}
 	if (g_sip_cfg->test_mode == STIWF_SIP_TEST_ECHO && g_sip_cfg->echo_answer_delay_ms)
 		vty_out(vty, " test-mode echo answer-delay %u%s", g_sip_cfg->echo_answer_delay_ms,
 			VTY_NEWLINE);
@@ -159,6 +250,7 @@ void stiwf_sip_vty_init(void *ctx)
 	g_sip_cfg->local_addr = talloc_strdup(g_sip_cfg, "127.0.0.1");
 	g_sip_cfg->local_port = 5060;
 	g_sip_cfg->transport = STIWF_SIP_TP_UDP;
+	g_sip_cfg->tls_port = 5061;
 	g_sip_cfg->user_agent = talloc_strdup(g_sip_cfg, "stiwfd/" PACKAGE_VERSION);
 	OSMO_ASSERT(g_sip_cfg->local_addr && g_sip_cfg->user_agent);
 
@@ -169,6 +261,10 @@ void stiwf_sip_vty_init(void *ctx)
 	install_element(STIWF_SIP_NODE, &cfg_sip_user_agent_cmd);
 	install_element(STIWF_SIP_NODE, &cfg_sip_test_mode_cmd);
 	install_element(STIWF_SIP_NODE, &cfg_sip_test_mode_delay_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_tls_cert_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_tls_ca_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_tls_port_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_no_tls_cmd);
 	stiwf_sip_agent_vty_show_init();
 	sip_call_vty_init();
 }

@@ -114,6 +114,10 @@ struct sip_call_info {
 	size_t sdp_len;
 	char peer_addr[48];			/*!< numeric source address */
 	uint16_t peer_port;
+	/*! arrived on a connection (TCP or TLS), not in a UDP datagram;
+	 *  with no plain TCP listener (sip_agent_tls_only_stream()) that
+	 *  means TLS, its certificate verified by Sofia */
+	bool stream;
 };
 
 /*! How an owner learns what happens on SIP.  Every member may be NULL. */

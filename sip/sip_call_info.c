@@ -205,6 +205,9 @@ static void peer_collect(struct sip_call_info *info, msg_t *msg)
 
 	if (!ai || !ai->ai_addr || ai->ai_addrlen == 0)
 		return;
+	/* Sofia gives a message the protocol of the socket it came on: UDP
+	 * or TCP, TLS included (RFC 3261 §18) */
+	info->stream = ai->ai_protocol == IPPROTO_TCP;
 	sa = (const struct sockaddr *)ai->ai_addr;
 	if (sa->sa_family == AF_INET && ai->ai_addrlen >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)ai->ai_addr;

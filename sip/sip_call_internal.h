@@ -10,6 +10,7 @@
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip.h>
 #include <sofia-sip/su_glib.h>
+#include <sofia-sip/su_strlst.h>
 
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/rate_ctr.h>
@@ -39,6 +40,8 @@ struct stiwf_sip_agent {
 	GSource *gsource;
 	nua_t *nua;
 	char url[128];
+	char tls_url[128];			/*!< "" without TLS */
+	su_strlst_t *tls_subjects;		/*!< Sofia keeps a pointer to it */
 	struct rate_ctr_group *ctrs;
 	bool shutting_down;
 	void (*shutdown_done)(void *priv);

@@ -11,6 +11,7 @@
 
 #include "sip/sip_agent.h"
 #include "sip/sip_call.h"
+#include "iwf/peer.h"
 #include "src/call_echo.h"
 #include "src/logging.h"
 
@@ -93,6 +94,13 @@ static int echo_incoming(struct sip_call *leg, const struct sip_call_info *info,
 
 	if (g_sip_cfg->test_mode != STIWF_SIP_TEST_ECHO)
 		return -ENOTSUP;
+	/* the transport rule of the sip-peers holds in the test mode too */
+	if (iwf_sip_peer_transport_check(iwf_sip_peer_by_addr(info->peer_addr), info->stream) < 0) {
+		LOGP(DMAIN, LOGL_NOTICE, "echo: INVITE from %s (a sip-peer of transport tls) not over TLS: 403\n",
+		     info->peer_addr);
+		return sip_call_reject(leg, 403, "TLS Required", "SIP ;cause=403;text=\"TLS required\"") < 0 ?
+		       -EIO : 0;
+	}
 	ec = echo_call_alloc(leg);
 	if (!ec)
 		return -ENOMEM;

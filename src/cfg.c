@@ -2,8 +2,14 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
+
+#include <openssl/rand.h>
 
 #include <osmocom/core/talloc.h>
 #include <osmocom/vty/command.h>
@@ -20,6 +26,10 @@
 #include "src/logging.h"
 #include "src/vty_nodes.h"
 #include "ss7/ss7.h"
+
+/* libosmovty defines struct host in command.h and exports the one instance,
+ * but its headers declare no extern for it: the passwords live there. */
+extern struct host host;
 
 static int stiwf_vty_go_parent(struct vty *vty)
 {
@@ -139,4 +149,95 @@ int stiwf_config_read(const char *path, char *err, size_t errlen)
 	fclose(stream);
 	fclose(lr.f);
 	return rc;
+}
+
+/* 127.0.0.0/8 or ::1 */
+static bool addr_is_loopback(const char *addr)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, addr, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return false;
+}
+
+/* Set an enable password nobody knows, through libosmovty's own command, so
+ * that "enable" (and with it every command that changes anything) is
+ * refused: 32 random octets as hex are never typed by chance. */
+static int vty_enable_lock(void)
+{
+	uint8_t rnd[32];
+	char line[sizeof("enable password ") + 2 * sizeof(rnd) + 2];
+	size_t i, n;
+	FILE *f;
+	int rc;
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return -EIO;
+	n = (size_t)snprintf(line, sizeof(line), "enable password ");
+	for (i = 0; i < sizeof(rnd); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%02x", rnd[i]);
+	snprintf(line + n, sizeof(line) - n, "\n");
+	OPENSSL_cleanse(rnd, sizeof(rnd));
+	f = fmemopen(line, strlen(line), "r");
+	if (!f) {
+		rc = -errno;
+		goto out;
+	}
+	rc = vty_read_config_filep(f, NULL);
+	fclose(f);
+out:
+	OPENSSL_cleanse(line, sizeof(line));
+	return rc < 0 ? -EIO : 0;
+}
+
+int stiwf_vty_secure(const char *config_path, bool *read_only, char *err, size_t errlen)
+{
+	bool has_enable = host.enable && host.enable[0];
+	bool has_password = has_enable || (host.password && host.password[0]);
+	const char *bind = vty_get_bind_addr();
+	struct stat st;
+
+	if (errlen)
+		err[0] = '\0';
+	*read_only = false;
+	/* libosmovty is built without crypt(): a hidden ("8") password never
+	 * matches, and a console nobody can enter is better refused now */
+	if ((host.enable_encrypt && !host.enable) || (host.password_encrypt && !host.password)) {
+		snprintf(err, errlen, "%s: hidden passwords ('password 8', 'enable password 8') are not "
+			 "supported by this libosmovty; write them in clear text in a file only stiwfd reads",
+			 config_path);
+		return -EINVAL;
+	}
+	/* a telnet console on an address others can reach must at least ask
+	 * for a password before it changes anything */
+	if (!addr_is_loopback(bind) && !has_enable) {
+		snprintf(err, errlen, "%s: 'line vty' binds %s, which is not a loopback address, and no "
+			 "'enable password' is set: refusing a console the network could reconfigure",
+			 config_path, bind);
+		return -EPERM;
+	}
+	/* the passwords are in the file: not for every local user to read */
+	if (has_password && config_path) {
+		if (stat(config_path, &st) < 0) {
+			snprintf(err, errlen, "%s: %s", config_path, strerror(errno));
+			return -errno;
+		}
+		if (st.st_mode & S_IRWXO) {
+			snprintf(err, errlen, "%s has mode %04o and holds a VTY password: others may read it "
+				 "(chmod o-rwx)", config_path, (unsigned int)(st.st_mode & 07777));
+			return -EPERM;
+		}
+	}
+	if (!has_enable) {
+		if (vty_enable_lock() < 0) {
+			snprintf(err, errlen, "cannot lock the VTY's enable mode");
+			return -EIO;
+		}
+		*read_only = true;
+	}
+	return 0;
 }

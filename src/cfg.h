@@ -4,6 +4,7 @@
  *  ("sip", ...), libosmocore's ("log", "line vty", "stats") and
  *  libosmo-sigtran's "cs7 instance" nodes. */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*! Default TCP port of the VTY console (bound to 127.0.0.1 unless
@@ -22,3 +23,16 @@ int stiwf_vty_init(void *ctx);
  *  the file is applied.
  *  \returns 0, -ENOENT/-EACCES/... when it cannot be opened, -EINVAL on a bad line */
 int stiwf_config_read(const char *path, char *err, size_t errlen);
+
+/*! Make the VTY console safe once the configuration is read (before the
+ *  console listens):
+ *  - without an "enable password" the console is read-only: "enable" asks
+ *    for a password nobody knows, so only VIEW commands (show ...) run;
+ *  - a console bound to an address other than loopback needs an
+ *    "enable password";
+ *  - a file holding a VTY password must not be readable by others;
+ *  - hidden ("8") passwords are refused: this libosmovty cannot check them.
+ *  \param[in] config_path the file read, for the mode check and messages
+ *  \param[out] read_only true when no enable password was configured
+ *  \returns 0, -EPERM or -EINVAL with err saying why */
+int stiwf_vty_secure(const char *config_path, bool *read_only, char *err, size_t errlen);

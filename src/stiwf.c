@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <osmocom/core/application.h>
 #include <osmocom/core/talloc.h>
@@ -75,15 +78,65 @@ static int parse_port(const char *s, int *port)
 	return 0;
 }
 
+/* Longest password read from a file */
+#define VTY_PASSWORD_MAX 256
+
+/* The first line of a file that group may read but others may not: a
+ * password belongs neither on the command line (ps shows it) nor in a file
+ * every local user reads. */
+static int read_password_file(const char *path, char *buf, size_t size)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		fprintf(stderr, "stiwf vty: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "stiwf vty: %s: not a regular file\n", path);
+		rc = -EINVAL;
+		goto out;
+	}
+	if (st.st_mode & S_IRWXO) {
+		fprintf(stderr, "stiwf vty: %s has mode %04o: others may read it; refusing it (chmod o-rwx)\n",
+			path, (unsigned int)(st.st_mode & 07777));
+		rc = -EPERM;
+		goto out;
+	}
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		rc = -errno;
+		fprintf(stderr, "stiwf vty: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (!buf[0]) {
+		fprintf(stderr, "stiwf vty: %s: no password on the first line\n", path);
+		rc = -EINVAL;
+	}
+out:
+	close(fd);
+	return rc;
+}
+
 static void vty_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: stiwf vty [--host ADDR] [--port PORT] [--timeout MS] COMMAND...\n"
+		"Usage: stiwf vty [--host ADDR] [--port PORT] [--timeout MS] [--password-file FILE]\n"
+		"                 [--login-password-file FILE] COMMAND...\n"
 		"Run each COMMAND (one argument each, e.g. 'show version') on the VTY console\n"
 		"of a running stiwfd and print the answers.\n"
 		"  --host ADDR    console address (default 127.0.0.1)\n"
 		"  --port PORT    console port (default %d)\n"
 		"  --timeout MS   limit for connecting and for each answer (default 3000)\n"
+		"  --password-file FILE        the enable password (first line), answered\n"
+		"                 when a COMMAND 'enable' asks for it\n"
+		"  --login-password-file FILE  the line password of a console with 'login'\n"
+		"Password files must not be readable by others.\n"
 		"Exit status: 0 when every command succeeded, 1 when a command answered\n"
 		"with an error or the console could not be reached, 2 on a usage error.\n",
 		STIWF_VTY_PORT);
@@ -95,15 +148,29 @@ static int cmd_vty(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "password-file", required_argument, NULL, 'P' },
+		{ "login-password-file", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static char enable_pw[VTY_PASSWORD_MAX], login_pw[VTY_PASSWORD_MAX];
+	struct stiwf_vty_client_auth auth = { NULL, NULL };
 	const char *host = "127.0.0.1";
 	int port = STIWF_VTY_PORT, timeout_ms = 3000, opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+H:p:t:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+H:p:t:P:L:h", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'P':
+			if (read_password_file(optarg, enable_pw, sizeof(enable_pw)) < 0)
+				return EXIT_USAGE;
+			auth.enable_password = enable_pw;
+			break;
+		case 'L':
+			if (read_password_file(optarg, login_pw, sizeof(login_pw)) < 0)
+				return EXIT_USAGE;
+			auth.login_password = login_pw;
+			break;
 		case 'H':
 			host = optarg;
 			break;
@@ -131,10 +198,18 @@ static int cmd_vty(int argc, char **argv)
 		vty_usage(stderr);
 		return EXIT_USAGE;
 	}
-	rc = stiwf_vty_client_run(host, port, (const char *const *)&argv[optind], argc - optind,
+	rc = stiwf_vty_client_run(host, port, &auth, (const char *const *)&argv[optind], argc - optind,
 				  timeout_ms, stdout);
+	explicit_bzero(enable_pw, sizeof(enable_pw));
+	explicit_bzero(login_pw, sizeof(login_pw));
 	if (rc == -EPROTO)
 		return 1;
+	if (rc == -EACCES) {
+		fprintf(stderr, "stiwf vty: %s:%d: the console asked for a password that %s\n", host, port,
+			auth.enable_password || auth.login_password ? "it refused" :
+			"was not given (--password-file, --login-password-file)");
+		return 1;
+	}
 	if (rc < 0) {
 		fprintf(stderr, "stiwf vty: %s:%d: %s\n", host, port, strerror(-rc));
 		return 1;

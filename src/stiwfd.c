@@ -1,6 +1,7 @@
 /* stiwfd: the STIR/SHAKEN <-> SS7 interworking daemon. */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,7 +48,8 @@ static void print_help(FILE *out)
 		"  -V, --version           print the version and exit\n"
 		"  -h, --help              print this help and exit\n"
 		"\n"
-		"The VTY console listens on 127.0.0.1:%d unless 'line vty' says otherwise.\n"
+		"The VTY console listens on 127.0.0.1:%d unless 'line vty' says otherwise;\n"
+		"without an 'enable password' it is read-only.\n"
 		"See stiwfd(8) and stiwfd.conf(5).\n", STIWF_VTY_PORT);
 }
 
@@ -96,6 +98,7 @@ int main(int argc, char **argv)
 	struct stiwf_workq *workq = NULL;
 	struct stiwfd_iwf *iwf = NULL;
 	guint sig_src[3], timeout_src;
+	bool vty_read_only;
 	char err[768];
 	int opt, rc = EXIT_FAILURE;
 
@@ -149,7 +152,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "stiwfd: bad configuration: %s: %s\n", config_file, err);
 		goto out_log;
 	}
+	if (stiwf_vty_secure(config_file, &vty_read_only, err, sizeof(err)) < 0) {
+		fprintf(stderr, "stiwfd: bad configuration: %s\n", err);
+		goto out_log;
+	}
 	LOGP(DMAIN, LOGL_NOTICE, "stiwfd %s starting with %s\n", PACKAGE_VERSION, config_file);
+	if (vty_read_only)
+		LOGP(DMAIN, LOGL_NOTICE, "no 'enable password' configured: the VTY console is read-only\n");
 
 	rc = telnet_init_default(tall_stiwf_ctx, NULL, STIWF_VTY_PORT);
 	if (rc < 0) {
@@ -179,6 +188,10 @@ int main(int argc, char **argv)
 		goto out_loop;
 	}
 
+	if (stiwfd_tls_setup(tall_stiwf_ctx, err, sizeof(err)) < 0) {
+		fprintf(stderr, "stiwfd: bad configuration: %s: %s\n", config_file, err);
+		goto out_loop;
+	}
 	sip = stiwf_sip_agent_start(tall_stiwf_ctx, g_sip_cfg);
 	if (!sip)
 		goto out_loop;

@@ -22,6 +22,7 @@
 #include "iwf/call.h"
 #include "iwf/peer.h"
 #include "sip/sip_agent.h"
+#include "sip/sip_tls.h"
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
 #include "src/logging.h"
@@ -413,4 +414,56 @@ void stiwfd_iwf_free(struct stiwfd_iwf *d)
 	}
 	g_iwf_rt = NULL;
 	talloc_free(d);
+}
+
+int stiwfd_tls_setup(void *ctx, char *err, size_t errlen)
+{
+	struct sip_tls_pin pins[64];
+	const struct iwf_sip_peer *p;
+	size_t n_pins = 0;
+	unsigned int n = 0;
+
+	llist_for_each_entry(p, &g_iwf_cfg->sip_peers, entry) {
+		if (p->transport != IWF_SIP_TP_TLS)
+			continue;
+		if (!g_sip_cfg->tls_cert) {
+			snprintf(err, errlen, "sip-peer %s: transport tls, but the sip node has no 'tls certificate'",
+				 p->name);
+			return -EINVAL;
+		}
+		/* a request on a connection must mean TLS (sip_call_info.stream) */
+		if (g_sip_cfg->transport != STIWF_SIP_TP_UDP) {
+			snprintf(err, errlen, "sip-peer %s: transport tls needs 'transport udp' in the sip node: "
+				 "stiwfd tells TLS from plain TCP by the listener", p->name);
+			return -EINVAL;
+		}
+		if (!p->tls_subject[0]) {
+			snprintf(err, errlen, "sip-peer %s: transport tls without tls-subject", p->name);
+			return -EINVAL;
+		}
+		if (p->tls_pinned) {
+			if (n_pins >= ARRAY_SIZE(pins)) {
+				snprintf(err, errlen, "more than %zu pinned sip-peers", ARRAY_SIZE(pins));
+				return -EINVAL;
+			}
+			OSMO_STRLCPY_ARRAY(pins[n_pins].subject, p->tls_subject);
+			memcpy(pins[n_pins].sha256, p->tls_sha256, sizeof(pins[n_pins].sha256));
+			n_pins++;
+		}
+		n++;
+	}
+	g_sip_cfg->tls_subjects = talloc_zero_array(ctx, char *, n + 1);
+	if (!g_sip_cfg->tls_subjects)
+		return -ENOMEM;
+	n = 0;
+	llist_for_each_entry(p, &g_iwf_cfg->sip_peers, entry) {
+		if (p->transport == IWF_SIP_TP_TLS)
+			g_sip_cfg->tls_subjects[n++] = talloc_strdup(g_sip_cfg->tls_subjects, p->tls_subject);
+	}
+	g_sip_cfg->n_tls_subjects = n;
+	if (n && sip_tls_global_init() < 0) {
+		snprintf(err, errlen, "cannot set up TLS (see the log)");
+		return -EIO;
+	}
+	return sip_tls_pins_set(pins, n_pins);
 }

@@ -14,6 +14,13 @@ struct stiwfd_iwf;
  *  cache.  \returns 0 or a negative errno (logged, naming what failed) */
 int stiwfd_certs_setup(struct stiwfd_iwf *d);
 
+/*! Before the SIP agent starts: check the sip-peers of transport tls
+ *  against the sip node (a TLS listener, no plain TCP one, a tls-subject
+ *  each), give the agent their names and install their pins.
+ *  \param[in] ctx owner of the name list put in g_sip_cfg
+ *  \returns 0, or -EINVAL with err saying why */
+int stiwfd_tls_setup(void *ctx, char *err, size_t errlen);
+
 /*! The MTP user (SI 5) on every cs7 instance an ss7-peer uses, and a
  *  trunk per ss7-peer (received messages dispatched by OPC; GRS when the
  *  user part becomes available).  \returns 0 or a negative errno */

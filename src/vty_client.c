@@ -91,13 +91,26 @@ static int conn_feed(struct vty_conn *c, const unsigned char *p, size_t n)
 	return 0;
 }
 
+#define PASSWORD_PROMPT "Password: "
+
+/* libosmovty asks "Password: " for the line password ("login") and after
+ * "enable" when an enable password is set; it echoes nothing there. */
+static bool conn_has_password_prompt(const struct vty_conn *c)
+{
+	size_t n = strlen(PASSWORD_PROMPT);
+
+	return c->len >= n && !memcmp(c->buf + c->len - n, PASSWORD_PROMPT, n);
+}
+
 /* A prompt ends the buffer: the last line is "name> " or "name# " with no
- * other blank in it. */
+ * other blank in it, or the password prompt. */
 static bool conn_has_prompt(const struct vty_conn *c)
 {
 	const char *line, *nl;
 	size_t n;
 
+	if (conn_has_password_prompt(c))
+		return true;
 	if (c->len < 2 || c->buf[c->len - 1] != ' ')
 		return false;
 	if (c->buf[c->len - 2] != '>' && c->buf[c->len - 2] != '#')
@@ -196,12 +209,33 @@ static int conn_send_line(struct vty_conn *c, const char *cmd)
 	return 0;
 }
 
-int stiwf_vty_client_run(const char *host, int port, const char *const *cmds, int n_cmds,
-			 int timeout_ms, FILE *out)
+/* Answer a password prompt the console showed; a second prompt means the
+ * password was refused. */
+static int conn_answer_password(struct vty_conn *c, const char *password)
 {
+	int rc;
+
+	if (!password)
+		return -EACCES;
+	c->len = 0;
+	rc = conn_send_line(c, password);
+	if (rc < 0)
+		return rc;
+	rc = conn_read_prompt(c);
+	if (rc < 0)
+		return rc;
+	return conn_has_password_prompt(c) ? -EACCES : 0;
+}
+
+int stiwf_vty_client_run(const char *host, int port, const struct stiwf_vty_client_auth *auth,
+			 const char *const *cmds, int n_cmds, int timeout_ms, FILE *out)
+{
+	static const struct stiwf_vty_client_auth no_auth;
 	struct vty_conn *c;
 	int i, rc;
 
+	if (!auth)
+		auth = &no_auth;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
@@ -214,6 +248,11 @@ int stiwf_vty_client_run(const char *host, int port, const char *const *cmds, in
 	rc = conn_read_prompt(c);	/* banner and first prompt */
 	if (rc < 0)
 		goto out;
+	if (conn_has_password_prompt(c)) {
+		rc = conn_answer_password(c, auth->login_password);
+		if (rc < 0)
+			goto out;
+	}
 
 	for (i = 0; i < n_cmds; i++) {
 		const char *body, *end;
@@ -225,6 +264,12 @@ int stiwf_vty_client_run(const char *host, int port, const char *const *cmds, in
 		rc = conn_read_prompt(c);
 		if (rc < 0)
 			goto out;
+		if (conn_has_password_prompt(c)) {
+			rc = conn_answer_password(c, auth->enable_password);
+			if (rc < 0)
+				goto out;
+			continue;
+		}
 		/* drop the echoed command line and the final prompt */
 		body = memchr(c->buf, '\n', c->len);
 		body = body ? body + 1 : c->buf + c->len;

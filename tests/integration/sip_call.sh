@@ -19,7 +19,8 @@ dir=$(mktemp -d "$top_builddir/tests/integration/sip_call.XXXXXX")
 base=$(stiwf_port_base)
 sip_port=$base vty_port=$((base + 1)) sipp_port=$((base + 2)) uas_port=$((base + 3))
 fail() { echo "FAIL: $*"; echo "--- stiwfd log:"; cat "$dir/stiwfd.log"; exit 1; }
-vty() { "$STIWF" vty --port "$vty_port" enable "$@"; }
+# the console asks for the enable password before it takes test commands
+vty() { "$STIWF" vty --port "$vty_port" --password-file "$dir/vty.pw" enable "$@"; }
 
 # wait_log PATTERN: until stiwfd logged a line matching PATTERN (grep -E),
 # reading its log as it grows; fails after 30 s without a new matching line.
@@ -39,6 +40,8 @@ wait_log() {
 }
 
 echo "transport: SIP over UDP on host loopback (no SS7 in this test)"
+# the configuration holds a VTY password: stiwfd wants it unreadable by others
+(umask 077; printf 'sip-call-test\n' >"$dir/vty.pw"; : >"$dir/stiwfd.conf")
 cat >"$dir/stiwfd.conf" <<CONF
 log stderr
  logging level set-all notice
@@ -46,6 +49,7 @@ log stderr
  logging level main info
 line vty
  bind 127.0.0.1 $vty_port
+enable password sip-call-test
 sip
  local 127.0.0.1 $sip_port
  transport udp
