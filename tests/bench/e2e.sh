@@ -80,7 +80,7 @@ fail() {
 [ -x "$top_builddir/tests/certs/httpsd" ] ||
 	fail "no tests/certs/httpsd in $top_builddir (make tests/certs/httpsd)"
 mkdir -p "$top_builddir/tests/bench"
-out=$(mktemp -d "$top_builddir/tests/bench/e2e.XXXXXX")
+out=$(mktemp -d "$top_builddir/tests/bench/e2e.XXXXXX") || exit 1
 
 if [ $quick = 1 ]; then
 	# a first step slow enough that a loaded machine carries it

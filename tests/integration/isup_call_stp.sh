@@ -7,7 +7,7 @@
 set -u
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
-out=$(mktemp -d "$top_builddir/tests/integration/isup_call_stp.XXXXXX")
+out=$(mktemp -d "$top_builddir/tests/integration/isup_call_stp.XXXXXX") || exit 1
 export srcdir top_builddir
 fail() { echo "FAIL: $*"; echo "logs kept in $out"; exit 1; }
 

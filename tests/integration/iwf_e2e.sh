@@ -7,7 +7,7 @@
 set -u
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
-out=$(mktemp -d "$top_builddir/tests/integration/iwf_e2e.XXXXXX")
+out=$(mktemp -d "$top_builddir/tests/integration/iwf_e2e.XXXXXX") || exit 1
 export srcdir top_builddir
 fail() { echo "FAIL: $*"; echo "logs kept in $out"; exit 1; }
 

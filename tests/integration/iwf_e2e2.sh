@@ -9,7 +9,7 @@ set -u
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 mkdir -p "$top_builddir/tests/integration"
-out=$(mktemp -d "$top_builddir/tests/integration/iwf_e2e2.XXXXXX")
+out=$(mktemp -d "$top_builddir/tests/integration/iwf_e2e2.XXXXXX") || exit 1
 export srcdir top_builddir
 fail() { echo "FAIL: $*"; echo "logs kept in $out"; exit 1; }
 

@@ -13,7 +13,7 @@ srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 . "$srcdir/tests/integration/lib.sh"
 . "$srcdir/tests/integration/lib-bg.sh"
-dir=$(mktemp -d "$top_builddir/tests/integration/kamailio_interop.XXXXXX")
+dir=$(mktemp -d "$top_builddir/tests/integration/kamailio_interop.XXXXXX") || exit 1
 fail() {
 	echo "FAIL: $*"
 	for f in "$dir"/*.log "$dir"/*.err; do [ -f "$f" ] && { echo "--- $f"; tail -n 40 "$f"; }; done

@@ -7,7 +7,7 @@
 set -u
 . "${srcdir:-.}/tests/integration/lib.sh"
 
-dir=$(mktemp -d "$top_builddir/tests/integration/options_vty.XXXXXX")
+dir=$(mktemp -d "$top_builddir/tests/integration/options_vty.XXXXXX") || exit 1
 base=$(stiwf_port_base)
 sip_port=$base vty_port=$((base + 1)) sipp_port=$((base + 2))
 fail() { echo "FAIL: $*"; echo "--- stiwfd log:"; cat "$dir/stiwfd.log"; exit 1; }

@@ -15,7 +15,7 @@ set -u
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
 
 sc="${srcdir:-.}/tests/integration/sipp"
-dir=$(mktemp -d "$top_builddir/tests/integration/sip_call.XXXXXX")
+dir=$(mktemp -d "$top_builddir/tests/integration/sip_call.XXXXXX") || exit 1
 base=$(stiwf_port_base)
 sip_port=$base vty_port=$((base + 1)) sipp_port=$((base + 2)) uas_port=$((base + 3))
 fail() { echo "FAIL: $*"; echo "--- stiwfd log:"; cat "$dir/stiwfd.log"; exit 1; }

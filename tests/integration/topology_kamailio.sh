@@ -6,7 +6,7 @@
 set -u
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
-out=$(mktemp -d "$top_builddir/tests/integration/topology_kamailio.XXXXXX")
+out=$(mktemp -d "$top_builddir/tests/integration/topology_kamailio.XXXXXX") || exit 1
 export srcdir top_builddir
 fail() { echo "FAIL: $*"; echo "logs kept in $out"; exit 1; }
 "$srcdir/contrib/gen-test-pki.sh" "$out/pki" >"$out/pki.log" 2>&1 || fail "test PKI"

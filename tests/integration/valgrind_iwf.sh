@@ -17,7 +17,7 @@ set -u
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
 SC=${srcdir:-.}/tests/integration/sipp
 
-dir=$(mktemp -d "$top_builddir/tests/integration/valgrind_iwf.XXXXXX")
+dir=$(mktemp -d "$top_builddir/tests/integration/valgrind_iwf.XXXXXX") || exit 1
 base=$(stiwf_port_base)
 sip_port=$base vty_port=$((base + 1)) uac_port=$((base + 2)) uac2_port=$((base + 3))
 fail() { echo "FAIL: $*"; echo "--- stiwfd log:"; tail -n 60 "$dir/stiwfd.log"; exit 1; }
