@@ -159,7 +159,13 @@ int main(int argc, char **argv)
 	}
 	rc = EXIT_FAILURE;
 
-	stiwf_evloop_install();
+	rc = stiwf_evloop_install();
+	if (rc < 0) {
+		fprintf(stderr, "stiwfd: cannot set up the event loop: %s\n", strerror(-rc));
+		rc = EXIT_FAILURE;
+		goto out_vty;
+	}
+	rc = EXIT_FAILURE;
 	main_loop = g_main_loop_new(NULL, FALSE);
 
 	/* DESIGN §5: signing and verification on a worker pool sized to the
@@ -218,10 +224,11 @@ out_loop:
 		stiwf_sip_agent_free(sip);
 	if (workq)
 		stiwf_workq_destroy(workq);
-	telnet_exit();
 	if (main_loop)
 		g_main_loop_unref(main_loop);
 	stiwf_evloop_uninstall();
+out_vty:
+	telnet_exit();
 out_log:
 	log_fini();
 out_ctx:
