@@ -29,7 +29,13 @@ struct stiwf_sip_cfg {
 	char *user_agent;		/*!< User-Agent / Server header value */
 	enum stiwf_sip_test_mode test_mode;
 	unsigned int echo_answer_delay_ms;	/*!< echo: from 180 to 200 */
+	unsigned int max_tcp_connections;	/*!< TCP connections accepted at once, 0: no bound */
+	unsigned int tcp_idle_timeout_s;	/*!< close a TCP connection idle this long, 0: never */
 };
+
+/*! Defaults of the "sip" node's connection bounds. */
+#define STIWF_SIP_MAX_TCP_CONNECTIONS 256
+#define STIWF_SIP_TCP_IDLE_TIMEOUT_S 300
 
 /*! The configuration in force (allocated by stiwf_sip_vty_init()). */
 extern struct stiwf_sip_cfg *g_sip_cfg;

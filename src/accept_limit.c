@@ -14,6 +14,14 @@
  * kept ones checked with fstat(); a descriptor that was closed (or whose
  * number now names another socket) no longer counts.
  *
+ * Sofia-SIP closes an unused connection after its idle time only once
+ * something crossed it: its timer is armed on send and receive, not on
+ * accept, so a connection that never says a word stays for ever.  A
+ * listener may therefore also have a silence timeout: a connection on
+ * which not one octet arrived (TCP_INFO) for that long is shut down, not
+ * closed, so that its owner sees the end of the stream and lets go of the
+ * descriptor itself.
+ *
  * Also here, for every listener: when accept() fails for want of
  * descriptors (EMFILE/ENFILE) the pending connection would stay in the
  * backlog and keep the listener readable, and the loop would spin.  A
@@ -27,13 +35,16 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/tcp.h>		/* struct tcp_info with tcpi_bytes_received */
 
 #include <osmocom/core/logging.h>
+#include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
 #include "src/accept_limit.h"
@@ -41,6 +52,8 @@
 
 /* The console and one SIP transport: a few listeners at most. */
 #define ACCEPT_LIMITS_MAX 8
+/* Connections kept for the silence timeout on a listener without a bound */
+#define ACCEPT_UNBOUNDED_TRACKED 65536
 
 struct accepted {
 	int fd;
@@ -53,15 +66,19 @@ struct accept_limit {
 	struct sockaddr_storage ss;	/* the listener's address */
 	unsigned int max;
 	unsigned int n;			/* kept in conns[], some maybe closed */
-	struct accepted *conns;		/* max entries */
+	unsigned int size;		/* of conns[] */
+	struct accepted *conns;
 	unsigned long refused;
 	bool full;			/* refusing since the last log line */
+	unsigned int silent_s;		/* shut down a silent connection after, 0: never */
+	unsigned long shut;		/* silent connections shut down */
 };
 
 static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct accept_limit limits[ACCEPT_LIMITS_MAX];
 static unsigned int n_limits;
 static int spare_fd = -1;
+static struct osmo_timer_list sweep_timer;
 
 typedef int accept_fn(int, struct sockaddr *, socklen_t *);
 typedef int accept4_fn(int, struct sockaddr *, socklen_t *, int);
@@ -137,6 +154,62 @@ static void limit_prune(struct accept_limit *l)
 	}
 }
 
+/* Shut down the kept connections on which nothing arrived for silent_s. */
+static void limit_sweep(struct accept_limit *l)
+{
+	struct tcp_info ti;
+	socklen_t len;
+	unsigned int i = 0, n = 0;
+	struct stat st;
+
+	while (i < l->n) {
+		struct accepted *a = &l->conns[i];
+
+		if (fstat(a->fd, &st) < 0 || st.st_dev != a->dev || st.st_ino != a->ino) {
+			l->conns[i] = l->conns[--l->n];
+			continue;
+		}
+		memset(&ti, 0, sizeof(ti));
+		len = sizeof(ti);
+		if (getsockopt(a->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+		    len >= offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received) &&
+		    ti.tcpi_bytes_received == 0 && ti.tcpi_last_data_recv >= l->silent_s * 1000u) {
+			shutdown(a->fd, SHUT_RDWR);
+			l->conns[i] = l->conns[--l->n];
+			n++;
+			continue;
+		}
+		i++;
+	}
+	if (n) {
+		l->shut += n;
+		LOGP(DMAIN, LOGL_NOTICE, "%s: shut down %u connection(s) silent for %u s (%lu so far)\n",
+		     l->name, n, l->silent_s, l->shut);
+	}
+}
+
+static void sweep_timer_cb(void *data)
+{
+	unsigned int i, period = 0;
+
+	pthread_mutex_lock(&limits_lock);
+	for (i = 0; i < n_limits; i++) {
+		struct accept_limit *l = &limits[i];
+		unsigned int p;
+
+		if (!l->silent_s)
+			continue;
+		limit_sweep(l);
+		/* silent_s to 1.25 * silent_s after the connection came */
+		p = OSMO_MAX(1u, l->silent_s / 4);
+		if (!period || p < period)
+			period = p;
+	}
+	pthread_mutex_unlock(&limits_lock);
+	if (period)
+		osmo_timer_schedule(&sweep_timer, period, 0);
+}
+
 /* The bound for a new connection fd on listener lfd: true to keep it. */
 static bool limit_admit(int lfd, int fd)
 {
@@ -150,11 +223,11 @@ static bool limit_admit(int lfd, int fd)
 		return true;
 	pthread_mutex_lock(&limits_lock);
 	l = limit_find(&ss);
-	if (!l || !l->max)
+	if (!l || (!l->max && !l->silent_s))
 		goto out;
-	if (l->n >= l->max)
+	if (l->max && l->n >= l->max)
 		limit_prune(l);
-	if (l->n >= l->max) {
+	if (l->max && l->n >= l->max) {
 		l->refused++;
 		if (!l->full)
 			LOGP(DMAIN, LOGL_NOTICE, "%s: %u connections open, the configured bound: "
@@ -168,8 +241,9 @@ static bool limit_admit(int lfd, int fd)
 		     "(%lu refused so far)\n", l->name, l->max, l->refused);
 		l->full = false;
 	}
-	/* not a socket we can stat: nothing to count it by */
-	if (fstat(fd, &st) < 0)
+	/* not a socket we can stat: nothing to count it by; no room left
+	 * (no bound, only a silence timeout, and the table full) */
+	if (fstat(fd, &st) < 0 || l->n == l->size)
 		goto out;
 	l->conns[l->n++] = (struct accepted){ .fd = fd, .dev = st.st_dev, .ino = st.st_ino };
 out:
@@ -242,18 +316,22 @@ int accept4(int lfd, struct sockaddr *addr, socklen_t *len, int flags)
 	return accept_limited(lfd, real(lfd, addr, len, flags));
 }
 
-int stiwf_accept_limit_set(const char *name, const char *addr, uint16_t port, unsigned int max)
+int stiwf_accept_limit_set(const char *name, const char *addr, uint16_t port, unsigned int max,
+			   unsigned int silent_s)
 {
 	struct sockaddr_storage ss;
 	struct accept_limit *l;
 	struct accepted *conns = NULL;
+	unsigned int size;
 	int rc;
 
 	rc = sockaddr_make(&ss, addr, port);
 	if (rc < 0)
 		return rc;
-	if (max) {
-		conns = calloc(max, sizeof(*conns));
+	/* with only a silence timeout, as many as a bound could have */
+	size = max ? max : (silent_s ? ACCEPT_UNBOUNDED_TRACKED : 0);
+	if (size) {
+		conns = calloc(size, sizeof(*conns));
 		if (!conns)
 			return -ENOMEM;
 	}
@@ -274,13 +352,19 @@ int stiwf_accept_limit_set(const char *name, const char *addr, uint16_t port, un
 		/* keep what is open: it still counts against the new bound */
 		limit_prune(l);
 		if (conns)
-			memcpy(conns, l->conns, OSMO_MIN(l->n, max) * sizeof(*conns));
-		l->n = OSMO_MIN(l->n, max);
+			memcpy(conns, l->conns, OSMO_MIN(l->n, size) * sizeof(*conns));
+		l->n = OSMO_MIN(l->n, size);
 	}
 	free(l->conns);
 	l->conns = conns;
+	l->size = size;
 	l->max = max;
+	l->silent_s = silent_s;
 	OSMO_STRLCPY_ARRAY(l->name, name);
+	if (silent_s && !osmo_timer_pending(&sweep_timer)) {
+		osmo_timer_setup(&sweep_timer, sweep_timer_cb, NULL);
+		osmo_timer_schedule(&sweep_timer, OSMO_MAX(1u, silent_s / 4), 0);
+	}
 out:
 	pthread_mutex_unlock(&limits_lock);
 	return rc;
@@ -307,6 +391,7 @@ void stiwf_accept_limits_clear(void)
 	unsigned int i;
 
 	pthread_mutex_lock(&limits_lock);
+	osmo_timer_del(&sweep_timer);
 	for (i = 0; i < n_limits; i++)
 		free(limits[i].conns);
 	n_limits = 0;

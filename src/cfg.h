@@ -10,6 +10,10 @@
  *  "line vty / bind" says otherwise). */
 #define STIWF_VTY_PORT 4270
 
+/*! Default bound on VTY console sessions open at once ("line vty /
+ *  max-sessions"): libosmovty has none of its own. */
+#define STIWF_VTY_MAX_SESSIONS 32
+
 #define STIWF_DEFAULT_CONFIG SYSCONFDIR "/stiwf/stiwfd.conf"
 
 /*! Set up the VTY with every node stiwfd knows.
@@ -22,3 +26,7 @@ int stiwf_vty_init(void *ctx);
  *  the file is applied.
  *  \returns 0, -ENOENT/-EACCES/... when it cannot be opened, -EINVAL on a bad line */
 int stiwf_config_read(const char *path, char *err, size_t errlen);
+
+/*! \returns the configured bound on VTY sessions ("line vty /
+ *  max-sessions"), 0 for none */
+unsigned int stiwf_vty_max_sessions(void);
