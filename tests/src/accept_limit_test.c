@@ -13,6 +13,7 @@
 
 #include <CUnit/Basic.h>
 
+#include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 
 #include "src/accept_limit.h"
@@ -65,7 +66,7 @@ static void test_bound(void)
 
 	lfd = listener(&port);
 	CU_ASSERT_FATAL(lfd >= 0);
-	CU_ASSERT_EQUAL_FATAL(stiwf_accept_limit_set("TEST", "127.0.0.1", port, 2), 0);
+	CU_ASSERT_EQUAL_FATAL(stiwf_accept_limit_set("TEST", "127.0.0.1", port, 2, 0), 0);
 	for (i = 0; i < 4; i++) {
 		c[i] = dial(port);
 		CU_ASSERT_FATAL(c[i] >= 0);
@@ -97,21 +98,65 @@ static void test_bound(void)
 	CU_ASSERT_EQUAL(stiwf_accept_limit_refused("127.0.0.1", port), 3);
 
 	/* lifted: no bound at all */
-	CU_ASSERT_EQUAL(stiwf_accept_limit_set("TEST", "127.0.0.1", port, 0), 0);
+	CU_ASSERT_EQUAL(stiwf_accept_limit_set("TEST", "127.0.0.1", port, 0, 0), 0);
 	close(c[3]);
 	c[3] = dial(port);
 	a[3] = accept(lfd, NULL, NULL);
 	CU_ASSERT(a[3] >= 0);
 
 	/* another listener is not bounded */
-	CU_ASSERT_EQUAL(stiwf_accept_limit_set("TEST", "127.0.0.2", port, 1), 0);
-	CU_ASSERT_EQUAL(stiwf_accept_limit_set("TEST", "localhost", port, 1), -EINVAL);
+	CU_ASSERT_EQUAL(stiwf_accept_limit_set("TEST", "127.0.0.2", port, 1, 0), 0);
+	CU_ASSERT_EQUAL(stiwf_accept_limit_set("TEST", "localhost", port, 1, 0), -EINVAL);
 
 	for (i = 0; i < 4; i++)
 		close(c[i]);
 	close(a[1]);
 	close(a[2]);
 	close(a[3]);
+	close(lfd);
+	stiwf_accept_limits_clear();
+}
+
+/* A connection that never sends a word is shut down after the silence
+ * timeout; one that did is left alone. */
+static void test_silent(void)
+{
+	int lfd, quiet, talker, a[2], guard;
+	uint16_t port = 0;
+	char c;
+
+	lfd = listener(&port);
+	CU_ASSERT_FATAL(lfd >= 0);
+	CU_ASSERT_EQUAL_FATAL(stiwf_accept_limit_set("TEST", "127.0.0.1", port, 0, 1), 0);
+	quiet = dial(port);
+	talker = dial(port);
+	CU_ASSERT_FATAL(quiet >= 0 && talker >= 0);
+	a[0] = accept(lfd, NULL, NULL);
+	a[1] = accept(lfd, NULL, NULL);
+	CU_ASSERT_FATAL(a[0] >= 0 && a[1] >= 0);
+	CU_ASSERT_EQUAL(write(talker, "x", 1), 1);
+	CU_ASSERT_EQUAL(read(a[1], &c, 1), 1);
+
+	/* the osmo_timer checks once a second; the guard bounds the wait */
+	for (guard = 0; guard < 100; guard++) {
+		osmo_select_main(0);
+		if (recv(a[0], &c, 1, MSG_DONTWAIT) == 0)
+			break;
+	}
+	/* shut down: the owner (here, a[0]) reads the end of the stream */
+	CU_ASSERT_EQUAL(recv(a[0], &c, 1, MSG_DONTWAIT), 0);
+	CU_ASSERT_EQUAL(read(quiet, &c, 1), 0);
+	/* the talker's connection still works */
+	errno = 0;
+	CU_ASSERT_EQUAL(recv(a[1], &c, 1, MSG_DONTWAIT), -1);
+	CU_ASSERT_EQUAL(errno, EAGAIN);
+	CU_ASSERT_EQUAL(write(talker, "y", 1), 1);
+	CU_ASSERT_EQUAL(read(a[1], &c, 1), 1);
+
+	close(quiet);
+	close(talker);
+	close(a[0]);
+	close(a[1]);
 	close(lfd);
 	stiwf_accept_limits_clear();
 }
@@ -127,6 +172,7 @@ int main(void)
 		return 1;
 	s = CU_add_suite("accept_limit", NULL, NULL);
 	CU_add_test(s, "at most the bound, the rest closed, slots freed on close", test_bound);
+	CU_add_test(s, "a silent connection shut down after the timeout", test_silent);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
