@@ -334,7 +334,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ctx) {
 		ctx = talloc_named_const(NULL, 0, "isup_fsm_fuzzer");
 		stiwf_logging_init(ctx);
-		log_set_log_level(osmo_stderr_target, LOGL_FATAL);
+		/* ISUP_FUZZ_LOG=1 to follow one input */
+		if (!getenv("ISUP_FUZZ_LOG"))
+			log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 		osmo_clock_override_enable(CLOCK_MONOTONIC, true);
 		osmo_gettimeofday_override = true;
 	}
