@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,11 @@ static const struct rate_ctr_group_desc sip_agent_ctrg_desc = {
 struct stiwf_sip_agent *g_sip_agent;
 
 static unsigned int su_init_count;
+
+/* A message must arrive whole within 64*T1 (RFC 3261 §17.1.1.2's
+ * transaction timeout): a peer that trickles it slower is not a SIP
+ * peer, and the connection is closed. */
+#define SIP_AGENT_INCOMPLETE_MSG_MS 32000u
 
 /* Not in Sofia's public headers, but exported: nta's log. */
 extern su_log_t nta_log[];
@@ -289,6 +295,14 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 				TAG_IF(subjects, TPTAG_TLS_VERIFY_SUBJECTS(subjects)),
 				TAG_IF(tls_dir, TPTAG_TLS_VERIFY_DATE(1)),
 				TAG_IF(tls_dir, TPTAG_TLS_VERIFY_DEPTH(SIP_TLS_VERIFY_DEPTH)),
+				/* Sofia keeps an unused TCP connection for 30
+				 * minutes (nta's TPTAG_IDLE) and a half-received
+				 * message for ever: both hold a descriptor for
+				 * any peer that opens a connection and stays
+				 * silent.  The number of connections is bounded
+				 * on accept() (src/accept_limit.c). */
+				TPTAG_IDLE(cfg->tcp_idle_timeout_s ? cfg->tcp_idle_timeout_s * 1000u : UINT_MAX),
+				TPTAG_TIMEOUT(SIP_AGENT_INCOMPLETE_MSG_MS),
 				TAG_END());
 	/* Sofia has read the key: no copy stays on disk */
 	sip_tls_dir_remove(tls_dir);

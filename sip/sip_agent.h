@@ -40,7 +40,13 @@ struct stiwf_sip_cfg {
 	 *  stiwfd before the start): a peer's certificate must carry one */
 	char **tls_subjects;
 	unsigned int n_tls_subjects;
+	unsigned int max_tcp_connections;	/*!< TCP connections accepted at once, 0: no bound */
+	unsigned int tcp_idle_timeout_s;	/*!< close a TCP connection idle this long, 0: never */
 };
+
+/*! Defaults of the "sip" node's connection bounds. */
+#define STIWF_SIP_MAX_TCP_CONNECTIONS 256
+#define STIWF_SIP_TCP_IDLE_TIMEOUT_S 300
 
 /*! The configuration in force (allocated by stiwf_sip_vty_init()). */
 extern struct stiwf_sip_cfg *g_sip_cfg;

@@ -221,6 +221,29 @@ DEFUN(cfg_sip_no_tls, cfg_sip_no_tls_cmd,
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_sip_max_tcp, cfg_sip_max_tcp_cmd,
+      "max-tcp-connections <0-65535>",
+      "Bound the SIP TCP connections accepted at once; beyond it new ones are closed\n"
+      "Connections (0: no bound)\n")
+{
+	/* the VTY checked the range */
+	g_sip_cfg->max_tcp_connections = (unsigned int)strtoul(argv[0], NULL, 10);
+	if (g_sip_agent && vty->type != VTY_FILE)
+		vty_out(vty, "%% takes effect when stiwfd restarts%s", VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_tcp_idle, cfg_sip_tcp_idle_cmd,
+      "tcp-idle-timeout <0-86400>",
+      "Close a SIP TCP connection that no transaction uses and nothing crossed for this long\n"
+      "Seconds (0: never)\n")
+{
+	g_sip_cfg->tcp_idle_timeout_s = (unsigned int)strtoul(argv[0], NULL, 10);
+	if (g_sip_agent && vty->type != VTY_FILE)
+		vty_out(vty, "%% takes effect when stiwfd restarts%s", VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
 static int config_write_sip(struct vty *vty)
 {
 	vty_out(vty, "sip%s", VTY_NEWLINE);
@@ -234,6 +257,8 @@ static int config_write_sip(struct vty *vty)
 			vty_out(vty, " tls ca-file %s%s", g_sip_cfg->tls_ca, VTY_NEWLINE);
 		vty_out(vty, " tls port %u%s", g_sip_cfg->tls_port, VTY_NEWLINE);
 	}
+	vty_out(vty, " max-tcp-connections %u%s", g_sip_cfg->max_tcp_connections, VTY_NEWLINE);
+	vty_out(vty, " tcp-idle-timeout %u%s", g_sip_cfg->tcp_idle_timeout_s, VTY_NEWLINE);
 	if (g_sip_cfg->test_mode == STIWF_SIP_TEST_ECHO && g_sip_cfg->echo_answer_delay_ms)
 		vty_out(vty, " test-mode echo answer-delay %u%s", g_sip_cfg->echo_answer_delay_ms,
 			VTY_NEWLINE);
@@ -252,6 +277,8 @@ void stiwf_sip_vty_init(void *ctx)
 	g_sip_cfg->transport = STIWF_SIP_TP_UDP;
 	g_sip_cfg->tls_port = 5061;
 	g_sip_cfg->user_agent = talloc_strdup(g_sip_cfg, "stiwfd/" PACKAGE_VERSION);
+	g_sip_cfg->max_tcp_connections = STIWF_SIP_MAX_TCP_CONNECTIONS;
+	g_sip_cfg->tcp_idle_timeout_s = STIWF_SIP_TCP_IDLE_TIMEOUT_S;
 	OSMO_ASSERT(g_sip_cfg->local_addr && g_sip_cfg->user_agent);
 
 	install_element(CONFIG_NODE, &cfg_sip_cmd);
@@ -265,6 +292,8 @@ void stiwf_sip_vty_init(void *ctx)
 	install_element(STIWF_SIP_NODE, &cfg_sip_tls_ca_cmd);
 	install_element(STIWF_SIP_NODE, &cfg_sip_tls_port_cmd);
 	install_element(STIWF_SIP_NODE, &cfg_sip_no_tls_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_max_tcp_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_tcp_idle_cmd);
 	stiwf_sip_agent_vty_show_init();
 	sip_call_vty_init();
 }

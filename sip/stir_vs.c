@@ -231,7 +231,7 @@ int stir_sip_date_parse(const char *s, time_t *out)
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm tm;
-	int i, y1, y2, found = 0;
+	int i, y1, y2, mday, mon, leap, found = 0;
 	time_t t;
 
 	if (!s)
@@ -261,10 +261,17 @@ int stir_sip_date_parse(const char *s, time_t *out)
 	if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
 		return -EINVAL;
 	tm.tm_year = y1 * 100 + y2 - 1900;
+	/* timegm() rolls "31 Feb" over into March: only a day that exists
+	 * in its month is a date.  A leap second (:60) is the next second. */
+	leap = tm.tm_sec == 60;
+	if (leap)
+		tm.tm_sec = 59;
+	mday = tm.tm_mday;
+	mon = tm.tm_mon;
 	t = timegm(&tm);
-	if (t == (time_t)-1)
+	if (t == (time_t)-1 || !gmtime_r(&t, &tm) || tm.tm_mday != mday || tm.tm_mon != mon)
 		return -EINVAL;
-	*out = t;
+	*out = t + leap;
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -30,6 +31,41 @@
 /* libosmovty defines struct host in command.h and exports the one instance,
  * but its headers declare no extern for it: the passwords live there. */
 extern struct host host;
+static unsigned int vty_max_sessions = STIWF_VTY_MAX_SESSIONS;
+
+unsigned int stiwf_vty_max_sessions(void)
+{
+	return vty_max_sessions;
+}
+
+/* libosmovty's "line vty" node, one command more: each telnet session
+ * holds a descriptor and a struct vty, and libosmovty accepts them
+ * without end.  The bound is applied on accept() (src/accept_limit.c). */
+DEFUN(cfg_vty_max_sessions, cfg_vty_max_sessions_cmd,
+      "max-sessions <0-1000>",
+      "Bound the VTY telnet sessions open at once; beyond it new ones are closed\n"
+      "Sessions (0: no bound)\n")
+{
+	vty_max_sessions = (unsigned int)strtoul(argv[0], NULL, 10);
+	if (vty->type != VTY_FILE)
+		vty_out(vty, "%% takes effect when stiwfd restarts%s", VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+/* libosmovty writes its own "line vty" block and knows nothing of ours:
+ * a second block, after it, carries the bound. */
+static struct cmd_node line_vty_node = {
+	STIWF_LINE_VTY_NODE,
+	"%s(config-line-max)# ",
+	1,
+};
+
+static int config_write_line_vty(struct vty *vty)
+{
+	vty_out(vty, "line vty%s", VTY_NEWLINE);
+	vty_out(vty, " max-sessions %u%s", vty_max_sessions, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
 
 static int stiwf_vty_go_parent(struct vty *vty)
 {
@@ -63,11 +99,14 @@ int stiwf_vty_init(void *ctx)
 	logging_vty_add_cmds();
 	osmo_talloc_vty_add_cmds();
 	osmo_stats_vty_add_cmds();
+	install_element(VTY_NODE, &cfg_vty_max_sessions_cmd);
 	stiwf_sip_vty_init(ctx);
 	iwf_peer_vty_init(ctx);
 	rc = stiwf_ss7_init(ctx);
 	if (rc < 0)
 		return rc;
+	/* written after every other node: its number is the last */
+	install_node(&line_vty_node, config_write_line_vty);
 	return 0;
 }
 

@@ -11,6 +11,10 @@
  *  "line vty / bind" says otherwise). */
 #define STIWF_VTY_PORT 4270
 
+/*! Default bound on VTY console sessions open at once ("line vty /
+ *  max-sessions"): libosmovty has none of its own. */
+#define STIWF_VTY_MAX_SESSIONS 32
+
 #define STIWF_DEFAULT_CONFIG SYSCONFDIR "/stiwf/stiwfd.conf"
 
 /*! Set up the VTY with every node stiwfd knows.
@@ -36,3 +40,6 @@ int stiwf_config_read(const char *path, char *err, size_t errlen);
  *  \param[out] read_only true when no enable password was configured
  *  \returns 0, -EPERM or -EINVAL with err saying why */
 int stiwf_vty_secure(const char *config_path, bool *read_only, char *err, size_t errlen);
+/*! \returns the configured bound on VTY sessions ("line vty /
+ *  max-sessions"), 0 for none */
+unsigned int stiwf_vty_max_sessions(void);

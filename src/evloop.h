@@ -8,8 +8,11 @@
 #include <glib.h>
 
 /*! Make the default GMainContext poll libosmocore fds and run its timers.
- *  Call once, before any g_main_loop_run() on the default context. */
-void stiwf_evloop_install(void);
+ *  Call once, from the thread that runs the loop and registers the osmo_fds,
+ *  before any g_main_loop_run() on the default context.  Any fd number the
+ *  process may open is served: no fd_set is used.
+ *  \returns 0, or -errno when libosmocore's osmo_fd list cannot be found. */
+int stiwf_evloop_install(void);
 
 /*! Undo stiwf_evloop_install(). */
 void stiwf_evloop_uninstall(void);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -24,6 +25,7 @@
 #include "iwf/call.h"
 #include "iwf/peer.h"
 #include "sip/sip_agent.h"
+#include "src/accept_limit.h"
 #include "src/call_echo.h"
 #include "src/cfg.h"
 #include "src/evloop.h"
@@ -51,6 +53,52 @@ static void print_help(FILE *out)
 		"The VTY console listens on 127.0.0.1:%d unless 'line vty' says otherwise;\n"
 		"without an 'enable password' it is read-only.\n"
 		"See stiwfd(8) and stiwfd.conf(5).\n", STIWF_VTY_PORT);
+}
+
+/* Descriptors: the soft limit is often 1024, a few hundred SIP
+ * connections and calls' x5u fetches away.  Take what the hard limit
+ * allows; the connection bounds keep the use below it. */
+static void nofile_raise(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			LOGP(DMAIN, LOGL_ERROR, "cannot raise the open files limit from %llu to %llu: %s\n",
+			     (unsigned long long)was, (unsigned long long)rl.rlim_max, strerror(errno));
+			rl.rlim_cur = was;
+		}
+	}
+	LOGP(DMAIN, LOGL_NOTICE, "open files limit %llu (hard %llu)\n", (unsigned long long)rl.rlim_cur,
+	     (unsigned long long)rl.rlim_max);
+}
+
+/* Bounds on what the listeners accept (src/accept_limit.c) */
+static int accept_limits_setup(void)
+{
+	int rc;
+
+	rc = stiwf_accept_limit_set("VTY", vty_get_bind_addr(), vty_get_bind_port(STIWF_VTY_PORT),
+				    stiwf_vty_max_sessions(), 0);
+	if (rc < 0) {
+		fprintf(stderr, "stiwfd: cannot bound the VTY sessions on %s: %s\n", vty_get_bind_addr(),
+			rc == -EINVAL ? "the 'line vty' bind address is not numeric" : strerror(-rc));
+		return rc;
+	}
+	if (g_sip_cfg->transport == STIWF_SIP_TP_UDP)
+		return 0;
+	/* Sofia's idle timer never starts on a connection that stays
+	 * silent from the first octet: the same timeout, applied here */
+	rc = stiwf_accept_limit_set("SIP", g_sip_cfg->local_addr, g_sip_cfg->local_port,
+				    g_sip_cfg->max_tcp_connections, g_sip_cfg->tcp_idle_timeout_s);
+	if (rc < 0)
+		fprintf(stderr, "stiwfd: cannot bound the SIP TCP connections: %s\n", strerror(-rc));
+	return rc;
 }
 
 static gboolean on_signal(gpointer data)
@@ -159,6 +207,7 @@ int main(int argc, char **argv)
 	LOGP(DMAIN, LOGL_NOTICE, "stiwfd %s starting with %s\n", PACKAGE_VERSION, config_file);
 	if (vty_read_only)
 		LOGP(DMAIN, LOGL_NOTICE, "no 'enable password' configured: the VTY console is read-only\n");
+	nofile_raise();
 
 	rc = telnet_init_default(tall_stiwf_ctx, NULL, STIWF_VTY_PORT);
 	if (rc < 0) {
@@ -167,8 +216,16 @@ int main(int argc, char **argv)
 		goto out_log;
 	}
 	rc = EXIT_FAILURE;
+	if (accept_limits_setup() < 0)
+		goto out_vty;
 
-	stiwf_evloop_install();
+	rc = stiwf_evloop_install();
+	if (rc < 0) {
+		fprintf(stderr, "stiwfd: cannot set up the event loop: %s\n", strerror(-rc));
+		rc = EXIT_FAILURE;
+		goto out_vty;
+	}
+	rc = EXIT_FAILURE;
 	main_loop = g_main_loop_new(NULL, FALSE);
 
 	/* DESIGN §5: signing and verification on a worker pool sized to the
@@ -231,10 +288,12 @@ out_loop:
 		stiwf_sip_agent_free(sip);
 	if (workq)
 		stiwf_workq_destroy(workq);
-	telnet_exit();
 	if (main_loop)
 		g_main_loop_unref(main_loop);
 	stiwf_evloop_uninstall();
+out_vty:
+	telnet_exit();
+	stiwf_accept_limits_clear();
 out_log:
 	log_fini();
 out_ctx:

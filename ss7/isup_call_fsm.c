@@ -139,7 +139,11 @@ static void call_repeat(struct osmo_fsm_inst *fi, const struct isup_call_lost *l
 		call_term(fi);
 		return;
 	}
-	c = isup_trunk_cic_pick(t);
+	/* Q.764 §2.9.1.4 b), §2.12: "on another circuit".  The old one
+	 * may look free by now (a peer's RSC resets it without awaiting
+	 * anything), yet the trunk is still answering on it: the call
+	 * must not seize it again under its feet. */
+	c = isup_trunk_cic_pick(t, old);
 	if (!c) {
 		/* e.g. all circuits being reset: the reason's own cause */
 		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: %s, no circuit free for a repeat attempt\n", old_cic,

@@ -108,7 +108,7 @@ struct llist_head *isup_trunk_list(void);
 int isup_trunk_tx(struct isup_trunk *t, const struct isup_msg *msg);
 int isup_trunk_tx_simple(struct isup_trunk *t, uint8_t type, uint16_t cic);
 int isup_trunk_tx_rel(struct isup_trunk *t, uint16_t cic, uint8_t cause, uint8_t location);
-struct isup_cic *isup_trunk_cic_pick(struct isup_trunk *t);
+struct isup_cic *isup_trunk_cic_pick(struct isup_trunk *t, const struct isup_cic *except);
 void isup_cic_reset_start(struct isup_cic *c);
 void isup_trunk_ctr_rel(struct isup_trunk *t, uint8_t cause);
 void isup_trunk_alert(struct isup_trunk *t, uint16_t cic, const char *what);

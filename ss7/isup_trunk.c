@@ -326,7 +326,7 @@ static bool cic_selectable(const struct isup_cic *c)
 	return !c->call && !c->unequipped && !c->await_reset && !c->blocking && !c->peer_seizing;
 }
 
-struct isup_cic *isup_trunk_cic_pick(struct isup_trunk *t)
+struct isup_cic *isup_trunk_cic_pick(struct isup_trunk *t, const struct isup_cic *except)
 {
 	struct isup_cic *best = NULL;
 	bool best_ctl = false;
@@ -336,7 +336,7 @@ struct isup_cic *isup_trunk_cic_pick(struct isup_trunk *t)
 		struct isup_cic *c = t->cics[i];
 		bool ctl;
 
-		if (!cic_selectable(c))
+		if (c == except || !cic_selectable(c))
 			continue;
 		ctl = isup_trunk_controls(t, c->cic);
 		if (!best || (ctl && !best_ctl) || (ctl == best_ctl && c->last_used < best->last_used)) {
@@ -1264,7 +1264,7 @@ int isup_trunk_call_setup(struct isup_trunk *t, const struct isup_msg *iam, void
 	if (!t->available)
 		return -ENETDOWN;
 	ctr_inc(t, ISUP_TRUNK_CTR_CALL_OUT);
-	c = isup_trunk_cic_pick(t);
+	c = isup_trunk_cic_pick(t, NULL);
 	if (!c) {
 		LOGP(DSS7, LOGL_NOTICE, "%s: no circuit free for an outgoing call\n", t->name);
 		ctr_inc(t, ISUP_TRUNK_CTR_CALL_NO_CIRCUIT);

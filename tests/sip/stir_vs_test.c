@@ -484,6 +484,16 @@ static void test_date_parse(void)
 	CU_ASSERT_EQUAL(stir_sip_date_parse("Sat, 13 Nov 2010 24:29:00 GMT", &t), -EINVAL);
 	CU_ASSERT_EQUAL(stir_sip_date_parse("Sat, 13 Nov 2010 23:29:00 GMT x", &t), -EINVAL);
 	CU_ASSERT_EQUAL(stir_sip_date_parse(NULL, &t), -EINVAL);
+	/* days that do not exist in their month (found by sipdate_fuzzer:
+	 * timegm() rolled them over into the next month) */
+	CU_ASSERT_EQUAL(stir_sip_date_parse("Wed, 31 Feb 2010 12:00:00 GMT", &t), -EINVAL);
+	CU_ASSERT_EQUAL(stir_sip_date_parse("Tue, 29 Feb 2011 12:00:00 GMT", &t), -EINVAL);
+	CU_ASSERT_EQUAL(stir_sip_date_parse("Thu, 31 Apr 2010 12:00:00 GMT", &t), -EINVAL);
+	CU_ASSERT_EQUAL(stir_sip_date_parse("Tue, 29 Feb 2000 00:00:00 GMT", &t), 0);
+	CU_ASSERT_EQUAL(t, 951782400);
+	/* the leap second is the second after 23:59:59 */
+	CU_ASSERT_EQUAL(stir_sip_date_parse("Sat, 31 Dec 2016 23:59:60 GMT", &t), 0);
+	CU_ASSERT_EQUAL(t, 1483228800);
 }
 
 /* Two calls for one x5u share one fetch; a third is a cache hit that

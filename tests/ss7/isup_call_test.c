@@ -691,6 +691,41 @@ static void test_rsc_received(void)
 	trunk_down(t);
 }
 
+/* Q.764 §2.9.1.4 b): a repeat attempt goes on another circuit.  A peer's
+ * RSC frees its circuit without awaiting anything, so when every other
+ * circuit is blocked the call used to seize that same circuit again while
+ * the trunk was answering the RSC on it: an assertion stopped the daemon
+ * (found by isup_fsm_fuzzer). */
+static void test_rsc_no_other_circuit(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call;
+	uint16_t cic, mine;
+
+	call = call_out(t, 0);
+	CU_ASSERT_FATAL(call != NULL);
+	mine = isup_call_cic(call);
+	/* the peer blocks every other circuit */
+	for (cic = 1; cic <= 8; cic++) {
+		if (cic != mine)
+			CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLO, cic), 0);
+	}
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RSC, mine), 0);
+	/* no circuit for a repeat attempt: the call ends with the reset's
+	 * cause, RLC answers the RSC, and nothing is sent on it anew */
+	CU_ASSERT(owner_saw("released 41"));
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_IAM), 0);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RLC), 1);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, mine), ISUP_CIC_ST_IDLE);
+	CU_ASSERT_PTR_NULL(isup_trunk_cic_call(t, mine));
+	for (cic = 1; cic <= 8; cic++) {
+		if (cic != mine)
+			CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UBL, cic), 0);
+	}
+	trunk_down(t);
+}
+
 /* Q.764 §2.8.2: blocking of an idle and of a busy circuit, both ways */
 static void test_blocking(void)
 {
@@ -1012,6 +1047,7 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "incoming call", test_incoming) ||
 	    !CU_add_test(suite, "dual seizure on both sides of the comparison", test_dual_seizure) ||
 	    !CU_add_test(suite, "RSC and GRS received during calls", test_rsc_received) ||
+	    !CU_add_test(suite, "RSC with no other circuit for the repeat", test_rsc_no_other_circuit) ||
 	    !CU_add_test(suite, "blocking idle and busy circuits, group blocking", test_blocking) ||
 	    !CU_add_test(suite, "UCIC -> failover", test_ucic_failover) ||
 	    !CU_add_test(suite, "unknown CIC, wrong state, garbage", test_unexpected) ||
