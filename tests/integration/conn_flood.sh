@@ -37,6 +37,8 @@ httpsd_start "$dir/tls" "$dir/pki/shaken" || fail "x5u server (httpsd)"
 x5u_a=https://127.0.0.1:$HTTPSD_PORT/pem/sp-a-chain.pem
 x5u_b=https://127.0.0.1:$HTTPSD_PORT/pem/sp-b-chain.pem
 
+# the configuration holds the enable password: stiwfd wants it unreadable by others
+(umask 077; printf 'conn-flood-test\n' >"$dir/vty.pw"; : >"$dir/stiwfd.conf")
 conf() {	# conf [EXTRA-SIP-LINE [EXTRA-VTY-LINE]]
 	cat <<EOF
 log stderr
@@ -48,6 +50,7 @@ log stderr
 line vty
  bind 127.0.0.1 $vty_port
 ${2:-}
+enable password conn-flood-test
 sip
  local 127.0.0.1 $sip_port
  transport udp+tcp
@@ -135,7 +138,7 @@ alive "after the call"
 echo "ok: under the floods, a signed INVITE (x5u fetched) verified and ended 503 cause 38; OPTIONS over UDP 200"
 
 release vty1
-out=$("$STIWF" vty --port "$vty_port" 'show version' 'enable' 'show running-config') || fail "VTY: $out"
+out=$("$STIWF" vty --port "$vty_port" --password-file "$dir/vty.pw" 'show version' 'enable' 'show running-config') || fail "VTY: $out"
 echo "$out" | grep -q '^stiwfd [0-9]' || fail "show version did not name stiwfd"
 echo "$out" | grep -q '^ max-sessions 32' || fail "running config lacks line vty max-sessions 32"
 echo "$out" | grep -q '^ max-tcp-connections 256' || fail "running config lacks sip max-tcp-connections 256"
