@@ -14,4 +14,5 @@ enum stiwf_vty_node {
 	STIWF_SIP_PEER_NODE,	/*!< "sip-peer NAME" */
 	STIWF_SS7_PEER_NODE,	/*!< "ss7-peer NAME" */
 	STIWF_ROUTE_NODE,	/*!< never entered: writes the top-level "route" lines */
+	STIWF_SCCP_NODE,	/*!< "sccp": stiwf's own SCCP (ss7/sccp_vty.c) */
 };
