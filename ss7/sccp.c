@@ -369,7 +369,8 @@ static int msg_layout(uint8_t type, unsigned int *n_fixed, bool *optional)
 
 static const char *const mand_names[] = { "called party address", "calling party address", "data" };
 
-static int decode_optional(struct sccp_msg *m, const uint8_t *buf, size_t len, size_t t, char *err,
+/* The optional part from buf[t]; *end: the octet after its end. */
+static int decode_optional(struct sccp_msg *m, const uint8_t *buf, size_t len, size_t t, size_t *end, char *err,
 			   size_t err_len)
 {
 	const uint8_t *v;
@@ -379,8 +380,10 @@ static int decode_optional(struct sccp_msg *m, const uint8_t *buf, size_t len, s
 		if (t >= len)
 			return fail(-EBADMSG, err, err_len, "optional part without end of optional parameters");
 		code = buf[t];
-		if (code == PNC_END_OF_OPTIONAL)
+		if (code == PNC_END_OF_OPTIONAL) {
+			*end = t + 1;
 			return 0;
+		}
 		if (len - t < 2)
 			return fail(-EBADMSG, err, err_len, "optional parameter 0x%02x: length missing", code);
 		plen = buf[t + 1];
@@ -423,8 +426,9 @@ int sccp_msg_decode(struct sccp_msg *m, const uint8_t *buf, size_t len, char *er
 {
 	const uint8_t *val[3];
 	uint8_t vlen[3];
-	size_t ptr_off, ptrs_end, o, t;
-	unsigned int n_fixed, i;
+	/* where each parameter starts and ends: called, calling, data, optional part */
+	size_t start[4], end[4], ptr_off, ptrs_end, o, t;
+	unsigned int n_fixed, i, j, n_par = 3;
 	bool optional;
 	char aerr[96];
 	int rc;
@@ -483,6 +487,8 @@ int sccp_msg_decode(struct sccp_msg *m, const uint8_t *buf, size_t len, char *er
 			return fail(-EBADMSG, err, err_len, "%s: %s truncated", sccp_msg_type_name(m->type),
 				    mand_names[i]);
 		val[i] = buf + t + 1;
+		start[i] = t;
+		end[i] = t + 1 + vlen[i];
 	}
 	rc = sccp_addr_decode(&m->called, val[0], vlen[0], aerr, sizeof(aerr));
 	if (rc < 0)
@@ -501,9 +507,21 @@ int sccp_msg_decode(struct sccp_msg *m, const uint8_t *buf, size_t len, char *er
 		if (t >= len)
 			return fail(-EBADMSG, err, err_len, "%s: pointer to the optional part beyond the message",
 				    sccp_msg_type_name(m->type));
-		rc = decode_optional(m, buf, len, t, aerr, sizeof(aerr));
+		rc = decode_optional(m, buf, len, t, &end[3], aerr, sizeof(aerr));
 		if (rc < 0)
 			return fail(rc, err, err_len, "%s: %s", sccp_msg_type_name(m->type), aerr);
+		start[3] = t;
+		n_par = 4;
+	}
+	/* the pointers may order the parameters freely, but no octet may
+	 * belong to two of them */
+	for (i = 0; i < n_par; i++) {
+		for (j = i + 1; j < n_par; j++) {
+			if (start[i] < end[j] && start[j] < end[i])
+				return fail(-EBADMSG, err, err_len, "%s: %s and %s overlap",
+					    sccp_msg_type_name(m->type), i < 3 ? mand_names[i] : "optional part",
+					    j < 3 ? mand_names[j] : "optional part");
+		}
 	}
 	return (int)len;
 }

@@ -608,6 +608,8 @@ static void test_malformed(void)
 		{ "11000f040608 09 024208024208 01aa 12020707 00", -EBADMSG },	/* importance length 2 */
 		{ "11000f040608 09 024208024208 01aa 10", -EBADMSG },	/* optional length missing */
 		{ "11000f040608 30 024208024208 01aa 00", -EBADMSG },	/* optional part beyond the end */
+		{ "0900030204 0242fe 01aa", -EBADMSG },		/* called and calling overlap */
+		{ "11000f040608 08 024208 024208 0100", -EBADMSG },	/* optional part inside the data */
 		{ "0900030508 0242fe 03120011 01aa", -EBADMSG },	/* calling GT truncated */
 	};
 	static const struct {
