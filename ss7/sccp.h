@@ -182,8 +182,9 @@ int sccp_gt_set_digits(struct sccp_gt *gt, const char *digits);
  *  \returns buf */
 char *sccp_addr_to_str_buf(char *buf, size_t size, const struct sccp_addr *a);
 
-/*! Decode one UDT, UDTS, XUDT or XUDTS.  m->data points into buf.
- *  Unknown optional parameters are skipped.
+/*! Decode one UDT, UDTS, XUDT or XUDTS.  m->data points into buf.  The
+ *  pointers may put the parameters in any order, but no octet may belong
+ *  to two of them.  Unknown optional parameters are skipped.
  *  \param[out] err what is wrong, naming the field (when not NULL)
  *  \returns len, -EBADMSG (malformed) or -ENOTSUP (another message type,
  *           a protocol class other than 0 and 1, a GTI or encoding scheme
@@ -193,7 +194,8 @@ int sccp_msg_decode(struct sccp_msg *m, const uint8_t *buf, size_t len, char *er
 /*! Encode m into buf, parameters in the order of Q.713 §4.
  *  \returns octets written, -ENOSPC (buf too small), -EINVAL (a field out
  *           of range) or -EMSGSIZE (the data does not fit one message of
- *           this type: a length or pointer above 255) */
+ *           this type: a length or pointer above 255; a decoded message
+ *           whose optional part came before long data may not fit either) */
 int sccp_msg_encode(uint8_t *buf, size_t size, const struct sccp_msg *m);
 
 /*! The largest user data that m's type, addresses and optional parameters
