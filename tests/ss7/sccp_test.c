@@ -1294,8 +1294,11 @@ static void test_user(void)
 	sccp_user_free(b);
 }
 
+#if STIWF_SS7_USER_API == 1
 /* libosmo-sigtran 1.6 lets a plain MTP user take service indicator 3 when
- * no SCCP instance exists, beside ISUP on SI 5, and hands it SI 3 traffic. */
+ * no SCCP instance exists, beside ISUP on SI 5, and hands it SI 3 traffic.
+ * (Later versions keep the instance's fields and osmo_ss7_mtp_to_user()
+ * to themselves.) */
 static void isup_rx(struct stiwf_mtp_user *u, const struct stiwf_mtp_addr *a, const uint8_t *data, size_t len,
 		    void *priv)
 {
@@ -1369,6 +1372,7 @@ static void test_si3_binding(void)
 	stiwf_mtp_user_unbind(isup);
 	osmo_ss7_instance_destroy(inst);
 }
+#endif
 
 int main(int argc, char **argv)
 {
@@ -1403,7 +1407,10 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "reassembly: failures and bounds", test_reasm_failures) ||
 	    !CU_add_test(suite, "reassembly of jSS7's segments", test_reasm_jss7) ||
 	    !CU_add_test(suite, "SCCP user: delivery, return, segmenting", test_user) ||
-	    !CU_add_test(suite, "SI 3 on a libosmo-sigtran 1.6 cs7 instance", test_si3_binding)) {
+#if STIWF_SS7_USER_API == 1
+	    !CU_add_test(suite, "SI 3 on a libosmo-sigtran 1.6 cs7 instance", test_si3_binding) ||
+#endif
+	    false) {
 		CU_cleanup_registry();
 		return 1;
 	}
