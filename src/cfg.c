@@ -75,6 +75,7 @@ static int stiwf_vty_go_parent(struct vty *vty)
 	case STIWF_TSCA_NODE:
 	case STIWF_SIP_PEER_NODE:
 	case STIWF_SS7_PEER_NODE:
+	case STIWF_SCCP_NODE:
 		vty->node = CONFIG_NODE;
 		vty->index = NULL;
 		return 0;

@@ -30,6 +30,8 @@
 #include "src/workq.h"
 #include "ss7/isup_trunk.h"
 #include "ss7/mtp_user.h"
+#include "ss7/sccp_route.h"
+#include "ss7/sccp_user.h"
 #include "ss7/sigtoken.h"
 
 /* HOP signatures remembered for replay detection at once (fail closed
@@ -46,6 +48,7 @@ struct stiwfd_iwf {
 	struct iwf_call_env env;
 	bool calls_up;
 	struct stiwf_mtp_user *mtp[MAX_CS7];
+	struct sccp_user *sccp;
 };
 
 /* ---- certs/ ---- */
@@ -354,6 +357,19 @@ int stiwfd_ss7_setup(struct stiwfd_iwf *d)
 		LOGP(DMAIN, LOGL_NOTICE, "ss7-peer %s: trunk to PC %s on cs7 instance %u, %u CIC range(s)\n",
 		     peer->name, stiwf_mtp_user_pc_str(u, peer->dpc), peer->cs7_instance, peer->n_cic_ranges);
 	}
+	/* stiwf's own SCCP: bound when configured.  Nothing consumes MAP yet:
+	 * what arrives is counted ("show sccp") and dropped. */
+	if (g_sccp_cfg && g_sccp_cfg->enabled) {
+		struct sccp_user_cfg scfg = {
+			.cs7_instance = g_sccp_cfg->cs7_instance,
+			.max_sif = g_sccp_cfg->max_sif,
+			.reasm = g_sccp_cfg->reasm,
+		};
+
+		d->sccp = sccp_user_bind(d->ctx, &scfg, NULL, NULL, NULL);
+		if (!d->sccp)
+			return -ENODEV;
+	}
 	/* an AS that was already active before we bound */
 	for (i = 0; i < MAX_CS7; i++) {
 		if (d->mtp[i] && stiwf_mtp_user_available(d->mtp[i]))
@@ -407,6 +423,9 @@ void stiwfd_iwf_free(struct stiwfd_iwf *d)
 			peer->trunk = NULL;
 		}
 	}
+	if (d->sccp)
+		sccp_user_free(d->sccp);
+	d->sccp = NULL;
 	for (i = 0; i < MAX_CS7; i++) {
 		if (d->mtp[i])
 			stiwf_mtp_user_unbind(d->mtp[i]);

@@ -15,4 +15,5 @@ enum stiwf_vty_node {
 	STIWF_SS7_PEER_NODE,	/*!< "ss7-peer NAME" */
 	STIWF_ROUTE_NODE,	/*!< never entered: writes the top-level "route" lines */
 	STIWF_LINE_VTY_NODE,	/*!< never entered: writes "line vty / max-sessions" */
+	STIWF_SCCP_NODE,	/*!< "sccp": stiwf's own SCCP (ss7/sccp_vty.c) */
 };

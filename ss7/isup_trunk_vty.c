@@ -1,5 +1,5 @@
-/* VTY of the ISUP trunks: "show isup trunk [NAME]" and the "isup" timer
- * group ("timer isup T7 25", "show timer isup"). */
+/* VTY of the ISUP trunks: "show isup trunk [NAME]".  Their timers are the
+ * "isup" group of ss7/ss7.c ("timer isup T7 25", "show timer isup"). */
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,12 +13,6 @@
 
 #include "ss7/isup_internal.h"
 #include "ss7/isup_trunk.h"
-
-static struct osmo_tdef_group isup_tdef_groups[] = {
-	{ .name = "isup", .desc = "ISUP call control and circuit maintenance (Q.764 Annex A)",
-	  .tdefs = isup_tdefs },
-	{}
-};
 
 static const char *blocking_str(unsigned int b)
 {
@@ -83,6 +77,5 @@ void isup_trunk_vty_init(void)
 		return;
 	done = true;
 	isup_tdefs_init();
-	osmo_tdef_vty_groups_init(CONFIG_NODE, isup_tdef_groups);
 	install_element_ve(&show_isup_trunk_cmd);
 }

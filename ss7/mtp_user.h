@@ -1,15 +1,19 @@
 #pragma once
 /*! \file mtp_user.h
- *  An MTP3 user part (ISUP is service indicator 5) on libosmo-sigtran: the
- *  messages of one service indicator of one cs7 instance, over M3UA to an
- *  STP or SG.  Hides which osmo_ss7_user API the library has (1.6 in
- *  Debian 12; 2.2 changed it). */
+ *  An MTP3 user part (ISUP is service indicator 5, stiwf's own SCCP 3) on
+ *  libosmo-sigtran: the messages of one service indicator of one cs7
+ *  instance, over M3UA to an STP or SG.  Hides which osmo_ss7_user API the
+ *  library has (1.6 in Debian 12; 2.2 changed it).  Service indicator 3 is
+ *  free as long as nothing creates a libosmo-sigtran SCCP instance on the
+ *  cs7 instance (that takes it); libosmo-sigtran 1.6 hands SI 3 traffic
+ *  to whichever user registered it. */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/*! Q.704 §14.2.1 service indicator of ISUP */
+/*! Q.704 §14.2.1 service indicators */
+#define STIWF_MTP_SI_SCCP 3
 #define STIWF_MTP_SI_ISUP 5
 
 struct stiwf_mtp_user;

@@ -2,13 +2,28 @@
 
 #include <errno.h>
 
+#include <osmocom/core/tdef.h>
 #include <osmocom/sigtran/osmo_ss7.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/tdef_vty.h>
 #include <osmocom/vty/vty.h>
 
 #include "config.h"
 #include "src/logging.h"
+#include "ss7/isup_internal.h"
 #include "ss7/isup_trunk.h"
+#include "ss7/sccp_reasm.h"
+#include "ss7/sccp_route.h"
 #include "ss7/ss7.h"
+
+/* libosmocore keeps one list of timer groups for "timer GROUP T VAL" and
+ * "show timer": every group of the SS7 room is here. */
+static struct osmo_tdef_group ss7_tdef_groups[] = {
+	{ .name = "isup", .desc = "ISUP call control and circuit maintenance (Q.764 Annex A)",
+	  .tdefs = isup_tdefs },
+	{ .name = "sccp", .desc = "stiwf's SCCP: reassembly of XUDT segments (Q.714)", .tdefs = sccp_tdefs },
+	{}
+};
 
 int stiwf_ss7_init(void *ctx)
 {
@@ -22,6 +37,8 @@ int stiwf_ss7_init(void *ctx)
 	/* stiwfd is an ASP towards an STP or SG (DESIGN §6) */
 	osmo_ss7_vty_init_asp(ctx);
 	isup_trunk_vty_init();
+	sccp_vty_init(ctx);
+	osmo_tdef_vty_groups_init(CONFIG_NODE, ss7_tdef_groups);
 	LOGP(DSS7, LOGL_DEBUG, "libosmo-sigtran ready (osmo_ss7_user API %d)\n", STIWF_SS7_USER_API);
 	return 0;
 }
