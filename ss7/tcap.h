@@ -53,11 +53,14 @@
  *  aside for examples ({joint-iso-itu-t(2) example(999)}).  Nobody is
  *  assigned OIDs there, so it cannot collide with a registered one and says
  *  plainly that it is a placeholder; 3057 points at Q.3057.  It is short
- *  because tshark 4.0 reports the 2.25 UUID OID of DESIGN §2.3 (an arc
- *  wider than 64 bits) as malformed; tshark shows 2.999.3057.1 as
- *  ber.direct_reference and the value as ber.octet_aligned without any
- *  expert note.  It must become an OID registered to the operator (or a
- *  2.25 UUID once the verifiers cope with it) before it crosses a border. */
+ *  because tshark 4.0 prints the 2.25 UUID OID of DESIGN §2.3 (an arc of
+ *  128 bits) as "(*** Malformed OID ***)" and gives no ber.direct_reference
+ *  for it (our decoder accepts such arcs, up to 140 bits); tshark shows
+ *  2.999.3057.1 as direct-reference "joint-iso-itu-t.999.3057.1" and the
+ *  token under octet-aligned, without any expert note
+ *  (tests/ss7/tcap_tshark.sh).  It must become an OID registered to the
+ *  operator (or a 2.25 UUID once the verifiers cope with it) before it
+ *  crosses a border. */
 
 #include <stdbool.h>
 #include <stddef.h>
