@@ -82,7 +82,7 @@ static void check_info(const char *name, const struct gsm_map_info *i, const cha
 }
 
 /* MAP arguments encoded by RestComm jSS7's MAP tests, with the values each
- * test asserts after decoding (tests/ss7/tcap_vectors/SOURCES.md) */
+ * test asserts after decoding (tests/ss7/tcap_map_vectors.md) */
 static const struct {
 	const char *name;
 	const char *source;

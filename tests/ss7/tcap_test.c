@@ -49,7 +49,7 @@ static const char *oid_text(const struct ber_slice *s)
 }
 
 /* What each independent vector must decode to (the values its source
- * states, tests/ss7/tcap_vectors/SOURCES.md) */
+ * states, tests/ss7/tcap_map_vectors.md) */
 static const struct {
 	const char *name;
 	enum tcap_msg_type type;

@@ -1,6 +1,6 @@
 #pragma once
 /* TCAP messages encoded by stacks no one here wrote, taken as facts from
- * their public test suites (tests/ss7/tcap_vectors/SOURCES.md says where
+ * their public test suites (tests/ss7/tcap_map_vectors.md says where
  * each comes from and what the source states about it).  tcap_test.c and
  * gsm_map_test.c check that we decode them to those values. */
 
