@@ -1169,7 +1169,8 @@ static int tcap_splice(uint8_t *out, size_t out_size, const uint8_t *in, size_t 
 	}
 	memcpy(out + pos, in + prev, cut - prev);
 	pos += cut - prev;
-	memcpy(out + pos, ins, ins_len);
+	if (ins_len)
+		memcpy(out + pos, ins, ins_len);
 	pos += ins_len;
 	memcpy(out + pos, in + cut_end, in_len - cut_end);
 	pos += in_len - cut_end;
