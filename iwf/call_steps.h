@@ -40,9 +40,10 @@ int iwf_iam_for_ss7_peer(void *ctx, const struct iwf_sip_identity *sip_id, const
 /*! The trust store's word on a HOP signer, from the TSCA directory's answer. */
 enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err);
 
-/*! A HOP signer the TSCA directory accepted: its certificate class (the
- *  directory's policy OIDs, then the map's) and, when \a map is given and
- *  there is a calling number, whether it may present \a orig (DESIGN §3).
+/*! A HOP signer the TSCA directory accepted: the certificate class valid
+ *  for its whole path (certs/tsca.h) and, when \a map is given and there is
+ *  a calling number, whether it may present \a orig: numbers its path
+ *  holds, or those of the map entry pinning its key (DESIGN §3, certs/map.h).
  *  Sets signer_trust, signer_class, signer_covers_calling, same_carrier. */
 void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *map,
 			 const struct tsca_result *res, const char *orig);
