@@ -127,6 +127,11 @@ void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *ma
 	}
 }
 
+bool iwf_hop_bound_to(const struct sigtoken *tok, const char *net)
+{
+	return tok->has_bind && !strcmp(tok->bind.net, net);
+}
+
 void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc)
 {
 	iev->hop = IWF_HOP_INVALID;
@@ -139,7 +144,11 @@ void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc)
 		break;
 	case -EALREADY:
 	case -ENOSPC:
+	case -ENOLINK:	/* the replay store could not say: it may be one */
 		iev->hop_reason = IWF_HOP_R_REPLAY;
+		break;
+	case -ESTALE:
+		iev->hop_reason = IWF_HOP_R_STARTUP;
 		break;
 	case -ETIMEDOUT:
 		iev->hop_reason = IWF_HOP_R_STALE;

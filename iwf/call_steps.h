@@ -48,6 +48,10 @@ enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err);
 void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *map,
 			 const struct tsca_result *res, const char *orig);
 
+/*! hop-bind require: is the token's HOP bound (BIND TLV, DESIGN §2.2) to
+ *  receiving network \a net?  Only a HOP that then verifies proves it. */
+bool iwf_hop_bound_to(const struct sigtoken *tok, const char *net);
+
 /*! The result of sigtoken_hop_verify() and then sigtoken_replay_check()
  *  as HOP evidence (hop and hop_reason). */
 void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc);
