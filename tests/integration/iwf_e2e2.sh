@@ -15,7 +15,7 @@ export srcdir top_builddir
 fail() { echo "FAIL: $*"; echo "logs kept in $out"; exit 1; }
 
 "$srcdir/contrib/gen-test-pki.sh" "$out/pki" >"$out/pki.log" 2>&1 || fail "test PKI"
-bash "$srcdir/tests/integration/uml/run.sh" "$srcdir/tests/integration/iwf_e2e2.guest.sh" "$out" 150 ||
+bash "$srcdir/tests/integration/uml/run.sh" "$srcdir/tests/integration/iwf_e2e2.guest.sh" "$out" 200 ||
 	fail "the calls through the two IWFs failed"
 
 tshark -n -r "$out/capture.pcapng" -V -o 'isup.variant:ITU Standard' >"$out/decode.txt" 2>&1 ||
