@@ -363,6 +363,26 @@ static void test_path(void)
 	}
 	env_free(&v);
 
+	/* worked out once per prepared key, and again when the store changes */
+	{
+		unsigned long calls;
+
+		env_init(&v, false, local_dir, NULL);
+		lookup(&v, "tsca/op1-full.pem", now, &g);
+		WANT(&g, TSCA_OK);
+		calls = truststore_stats(v.ts)->verify_calls;
+		lookup(&v, "tsca/op1-full.pem", now, &g);
+		CU_ASSERT_EQUAL(truststore_stats(v.ts)->verify_calls, calls);
+		CU_ASSERT_EQUAL(truststore_load_crl_file(v.ts, testpki_path("tsca/crl/op1-ca.crl.pem")), 0);
+		lookup(&v, "tsca/op1-full.pem", now, &g);
+		WANT(&g, TSCA_OK);
+		CU_ASSERT_EQUAL(g.policy, TSCA_POLICY_FULL);
+		CU_ASSERT_EQUAL(g.numbers, TSCA_NUMBERS_HELD);
+		/* the chain, then the path again */
+		CU_ASSERT_EQUAL(truststore_stats(v.ts)->verify_calls, calls + 2);
+		env_free(&v);
+	}
+
 	/* a CA that names neither class grants none: the same chains with the
 	 * classes configured under other OIDs */
 	{
