@@ -44,6 +44,33 @@ int keyid_from_x509(uint8_t out[KEYID_LEN], const X509 *cert)
 	return rc;
 }
 
+/*! The full SHA-256 over a certificate's SubjectPublicKeyInfo DER, of
+ *  which the key-id is the first KEYID_LEN octets: what the domain map
+ *  pins (certs/map.h spki-sha256), as 8 octets are too few to bind an
+ *  operator's authority to a key.
+ *  \param[out] out KEYID_SPKI_LEN octets
+ *  \returns 0, -EINVAL when it has no public key, -ENOMEM, -EIO */
+int keyid_spki_sha256(uint8_t out[KEYID_SPKI_LEN], const X509 *cert)
+{
+	X509_PUBKEY *pub = X509_get_X509_PUBKEY(cert);
+	unsigned char *der = NULL;
+	unsigned int md_len = 0;
+	int len, rc = 0;
+
+	memset(out, 0, KEYID_SPKI_LEN);
+	if (!pub)
+		return -EINVAL;
+	len = i2d_X509_PUBKEY(pub, &der);
+	if (len <= 0)
+		return -ENOMEM;
+	if (!EVP_Digest(der, (size_t)len, out, &md_len, EVP_sha256(), NULL) || md_len != KEYID_SPKI_LEN) {
+		memset(out, 0, KEYID_SPKI_LEN);
+		rc = -EIO;
+	}
+	OPENSSL_free(der);
+	return rc;
+}
+
 /*! Key-id of a public (or private) key: the same value as keyid_from_x509()
  *  on a certificate that holds this key.
  *  \returns 0, -ENOMEM, -EIO */

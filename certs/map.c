@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
@@ -224,6 +225,43 @@ int certmap_entry_add_keyid(struct certmap_entry *e, const uint8_t key_id[KEYID_
 	return 0;
 }
 
+int certmap_entry_add_spki(struct certmap_entry *e, const uint8_t spki[KEYID_SPKI_LEN])
+{
+	unsigned int i;
+
+	for (i = 0; i < e->num_spkis; i++) {
+		if (!memcmp(e->spkis[i], spki, KEYID_SPKI_LEN))
+			return 0;
+	}
+	if (e->num_spkis >= CERTMAP_MAX_KEYIDS) {
+		LOGP(DCERT, LOGL_ERROR, "map: operator %s: more than %d spki-sha256\n", e->name,
+		     CERTMAP_MAX_KEYIDS);
+		return -ENOSPC;
+	}
+	memcpy(e->spkis[e->num_spkis++], spki, KEYID_SPKI_LEN);
+	return 0;
+}
+
+/* Exactly 2 * KEYID_SPKI_LEN hex digits, either case. */
+static int spki_from_hex(uint8_t out[KEYID_SPKI_LEN], const char *hex)
+{
+	uint8_t half[KEYID_LEN];
+	char part[KEYID_HEX_LEN];
+	unsigned int i;
+
+	if (strnlen(hex, 2 * KEYID_SPKI_LEN + 1) != 2 * KEYID_SPKI_LEN)
+		return -EINVAL;
+	/* keyid_from_hex() in KEYID_LEN pieces */
+	for (i = 0; i < KEYID_SPKI_LEN / KEYID_LEN; i++) {
+		memcpy(part, hex + 2 * KEYID_LEN * i, 2 * KEYID_LEN);
+		part[2 * KEYID_LEN] = '\0';
+		if (keyid_from_hex(half, part) < 0)
+			return -EINVAL;
+		memcpy(out + KEYID_LEN * i, half, KEYID_LEN);
+	}
+	return 0;
+}
+
 static bool digits_only(const char *s, size_t n)
 {
 	size_t i;
@@ -333,7 +371,7 @@ static int parse_u64(const char *s, uint64_t *out)
 static int load_line(struct certmap *map, struct certmap_entry **cur, bool replaced[2],
 		     char *key, char *val)
 {
-	uint8_t id[KEYID_LEN];
+	uint8_t id[KEYID_LEN], spki[KEYID_SPKI_LEN];
 	uint64_t count;
 	char *sp;
 	int c;
@@ -371,6 +409,14 @@ static int load_line(struct certmap *map, struct certmap_entry **cur, bool repla
 		}
 		return certmap_entry_add_keyid(*cur, id);
 	}
+	if (!strcmp(key, "spki-sha256")) {
+		if (spki_from_hex(spki, val) < 0) {
+			LOGP(DCERT, LOGL_ERROR, "map: operator %s: spki-sha256 '%s' is not %d hex digits\n",
+			     (*cur)->name, val, 2 * KEYID_SPKI_LEN);
+			return -EINVAL;
+		}
+		return certmap_entry_add_spki(*cur, spki);
+	}
 	if (!strcmp(key, "tn"))
 		return certmap_entry_add_number(*cur, CERTMAP_NUM_ONE, val, 0);
 	if (!strcmp(key, "prefix"))
@@ -402,7 +448,7 @@ int certmap_load_buf(struct certmap *map, const char *buf, size_t len)
 	struct certmap_entry *cur = NULL;
 	bool replaced[2] = { false, false };
 	char line[CERTMAP_LINE_MAX + 1];
-	unsigned int lineno = 0;
+	unsigned int lineno = 0, first = map->num_entries, i;
 	size_t off = 0;
 
 	while (off < len) {
@@ -439,6 +485,14 @@ int certmap_load_buf(struct certmap *map, const char *buf, size_t len)
 			LOGP(DCERT, LOGL_ERROR, "map: line %u rejected\n", lineno);
 			return -EINVAL;
 		}
+	}
+	/* map.h: only a pinned key grants an entry's authority */
+	for (i = first; i < map->num_entries; i++) {
+		const struct certmap_entry *e = map->entries[i];
+
+		if (e->num_spkis == 0 && (e->num_numbers > 0 || e->spc[0]))
+			LOGP(DCERT, LOGL_NOTICE, "map: operator %s has no spki-sha256: its numbers and SPC "
+			     "are granted to no signer\n", e->name);
 	}
 	return 0;
 }
@@ -523,13 +577,44 @@ out:
 	return rc;
 }
 
+/* The signer's SPKI hash: given, or computed from its certificate.
+ * \returns it (in buf or the signer's), or NULL */
+static const uint8_t *signer_spki(const struct certmap_signer *signer, uint8_t buf[KEYID_SPKI_LEN])
+{
+	if (signer->spki_sha256)
+		return signer->spki_sha256;
+	if (signer->cert && keyid_spki_sha256(buf, signer->cert) == 0)
+		return buf;
+	return NULL;
+}
+
 const struct certmap_entry *certmap_find_signer(const struct certmap *map,
-						const struct certmap_signer *signer)
+						const struct certmap_signer *signer, bool *pinned)
 {
 	char subject[CERTMAP_SUBJECT_MAX + 1];
+	uint8_t buf[KEYID_SPKI_LEN];
+	const uint8_t *spki = NULL;
 	unsigned int i, k;
 	bool have_subject;
 
+	if (pinned)
+		*pinned = false;
+	for (i = 0; i < map->num_entries; i++) {
+		const struct certmap_entry *e = map->entries[i];
+
+		if (e->num_spkis && !spki)
+			spki = signer_spki(signer, buf);
+		for (k = 0; spki && k < e->num_spkis; k++) {
+			/* the full hash, compared as a secret would be: no
+			 * early exit that tells how much of it matched */
+			if (!CRYPTO_memcmp(e->spkis[k], spki, KEYID_SPKI_LEN)) {
+				if (pinned)
+					*pinned = true;
+				return e;
+			}
+		}
+	}
+	/* names only, from here on (map.h) */
 	for (i = 0; i < map->num_entries; i++) {
 		const struct certmap_entry *e = map->entries[i];
 
@@ -635,31 +720,12 @@ static bool entry_covers(const struct certmap_entry *e, const char *tn, size_t n
 	return false;
 }
 
-/* The TNAuthList of the signer's certificate: the caller's decoded one
- * (borrowed, *owned NULL), else decoded afresh (talloc, *owned = it). */
-static const struct tnauthlist *signer_tnauth(const struct certmap_signer *signer, struct tnauthlist **owned)
-{
-	struct tnauthlist *list = NULL;
-
-	*owned = NULL;
-	if (signer->tnauth)
-		return signer->tnauth;
-	if (!signer->cert)
-		return NULL;
-	if (tnauthlist_from_x509(NULL, &list, signer->cert) < 0)
-		return NULL;
-	*owned = list;
-	return list;
-}
-
-/* certmap_may_present() with the signer's entry found by the caller */
+/* certmap_may_present() with the signer's entry found by the caller: e is
+ * the entry that pins its key, or NULL */
 static bool may_present(const struct certmap_signer *signer, const struct certmap_entry *e, const char *tn,
 			enum certmap_cover *how)
 {
-	const struct tnauthlist *list;
-	struct tnauthlist *owned;
 	size_t n;
-	bool ok;
 
 	if (how)
 		*how = CERTMAP_COVER_NONE;
@@ -672,10 +738,8 @@ static bool may_present(const struct certmap_signer *signer, const struct certma
 	if (n == 0 || n > TNAUTH_TN_MAXLEN || !digits_only(tn, n))
 		return false;
 
-	list = signer_tnauth(signer, &owned);
-	ok = list && tnauthlist_covers_tn(list, tn);
-	talloc_free(owned);
-	if (ok) {
+	/* the numbers its path holds, never the leaf's own claim (map.h) */
+	if (signer->tnauth && tnauthlist_covers_tn(signer->tnauth, tn)) {
 		if (how)
 			*how = CERTMAP_COVER_CERT;
 		return true;
@@ -688,33 +752,37 @@ static bool may_present(const struct certmap_signer *signer, const struct certma
 	return false;
 }
 
+/* The entry whose authority the signer has: the one pinning its key */
+static const struct certmap_entry *find_pinned(const struct certmap *map, const struct certmap_signer *signer)
+{
+	bool pinned;
+	const struct certmap_entry *e = certmap_find_signer(map, signer, &pinned);
+
+	return pinned ? e : NULL;
+}
+
 bool certmap_may_present(const struct certmap *map, const struct certmap_signer *signer,
 			 const char *tn, enum certmap_cover *how)
 {
-	return may_present(signer, certmap_find_signer(map, signer), tn, how);
+	return may_present(signer, find_pinned(map, signer), tn, how);
 }
 
-/* certmap_same_carrier() with the signer's entry found by the caller */
+/* certmap_same_carrier() with the entry pinning the signer's key found by
+ * the caller (or NULL) */
 static bool same_carrier(const struct certmap_signer *signer, const struct certmap_entry *e, const char *spc)
 {
-	const struct tnauthlist *list;
-	struct tnauthlist *owned;
+	const struct tnauthlist *list = signer->tnauth;
 	unsigned int i;
-	bool same = false;
 
 	if (!spc || !spc[0] || signer->trust != CERTMAP_TRUST_OK)
 		return false;
 	if (e && e->spc[0] && !strcmp(e->spc, spc))
 		return true;
-	list = signer_tnauth(signer, &owned);
 	for (i = 0; list && i < list->num_entries; i++) {
-		if (list->entries[i].type == TNAUTH_ENTRY_SPC && !strcmp(list->entries[i].str, spc)) {
-			same = true;
-			break;
-		}
+		if (list->entries[i].type == TNAUTH_ENTRY_SPC && !strcmp(list->entries[i].str, spc))
+			return true;
 	}
-	talloc_free(owned);
-	return same;
+	return false;
 }
 
 bool certmap_same_carrier(const struct certmap *map, const struct certmap_signer *signer,
@@ -722,25 +790,27 @@ bool certmap_same_carrier(const struct certmap *map, const struct certmap_signer
 {
 	if (!spc || !spc[0] || signer->trust != CERTMAP_TRUST_OK)
 		return false;
-	return same_carrier(signer, certmap_find_signer(map, signer), spc);
+	return same_carrier(signer, find_pinned(map, signer), spc);
 }
 
 int certmap_assess(const struct certmap *map, const struct certmap_signer *signer,
 		   const char *tn, const char *spc, struct certmap_answer *out)
 {
-	const struct certmap_entry *e;
+	const struct certmap_entry *e, *pinned;
 
 	memset(out, 0, sizeof(*out));
-	if (!map || !signer)
+	if (!map || !signer || signer->cls > CERTMAP_CLASS_PROVISIONAL)
 		return -EINVAL;
-	e = certmap_find_signer(map, signer);
+	e = certmap_find_signer(map, signer, &out->pinned);
+	pinned = out->pinned ? e : NULL;
 	out->trust = signer->trust;
 	out->entry = e ? e->name : NULL;
 	out->known = signer->cert || e;
+	/* the class its path grants, not the one its leaf names (map.h) */
 	if (signer->trust == CERTMAP_TRUST_OK)
-		out->cls = certmap_cert_class(map, signer->cert);
+		out->cls = signer->cls;
 	/* the entry is looked up once for all the answers */
-	out->covers = may_present(signer, e, tn, &out->cover);
-	out->same_carrier = same_carrier(signer, e, spc);
+	out->covers = may_present(signer, pinned, tn, &out->cover);
+	out->same_carrier = same_carrier(signer, pinned, spc);
 	return 0;
 }

@@ -1,11 +1,27 @@
 #pragma once
 /*! \file map.h
  *  The map between the two trust domains (DESIGN §3): which SHAKEN Service
- *  Provider Code and which TSCA operator (by certificate subject, key-id or
- *  operator code) are one carrier, and which telephone numbers each may
- *  vouch for.  Numbers come from the TNAuthList (RFC 8226 §9) of the
- *  signer's certificate in either domain, or from configured ranges,
- *  prefixes and single numbers.
+ *  Provider Code and which TSCA operator are one carrier, and which
+ *  telephone numbers each may vouch for.
+ *
+ *  Who decides what (the rule against a trusted operator CA that makes
+ *  itself a signer for numbers or a class it does not hold):
+ *  - An entry grants authority (its numbers, its SPC) only to a signer
+ *    whose key it pins: `spki-sha256`, the full SHA-256 of the signer
+ *    certificate's SubjectPublicKeyInfo.  A `key-id` (8 octets, the lookup
+ *    hint of the HOP token), a `subject` (written by whichever CA issued
+ *    the certificate) or a `code` only name the entry in logs and grant
+ *    nothing: 64 bits are too few to bind authority to a key, and any
+ *    operator CA can write any subject.
+ *  - Numbers by certificate are those the TSCA directory found held by the
+ *    signer's path (certs/tsca.h: a CA of the path holds numbers and
+ *    encompasses the leaf's TNAuthList, RFC 9060); the caller passes them
+ *    in certmap_signer.tnauth.  The map never reads a leaf's own TNAuthList:
+ *    when no CA of the path holds numbers, only the pinned entry's
+ *    configured ranges, prefixes and single numbers count.
+ *  - The class (full/provisional) is the one valid for the whole path
+ *    (RFC 5280 §6.1, certs/tsca.h), passed in certmap_signer.cls; what the
+ *    leaf names (certmap_cert_class()) is a claim, for display only.
  *
  *  Questions it answers for the attestation policy (iwf/policy.h):
  *  - may the hop signer (key-id X, its certificate) present calling number N?
@@ -32,7 +48,7 @@
 #define CERTMAP_OPCODE_MAX	32	/*!< an operator code */
 #define CERTMAP_SUBJECT_MAX	256	/*!< RFC 2253 text of a subject */
 #define CERTMAP_OID_MAX		80	/*!< dotted text of a policy OID */
-#define CERTMAP_MAX_KEYIDS	4	/*!< key-ids per entry (full + provisional + rollover) */
+#define CERTMAP_MAX_KEYIDS	4	/*!< key-ids and pinned keys per entry (full + provisional + rollover) */
 #define CERTMAP_MAX_NUMBERS	64	/*!< configured number blocks per entry */
 #define CERTMAP_MAX_ENTRIES	1024
 #define CERTMAP_MAX_OIDS	4	/*!< policy OIDs per class */
@@ -90,7 +106,9 @@ struct certmap_entry {
 	char op_code[CERTMAP_OPCODE_MAX + 1];	/*!< TSCA operator code, "" none */
 	char subject[CERTMAP_SUBJECT_MAX + 1];	/*!< RFC 2253 subject of its signing cert */
 	unsigned int num_keyids;
-	uint8_t keyids[CERTMAP_MAX_KEYIDS][KEYID_LEN];
+	uint8_t keyids[CERTMAP_MAX_KEYIDS][KEYID_LEN];	/*!< hints: name the entry, grant nothing */
+	unsigned int num_spkis;
+	uint8_t spkis[CERTMAP_MAX_KEYIDS][KEYID_SPKI_LEN];	/*!< pinned keys: grant the entry's authority */
 	unsigned int num_numbers;
 	struct certmap_number numbers[CERTMAP_MAX_NUMBERS];
 };
@@ -99,11 +117,17 @@ struct certmap_entry {
 struct certmap_signer {
 	uint8_t key_id[KEYID_LEN];
 	X509 *cert;			/*!< its certificate, or NULL when not found */
+	/*! SHA-256 of the SubjectPublicKeyInfo of \a cert (KEYID_SPKI_LEN
+	 *  octets), or NULL: computed from \a cert when needed */
+	const uint8_t *spki_sha256;
 	enum certmap_trust trust;	/*!< from the trust store */
 	const char *op_code;		/*!< operator code when the token names one, or NULL */
-	/*! the TNAuthList of \a cert already decoded (the TSCA directory's),
-	 *  or NULL: decoded from \a cert when needed */
+	/*! the numbers (and SPCs) its certification path holds: the TSCA
+	 *  directory's tsca_result.tnauth, or NULL for none.  Never the leaf's
+	 *  own TNAuthList unchecked. */
 	const struct tnauthlist *tnauth;
+	/*! the class valid for its whole path (tsca_result.policy) */
+	enum certmap_class cls;
 };
 
 /*! Everything the policy needs about one signer and one call */
@@ -115,6 +139,7 @@ struct certmap_answer {
 	enum certmap_cover cover;
 	bool same_carrier;		/*!< same carrier as the PASSporT's SPC */
 	const char *entry;		/*!< name of the matching entry, or NULL */
+	bool pinned;			/*!< the entry pins the signer's key (spki-sha256) */
 };
 
 struct certmap;
@@ -143,6 +168,7 @@ int certmap_entry_set_spc(struct certmap_entry *e, const char *spc);
 int certmap_entry_set_op_code(struct certmap_entry *e, const char *code);
 int certmap_entry_set_subject(struct certmap_entry *e, const char *subject);
 int certmap_entry_add_keyid(struct certmap_entry *e, const uint8_t key_id[KEYID_LEN]);
+int certmap_entry_add_spki(struct certmap_entry *e, const uint8_t spki[KEYID_SPKI_LEN]);
 int certmap_entry_add_number(struct certmap_entry *e, enum certmap_number_type type,
 			     const char *digits, uint64_t count);
 
@@ -154,12 +180,15 @@ int certmap_entry_add_number(struct certmap_entry *e, enum certmap_number_type t
  *  operator NAME             # starts an entry; the lines below fill it
  *    spc 1234
  *    code ZZ-OP1
- *    subject CN=Operator One signing,O=Operator One,C=ZZ
- *    key-id 0011223344556677
+ *    spki-sha256 00112233...   # 64 hex digits: pins the key, grants the entry's authority
+ *    subject CN=Operator One signing,O=Operator One,C=ZZ   # names the entry only
+ *    key-id 0011223344556677   # names the entry only (the token's hint)
  *    range 4930123400 100
  *    prefix 4930
  *    tn 4930123499
  *  \endcode
+ *  An entry without spki-sha256 grants nothing; the loader says so in
+ *  the log.
  *  \returns 0, or -EINVAL naming the line in the log (entries before it
  *  stay added) */
 int certmap_load_buf(struct certmap *map, const char *buf, size_t len);
@@ -172,25 +201,30 @@ int certmap_load_file(struct certmap *map, const char *path);
  *  \returns length, -EINVAL, -ENOSPC */
 int certmap_subject_str(char *buf, size_t size, X509 *cert);
 
-/*! The entry a signer matches: by key-id, else by the subject of its
- *  certificate, else by operator code.  \returns the entry or NULL */
+/*! The entry a signer matches: the one that pins its key (spki-sha256),
+ *  else, as a name only, by key-id, by the subject of its certificate, by
+ *  operator code.
+ *  \param[out] pinned whether the entry pins the signer's key, or NULL
+ *  \returns the entry or NULL */
 const struct certmap_entry *certmap_find_signer(const struct certmap *map,
-						const struct certmap_signer *signer);
+						const struct certmap_signer *signer, bool *pinned);
 
-/*! The class of \a cert by its certificate policies; a certificate naming
- *  both a full and a provisional OID is provisional (the lower one). */
+/*! The class \a cert names in its certificate policies (a claim: the
+ *  path decides, certmap_signer.cls); a certificate naming both a full
+ *  and a provisional OID is provisional (the lower one). */
 enum certmap_class certmap_cert_class(const struct certmap *map, X509 *cert);
 
 /*! May \a signer present calling number \a tn (E.164, '+' allowed)?  Yes
- *  when the TNAuthList of its certificate covers \a tn (ranges and single
- *  TNs; an SPC alone covers nothing), or the configured numbers of its
- *  entry do.  Never for a signer that the trust store does not vouch for.
+ *  when the numbers its path holds (certmap_signer.tnauth: ranges and
+ *  single TNs; an SPC alone covers nothing) cover \a tn, or the
+ *  configured numbers of the entry that pins its key do.  Never for a
+ *  signer that the trust store does not vouch for.
  *  \param[out] how where the answer came from, or NULL */
 bool certmap_may_present(const struct certmap *map, const struct certmap_signer *signer,
 			 const char *tn, enum certmap_cover *how);
 
-/*! Is SHAKEN SPC \a spc the same carrier as \a signer: its entry's SPC, or
- *  an SPC in its certificate's TNAuthList? */
+/*! Is SHAKEN SPC \a spc the same carrier as \a signer: the SPC of the
+ *  entry that pins its key, or an SPC its path holds (certmap_signer.tnauth)? */
 bool certmap_same_carrier(const struct certmap *map, const struct certmap_signer *signer,
 			  const char *spc);
 

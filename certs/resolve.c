@@ -161,6 +161,7 @@ static void resolve_finish(struct cert_resolve_req *r, enum cert_err err, const 
 
 	if (err == CERT_OK) {
 		res.leaf = leaf;
+		res.chain = r->chain;
 		res.pkey = X509_get0_pubkey(leaf);
 		res.tnauth = ld ? ld->tnauth : NULL;
 		res.spc = ld ? ld->spc : NULL;
@@ -428,6 +429,7 @@ int cert_resolve_x5u_cached(struct cert_domain *d, const char *url, time_t at, c
 	if (!ld || !ld->profile_ok)
 		return -EAGAIN;
 	res.leaf = leaf;
+	res.chain = e->chain;
 	res.pkey = X509_get0_pubkey(leaf);
 	res.tnauth = ld->tnauth;
 	res.spc = ld->spc;

@@ -45,6 +45,7 @@ struct cert_resolve_result {
 	const char *reason;		/*!< "" on success */
 	EVP_PKEY *pkey;			/*!< the leaf's public key */
 	X509 *leaf;
+	STACK_OF(X509) *chain;		/*!< the chain as served, leaf first */
 	const struct tnauthlist *tnauth;	/*!< NULL when the leaf has none */
 	const char *spc;		/*!< first SPC of the TNAuthList, or NULL */
 	bool cached;			/*!< the chain came from the cache */

@@ -428,3 +428,95 @@ const char *tnauthlist_first_spc(const struct tnauthlist *list)
 	}
 	return NULL;
 }
+
+/* Is every number of range e (digits only) covered by the ranges and
+ * single TNs of outer?  The numbers are walked in order: each step jumps
+ * past one entry of outer, so there are at most outer->num_entries steps
+ * however large the count. */
+static bool range_encompassed(const struct tnauthlist *outer, const struct tnauth_entry *e)
+{
+	size_t n = strlen(e->str), k;
+	uint64_t cur, left, v, start, end = 1;
+	unsigned int i, steps;
+	bool moved;
+
+	if (digits_value(e->str, n, &cur) < 0 || e->count < 2)
+		return false;
+	/* numbers of n digits end at 10^n - 1: a range counts no further
+	 * (tnauthlist_covers_tn()), and nothing here passes 10^n <= 10^15 */
+	for (k = 0; k < n; k++)
+		end *= 10;
+	left = e->count < end - cur ? e->count : end - cur;
+	for (steps = 0; left > 0 && steps <= outer->num_entries; steps++) {
+		moved = false;
+		for (i = 0; i < outer->num_entries && !moved; i++) {
+			const struct tnauth_entry *o = &outer->entries[i];
+
+			if (o->type == TNAUTH_ENTRY_SPC || strlen(o->str) != n ||
+			    digits_value(o->str, n, &start) < 0)
+				continue;
+			if (o->type == TNAUTH_ENTRY_ONE && start == cur) {
+				v = 1;
+			} else if (o->type == TNAUTH_ENTRY_RANGE && cur >= start && cur - start < o->count) {
+				/* what is left of o from cur on, up to 10^n */
+				v = o->count - (cur - start);
+				if (v > end - cur)
+					v = end - cur;
+			} else {
+				continue;
+			}
+			if (v >= left)
+				return true;
+			left -= v;
+			cur += v;
+			moved = true;
+		}
+		if (!moved)
+			return false;
+	}
+	return left == 0;
+}
+
+/*! RFC 9060 "encompassed": may a certificate with TNAuthList \a outer
+ *  issue one with \a inner?  Every entry of \a inner must be held by
+ *  \a outer: an SPC by the same SPC; a single TN by a range or the same TN
+ *  of \a outer (tnauthlist_covers_tn()); a range by ranges and single TNs of
+ *  \a outer that together hold each of its numbers.  An SPC of \a outer
+ *  holds no numbers here: which numbers an SPC has is not in a certificate.
+ *  \returns true when \a inner is encompassed by \a outer (an empty or
+ *  absent \a inner always is; nothing is encompassed by an absent \a outer) */
+bool tnauthlist_encompasses(const struct tnauthlist *outer, const struct tnauthlist *inner)
+{
+	unsigned int i, j;
+	bool ok;
+
+	if (!inner || inner->num_entries == 0)
+		return true;
+	if (!outer)
+		return false;
+	for (i = 0; i < inner->num_entries; i++) {
+		const struct tnauth_entry *e = &inner->entries[i];
+
+		ok = false;
+		switch (e->type) {
+		case TNAUTH_ENTRY_SPC:
+			for (j = 0; j < outer->num_entries && !ok; j++)
+				ok = outer->entries[j].type == TNAUTH_ENTRY_SPC && !strcmp(outer->entries[j].str, e->str);
+			break;
+		case TNAUTH_ENTRY_ONE:
+			ok = tnauthlist_covers_tn(outer, e->str);
+			break;
+		case TNAUTH_ENTRY_RANGE:
+			/* the same range, also one with '#' or '*' */
+			for (j = 0; j < outer->num_entries && !ok; j++)
+				ok = outer->entries[j].type == TNAUTH_ENTRY_RANGE &&
+				     outer->entries[j].count == e->count && !strcmp(outer->entries[j].str, e->str);
+			if (!ok)
+				ok = range_encompassed(outer, e);
+			break;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}

@@ -58,3 +58,4 @@ int tnauthlist_entry_to_str(char *buf, size_t len, const struct tnauth_entry *e)
 bool tnauthlist_covers_tn(const struct tnauthlist *list, const char *tn);
 unsigned int tnauthlist_count(const struct tnauthlist *list, enum tnauth_entry_type type);
 const char *tnauthlist_first_spc(const struct tnauthlist *list);
+bool tnauthlist_encompasses(const struct tnauthlist *outer, const struct tnauthlist *inner);

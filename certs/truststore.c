@@ -512,8 +512,76 @@ static int verify_cb(int ok, X509_STORE_CTX *xctx)
  *  policy of truststore.h.  Every call runs X509_verify_cert().
  *  \param[out] detail what failed and where, for the log
  *  \returns CERT_OK or the reason */
+static enum cert_err verify_run(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
+				STACK_OF(ASN1_OBJECT) *policies, STACK_OF(X509) **path,
+				STACK_OF(ASN1_OBJECT) **valid, char *detail, size_t detail_len);
+
 enum cert_err truststore_verify(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
 				char *detail, size_t detail_len)
+{
+	return verify_run(ts, chain, at, NULL, NULL, NULL, detail, detail_len);
+}
+
+/* The acceptable policies that are valid for the whole path (RFC 5280
+ * §6.1.5 (g): the user-initial-policy-set intersected with the valid
+ * policy tree), as copies. */
+static STACK_OF(ASN1_OBJECT) *valid_policies(X509_STORE_CTX *xctx)
+{
+	STACK_OF(ASN1_OBJECT) *out = sk_ASN1_OBJECT_new_null();
+	X509_POLICY_TREE *tree = X509_STORE_CTX_get0_policy_tree(xctx);
+	STACK_OF(X509_POLICY_NODE) *nodes = tree ? X509_policy_tree_get0_user_policies(tree) : NULL;
+	int i;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < sk_X509_POLICY_NODE_num(nodes); i++) {
+		const ASN1_OBJECT *o = X509_policy_node_get0_policy(sk_X509_POLICY_NODE_value(nodes, i));
+		ASN1_OBJECT *dup = o ? OBJ_dup(o) : NULL;
+
+		if (!dup || !sk_ASN1_OBJECT_push(out, dup)) {
+			ASN1_OBJECT_free(dup);
+			sk_ASN1_OBJECT_pop_free(out, ASN1_OBJECT_free);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+enum cert_err truststore_verify_path(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
+				     const ASN1_OBJECT *const *oids, unsigned int num_oids,
+				     STACK_OF(X509) **path, STACK_OF(ASN1_OBJECT) **valid,
+				     char *detail, size_t detail_len)
+{
+	STACK_OF(ASN1_OBJECT) *policies = sk_ASN1_OBJECT_new_null();
+	enum cert_err err = CERT_ERR_INTERNAL;
+	unsigned int i;
+
+	*path = NULL;
+	*valid = NULL;
+	if (detail_len)
+		detail[0] = '\0';
+	if (!policies)
+		goto out;
+	for (i = 0; i < num_oids; i++) {
+		/* X509_VERIFY_PARAM_set1_policies() copies them */
+		if (!sk_ASN1_OBJECT_push(policies, (ASN1_OBJECT *)oids[i]))
+			goto out;
+	}
+	err = verify_run(ts, chain, at, policies, path, valid, detail, detail_len);
+out:
+	sk_ASN1_OBJECT_free(policies);
+	if (err == CERT_ERR_INTERNAL && detail_len && !detail[0])
+		snprintf(detail, detail_len, "out of memory");
+	return err;
+}
+
+/* One X509_verify_cert() run.  With policies (not NULL): RFC 5280 §6.1
+ * policy processing with them as the user-initial-policy-set and an
+ * explicit policy required; a path for which none is valid still verifies
+ * (*valid empty).  path and valid are set only then, on CERT_OK. */
+static enum cert_err verify_run(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
+				STACK_OF(ASN1_OBJECT) *policies, STACK_OF(X509) **path,
+				STACK_OF(ASN1_OBJECT) **valid, char *detail, size_t detail_len)
 {
 	X509_STORE_CTX *xctx = NULL;
 	STACK_OF(X509) *untrusted = NULL;
@@ -549,13 +617,32 @@ enum cert_err truststore_verify(struct truststore *ts, STACK_OF(X509) *chain, ti
 	} else if (ts->cfg.crl_required) {
 		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
 	}
+	if (policies) {
+		if (X509_VERIFY_PARAM_set1_policies(X509_STORE_CTX_get0_param(xctx), policies) != 1)
+			goto out;
+		flags |= X509_V_FLAG_POLICY_CHECK | X509_V_FLAG_EXPLICIT_POLICY;
+	}
 	X509_STORE_CTX_set_flags(xctx, flags);
 	ts->stats.verify_calls++;
-	if (X509_verify_cert(xctx) == 1) {
+	i = X509_verify_cert(xctx);
+	e = X509_STORE_CTX_get_error(xctx);
+	/* OpenSSL checks the policies last: "no explicit policy" means that
+	 * everything else about the path held */
+	if (i == 1 || (policies && e == X509_V_ERR_NO_EXPLICIT_POLICY)) {
 		err = CERT_OK;
+		if (policies) {
+			*path = X509_STORE_CTX_get1_chain(xctx);
+			*valid = i == 1 ? valid_policies(xctx) : sk_ASN1_OBJECT_new_null();
+			if (!*path || !*valid) {
+				sk_X509_pop_free(*path, X509_free);
+				sk_ASN1_OBJECT_pop_free(*valid, ASN1_OBJECT_free);
+				*path = NULL;
+				*valid = NULL;
+				err = CERT_ERR_INTERNAL;
+			}
+		}
 		goto out;
 	}
-	e = X509_STORE_CTX_get_error(xctx);
 	depth = X509_STORE_CTX_get_error_depth(xctx);
 	bad = X509_STORE_CTX_get_current_cert(xctx);
 	if (bad)

@@ -77,6 +77,21 @@ int truststore_crl_url(X509 *cert, char *buf, size_t len);
 X509 *truststore_find_issuer(const struct truststore *ts, STACK_OF(X509) *chain, int i);
 enum cert_err truststore_verify(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
 				char *detail, size_t detail_len);
+/*! Verify \a chain as truststore_verify() does, with RFC 5280 §6.1
+ *  certificate-policy processing: \a oids are the user-initial-policy-set
+ *  and an explicit policy is required (X509_V_FLAG_POLICY_CHECK |
+ *  X509_V_FLAG_EXPLICIT_POLICY), so that a policy counts only when every
+ *  CA of the path passes it on (names it, or anyPolicy).  A path for which
+ *  none of \a oids is valid still verifies, with \a valid empty.
+ *  \param[out] path on CERT_OK: the certification path built, leaf first,
+ *  trust anchor last (free with sk_X509_pop_free(.., X509_free))
+ *  \param[out] valid on CERT_OK: those of \a oids valid for the whole
+ *  path (free with sk_ASN1_OBJECT_pop_free(.., ASN1_OBJECT_free))
+ *  \returns CERT_OK or why the chain fails (as truststore_verify()) */
+enum cert_err truststore_verify_path(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
+				     const ASN1_OBJECT *const *oids, unsigned int num_oids,
+				     STACK_OF(X509) **path, STACK_OF(ASN1_OBJECT) **valid,
+				     char *detail, size_t detail_len);
 bool truststore_entry_fresh(const struct truststore *ts, const struct cert_cache_entry *e, time_t at);
 enum cert_err truststore_verify_entry(struct truststore *ts, struct cert_cache_entry *e, time_t at,
 				      char *detail, size_t detail_len);

@@ -40,6 +40,13 @@ const struct value_string tsca_policy_names[] = {
 	{ 0, NULL }
 };
 
+const struct value_string tsca_numbers_names[] = {
+	{ TSCA_NUMBERS_UNCONSTRAINED, "unconstrained" },
+	{ TSCA_NUMBERS_HELD, "held" },
+	{ TSCA_NUMBERS_EXCEEDED, "exceeded" },
+	{ 0, NULL }
+};
+
 const struct value_string tsca_err_names[] = {
 	{ TSCA_OK, "ok" },
 	{ TSCA_ERR_UNKNOWN_KEYID, "unknown key-id" },
@@ -85,15 +92,23 @@ struct tsca_key {
 	uint8_t key_id[KEYID_LEN];
 	X509 *leaf;				/* our reference */
 	struct sigtoken_key *key;		/* talloc child */
-	enum tsca_policy policy;
 	char subject[TSCA_SUBJECT_MAX];
-	struct tnauthlist *tnauth;		/* talloc child, NULL when none */
+	uint8_t spki[KEYID_SPKI_LEN];
+	/* what the path grants (path_assess()), for the store generation */
+	bool assessed;
+	uint64_t generation;
+	enum tsca_policy policy;
+	enum tsca_numbers numbers;
+	struct tnauthlist *tnauth;		/* talloc child, NULL unless numbers held */
 };
 
 struct tsca_dir {
 	char *cert_dir;
 	ASN1_OBJECT *full[TSCA_MAX_OIDS], *prov[TSCA_MAX_OIDS];
 	unsigned int num_full, num_prov;
+	/* both classes: the user-initial-policy-set of path_assess() */
+	const ASN1_OBJECT *acceptable[2 * TSCA_MAX_OIDS];
+	unsigned int num_acceptable;
 	unsigned int max_keys, num_keys;
 	tsca_key_alloc_fn key_alloc;
 	struct truststore *ts;
@@ -439,6 +454,7 @@ struct tsca_dir *tsca_dir_alloc(void *ctx, const struct tsca_cfg *cfg, struct tr
 			     cfg->full_oids[i] ? cfg->full_oids[i] : "");
 			goto err;
 		}
+		td->acceptable[td->num_acceptable++] = td->full[i];
 		td->num_full++;
 	}
 	for (i = 0; i < cfg->num_prov_oids; i++) {
@@ -448,6 +464,7 @@ struct tsca_dir *tsca_dir_alloc(void *ctx, const struct tsca_cfg *cfg, struct tr
 			     cfg->prov_oids[i] ? cfg->prov_oids[i] : "");
 			goto err;
 		}
+		td->acceptable[td->num_acceptable++] = td->prov[i];
 		td->num_prov++;
 	}
 	td->max_keys = cfg->max_keys ? cfg->max_keys : 1;
@@ -547,15 +564,127 @@ static void key_forget(struct tsca_dir *td, const uint8_t *key_id)
 	}
 }
 
-/* The prepared key of leaf, made once.  \returns NULL when the key cannot
- * be used (TSCA_ERR_KEY) or out of memory */
-static struct tsca_key *key_get(struct tsca_dir *td, const uint8_t *key_id, X509 *leaf)
+/* The class of the acceptable policies valid for the path: the lower one
+ * when both are there (a signer never gains by naming both). */
+static enum tsca_policy policy_of_set(const struct tsca_dir *td, STACK_OF(ASN1_OBJECT) *valid)
+{
+	bool full = false, prov = false;
+	int i;
+
+	for (i = 0; i < sk_ASN1_OBJECT_num(valid); i++) {
+		const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(valid, i);
+
+		if (oid_in(td->prov, td->num_prov, o))
+			prov = true;
+		else if (oid_in(td->full, td->num_full, o))
+			full = true;
+	}
+	if (prov)
+		return TSCA_POLICY_PROVISIONAL;
+	return full ? TSCA_POLICY_FULL : TSCA_POLICY_UNKNOWN;
+}
+
+/* RFC 9060 "encompassed", over the path (leaf first): the leaf's list
+ * counts when a CA holds numbers and every list is encompassed by the
+ * next one above it.  A CA list that does not decode fails closed.
+ * *leaf_list is the leaf's list (talloc child of ctx) or NULL. */
+static enum tsca_numbers path_numbers(void *ctx, STACK_OF(X509) *path, struct tnauthlist **leaf_list,
+				      int *bad_depth)
+{
+	struct tnauthlist *below = NULL, *l;
+	bool held = false;
+	int i, rc;
+
+	*bad_depth = -1;
+	rc = tnauthlist_from_x509(ctx, leaf_list, sk_X509_value(path, 0));
+	if (rc < 0 && rc != -ENOENT) {
+		*bad_depth = 0;
+		return TSCA_NUMBERS_EXCEEDED;
+	}
+	below = *leaf_list;
+	for (i = 1; i < sk_X509_num(path); i++) {
+		rc = tnauthlist_from_x509(ctx, &l, sk_X509_value(path, i));
+		if (rc == -ENOENT)
+			continue;
+		if (rc < 0 || !tnauthlist_encompasses(l, below)) {
+			*bad_depth = i;
+			return TSCA_NUMBERS_EXCEEDED;
+		}
+		held = true;
+		below = l;
+	}
+	return held ? TSCA_NUMBERS_HELD : TSCA_NUMBERS_UNCONSTRAINED;
+}
+
+/* What the path of k's leaf grants (tsca.h): its class and its numbers.
+ * \returns 0, or -errno when the path could not be built again (the key
+ * then grants nothing and is assessed anew next time) */
+static int path_assess(struct tsca_dir *td, struct tsca_key *k, STACK_OF(X509) *chain, time_t at)
+{
+	STACK_OF(ASN1_OBJECT) *valid = NULL;
+	STACK_OF(X509) *path = NULL;
+	struct tnauthlist *list = NULL;
+	char detail[TSCA_DETAIL_LEN], hex[KEYID_HEX_LEN];
+	enum tsca_policy claimed;
+	enum cert_err err;
+	void *tmp = NULL;
+	int bad = -1, rc = 0;
+
+	TALLOC_FREE(k->tnauth);
+	k->policy = TSCA_POLICY_UNKNOWN;
+	k->numbers = TSCA_NUMBERS_EXCEEDED;
+	k->assessed = false;
+	keyid_to_hex(hex, sizeof(hex), k->key_id);
+	err = truststore_verify_path(td->ts, chain, at, td->acceptable, td->num_acceptable, &path, &valid,
+				     detail, sizeof(detail));
+	if (err != CERT_OK || sk_X509_num(path) < 1) {
+		LOGP(DCERT, LOGL_NOTICE, "tsca: key-id %s: no path for class and numbers: %s\n", hex, detail);
+		rc = err == CERT_ERR_INTERNAL ? -ENOMEM : -EKEYREJECTED;
+		goto out;
+	}
+	k->policy = policy_of_set(td, valid);
+	claimed = tsca_dir_policy(td, k->leaf);
+	if (claimed != k->policy)
+		LOGP(DCERT, LOGL_NOTICE, "tsca: key-id %s (%s) names the %s class, its path grants %s\n", hex,
+		     k->subject, get_value_string(tsca_policy_names, claimed),
+		     get_value_string(tsca_policy_names, k->policy));
+	tmp = talloc_new(NULL);
+	if (!tmp) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	k->numbers = path_numbers(tmp, path, &list, &bad);
+	if (k->numbers == TSCA_NUMBERS_HELD && list)
+		k->tnauth = talloc_steal(k, list);
+	if (k->numbers == TSCA_NUMBERS_EXCEEDED)
+		LOGP(DCERT, LOGL_NOTICE, "tsca: key-id %s (%s): the TNAuthList at depth %d of its path is not "
+		     "encompassed by the one above it: no numbers by certificate\n", hex, k->subject, bad);
+	else if (k->numbers == TSCA_NUMBERS_UNCONSTRAINED && list)
+		LOGP(DCERT, LOGL_INFO, "tsca: key-id %s (%s): no CA of its path holds numbers: its TNAuthList "
+		     "counts for nothing, the map decides\n", hex, k->subject);
+	k->assessed = true;
+	k->generation = truststore_generation(td->ts);
+out:
+	talloc_free(tmp);
+	sk_X509_pop_free(path, X509_free);
+	sk_ASN1_OBJECT_pop_free(valid, ASN1_OBJECT_free);
+	return rc;
+}
+
+/* The prepared key of leaf, made once, with what its path grants.
+ * \returns NULL when the key cannot be used (TSCA_ERR_KEY) or out of memory */
+static struct tsca_key *key_get(struct tsca_dir *td, const uint8_t *key_id, X509 *leaf, STACK_OF(X509) *chain,
+				time_t at)
 {
 	struct tsca_key *k = key_find(td, key_id);
 
 	if (k && X509_cmp(k->leaf, leaf) == 0) {
 		llist_del(&k->lru);
 		llist_add(&k->lru, &td->keys);
+		/* a changed store (CAs, CRLs) may build another path */
+		if ((!k->assessed || k->generation != truststore_generation(td->ts)) &&
+		    path_assess(td, k, chain, at) == -ENOMEM)
+			return NULL;
 		return k;
 	}
 	if (k)
@@ -581,10 +710,11 @@ static struct tsca_key *key_get(struct tsca_dir *td, const uint8_t *key_id, X509
 		talloc_free(k);
 		return NULL;
 	}
-	k->policy = tsca_dir_policy(td, leaf);
 	subject_str(k->subject, sizeof(k->subject), leaf);
-	if (tnauthlist_from_x509(k, &k->tnauth, leaf) < 0)
-		k->tnauth = NULL;
+	if (keyid_spki_sha256(k->spki, leaf) < 0 || path_assess(td, k, chain, at) == -ENOMEM) {
+		talloc_free(k);
+		return NULL;
+	}
 	llist_add(&k->lru, &td->keys);
 	td->num_keys++;
 	return k;
@@ -623,7 +753,7 @@ static enum tsca_err err_from_cert(enum cert_err e, const char *reason)
 /* Fill res for a leaf whose chain verified (err == TSCA_OK), or with the
  * failure; res->detail points into detail. */
 static void result_fill(struct tsca_dir *td, struct tsca_result *res, enum tsca_err err, X509 *leaf,
-			char *detail, size_t detail_len)
+			STACK_OF(X509) *chain, time_t at, char *detail, size_t detail_len)
 {
 	struct tsca_key *k;
 	uint8_t id[KEYID_LEN] = { 0 };
@@ -638,7 +768,7 @@ static void result_fill(struct tsca_dir *td, struct tsca_result *res, enum tsca_
 		res->err = TSCA_ERR_KEYID_MISMATCH;
 	}
 	if (res->err == TSCA_OK) {
-		k = key_get(td, res->key_id, leaf);
+		k = key_get(td, res->key_id, leaf, chain, at);
 		if (!k) {
 			snprintf(detail, detail_len, "the certificate's key is not a P-256 key");
 			res->err = TSCA_ERR_KEY;
@@ -648,6 +778,8 @@ static void result_fill(struct tsca_dir *td, struct tsca_result *res, enum tsca_
 			res->policy = k->policy;
 			res->subject = k->subject;
 			res->tnauth = k->tnauth;
+			res->numbers = k->numbers;
+			res->spki_sha256 = k->spki;
 			detail[0] = '\0';
 			return;
 		}
@@ -690,7 +822,7 @@ static int lookup_local(struct tsca_dir *td, const uint8_t *key_id, time_t at, s
 	td->stats.local_hits++;
 	res->source = TSCA_SRC_LOCAL;
 	ce = truststore_verify_entry(td->ts, l->ce, at, detail, detail_len);
-	result_fill(td, res, err_from_cert(ce, detail), l->ce->leaf, detail, detail_len);
+	result_fill(td, res, err_from_cert(ce, detail), l->ce->leaf, l->ce->chain, at, detail, detail_len);
 	return 0;
 }
 
@@ -730,7 +862,8 @@ static void resolved(const struct cert_resolve_result *rr, void *priv)
 	res.source = TSCA_SRC_REPO;
 	res.cached = rr->cached;
 	snprintf(detail, sizeof(detail), "%s%s%s", rr->url, rr->reason[0] ? ": " : "", rr->reason);
-	result_fill(l->td, &res, err_from_cert(rr->err, rr->reason), rr->leaf, detail, sizeof(detail));
+	result_fill(l->td, &res, err_from_cert(rr->err, rr->reason), rr->leaf, rr->chain, l->at, detail,
+		    sizeof(detail));
 	lookup_finish(l, &res);
 }
 

@@ -29,6 +29,23 @@
  *  OID (DESIGN §3).  No public text fixes them (standards.md §1.4), so they
  *  are configurable; the defaults are those of contrib/gen-test-pki.sh.
  *
+ *  What a signer's certificate claims counts only as far as its path
+ *  grants it, so that a trusted operator CA cannot make itself a signer
+ *  above its station (DESIGN §3):
+ *  - class: RFC 5280 §6.1 policy processing over the verified path with the
+ *    configured OIDs as the user-initial-policy-set and an explicit policy
+ *    required (truststore_verify_path()).  A class counts only when its OID
+ *    is valid for the whole path: every CA below the trust anchor must name
+ *    it (or anyPolicy).  Both valid: provisional; neither: unknown.
+ *  - numbers: the leaf's TNAuthList counts only when a CA of the path holds
+ *    numbers (has a TNAuthList) and every TNAuthList of the path is
+ *    encompassed by the next one above it (RFC 9060,
+ *    tnauthlist_encompasses()).  When no CA of the path holds numbers, the
+ *    leaf's list counts for nothing: its numbers come only from the domain
+ *    map's entry pinned to its key (certs/map.h).
+ *  Both are worked out once per prepared key, and again when the trust
+ *  store changes.
+ *
  *  Dependency note: certs/ is linked below ss7/, so the directory does not
  *  call the HOP codec itself; the caller gives the function that prepares a
  *  key (sigtoken_key_alloc_x509() of ss7/sigtoken.h). */
@@ -68,6 +85,14 @@ enum tsca_policy {
 	TSCA_POLICY_PROVISIONAL,
 };
 extern const struct value_string tsca_policy_names[];
+
+/*! What the path says of the signer's numbers. */
+enum tsca_numbers {
+	TSCA_NUMBERS_UNCONSTRAINED,	/*!< no CA of the path holds numbers: the leaf's list counts for nothing */
+	TSCA_NUMBERS_HELD,		/*!< the leaf's list is encompassed by the CAs above it */
+	TSCA_NUMBERS_EXCEEDED,		/*!< a list of the path goes beyond the one above it: none count */
+};
+extern const struct value_string tsca_numbers_names[];
 
 /*! Why a signer was not accepted. */
 enum tsca_err {
@@ -121,9 +146,17 @@ struct tsca_result {
 	/* on success only: */
 	struct sigtoken_key *key;	/*!< prepared once per key-id, owned by the directory */
 	X509 *leaf;
+	/*! the class valid for the whole path (RFC 5280 §6.1), not the one
+	 *  the leaf names (tsca_dir_policy()) */
 	enum tsca_policy policy;
 	const char *subject;		/*!< RFC 2253 */
-	const struct tnauthlist *tnauth;	/*!< NULL when the leaf has none */
+	/*! the leaf's TNAuthList when the path holds it (numbers
+	 *  TSCA_NUMBERS_HELD), else NULL: the numbers the signer may present
+	 *  by its certificate */
+	const struct tnauthlist *tnauth;
+	enum tsca_numbers numbers;
+	/*! SHA-256 of the leaf's SubjectPublicKeyInfo (certs/map.h pins it) */
+	const uint8_t *spki_sha256;
 };
 
 typedef void (*tsca_lookup_cb)(const struct tsca_result *res, void *priv);
@@ -151,8 +184,9 @@ int tsca_dir_reload(struct tsca_dir *td);
 /*! \returns the number of signer certificates in the local index */
 unsigned int tsca_dir_count(const struct tsca_dir *td);
 
-/*! The policy class of a certificate by its certificatePolicies; a
- *  certificate that names both classes counts as provisional. */
+/*! The policy class a certificate names in its certificatePolicies (a
+ *  claim: the path decides, see tsca_result.policy); a certificate that
+ *  names both classes counts as provisional. */
 enum tsca_policy tsca_dir_policy(const struct tsca_dir *td, X509 *cert);
 
 /*! Answer from the local directory alone, synchronously.

@@ -61,6 +61,15 @@ newkey()
 	chmod 600 "$1"
 }
 
+# spki CERT: SHA-256 over the SubjectPublicKeyInfo DER, in hex (what a
+# domain map entry pins, certs/map.h "spki-sha256").
+spki()
+{
+	"$OPENSSL" x509 -in "$1" -noout -pubkey |
+		"$OPENSSL" pkey -pubin -outform DER |
+		"$OPENSSL" dgst -sha256 -binary | od -An -tx1 -v | tr -d ' \n'
+}
+
 # keyid CERT: first 8 octets of SHA-256 over the SubjectPublicKeyInfo DER,
 # in hex (DESIGN §2.2, certs/keyid.h).
 keyid()
@@ -256,16 +265,51 @@ ext "$T/root.ext" "[ext]" \
 	"basicConstraints = critical,CA:TRUE" \
 	"keyUsage = critical,keyCertSign,cRLSign" \
 	"subjectKeyIdentifier = hash"
+# RFC 5280 §6.1: a signer's class counts only when its policy OID is valid
+# for the whole path, so every CA below the root names the policies it may
+# pass on: the national CA any policy (2.5.29.32.0), an operator CA the
+# classes it was granted.  The root, the trust anchor, takes no part.
+ANY_POLICY_OID=2.5.29.32.0
 ext "$T/ca.ext" "[ext]" \
 	"basicConstraints = critical,CA:TRUE" \
 	"keyUsage = critical,keyCertSign,cRLSign" \
+	"certificatePolicies = $ANY_POLICY_OID" \
 	"subjectKeyIdentifier = hash" \
 	"authorityKeyIdentifier = keyid:always"
-ext "$T/opca.ext" "[ext]" \
-	"basicConstraints = critical,CA:TRUE,pathlen:0" \
-	"keyUsage = critical,keyCertSign,cRLSign" \
-	"subjectKeyIdentifier = hash" \
-	"authorityKeyIdentifier = keyid:always"
+
+# opca_ext FILE POLICY-OIDS [TNAuthList section lines...]: an operator CA
+# (pathlen 0) with the policy classes it may grant (comma-separated) and,
+# when given, the numbers it holds (RFC 9060: its signing certificates'
+# TNAuthList must be encompassed by it).
+opca_ext()
+{
+	f=$1 oids=$2
+	shift 2
+	if [ $# -gt 0 ]; then
+		set -- "$TNAUTH_OID = ASN1:SEQUENCE:tnauth" "[tnauth]" "$@"
+	fi
+	ext "$f" "[ext]" \
+		"basicConstraints = critical,CA:TRUE,pathlen:0" \
+		"keyUsage = critical,keyCertSign,cRLSign" \
+		"certificatePolicies = $oids" \
+		"subjectKeyIdentifier = hash" \
+		"authorityKeyIdentifier = keyid:always" "$@"
+}
+# Operator One holds 4930123400..4930123499; Operator Two's CA holds no
+# numbers (its signers' numbers come from the domain map only).
+opca_ext "$T/op1-ca.ext" "$TSCA_FULL_OID,$TSCA_PROV_OID" \
+	"range = EXPLICIT:1,SEQUENCE:tnrange" "[tnrange]" \
+	"start = IA5STRING:4930123400" "count = INTEGER:100"
+opca_ext "$T/opca.ext" "$TSCA_FULL_OID,$TSCA_PROV_OID"
+# Attack material (a trusted operator CA overreaching, DESIGN §3): one
+# granted the provisional class only, holding 4950000000..4950000099, and
+# one granted both classes, holding 4950100000..4950100099.
+opca_ext "$T/provop-ca.ext" "$TSCA_PROV_OID" \
+	"range = EXPLICIT:1,SEQUENCE:tnrange" "[tnrange]" \
+	"start = IA5STRING:4950000000" "count = INTEGER:100"
+opca_ext "$T/tnop-ca.ext" "$TSCA_FULL_OID,$TSCA_PROV_OID" \
+	"range = EXPLICIT:1,SEQUENCE:tnrange" "[tnrange]" \
+	"start = IA5STRING:4950100000" "count = INTEGER:100"
 
 # op_ext FILE POLICY-OID [TNAuthList section lines...]
 op_ext()
@@ -287,13 +331,19 @@ issue tsca tsca-root tsca-root "/C=ZZ/O=Test TSCA/CN=TSCA Test Root" "$T/root.ex
 issue tsca tsca-root national-ca "/C=ZZ/O=Test National CA/CN=TSCA National CA ZZ" \
 	"$T/ca.ext" -days 3650
 ca_init tsca national-ca
-issue tsca national-ca op1-ca "/C=ZZ/O=Operator One/CN=Operator One CA" "$T/opca.ext" -days 1825
+issue tsca national-ca op1-ca "/C=ZZ/O=Operator One/CN=Operator One CA" "$T/op1-ca.ext" -days 1825
 ca_init tsca op1-ca
 issue tsca national-ca rogue-ca "/C=ZZ/O=Rogue Operator/CN=Rogue Operator CA" "$T/opca.ext" -days 1825
 ca_init tsca rogue-ca
 # The national level is optional: this operator CA hangs off the root.
 issue tsca tsca-root op2-ca "/C=YY/O=Operator Two/CN=Operator Two CA" "$T/opca.ext" -days 1825
 ca_init tsca op2-ca
+issue tsca national-ca provop-ca "/C=ZZ/O=Provisional Operator/CN=Provisional Operator CA" \
+	"$T/provop-ca.ext" -days 1825
+ca_init tsca provop-ca
+issue tsca national-ca tnop-ca "/C=ZZ/O=Number Operator/CN=Number Operator CA" \
+	"$T/tnop-ca.ext" -days 1825
+ca_init tsca tnop-ca
 
 # Full certificates live 2 years, provisional ones 6 months.
 op_ext "$T/op1-full.ext" "$TSCA_FULL_OID" \
@@ -318,12 +368,38 @@ issue tsca op2-ca op2-full "/C=YY/O=Operator Two/CN=Operator Two signing" \
 	"$T/op2-full.ext" -days 730
 chain tsca op2-full op2-ca
 
+# The attacks: each CA issues itself a signing certificate with the full
+# policy OID.  provop-spoof stays inside its CA's numbers but claims a class
+# its CA was not granted; tnop-spoof and op2-spoof claim Operator One's
+# numbers, beyond their CA's numbers (tnop) or under a CA that holds none
+# (op2).
+op_ext "$T/provop-spoof.ext" "$TSCA_FULL_OID" \
+	"range = EXPLICIT:1,SEQUENCE:tnrange" "[tnrange]" \
+	"start = IA5STRING:4950000000" "count = INTEGER:100"
+issue tsca provop-ca provop-spoof "/C=ZZ/O=Provisional Operator/CN=Provisional Operator signing" \
+	"$T/provop-spoof.ext" -days 730
+chain tsca provop-spoof provop-ca national-ca
+op_ext "$T/tnop-spoof.ext" "$TSCA_FULL_OID" \
+	"range = EXPLICIT:1,SEQUENCE:tnrange" "[tnrange]" \
+	"start = IA5STRING:4930123400" "count = INTEGER:100"
+issue tsca tnop-ca tnop-spoof "/C=ZZ/O=Number Operator/CN=Number Operator signing" \
+	"$T/tnop-spoof.ext" -days 730
+chain tsca tnop-spoof tnop-ca national-ca
+op_ext "$T/op2-spoof.ext" "$TSCA_FULL_OID" \
+	"range = EXPLICIT:1,SEQUENCE:tnrange" "[tnrange]" \
+	"start = IA5STRING:4930123400" "count = INTEGER:100"
+issue tsca op2-ca op2-spoof "/C=YY/O=Operator Two/CN=Operator Two signing (spoof)" \
+	"$T/op2-spoof.ext" -days 730
+chain tsca op2-spoof op2-ca
+
 # The national CA revokes the rogue operator's CA: its whole branch is out.
 crl tsca tsca-root
 crl tsca national-ca rogue-ca
 crl tsca op1-ca
 crl tsca rogue-ca
 crl tsca op2-ca
+crl tsca provop-ca
+crl tsca tnop-ca
 cp "$OUT/tsca/tsca-root.pem" "$OUT/tsca/trust/tsca-root.pem"
 
 chmod 644 "$OUT/shaken/trust/"*.pem "$OUT/tsca/trust/"*.pem
@@ -345,6 +421,7 @@ envcert()
 	envline "PKI_${v}_KEY" "$OUT/$dom/$name.key"
 	[ -f "$OUT/$dom/$name-chain.pem" ] && envline "PKI_${v}_CHAIN" "$OUT/$dom/$name-chain.pem"
 	envline "PKI_${v}_KEYID" "$(keyid "$OUT/$dom/$name.pem")"
+	envline "PKI_${v}_SPKI" "$(spki "$OUT/$dom/$name.pem")"
 }
 
 {
@@ -371,7 +448,8 @@ for n in sti-pa-root sti-ca sp-a sp-b sp-revoked sp-expired sp-a-deleg-ca delega
 	untrusted-root sp-untrusted; do
 	envcert shaken "$n"
 done
-for n in tsca-root national-ca op1-ca rogue-ca op2-ca op1-full op1-prov rogue op2-full; do
+for n in tsca-root national-ca op1-ca rogue-ca op2-ca op1-full op1-prov rogue op2-full \
+	provop-ca tnop-ca provop-spoof tnop-spoof op2-spoof; do
 	envcert tsca "$n"
 done
 chmod 644 "$OUT/pki.env"

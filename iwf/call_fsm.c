@@ -340,6 +340,13 @@ static void sip_decide(struct iwf_call *call)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "hop-key");
 		return;
 	}
+	/* DESIGN §2.2 BIND: the network the HOP is meant for, signed with
+	 * the rest, so that it cannot be replayed at another IWF */
+	call->tok.has_bind = false;
+	if (call->ss7_peer->hop_bind_send[0] && sigtoken_bind_set(&call->tok, call->ss7_peer->hop_bind_send) < 0) {
+		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "hop-bind");
+		return;
+	}
 	call->sign_iat = (uint32_t)time(NULL);
 	call->work.work = hop_sign_work;
 	call->work.done = hop_sign_done;
@@ -589,6 +596,14 @@ void iwf_call_isup_start(struct iwf_call *call)
 	/* the number that goes out is the one HOP and the PASSporT speak of */
 	if (call->sc.orig[0])
 		osmo_strlcpy(call->calling, call->sc.orig, sizeof(call->calling));
+	/* hop-bind require: a HOP meant for another network (or none) is
+	 * refused whatever its signature, which covers BIND (DESIGN §2.2) */
+	if (call->tok.has_hop && call->iev.hop_reason == IWF_HOP_R_NONE && ss7->hop_bind_require[0] &&
+	    !iwf_hop_bound_to(&call->tok, ss7->hop_bind_require)) {
+		call->iev.hop_reason = IWF_HOP_R_UNBOUND;
+		LOGPFSML(call->fi, LOGL_NOTICE, "HOP bound to %s, not to %s: refused\n",
+			 call->tok.has_bind ? call->tok.bind.net : "no network", ss7->hop_bind_require);
+	}
 
 	if (!call->tok.has_hop || call->iev.hop_reason != IWF_HOP_R_NONE) {
 		iwf_call_ctr_inc(call->iev.hop == IWF_HOP_MISSING ? IWF_CALL_CTR_HOP_MISSING :

@@ -109,22 +109,27 @@ void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *ma
 	iev->signer_class = res->policy == TSCA_POLICY_FULL ? IWF_SIGNER_CLASS_FULL :
 			    res->policy == TSCA_POLICY_PROVISIONAL ? IWF_SIGNER_CLASS_PROVISIONAL :
 			    IWF_SIGNER_CLASS_UNKNOWN;
-	/* certificate class and number coverage from the map (DESIGN §3),
-	 * while the leaf is at hand */
+	/* number coverage from what the path holds and the entry pinning the
+	 * signer's key (DESIGN §3, certs/map.h); the class stays the one
+	 * valid for the whole path */
 	if (!map || !orig || !orig[0])
 		return;
 	memcpy(signer.key_id, res->key_id, sizeof(signer.key_id));
 	signer.cert = res->leaf;
+	signer.spki_sha256 = res->spki_sha256;
 	signer.tnauth = res->tnauth;
+	signer.cls = res->policy == TSCA_POLICY_FULL ? CERTMAP_CLASS_FULL :
+		     res->policy == TSCA_POLICY_PROVISIONAL ? CERTMAP_CLASS_PROVISIONAL : CERTMAP_CLASS_UNKNOWN;
 	signer.trust = CERTMAP_TRUST_OK;
 	if (certmap_assess(map, &signer, orig, NULL, &ans) == 0) {
 		iev->signer_covers_calling = ans.covers;
 		iev->same_carrier = ans.same_carrier;
-		if (ans.cls == CERTMAP_CLASS_FULL)
-			iev->signer_class = IWF_SIGNER_CLASS_FULL;
-		else if (ans.cls == CERTMAP_CLASS_PROVISIONAL)
-			iev->signer_class = IWF_SIGNER_CLASS_PROVISIONAL;
 	}
+}
+
+bool iwf_hop_bound_to(const struct sigtoken *tok, const char *net)
+{
+	return tok->has_bind && !strcmp(tok->bind.net, net);
 }
 
 void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc)
@@ -139,7 +144,11 @@ void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc)
 		break;
 	case -EALREADY:
 	case -ENOSPC:
+	case -ENOLINK:	/* the replay store could not say: it may be one */
 		iev->hop_reason = IWF_HOP_R_REPLAY;
+		break;
+	case -ESTALE:
+		iev->hop_reason = IWF_HOP_R_STARTUP;
 		break;
 	case -ETIMEDOUT:
 		iev->hop_reason = IWF_HOP_R_STALE;

@@ -40,12 +40,17 @@ int iwf_iam_for_ss7_peer(void *ctx, const struct iwf_sip_identity *sip_id, const
 /*! The trust store's word on a HOP signer, from the TSCA directory's answer. */
 enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err);
 
-/*! A HOP signer the TSCA directory accepted: its certificate class (the
- *  directory's policy OIDs, then the map's) and, when \a map is given and
- *  there is a calling number, whether it may present \a orig (DESIGN §3).
+/*! A HOP signer the TSCA directory accepted: the certificate class valid
+ *  for its whole path (certs/tsca.h) and, when \a map is given and there is
+ *  a calling number, whether it may present \a orig: numbers its path
+ *  holds, or those of the map entry pinning its key (DESIGN §3, certs/map.h).
  *  Sets signer_trust, signer_class, signer_covers_calling, same_carrier. */
 void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *map,
 			 const struct tsca_result *res, const char *orig);
+
+/*! hop-bind require: is the token's HOP bound (BIND TLV, DESIGN §2.2) to
+ *  receiving network \a net?  Only a HOP that then verifies proves it. */
+bool iwf_hop_bound_to(const struct sigtoken *tok, const char *net);
 
 /*! The result of sigtoken_hop_verify() and then sigtoken_replay_check()
  *  as HOP evidence (hop and hop_reason). */

@@ -1,6 +1,7 @@
 /* End-to-end carriage of a SHAKEN PASSporT across ISUP.  See e2e_passport.h. */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,14 @@ const struct value_string e2e_passport_err_names[] = {
 	{ 0, NULL }
 };
 
+/* E.164 §6: 1..15 digits, no '+' (what sigtoken_call_from_iam() gives) */
+static bool e164_ok(const char *tn)
+{
+	size_t n = tn ? strnlen(tn, SIGTOKEN_E164_MAX + 1) : 0;
+
+	return n >= 1 && n <= SIGTOKEN_E164_MAX && strspn(tn, "0123456789") == n;
+}
+
 int e2e_passport_rebuild(struct passport *pp, const struct sigtoken_passport *tlv,
 			 const char *orig_e164, const char *dest_e164)
 {
@@ -28,6 +37,10 @@ int e2e_passport_rebuild(struct passport *pp, const struct sigtoken_passport *tl
 	const char *dest[1] = { dest_e164 };
 	int rc;
 
+	/* the numbers go into the claims as JSON strings: nothing else than
+	 * what the original could have signed (DESIGN §2.2) */
+	if (!e164_ok(orig_e164) || !e164_ok(dest_e164))
+		return -EINVAL;
 	if (tlv->x5u_len == 0 || tlv->x5u_len > SIGTOKEN_X5U_MAX || strlen(tlv->x5u) != tlv->x5u_len)
 		return -EINVAL;
 	rc = sigtoken_uuid_to_str(origid, sizeof(origid), tlv->origid);

@@ -45,7 +45,8 @@ enum e2e_passport_err e2e_passport_to_tlv(struct sigtoken_passport *out, const s
 
 /*! Rebuild the PASSporT from the TLV and the IAM's numbers (DESIGN §2.2):
  *  header, claims, canonical signing input and the original signature.
- *  \returns 0, -EINVAL (a field the rebuild cannot use), -ENOSPC */
+ *  \returns 0, -EINVAL (a field the rebuild cannot use, or a number that
+ *  is not 1..15 E.164 digits), -ENOSPC */
 int e2e_passport_rebuild(struct passport *pp, const struct sigtoken_passport *tlv,
 			 const char *orig_e164, const char *dest_e164);
 

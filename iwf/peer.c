@@ -136,6 +136,7 @@ static void cfg_defaults(struct iwf_cfg *cfg)
 	cfg->origid[0] = '\0';
 	cfg->hop_window = IWF_WINDOW_DEFAULT;
 	cfg->hop_skew = 0;
+	cfg->hop_startup_quiet = true;
 	cfg->tsca_full_oid = NULL;
 	cfg->tsca_provisional_oid = NULL;
 	cfg->map_file = NULL;

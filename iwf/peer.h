@@ -78,6 +78,8 @@
 #define IWF_MAX_SIF_MAX		4096
 /*! iat windows of PASSporTs (ATIS-1000074 §5.3.1: 60 s) and HOP tokens */
 #define IWF_WINDOW_DEFAULT	60
+/*! Longest receiving-network name of a HOP binding (SIGTOKEN_BIND_MAX) */
+#define IWF_HOP_BIND_MAX	32
 #define IWF_FETCH_TIMEOUT_DEFAULT	2000
 #define IWF_DOMAIN_MAX_CRL	8
 /*! Longest URL or URL template we keep */
@@ -130,6 +132,13 @@ struct iwf_ss7_peer {
 	/*! departures from the RFC 3398 cause tables for calls on this trunk,
 	 *  both directions (Q.1912.5 variants are a matter of the ISUP side) */
 	struct iwf_cause_map causes;
+	/*! HOP binding (DESIGN §2.2 BIND TLV): the receiving network our HOPs
+	 *  towards this exchange name, "" none (off: a transit that rewrites
+	 *  the destination operator would break it) */
+	char hop_bind_send[IWF_HOP_BIND_MAX + 1];
+	/*! the name our network has in the HOPs of this exchange's IAMs;
+	 *  when set, a HOP not bound to it is invalid.  "" off */
+	char hop_bind_require[IWF_HOP_BIND_MAX + 1];
 	/*! live trunk, set by the daemon (struct isup_trunk *) */
 	void *trunk;
 };
@@ -178,6 +187,10 @@ struct iwf_cfg {
 	struct iwf_domain_cfg tsca;
 	unsigned int hop_window;	/*!< iat window of HOP tokens, 60 s */
 	unsigned int hop_skew;		/*!< allowed clock skew, 0 s */
+	/*! refuse HOPs that may have been seen before the start while no
+	 *  shared replay store is configured (sigtoken_replay_set_quiet()),
+	 *  default on */
+	bool hop_startup_quiet;
 	char *tsca_full_oid;
 	char *tsca_provisional_oid;
 	char *map_file;

@@ -546,6 +546,16 @@ DEFUN(cfg_tsca_hop_skew, cfg_tsca_hop_skew_cmd,
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_tsca_hop_startup_quiet, cfg_tsca_hop_startup_quiet_cmd,
+      "hop-startup-quiet (on|off)",
+      "After a start, refuse HOPs signed before it while no shared replay store knows them\n"
+      "Refuse them for one replay window (default)\n"
+      "Accept them: a HOP accepted before a restart can then be replayed once\n")
+{
+	g_iwf_cfg->hop_startup_quiet = argv[0][1] == 'n';
+	return CMD_SUCCESS;
+}
+
 /* Peers */
 
 DEFUN(cfg_sip_peer, cfg_sip_peer_cmd,
@@ -865,6 +875,53 @@ DEFUN(cfg_tp_max_msg_len, cfg_tp_max_msg_len_cmd,
 	struct iwf_ss7_peer *p = vty->index;
 
 	p->max_sif_len = (uint16_t)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+/* 1..32 printable ASCII characters without space: the BIND TLV value */
+static bool hop_bind_name_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 1 || n > IWF_HOP_BIND_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] < 0x21 || s[i] > 0x7e)
+			return false;
+	}
+	return true;
+}
+
+DEFUN(cfg_tp_hop_bind, cfg_tp_hop_bind_cmd,
+      "hop-bind (send|require) NETWORK",
+      "Bind HOP tokens to the receiving network (DESIGN §2.2 BIND TLV)\n"
+      "Name this exchange's network in the HOPs of our IAMs towards it\n"
+      "Refuse HOPs in this exchange's IAMs unless bound to our network, named so\n"
+      "Network name as both operators agree (operator code, point code): 1-32 characters\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+	char *dst = argv[0][0] == 's' ? p->hop_bind_send : p->hop_bind_require;
+
+	if (!hop_bind_name_ok(argv[1])) {
+		vty_out(vty, "%% hop-bind: '%s' is not 1-%d printable characters without space%s", argv[1],
+			IWF_HOP_BIND_MAX, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_strlcpy(dst, argv[1], IWF_HOP_BIND_MAX + 1);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_no_hop_bind, cfg_tp_no_hop_bind_cmd,
+      "no hop-bind (send|require)",
+      NO_STR "Bind HOP tokens to the receiving network\n" "Our HOPs name no network\n"
+      "Accept HOPs bound to no network, or to any\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	if (argv[0][0] == 's')
+		p->hop_bind_send[0] = '\0';
+	else
+		p->hop_bind_require[0] = '\0';
 	return CMD_SUCCESS;
 }
 
@@ -1270,6 +1327,9 @@ static void vty_dump_peers(struct vty *vty)
 			tp->sip_peer[0] ? tp->sip_peer : "-", tp->trunk ? "in service" : "not started",
 			VTY_NEWLINE);
 		show_policy(vty, &tp->policy, &tp->plan);
+		if (tp->hop_bind_send[0] || tp->hop_bind_require[0])
+			vty_out(vty, "  hop-bind send %s, require %s%s", tp->hop_bind_send[0] ? tp->hop_bind_send : "-",
+				tp->hop_bind_require[0] ? tp->hop_bind_require : "-", VTY_NEWLINE);
 	}
 }
 
@@ -1375,6 +1435,8 @@ static int config_write_tsca(struct vty *vty)
 		vty_out(vty, " hop-window %u%s", g_iwf_cfg->hop_window, VTY_NEWLINE);
 	if (g_iwf_cfg->hop_skew)
 		vty_out(vty, " hop-skew %u%s", g_iwf_cfg->hop_skew, VTY_NEWLINE);
+	if (!g_iwf_cfg->hop_startup_quiet)
+		vty_out(vty, " hop-startup-quiet off%s", VTY_NEWLINE);
 	if (g_iwf_cfg->tsca_full_oid)
 		vty_out(vty, " policy-oid full %s%s", g_iwf_cfg->tsca_full_oid, VTY_NEWLINE);
 	if (g_iwf_cfg->tsca_provisional_oid)
@@ -1468,6 +1530,10 @@ static int config_write_ss7_peers(struct vty *vty)
 			vty_out(vty, " hop-required%s", VTY_NEWLINE);
 		vty_out(vty, " provisional-max-attest %c%s", p->policy.provisional_max_attest, VTY_NEWLINE);
 		vty_out(vty, " release-cause %u%s", p->policy.release_cause, VTY_NEWLINE);
+		if (p->hop_bind_send[0])
+			vty_out(vty, " hop-bind send %s%s", p->hop_bind_send, VTY_NEWLINE);
+		if (p->hop_bind_require[0])
+			vty_out(vty, " hop-bind require %s%s", p->hop_bind_require, VTY_NEWLINE);
 		if (p->sdp_template)
 			vty_out(vty, " sdp-template %s%s", p->sdp_template, VTY_NEWLINE);
 		if (p->sip_peer[0])
@@ -1565,6 +1631,7 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_map_file_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_map_file_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_window_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_startup_quiet_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_skew_cmd);
 
 	install_element(CONFIG_NODE, &cfg_sip_peer_cmd);
@@ -1581,6 +1648,8 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(CONFIG_NODE, &cfg_no_ss7_peer_cmd);
 	install_node(&ss7_peer_node, config_write_ss7_peers);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_cs7_instance_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_hop_bind_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_hop_bind_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_point_code_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_cic_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_isup_to_sip_cause_cmd);

@@ -33,6 +33,8 @@ const struct value_string iwf_hop_reason_names[] = {
 	{ IWF_HOP_R_FUTURE,		"future" },
 	{ IWF_HOP_R_REPLAY,		"replay" },
 	{ IWF_HOP_R_NUMBER,		"number" },
+	{ IWF_HOP_R_STARTUP,		"startup-quiet" },
+	{ IWF_HOP_R_UNBOUND,		"not-bound" },
 	{ 0, NULL }
 };
 

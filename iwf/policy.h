@@ -95,6 +95,8 @@ enum iwf_hop_reason {
 	IWF_HOP_R_FUTURE,		/*!< iat in the future */
 	IWF_HOP_R_REPLAY,
 	IWF_HOP_R_NUMBER,		/*!< a number cannot be made E.164 */
+	IWF_HOP_R_STARTUP,		/*!< signed before our start, no shared replay store (startup quiet) */
+	IWF_HOP_R_UNBOUND,		/*!< not bound to our network (hop-bind require) */
 };
 extern const struct value_string iwf_hop_reason_names[];
 

@@ -54,6 +54,7 @@ static void isup_usage(FILE *out)
 		"Usage: stiwf isup iam --called TN --calling TN [--presentation allowed|restricted]\n"
 		"                      [--cic N] [--aci N] [--sign-key FILE --sign-cert FILE] [--iat EPOCH]\n"
 		"                      [--passport IDENTITY-VALUE] [--verstat passed|failed|none] [--reason CODE]\n"
+		"                      [--bind NETWORK]\n"
 		"       stiwf isup decode [--verify (--cert FILE | --trust DIR [--cert-dir DIR] [--crl FILE]...\n"
 		"                         [--repo URL-TEMPLATE [--repo-ca FILE]])\n"
 		"                         [--passport-trust DIR [--passport-cert FILE | --x5u-ca FILE]]]\n"
@@ -72,7 +73,8 @@ static void isup_usage(FILE *out)
 		"        (DESIGN §2.2), or the command fails.  --verstat (default none) and\n"
 		"        --reason (403, 428, 436, 437, 438 with failed; default 0) make the\n"
 		"        VERDICT TLV, which goes with every --passport.  The PASSporT is not\n"
-		"        verified here.\n"
+		"        verified here.  --bind names the receiving network in a BIND TLV\n"
+		"        (1..32 printable characters, no space), which HOP covers.\n"
 		"decode  print the message as JSON: type, CIC, each parameter with its fields,\n"
 		"        and the TLVs of a signalling token.  With --verify, check its HOP at\n"
 		"        --now (default now) with an iat window of --window seconds (default 60)\n"
@@ -139,6 +141,7 @@ struct iam_opts {
 	struct sigtoken_passport passport;
 	bool has_verdict;		/*!< DESIGN §2.2 VERDICT TLV */
 	struct sigtoken_verdict verdict;
+	const char *bind;		/*!< DESIGN §2.2 BIND TLV, or NULL */
 };
 
 static void set_number(struct isup_number *n, const char *digits)
@@ -176,7 +179,7 @@ static int iam_build(struct isup_msg *m, const struct iam_opts *o, void *ctx)
 	set_number(&p->u.number, o->calling);
 	p->u.number.apri = o->apri;
 	p->u.number.si = ISUP_SI_NETWORK_PROVIDED;
-	if (!o->cred && !o->has_passport && !o->has_verdict)
+	if (!o->cred && !o->has_passport && !o->has_verdict && !o->bind)
 		return 0;
 
 	memset(&tok, 0, sizeof(tok));
@@ -185,6 +188,8 @@ static int iam_build(struct isup_msg *m, const struct iam_opts *o, void *ctx)
 	tok.passport = o->passport;
 	tok.has_verdict = o->has_verdict;
 	tok.verdict = o->verdict;
+	if (o->bind && sigtoken_bind_set(&tok, o->bind) < 0)
+		return -EINVAL;
 	if (o->cred) {
 		key = sigtoken_key_alloc(ctx, o->cred->key);
 		if (!key)
@@ -255,6 +260,7 @@ static int cmd_iam(void *ctx, int argc, char **argv)
 		{ "passport", required_argument, NULL, 'P' },
 		{ "verstat", required_argument, NULL, 'V' },
 		{ "reason", required_argument, NULL, 'R' },
+		{ "bind", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -316,6 +322,9 @@ static int cmd_iam(void *ctx, int argc, char **argv)
 			break;
 		case 'P':
 			passport = optarg;
+			break;
+		case 'B':
+			o.bind = optarg;
 			break;
 		case 'V':
 			if (!strcmp(optarg, "passed")) {
@@ -582,6 +591,11 @@ static json_t *token_json(const struct sigtoken *t)
 		set_str(x, "verstat_name", get_value_string(sigtoken_verstat_names, t->verdict.verstat));
 		set_int(x, "reason", t->verdict.reason);
 		json_object_set_new(o, "VERDICT", x);
+	}
+	if (t->has_bind) {
+		x = json_object();
+		set_str(x, "network", t->bind.net);
+		json_object_set_new(o, "BIND", x);
 	}
 	return o;
 }

@@ -189,6 +189,13 @@ static int tsca_setup(struct stiwfd_iwf *d)
 						      REPLAY_MAX_ENTRIES);
 		if (!d->env.replay)
 			return -ENOMEM;
+		/* the cache starts empty: without a shared replay store the HOPs
+		 * seen before this start are unknown (sigtoken_replay_set_quiet()) */
+		if (g_iwf_cfg->hop_startup_quiet) {
+			sigtoken_replay_set_quiet(d->env.replay, time(NULL));
+			LOGP(DMAIN, LOGL_NOTICE, "tsca: HOPs signed before this start are refused for one replay "
+			     "window (hop-startup-quiet)\n");
+		}
 	} else {
 		LOGP(DMAIN, LOGL_NOTICE, "tsca: no trust-dir: HOP signatures cannot be verified\n");
 	}

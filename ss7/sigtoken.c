@@ -23,6 +23,7 @@ const struct value_string sigtoken_tlv_names[] = {
 	{ SIGTOKEN_TLV_HOP,		"HOP" },
 	{ SIGTOKEN_TLV_PASSPORT,	"PASSPORT" },
 	{ SIGTOKEN_TLV_VERDICT,		"VERDICT" },
+	{ SIGTOKEN_TLV_BIND,		"BIND" },
 	{ 0, NULL }
 };
 
@@ -153,6 +154,47 @@ static int verdict_decode(struct sigtoken_verdict *vd, const uint8_t *v, size_t 
 	return 0;
 }
 
+/* A network name: 1..SIGTOKEN_BIND_MAX octets of printable ASCII without
+ * space (it is compared as configured, and it lands in logs). */
+static bool bind_valid(const uint8_t *v, size_t len)
+{
+	size_t i;
+
+	if (len < 1 || len > SIGTOKEN_BIND_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (v[i] < 0x21 || v[i] > 0x7e)
+			return false;
+	}
+	return true;
+}
+
+static int bind_decode(struct sigtoken_bind *b, const uint8_t *v, size_t len)
+{
+	if (!bind_valid(v, len))
+		return bad("BIND: not 1..32 printable ASCII octets without space");
+	b->len = (uint8_t)len;
+	memcpy(b->net, v, len);
+	b->net[len] = '\0';
+	return 0;
+}
+
+int sigtoken_bind_set(struct sigtoken *tok, const char *net)
+{
+	size_t n = net ? strnlen(net, SIGTOKEN_BIND_MAX + 1) : 0;
+
+	if (!bind_valid((const uint8_t *)net, n)) {
+		LOGP(DSS7, LOGL_ERROR, "signalling token: BIND network is not 1..%d printable ASCII characters "
+		     "without space\n", SIGTOKEN_BIND_MAX);
+		return -EINVAL;
+	}
+	tok->bind.len = (uint8_t)n;
+	memcpy(tok->bind.net, net, n);
+	tok->bind.net[n] = '\0';
+	tok->has_bind = true;
+	return 0;
+}
+
 int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 {
 	uint8_t seen[256 / 8] = { 0 };
@@ -202,6 +244,10 @@ int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 		case SIGTOKEN_TLV_VERDICT:
 			rc = verdict_decode(&tok->verdict, buf + off + 2, vlen);
 			tok->has_verdict = true;
+			break;
+		case SIGTOKEN_TLV_BIND:
+			rc = bind_decode(&tok->bind, buf + off + 2, vlen);
+			tok->has_bind = true;
 			break;
 		default:
 			/* DESIGN §2.2: unknown TLV types are skipped */
@@ -306,6 +352,16 @@ int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok)
 		out[off] = SIGTOKEN_TLV_VERDICT;
 		out[off + 1] = rc;
 		off += 2 + rc;
+	}
+	if (tok->has_bind) {
+		if (!bind_valid((const uint8_t *)tok->bind.net, tok->bind.len))
+			return inval("BIND network length", tok->bind.len);
+		if (size - off < 2 + (size_t)tok->bind.len)
+			return -ENOSPC;
+		out[off] = SIGTOKEN_TLV_BIND;
+		out[off + 1] = tok->bind.len;
+		memcpy(out + off + 2, tok->bind.net, tok->bind.len);
+		off += 2 + tok->bind.len;
 	}
 	return off;
 }
@@ -639,7 +695,8 @@ static int put_number(uint8_t *out, size_t size, size_t *off, const char *tn)
 }
 
 #define HOP_DOMAIN	"STIWF-HOP1"
-#define HOP_DATA_MAX	(10 + 1 + KEYID_LEN + 4 + 3 * (1 + SIGTOKEN_E164_MAX) + 1 + 2 * 32)
+#define HOP_DATA_MAX	(10 + 1 + KEYID_LEN + 4 + 3 * (1 + SIGTOKEN_E164_MAX) + 1 + 2 * 32 + \
+			 2 + SIGTOKEN_BIND_MAX)
 
 /* DESIGN §2.2 "What HOP signs", with the alg, key-id and iat of tok->hop */
 static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
@@ -692,6 +749,16 @@ static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
 		memset(out + off, 0, 32);
 	}
 	off += 32;
+	/* the BIND TLV as sent, only when present: a HOP without it signs
+	 * what it always signed, and a BIND cannot be added or removed */
+	if (tok->has_bind) {
+		if (!bind_valid((const uint8_t *)tok->bind.net, tok->bind.len))
+			return -EINVAL;
+		out[off++] = SIGTOKEN_TLV_BIND;
+		out[off++] = tok->bind.len;
+		memcpy(out + off, tok->bind.net, tok->bind.len);
+		off += tok->bind.len;
+	}
 	return off;
 }
 
@@ -807,6 +874,10 @@ struct replay_entry {
 
 struct sigtoken_replay {
 	unsigned int window, skew, max, count;
+	/* HOPs with an iat before this may have been seen before the start */
+	bool quiet;
+	int64_t quiet_iat;
+	const struct sigtoken_replay_store *store;
 	size_t size;			/* slots, a power of two >= 2 * max */
 	struct replay_entry *tab, *spare;
 	int64_t last_sweep;
@@ -894,6 +965,26 @@ static void replay_sweep(struct sigtoken_replay *rc, int64_t now)
 	rc->last_sweep = now;
 }
 
+void sigtoken_replay_set_quiet(struct sigtoken_replay *rc, time_t start)
+{
+	/* the instance before us accepted an iat up to its now + skew, and
+	 * its now was before start */
+	rc->quiet = true;
+	rc->quiet_iat = (int64_t)start + rc->skew;
+}
+
+void sigtoken_replay_set_store(struct sigtoken_replay *rc, const struct sigtoken_replay_store *store)
+{
+	rc->store = store;
+}
+
+bool sigtoken_replay_quiet(const struct sigtoken_replay *rc, time_t now)
+{
+	/* sigtoken_iat_check() refuses every iat before quiet_iat from
+	 * quiet_iat + window + skew on */
+	return rc->quiet && !rc->store && (int64_t)now <= rc->quiet_iat + rc->window + rc->skew;
+}
+
 int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop *hop, time_t now)
 {
 	struct replay_entry *e;
@@ -904,12 +995,35 @@ int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop 
 	ret = sigtoken_iat_check(hop->iat, now, rc->window, rc->skew);
 	if (ret < 0)
 		return ret;
+	if (rc->quiet && !rc->store && (int64_t)hop->iat < rc->quiet_iat) {
+		keyid_to_hex(kid, sizeof(kid), hop->key_id);
+		LOGP(DSS7, LOGL_NOTICE, "HOP: key-id %s iat %u: signed before this start, and no shared replay "
+		     "store knows whether it was seen (startup quiet)\n", kid, hop->iat);
+		return -ESTALE;
+	}
 	e = slot_find(rc, rc->tab, hop->key_id, hop->sig, &found);
 	if (found && e->expires >= now) {
 		keyid_to_hex(kid, sizeof(kid), hop->key_id);
 		LOGP(DSS7, LOGL_NOTICE, "HOP: key-id %s iat %u: signature seen before (replay)\n",
 		     kid, hop->iat);
 		return -EALREADY;
+	}
+	if (rc->store) {
+		/* the shared store decides for the other IWFs and the past;
+		 * the local cache stays in front of it */
+		ret = rc->store->check_and_set(rc->store->priv, hop->key_id, hop->sig,
+					       (int64_t)hop->iat + rc->window + rc->skew);
+		if (ret == -EALREADY) {
+			keyid_to_hex(kid, sizeof(kid), hop->key_id);
+			LOGP(DSS7, LOGL_NOTICE, "HOP: key-id %s iat %u: signature seen before (replay, %s)\n",
+			     kid, hop->iat, rc->store->name);
+			return -EALREADY;
+		}
+		if (ret < 0) {
+			LOGP(DSS7, LOGL_ERROR, "HOP: replay store %s failed (%s): refusing the token\n",
+			     rc->store->name, strerror(-ret));
+			return -ENOLINK;
+		}
 	}
 	if (found) {
 		/* an expired entry of the same signature: renew it in place */

@@ -4,9 +4,16 @@
  *  the ISUP Application Transport parameter of an IAM (DESIGN §2.1).
  *
  *  Token layout: version (1 octet, 0x01), then TLVs of a 1-octet type and a
- *  1-octet length: HOP (0x01), PASSPORT (0x02), VERDICT (0x03).  Unknown TLV
- *  types are skipped; a duplicate type or a truncated TLV makes the whole
- *  token invalid.
+ *  1-octet length: HOP (0x01), PASSPORT (0x02), VERDICT (0x03), BIND (0x04).
+ *  Unknown TLV types are skipped; a duplicate type or a truncated TLV makes
+ *  the whole token invalid.
+ *
+ *  BIND names the network the sender meant the call for (an operator code
+ *  or a point code in text, as the two operators agree): 1..32 printable
+ *  ASCII octets without space.  When present, HOP covers it: the HOP
+ *  signed input ends with 0x04, its length and its value.  A verifier that
+ *  does not know BIND skips it and then fails the HOP (its signed input
+ *  lacks the tail), so a sender binds only towards IWFs that know it.
  *
  *  One limit the design text leaves implicit: the TLV length octet caps a
  *  PASSPORT value at 255 octets, so its x5u can be at most 255 - 86 = 169
@@ -39,8 +46,10 @@
 #define SIGTOKEN_VERDICT_LEN	3
 /*! DESIGN §2.2 allows 200, the 1-octet TLV length only 255 - 86 */
 #define SIGTOKEN_X5U_MAX	(255 - SIGTOKEN_PASSPORT_FIXED_LEN)
-/*! the longest token we encode: version and the three TLVs */
-#define SIGTOKEN_MAX_LEN	(1 + 2 + SIGTOKEN_HOP_LEN + 2 + 255 + 2 + SIGTOKEN_VERDICT_LEN)
+/*! longest BIND value */
+#define SIGTOKEN_BIND_MAX	32
+/*! the longest token we encode: version and the four TLVs */
+#define SIGTOKEN_MAX_LEN	(1 + 2 + SIGTOKEN_HOP_LEN + 2 + 255 + 2 + SIGTOKEN_VERDICT_LEN + 2 + SIGTOKEN_BIND_MAX)
 /*! E.164 §6: at most 15 digits */
 #define SIGTOKEN_E164_MAX	15
 
@@ -56,6 +65,7 @@ enum sigtoken_tlv {
 	SIGTOKEN_TLV_HOP	= 0x01,
 	SIGTOKEN_TLV_PASSPORT	= 0x02,
 	SIGTOKEN_TLV_VERDICT	= 0x03,
+	SIGTOKEN_TLV_BIND	= 0x04,
 };
 extern const struct value_string sigtoken_tlv_names[];
 
@@ -99,14 +109,22 @@ struct sigtoken_verdict {
 	uint16_t reason;		/*!< 0, 403, 428, 436, 437 or 438 */
 };
 
+/*! 0x04 BIND: the receiving network the HOP is meant for */
+struct sigtoken_bind {
+	uint8_t len;				/*!< 1..SIGTOKEN_BIND_MAX */
+	char net[SIGTOKEN_BIND_MAX + 1];	/*!< NUL-terminated, len octets */
+};
+
 /*! A decoded token.  Decoders clear it first. */
 struct sigtoken {
 	bool has_hop;
 	bool has_passport;
 	bool has_verdict;
+	bool has_bind;
 	struct sigtoken_hop hop;
 	struct sigtoken_passport passport;
 	struct sigtoken_verdict verdict;
+	struct sigtoken_bind bind;
 };
 
 /*! The identity of a call that HOP signs (DESIGN §2.2 "What HOP signs"):
@@ -123,7 +141,11 @@ struct sigtoken_call {
  *  \returns \a len, or -EBADMSG naming the field in a DSS7 log line */
 int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len);
 
-/*! Encode a token: version, then HOP, PASSPORT, VERDICT when present.
+/*! Bind \a tok to receiving network \a net (the BIND TLV; sign after).
+ *  \returns 0, or -EINVAL unless \a net is 1..32 printable ASCII without space */
+int sigtoken_bind_set(struct sigtoken *tok, const char *net);
+
+/*! Encode a token: version, then HOP, PASSPORT, VERDICT, BIND when present.
  *  \returns octets written, -ENOSPC, or -EINVAL for a field out of range */
 int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok);
 
@@ -191,7 +213,7 @@ struct sigtoken_key *sigtoken_key_dup(void *ctx, const struct sigtoken_key *key)
 const uint8_t *sigtoken_key_id(const struct sigtoken_key *key);
 
 /*! Sign: fill tok->hop (alg ES256, the key's key-id, \a iat, the signature
- *  over the call identity and the PASSPORT and VERDICT already in \a tok)
+ *  over the call identity and the PASSPORT, VERDICT and BIND already in \a tok)
  *  and set tok->has_hop.
  *  \returns 0, -EINVAL (no private key, bad number), -EIO (OpenSSL) */
 int sigtoken_hop_sign(struct sigtoken *tok, struct sigtoken_key *key, uint32_t iat,
@@ -227,9 +249,42 @@ struct sigtoken_replay *sigtoken_replay_alloc(void *ctx, unsigned int window, un
  *  signatures the new one is refused (fail closed): evicting a live entry
  *  would reopen the replay it guards against.  Call it only after
  *  sigtoken_hop_verify() succeeded, so that only signed tokens take room.
- *  \returns 0 (new, now remembered), -EALREADY (a replay), -ETIMEDOUT or
- *  -ERANGE (see sigtoken_iat_check()), -ENOSPC (cache full) */
+ *  \returns 0 (new, now remembered), -EALREADY (a replay, here or in the
+ *  store), -ETIMEDOUT or -ERANGE (see sigtoken_iat_check()), -ENOSPC
+ *  (cache full), -ESTALE (signed before the start, startup quiet),
+ *  -ENOLINK (the store could not answer) */
 int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop *hop, time_t now);
+
+/*! A replay store shared with other IWFs, or kept across restarts,
+ *  behind the in-memory cache (sigtoken_replay_set_store()).  The call is
+ *  synchronous, on the loop: a networked store answers from what it holds
+ *  locally or must make the check asynchronous first. */
+struct sigtoken_replay_store {
+	const char *name;		/*!< for logs */
+	/*! Remember (\a key_id, \a r) until \a expires (seconds since the
+	 *  epoch) unless it is there already.
+	 *  \returns 0 new, -EALREADY seen before, another -errno when the
+	 *  store cannot answer (the token is then refused: fail closed) */
+	int (*check_and_set)(void *priv, const uint8_t key_id[KEYID_LEN], const uint8_t r[32], int64_t expires);
+	void *priv;
+};
+
+/*! Consult \a store (owned by the caller, outliving \a rc; NULL: none)
+ *  after the in-memory cache.  With a store the startup quiet does not
+ *  apply: the store knows what was seen before the start. */
+void sigtoken_replay_set_store(struct sigtoken_replay *rc, const struct sigtoken_replay_store *store);
+
+/*! Startup quiet: the in-memory cache forgets everything on a restart, so
+ *  a HOP accepted before \a start could be accepted again.  Refuse every
+ *  HOP that may have been seen before \a start, those with an iat before
+ *  \a start + skew (the instance before accepted an iat up to its now +
+ *  skew), with -ESTALE.  They leave the window by \a start + 2 skew +
+ *  window: the quiet lasts one replay window, and HOPs signed after the
+ *  start pass at once.  No effect while a store is set. */
+void sigtoken_replay_set_quiet(struct sigtoken_replay *rc, time_t start);
+
+/*! \returns whether the startup quiet can still refuse a HOP at \a now */
+bool sigtoken_replay_quiet(const struct sigtoken_replay *rc, time_t now);
 
 /*! Signatures remembered now (expired ones may still be counted until the
  *  next sweep). */

@@ -41,7 +41,7 @@ X5U_B=https://127.0.0.1:$HTTPSD_PORT/pem/sp-b-chain.pem
 cp "$PKI_TSCA_OP1_FULL_CHAIN" ops/
 cat >map.conf <<MAP
 operator op1
- key-id $PKI_TSCA_OP1_FULL_KEYID
+ spki-sha256 $PKI_TSCA_OP1_FULL_SPKI
  prefix 1202555
 MAP
 

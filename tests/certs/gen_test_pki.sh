@@ -90,6 +90,25 @@ expect_verify err20 "sp-a against TSCA roots" -CApath "$T/trust" -untrusted "$S/
 [ "$(wc -l <"$T/op2-full-chain.pem")" -lt "$(wc -l <"$T/op1-full-chain.pem")" ] &&
 	ok "op2 chain is shorter" || fail "op2 chain"
 
+# RFC 5280 §6.1 policy processing (DESIGN §3): the legitimate operators'
+# classes are valid for their whole paths; the provisional-only CA cannot
+# grant the full class it wrote into its signer's certificate.
+POL="-policy_check -explicit_policy"
+expect_verify ok "op1-full full policy for the path" -CApath "$T/trust" -untrusted "$T/op1-full-chain.pem" \
+	$POL -policy "$PKI_TSCA_FULL_OID" "$T/op1-full.pem"
+expect_verify ok "op1-prov provisional policy for the path" -CApath "$T/trust" \
+	-untrusted "$T/op1-prov-chain.pem" $POL -policy "$PKI_TSCA_PROV_OID" "$T/op1-prov.pem"
+expect_verify ok "op2-full full policy for the path" -CApath "$T/trust" -untrusted "$T/op2-full-chain.pem" \
+	$POL -policy "$PKI_TSCA_FULL_OID" "$T/op2-full.pem"
+expect_verify err43 "provop-spoof: full policy not valid for the path" -CApath "$T/trust" \
+	-untrusted "$T/provop-spoof-chain.pem" $POL -policy "$PKI_TSCA_FULL_OID" "$T/provop-spoof.pem"
+expect_verify ok "tnop-spoof chain" -CApath "$T/trust" -untrusted "$T/tnop-spoof-chain.pem" \
+	$POL -policy "$PKI_TSCA_FULL_OID" "$T/tnop-spoof.pem"
+spki=$(openssl x509 -in "$PKI_TSCA_OP1_FULL_CERT" -noout -pubkey | openssl pkey -pubin -outform DER |
+	openssl dgst -sha256 -binary | od -An -tx1 -v | tr -d ' \n')
+[ "$spki" = "$PKI_TSCA_OP1_FULL_SPKI" ] && [ ${#spki} -eq 64 ] &&
+	[ "${spki#"$PKI_TSCA_OP1_FULL_KEYID"}" != "$spki" ] && ok "spki-sha256 of op1-full" || fail "spki $spki"
+
 # Validity: full 730 days, provisional 182 days.
 days()
 {

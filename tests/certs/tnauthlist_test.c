@@ -263,13 +263,15 @@ static const struct cert_case cert_cases[] = {
 	{ "shaken/sp-untrusted.pem", 0, "spc 9999" },
 	{ "tsca/tsca-root.pem", -ENOENT, NULL },
 	{ "tsca/national-ca.pem", -ENOENT, NULL },
-	{ "tsca/op1-ca.pem", -ENOENT, NULL },
+	{ "tsca/op1-ca.pem", 0, "range 4930123400+100" },
 	{ "tsca/op1-full.pem", 0, "range 4930123400+100" },
 	{ "tsca/op1-prov.pem", -ENOENT, NULL },
 	{ "tsca/rogue-ca.pem", -ENOENT, NULL },
 	{ "tsca/rogue.pem", -ENOENT, NULL },
 	{ "tsca/op2-ca.pem", -ENOENT, NULL },
 	{ "tsca/op2-full.pem", -ENOENT, NULL },
+	{ "tsca/provop-ca.pem", 0, "range 4950000000+100" },
+	{ "tsca/tnop-spoof.pem", 0, "range 4930123400+100" },
 };
 
 static void test_generated_certs(void)
@@ -345,6 +347,71 @@ struct cover_case {
 };
 
 /* One list of ranges and numbers, probed at and around every edge. */
+/* RFC 9060 "encompassed": what an issuer's list lets its subject hold */
+static void test_encompasses(void)
+{
+	struct tnauth_entry outer_e[] = {
+		{ TNAUTH_ENTRY_SPC, "1234", 0 },
+		{ TNAUTH_ENTRY_RANGE, "4930123400", 100 },
+		{ TNAUTH_ENTRY_RANGE, "4930123500", 50 },	/* adjoins the one above */
+		{ TNAUTH_ENTRY_ONE, "4930123550", 0 },		/* and one more */
+		{ TNAUTH_ENTRY_ONE, "*67#", 0 },
+		{ TNAUTH_ENTRY_RANGE, "12#", 5 },
+		{ TNAUTH_ENTRY_RANGE, "999999999999990", UINT64_MAX },
+	};
+	struct tnauthlist outer = { .num_entries = ARRAY_SIZE(outer_e), .entries = outer_e };
+	static const struct {
+		struct tnauth_entry e;
+		bool want;
+	} cases[] = {
+		{ { TNAUTH_ENTRY_SPC, "1234", 0 }, true },
+		{ { TNAUTH_ENTRY_SPC, "5678", 0 }, false },
+		{ { TNAUTH_ENTRY_SPC, "4930123400", 0 }, false },	/* an SPC is no number */
+		{ { TNAUTH_ENTRY_ONE, "4930123400", 0 }, true },
+		{ { TNAUTH_ENTRY_ONE, "4930123550", 0 }, true },
+		{ { TNAUTH_ENTRY_ONE, "4930123551", 0 }, false },
+		{ { TNAUTH_ENTRY_ONE, "493012340", 0 }, false },	/* another length */
+		{ { TNAUTH_ENTRY_ONE, "*67#", 0 }, true },
+		{ { TNAUTH_ENTRY_RANGE, "4930123400", 100 }, true },
+		{ { TNAUTH_ENTRY_RANGE, "4930123410", 10 }, true },
+		{ { TNAUTH_ENTRY_RANGE, "4930123490", 61 }, true },	/* across three entries */
+		{ { TNAUTH_ENTRY_RANGE, "4930123490", 62 }, false },	/* one past them */
+		{ { TNAUTH_ENTRY_RANGE, "4930123399", 2 }, false },	/* one before */
+		{ { TNAUTH_ENTRY_RANGE, "4930123400", UINT64_MAX }, false },
+		{ { TNAUTH_ENTRY_RANGE, "12#", 5 }, true },		/* the same entry */
+		{ { TNAUTH_ENTRY_RANGE, "12#", 4 }, false },		/* not arithmetic */
+		/* up to the last number of 15 digits, whatever the count */
+		{ { TNAUTH_ENTRY_RANGE, "999999999999995", UINT64_MAX }, true },
+		{ { TNAUTH_ENTRY_RANGE, "999999999999989", 3 }, false },
+	};
+	struct tnauthlist inner = { .num_entries = 1 };
+	struct tnauth_entry both[2] = { { TNAUTH_ENTRY_SPC, "1234", 0 }, { TNAUTH_ENTRY_ONE, "4930123401", 0 } };
+	struct tnauthlist empty = { .num_entries = 0 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool got;
+
+		inner.entries = (struct tnauth_entry *)&cases[i].e;
+		got = tnauthlist_encompasses(&outer, &inner);
+		if (got != cases[i].want)
+			printf("\n  case %zu (%s): got %d", i, cases[i].e.str, got);
+		CU_ASSERT_EQUAL(got, cases[i].want);
+	}
+	/* every entry must be held */
+	inner.entries = both;
+	inner.num_entries = 2;
+	CU_ASSERT(tnauthlist_encompasses(&outer, &inner));
+	memcpy(both[1].str, "4930123599", 11);
+	CU_ASSERT(!tnauthlist_encompasses(&outer, &inner));
+	/* nothing claimed is always held; nothing is held by no list */
+	CU_ASSERT(tnauthlist_encompasses(&outer, NULL));
+	CU_ASSERT(tnauthlist_encompasses(&outer, &empty));
+	CU_ASSERT(tnauthlist_encompasses(NULL, NULL));
+	CU_ASSERT(!tnauthlist_encompasses(NULL, &inner));
+	CU_ASSERT(!tnauthlist_encompasses(&empty, &inner));
+}
+
 static void test_covers_tn(void)
 {
 	struct tnauth_entry e[] = {
@@ -410,7 +477,8 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "too_many", test_too_many) ||
 	    !CU_add_test(suite, "generated_certs", test_generated_certs) ||
 	    !CU_add_test(suite, "duplicate_extension", test_duplicate_extension) ||
-	    !CU_add_test(suite, "covers_tn", test_covers_tn)) {
+	    !CU_add_test(suite, "covers_tn", test_covers_tn) ||
+	    !CU_add_test(suite, "encompasses", test_encompasses)) {
 		CU_cleanup_registry();
 		return 1;
 	}

@@ -147,6 +147,8 @@ struct got {
 	char subject[TSCA_SUBJECT_MAX];
 	char detail[256];
 	bool has_tnauth;
+	enum tsca_numbers numbers;
+	uint8_t spki[KEYID_SPKI_LEN];
 };
 
 static void got_cb(const struct tsca_result *res, void *priv)
@@ -160,6 +162,9 @@ static void got_cb(const struct tsca_result *res, void *priv)
 	g->cached = res->cached;
 	g->key = res->key;
 	g->has_tnauth = res->tnauth != NULL;
+	g->numbers = res->numbers;
+	if (res->spki_sha256)
+		memcpy(g->spki, res->spki_sha256, KEYID_SPKI_LEN);
 	snprintf(g->subject, sizeof(g->subject), "%s", res->subject ? res->subject : "");
 	snprintf(g->detail, sizeof(g->detail), "%s", res->detail);
 	if (res->err == TSCA_OK) {
@@ -296,6 +301,115 @@ static void test_local(void)
 	lookup(&v, "tsca/op1-prov.pem", now, &g);
 	WANT(&g, TSCA_ERR_UNKNOWN_KEYID);
 	env_free(&v);
+}
+
+/* What a signer's path grants (DESIGN §3): the class valid for the whole
+ * path (RFC 5280 §6.1), numbers only when a CA holds them and encompasses
+ * the leaf's (RFC 9060), whatever the leaf names. */
+static void test_path(void)
+{
+	static const struct {
+		const char *rel;
+		enum tsca_policy policy;
+		enum tsca_numbers numbers;
+		bool tnauth;
+	} c[] = {
+		/* Operator One's CA holds its numbers and grants both classes */
+		{ "tsca/op1-full.pem", TSCA_POLICY_FULL, TSCA_NUMBERS_HELD, true },
+		{ "tsca/op1-prov.pem", TSCA_POLICY_PROVISIONAL, TSCA_NUMBERS_HELD, false },
+		/* Operator Two's CA holds no numbers */
+		{ "tsca/op2-full.pem", TSCA_POLICY_FULL, TSCA_NUMBERS_UNCONSTRAINED, false },
+		{ "tsca/op2-spoof.pem", TSCA_POLICY_FULL, TSCA_NUMBERS_UNCONSTRAINED, false },
+		/* a CA granted the provisional class only: its "full" signer
+		 * has no class valid for the path (full is not granted, and the
+		 * leaf does not name provisional) */
+		{ "tsca/provop-spoof.pem", TSCA_POLICY_UNKNOWN, TSCA_NUMBERS_HELD, true },
+		/* a CA's signer claiming numbers beyond the CA's */
+		{ "tsca/tnop-spoof.pem", TSCA_POLICY_FULL, TSCA_NUMBERS_EXCEEDED, false },
+	};
+	const char *p = testpki_dir();
+	uint8_t spki[KEYID_SPKI_LEN];
+	unsigned int i;
+	struct got g;
+	struct env v;
+	time_t now = time(NULL);
+
+	snprintf(local_dir, sizeof(local_dir), "%s/tsca-path", p);
+	sh("set -e; rm -rf '%s'; mkdir '%s'; cd '%s'; for n in op1-full op1-prov op2-full op2-spoof provop-spoof "
+	   "tnop-spoof; do cp '%s/tsca/'$n-chain.pem $n; done", local_dir, local_dir, local_dir, p);
+	env_init(&v, true, local_dir, NULL);
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		X509 *x = testpki_cert(c[i].rel);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+		CU_ASSERT_EQUAL(keyid_spki_sha256(spki, x), 0);
+		X509_free(x);
+		lookup(&v, c[i].rel, now, &g);
+		WANT(&g, TSCA_OK);
+		if (g.policy != c[i].policy || g.numbers != c[i].numbers)
+			printf("\n  %s: %s, numbers %s", c[i].rel, get_value_string(tsca_policy_names, g.policy),
+			       get_value_string(tsca_numbers_names, g.numbers));
+		CU_ASSERT_EQUAL(g.policy, c[i].policy);
+		CU_ASSERT_EQUAL(g.numbers, c[i].numbers);
+		CU_ASSERT_EQUAL(g.has_tnauth, c[i].tnauth);
+		CU_ASSERT_EQUAL(memcmp(g.spki, spki, KEYID_SPKI_LEN), 0);
+	}
+	/* what the leaf names is another matter */
+	{
+		X509 *x = testpki_cert("tsca/provop-spoof.pem");
+
+		CU_ASSERT_EQUAL(tsca_dir_policy(v.td, x), TSCA_POLICY_FULL);
+		X509_free(x);
+	}
+	env_free(&v);
+
+	/* worked out once per prepared key, and again when the store changes */
+	{
+		unsigned long calls;
+
+		env_init(&v, false, local_dir, NULL);
+		lookup(&v, "tsca/op1-full.pem", now, &g);
+		WANT(&g, TSCA_OK);
+		calls = truststore_stats(v.ts)->verify_calls;
+		lookup(&v, "tsca/op1-full.pem", now, &g);
+		CU_ASSERT_EQUAL(truststore_stats(v.ts)->verify_calls, calls);
+		CU_ASSERT_EQUAL(truststore_load_crl_file(v.ts, testpki_path("tsca/crl/op1-ca.crl.pem")), 0);
+		lookup(&v, "tsca/op1-full.pem", now, &g);
+		WANT(&g, TSCA_OK);
+		CU_ASSERT_EQUAL(g.policy, TSCA_POLICY_FULL);
+		CU_ASSERT_EQUAL(g.numbers, TSCA_NUMBERS_HELD);
+		/* the chain, then the path again */
+		CU_ASSERT_EQUAL(truststore_stats(v.ts)->verify_calls, calls + 2);
+		env_free(&v);
+	}
+
+	/* a CA that names neither class grants none: the same chains with the
+	 * classes configured under other OIDs */
+	{
+		struct tsca_cfg cfg;
+		struct tsca_dir *td;
+		struct tsca_result res;
+		uint8_t id[KEYID_LEN];
+		char hex[KEYID_HEX_LEN];
+
+		memset(&v, 0, sizeof(v));
+		v.ts = store(true);
+		tsca_cfg_init(&cfg);
+		cfg.cert_dir = local_dir;
+		cfg.key_alloc = key_alloc;
+		cfg.full_oids[0] = "1.2.3.4";
+		td = tsca_dir_alloc(ctx, &cfg, v.ts, NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(td);
+		keyid_of("tsca/op1-full.pem", id, hex);
+		CU_ASSERT_EQUAL(tsca_dir_lookup_local(td, id, now, &res), 0);
+		CU_ASSERT_EQUAL(res.err, TSCA_OK);
+		CU_ASSERT_EQUAL(res.policy, TSCA_POLICY_UNKNOWN);
+		keyid_of("tsca/op1-prov.pem", id, hex);
+		CU_ASSERT_EQUAL(tsca_dir_lookup_local(td, id, now, &res), 0);
+		CU_ASSERT_EQUAL(res.policy, TSCA_POLICY_PROVISIONAL);
+		talloc_free(td);
+		talloc_free(v.ts);
+	}
 }
 
 /* Expiry, and revocation that arrives while the key is in use. */
@@ -498,6 +612,7 @@ int main(int argc, char **argv)
 	suite = CU_add_suite("tsca", NULL, NULL);
 	if (!suite || !CU_add_test(suite, "cfg", test_cfg) ||
 	    !CU_add_test(suite, "local", test_local) ||
+	    !CU_add_test(suite, "path", test_path) ||
 	    !CU_add_test(suite, "time_and_revocation", test_time_and_revocation) ||
 	    !CU_add_test(suite, "repo", test_repo) ||
 	    !CU_add_test(suite, "local_then_repo", test_local_then_repo)) {

@@ -62,8 +62,9 @@ static bool block_first_number(char *tn, size_t size, const struct certmap_numbe
 	return true;
 }
 
-/* An entry the loader built holds what the setters allow, and the signer
- * it names by key-id or operator code finds it and its numbers. */
+/* An entry the loader built holds what the setters allow; the signer it
+ * names by key-id or operator code finds it and is granted nothing; the
+ * signer whose key it pins (spki-sha256) is granted its numbers. */
 static void check_entry(const struct certmap *map, const struct certmap_entry *e)
 {
 	struct certmap_signer s;
@@ -77,7 +78,8 @@ static void check_entry(const struct certmap *map, const struct certmap_entry *e
 	check_field(e->subject, sizeof(e->subject), true);
 	if (strchr(e->name, ' ') || strchr(e->spc, ' ') || strchr(e->op_code, ' '))
 		abort();
-	if (e->num_keyids > CERTMAP_MAX_KEYIDS || e->num_numbers > CERTMAP_MAX_NUMBERS)
+	if (e->num_keyids > CERTMAP_MAX_KEYIDS || e->num_spkis > CERTMAP_MAX_KEYIDS ||
+	    e->num_numbers > CERTMAP_MAX_NUMBERS)
 		abort();
 	for (i = 0; i < e->num_numbers; i++)
 		check_number(&e->numbers[i]);
@@ -87,17 +89,27 @@ static void check_entry(const struct certmap *map, const struct certmap_entry *e
 	if (e->op_code[0]) {
 		/* found by its code, or by the zero key-id if an entry holds it */
 		s.op_code = e->op_code;
-		if (!certmap_find_signer(map, &s))
+		if (!certmap_find_signer(map, &s, NULL))
+			abort();
+		/* a name grants nothing */
+		if (certmap_may_present(map, &s, "4930123456", NULL))
 			abort();
 		s.op_code = NULL;
 	}
-	if (e->num_keyids == 0)
+	if (e->num_keyids > 0) {
+		bool pinned = true;
+
+		memcpy(s.key_id, e->keyids[0], KEYID_LEN);
+		if (!certmap_find_signer(map, &s, &pinned) || pinned)
+			abort();
+		if (certmap_may_present(map, &s, "4930123456", NULL))
+			abort();
+	}
+	if (e->num_spkis == 0)
 		return;
-	memcpy(s.key_id, e->keyids[0], KEYID_LEN);
-	if (!certmap_find_signer(map, &s))
-		abort();
-	/* an earlier entry may hold the same key-id and win */
-	if (certmap_find_signer(map, &s) != e)
+	s.spki_sha256 = e->spkis[0];
+	/* an earlier entry may pin the same key and win */
+	if (certmap_find_signer(map, &s, NULL) != e)
 		return;
 	for (i = 0; i < e->num_numbers; i++) {
 		if (!block_first_number(tn, sizeof(tn), &e->numbers[i]))
@@ -189,7 +201,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.op_code = "ZZ-OP1";
 	if (certmap_assess(map, &s, "+4930123456", "1234", &a) < 0)
 		abort();
-	if (a.covers && a.cover != CERTMAP_COVER_MAP)
+	/* nothing pins its key, and it brings no numbers of its own */
+	if (a.covers || a.same_carrier || a.pinned)
 		abort();
 	s.trust = CERTMAP_TRUST_REVOKED;
 	if (certmap_assess(map, &s, "4930123456", "1234", &a) < 0 || a.covers || a.same_carrier)

@@ -54,6 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tnauthlist_covers_tn(l, "999999999999999");
 	tnauthlist_count(l, TNAUTH_ENTRY_SPC);
 	tnauthlist_first_spc(l);
+	/* RFC 9060: a list holds itself, and holds nothing without a list */
+	if (!tnauthlist_encompasses(l, l) || tnauthlist_encompasses(NULL, l))
+		abort();
 	talloc_free(l);
 	if (talloc_total_blocks(ctx) != 1)
 		abort();

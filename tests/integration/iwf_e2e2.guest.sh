@@ -5,13 +5,17 @@
 #   2. a PASSporT in non-canonical JSON: A verifies it but cannot carry it;
 #      B signs a new one
 #   3. IAMs injected towards B by a test ASP (tests/ss7/isup_peer, role
-#      inject) at PC 300, B's peer "strict" (hop-required): HOP by the
-#      revoked operator "rogue" -> REL 21; a valid IAM sent twice -> the
-#      replay gets REL 21
+#      inject) at PC 300, B's peer "strict" (hop-required, hop-bind require):
+#      HOP by the revoked operator "rogue" -> REL 21; a valid IAM sent twice
+#      -> the replay gets REL 21; a valid IAM signed before B started (the
+#      startup quiet, no waiting: its iat is set in the past) -> REL 21; a
+#      valid IAM bound to another network -> REL 21
 #   4. the same from PC 400, B's peer "lenient": the rogue's call goes on
 #      with a new PASSporT at attest C
 #   5. glare: A and B seize the single circuit between them at once
-# A and B share one circuit (cic 1 1) so that 5 seizes the same CIC.
+# A and B share one circuit (cic 1 1) so that 5 seizes the same CIC; A binds
+# its HOPs to B ("hop-bind send ZZ-B"), and B requires it of A, so that
+# every call from A crosses a bound HOP.
 set -u
 . ./env
 . "$srcdir/tests/integration/lib-bg.sh"
@@ -46,6 +50,7 @@ ss7-peer iwf-b
  cic 1 1
  country-code 1
  number-format international
+ hop-bind send ZZ-B
 route 1 ss7-peer iwf-b
 EOF
 topo_cs7 a >>a.cfg
@@ -55,6 +60,9 @@ topo_head_b b.cfg
 	for ca in tsca-root national-ca op1-ca rogue-ca op2-ca; do
 		echo " crl-file $PKI_TSCA_CRL_DIR/$ca.crl.pem"
 	done
+	# long enough that the IAM signed before B's start is still inside
+	# the window when case 3 sends it (it must fail by the quiet alone)
+	echo " hop-window 600"
 	cat <<EOF
 sip-peer uas
  remote 127.0.0.1 $UAS
@@ -69,6 +77,7 @@ ss7-peer iwf-a
  cic 1 1
  country-code 1
  number-format international
+ hop-bind require ZZ-B
  sip-peer uas
 ss7-peer strict
  cs7-instance 0
@@ -77,6 +86,7 @@ ss7-peer strict
  country-code 1
  number-format international
  hop-required
+ hop-bind require ZZ-B
  sip-peer uas
 ss7-peer lenient
  cs7-instance 0
@@ -127,6 +137,8 @@ EOF
 inj_cfg 3
 inj_cfg 4
 
+# every HOP signed before this is older than B's start (case 3)
+before_b=$(date +%s)
 topo_start 1 stp.cfg
 echo "ok: osmo-stp with 4 ASPs, stiwfd A (PC 100) and B (PC 200) up, their single circuit reset both ways (${SECONDS}s)"
 
@@ -201,9 +213,11 @@ grep -qi '^P-Asserted-Identity:.*verstat=TN-Validation-Passed' uas2.msgs ||
 	fail "no verstat=TN-Validation-Passed for the callee"
 echo "ok: non-canonical PASSporT: A verifies it, sends VERDICT passed without PASSPORT; the callee gets B's PASSporT (attest B, verified)"
 
-# iam CALLING KEY CERT: a signed IAM to 12025550001 as hex
+# iam CALLING KEY CERT [OPTION...]: a signed IAM to 12025550001 as hex
 iam() {
-	"$STIWF" isup iam --called 12025550001 --calling "$1" --sign-key "$2" --sign-cert "$3" ||
+	local calling=$1 key=$2 cert=$3
+	shift 3
+	"$STIWF" isup iam --called 12025550001 --calling "$calling" --sign-key "$key" --sign-cert "$cert" "$@" ||
 		fail "stiwf isup iam"
 }
 # inject N LOG IAM...: the endpoint at PC N00 sends the IAMs to B, one call after the other
@@ -215,21 +229,27 @@ inject() {
 		fail "the injecting endpoint at PC ${n}00 failed"
 }
 
-# 3. From B's peer "strict" (hop-required): the revoked operator's IAM gets
-#    REL 21; a valid one is answered; the same IAM again (identical HOP)
-#    is a replay and gets REL 21.
-rogue=$(iam 12025550005 "$PKI_TSCA_ROGUE_KEY" "$PKI_TSCA_ROGUE_CERT")
-good=$(iam 12025550006 "$PKI_TSCA_OP1_FULL_KEY" "$PKI_TSCA_OP1_FULL_CERT")
+# 3. From B's peer "strict" (hop-required, hop-bind require ZZ-B): the
+#    revoked operator's IAM gets REL 21; a valid one is answered; the same
+#    IAM again (identical HOP) is a replay and gets REL 21; a valid IAM
+#    signed before B started gets REL 21 (hop-startup-quiet, on by
+#    default: B cannot know whether it saw it before a restart); a valid
+#    IAM bound to another network gets REL 21.
+rogue=$(iam 12025550005 "$PKI_TSCA_ROGUE_KEY" "$PKI_TSCA_ROGUE_CERT" --bind ZZ-B)
+good=$(iam 12025550006 "$PKI_TSCA_OP1_FULL_KEY" "$PKI_TSCA_OP1_FULL_CERT" --bind ZZ-B)
+early=$(iam 12025550007 "$PKI_TSCA_OP1_FULL_KEY" "$PKI_TSCA_OP1_FULL_CERT" --bind ZZ-B --iat $((before_b - 1)))
+elsewhere=$(iam 12025550009 "$PKI_TSCA_OP1_FULL_KEY" "$PKI_TSCA_OP1_FULL_CERT" --bind ZZ-C)
 uas uas3 "$srcdir/contrib/sipp/uas_answer.xml" "$UAS" || fail "SIPp UAS"
-inject 3 inj3.log "$rogue" "$good" "$good"
+inject 3 inj3.log "$rogue" "$good" "$good" "$early" "$elsewhere"
 wait_exit "$UAS_PID" 20 || fail "UAS did not finish"
 for l in "inject 1: released by the exchange, cause 21" "inject 2: answered" \
-	"inject 3: released by the exchange, cause 21" "all 3 calls ended"; do
+	"inject 3: released by the exchange, cause 21" "inject 4: released by the exchange, cause 21" \
+	"inject 5: released by the exchange, cause 21" "all 5 calls ended"; do
 	grep -q "$l" inj3.log || fail "endpoint at PC 300: no '$l'"
 done
 [ "$(grep -c '^INVITE ' uas3.msgs)" = 1 ] || fail "the callee did not get exactly the one valid call"
-expect_call_logs 0 3
-grep 'call-log {' b.log | tail -n 3 >strict.json
+expect_call_logs 0 5
+grep 'call-log {' b.log | tail -n 5 >strict.json
 l=$(sed -n 1p strict.json)
 case $l in
 *'"signer_trust":"revoked"'*'"reason":"isup-signer-revoked-release"'*'"cause":21,'*) ;;
@@ -240,7 +260,17 @@ case $l in
 *'"hop_reason":"replay"'*'"cause":21,'*) ;;
 *) fail "B's call-log for the replayed IAM: $l" ;;
 esac
-echo "ok: hop-required: the revoked operator's IAM gets REL 21 (call-log signer_trust revoked), the replayed IAM REL 21 (call-log hop_reason replay)"
+l=$(sed -n 4p strict.json)
+case $l in
+*'"hop_reason":"startup-quiet"'*'"cause":21,'*) ;;
+*) fail "B's call-log for the IAM signed before B's start: $l" ;;
+esac
+l=$(sed -n 5p strict.json)
+case $l in
+*'"hop_reason":"not-bound"'*'"cause":21,'*) ;;
+*) fail "B's call-log for the IAM bound to another network: $l" ;;
+esac
+echo "ok: hop-required: the revoked operator's IAM gets REL 21 (call-log signer_trust revoked), the replayed IAM REL 21 (hop_reason replay), the IAM signed before B's start REL 21 (startup-quiet), the IAM bound to another network REL 21 (not-bound)"
 
 # 4. From B's peer "lenient": the revoked operator's call goes on, with a
 #    new PASSporT by B at attest C and no verstat worth more than

@@ -1,8 +1,9 @@
 #!/bin/bash
 # More DESIGN §4 cases end to end through two IWFs and a real STP (the
 # topology of iwf_e2e.sh, iwf_topology.sh): the callee hangs up, a
-# non-canonical PASSporT, IAMs by a revoked operator and a replayed IAM
-# injected by a third and fourth ASP, glare on a single circuit.  Runs in a
+# non-canonical PASSporT, IAMs by a revoked operator, a replayed IAM, one
+# signed before B's start and one bound to another network, injected by a
+# third and fourth ASP, glare on a single circuit.  Runs in a
 # User-Mode-Linux guest when this kernel has no SCTP (uml/run.sh prints
 # which transport it used); tshark judges the ISUP capture here afterwards.
 set -u
@@ -14,7 +15,7 @@ export srcdir top_builddir
 fail() { echo "FAIL: $*"; echo "logs kept in $out"; exit 1; }
 
 "$srcdir/contrib/gen-test-pki.sh" "$out/pki" >"$out/pki.log" 2>&1 || fail "test PKI"
-bash "$srcdir/tests/integration/uml/run.sh" "$srcdir/tests/integration/iwf_e2e2.guest.sh" "$out" 150 ||
+bash "$srcdir/tests/integration/uml/run.sh" "$srcdir/tests/integration/iwf_e2e2.guest.sh" "$out" 200 ||
 	fail "the calls through the two IWFs failed"
 
 tshark -n -r "$out/capture.pcapng" -V -o 'isup.variant:ITU Standard' >"$out/decode.txt" 2>&1 ||
@@ -25,16 +26,16 @@ grep -E 'Malformed|\[Expert Info \((Warning|Error)' "$out/decode.txt" |
 	fail "tshark reports malformed packets or expert warnings/errors"
 count() { grep -c "$1" "$out/decode.txt"; }
 # Each ISUP message crosses the STP: two M3UA DATA.  IAMs: 1 callee hangs
-# up, 1 non-canonical, 3 injected at PC 300, 1 at PC 400, 2 in the glare.
-n=$(count "Message Type: Initial address ("); [ "$n" -eq 16 ] || fail "tshark saw $n IAM, want 16 (8 IAMs, 2 hops)"
+# up, 1 non-canonical, 5 injected at PC 300, 1 at PC 400, 2 in the glare.
+n=$(count "Message Type: Initial address ("); [ "$n" -eq 20 ] || fail "tshark saw $n IAM, want 20 (10 IAMs, 2 hops)"
 n=$(count "Message Type: Answer ("); [ "$n" -eq 10 ] || fail "tshark saw $n ANM, want 10 (5 answered calls)"
 n=$(count "Message Type: Address complete ("); [ "$n" -eq 10 ] || fail "tshark saw $n ACM, want 10"
-n=$(count "Message Type: Release ("); [ "$n" -eq 14 ] || fail "tshark saw $n REL, want 14 (7 calls released on ISUP)"
-n=$(count "Cause indicator: Call rejected (21)"); [ "$n" -eq 4 ] ||
-	fail "tshark saw $n REL cause 21, want 4 (revoked operator and replay under hop-required)"
+n=$(count "Message Type: Release ("); [ "$n" -eq 18 ] || fail "tshark saw $n REL, want 18 (9 calls released on ISUP)"
+n=$(count "Cause indicator: Call rejected (21)"); [ "$n" -eq 8 ] ||
+	fail "tshark saw $n REL cause 21, want 8 (revoked operator, replay, startup quiet, other network under hop-required)"
 n=$(count "Cause indicator: Normal call clearing (16)"); [ "$n" -eq 10 ] || fail "tshark saw $n REL cause 16, want 10"
 # the call that lost the glare sends no REL (Q.764 §2.9.1.4 b))
 n=$(count "Cause indicator: .*(34)"); [ "$n" -eq 0 ] || fail "tshark saw cause 34 on the wire"
-echo "ok: tshark decodes 8 IAMs, 5 answered calls, REL 21 for the revoked operator and the replay, no REL for the call that lost the glare, no malformed packet"
+echo "ok: tshark decodes 10 IAMs, 5 answered calls, REL 21 for the revoked operator, the replay, the IAM from before B's start and the one bound elsewhere, no REL for the call that lost the glare, no malformed packet"
 rm -rf "$out"
 echo "1 passed, 0 failed"

@@ -28,10 +28,11 @@ topo_pki() {
 	echo "x5u over HTTPS (test CA) from 127.0.0.1:$HTTPSD_PORT (${SECONDS}s)"
 	# B knows operator One's signing certificate locally (DESIGN §3 cert-dir)
 	cp "$PKI_TSCA_OP1_FULL_CHAIN" ops/
-	# the map lets operator One vouch for 1202555xxxx: attest B for its calls
+	# the map lets operator One (its key pinned) vouch for 1202555xxxx:
+	# attest B for its calls
 	cat >map.conf <<EOM
 operator op1
- key-id $PKI_TSCA_OP1_FULL_KEYID
+ spki-sha256 $PKI_TSCA_OP1_FULL_SPKI
  prefix 1202555
 EOM
 }

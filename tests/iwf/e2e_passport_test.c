@@ -119,6 +119,40 @@ static void test_round_trip(void)
 	talloc_free(pp);
 }
 
+/* The numbers come from the IAM; the rebuild takes nothing else than
+ * E.164 digits (found by tests/fuzz/e2e_passport_fuzzer: a number with
+ * '*' and a non-UTF-8 octet reached the JSON encoder, which failed with an
+ * error the contract does not name) */
+static void test_rebuild_numbers(void)
+{
+	static const char *const bad[] = {
+		"", "4*3012\xa6" "456", "49301234#", "+4930123456", "4930 123456", "1234567890123456",
+		"49301234\xc3\xa9",
+	};
+	struct passport *rb = talloc_zero(NULL, struct passport);
+	struct sigtoken_passport tlv;
+	unsigned int i;
+
+	CU_ASSERT_FATAL(rb != NULL);
+	memset(&tlv, 0, sizeof(tlv));
+	tlv.attest = 'A';
+	tlv.iat = 1700000000;
+	tlv.x5u_len = strlen(X5U);
+	memcpy(tlv.x5u, X5U, tlv.x5u_len);
+	CU_ASSERT_EQUAL(sigtoken_uuid_from_str(tlv.origid, UUID), 0);
+	CU_ASSERT_EQUAL(e2e_passport_rebuild(rb, &tlv, "4930123456", "12025550100"), 0);
+	CU_ASSERT_EQUAL(e2e_passport_rebuild(rb, &tlv, "1", "123456789012345"), 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		int rc = e2e_passport_rebuild(rb, &tlv, bad[i], "12025550100");
+
+		if (rc != -EINVAL)
+			printf("\n  orig '%s': %d", bad[i], rc);
+		CU_ASSERT_EQUAL(rc, -EINVAL);
+		CU_ASSERT_EQUAL(e2e_passport_rebuild(rb, &tlv, "4930123456", bad[i]), -EINVAL);
+	}
+	talloc_free(rb);
+}
+
 static void test_refused(void)
 {
 	struct sigtoken_passport tlv;
@@ -195,7 +229,8 @@ int main(int argc, char **argv)
 		return 1;
 	suite = CU_add_suite("e2e_passport", NULL, NULL);
 	if (!suite || !CU_add_test(suite, "round_trip", test_round_trip) ||
-	    !CU_add_test(suite, "refused", test_refused)) {
+	    !CU_add_test(suite, "refused", test_refused) ||
+	    !CU_add_test(suite, "rebuild takes E.164 numbers only", test_rebuild_numbers)) {
 		CU_cleanup_registry();
 		return 1;
 	}

@@ -188,6 +188,7 @@ static void test_example(void)
 	CU_ASSERT_EQUAL(c->tsca.fetch_timeout_ms, 2000);
 	CU_ASSERT_EQUAL(c->hop_window, 60);
 	CU_ASSERT_EQUAL(c->hop_skew, 0);
+	CU_ASSERT_TRUE(c->hop_startup_quiet);
 
 	sp = iwf_sip_peer_find("carrier-a");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
@@ -217,6 +218,8 @@ static void test_example(void)
 	CU_ASSERT_EQUAL(tp->policy.release_cause, 21);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tp->sdp_template, "/exchange-b.sdp"));
 	CU_ASSERT_STRING_EQUAL(tp->sip_peer, "carrier-a");
+	CU_ASSERT_STRING_EQUAL(tp->hop_bind_send, "");
+	CU_ASSERT_STRING_EQUAL(tp->hop_bind_require, "");
 	CU_ASSERT_PTR_NULL(tp->trunk);
 
 	CU_ASSERT_PTR_EQUAL(iwf_sip_peer_by_addr("192.0.2.20"), sp);
@@ -269,16 +272,17 @@ static char *dump_cfg(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	dump_domain(f, &c->stir);
 	dump_domain(f, &c->tsca);
-	fprintf(f, "%u %d '%s' %u %u '%s' '%s' '%s'\n", c->stir_max_age, c->origid_random, c->origid,
-		c->hop_window, c->hop_skew, c->tsca_full_oid ?: "-", c->tsca_provisional_oid ?: "-",
-		c->map_file ?: "-");
+	fprintf(f, "%u %d '%s' %u %u %d '%s' '%s' '%s'\n", c->stir_max_age, c->origid_random, c->origid,
+		c->hop_window, c->hop_skew, c->hop_startup_quiet, c->tsca_full_oid ?: "-",
+		c->tsca_provisional_oid ?: "-", c->map_file ?: "-");
 	llist_for_each_entry(sp, &c->sip_peers, entry) {
 		fprintf(f, "sip %s %s %u %d", sp->name, sp->addr, sp->port, sp->transport);
 		dump_policy(f, &sp->policy, &sp->plan);
 	}
 	llist_for_each_entry(tp, &c->ss7_peers, entry) {
-		fprintf(f, "ss7 %s %u %u %d %u '%s' '%s'", tp->name, tp->cs7_instance, tp->dpc, tp->dpc_set,
-			tp->max_sif_len, tp->sdp_template ?: "-", tp->sip_peer);
+		fprintf(f, "ss7 %s %u %u %d %u '%s' '%s' '%s' '%s'", tp->name, tp->cs7_instance, tp->dpc, tp->dpc_set,
+			tp->max_sif_len, tp->sdp_template ?: "-", tp->sip_peer, tp->hop_bind_send,
+			tp->hop_bind_require);
 		for (i = 0; i < tp->n_cic_ranges; i++)
 			fprintf(f, " %u-%u", tp->cic[i].first, tp->cic[i].last);
 		for (i = 0; i < tp->causes.n_isup_to_sip; i++)
@@ -373,6 +377,7 @@ static void test_round_trip_knobs(void)
 		" repository-timeout 9000\n"
 		" hop-window 120\n"
 		" hop-skew 5\n"
+		" hop-startup-quiet off\n"
 		" credential key /k\n"
 		"sip-peer v6\n"
 		" remote 2001:DB8::0:1 5070\n"
@@ -406,6 +411,8 @@ static void test_round_trip_knobs(void)
 		" release-cause 127\n"
 		" isup-to-sip-cause 20 410\n"
 		" sip-to-isup-cause 603 17\n"
+		" hop-bind send YY-OP2\n"
+		" hop-bind require pc:2-100-3\n"
 		"ss7-peer tg-2\n"
 		" cs7-instance 2\n"
 		" point-code 16777215\n"
@@ -473,6 +480,9 @@ static void test_no_forms(void)
 		" no sdp-template\n"
 		" sip-peer a\n"
 		" no sip-peer\n"
+		" hop-bind send A\n"
+		" hop-bind require B\n"
+		" no hop-bind send\n"
 		"ss7-peer y\n"
 		"route 1 sip-peer a\n"
 		"route 1 sip-peer b\n"
@@ -502,6 +512,8 @@ static void test_no_forms(void)
 	CU_ASSERT_EQUAL(tp->cic[0].first, 6);
 	CU_ASSERT_PTR_NULL(tp->sdp_template);
 	CU_ASSERT_STRING_EQUAL(tp->sip_peer, "");
+	CU_ASSERT_STRING_EQUAL(tp->hop_bind_send, "");
+	CU_ASSERT_STRING_EQUAL(tp->hop_bind_require, "B");
 	CU_ASSERT_STRING_EQUAL(iwf_route_lookup("1", IWF_ROUTE_SIP)->peer, "b");
 	CU_ASSERT_PTR_NULL(iwf_route_lookup("2", IWF_ROUTE_SIP));
 }
@@ -520,6 +532,10 @@ struct bad_case {
 	"0123456789.pem"
 
 static const struct bad_case bad_cases[] = {
+	/* hop-bind: what the BIND TLV can carry */
+	{ TP " hop-bind send " "123456789012345678901234567890123\n", 3, "1-32 characters" },
+	{ TP " hop-bind require \"a b\"\n", 3, "no space" },
+	{ TP " hop-bind listen X\n", 3, "send or require" },
 	/* sip-peer */
 	{ "sip-peer bad/name\n", 1, "bad name" },
 	{ "sip-peer a234567890123456789012345678901234\n", 1, "bad name" },
@@ -595,6 +611,7 @@ static const struct bad_case bad_cases[] = {
 	{ "tsca\n policy-oid other 2.25\n", 2, "full or provisional" },
 	{ "tsca\n hop-skew 301\n", 2, "skew range" },
 	{ "tsca\n hop-window 0\n", 2, "window range" },
+	{ "tsca\n hop-startup-quiet maybe\n", 2, "quiet on or off" },
 	{ "tsca\n credential key /k chain /c x5u https://c/c.pem\n", 2, "no x5u in tsca" },
 	/* routes */
 	{ "route 12a ss7-peer x\n", 1, "prefix digits" },

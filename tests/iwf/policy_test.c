@@ -1,18 +1,28 @@
 /* Tests of iwf/policy.c: one row per line of the DESIGN §4 table, then the
  * per-peer variants and the edge cases (revoked, unknown and untrusted
  * signers, provisional signer covering the number, non-canonical PASSporT,
- * no calling number, inconsistent evidence). */
+ * no calling number, inconsistent evidence), and the TSCA path as a whole:
+ * trusted operator CAs that overreach in class or numbers (DESIGN §3). */
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
+#include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
+#include "certs/keyid.h"
+#include "certs/map.h"
+#include "certs/truststore.h"
+#include "certs/tsca.h"
+#include "iwf/call_steps.h"
 #include "iwf/policy.h"
 #include "sip/stir_error.h"
+#include "src/logging.h"
+#include "ss7/sigtoken.h"
+#include "tests/certs/testpki.h"
 
 /* policy variants */
 enum pol {
@@ -475,11 +485,133 @@ static void test_reason_names(void)
 	}
 }
 
+static struct sigtoken_key *tsca_key(void *c, X509 *leaf)
+{
+	return sigtoken_key_alloc_x509(c, leaf);
+}
+
+/* What the IWF decides for an IAM whose HOP verified, signed by the
+ * certificate at \a rel of the test PKI for calling number \a orig, with
+ * the TSCA trust store and CRLs of the test PKI, \a rel's chain in the
+ * local directory and \a map_text as the domain map.  \returns the attest
+ * of the new PASSporT ('B' or 'C'), or 0 */
+static char attest_for(const char *rel, const char *orig, const char *map_text, struct iwf_decision *d)
+{
+	void *ctx = talloc_named_const(NULL, 0, "attest_for");
+	char dir[4200], cmd[12800];
+	struct iwf_isup_evidence iev;
+	struct tsca_result res;
+	struct truststore *ts;
+	struct tsca_cfg cfg;
+	struct tsca_dir *td;
+	struct certmap *map;
+	struct iwf_policy p;
+	uint8_t id[KEYID_LEN];
+	X509 *leaf = testpki_cert(rel);
+	char attest = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(leaf);
+	CU_ASSERT_EQUAL_FATAL(keyid_from_x509(id, leaf), 0);
+	X509_free(leaf);
+	/* the signer's chain (leaf first) as the only file of the directory */
+	snprintf(dir, sizeof(dir), "%s/policy-dir", testpki_dir());
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir '%s' && cp '%s/%.*s-chain.pem' '%s/signer.pem'",
+		 dir, dir, testpki_dir(), (int)(strlen(rel) - 4), rel, dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+
+	ts = truststore_alloc(ctx, "tsca", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ts);
+	CU_ASSERT_EQUAL(truststore_load_dir(ts, testpki_path("tsca/trust")), 1);
+	CU_ASSERT(truststore_load_crl_dir(ts, testpki_path("tsca/crl")) > 0);
+	tsca_cfg_init(&cfg);
+	cfg.cert_dir = dir;
+	cfg.key_alloc = tsca_key;
+	td = tsca_dir_alloc(ctx, &cfg, ts, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(td);
+	map = certmap_alloc(ctx);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+	CU_ASSERT_EQUAL_FATAL(certmap_load_buf(map, map_text, strlen(map_text)), 0);
+
+	memset(&iev, 0, sizeof(iev));
+	iev.hop = IWF_HOP_VALID;
+	iev.has_calling = true;
+	CU_ASSERT_EQUAL(tsca_dir_lookup_local(td, id, time(NULL), &res), 0);
+	CU_ASSERT_EQUAL(res.err, TSCA_OK);
+	iwf_signer_evidence(&iev, map, &res, orig);
+	iwf_policy_init(&p);
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &iev, d), 0);
+	if (d->action == IWF_ACTION_FORWARD && d->identity == IWF_IDENTITY_SIGN)
+		attest = d->attest;
+	talloc_free(ctx);
+	return attest;
+}
+
+/* DESIGN §3: a trusted operator CA issues itself a signing certificate
+ * with the full-policy OID and a TNAuthList of numbers it does not hold.
+ * The class must be valid for the whole path (RFC 5280 §6.1) and the
+ * numbers must be held by a CA above the signer (RFC 9060 encompassing)
+ * or pinned in the domain map: such a signer gets attest C. */
+static void test_rogue_operator_ca(void)
+{
+	struct iwf_decision d;
+
+	/* the legitimate operator: its CA holds its numbers and the class */
+	CU_ASSERT_EQUAL(attest_for("tsca/op1-full.pem", "4930123442", "", &d), 'B');
+	CU_ASSERT_EQUAL(d.reason, IWF_PR_ISUP_COVERED_FULL_B);
+	/* its provisional signer, capped at C by default */
+	CU_ASSERT_EQUAL(attest_for("tsca/op1-prov.pem", "4930123442", "", &d), 'C');
+	/* a CA granted the provisional class only cannot make a full signer */
+	CU_ASSERT_EQUAL(attest_for("tsca/provop-spoof.pem", "4950000042", "", &d), 'C');
+	CU_ASSERT_NOT_EQUAL(d.reason, IWF_PR_ISUP_COVERED_FULL_B);
+	/* a CA cannot give its signer numbers beyond its own ... */
+	CU_ASSERT_EQUAL(attest_for("tsca/tnop-spoof.pem", "4930123442", "", &d), 'C');
+	CU_ASSERT_EQUAL(d.reason, IWF_PR_ISUP_NOT_COVERED_C);
+	/* ... nor, holding none, any at all */
+	CU_ASSERT_EQUAL(attest_for("tsca/op2-spoof.pem", "4930123442", "", &d), 'C');
+	CU_ASSERT_EQUAL(d.reason, IWF_PR_ISUP_NOT_COVERED_C);
+}
+
+/* The domain map grants its numbers to the key it pins by the full
+ * SHA-256 of its SubjectPublicKeyInfo; the 8-octet key-id (the token's
+ * lookup hint) and the subject (any CA can write it) grant nothing. */
+static void test_map_pins_key(void)
+{
+	X509 *x = testpki_cert("tsca/op2-full.pem");
+	uint8_t spki[KEYID_SPKI_LEN], id[KEYID_LEN];
+	char hex[2 * KEYID_SPKI_LEN + 1], kid[KEYID_HEX_LEN], text[512];
+	struct iwf_decision d;
+	unsigned int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_EQUAL_FATAL(keyid_spki_sha256(spki, x), 0);
+	CU_ASSERT_EQUAL_FATAL(keyid_from_x509(id, x), 0);
+	X509_free(x);
+	for (i = 0; i < KEYID_SPKI_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", spki[i]);
+	keyid_to_hex(kid, sizeof(kid), id);
+
+	/* Operator Two's CA holds no numbers: only the map gives them */
+	CU_ASSERT_EQUAL(attest_for("tsca/op2-full.pem", "442071234567", "", &d), 'C');
+	snprintf(text, sizeof(text), "operator op2\n spki-sha256 %s\n prefix 4420\n", hex);
+	CU_ASSERT_EQUAL(attest_for("tsca/op2-full.pem", "442071234567", text, &d), 'B');
+	CU_ASSERT_EQUAL(d.reason, IWF_PR_ISUP_COVERED_FULL_B);
+	/* the pin is on the key: another signer of the same CA gets nothing */
+	CU_ASSERT_EQUAL(attest_for("tsca/op2-spoof.pem", "442071234567", text, &d), 'C');
+	snprintf(text, sizeof(text), "operator op2\n key-id %s\n prefix 4420\n", kid);
+	CU_ASSERT_EQUAL(attest_for("tsca/op2-full.pem", "442071234567", text, &d), 'C');
+	snprintf(text, sizeof(text), "operator op2\n subject CN=Operator Two signing,O=Operator Two,C=YY\n"
+		 " prefix 4420\n");
+	CU_ASSERT_EQUAL(attest_for("tsca/op2-full.pem", "442071234567", text, &d), 'C');
+}
+
 int main(void)
 {
 	CU_pSuite s;
 	unsigned int failures;
 
+	log_init(&stiwf_log_info, NULL);
+	if (!testpki_dir())
+		return 1;
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	s = CU_add_suite("policy", NULL, NULL);
@@ -490,10 +622,14 @@ int main(void)
 	CU_add_test(s, "ISUP evidence that does not hang together", test_isup_bad_evidence);
 	CU_add_test(s, "JSON for the call log", test_json);
 	CU_add_test(s, "reason names", test_reason_names);
+	CU_add_test(s, "rogue operator CA (DESIGN 3)", test_rogue_operator_ca);
+	CU_add_test(s, "the map pins keys (DESIGN 3)", test_map_pins_key);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
+	testpki_cleanup();
+	log_fini();
 	/* libosmocore's per-thread root context, reachable only from TLS:
 	 * free it so that valgrind's leak check sees a clean exit */
 	talloc_free(osmo_ctx);

@@ -31,6 +31,8 @@ static void *ctx;
 #define PP_HEX	"0262" "41" "65000001" "0123456789abcdef0123456789abcdef" "0c" "68747470733a2f2f782f612e" \
 	"33333333333333333333333333333333333333333333333333333333333333334444444444444444444444444444444444444444444444444444444444444444"
 #define VD_HEX	"0303" "02" "01b4"
+/* BIND "ZZ-OP2" */
+#define BD_HEX	"0406" "5a5a2d4f5032"
 
 /* Well-formed tokens.  \a exact: re-encoding gives the same octets (no
  * unknown TLVs, TLVs in type order). */
@@ -46,6 +48,8 @@ static const struct {
 	{ "VERDICT passed", "01" "0303" "01" "0000", true, false, false, true },
 	{ "unknown TLVs skipped", "01" "7f00" VD_HEX "fe03aabbcc" HOP_HEX, false, true, false, true },
 	{ "order free", "01" VD_HEX PP_HEX HOP_HEX, false, true, true, true },
+	{ "HOP PASSPORT VERDICT BIND", "01" HOP_HEX PP_HEX VD_HEX BD_HEX, true, true, true, true },
+	{ "BIND first", "01" BD_HEX HOP_HEX, false, true, false, false },
 };
 
 static int hex2bin(const char *hex, uint8_t *out, size_t max)
@@ -209,6 +213,12 @@ static void test_invalid(void)
 		{ "VERDICT 4 octets", "01" "0304" "02" "01b400" },
 		{ "TLV length past the end", "01" "0305" "02" "01b4" },
 		{ "lone type octet", "01" VD_HEX "05" },
+		{ "BIND twice", "01" BD_HEX BD_HEX },
+		{ "BIND empty", "01" "0400" },
+		{ "BIND with a space", "01" "0403" "5a205a" },
+		{ "BIND with a control octet", "01" "0403" "5a0a5a" },
+		{ "BIND with DEL", "01" "0401" "7f" },
+		{ "BIND 33 octets", "01" "0421" "414141414141414141414141414141414141414141414141414141414141414141" },
 		{ "empty", "" },
 	};
 	uint8_t in[1024];
@@ -226,7 +236,7 @@ static void test_invalid(void)
 			CU_FAIL("invalid token decoded");
 		}
 		/* nothing is left behind in the output */
-		CU_ASSERT(!t.has_hop && !t.has_passport && !t.has_verdict);
+		CU_ASSERT(!t.has_hop && !t.has_passport && !t.has_verdict && !t.has_bind);
 	}
 
 	/* the encoder checks the same fields */
@@ -254,6 +264,25 @@ static void test_invalid(void)
 	t.has_passport = false;
 	t.has_hop = true;
 	CU_ASSERT_EQUAL(sigtoken_encode(in, sizeof(in), &t), -EINVAL);	/* alg 0 */
+
+	/* BIND: the setter and the encoder refuse what the decoder refuses */
+	memset(&t, 0, sizeof(t));
+	CU_ASSERT_EQUAL(sigtoken_bind_set(&t, ""), -EINVAL);
+	CU_ASSERT_EQUAL(sigtoken_bind_set(&t, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(sigtoken_bind_set(&t, "ZZ OP2"), -EINVAL);
+	CU_ASSERT_EQUAL(sigtoken_bind_set(&t, "123456789012345678901234567890123"), -EINVAL);
+	CU_ASSERT(!t.has_bind);
+	CU_ASSERT_EQUAL(sigtoken_bind_set(&t, "12345678901234567890123456789012"), 0);
+	CU_ASSERT(t.has_bind);
+	CU_ASSERT_EQUAL(sigtoken_encode(in, sizeof(in), &t), 1 + 2 + 32);
+	CU_ASSERT_EQUAL(sigtoken_encode(in, 1 + 2 + 31, &t), -ENOSPC);
+	t.bind.len = 0;
+	CU_ASSERT_EQUAL(sigtoken_encode(in, sizeof(in), &t), -EINVAL);
+	CU_ASSERT_EQUAL(sigtoken_bind_set(&t, "pc:2-100-3"), 0);
+	CU_ASSERT_EQUAL(sigtoken_encode(in, sizeof(in), &t), 1 + 2 + 10);
+	CU_ASSERT_EQUAL(sigtoken_decode(&t, in, 1 + 2 + 10), 1 + 2 + 10);
+	CU_ASSERT(t.has_bind);
+	CU_ASSERT_STRING_EQUAL(t.bind.net, "pc:2-100-3");
 }
 
 static void test_uuid(void)
@@ -450,6 +479,8 @@ static void test_sign_verify(void)
 	TAMPER(u.verdict.verstat = SIGTOKEN_VERSTAT_NO_VALIDATION);
 	TAMPER(u.verdict.verstat = SIGTOKEN_VERSTAT_FAILED; u.verdict.reason = 438);
 	TAMPER(u.has_verdict = false);
+	/* a BIND added to a HOP that had none */
+	TAMPER(sigtoken_bind_set(&u, "ZZ-OP2"));
 	for (i = 0; i < SIGTOKEN_SIG_LEN * 8; i += 7)
 		TAMPER(u.hop.sig[i / 8] ^= 1 << (i % 8));
 	/* R = 0 or S = 0 is no signature at all */
@@ -457,6 +488,38 @@ static void test_sign_verify(void)
 	TAMPER(memset(u.hop.sig + 32, 0, 32));
 	TAMPER(memset(u.hop.sig, 0xff, 64));
 #undef TAMPER
+	/* DESIGN §2.2 BIND: HOP covers it when present */
+	full_token(&t, 40);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_bind_set(&t, "ZZ-OP2"), 0);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&t, sk_a, 1700000100, &call0), 0);
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&t, pk_a, &call0), 0);
+	{
+		uint8_t buf[SIGTOKEN_MAX_LEN];
+		int n = sigtoken_encode(buf, sizeof(buf), &t);
+
+		/* through the codec, and the longest token still fits the bound */
+		CU_ASSERT_FATAL(n > 0);
+		CU_ASSERT_EQUAL(sigtoken_decode(&u, buf, (size_t)n), n);
+		CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), 0);
+		/* a verifier that skips BIND (one that does not know it) sees
+		 * no valid HOP: binding is for peers that know it */
+		u.has_bind = false;
+		CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), -EBADMSG);
+	}
+#define TAMPER(stmt) do { \
+		u = t; c = call0; stmt; \
+		if (sigtoken_hop_verify(&u, pk_a, &c) != -EBADMSG) { \
+			fprintf(stderr, "tampered '%s' still verifies\n", #stmt); \
+			CU_FAIL(#stmt); \
+		} \
+	} while (0)
+	TAMPER(u.has_bind = false);
+	TAMPER(sigtoken_bind_set(&u, "ZZ-OP3"));
+	TAMPER(sigtoken_bind_set(&u, "ZZ-OP"));
+	TAMPER(sigtoken_bind_set(&u, "ZZ-OP22"));
+	TAMPER(u.bind.net[0] = 'Y');
+#undef TAMPER
+
 	/* the key-id is signed too: moving it is caught before the signature */
 	u = t;
 	u.hop.key_id[0] ^= 1;
@@ -655,6 +718,111 @@ static void test_replay(void)
 		CU_ASSERT_EQUAL(sigtoken_replay_check(rc, &m.hop, 5001), -EALREADY);
 	}
 	talloc_free(rc);
+}
+
+/* A shared replay store for the hook's contract: a table of (key-id, R)
+ * with their expiry, or an answer forced by the test. */
+struct test_store {
+	unsigned int calls, n;
+	int force;			/* 0: answer from the table */
+	uint8_t key_id[8][KEYID_LEN], r[8][32];
+	int64_t expires[8];
+};
+
+static int test_store_check(void *priv, const uint8_t key_id[KEYID_LEN], const uint8_t r[32], int64_t expires)
+{
+	struct test_store *ts = priv;
+	unsigned int i;
+
+	ts->calls++;
+	if (ts->force)
+		return ts->force;
+	for (i = 0; i < ts->n; i++) {
+		if (!memcmp(ts->key_id[i], key_id, KEYID_LEN) && !memcmp(ts->r[i], r, 32))
+			return -EALREADY;
+	}
+	if (ts->n == ARRAY_SIZE(ts->r))
+		return -ENOSPC;
+	memcpy(ts->key_id[ts->n], key_id, KEYID_LEN);
+	memcpy(ts->r[ts->n], r, 32);
+	ts->expires[ts->n++] = expires;
+	return 0;
+}
+
+/* After a restart the cache is empty: without a shared store, the HOPs
+ * that may have been seen before the start are refused (startup quiet),
+ * those signed after it pass; with a store, the store decides. */
+static void test_replay_restart(void)
+{
+	struct sigtoken_replay *before = sigtoken_replay_alloc(ctx, 60, 5, 16), *after;
+	struct test_store shared = { 0 };
+	const struct sigtoken_replay_store store = {
+		.name = "test", .check_and_set = test_store_check, .priv = &shared,
+	};
+	struct sigtoken t[4];
+	unsigned int i;
+	const time_t start = 2000;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+	for (i = 0; i < 4; i++) {
+		memset(&t[i], 0, sizeof(t[i]));
+		/* iat 1990, 2004, 2005, 2030 */
+		CU_ASSERT_FATAL(sigtoken_hop_sign(&t[i], sk_a, i == 0 ? 1990 : i == 1 ? 2004 : i == 2 ? 2005 : 2030,
+						  &call0) == 0);
+	}
+	/* the instance before the restart accepted t[0] at 1995 and t[1]
+	 * (5 s ahead of its clock) at 1999 */
+	CU_ASSERT_EQUAL(sigtoken_replay_check(before, &t[0].hop, 1995), 0);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(before, &t[1].hop, 1999), 0);
+	talloc_free(before);
+
+	/* a new instance without the quiet: both replays pass (the hole) */
+	after = sigtoken_replay_alloc(ctx, 60, 5, 16);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[0].hop, start + 1), 0);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[1].hop, start + 1), 0);
+	talloc_free(after);
+
+	/* with it: every iat before start + skew is refused, and not kept */
+	after = sigtoken_replay_alloc(ctx, 60, 5, 16);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+	CU_ASSERT(!sigtoken_replay_quiet(after, start));
+	sigtoken_replay_set_quiet(after, start);
+	CU_ASSERT(sigtoken_replay_quiet(after, start));
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[0].hop, start + 1), -ESTALE);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[1].hop, start + 1), -ESTALE);
+	CU_ASSERT_EQUAL(sigtoken_replay_count(after), 0);
+	/* signed after the start (iat >= start + skew): accepted at once */
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[2].hop, start + 1), 0);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[2].hop, start + 2), -EALREADY);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[3].hop, start + 30), 0);
+	/* one window later nothing from before the start is acceptable
+	 * anyway: the quiet is over */
+	CU_ASSERT(sigtoken_replay_quiet(after, start + 5 + 60 + 5));
+	CU_ASSERT(!sigtoken_replay_quiet(after, start + 5 + 60 + 5 + 1));
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[1].hop, start + 5 + 60 + 5 + 1), -ETIMEDOUT);
+
+	/* a shared store: no quiet, the store's memory counts */
+	CU_ASSERT_EQUAL(test_store_check(&shared, t[1].hop.key_id, t[1].hop.sig, 2004 + 65), 0);
+	sigtoken_replay_set_store(after, &store);
+	CU_ASSERT(!sigtoken_replay_quiet(after, start));
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[1].hop, start + 1), -EALREADY);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[0].hop, start + 1), 0);
+	CU_ASSERT_EQUAL(shared.n, 2);
+	CU_ASSERT_EQUAL(shared.expires[1], 1990 + 60 + 5);
+	/* the local cache answers before the store */
+	i = shared.calls;
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[0].hop, start + 2), -EALREADY);
+	CU_ASSERT_EQUAL(shared.calls, i);
+	/* a store that cannot answer: refused (fail closed), not kept */
+	talloc_free(after);
+	after = sigtoken_replay_alloc(ctx, 60, 5, 16);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+	sigtoken_replay_set_store(after, &store);
+	shared.force = -ECONNREFUSED;
+	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[3].hop, start + 30), -ENOLINK);
+	CU_ASSERT_EQUAL(sigtoken_replay_count(after), 0);
+	talloc_free(after);
 }
 
 /* Sign an IAM, send it through the codec (and SGM when it is long), get
@@ -888,6 +1056,7 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "copies of a prepared key, on threads", test_key_dup) ||
 	    !CU_add_test(suite, "iat window", test_iat_window) ||
 	    !CU_add_test(suite, "replay cache", test_replay) ||
+	    !CU_add_test(suite, "replay after a restart: startup quiet, shared store", test_replay_restart) ||
 	    !CU_add_test(suite, "IAM with a token through the codec", test_iam_short) ||
 	    !CU_add_test(suite, "IAM with the longest x5u: APP segments and SGM", test_iam_long_x5u) ||
 	    !CU_add_test(suite, "IAM carriage errors", test_iam_errors) ||
