@@ -4,6 +4,8 @@
  *  once it has been read and checked: one setup function per room
  *  (certs/, ss7/, then the call layer that joins them to sip/). */
 
+#include <stdbool.h>
+
 struct stiwf_sip_agent;
 struct stiwf_workq;
 struct stiwfd_iwf;
@@ -13,6 +15,13 @@ struct stiwfd_iwf;
  *  refused), the TSCA signer directory, the domain map and the HOP replay
  *  cache.  \returns 0 or a negative errno (logged, naming what failed) */
 int stiwfd_certs_setup(struct stiwfd_iwf *d);
+
+/*! Read the CRL files again and fetch the distribution-point CRLs again
+ *  that are due now (truststore.h, resolve.h), or all of them when
+ *  \a force (SIGHUP).  A timer runs it every minute once
+ *  stiwfd_certs_setup() succeeded.  \returns how many CRLs were read
+ *  again with a change, plus the fetches started */
+int stiwfd_certs_refresh(struct stiwfd_iwf *d, bool force);
 
 /*! The MTP user (SI 5) on every cs7 instance an ss7-peer uses, and a
  *  trunk per ss7-peer (received messages dispatched by OPC; GRS when the
