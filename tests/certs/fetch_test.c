@@ -318,6 +318,50 @@ static void test_acl(void)
 	CU_ASSERT_EQUAL(fetch_addr_check_str(&pol, "10.0.0.1", why, sizeof(why)), 0);	/* 0.0.0.0/0 */
 }
 
+/* The new parsers take any truncation and any bit flip: an ACL line
+ * either is refused or reads back as it is written; a header line cut
+ * anywhere keeps every field terminated. */
+static void test_truncate_flip(void)
+{
+	static const char *lines[] = { "2001:db8:1234::/48", "192.168.100.0/22", "::ffff:10.1.0.0/112" };
+	static const char hdr[] = "Cache-Control: max-age=86400, s-maxage=600\r\n";
+	struct fetch_acl_rule r, back;
+	struct fetch_hdrs h;
+	char buf[64], txt[FETCH_ACL_STR_MAX];
+	size_t i, n, bit;
+
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		for (n = 0; n <= strlen(lines[i]); n++) {
+			memcpy(buf, lines[i], n);
+			buf[n] = '\0';
+			if (fetch_acl_rule_parse(&r, "deny", buf) == 0) {
+				CU_ASSERT(fetch_acl_rule_format(txt, sizeof(txt), &r) > 0);
+				CU_ASSERT_EQUAL(fetch_acl_rule_parse(&back, "deny", strchr(txt, ' ') + 1), 0);
+				CU_ASSERT_EQUAL(memcmp(&r, &back, sizeof(r)), 0);
+			}
+		}
+		for (bit = 0; bit < strlen(lines[i]) * 8; bit++) {
+			snprintf(buf, sizeof(buf), "%s", lines[i]);
+			buf[bit / 8] ^= (char)(1 << (bit % 8));
+			if (fetch_acl_rule_parse(&r, "permit", buf) == 0)
+				CU_ASSERT(fetch_acl_rule_format(txt, sizeof(txt), &r) > 0);
+		}
+	}
+	for (n = 0; n <= sizeof(hdr) - 1; n++) {
+		char *line = malloc(n ? n : 1);
+
+		CU_ASSERT_FATAL(line != NULL);
+		memcpy(line, hdr, n);
+		fetch_hdrs_reset(&h);
+		fetch_hdrs_line(&h, line, n);
+		CU_ASSERT(strnlen(h.cache_control, sizeof(h.cache_control)) < sizeof(h.cache_control));
+		/* a cut line keeps what it has: the name and colon, then the value */
+		if (n >= 15)
+			CU_ASSERT(strncmp(h.cache_control, hdr + 15, strlen(h.cache_control)) == 0);
+		free(line);
+	}
+}
+
 /* The header collector of the fetcher's libcurl callback. */
 static void test_hdrs(void)
 {
@@ -874,6 +918,7 @@ int main(int argc, char **argv)
 	if (!suite || !CU_add_test(suite, "policy", test_policy) ||
 	    !CU_add_test(suite, "acl", test_acl) ||
 	    !CU_add_test(suite, "hdrs", test_hdrs) ||
+	    !CU_add_test(suite, "truncate_flip", test_truncate_flip) ||
 	    !CU_add_test(suite, "ssrf", test_ssrf) ||
 	    !CU_add_test(suite, "deadline", test_deadline) ||
 	    !CU_add_test(suite, "busy", test_busy) ||

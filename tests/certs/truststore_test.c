@@ -194,6 +194,45 @@ static void test_crl_files(void)
 	talloc_free(ts);
 }
 
+/* The CRL parser on a DER CRL cut at every length and with every bit
+ * flipped: nothing but the whole CRL parses, and no flipped CRL is taken
+ * for its issuer's. */
+static void test_crl_truncate_flip(void)
+{
+	struct truststore *ts = store("shaken", false, false);
+	X509 *ca = testpki_cert("shaken/sti-ca.pem");
+	FILE *f = fopen(testpki_path("shaken/crl/sti-ca.crl.der"), "rb");
+	uint8_t buf[4096], *cut;
+	char why[128];
+	X509_CRL *crl;
+	size_t len, n, bit;
+
+	CU_ASSERT_FATAL(f && ca);
+	len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	for (n = 0; n < len; n++) {
+		cut = malloc(n ? n : 1);	/* exact size: a read past it shows under ASAN */
+		CU_ASSERT_FATAL(cut != NULL);
+		memcpy(cut, buf, n);
+		crl = truststore_crl_parse(cut, n);
+		CU_ASSERT_PTR_NULL(crl);
+		X509_CRL_free(crl);
+		free(cut);
+	}
+	crl = truststore_crl_parse(buf, len);
+	CU_ASSERT_PTR_NOT_NULL(crl);
+	X509_CRL_free(crl);
+	for (bit = 0; bit < len * 8; bit++) {
+		buf[bit / 8] ^= (uint8_t)(1 << (bit % 8));
+		CU_ASSERT_NOT_EQUAL(truststore_add_crl_buf(ts, buf, len, ca, why, sizeof(why)), 0);
+		buf[bit / 8] ^= (uint8_t)(1 << (bit % 8));
+	}
+	CU_ASSERT_EQUAL(truststore_stats(ts)->crls, 0);
+	CU_ASSERT_EQUAL(truststore_add_crl_buf(ts, buf, len, ca, why, sizeof(why)), 0);
+	X509_free(ca);
+	talloc_free(ts);
+}
+
 static void test_sip_codes(void)
 {
 	int i;
@@ -791,6 +830,7 @@ int main(int argc, char **argv)
 	if (!suite || !CU_add_test(suite, "verify", test_verify) ||
 	    !CU_add_test(suite, "bad_signature", test_bad_signature) ||
 	    !CU_add_test(suite, "crl_files", test_crl_files) ||
+	    !CU_add_test(suite, "crl_truncate_flip", test_crl_truncate_flip) ||
 	    !CU_add_test(suite, "sip_codes", test_sip_codes) ||
 	    !CU_add_test(suite, "memo", test_memo) ||
 	    !CU_add_test(suite, "resolve", test_resolve) ||
