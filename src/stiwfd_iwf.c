@@ -74,11 +74,14 @@ static struct fetcher *fetcher_for(void *ctx, const char *name, const struct iwf
 	for (i = 0; i < dc->n_fetch_ports && pol.num_ports < FETCH_MAX_PORTS; i++)
 		pol.ports[pol.num_ports++] = dc->fetch_ports[i];
 	for (i = 0; i < dc->n_acl && i < FETCH_MAX_ACL; i++) {
-		char action[8], cidr[IWF_ACL_LINE_MAX];
-
 		/* written by fetch_acl_rule_format(): "permit 10.0.0.0/8" */
-		if (sscanf(dc->acl[i], "%7s %63s", action, cidr) != 2 ||
-		    fetch_acl_rule_parse(&pol.acl[pol.num_acl], action, cidr) < 0) {
+		const char *sp = strchr(dc->acl[i], ' ');
+		size_t n = sp ? (size_t)(sp - dc->acl[i]) : 0;
+		char action[8];
+
+		if (n)
+			snprintf(action, sizeof(action), "%.*s", (int)n, dc->acl[i]);
+		if (!n || n >= sizeof(action) || fetch_acl_rule_parse(&pol.acl[pol.num_acl], action, sp + 1) < 0) {
 			LOGP(DMAIN, LOGL_ERROR, "%s: acl line '%s' cannot be used\n", name, dc->acl[i]);
 			return NULL;
 		}

@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct fetch_policy pol, plain;
 	static int ready;
 	struct fetch_acl_rule r, back;
-	char why[192], txt[FETCH_ACL_STR_MAX], action[8], cidr[FETCH_ACL_STR_MAX];
+	char why[192], txt[FETCH_ACL_STR_MAX], action[8];
+	const char *sp;
 	char *s;
 	int rc;
 
@@ -68,12 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fetch_acl_rule_parse(&r, size % 2 ? "permit" : "deny", s) == 0) {
 		if (fetch_acl_rule_format(txt, sizeof(txt), &r) < 0)
 			abort();
-		if (!strchr(txt, ' ') || (size_t)(strchr(txt, ' ') - txt) >= sizeof(action))
+		sp = strchr(txt, ' ');
+		if (!sp || (size_t)(sp - txt) >= sizeof(action))
 			abort();
-		memcpy(action, txt, (size_t)(strchr(txt, ' ') - txt));
-		action[strchr(txt, ' ') - txt] = '\0';
-		strcpy(cidr, strchr(txt, ' ') + 1);
-		if (fetch_acl_rule_parse(&back, action, cidr) < 0 || memcmp(&back, &r, sizeof(r)))
+		memcpy(action, txt, (size_t)(sp - txt));
+		action[sp - txt] = '\0';
+		if (fetch_acl_rule_parse(&back, action, sp + 1) < 0 || memcmp(&back, &r, sizeof(r)))
 			abort();
 	}
 	free(s);
