@@ -34,7 +34,8 @@ struct shared_ca {
 
 struct cert_cache {
 	struct cert_cache_cfg cfg;
-	struct llist_head lru;		/* most recently used first */
+	struct llist_head lru;		/* chains, most recently used first */
+	struct llist_head neg_lru;	/* failures, apart (cache.h) */
 	struct llist_head buckets[CACHE_BUCKETS];
 	struct llist_head cas[CA_BUCKETS];
 	struct cert_cache_stats stats;
@@ -45,8 +46,8 @@ static time_t clock_real(void *priv)
 	return time(NULL);
 }
 
-/*! Fill cfg with the defaults (1024 entries, 4 MiB, 24 h floor, 30 s
- *  negative cache, real time). */
+/*! Fill cfg with the defaults (1024 chains, 4 MiB, 24 h floor, 256
+ *  failures for 30 s, real time). */
 void cert_cache_cfg_init(struct cert_cache_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -54,6 +55,7 @@ void cert_cache_cfg_init(struct cert_cache_cfg *cfg)
 	cfg->max_bytes = CERT_CACHE_DEFAULT_BYTES;
 	cfg->floor_s = CERT_CACHE_DEFAULT_FLOOR_S;
 	cfg->neg_ttl_s = CERT_CACHE_DEFAULT_NEG_TTL_S;
+	cfg->neg_max_entries = CERT_CACHE_DEFAULT_NEG_ENTRIES;
 }
 
 static uint32_t url_hash(const char *s)
@@ -150,7 +152,10 @@ static void entry_drop(struct cert_cache *c, struct cert_cache_entry *e)
 	llist_del(&e->lru);
 	llist_del(&e->bucket);
 	c->stats.entries--;
-	c->stats.bytes -= e->bytes;
+	if (e->negative)
+		c->stats.neg_entries--;
+	else
+		c->stats.bytes -= e->bytes;
 	talloc_free(e);
 }
 
@@ -159,6 +164,8 @@ static int cache_destructor(struct cert_cache *c)
 	struct cert_cache_entry *e, *tmp;
 
 	llist_for_each_entry_safe(e, tmp, &c->lru, lru)
+		entry_drop(c, e);
+	llist_for_each_entry_safe(e, tmp, &c->neg_lru, lru)
 		entry_drop(c, e);
 	return 0;
 }
@@ -180,6 +187,7 @@ struct cert_cache *cert_cache_alloc(void *ctx, const struct cert_cache_cfg *cfg)
 	if (!c->cfg.now)
 		c->cfg.now = clock_real;
 	INIT_LLIST_HEAD(&c->lru);
+	INIT_LLIST_HEAD(&c->neg_lru);
 	for (i = 0; i < CACHE_BUCKETS; i++)
 		INIT_LLIST_HEAD(&c->buckets[i]);
 	for (i = 0; i < CA_BUCKETS; i++)
@@ -377,7 +385,7 @@ int cert_cache_lifetime(const struct cert_cache *c, const struct cert_cache_hdrs
 	return 0;
 }
 
-static struct cert_cache_entry *lookup(struct cert_cache *c, const char *url, uint32_t hash)
+static struct cert_cache_entry *lookup(const struct cert_cache *c, const char *url, uint32_t hash)
 {
 	struct cert_cache_entry *e;
 
@@ -397,13 +405,15 @@ void cert_cache_remove(struct cert_cache *c, const char *url)
 		entry_drop(c, e);
 }
 
-/* Make room for one more entry of size bytes. */
+/* Make room for one more chain of size bytes: only chains make room for
+ * chains. */
 static void make_room(struct cert_cache *c, size_t bytes)
 {
 	struct cert_cache_entry *e;
 
 	while (!llist_empty(&c->lru) &&
-	       (c->stats.entries + 1 > c->cfg.max_entries || c->stats.bytes + bytes > c->cfg.max_bytes)) {
+	       (c->stats.entries - c->stats.neg_entries + 1 > c->cfg.max_entries ||
+		c->stats.bytes + bytes > c->cfg.max_bytes)) {
 		e = llist_last_entry(&c->lru, struct cert_cache_entry, lru);
 		LOGP(DCERT, LOGL_DEBUG, "cache: evict %s\n", e->url);
 		c->stats.evictions++;
@@ -411,15 +421,33 @@ static void make_room(struct cert_cache *c, size_t bytes)
 	}
 }
 
-static struct cert_cache_entry *entry_new(struct cert_cache *c, const char *url, size_t bytes)
+/* Make room for one more failure: only failures make room for failures. */
+static void make_room_negative(struct cert_cache *c)
+{
+	struct cert_cache_entry *e;
+
+	while (!llist_empty(&c->neg_lru) && c->stats.neg_entries + 1 > c->cfg.neg_max_entries) {
+		e = llist_last_entry(&c->neg_lru, struct cert_cache_entry, lru);
+		c->stats.neg_evictions++;
+		entry_drop(c, e);
+	}
+}
+
+static struct cert_cache_entry *entry_new(struct cert_cache *c, const char *url, size_t bytes, bool negative)
 {
 	struct cert_cache_entry *e;
 	uint32_t hash = url_hash(url);
 
 	cert_cache_remove(c, url);
-	if (bytes > c->cfg.max_bytes || c->cfg.max_entries == 0)
-		return NULL;
-	make_room(c, bytes);
+	if (negative) {
+		if (c->cfg.neg_max_entries == 0)
+			return NULL;
+		make_room_negative(c);
+	} else {
+		if (bytes > c->cfg.max_bytes || c->cfg.max_entries == 0)
+			return NULL;
+		make_room(c, bytes);
+	}
 	e = talloc_zero(c, struct cert_cache_entry);
 	if (!e)
 		return NULL;
@@ -431,11 +459,15 @@ static struct cert_cache_entry *entry_new(struct cert_cache *c, const char *url,
 	talloc_set_destructor(e, entry_destructor);
 	e->hash = hash;
 	e->bytes = bytes;
+	e->negative = negative;
 	e->stored = cert_cache_now(c);
-	llist_add(&e->lru, &c->lru);
+	llist_add(&e->lru, negative ? &c->neg_lru : &c->lru);
 	llist_add(&e->bucket, &c->buckets[hash % CACHE_BUCKETS]);
 	c->stats.entries++;
-	c->stats.bytes += bytes;
+	if (negative)
+		c->stats.neg_entries++;
+	else
+		c->stats.bytes += bytes;
 	return e;
 }
 
@@ -464,7 +496,7 @@ struct cert_cache_entry *cert_cache_put(struct cert_cache *c, const char *url, S
 		return NULL;
 	}
 	bytes = certchain_der_size(chain) + strlen(url) + sizeof(*e);
-	e = entry_new(c, url, bytes);
+	e = entry_new(c, url, bytes, false);
 	if (!e) {
 		LOGP(DCERT, LOGL_NOTICE, "cache: %s not stored (%zu octets)\n", url, bytes);
 		return NULL;
@@ -478,7 +510,8 @@ struct cert_cache_entry *cert_cache_put(struct cert_cache *c, const char *url, S
 	return e;
 }
 
-/*! Remember that url failed, for neg_ttl_s.
+/*! Remember that url failed, for neg_ttl_s, among the failures (cache.h):
+ *  the oldest failure makes room, never a chain.
  *  \param[in] err caller-defined code, handed back on hits
  *  \param[in] reason for the log and the caller
  *  \returns the entry, or NULL */
@@ -491,10 +524,9 @@ struct cert_cache_entry *cert_cache_put_negative(struct cert_cache *c, const cha
 		cert_cache_remove(c, url);
 		return NULL;
 	}
-	e = entry_new(c, url, strlen(url) + sizeof(*e));
+	e = entry_new(c, url, strlen(url) + sizeof(*e), true);
 	if (!e)
 		return NULL;
-	e->negative = true;
 	e->neg_err = err;
 	snprintf(e->neg_reason, sizeof(e->neg_reason), "%s", reason ? reason : "");
 	e->expires = e->stored + c->cfg.neg_ttl_s;
@@ -518,11 +550,23 @@ struct cert_cache_entry *cert_cache_get(struct cert_cache *c, const char *url)
 		return NULL;
 	}
 	llist_del(&e->lru);
-	llist_add(&e->lru, &c->lru);
+	llist_add(&e->lru, e->negative ? &c->neg_lru : &c->lru);
 	if (e->negative)
 		c->stats.neg_hits++;
 	else
 		c->stats.hits++;
+	return e;
+}
+
+/*! Whether url has a fresh entry (positive or negative), without
+ *  touching the LRU order or the counters.
+ *  \returns the entry or NULL */
+const struct cert_cache_entry *cert_cache_peek(const struct cert_cache *c, const char *url)
+{
+	const struct cert_cache_entry *e = lookup(c, url, url_hash(url));
+
+	if (!e || cert_cache_now(c) >= e->expires)
+		return NULL;
 	return e;
 }
 

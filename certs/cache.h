@@ -18,7 +18,12 @@
  *  least recently used first out.  The CA certificates of the chains are
  *  kept once and shared (an intermediate serves many leaves).  Failures
  *  are kept briefly (negative cache, default 30 s) so that a dead URL is
- *  not asked again per call. */
+ *  not asked again per call.
+ *
+ *  The failures live apart from the chains, in a smaller LRU of their own
+ *  (neg_max_entries, default 256): a peer that sends a fresh junk x5u per
+ *  call fills that one and evicts its own entries, never a good chain
+ *  (1117 such INVITEs used to push a good chain out of the shared 1024). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,14 +38,16 @@
 /*! ATIS-1000074: cache at least 24 hours. */
 #define CERT_CACHE_DEFAULT_FLOOR_S	86400
 #define CERT_CACHE_DEFAULT_NEG_TTL_S	30
+#define CERT_CACHE_DEFAULT_NEG_ENTRIES	256
 /*! RFC 7234 §1.2.1: delta-seconds above 2^31 are taken as 2^31. */
 #define CERT_CACHE_DELTA_MAX		2147483648LL
 
 typedef time_t (*cert_cache_clock)(void *priv);
 
 struct cert_cache_cfg {
-	unsigned int max_entries;
-	size_t max_bytes;
+	unsigned int max_entries;	/*!< chains */
+	size_t max_bytes;		/*!< chains */
+	unsigned int neg_max_entries;	/*!< failures, kept apart (0: none kept) */
 	unsigned int floor_s;	/*!< ATIS-1000074 floor; 0: RFC 7234 alone */
 	unsigned int neg_ttl_s;	/*!< how long a failure is remembered */
 	cert_cache_clock now;	/*!< NULL: time(NULL); tests inject their own */
@@ -91,8 +98,10 @@ struct cert_cache_entry {
 
 struct cert_cache_stats {
 	unsigned long hits, neg_hits, misses, stores, evictions, expirations;
-	unsigned int entries;
-	size_t bytes;
+	unsigned long neg_evictions;	/*!< failures pushed out by newer failures */
+	unsigned int entries;		/*!< chains and failures */
+	unsigned int neg_entries;	/*!< of them, failures */
+	size_t bytes;			/*!< of the chains */
 	unsigned int shared_cas;	/*!< CA certificates kept once for all chains */
 };
 
@@ -109,5 +118,6 @@ struct cert_cache_entry *cert_cache_put(struct cert_cache *c, const char *url, S
 struct cert_cache_entry *cert_cache_put_negative(struct cert_cache *c, const char *url, int err,
 						 const char *reason);
 struct cert_cache_entry *cert_cache_get(struct cert_cache *c, const char *url);
+const struct cert_cache_entry *cert_cache_peek(const struct cert_cache *c, const char *url);
 void cert_cache_remove(struct cert_cache *c, const char *url);
 const struct cert_cache_stats *cert_cache_stats(const struct cert_cache *c);

@@ -12,6 +12,10 @@
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
@@ -34,14 +38,17 @@ const struct value_string fetch_err_names[] = {
 	{ FETCH_ERR_REDIRECT, "redirect refused" },
 	{ FETCH_ERR_NOMEM, "out of memory" },
 	{ FETCH_ERR_INTERNAL, "internal error" },
+	{ FETCH_ERR_BUSY, "too many fetches in flight" },
 	{ 0, NULL }
 };
 
 #define REASON_LEN 256
+/* Longest host name kept for the per-host cap (RFC 1035 §2.3.4: 253). */
+#define HOST_MAXLEN 256
 
 struct fetcher {
 	char *name;
-	struct fetch_policy pol;	/* host strings are talloc copies */
+	struct fetch_policy pol;	/* host and URL strings are talloc copies */
 	CURLM *multi;
 	struct osmo_timer_list timer;	/* libcurl's timeout */
 	struct osmo_timer_list defer;	/* delivers results decided without a transfer */
@@ -58,6 +65,8 @@ struct fetch_xfer {
 	struct fetcher *f;
 	char *url;		/* what was asked for: the single-flight key */
 	char *cur_url;		/* the current hop */
+	char host[HOST_MAXLEN];	/* of url, lower case: the per-host cap */
+	int64_t deadline_ms;	/* CLOCK_MONOTONIC: one deadline for every hop */
 	unsigned int redirects;
 	CURL *easy;
 	bool in_multi;
@@ -67,12 +76,9 @@ struct fetch_xfer {
 	uint8_t *body;		/* capped at pol.max_body, never grown */
 	size_t body_len;
 	bool too_big;
-	bool hdr_too_long;
-	char cache_control[FETCH_HDR_MAXLEN];
-	char expires[FETCH_HDR_MAXLEN];
-	char date[FETCH_HDR_MAXLEN];
-	char age[FETCH_HDR_MAXLEN];
-	char content_type[FETCH_HDR_MAXLEN];
+	struct fetch_hdrs hdrs;
+	bool addr_refused;	/* the ACL refused an address of this hop */
+	char addr_why[160];
 
 	enum fetch_err err;
 	long http_status;
@@ -98,7 +104,9 @@ static void xfer_deliver(struct fetch_xfer *x);
 
 /*! Fill pol with the defaults: https only, ports 443 and 8443
  *  (ATIS-1000080 repository rules, standards.md §2.6), 16 KiB body, 2 s total,
- *  1 s connect, up to 3 redirects, system CAs, every host allowed. */
+ *  1 s connect, up to 3 redirects, system CAs, every host allowed, an empty
+ *  address ACL (so the special-purpose ranges are refused), 64 transfers
+ *  in flight, 16 to one host. */
 void fetch_policy_init(struct fetch_policy *pol)
 {
 	memset(pol, 0, sizeof(*pol));
@@ -109,6 +117,8 @@ void fetch_policy_init(struct fetch_policy *pol)
 	pol->max_body = FETCH_DEFAULT_MAX_BODY;
 	pol->timeout_ms = FETCH_DEFAULT_TIMEOUT_MS;
 	pol->connect_timeout_ms = FETCH_DEFAULT_CONNECT_TIMEOUT_MS;
+	pol->max_in_flight = FETCH_DEFAULT_MAX_IN_FLIGHT;
+	pol->max_in_flight_per_host = FETCH_DEFAULT_MAX_IN_FLIGHT_PER_HOST;
 }
 
 /* host matches entry: exactly, or, when entry starts with '.', as a
@@ -125,24 +135,46 @@ static bool host_match(const char *host, const char *entry)
 	return strcasecmp(host + hl - el, entry) == 0;
 }
 
-/*! Check a URL against the policy, without fetching it.
- *  \param[in] pol the policy
- *  \param[in] url absolute URL
- *  \param[out] why reason of a refusal (may be NULL)
- *  \param[in] why_len size of why
- *  \returns 0 when allowed, -EINVAL when malformed, -EPERM when refused */
-int fetch_url_check(const struct fetch_policy *pol, const char *url, char *why, size_t why_len)
+/* url is tmpl, where a "{key-id}" in tmpl stands for 1..64 lower-case
+ * hex digits (cert_domain_repo_url() makes no other). */
+static bool own_url_match(const char *tmpl, const char *url)
+{
+	static const char ph[] = "{key-id}";
+	const char *p = strstr(tmpl, ph);
+	size_t pre, suf, ul = strlen(url), i;
+
+	if (!p)
+		return strcmp(tmpl, url) == 0;
+	pre = (size_t)(p - tmpl);
+	suf = strlen(p + sizeof(ph) - 1);
+	if (ul < pre + suf + 1 || ul - pre - suf > 64 || strncmp(url, tmpl, pre) ||
+	    strcmp(url + ul - suf, p + sizeof(ph) - 1))
+		return false;
+	for (i = pre; i < ul - suf; i++) {
+		if (!((url[i] >= '0' && url[i] <= '9') || (url[i] >= 'a' && url[i] <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+/* fetch_url_check(), also giving the URL's host (lower case) for the
+ * per-host cap. */
+static int url_check(const struct fetch_policy *pol, const char *url, char *why, size_t why_len,
+		     char *host_out, size_t host_len)
 {
 	CURLU *u = NULL;
-	char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *zone = NULL;
+	char awhy[160];
 	unsigned long portnum = 0;
-	bool http;
+	bool http, own = false;
 	char *end;
 	size_t i, len;
 	int rc = -EINVAL;
 
 	if (why && why_len)
 		why[0] = '\0';
+	if (host_out && host_len)
+		host_out[0] = '\0';
 	if (!url) {
 		snprintf(why, why_len, "no URL");
 		return -EINVAL;
@@ -188,6 +220,18 @@ int fetch_url_check(const struct fetch_policy *pol, const char *url, char *why, 
 		snprintf(why, why_len, "URL carries user information");
 		goto out;
 	}
+	/* A certificate or CRL URL names a file.  A query string (even an
+	 * empty one) or a fragment would only make distinct URLs of one
+	 * resource: each a cache miss and a new transfer (ATIS-1000074 x5u
+	 * caching assumes one URL per credential). */
+	if (strpbrk(url, "?#")) {
+		snprintf(why, why_len, "URL has a query string or fragment");
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_ZONEID, &zone, 0) == CURLUE_OK) {
+		snprintf(why, why_len, "URL has an IPv6 zone identifier");
+		goto out;
+	}
 	errno = 0;
 	portnum = strtoul(port, &end, 10);
 	if (errno || *end || portnum == 0 || portnum > 65535) {
@@ -195,12 +239,19 @@ int fetch_url_check(const struct fetch_policy *pol, const char *url, char *why, 
 		rc = -EINVAL;
 		goto out;
 	}
+	for (i = 0; i < pol->num_own_urls && i < FETCH_MAX_OWN_URLS; i++) {
+		if (pol->own_urls[i] && own_url_match(pol->own_urls[i], url)) {
+			own = true;
+			break;
+		}
+	}
 	for (i = 0; i < pol->num_ports && i < FETCH_MAX_PORTS; i++) {
 		if (pol->ports[i] == portnum)
 			break;
 	}
-	/* the lab option allows http on its own port too */
-	if ((i == pol->num_ports || i == FETCH_MAX_PORTS) && !(http && portnum == 80)) {
+	/* the lab option allows http on its own port too; a configured URL
+	 * its own port (for it alone) */
+	if ((i == pol->num_ports || i == FETCH_MAX_PORTS) && !(http && portnum == 80) && !own) {
 		snprintf(why, why_len, "port %lu not allowed", portnum);
 		goto out;
 	}
@@ -220,14 +271,42 @@ int fetch_url_check(const struct fetch_policy *pol, const char *url, char *why, 
 			goto out;
 		}
 	}
+	/* a literal address (in any spelling: libcurl has turned
+	 * "2130706433" and "0x7f.1" into "127.0.0.1") is judged now, without
+	 * a connection; a name is judged by the address it resolves to, when
+	 * the connection is made */
+	if (fetch_addr_check_str(pol, host, awhy, sizeof(awhy)) == -EPERM) {
+		snprintf(why, why_len, "%s", awhy);
+		goto out;
+	}
+	if (host_out && host_len) {
+		for (i = 0; host[i] && i + 1 < host_len; i++)
+			host_out[i] = (char)tolower((unsigned char)host[i]);
+		host_out[i] = '\0';
+	}
 	rc = 0;
 out:
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);
 	curl_free(user);
+	curl_free(zone);
 	curl_url_cleanup(u);
 	return rc;
+}
+
+/*! Check a URL against the policy, without fetching it: scheme, port
+ *  (or one of the policy's own URLs), user information, query string,
+ *  host lists, and a literal address against the address ACL.  A host
+ *  name is checked against the ACL only when a fetch connects.
+ *  \param[in] pol the policy
+ *  \param[in] url absolute URL
+ *  \param[out] why reason of a refusal (may be NULL)
+ *  \param[in] why_len size of why
+ *  \returns 0 when allowed, -EINVAL when malformed, -EPERM when refused */
+int fetch_url_check(const struct fetch_policy *pol, const char *url, char *why, size_t why_len)
+{
+	return url_check(pol, url, why, why_len, NULL, 0);
 }
 
 /*! \returns whether ct is one of the media types a certificate repository
@@ -360,9 +439,15 @@ static size_t xfer_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata
 	return n;
 }
 
+/*! Forget every header kept (a new response begins). */
+void fetch_hdrs_reset(struct fetch_hdrs *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
 /* Copy the value of header line "Name: value\r\n" into dst when its name is
  * name; repeated headers are joined with ", " (RFC 7230 §3.2.2). */
-static bool hdr_take(struct fetch_xfer *x, const char *line, size_t len, const char *name,
+static bool hdr_take(struct fetch_hdrs *h, const char *line, size_t len, const char *name,
 		     char *dst, size_t dst_len)
 {
 	size_t nl = strlen(name), used, vlen;
@@ -378,10 +463,16 @@ static bool hdr_take(struct fetch_xfer *x, const char *line, size_t len, const c
 	}
 	while (vlen && isspace((unsigned char)v[vlen - 1]))
 		vlen--;
+	/* a NUL inside a value would end it early: take the value as unusable */
+	if (memchr(v, '\0', vlen)) {
+		h->too_long = true;
+		dst[0] = '\0';
+		return true;
+	}
 	used = strlen(dst);
 	if (used && vlen) {
 		if (dst_len - used < 3) {
-			x->hdr_too_long = true;
+			h->too_long = true;
 			return true;
 		}
 		memcpy(dst + used, ", ", 2);
@@ -390,7 +481,7 @@ static bool hdr_take(struct fetch_xfer *x, const char *line, size_t len, const c
 	}
 	if (vlen >= dst_len - used) {
 		/* a truncated directive could mean something else: drop the header */
-		x->hdr_too_long = true;
+		h->too_long = true;
 		dst[0] = '\0';
 		return true;
 	}
@@ -399,31 +490,98 @@ static bool hdr_take(struct fetch_xfer *x, const char *line, size_t len, const c
 	return true;
 }
 
+/*! Take one header line as libcurl's header callback hands it over: not
+ *  NUL-terminated, "\r\n" included, the status line of each response
+ *  first.  Keeps the caching headers (RFC 7234 §5) and Content-Type,
+ *  bounded by FETCH_HDR_MAXLEN; a value that does not fit is dropped
+ *  whole (h->too_long), never cut.
+ *  \returns 1 when the line was kept, 0 when ignored */
+int fetch_hdrs_line(struct fetch_hdrs *h, const char *line, size_t len)
+{
+	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		/* a new response (a 1xx before the final one): forget the old headers */
+		fetch_hdrs_reset(h);
+		return 1;
+	}
+	if (hdr_take(h, line, len, "Cache-Control", h->cache_control, sizeof(h->cache_control)) ||
+	    hdr_take(h, line, len, "Pragma", h->pragma, sizeof(h->pragma)) ||
+	    hdr_take(h, line, len, "Expires", h->expires, sizeof(h->expires)) ||
+	    hdr_take(h, line, len, "Date", h->date, sizeof(h->date)) ||
+	    hdr_take(h, line, len, "Age", h->age, sizeof(h->age)) ||
+	    hdr_take(h, line, len, "Content-Type", h->content_type, sizeof(h->content_type)))
+		return 1;
+	return 0;
+}
+
+/*! The Cache-Control of a response: its Cache-Control header, or, only
+ *  when there is none, its Pragma (RFC 7234 §5.4: Pragma is for caches
+ *  that do not know Cache-Control, and it must not override it: a
+ *  "Pragma: no-cache" next to "Cache-Control: max-age=N" is ignored). */
+const char *fetch_hdrs_cache_control(const struct fetch_hdrs *h)
+{
+	return h->cache_control[0] ? h->cache_control : h->pragma;
+}
+
 static size_t xfer_header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 {
 	struct fetch_xfer *x = userdata;
-	size_t len = nitems;	/* size is always 1 (CURLOPT_HEADERFUNCTION) */
 
+	/* size is always 1 (CURLOPT_HEADERFUNCTION) */
 	if (size != 1)
 		return 0;
-	if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
-		/* a new response (a 1xx before the final one): forget the old headers */
-		x->cache_control[0] = x->expires[0] = x->date[0] = x->age[0] = '\0';
-		x->content_type[0] = '\0';
-		return len;
+	fetch_hdrs_line(&x->hdrs, buf, nitems);
+	return nitems;
+}
+
+/* The address ACL, before libcurl connects (CURLOPT_OPENSOCKETFUNCTION):
+ * a refused address gets no packet at all, so the time a fetch takes to
+ * fail tells nothing about ports behind it.  libcurl then tries the next
+ * address of the name, if any. */
+static curl_socket_t xfer_opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct fetch_xfer *x = clientp;
+	char why[sizeof(x->addr_why)];
+	int fd;
+
+	if (purpose != CURLSOCKTYPE_IPCXN ||
+	    fetch_addr_check(&x->f->pol, &a->addr, a->addrlen, why, sizeof(why)) < 0) {
+		if (purpose != CURLSOCKTYPE_IPCXN)
+			snprintf(why, sizeof(why), "not an IP connection");
+		x->addr_refused = true;
+		x->f->stats.addr_refused++;
+		snprintf(x->addr_why, sizeof(x->addr_why), "%s", why);
+		LOGP(DCERT, LOGL_INFO, "fetch %s: %s\n", x->cur_url, why);
+		return CURL_SOCKET_BAD;
 	}
-	if (hdr_take(x, buf, len, "Cache-Control", x->cache_control, sizeof(x->cache_control)))
-		return len;
-	if (hdr_take(x, buf, len, "Pragma", x->cache_control, sizeof(x->cache_control)))
-		return len;	/* RFC 7234 §5.4: Pragma: no-cache, when there is no Cache-Control */
-	if (hdr_take(x, buf, len, "Expires", x->expires, sizeof(x->expires)))
-		return len;
-	if (hdr_take(x, buf, len, "Date", x->date, sizeof(x->date)))
-		return len;
-	if (hdr_take(x, buf, len, "Age", x->age, sizeof(x->age)))
-		return len;
-	hdr_take(x, buf, len, "Content-Type", x->content_type, sizeof(x->content_type));
-	return len;
+	fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	return fd < 0 ? CURL_SOCKET_BAD : fd;
+}
+
+/* The ACL once more on the address the connection actually has, just
+ * before the request goes out (CURLOPT_PREREQFUNCTION): this also covers a
+ * connection libcurl reuses. */
+static int xfer_prereq_cb(void *clientp, char *primary_ip, char *local_ip, int primary_port, int local_port)
+{
+	struct fetch_xfer *x = clientp;
+	char why[sizeof(x->addr_why)];
+
+	if (fetch_addr_check_str(&x->f->pol, primary_ip, why, sizeof(why)) < 0) {
+		x->addr_refused = true;
+		x->f->stats.addr_refused++;
+		snprintf(x->addr_why, sizeof(x->addr_why), "%s", why);
+		LOGP(DCERT, LOGL_INFO, "fetch %s: %s\n", x->cur_url, why);
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	/* libcurl's own clock: the deadline and its timeouts agree */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ------------------------------------------------------------ transfers */
@@ -453,38 +611,53 @@ static void xfer_fail(struct fetch_xfer *x, enum fetch_err err, const char *fmt,
 	va_end(ap);
 }
 
-/* Set up x->easy for x->cur_url and add it to the multi handle. */
+/* Set up x->easy for x->cur_url and add it to the multi handle, with
+ * what is left of the transfer's one deadline. */
 static int xfer_start_hop(struct fetch_xfer *x)
 {
 	const struct fetch_policy *pol = &x->f->pol;
 	const char *protos = pol->allow_http ? "http,https" : "https";
 	CURL *e = x->easy;
 	CURLMcode mc;
+	int64_t left = x->deadline_ms - mono_ms();
 
 	x->body_len = 0;
 	x->too_big = false;
-	x->hdr_too_long = false;
-	x->cache_control[0] = x->expires[0] = x->date[0] = x->age[0] = '\0';
-	x->content_type[0] = '\0';
+	x->addr_refused = false;
+	x->addr_why[0] = '\0';
+	fetch_hdrs_reset(&x->hdrs);
 	x->errbuf[0] = '\0';
 
+	/* each hop used to get the whole timeout anew: 4 hops of a 2 s
+	 * timeout took 8 s; now all hops share it */
+	if (left <= 0) {
+		xfer_fail(x, FETCH_ERR_TIMEOUT, "timeout (%ld ms for the whole fetch, %u redirects followed)",
+			  pol->timeout_ms, x->redirects);
+		return -ETIMEDOUT;
+	}
 	if (curl_easy_setopt(e, CURLOPT_URL, x->cur_url) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, protos) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, protos) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-	    /* ignore http_proxy and friends from the environment */
+	    /* ignore http_proxy and friends from the environment: the address
+	     * connected to must be the one the ACL judged */
 	    curl_easy_setopt(e, CURLOPT_PROXY, "") != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
 	    (pol->ca_file && curl_easy_setopt(e, CURLOPT_CAINFO, pol->ca_file) != CURLE_OK) ||
-	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, pol->timeout_ms) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, pol->connect_timeout_ms) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)left) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+			     (long)(left < pol->connect_timeout_ms ? left : pol->connect_timeout_ms)) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)pol->max_body) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, xfer_write_cb) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_WRITEDATA, x) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_header_cb) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_HEADERDATA, x) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, xfer_opensocket_cb) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, xfer_prereq_cb) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PREREQDATA, x) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_USERAGENT, "stiwf") != CURLE_OK) {
@@ -506,7 +679,7 @@ static int xfer_start_hop(struct fetch_xfer *x)
 static int xfer_redirect(struct fetch_xfer *x)
 {
 	const struct fetch_policy *pol = &x->f->pol;
-	char why[128];
+	char why[192];
 	char *loc = NULL;
 	char *next;
 
@@ -545,12 +718,20 @@ static bool xfer_hop_done(struct fetch_xfer *x, CURLcode cr)
 	x->in_multi = false;
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->http_status);
 
+	if (cr != CURLE_OK && x->addr_refused &&
+	    (cr == CURLE_COULDNT_CONNECT || cr == CURLE_ABORTED_BY_CALLBACK)) {
+		/* every address of the host refused by the ACL: a policy refusal,
+		 * not a connection failure */
+		xfer_fail(x, FETCH_ERR_POLICY, "%s", x->addr_why);
+		return true;
+	}
 	switch (cr) {
 	case CURLE_OK:
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		xfer_fail(x, FETCH_ERR_TIMEOUT, "timeout (%ld ms total, %ld ms connect): %s",
-			  x->f->pol.timeout_ms, x->f->pol.connect_timeout_ms, x->errbuf);
+		xfer_fail(x, FETCH_ERR_TIMEOUT, "timeout (%ld ms for the whole fetch, %ld ms connect, "
+			  "%u redirects followed): %s", x->f->pol.timeout_ms, x->f->pol.connect_timeout_ms,
+			  x->redirects, x->errbuf);
 		return true;
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
@@ -585,7 +766,7 @@ static bool xfer_hop_done(struct fetch_xfer *x, CURLcode cr)
 		xfer_fail(x, FETCH_ERR_HTTP, "HTTP status %ld", x->http_status);
 		return true;
 	}
-	if (x->hdr_too_long)
+	if (x->hdrs.too_long)
 		LOGP(DCERT, LOGL_NOTICE, "fetch %s: a caching header longer than %d was ignored\n",
 		     x->url, FETCH_HDR_MAXLEN);
 	if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct) != CURLE_OK || !ct) {
@@ -637,11 +818,11 @@ static void xfer_deliver(struct fetch_xfer *x)
 		.http_status = x->http_status,
 		.body = x->err == FETCH_OK ? x->body : NULL,
 		.body_len = x->err == FETCH_OK ? x->body_len : 0,
-		.content_type = x->content_type,
-		.cache_control = x->cache_control,
-		.expires = x->expires,
-		.date = x->date,
-		.age = x->age,
+		.content_type = x->hdrs.content_type,
+		.cache_control = fetch_hdrs_cache_control(&x->hdrs),
+		.expires = x->hdrs.expires,
+		.date = x->hdrs.date,
+		.age = x->hdrs.age,
 	};
 	struct fetch_req *req;
 
@@ -731,7 +912,10 @@ struct fetcher *fetcher_alloc(void *ctx, const char *name, const struct fetch_po
 		fetch_policy_init(&f->pol);
 	if (f->pol.num_ports > FETCH_MAX_PORTS || f->pol.num_allow_hosts > FETCH_MAX_HOSTS ||
 	    f->pol.num_deny_hosts > FETCH_MAX_HOSTS || f->pol.max_redirects > FETCH_MAX_REDIRECTS ||
-	    f->pol.max_body == 0 || f->pol.timeout_ms <= 0 || f->pol.connect_timeout_ms <= 0) {
+	    f->pol.max_body == 0 || f->pol.timeout_ms <= 0 || f->pol.connect_timeout_ms <= 0 ||
+	    f->pol.num_acl > FETCH_MAX_ACL || f->pol.num_own_urls > FETCH_MAX_OWN_URLS ||
+	    f->pol.max_in_flight == 0 || f->pol.max_in_flight > FETCH_MAX_IN_FLIGHT ||
+	    f->pol.max_in_flight_per_host == 0 || f->pol.max_in_flight_per_host > FETCH_MAX_IN_FLIGHT) {
 		LOGP(DCERT, LOGL_ERROR, "fetch %s: policy out of range\n", f->name);
 		goto err;
 	}
@@ -743,6 +927,11 @@ struct fetcher *fetcher_alloc(void *ctx, const char *name, const struct fetch_po
 	for (i = 0; i < f->pol.num_deny_hosts; i++) {
 		f->pol.deny_hosts[i] = talloc_strdup(f, f->pol.deny_hosts[i] ? : "");
 		if (!f->pol.deny_hosts[i])
+			goto err;
+	}
+	for (i = 0; i < f->pol.num_own_urls; i++) {
+		f->pol.own_urls[i] = talloc_strdup(f, f->pol.own_urls[i] ? : "");
+		if (!f->pol.own_urls[i])
 			goto err;
 	}
 	if (f->pol.ca_file) {
@@ -770,9 +959,33 @@ err:
 	return NULL;
 }
 
+/* Would one more transfer to host go above a cap? */
+static bool fetch_over_cap(const struct fetcher *f, const char *host, char *why, size_t why_len)
+{
+	const struct fetch_xfer *x;
+	unsigned int all = 0, same = 0;
+
+	llist_for_each_entry(x, &f->xfers, entry) {
+		all++;
+		if (!strcmp(x->host, host))
+			same++;
+	}
+	if (all >= f->pol.max_in_flight) {
+		snprintf(why, why_len, "%u fetches in flight, the most allowed", all);
+		return true;
+	}
+	if (same >= f->pol.max_in_flight_per_host) {
+		snprintf(why, why_len, "%u fetches in flight to %.64s, the most allowed to one host", same, host);
+		return true;
+	}
+	return false;
+}
+
 /*! Fetch url, or join the transfer already fetching it.
  *  The callback always runs later, from the loop, even for a URL that the
- *  policy refuses; it runs at most once, and never after fetch_cancel().
+ *  policy refuses (FETCH_ERR_POLICY) or a transfer above the in-flight
+ *  caps (FETCH_ERR_BUSY); it runs at most once, and never after
+ *  fetch_cancel().
  *  A callback must not free the fetcher.
  *  \param[in] f the fetcher
  *  \param[in] url absolute URL
@@ -784,7 +997,7 @@ struct fetch_req *fetch_get(struct fetcher *f, const char *url, fetch_done_cb cb
 {
 	struct fetch_xfer *x;
 	struct fetch_req *req;
-	char why[128];
+	char why[192];
 	bool found = false;
 
 	if (!url)
@@ -826,9 +1039,15 @@ struct fetch_req *fetch_get(struct fetcher *f, const char *url, fetch_done_cb cb
 		return req;
 	}
 
-	if (fetch_url_check(&f->pol, url, why, sizeof(why)) < 0) {
+	if (url_check(&f->pol, url, why, sizeof(why), x->host, sizeof(x->host)) < 0) {
 		xfer_fail(x, FETCH_ERR_POLICY, "%s", why);
+	} else if (fetch_over_cap(f, x->host, why, sizeof(why))) {
+		/* a SIP peer sending an x5u per call at a silent server must
+		 * not hold a socket per call */
+		f->stats.busy++;
+		xfer_fail(x, FETCH_ERR_BUSY, "%s", why);
 	} else {
+		x->deadline_ms = mono_ms() + f->pol.timeout_ms;
 		x->easy = curl_easy_init();
 		if (!x->easy)
 			xfer_fail(x, FETCH_ERR_NOMEM, "curl_easy_init failed");

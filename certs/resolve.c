@@ -22,6 +22,10 @@
 #include "src/logging.h"
 
 #define RESOLVE_REASON_LEN 256
+/* Most CRL distribution points a domain keeps current. */
+#define CDP_MAX 64
+/* How long a failed CRL fetch is not tried again for a call. */
+#define CDP_NEG_TTL_S 30
 
 struct cert_domain {
 	char *name;
@@ -32,6 +36,23 @@ struct cert_domain {
 	struct cert_cache *cache;
 	struct truststore *ts;
 	struct llist_head reqs;
+	/* CRL distribution points, apart from the chains of the cache: a
+	 * CRL URL and an x5u never share an entry */
+	struct llist_head cdps;
+	unsigned int num_cdps;
+};
+
+/* A CRL distribution point whose CRL this domain fetched: fetched again
+ * before the CRL's nextUpdate (cert_domain_crl_refresh()), and, after a
+ * failure, not asked again per call for a while. */
+struct cdp_src {
+	struct llist_head entry;
+	struct cert_domain *d;
+	char *url;
+	X509 *issuer;			/* our reference: the issuer on the verified path */
+	time_t due;			/* next fetch */
+	time_t failed_until;
+	struct fetch_req *fetch;	/* a refresh in flight */
 };
 
 /* What the verifier derives from a leaf once (talloc child of the cache
@@ -54,8 +75,10 @@ struct cert_resolve_req {
 	struct fetch_req *fetch;	/* the chain */
 	struct fetch_req *crl_fetch;
 	char crl_url[FETCH_URL_MAXLEN + 1];
-	X509 *crl_issuer;		/* borrowed: from chain or the store */
-	unsigned int crl_tried;		/* bit i: CRL of chain[i] was tried */
+	X509 *crl_issuer;		/* borrowed from path */
+	bool path_checked;		/* the chain was verified before any CRL fetch */
+	STACK_OF(X509) *path;		/* the path that verified then (our references), or NULL */
+	int crl_next;			/* next index of path whose CRL may be fetched */
 	STACK_OF(X509) *chain;		/* our references */
 	bool cached;
 	bool stored;			/* the chain is (also) in the cache */
@@ -64,12 +87,25 @@ struct cert_resolve_req {
 
 static void resolve_step(struct cert_resolve_req *r);
 
+static int cdp_destructor(struct cdp_src *src)
+{
+	if (src->fetch)
+		fetch_cancel(src->fetch);
+	X509_free(src->issuer);
+	llist_del(&src->entry);
+	src->d->num_cdps--;
+	return 0;
+}
+
 static int domain_destructor(struct cert_domain *d)
 {
 	struct cert_resolve_req *r, *tmp;
+	struct cdp_src *src, *stmp;
 
 	llist_for_each_entry_safe(r, tmp, &d->reqs, entry)
 		talloc_free(r);
+	llist_for_each_entry_safe(src, stmp, &d->cdps, entry)
+		talloc_free(src);
 	return 0;
 }
 
@@ -87,6 +123,7 @@ struct cert_domain *cert_domain_alloc(void *ctx, const struct cert_domain_cfg *c
 	if (!d)
 		return NULL;
 	INIT_LLIST_HEAD(&d->reqs);
+	INIT_LLIST_HEAD(&d->cdps);
 	talloc_set_destructor(d, domain_destructor);
 	d->name = talloc_strdup(d, cfg->name ? cfg->name : "domain");
 	if (!d->name)
@@ -144,6 +181,7 @@ static int req_destructor(struct cert_resolve_req *r)
 	if (r->crl_fetch)
 		fetch_cancel(r->crl_fetch);
 	sk_X509_pop_free(r->chain, X509_free);
+	sk_X509_pop_free(r->path, X509_free);
 	llist_del(&r->entry);
 	return 0;
 }
@@ -242,54 +280,162 @@ static void resolve_verify(struct cert_resolve_req *r)
 	resolve_finish(r, err, err == CERT_OK ? "" : detail, leaf, ld);
 }
 
+static struct cdp_src *cdp_find(struct cert_domain *d, const char *url, X509 *issuer)
+{
+	struct cdp_src *src;
+
+	llist_for_each_entry(src, &d->cdps, entry) {
+		if (!strcmp(src->url, url) && X509_cmp(src->issuer, issuer) == 0)
+			return src;
+	}
+	return NULL;
+}
+
+/* The source of url and issuer, made when new (the oldest one not being
+ * fetched makes room); NULL when out of memory. */
+static struct cdp_src *cdp_get(struct cert_domain *d, const char *url, X509 *issuer)
+{
+	struct cdp_src *src = cdp_find(d, url, issuer), *old;
+
+	if (src)
+		return src;
+	if (d->num_cdps >= CDP_MAX) {
+		llist_for_each_entry(old, &d->cdps, entry) {
+			if (!old->fetch) {
+				LOGP(DCERT, LOGL_NOTICE, "%s: more than %d CRL distribution points, %s no longer "
+				     "refreshed\n", d->name, CDP_MAX, old->url);
+				talloc_free(old);
+				break;
+			}
+		}
+	}
+	src = talloc_zero(d, struct cdp_src);
+	if (!src)
+		return NULL;
+	src->url = talloc_strdup(src, url);
+	if (!src->url || !X509_up_ref(issuer)) {
+		talloc_free(src);
+		return NULL;
+	}
+	src->d = d;
+	src->issuer = issuer;
+	llist_add_tail(&src->entry, &d->cdps);
+	d->num_cdps++;
+	talloc_set_destructor(src, cdp_destructor);
+	return src;
+}
+
+/* A CRL fetch of url (with issuer the issuer on a verified path) ended. */
+static void cdp_loaded(struct cert_domain *d, const char *url, X509 *issuer, const struct fetch_result *res)
+{
+	time_t now = cert_cache_now(d->cache);
+	struct cdp_src *src;
+	X509_CRL *crl = NULL;
+	char why[128];
+	int rc = -EBADMSG;
+
+	if (res->err == FETCH_ERR_POLICY || res->err == FETCH_ERR_BUSY) {
+		/* nothing learnt about the URL: nothing remembered */
+		LOGP(DCERT, LOGL_NOTICE, "%s: CRL %s not fetched: %s\n", d->name, url, res->reason);
+		return;
+	}
+	src = cdp_get(d, url, issuer);
+	if (res->err != FETCH_OK) {
+		snprintf(why, sizeof(why), "%s", res->reason);
+	} else if (!(crl = truststore_crl_parse(res->body, res->body_len))) {
+		snprintf(why, sizeof(why), "not a CRL (PEM or DER)");
+	} else {
+		rc = truststore_add_crl_checked(d->ts, crl, issuer, why, sizeof(why));
+	}
+	if (rc < 0) {
+		LOGP(DCERT, LOGL_NOTICE, "%s: CRL %s: %s\n", d->name, url, why);
+		if (src) {
+			src->failed_until = now + CDP_NEG_TTL_S;
+			src->due = truststore_crl_due(d->ts, NULL, now);
+		}
+	} else {
+		LOGP(DCERT, LOGL_INFO, "%s: CRL %s loaded, next update %lld\n", d->name, url,
+		     (long long)truststore_crl_next_update(crl));
+		if (src) {
+			src->failed_until = 0;
+			src->due = truststore_crl_due(d->ts, crl, now);
+		}
+	}
+	X509_CRL_free(crl);
+}
+
 static void crl_fetched(const struct fetch_result *res, void *priv)
 {
 	struct cert_resolve_req *r = priv;
-	struct cert_domain *d = r->d;
-	char why[128];
 
 	r->crl_fetch = NULL;
-	if (res->err != FETCH_OK) {
-		LOGP(DCERT, LOGL_NOTICE, "%s: CRL %s: %s\n", d->name, r->crl_url, res->reason);
-		cert_cache_put_negative(d->cache, r->crl_url, CERT_ERR_CRL, res->reason);
-	} else if (truststore_add_crl_buf(d->ts, res->body, res->body_len, r->crl_issuer, why,
-					  sizeof(why)) < 0) {
-		LOGP(DCERT, LOGL_NOTICE, "%s: CRL %s refused: %s\n", d->name, r->crl_url, why);
-		cert_cache_put_negative(d->cache, r->crl_url, CERT_ERR_CRL, why);
-	} else {
-		LOGP(DCERT, LOGL_INFO, "%s: CRL %s loaded\n", d->name, r->crl_url);
-	}
+	cdp_loaded(r->d, r->crl_url, r->crl_issuer, res);
 	resolve_step(r);
 }
 
-/* Start fetching the first missing CRL.  \returns true when one is on its way. */
+/* Start fetching the next missing CRL of the verified path: each
+ * certificate's own distribution point, checked against the issuer the
+ * path holds for it.  \returns true when one is on its way. */
 static bool resolve_fetch_crl(struct cert_resolve_req *r)
 {
 	struct cert_domain *d = r->d;
-	struct cert_cache_entry *neg;
+	time_t now = cert_cache_now(d->cache);
+	struct cdp_src *src;
 	int i;
 
-	for (i = 0; i < sk_X509_num(r->chain) && i < 32; i++) {
-		X509 *x = sk_X509_value(r->chain, i);
+	for (i = r->crl_next; i + 1 < sk_X509_num(r->path) && i < 32; i++) {
+		X509 *x = sk_X509_value(r->path, i), *issuer = sk_X509_value(r->path, i + 1);
 
-		if (r->crl_tried & (1u << i))
-			continue;
-		r->crl_tried |= 1u << i;
-		if (X509_self_signed(x, 0) == 1 || truststore_has_crl(d->ts, x, r->at))
+		if (truststore_has_crl(d->ts, x, r->at))
 			continue;
 		if (truststore_crl_url(x, r->crl_url, sizeof(r->crl_url)) < 0)
 			continue;
-		neg = cert_cache_get(d->cache, r->crl_url);
-		if (neg && neg->negative)
+		src = cdp_find(d, r->crl_url, issuer);
+		if (src && src->failed_until > now)
 			continue;	/* failed a moment ago: soft fail or CRL error decides */
-		r->crl_issuer = truststore_find_issuer(d->ts, r->chain, i);
-		if (!r->crl_issuer)
-			continue;	/* verification will say "untrusted" */
+		r->crl_next = i + 1;
+		r->crl_issuer = issuer;
 		r->crl_fetch = fetch_get(d->f, r->crl_url, crl_fetched, r);
 		if (r->crl_fetch)
 			return true;
 	}
+	r->crl_next = i;
 	return false;
+}
+
+static void cdp_refreshed(const struct fetch_result *res, void *priv)
+{
+	struct cdp_src *src = priv;
+
+	src->fetch = NULL;
+	cdp_loaded(src->d, src->url, src->issuer, res);
+	if (res->err == FETCH_ERR_POLICY || res->err == FETCH_ERR_BUSY)
+		src->due = truststore_crl_due(src->d->ts, NULL, cert_cache_now(src->d->cache));
+}
+
+int cert_domain_crl_refresh(struct cert_domain *d, time_t now, bool force)
+{
+	struct cdp_src *src;
+	int n = 0;
+
+	llist_for_each_entry(src, &d->cdps, entry) {
+		if (src->fetch || (!force && src->due > now))
+			continue;
+		src->fetch = fetch_get(d->f, src->url, cdp_refreshed, src);
+		if (src->fetch)
+			n++;
+	}
+	return n;
+}
+
+unsigned int cert_domain_crl_sources(const struct cert_domain *d)
+{
+	return d->num_cdps;
+}
+
+bool cert_domain_cached(const struct cert_domain *d, const char *url)
+{
+	return url && cert_cache_peek(d->cache, url) != NULL;
 }
 
 static void chain_fetched(const struct fetch_result *res, void *priv)
@@ -308,9 +454,16 @@ static void chain_fetched(const struct fetch_result *res, void *priv)
 
 	r->fetch = NULL;
 	if (res->err != FETCH_OK) {
+		enum cert_err ce = res->err == FETCH_ERR_POLICY ? CERT_ERR_POLICY :
+				   res->err == FETCH_ERR_BUSY ? CERT_ERR_BUSY : CERT_ERR_FETCH;
+
 		snprintf(why, sizeof(why), "%s: %s", get_value_string(fetch_err_names, res->err), res->reason);
-		cert_cache_put_negative(d->cache, r->url, CERT_ERR_FETCH, why);
-		resolve_finish(r, CERT_ERR_FETCH, why, NULL, NULL);
+		/* A refusal by our own policy costs nothing to repeat, and "busy"
+		 * says nothing about the URL: neither takes a cache entry (a peer
+		 * sending junk URLs would only push out real failures). */
+		if (ce == CERT_ERR_FETCH)
+			cert_cache_put_negative(d->cache, r->url, CERT_ERR_FETCH, why);
+		resolve_finish(r, ce, why, NULL, NULL);
 		return;
 	}
 	if (certchain_parse(&sk, res->body, res->body_len, pwhy, sizeof(pwhy)) < 0) {
@@ -360,9 +513,20 @@ static void resolve_step(struct cert_resolve_req *r)
 	}
 	/* a chain verified a moment ago needs no CRL look-up either */
 	e = r->cached ? cert_cache_get(d->cache, r->url) : NULL;
-	if (d->fetch_crls && !(e && !e->negative && truststore_entry_fresh(d->ts, e, r->at)) &&
-	    resolve_fetch_crl(r))
-		return;
+	if (d->fetch_crls && !(e && !e->negative && truststore_entry_fresh(d->ts, e, r->at))) {
+		if (!r->path_checked) {
+			char detail[RESOLVE_REASON_LEN];
+
+			/* Fetch a CRL only for a chain that leads to a trust anchor:
+			 * the distribution point of a certificate nobody vouches for
+			 * is the sender's choice of URL.  A chain that fails here
+			 * fails below as well, with its reason. */
+			r->path_checked = true;
+			truststore_verify_soft_crl(d->ts, r->chain, r->at, &r->path, detail, sizeof(detail));
+		}
+		if (r->path && resolve_fetch_crl(r))
+			return;
+	}
 	resolve_verify(r);
 }
 

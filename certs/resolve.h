@@ -6,11 +6,21 @@
  *  key-id through the TSCA repository (URL template ".../{key-id}.pem").
  *
  *  Steps: the chain from the cache or the fetcher (single flight, negative
- *  cache); the CRLs of its distribution points when the store does not have
- *  them; chain verification with the verified-chain cache; for SHAKEN, the
- *  ATIS-1000080 profile of the leaf.  The answer is the leaf's key, its
- *  TNAuthList and SPC, or an error with SIP 436 (cannot fetch or parse) or
- *  437 (untrusted, revoked, expired, profile). */
+ *  cache); chain verification with the verified-chain cache; for SHAKEN,
+ *  the ATIS-1000080 profile of the leaf.  The answer is the leaf's key, its
+ *  TNAuthList and SPC, or an error with SIP 436 (cannot fetch or parse,
+ *  refused by the fetch policy, no fetch capacity) or 437 (untrusted,
+ *  revoked, expired, profile).  A URL the fetch policy refuses, and a fetch
+ *  refused for capacity, leave no cache entry.
+ *
+ *  CRLs from distribution points (fetch_crls): only once the chain verifies
+ *  without them (truststore_verify_soft_crl()), for each certificate of the
+ *  verified path whose issuer has no current CRL, from that certificate's
+ *  distribution point, checked against the issuer on the verified path.
+ *  They are kept apart from the chains (a CRL URL and an x5u never share
+ *  an entry) and fetched again before their nextUpdate by
+ *  cert_domain_crl_refresh(), which the caller runs from a timer and on
+ *  SIGHUP; a failed CRL fetch is not repeated per call for 30 s. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -66,3 +76,12 @@ void cert_resolve_cancel(struct cert_resolve_req *r);
  *  \returns 0 (cb ran), -EAGAIN (ask cert_resolve_x5u()), -EINVAL */
 int cert_resolve_x5u_cached(struct cert_domain *d, const char *url, time_t at, cert_resolve_cb cb, void *priv);
 int cert_domain_repo_url(const struct cert_domain *d, const char *keyid_hex, char *buf, size_t len);
+/*! Fetch again the CRLs of the distribution points this domain loaded
+ *  whose refresh is due at \a now (truststore_crl_due()), or all of them
+ *  when \a force.  \returns the number of fetches started */
+int cert_domain_crl_refresh(struct cert_domain *d, time_t now, bool force);
+/*! \returns the number of CRL distribution points kept current */
+unsigned int cert_domain_crl_sources(const struct cert_domain *d);
+/*! \returns whether \a url has a fresh cache entry, a chain or a failure
+ *  (so that resolving it fetches nothing) */
+bool cert_domain_cached(const struct cert_domain *d, const char *url);

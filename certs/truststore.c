@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <osmocom/core/linuxlist.h>
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 
@@ -32,6 +33,8 @@ const struct value_string cert_err_names[] = {
 	{ CERT_ERR_CHAIN, "invalid chain" },
 	{ CERT_ERR_PROFILE, "certificate profile" },
 	{ CERT_ERR_INTERNAL, "internal error" },
+	{ CERT_ERR_POLICY, "refused by the fetch policy" },
+	{ CERT_ERR_BUSY, "not fetched now (fetch capacity)" },
 	{ 0, NULL }
 };
 
@@ -47,11 +50,25 @@ uint16_t cert_err_sip_code(enum cert_err err)
 	case CERT_ERR_FETCH:
 	case CERT_ERR_PARSE:
 	case CERT_ERR_INTERNAL:
+	case CERT_ERR_POLICY:
+	/* ATIS-1000074 §5.3.2: the credential could not be obtained.  Not 503:
+	 * only certificate fetching is saturated, a call whose certificate is
+	 * cached verifies as ever, and a 503 would tell the upstream the whole
+	 * server is overloaded (RFC 3261 §21.5.4) and fail every call over to
+	 * elsewhere; 436 leaves the call to the peer's STIR failure policy. */
+	case CERT_ERR_BUSY:
 		return 436;
 	default:
 		return 437;
 	}
 }
+
+/* A CRL file read again by truststore_crl_refresh(). */
+struct crl_file {
+	struct llist_head entry;
+	char *path;
+	time_t due;			/* next read */
+};
 
 struct truststore {
 	char *name;
@@ -59,8 +76,16 @@ struct truststore {
 	X509_STORE *store;		/* trust anchors */
 	STACK_OF(X509) *intermediates;	/* untrusted helpers from the trust directory */
 	STACK_OF(X509_CRL) *crls;
+	struct llist_head crl_files;
+	unsigned int num_crl_files;
 	uint64_t generation;
 	struct truststore_stats stats;
+};
+
+/* What verify_cb needs to know. */
+struct verify_ctx {
+	struct truststore *ts;
+	bool soft_crl;			/* a missing CRL never fails (path check before CRL fetch) */
 };
 
 static int truststore_destructor(struct truststore *ts)
@@ -71,11 +96,15 @@ static int truststore_destructor(struct truststore *ts)
 	return 0;
 }
 
-/*! Defaults: soft-fail CRL policy, one-hour verification buckets. */
+/*! Defaults: soft-fail CRL policy, one-hour verification buckets, CRL
+ *  files read again hourly and from 5 min before nextUpdate every 60 s. */
 void truststore_cfg_init(struct truststore_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->bucket_s = TRUSTSTORE_DEFAULT_BUCKET_S;
+	cfg->crl_refresh_s = TRUSTSTORE_DEFAULT_CRL_REFRESH_S;
+	cfg->crl_margin_s = TRUSTSTORE_DEFAULT_CRL_MARGIN_S;
+	cfg->crl_retry_s = TRUSTSTORE_DEFAULT_CRL_RETRY_S;
 }
 
 /*! Create an empty trust store.  \param[in] cfg NULL for the defaults
@@ -93,6 +122,11 @@ struct truststore *truststore_alloc(void *ctx, const char *name, const struct tr
 		truststore_cfg_init(&ts->cfg);
 	if (ts->cfg.bucket_s == 0)
 		ts->cfg.bucket_s = 1;
+	if (ts->cfg.crl_refresh_s == 0)
+		ts->cfg.crl_refresh_s = TRUSTSTORE_DEFAULT_CRL_REFRESH_S;
+	if (ts->cfg.crl_retry_s == 0)
+		ts->cfg.crl_retry_s = 1;
+	INIT_LLIST_HEAD(&ts->crl_files);
 	ts->name = talloc_strdup(ts, name ? name : "trust");
 	ts->store = X509_STORE_new();
 	ts->intermediates = sk_X509_new_null();
@@ -204,7 +238,8 @@ int truststore_load_dir(struct truststore *ts, const char *dir)
 
 /*! Add a CRL; it replaces an older CRL of the same issuer.
  *  \param[in] crl the store takes its own reference
- *  \returns 0, -EALREADY when a newer CRL of that issuer is known, -ENOSPC, -ENOMEM */
+ *  \returns 0, -EALREADY when a newer CRL of that issuer, or this very one,
+ *           is known, -ENOSPC, -ENOMEM */
 int truststore_add_crl(struct truststore *ts, X509_CRL *crl)
 {
 	const X509_NAME *issuer = X509_CRL_get_issuer(crl);
@@ -216,6 +251,10 @@ int truststore_add_crl(struct truststore *ts, X509_CRL *crl)
 		if (X509_NAME_cmp(X509_CRL_get_issuer(old), issuer) != 0)
 			continue;
 		if (ASN1_TIME_compare(X509_CRL_get0_lastUpdate(old), X509_CRL_get0_lastUpdate(crl)) > 0)
+			return -EALREADY;
+		/* the same CRL read again: nothing changes, and the chains
+		 * verified with it need not be verified again */
+		if (X509_CRL_match(old, crl) == 0)
 			return -EALREADY;
 		if (!X509_CRL_up_ref(crl))
 			return -ENOMEM;
@@ -237,8 +276,11 @@ int truststore_add_crl(struct truststore *ts, X509_CRL *crl)
 	return 0;
 }
 
-/* PEM or DER CRL from memory. */
-static X509_CRL *crl_parse(const uint8_t *buf, size_t len)
+/*! Parse a CRL, PEM or DER, as read from a file or fetched from a
+ *  distribution point (RFC 5280 §5; application/pkix-crl is DER).  The
+ *  whole input must be one CRL for DER; PEM takes the first CRL block.
+ *  \returns the CRL (the caller frees it) or NULL */
+X509_CRL *truststore_crl_parse(const uint8_t *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	X509_CRL *crl = NULL;
@@ -263,8 +305,62 @@ static X509_CRL *crl_parse(const uint8_t *buf, size_t len)
 	return crl;
 }
 
-/*! Load a CRL file, PEM or DER.  \returns 0 or -errno */
+static int crl_file_read(struct truststore *ts, const char *path, X509_CRL **out_crl);
+
+/*! Load a CRL file, PEM or DER, once (truststore_crl_file_add() keeps it
+ *  current).  \returns 0 or -errno */
 int truststore_load_crl_file(struct truststore *ts, const char *path)
+{
+	X509_CRL *crl;
+	int rc;
+
+	rc = crl_file_read(ts, path, &crl);
+	if (rc == -EBADMSG)
+		LOGP(DCERT, LOGL_ERROR, "trust %s: %s is not a CRL (PEM or DER, <= %d octets)\n",
+		     ts->name, path, TRUSTSTORE_MAX_CRL_LEN);
+	X509_CRL_free(crl);
+	return rc;
+}
+
+static time_t asn1_time_t(const ASN1_TIME *t)
+{
+	struct tm tm;
+
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+		return 0;
+	return timegm(&tm);
+}
+
+/*! \returns the nextUpdate of crl, or 0 when it has none */
+time_t truststore_crl_next_update(const X509_CRL *crl)
+{
+	return asn1_time_t(X509_CRL_get0_nextUpdate(crl));
+}
+
+/*! When a CRL loaded at \a now should be fetched or read again: after
+ *  crl_refresh_s, or crl_margin_s before its nextUpdate, whichever comes
+ *  first; when that is past already, after crl_retry_s.
+ *  \param[in] crl the CRL loaded, or NULL when none could be (retry) */
+time_t truststore_crl_due(const struct truststore *ts, const X509_CRL *crl, time_t now)
+{
+	time_t due = now + (time_t)ts->cfg.crl_refresh_s, nu, t;
+
+	if (!crl)
+		return now + (time_t)ts->cfg.crl_retry_s;
+	nu = truststore_crl_next_update(crl);
+	if (nu) {
+		t = nu - (time_t)ts->cfg.crl_margin_s;
+		if (t <= now)
+			t = now + (time_t)ts->cfg.crl_retry_s;
+		if (t < due)
+			due = t;
+	}
+	return due;
+}
+
+/* Read one CRL file; \returns 0 (also when it holds the CRL already),
+ * -errno; *out_crl the CRL read (a reference) or NULL */
+static int crl_file_read(struct truststore *ts, const char *path, X509_CRL **out_crl)
 {
 	static uint8_t buf[TRUSTSTORE_MAX_CRL_LEN + 1];
 	X509_CRL *crl;
@@ -272,20 +368,97 @@ int truststore_load_crl_file(struct truststore *ts, const char *path)
 	FILE *f;
 	int rc;
 
+	*out_crl = NULL;
 	f = fopen(path, "rb");
 	if (!f)
 		return -errno;
 	len = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	crl = len <= TRUSTSTORE_MAX_CRL_LEN ? crl_parse(buf, len) : NULL;
-	if (!crl) {
-		LOGP(DCERT, LOGL_ERROR, "trust %s: %s is not a CRL (PEM or DER, <= %d octets)\n",
-		     ts->name, path, TRUSTSTORE_MAX_CRL_LEN);
+	crl = len <= TRUSTSTORE_MAX_CRL_LEN ? truststore_crl_parse(buf, len) : NULL;
+	if (!crl)
 		return -EBADMSG;
-	}
 	rc = truststore_add_crl(ts, crl);
+	if (rc == -EALREADY)
+		rc = 0;
+	if (rc == 0)
+		*out_crl = crl;
+	else
+		X509_CRL_free(crl);
+	return rc;
+}
+
+/*! Load a CRL file (PEM or DER) and read it again when it is due
+ *  (truststore_crl_refresh()).
+ *  \param[in] now the time of loading (the clock of the refresh)
+ *  \returns 0 or -errno (logged); the file is not kept on failure */
+int truststore_crl_file_add(struct truststore *ts, const char *path, time_t now)
+{
+	struct crl_file *cf;
+	X509_CRL *crl;
+	int rc;
+
+	llist_for_each_entry(cf, &ts->crl_files, entry) {
+		if (!strcmp(cf->path, path))
+			return 0;
+	}
+	if (ts->num_crl_files >= TRUSTSTORE_MAX_CRL_FILES) {
+		LOGP(DCERT, LOGL_ERROR, "trust %s: more than %d CRL files\n", ts->name, TRUSTSTORE_MAX_CRL_FILES);
+		return -ENOSPC;
+	}
+	rc = crl_file_read(ts, path, &crl);
+	if (rc < 0) {
+		LOGP(DCERT, LOGL_ERROR, "trust %s: %s: %s\n", ts->name, path,
+		     rc == -EBADMSG ? "not a CRL (PEM or DER, <= 1 MiB)" : strerror(-rc));
+		return rc;
+	}
+	cf = talloc_zero(ts, struct crl_file);
+	if (!cf || !(cf->path = talloc_strdup(cf, path))) {
+		talloc_free(cf);
+		X509_CRL_free(crl);
+		return -ENOMEM;
+	}
+	cf->due = truststore_crl_due(ts, crl, now);
 	X509_CRL_free(crl);
-	return rc == -EALREADY ? 0 : rc;
+	llist_add_tail(&cf->entry, &ts->crl_files);
+	ts->num_crl_files++;
+	return 0;
+}
+
+/*! Read the CRL files again that are due at \a now (all of them when
+ *  \a force, as on SIGHUP).  A file that cannot be read or holds no CRL
+ *  keeps the CRL loaded before (logged) and is tried again after
+ *  crl_retry_s; a CRL older than the one loaded is ignored.
+ *  \returns the number of files read whose CRL changed */
+int truststore_crl_refresh(struct truststore *ts, time_t now, bool force)
+{
+	uint64_t gen;
+	struct crl_file *cf;
+	X509_CRL *crl;
+	int rc, n = 0;
+
+	llist_for_each_entry(cf, &ts->crl_files, entry) {
+		if (!force && cf->due > now)
+			continue;
+		gen = ts->generation;
+		rc = crl_file_read(ts, cf->path, &crl);
+		if (rc < 0) {
+			LOGP(DCERT, LOGL_NOTICE, "trust %s: CRL file %s not read again: %s; the CRL loaded before "
+			     "stays\n", ts->name, cf->path, rc == -EBADMSG ? "not a CRL" : strerror(-rc));
+			cf->due = truststore_crl_due(ts, NULL, now);
+			continue;
+		}
+		cf->due = truststore_crl_due(ts, crl, now);
+		if (ts->generation != gen) {
+			n++;
+			LOGP(DCERT, LOGL_INFO, "trust %s: CRL file %s read again, next update %lld\n", ts->name,
+			     cf->path, (long long)truststore_crl_next_update(crl));
+		} else if (truststore_crl_next_update(crl) && truststore_crl_next_update(crl) <= now) {
+			LOGP(DCERT, LOGL_NOTICE, "trust %s: CRL file %s is past its nextUpdate and not renewed\n",
+			     ts->name, cf->path);
+		}
+		X509_CRL_free(crl);
+	}
+	return n;
 }
 
 /*! Load every CRL file (PEM or DER) in dir.
@@ -313,22 +486,17 @@ int truststore_load_crl_dir(struct truststore *ts, const char *dir)
 	return n;
 }
 
-/*! Add a CRL fetched from a distribution point, after checking that issuer
- *  signed it (a hostile CDP must not replace a good CRL).
- *  \param[in] issuer the certificate of the CRL's issuer
- *  \returns 0, -EBADMSG (not a CRL, wrong issuer, bad signature), or as
- *           truststore_add_crl() */
-int truststore_add_crl_buf(struct truststore *ts, const uint8_t *buf, size_t len, X509 *issuer,
-			   char *why, size_t why_len)
+/*! Add a CRL fetched from a distribution point, after checking that
+ *  issuer signed it (a hostile CDP must not replace a good CRL).
+ *  \param[in] crl the CRL; the store takes its own reference
+ *  \param[in] issuer the certificate of the CRL's issuer, from a verified path
+ *  \returns 0, -EBADMSG (wrong issuer, bad signature), or as
+ *           truststore_add_crl() but -EALREADY (0) */
+int truststore_add_crl_checked(struct truststore *ts, X509_CRL *crl, X509 *issuer, char *why, size_t why_len)
 {
-	X509_CRL *crl = crl_parse(buf, len);
 	EVP_PKEY *pk;
 	int rc;
 
-	if (!crl) {
-		snprintf(why, why_len, "not a CRL");
-		return -EBADMSG;
-	}
 	if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) {
 		snprintf(why, why_len, "CRL issued by someone else");
 		rc = -EBADMSG;
@@ -347,6 +515,24 @@ int truststore_add_crl_buf(struct truststore *ts, const uint8_t *buf, size_t len
 		snprintf(why, why_len, "cannot keep the CRL (%d)", rc);
 out:
 	ERR_clear_error();
+	return rc;
+}
+
+/*! Parse a CRL (truststore_crl_parse()) and add it as
+ *  truststore_add_crl_checked() does.
+ *  \returns 0, -EBADMSG (not a CRL, wrong issuer, bad signature), or as
+ *           truststore_add_crl() */
+int truststore_add_crl_buf(struct truststore *ts, const uint8_t *buf, size_t len, X509 *issuer,
+			   char *why, size_t why_len)
+{
+	X509_CRL *crl = truststore_crl_parse(buf, len);
+	int rc;
+
+	if (!crl) {
+		snprintf(why, why_len, "not a CRL");
+		return -EBADMSG;
+	}
+	rc = truststore_add_crl_checked(ts, crl, issuer, why, why_len);
 	X509_CRL_free(crl);
 	return rc;
 }
@@ -418,33 +604,6 @@ int truststore_crl_url(X509 *cert, char *buf, size_t len)
 	return rc;
 }
 
-/*! The issuer of chain[i]: chain[i + 1] when there is one, else a trust
- *  anchor or intermediate of the store.
- *  \returns the issuer (borrowed), or NULL */
-X509 *truststore_find_issuer(const struct truststore *ts, STACK_OF(X509) *chain, int i)
-{
-	X509 *cert = sk_X509_value(chain, i);
-	STACK_OF(X509_OBJECT) *objs;
-	int k;
-
-	if (!cert)
-		return NULL;
-	if (i + 1 < sk_X509_num(chain))
-		return sk_X509_value(chain, i + 1);
-	for (k = 0; k < sk_X509_num(ts->intermediates); k++) {
-		if (X509_check_issued(sk_X509_value(ts->intermediates, k), cert) == X509_V_OK)
-			return sk_X509_value(ts->intermediates, k);
-	}
-	objs = X509_STORE_get0_objects(ts->store);
-	for (k = 0; k < sk_X509_OBJECT_num(objs); k++) {
-		X509 *x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, k));
-
-		if (x && X509_check_issued(x, cert) == X509_V_OK)
-			return x;
-	}
-	return NULL;
-}
-
 static enum cert_err map_verify_error(int e)
 {
 	switch (e) {
@@ -491,17 +650,26 @@ static enum cert_err map_verify_error(int e)
  * unless crl_required. */
 static int verify_cb(int ok, X509_STORE_CTX *xctx)
 {
-	struct truststore *ts = X509_STORE_CTX_get_app_data(xctx);
+	struct verify_ctx *vc = X509_STORE_CTX_get_app_data(xctx);
+	struct truststore *ts = vc ? vc->ts : NULL;
+	int e = X509_STORE_CTX_get_error(xctx);
 
+	/* the path check before a CRL fetch: a CRL that is out of date is
+	 * what the fetch is to replace */
+	if (!ok && vc && vc->soft_crl && (e == X509_V_ERR_CRL_HAS_EXPIRED || e == X509_V_ERR_CRL_NOT_YET_VALID)) {
+		X509_STORE_CTX_set_error(xctx, X509_V_OK);
+		return 1;
+	}
 	if (!ok && X509_STORE_CTX_get_error(xctx) == X509_V_ERR_UNABLE_TO_GET_CRL && ts &&
-	    !ts->cfg.crl_required) {
+	    (vc->soft_crl || !ts->cfg.crl_required)) {
 		X509 *x = X509_STORE_CTX_get_current_cert(xctx);
 		char name[128] = "";
 
-		if (x)
+		if (x && !vc->soft_crl) {
 			X509_NAME_oneline(X509_get_subject_name(x), name, sizeof(name));
-		LOGP(DCERT, LOGL_INFO, "trust %s: no CRL for the issuer of %s, accepted (soft fail)\n",
-		     ts->name, name);
+			LOGP(DCERT, LOGL_INFO, "trust %s: no CRL for the issuer of %s, accepted (soft fail)\n",
+			     ts->name, name);
+		}
 		X509_STORE_CTX_set_error(xctx, X509_V_OK);
 		return 1;
 	}
@@ -512,14 +680,30 @@ static int verify_cb(int ok, X509_STORE_CTX *xctx)
  *  policy of truststore.h.  Every call runs X509_verify_cert().
  *  \param[out] detail what failed and where, for the log
  *  \returns CERT_OK or the reason */
-static enum cert_err verify_run(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
+static enum cert_err verify_run(struct truststore *ts, STACK_OF(X509) *chain, time_t at, bool soft_crl,
 				STACK_OF(ASN1_OBJECT) *policies, STACK_OF(X509) **path,
 				STACK_OF(ASN1_OBJECT) **valid, char *detail, size_t detail_len);
 
 enum cert_err truststore_verify(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
 				char *detail, size_t detail_len)
 {
-	return verify_run(ts, chain, at, NULL, NULL, NULL, detail, detail_len);
+	return verify_run(ts, chain, at, false, NULL, NULL, NULL, detail, detail_len);
+}
+
+/*! Verify chain as truststore_verify() does, but with a missing CRL never
+ *  failing it (whatever crl_required says), and give the path that
+ *  verified: the leaf, the issuers the store chose, the trust anchor.
+ *  This is the check before CRLs are fetched from distribution points
+ *  (resolve.h): only a chain that leads to a trust anchor makes us fetch
+ *  anything, and each CRL is checked against the issuer on that path, not
+ *  against whatever certificate the chain's sender put next to the leaf.
+ *  \param[out] path on CERT_OK, the verified path (the caller frees it
+ *              with sk_X509_pop_free(path, X509_free)); else NULL
+ *  \returns CERT_OK or the reason */
+enum cert_err truststore_verify_soft_crl(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
+					 STACK_OF(X509) **path, char *detail, size_t detail_len)
+{
+	return verify_run(ts, chain, at, true, NULL, path, NULL, detail, detail_len);
 }
 
 /* The acceptable policies that are valid for the whole path (RFC 5280
@@ -567,7 +751,7 @@ enum cert_err truststore_verify_path(struct truststore *ts, STACK_OF(X509) *chai
 		if (!sk_ASN1_OBJECT_push(policies, (ASN1_OBJECT *)oids[i]))
 			goto out;
 	}
-	err = verify_run(ts, chain, at, policies, path, valid, detail, detail_len);
+	err = verify_run(ts, chain, at, false, policies, path, valid, detail, detail_len);
 out:
 	sk_ASN1_OBJECT_free(policies);
 	if (err == CERT_ERR_INTERNAL && detail_len && !detail[0])
@@ -579,10 +763,11 @@ out:
  * policy processing with them as the user-initial-policy-set and an
  * explicit policy required; a path for which none is valid still verifies
  * (*valid empty).  path and valid are set only then, on CERT_OK. */
-static enum cert_err verify_run(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
+static enum cert_err verify_run(struct truststore *ts, STACK_OF(X509) *chain, time_t at, bool soft_crl,
 				STACK_OF(ASN1_OBJECT) *policies, STACK_OF(X509) **path,
 				STACK_OF(ASN1_OBJECT) **valid, char *detail, size_t detail_len)
 {
+	struct verify_ctx vc = { .ts = ts, .soft_crl = soft_crl };
 	X509_STORE_CTX *xctx = NULL;
 	STACK_OF(X509) *untrusted = NULL;
 	X509 *leaf = sk_X509_value(chain, 0), *bad;
@@ -593,6 +778,8 @@ static enum cert_err verify_run(struct truststore *ts, STACK_OF(X509) *chain, ti
 
 	if (detail_len)
 		detail[0] = '\0';
+	if (path)
+		*path = NULL;
 	if (!leaf) {
 		snprintf(detail, detail_len, "empty chain");
 		return CERT_ERR_PARSE;
@@ -608,13 +795,13 @@ static enum cert_err verify_run(struct truststore *ts, STACK_OF(X509) *chain, ti
 	xctx = X509_STORE_CTX_new();
 	if (!xctx || X509_STORE_CTX_init(xctx, ts->store, leaf, untrusted) != 1)
 		goto out;
-	X509_STORE_CTX_set_app_data(xctx, ts);
+	X509_STORE_CTX_set_app_data(xctx, &vc);
 	X509_STORE_CTX_set_verify_cb(xctx, verify_cb);
 	X509_STORE_CTX_set_time(xctx, 0, at);
 	if (sk_X509_CRL_num(ts->crls) > 0) {
 		X509_STORE_CTX_set0_crls(xctx, ts->crls);
 		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
-	} else if (ts->cfg.crl_required) {
+	} else if (ts->cfg.crl_required && !soft_crl) {
 		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
 	}
 	if (policies) {
@@ -630,16 +817,20 @@ static enum cert_err verify_run(struct truststore *ts, STACK_OF(X509) *chain, ti
 	 * everything else about the path held */
 	if (i == 1 || (policies && e == X509_V_ERR_NO_EXPLICIT_POLICY)) {
 		err = CERT_OK;
-		if (policies) {
+		if (path)
 			*path = X509_STORE_CTX_get1_chain(xctx);
+		if (valid)
 			*valid = i == 1 ? valid_policies(xctx) : sk_ASN1_OBJECT_new_null();
-			if (!*path || !*valid) {
+		if ((path && !*path) || (valid && !*valid)) {
+			if (path) {
 				sk_X509_pop_free(*path, X509_free);
-				sk_ASN1_OBJECT_pop_free(*valid, ASN1_OBJECT_free);
 				*path = NULL;
-				*valid = NULL;
-				err = CERT_ERR_INTERNAL;
 			}
+			if (valid) {
+				sk_ASN1_OBJECT_pop_free(*valid, ASN1_OBJECT_free);
+				*valid = NULL;
+			}
+			err = CERT_ERR_INTERNAL;
 		}
 		goto out;
 	}

@@ -12,7 +12,15 @@
  *  whose issuer has no CRL is accepted (soft fail, logged at INFO) unless
  *  crl_required is set, in which case the chain fails with
  *  CERT_ERR_CRL.  A CRL that has expired, is not yet valid or has a bad
- *  signature always fails the chain. */
+ *  signature always fails the chain.
+ *
+ *  CRL refresh: a CRL does not stay current by itself.  CRL files added
+ *  with truststore_crl_file_add() are read again by truststore_crl_refresh()
+ *  every crl_refresh_s (default 1 h) and from crl_margin_s (default 5 min)
+ *  before the loaded CRL's nextUpdate on, every crl_retry_s (default 60 s)
+ *  until a newer one is there; the caller runs it from a timer and on
+ *  SIGHUP (force), with the time it wants (tests inject theirs).  CRLs from
+ *  distribution points are refreshed by their domain (resolve.h). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,6 +46,8 @@ enum cert_err {
 	CERT_ERR_CHAIN,		/*!< any other chain error: CA flag, path length... (437) */
 	CERT_ERR_PROFILE,	/*!< leaf fails the ATIS-1000080 profile (437) */
 	CERT_ERR_INTERNAL,	/*!< out of memory, library failure (436) */
+	CERT_ERR_POLICY,	/*!< the URL or its address is refused by the fetch policy (436) */
+	CERT_ERR_BUSY,		/*!< not fetched: too many fetches in flight, or the peer's rate (436) */
 	_NUM_CERT_ERR
 };
 extern const struct value_string cert_err_names[];
@@ -48,10 +58,18 @@ uint16_t cert_err_sip_code(enum cert_err err);
 #define TRUSTSTORE_MAX_CRLS		256
 /*! Largest CRL file or body accepted. */
 #define TRUSTSTORE_MAX_CRL_LEN		(1024 * 1024)
+/*! Most CRL files one store reads again. */
+#define TRUSTSTORE_MAX_CRL_FILES	64
+#define TRUSTSTORE_DEFAULT_CRL_REFRESH_S	3600
+#define TRUSTSTORE_DEFAULT_CRL_MARGIN_S		300
+#define TRUSTSTORE_DEFAULT_CRL_RETRY_S		60
 
 struct truststore_cfg {
 	bool crl_required;		/*!< fail a chain when an issuer has no CRL */
 	unsigned int bucket_s;		/*!< verified-chain cache: re-verify at least this often */
+	unsigned int crl_refresh_s;	/*!< read CRL files again this often */
+	unsigned int crl_margin_s;	/*!< and from this long before nextUpdate */
+	unsigned int crl_retry_s;	/*!< then this often until a newer CRL is there */
 };
 
 struct truststore_stats {
@@ -72,9 +90,14 @@ int truststore_load_crl_file(struct truststore *ts, const char *path);
 int truststore_load_crl_dir(struct truststore *ts, const char *dir);
 int truststore_add_crl_buf(struct truststore *ts, const uint8_t *buf, size_t len, X509 *issuer,
 			   char *why, size_t why_len);
+int truststore_add_crl_checked(struct truststore *ts, X509_CRL *crl, X509 *issuer, char *why, size_t why_len);
+X509_CRL *truststore_crl_parse(const uint8_t *buf, size_t len);
+int truststore_crl_file_add(struct truststore *ts, const char *path, time_t now);
+int truststore_crl_refresh(struct truststore *ts, time_t now, bool force);
+time_t truststore_crl_due(const struct truststore *ts, const X509_CRL *crl, time_t now);
+time_t truststore_crl_next_update(const X509_CRL *crl);
 bool truststore_has_crl(const struct truststore *ts, X509 *cert, time_t at);
 int truststore_crl_url(X509 *cert, char *buf, size_t len);
-X509 *truststore_find_issuer(const struct truststore *ts, STACK_OF(X509) *chain, int i);
 enum cert_err truststore_verify(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
 				char *detail, size_t detail_len);
 /*! Verify \a chain as truststore_verify() does, with RFC 5280 §6.1
@@ -92,6 +115,14 @@ enum cert_err truststore_verify_path(struct truststore *ts, STACK_OF(X509) *chai
 				     const ASN1_OBJECT *const *oids, unsigned int num_oids,
 				     STACK_OF(X509) **path, STACK_OF(ASN1_OBJECT) **valid,
 				     char *detail, size_t detail_len);
+/*! Verify \a chain as truststore_verify() does, with a missing CRL never
+ *  failing it, and give the path that verified (for CRL distribution
+ *  points: fetched only for a chain that leads to a trust anchor, and
+ *  checked against the issuer on that path).
+ *  \param[out] path on CERT_OK, the path (sk_X509_pop_free(.., X509_free))
+ *  \returns CERT_OK or the reason */
+enum cert_err truststore_verify_soft_crl(struct truststore *ts, STACK_OF(X509) *chain, time_t at,
+					 STACK_OF(X509) **path, char *detail, size_t detail_len);
 bool truststore_entry_fresh(const struct truststore *ts, const struct cert_cache_entry *e, time_t at);
 enum cert_err truststore_verify_entry(struct truststore *ts, struct cert_cache_entry *e, time_t at,
 				      char *detail, size_t detail_len);

@@ -26,6 +26,7 @@
 #include "certs/fetch.h"
 #include "certs/resolve.h"
 #include "certs/tnauthlist.h"
+#include "certs/tokenbucket.h"
 #include "certs/truststore.h"
 #include "certs/tsca.h"
 #include "src/logging.h"
@@ -60,6 +61,7 @@ const struct value_string tsca_err_names[] = {
 	{ TSCA_ERR_CHAIN, "invalid chain" },
 	{ TSCA_ERR_KEY, "unsupported key" },
 	{ TSCA_ERR_INTERNAL, "internal error" },
+	{ TSCA_ERR_BUSY, "not looked up now (rate or fetch capacity)" },
 	{ 0, NULL }
 };
 
@@ -128,6 +130,8 @@ struct tsca_lookup {
 	void *priv;
 	struct osmo_timer_list timer;
 	struct cert_resolve_req *resolve;
+	bool rate_limited;		/* the caller's bucket was empty */
+	char rate_detail[96];
 };
 
 /* ------------------------------------------------------------------------
@@ -745,6 +749,10 @@ static enum tsca_err err_from_cert(enum cert_err e, const char *reason)
 		return TSCA_ERR_CRL;
 	case CERT_ERR_INTERNAL:
 		return TSCA_ERR_INTERNAL;
+	case CERT_ERR_POLICY:
+		return TSCA_ERR_FETCH;
+	case CERT_ERR_BUSY:
+		return TSCA_ERR_BUSY;
 	default:
 		return TSCA_ERR_CHAIN;
 	}
@@ -892,6 +900,12 @@ static void lookup_step(void *data)
 		lookup_finish(l, &res);
 		return;
 	}
+	if (l->rate_limited) {
+		res.err = TSCA_ERR_BUSY;
+		snprintf(detail, sizeof(detail), "%s", l->rate_detail);
+		lookup_finish(l, &res);
+		return;
+	}
 	td->stats.repo_lookups++;
 	l->resolve = cert_resolve_x5u(td->d, url, l->at, resolved, l);
 	if (!l->resolve) {
@@ -919,6 +933,27 @@ struct tsca_lookup *tsca_lookup(struct tsca_dir *td, const uint8_t key_id[KEYID_
 	llist_add_tail(&l->entry, &td->lookups);
 	td->stats.lookups++;
 	osmo_timer_schedule(&l->timer, 0, 0);
+	return l;
+}
+
+struct tsca_lookup *tsca_lookup_limited(struct tsca_dir *td, const uint8_t key_id[KEYID_LEN], time_t at,
+					struct token_bucket *tb, int64_t now_ms, tsca_lookup_cb cb, void *priv)
+{
+	char hex[KEYID_HEX_LEN], url[FETCH_URL_MAXLEN + 1];
+	struct tsca_lookup *l = tsca_lookup(td, key_id, at, cb, priv);
+
+	if (!l || !tb || !td->d || index_find(td->idx, key_id))
+		return l;
+	keyid_to_hex(hex, sizeof(hex), key_id);
+	if (cert_domain_repo_url(td->d, hex, url, sizeof(url)) < 0 || cert_domain_cached(td->d, url))
+		return l;
+	/* a miss: it would fetch */
+	if (!token_bucket_take(tb, now_ms)) {
+		l->rate_limited = true;
+		td->stats.rate_limited++;
+		snprintf(l->rate_detail, sizeof(l->rate_detail),
+			 "repository misses of this peer above %u/s (burst %u): not fetched", tb->rate, tb->burst);
+	}
 	return l;
 }
 

@@ -15,7 +15,12 @@
  *     (cert_domain_repo_url()), through the domain's fetcher and cache:
  *     asynchronous, one transfer per URL however many ask (single flight),
  *     failures remembered briefly (negative cache), chains cached like x5u.
- *     A 404 or 410 from the repository means "unknown key-id".
+ *     A 404 or 410 from the repository means "unknown key-id".  A key-id
+ *     the cache cannot answer costs a token of the caller's bucket
+ *     (tsca_lookup_limited(): one per SS7 peer), so that a peer sending
+ *     random key-ids cannot make us fetch at will; without a token, and
+ *     when the fetcher is at its in-flight caps, the answer is
+ *     TSCA_ERR_BUSY.
  *
  *  Every answer is checked against the TSCA trust store at the time asked
  *  for (the HOP iat, or now), CRLs included, so that a revoked operator CA
@@ -108,6 +113,7 @@ enum tsca_err {
 	TSCA_ERR_CHAIN,			/*!< any other chain failure (signature, CA flag, path length) */
 	TSCA_ERR_KEY,			/*!< the leaf's key is not usable for HOP (not P-256) */
 	TSCA_ERR_INTERNAL,		/*!< out of memory, library failure */
+	TSCA_ERR_BUSY,			/*!< not fetched: the peer's rate of repository misses, or fetch capacity */
 	_NUM_TSCA_ERR
 };
 extern const struct value_string tsca_err_names[];
@@ -203,6 +209,17 @@ int tsca_dir_lookup_local(struct tsca_dir *td, const uint8_t key_id[KEYID_LEN], 
 struct tsca_lookup *tsca_lookup(struct tsca_dir *td, const uint8_t key_id[KEYID_LEN], time_t at,
 				tsca_lookup_cb cb, void *priv);
 
+struct token_bucket;
+
+/*! As tsca_lookup(), but a key-id that is neither in the local directory
+ *  nor in the repository cache (one whose lookup would fetch) first takes
+ *  a token of \a tb (certs/tokenbucket.h) at the monotonic time
+ *  \a now_ms; without one the answer is TSCA_ERR_BUSY and nothing is
+ *  fetched.  \a tb is used during this call only.
+ *  \returns the lookup, or NULL when out of memory */
+struct tsca_lookup *tsca_lookup_limited(struct tsca_dir *td, const uint8_t key_id[KEYID_LEN], time_t at,
+					struct token_bucket *tb, int64_t now_ms, tsca_lookup_cb cb, void *priv);
+
 /*! Drop a lookup: its callback will not run.  Not from or after the callback. */
 void tsca_lookup_cancel(struct tsca_lookup *l);
 
@@ -213,5 +230,6 @@ struct tsca_stats {
 	unsigned long repo_lookups;
 	unsigned long keys_prepared;	/*!< key_alloc() calls */
 	unsigned long rejected;
+	unsigned long rate_limited;	/*!< repository lookups refused for the caller's bucket */
 };
 const struct tsca_stats *tsca_dir_stats(const struct tsca_dir *td);

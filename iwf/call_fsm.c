@@ -9,6 +9,7 @@
 #include <osmocom/core/fsm.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/tdef.h>
+#include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
 #include "certs/credential.h"
@@ -402,6 +403,16 @@ static void sip_send_iam(struct iwf_call *call, int sign_rc)
 
 static void isup_passport_verify(struct iwf_call *call);
 
+/* Milliseconds of the monotonic clock (libosmocore's, so that a test's
+ * fake time drives the peers' token buckets too). */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	osmo_clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Worker thread: the HOP signature check (DESIGN §2.2, §5).  The key is
  * the call's own copy: the directory's prepared keys stay on the loop. */
 static void hop_verify_work(struct stiwf_work *w)
@@ -633,8 +644,11 @@ void iwf_call_isup_start(struct iwf_call *call)
 		tsca_done(&res, call);
 		return;
 	}
-	call->tsca_req = tsca_lookup(g_iwf_env.tsca, call->tok.hop.key_id, (time_t)call->tok.hop.iat,
-				     tsca_done, call);
+	/* a key-id nobody knows costs a token of the peer's bucket: random
+	 * key-ids must not make us fetch at will (tsca.h) */
+	call->tsca_req = tsca_lookup_limited(g_iwf_env.tsca, call->tok.hop.key_id, (time_t)call->tok.hop.iat,
+					     ss7->repo_miss_limit ? &ss7->repo_bucket : NULL, mono_ms(),
+					     tsca_done, call);
 	if (!call->tsca_req)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "no-memory");
 }

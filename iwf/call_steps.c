@@ -89,6 +89,7 @@ enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err)
 		return IWF_SIGNER_OK;
 	case TSCA_ERR_UNKNOWN_KEYID:
 	case TSCA_ERR_FETCH:
+	case TSCA_ERR_BUSY:
 		return IWF_SIGNER_UNKNOWN;
 	case TSCA_ERR_REVOKED:
 		return IWF_SIGNER_REVOKED;
@@ -104,6 +105,7 @@ void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *ma
 	struct certmap_answer ans;
 
 	iev->signer_trust = iwf_signer_trust_from_tsca(res->err);
+	iev->signer_busy = res->err == TSCA_ERR_BUSY;
 	if (res->err != TSCA_OK)
 		return;
 	iev->signer_class = res->policy == TSCA_POLICY_FULL ? IWF_SIGNER_CLASS_FULL :

@@ -118,6 +118,9 @@ int iwf_url_check(const char *url, bool need_key_id, bool allow_http)
 		return -EINVAL;
 	if (need_key_id && !strstr(url, IWF_KEY_ID_PLACEHOLDER))
 		return -ENOENT;
+	/* certs/fetch.c refuses them: better said at configuration time */
+	if (strpbrk(url, "?#"))
+		return -EPERM;
 	return 0;
 }
 
@@ -125,6 +128,9 @@ static void domain_init(struct iwf_domain_cfg *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->fetch_timeout_ms = IWF_FETCH_TIMEOUT_DEFAULT;
+	d->max_in_flight = IWF_IN_FLIGHT_DEFAULT;
+	d->max_in_flight_per_host = IWF_IN_FLIGHT_PER_HOST_DEFAULT;
+	d->crl_refresh_s = IWF_CRL_REFRESH_DEFAULT;
 }
 
 static void cfg_defaults(struct iwf_cfg *cfg)
@@ -253,6 +259,10 @@ struct iwf_ss7_peer *iwf_ss7_peer_alloc(struct iwf_cfg *cfg, const char *name)
 	p->max_sif_len = IWF_MAX_SIF_DEFAULT;
 	iwf_policy_init(&p->policy);
 	iwf_number_plan_init(&p->plan);
+	p->repo_miss_limit = true;
+	p->repo_miss_rate = IWF_REPO_MISS_RATE_DEFAULT;
+	p->repo_miss_burst = IWF_REPO_MISS_BURST_DEFAULT;
+	token_bucket_init(&p->repo_bucket, p->repo_miss_rate, p->repo_miss_burst);
 	llist_add_tail(&p->entry, &cfg->ss7_peers);
 	return p;
 }

@@ -12,8 +12,10 @@
  *    stir
  *     trust-dir /etc/stiwf/shaken/trust
  *     crl-file /etc/stiwf/shaken/sti-ca.crl.pem
+ *     crl-required
  *     x5u-ca-file /etc/ssl/certs/ca-certificates.crt
  *     x5u-timeout 2000
+ *     x5u-acl deny 192.0.2.0/24
  *     max-age 60
  *     credential key /etc/stiwf/sti.key chain /etc/stiwf/sti-chain.pem x5u https://cert.example/sti.pem
  *     origid random
@@ -43,6 +45,7 @@
  *     hop-required
  *     provisional-max-attest C
  *     release-cause 21
+ *     repository-miss-limit 2 burst 10
  *     sdp-template /etc/stiwf/exchange-b.sdp
  *     sip-peer carrier-a
  *     isup-to-sip-cause 20 410
@@ -59,6 +62,7 @@
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/utils.h>
 
+#include "certs/tokenbucket.h"
 #include "iwf/cause.h"
 #include "iwf/number.h"
 #include "iwf/policy.h"
@@ -82,6 +86,20 @@
 #define IWF_HOP_BIND_MAX	32
 #define IWF_FETCH_TIMEOUT_DEFAULT	2000
 #define IWF_DOMAIN_MAX_CRL	8
+/*! Extra ports for certificate fetches (443 and 8443 are always allowed) */
+#define IWF_DOMAIN_MAX_PORTS	6
+/*! Lines of an address ACL (certs/fetch.h FETCH_MAX_ACL) */
+#define IWF_DOMAIN_MAX_ACL	32
+/*! Room for "permit 2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/128" */
+#define IWF_ACL_LINE_MAX	64
+/*! Fetches in flight (certs/fetch.h defaults) */
+#define IWF_IN_FLIGHT_DEFAULT		64
+#define IWF_IN_FLIGHT_PER_HOST_DEFAULT	16
+/*! CRL files read again this often, seconds */
+#define IWF_CRL_REFRESH_DEFAULT	3600
+/*! Repository misses an SS7 peer may cause: per second, and at once */
+#define IWF_REPO_MISS_RATE_DEFAULT	5
+#define IWF_REPO_MISS_BURST_DEFAULT	20
 /*! Longest URL or URL template we keep */
 #define IWF_URL_MAX		1024
 /*! Longest dotted-decimal OID we keep */
@@ -139,6 +157,12 @@ struct iwf_ss7_peer {
 	/*! the name our network has in the HOPs of this exchange's IAMs;
 	 *  when set, a HOP not bound to it is invalid.  "" off */
 	char hop_bind_require[IWF_HOP_BIND_MAX + 1];
+	/*! repository fetches its IAMs may cause (tsca.h): off, or rate and burst */
+	bool repo_miss_limit;
+	unsigned int repo_miss_rate;
+	unsigned int repo_miss_burst;
+	/*! live: the token bucket of its repository misses */
+	struct token_bucket repo_bucket;
 	/*! live trunk, set by the daemon (struct isup_trunk *) */
 	void *trunk;
 };
@@ -175,6 +199,16 @@ struct iwf_domain_cfg {
 	char *fetch_ca_file;		/*!< TLS trust for x5u / repository fetches */
 	bool allow_http;		/*!< lab only */
 	unsigned int fetch_timeout_ms;	/*!< 2000 by default */
+	unsigned int n_fetch_ports;	/*!< more ports than 443 and 8443 */
+	uint16_t fetch_ports[IWF_DOMAIN_MAX_PORTS];
+	/*! address ACL of fetches, in order, as fetch_acl_rule_format() writes it */
+	unsigned int n_acl;
+	char acl[IWF_DOMAIN_MAX_ACL][IWF_ACL_LINE_MAX];
+	unsigned int max_in_flight;	/*!< fetches in flight, 64 */
+	unsigned int max_in_flight_per_host;	/*!< to one host, 16 */
+	bool crl_required;		/*!< an issuer without a CRL fails the chain */
+	bool crl_fetch;			/*!< fetch CRLs from distribution points */
+	unsigned int crl_refresh_s;	/*!< read crl-file again this often, 3600 */
 	struct iwf_credential_cfg credential;
 };
 
@@ -296,7 +330,8 @@ bool iwf_oid_valid(const char *oid);
  *  \a allow_http), no white space or control characters, at most
  *  IWF_URL_MAX octets; with \a need_key_id it must contain "{key-id}".
  *  \returns 0, -EINVAL (not a URL of that form), -EPROTONOSUPPORT
- *  (http:// without allow_http), -ENAMETOOLONG, -ENOENT (no {key-id}) */
+ *  (http:// without allow_http), -ENAMETOOLONG, -ENOENT (no {key-id}),
+ *  -EPERM (a query string or fragment: a certificate URL names a file) */
 int iwf_url_check(const char *url, bool need_key_id, bool allow_http);
 
 /*! Consistency of the whole configuration (g_iwf_cfg), for after reading

@@ -13,6 +13,7 @@
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 
+#include "certs/fetch.h"
 #include "iwf/number.h"
 #include "iwf/peer.h"
 #include "iwf/policy.h"
@@ -22,6 +23,11 @@
 
 /* Longest file path we keep */
 #define PATH_ARG_MAX	1023
+
+/* iwf/peer.h does not include certs/fetch.h: its limits must agree */
+osmo_static_assert(IWF_DOMAIN_MAX_ACL <= FETCH_MAX_ACL, iwf_acl_fits_fetch);
+osmo_static_assert(IWF_ACL_LINE_MAX >= FETCH_ACL_STR_MAX, iwf_acl_line_fits);
+osmo_static_assert(IWF_DOMAIN_MAX_PORTS + 2 <= FETCH_MAX_PORTS, iwf_ports_fit_fetch);
 
 static struct cmd_node stir_node = {
 	STIWF_STIR_NODE,
@@ -117,6 +123,10 @@ static int check_url_arg(struct vty *vty, const char *what, const char *url, boo
 	case -ENOENT:
 		vty_out(vty, "%% %s: %s has no %s placeholder%s", what, url, IWF_KEY_ID_PLACEHOLDER,
 			VTY_NEWLINE);
+		break;
+	case -EPERM:
+		vty_out(vty, "%% %s: %s has a query string or fragment; a certificate URL names a file%s", what,
+			url, VTY_NEWLINE);
 		break;
 	default:
 		vty_out(vty, "%% %s: %s is not an https:// URL with a host%s", what, url, VTY_NEWLINE);
@@ -424,6 +434,195 @@ DEFUN(cfg_dom_no_fetch_ca, cfg_stir_no_fetch_ca_cmd,
 ALIAS(cfg_dom_no_fetch_ca, cfg_tsca_no_fetch_ca_cmd,
       "no repository-ca-file",
       NO_STR "Use the system's CA bundle for certificate fetches\n")
+
+DEFUN(cfg_dom_crl_required, cfg_dom_crl_required_cmd,
+      "crl-required",
+      "Fail a chain when an issuer in it has no current CRL (hard fail)\n")
+{
+	vty_domain(vty)->crl_required = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_dom_no_crl_required, cfg_dom_no_crl_required_cmd,
+      "no crl-required",
+      NO_STR "Accept a chain whose issuer has no CRL, with a log line (soft fail, the default)\n")
+{
+	vty_domain(vty)->crl_required = false;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_dom_crl_fetch, cfg_dom_crl_fetch_cmd,
+      "crl-fetch",
+      "Fetch CRLs from the distribution points of chains that verify, and keep them current\n")
+{
+	vty_domain(vty)->crl_fetch = true;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_dom_no_crl_fetch, cfg_dom_no_crl_fetch_cmd,
+      "no crl-fetch",
+      NO_STR "Use only the crl-file CRLs (the default)\n")
+{
+	vty_domain(vty)->crl_fetch = false;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_dom_crl_refresh, cfg_dom_crl_refresh_cmd,
+      "crl-refresh <60-86400>",
+      "Read the crl-file CRLs again this often (and from 5 minutes before their nextUpdate, every minute)\n"
+      "Seconds (default 3600)\n")
+{
+	vty_domain(vty)->crl_refresh_s = (unsigned int)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+#define FETCH_PORT_STR	"Also allow this port in certificate URLs (443 and 8443 always are)\n" "Port\n"
+
+DEFUN(cfg_dom_fetch_port, cfg_stir_fetch_port_cmd,
+      "x5u-port <1-65535>",
+      FETCH_PORT_STR)
+{
+	struct iwf_domain_cfg *d = vty_domain(vty);
+	uint16_t port = (uint16_t)num_arg(argv[0]);
+	unsigned int i;
+
+	if (port == 443 || port == 8443)
+		return CMD_SUCCESS;
+	for (i = 0; i < d->n_fetch_ports; i++) {
+		if (d->fetch_ports[i] == port)
+			return CMD_SUCCESS;
+	}
+	if (d->n_fetch_ports >= IWF_DOMAIN_MAX_PORTS) {
+		vty_out(vty, "%% %s: at most %u ports besides 443 and 8443%s", vty_domain_name(vty),
+			IWF_DOMAIN_MAX_PORTS, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	d->fetch_ports[d->n_fetch_ports++] = port;
+	return CMD_SUCCESS;
+}
+
+ALIAS(cfg_dom_fetch_port, cfg_tsca_fetch_port_cmd,
+      "repository-port <1-65535>",
+      FETCH_PORT_STR)
+
+DEFUN(cfg_dom_no_fetch_port, cfg_stir_no_fetch_port_cmd,
+      "no x5u-port <1-65535>",
+      NO_STR FETCH_PORT_STR)
+{
+	struct iwf_domain_cfg *d = vty_domain(vty);
+	uint16_t port = (uint16_t)num_arg(argv[0]);
+	unsigned int i;
+
+	for (i = 0; i < d->n_fetch_ports; i++) {
+		if (d->fetch_ports[i] != port)
+			continue;
+		memmove(&d->fetch_ports[i], &d->fetch_ports[i + 1],
+			(d->n_fetch_ports - i - 1) * sizeof(d->fetch_ports[0]));
+		d->n_fetch_ports--;
+		return CMD_SUCCESS;
+	}
+	vty_out(vty, "%% %s: port %u is not an extra port%s", vty_domain_name(vty), port, VTY_NEWLINE);
+	return CMD_WARNING;
+}
+
+ALIAS(cfg_dom_no_fetch_port, cfg_tsca_no_fetch_port_cmd,
+      "no repository-port <1-65535>",
+      NO_STR FETCH_PORT_STR)
+
+#define FETCH_ACL_STR	"Address ACL of certificate fetches: the first line that matches an address decides; " \
+			"an address no line matches is refused when it is loopback, private, link-local, " \
+			"multicast or otherwise special-purpose (RFC 6890)\n" \
+			"Allow connections to the prefix\n" "Refuse connections to the prefix\n" \
+			"IPv4 or IPv6 prefix, e.g. 10.1.2.0/24 or 2001:db8::/32 (an address alone: /32, /128)\n"
+
+/* The line as fetch_acl_rule_format() writes it, or NULL (said why). */
+static const char *acl_line(struct vty *vty, const char *action, const char *cidr, char *buf, size_t len)
+{
+	struct fetch_acl_rule r;
+
+	if (fetch_acl_rule_parse(&r, action, cidr) < 0) {
+		vty_out(vty, "%% %s acl: %s is not an IP prefix with its host bits clear%s", vty_domain_name(vty),
+			cidr, VTY_NEWLINE);
+		return NULL;
+	}
+	if (fetch_acl_rule_format(buf, len, &r) < 0)
+		return NULL;
+	return buf;
+}
+
+DEFUN(cfg_dom_fetch_acl, cfg_stir_fetch_acl_cmd,
+      "x5u-acl (permit|deny) CIDR",
+      FETCH_ACL_STR)
+{
+	struct iwf_domain_cfg *d = vty_domain(vty);
+	char buf[IWF_ACL_LINE_MAX];
+	const char *line = acl_line(vty, argv[0], argv[1], buf, sizeof(buf));
+	unsigned int i;
+
+	if (!line)
+		return CMD_WARNING;
+	for (i = 0; i < d->n_acl; i++) {
+		if (!strcmp(d->acl[i], line))
+			return CMD_SUCCESS;
+	}
+	if (d->n_acl >= IWF_DOMAIN_MAX_ACL) {
+		vty_out(vty, "%% %s: at most %u acl lines%s", vty_domain_name(vty), IWF_DOMAIN_MAX_ACL,
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	OSMO_STRLCPY_ARRAY(d->acl[d->n_acl], line);
+	d->n_acl++;
+	return CMD_SUCCESS;
+}
+
+ALIAS(cfg_dom_fetch_acl, cfg_tsca_fetch_acl_cmd,
+      "repository-acl (permit|deny) CIDR",
+      FETCH_ACL_STR)
+
+DEFUN(cfg_dom_no_fetch_acl, cfg_stir_no_fetch_acl_cmd,
+      "no x5u-acl (permit|deny) CIDR",
+      NO_STR FETCH_ACL_STR)
+{
+	struct iwf_domain_cfg *d = vty_domain(vty);
+	char buf[IWF_ACL_LINE_MAX];
+	const char *line = acl_line(vty, argv[0], argv[1], buf, sizeof(buf));
+	unsigned int i;
+
+	if (!line)
+		return CMD_WARNING;
+	for (i = 0; i < d->n_acl; i++) {
+		if (strcmp(d->acl[i], line))
+			continue;
+		memmove(&d->acl[i], &d->acl[i + 1], (d->n_acl - i - 1) * sizeof(d->acl[0]));
+		d->n_acl--;
+		return CMD_SUCCESS;
+	}
+	vty_out(vty, "%% %s: no acl line '%s'%s", vty_domain_name(vty), line, VTY_NEWLINE);
+	return CMD_WARNING;
+}
+
+ALIAS(cfg_dom_no_fetch_acl, cfg_tsca_no_fetch_acl_cmd,
+      "no repository-acl (permit|deny) CIDR",
+      NO_STR FETCH_ACL_STR)
+
+#define IN_FLIGHT_STR	"Most certificate fetches in flight at once; above, a call is answered at once " \
+			"(SIP 436, or the ss7-peer's repository-busy-cause)\n" \
+			"In all (default 64)\n" "To one host\n" "Fetches (default 16)\n"
+
+DEFUN(cfg_dom_in_flight, cfg_stir_in_flight_cmd,
+      "x5u-in-flight <1-1024> per-host <1-1024>",
+      IN_FLIGHT_STR)
+{
+	struct iwf_domain_cfg *d = vty_domain(vty);
+
+	d->max_in_flight = (unsigned int)num_arg(argv[0]);
+	d->max_in_flight_per_host = (unsigned int)num_arg(argv[1]);
+	return CMD_SUCCESS;
+}
+
+ALIAS(cfg_dom_in_flight, cfg_tsca_in_flight_cmd,
+      "repository-in-flight <1-1024> per-host <1-1024>",
+      IN_FLIGHT_STR)
 
 /* stir only */
 
@@ -1290,6 +1489,40 @@ DEFUN(cfg_no_route, cfg_no_route_cmd,
 	return CMD_SUCCESS;
 }
 
+/* ss7-peer: what its IAMs may make us fetch */
+
+DEFUN(cfg_tp_repo_miss_limit, cfg_tp_repo_miss_limit_cmd,
+      "repository-miss-limit <0-10000> burst <1-10000>",
+      "Repository fetches this peer's IAMs may cause: key-ids neither in cert-dir nor in the cache\n"
+      "Per second (default 5; 0: none)\n" "At once\n" "Fetches (default 20)\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	p->repo_miss_limit = true;
+	p->repo_miss_rate = (unsigned int)num_arg(argv[0]);
+	p->repo_miss_burst = (unsigned int)num_arg(argv[1]);
+	token_bucket_init(&p->repo_bucket, p->repo_miss_rate, p->repo_miss_burst);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_no_repo_miss_limit, cfg_tp_no_repo_miss_limit_cmd,
+      "no repository-miss-limit",
+      NO_STR "Let this peer's IAMs cause repository fetches without limit (the fetch caps still hold)\n")
+{
+	((struct iwf_ss7_peer *)vty->index)->repo_miss_limit = false;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_repo_busy_cause, cfg_tp_repo_busy_cause_cmd,
+      "repository-busy-cause <1-127>",
+      "Q.850 cause of an IAM whose HOP signer could not be looked up now (repository-miss-limit, or the "
+      "fetches in flight)\n"
+      "Cause value (default 42, switching equipment congestion)\n")
+{
+	((struct iwf_ss7_peer *)vty->index)->policy.busy_cause = (uint8_t)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
 /* show */
 
 static void show_policy(struct vty *vty, const struct iwf_policy *pol, const struct iwf_number_plan *plan)
@@ -1389,6 +1622,26 @@ static void write_domain_common(struct vty *vty, const struct iwf_domain_cfg *d)
 		vty_out(vty, " cert-dir %s%s", d->cert_dir, VTY_NEWLINE);
 	for (i = 0; i < d->n_crl_files; i++)
 		vty_out(vty, " crl-file %s%s", d->crl_files[i], VTY_NEWLINE);
+	if (d->crl_required)
+		vty_out(vty, " crl-required%s", VTY_NEWLINE);
+	if (d->crl_fetch)
+		vty_out(vty, " crl-fetch%s", VTY_NEWLINE);
+	if (d->crl_refresh_s != IWF_CRL_REFRESH_DEFAULT)
+		vty_out(vty, " crl-refresh %u%s", d->crl_refresh_s, VTY_NEWLINE);
+}
+
+/* ports, ACL and caps of the domain's fetches, with the node's prefix */
+static void write_fetch(struct vty *vty, const struct iwf_domain_cfg *d, const char *pfx)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_fetch_ports; i++)
+		vty_out(vty, " %s-port %u%s", pfx, d->fetch_ports[i], VTY_NEWLINE);
+	for (i = 0; i < d->n_acl; i++)
+		vty_out(vty, " %s-acl %s%s", pfx, d->acl[i], VTY_NEWLINE);
+	if (d->max_in_flight != IWF_IN_FLIGHT_DEFAULT || d->max_in_flight_per_host != IWF_IN_FLIGHT_PER_HOST_DEFAULT)
+		vty_out(vty, " %s-in-flight %u per-host %u%s", pfx, d->max_in_flight, d->max_in_flight_per_host,
+			VTY_NEWLINE);
 }
 
 static void write_credential(struct vty *vty, const struct iwf_credential_cfg *c)
@@ -1413,6 +1666,7 @@ static int config_write_stir(struct vty *vty)
 	if (d->fetch_ca_file)
 		vty_out(vty, " x5u-ca-file %s%s", d->fetch_ca_file, VTY_NEWLINE);
 	vty_out(vty, " x5u-timeout %u%s", d->fetch_timeout_ms, VTY_NEWLINE);
+	write_fetch(vty, d, "x5u");
 	vty_out(vty, " max-age %u%s", g_iwf_cfg->stir_max_age, VTY_NEWLINE);
 	write_credential(vty, &d->credential);
 	vty_out(vty, " origid %s%s", g_iwf_cfg->origid_random ? "random" : g_iwf_cfg->origid, VTY_NEWLINE);
@@ -1431,6 +1685,7 @@ static int config_write_tsca(struct vty *vty)
 		vty_out(vty, " repository-ca-file %s%s", d->fetch_ca_file, VTY_NEWLINE);
 	if (d->fetch_timeout_ms != IWF_FETCH_TIMEOUT_DEFAULT)
 		vty_out(vty, " repository-timeout %u%s", d->fetch_timeout_ms, VTY_NEWLINE);
+	write_fetch(vty, d, "repository");
 	if (g_iwf_cfg->hop_window != IWF_WINDOW_DEFAULT)
 		vty_out(vty, " hop-window %u%s", g_iwf_cfg->hop_window, VTY_NEWLINE);
 	if (g_iwf_cfg->hop_skew)
@@ -1534,6 +1789,13 @@ static int config_write_ss7_peers(struct vty *vty)
 			vty_out(vty, " hop-bind send %s%s", p->hop_bind_send, VTY_NEWLINE);
 		if (p->hop_bind_require[0])
 			vty_out(vty, " hop-bind require %s%s", p->hop_bind_require, VTY_NEWLINE);
+		if (!p->repo_miss_limit)
+			vty_out(vty, " no repository-miss-limit%s", VTY_NEWLINE);
+		else if (p->repo_miss_rate != IWF_REPO_MISS_RATE_DEFAULT || p->repo_miss_burst != IWF_REPO_MISS_BURST_DEFAULT)
+			vty_out(vty, " repository-miss-limit %u burst %u%s", p->repo_miss_rate, p->repo_miss_burst,
+				VTY_NEWLINE);
+		if (p->policy.busy_cause != IWF_CAUSE_SWITCH_CONGESTION)
+			vty_out(vty, " repository-busy-cause %u%s", p->policy.busy_cause, VTY_NEWLINE);
 		if (p->sdp_template)
 			vty_out(vty, " sdp-template %s%s", p->sdp_template, VTY_NEWLINE);
 		if (p->sip_peer[0])
@@ -1573,6 +1835,11 @@ static void install_domain_common(int node)
 	install_element(node, &cfg_dom_credential_cmd);
 	install_element(node, &cfg_dom_credential_chain_cmd);
 	install_element(node, &cfg_dom_no_credential_cmd);
+	install_element(node, &cfg_dom_crl_required_cmd);
+	install_element(node, &cfg_dom_no_crl_required_cmd);
+	install_element(node, &cfg_dom_crl_fetch_cmd);
+	install_element(node, &cfg_dom_no_crl_fetch_cmd);
+	install_element(node, &cfg_dom_crl_refresh_cmd);
 }
 
 static void install_peer_knobs(int node)
@@ -1613,6 +1880,11 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(STIWF_STIR_NODE, &cfg_stir_fetch_ca_cmd);
 	install_element(STIWF_STIR_NODE, &cfg_stir_no_fetch_ca_cmd);
 	install_element(STIWF_STIR_NODE, &cfg_stir_fetch_timeout_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_fetch_port_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_no_fetch_port_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_fetch_acl_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_no_fetch_acl_cmd);
+	install_element(STIWF_STIR_NODE, &cfg_stir_in_flight_cmd);
 	install_element(STIWF_STIR_NODE, &cfg_stir_max_age_cmd);
 	install_element(STIWF_STIR_NODE, &cfg_stir_origid_cmd);
 
@@ -1626,6 +1898,11 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_fetch_ca_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_fetch_ca_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_fetch_timeout_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_fetch_port_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_fetch_port_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_fetch_acl_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_fetch_acl_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_in_flight_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_policy_oid_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_no_policy_oid_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_map_file_cmd);
@@ -1660,6 +1937,9 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_sdp_template_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_sip_peer_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_sip_peer_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_repo_miss_limit_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_repo_miss_limit_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_repo_busy_cause_cmd);
 	install_peer_knobs(STIWF_SS7_PEER_NODE);
 
 	install_element(CONFIG_NODE, &cfg_route_cmd);

@@ -88,6 +88,7 @@ const struct value_string iwf_policy_reason_names[] = {
 	{ IWF_PR_ISUP_SIGNER_UNTRUSTED_C,	"isup-signer-untrusted-c" },
 	{ IWF_PR_ISUP_SIGNER_UNTRUSTED_RELEASE,	"isup-signer-untrusted-release" },
 	{ IWF_PR_ISUP_NO_CALLING,		"isup-no-calling" },
+	{ IWF_PR_ISUP_SIGNER_BUSY_RELEASE,	"isup-signer-busy-release" },
 	{ 0, NULL }
 };
 
@@ -101,6 +102,7 @@ void iwf_policy_init(struct iwf_policy *p)
 	p->provisional_max_attest = 'C';
 	p->aci = IWF_POLICY_ACI_DEFAULT;
 	p->release_cause = IWF_CAUSE_CALL_REJECTED;
+	p->busy_cause = IWF_CAUSE_SWITCH_CONGESTION;
 }
 
 int iwf_policy_set_provisional_max_attest(struct iwf_policy *p, char attest)
@@ -257,6 +259,14 @@ int iwf_policy_isup_to_sip(const struct iwf_policy *p, const struct iwf_isup_evi
 		     "verdict %d, passport %d/%d)\n", ev->hop, ev->signer_trust, ev->signer_class,
 		     ev->verdict_verstat, ev->passport_present, ev->passport_verifies);
 		return -EINVAL;
+	}
+
+	/* The signer could not be looked up now (policy.h): congestion */
+	if (ev->hop == IWF_HOP_INVALID && ev->signer_busy) {
+		d->action = IWF_ACTION_RELEASE;
+		d->reason = IWF_PR_ISUP_SIGNER_BUSY_RELEASE;
+		d->cause = p->busy_cause ? p->busy_cause : IWF_CAUSE_SWITCH_CONGESTION;
+		return 0;
 	}
 
 	/* DESIGN §4 last row.  DESIGN §3: a revoked operator is shut out, and

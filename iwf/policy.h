@@ -23,6 +23,11 @@
  *    the failure in a Reason header of the next response (reason_header);
  *  - HOP signer revoked, unknown (no certificate) or untrusted: the HOP is
  *    invalid, whatever its signature;
+ *  - HOP signer not looked up for lack of fetch capacity (the peer's rate
+ *    of repository misses, or the fetches in flight): REL with the peer's
+ *    `repository-busy-cause` (default 42, switching equipment congestion,
+ *    Q.850): the call is neither verified nor refused on its merits, and
+ *    congestion lets the exchange before us try another route;
  *  - HOP ok, no PASSPORT: B needs the map to cover the calling number, a
  *    full certificate, and a VERDICT that is not "failed"; a provisional
  *    signer is capped at `provisional-max-attest` (default C); a signer of
@@ -66,6 +71,7 @@ struct iwf_policy {
 	char provisional_max_attest;	/*!< 'C' (default) or 'B' */
 	uint16_t aci;			/*!< APP context of the token, 64..127 */
 	uint8_t release_cause;		/*!< Q.850 cause of a refused IAM, default 21 */
+	uint8_t busy_cause;		/*!< Q.850 cause when the HOP signer could not be looked up, default 42 */
 };
 
 /*! Verification results of an incoming INVITE (sip/ STI-VS) */
@@ -124,6 +130,7 @@ struct iwf_isup_evidence {
 	enum iwf_hop_reason hop_reason;		/*!< when INVALID */
 	enum iwf_signer_trust signer_trust;
 	enum iwf_signer_class signer_class;
+	bool signer_busy;			/*!< not looked up: no fetch capacity (tsca.h TSCA_ERR_BUSY) */
 	bool signer_covers_calling;		/*!< certmap_may_present() */
 	bool same_carrier;			/*!< certmap_same_carrier(), logged only */
 	bool has_calling;			/*!< a calling number in E.164 form */
@@ -180,6 +187,7 @@ enum iwf_policy_reason {
 	IWF_PR_ISUP_SIGNER_UNTRUSTED_C,
 	IWF_PR_ISUP_SIGNER_UNTRUSTED_RELEASE,
 	IWF_PR_ISUP_NO_CALLING,			/*!< nothing to attest */
+	IWF_PR_ISUP_SIGNER_BUSY_RELEASE,	/*!< HOP signer not looked up: no capacity */
 	_NUM_IWF_PR
 };
 extern const struct value_string iwf_policy_reason_names[];
@@ -211,7 +219,7 @@ struct iwf_decision {
 };
 
 /*! The defaults: continue on STIR failure, no Identity or HOP required,
- *  provisional signers capped at C, ACI 90, release cause 21. */
+ *  provisional signers capped at C, ACI 90, release cause 21, busy cause 42. */
 void iwf_policy_init(struct iwf_policy *p);
 
 /*! \returns 0, or -EINVAL (logged) unless \a attest is 'B' or 'C' */

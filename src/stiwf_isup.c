@@ -57,7 +57,8 @@ static void isup_usage(FILE *out)
 		"                      [--bind NETWORK]\n"
 		"       stiwf isup decode [--verify (--cert FILE | --trust DIR [--cert-dir DIR] [--crl FILE]...\n"
 		"                         [--repo URL-TEMPLATE [--repo-ca FILE]])\n"
-		"                         [--passport-trust DIR [--passport-cert FILE | --x5u-ca FILE]]]\n"
+		"                         [--passport-trust DIR [--passport-cert FILE | --x5u-ca FILE]]\n"
+		"                         [--fetch-permit CIDR]...]\n"
 		"                         [--now EPOCH] [--country-code CC] [--aci N] [--window S] [--skew S] HEX\n"
 		"\n"
 		"iam     print an IAM (CIC, message type, parameters; no routing label) as hex\n"
@@ -86,8 +87,11 @@ static void isup_usage(FILE *out)
 		"        A PASSPORT TLV is rebuilt into the original Identity header value\n"
 		"        from the IAM's numbers; with --passport-trust (SHAKEN roots) it is\n"
 		"        verified with the chain in --passport-cert or fetched from its x5u\n"
-		"        (TLS server checked with --x5u-ca).  National numbers are made E.164\n"
-		"        with --country-code.\n"
+		"        (TLS server checked with --x5u-ca).  Fetches refuse loopback, private\n"
+		"        and other special-purpose addresses, as stiwfd(8) does, unless a\n"
+		"        --fetch-permit prefix covers them; the port of --repo and of the x5u is\n"
+		"        allowed for that URL.  National numbers are made E.164 with\n"
+		"        --country-code.\n"
 		"Exit status: 0 success; 1 when a token is present but invalid, when --verify\n"
 		"finds no valid HOP or a PASSporT that does not verify, or the message does not\n"
 		"decode; 2 on a usage error.\n");
@@ -767,28 +771,19 @@ static STACK_OF(X509) *read_chain_file(const char *path)
 	return sk;
 }
 
-/* Allow the port of an https URL (the fetcher allows 443 and 8443 by
- * default; test servers and labs listen elsewhere). */
-static int policy_allow_url_port(struct fetch_policy *pol, const char *url)
+/* The fetch policy of decode --verify: the --fetch-permit lines, and a
+ * configured URL's own port for that URL (the fetcher allows 443 and 8443;
+ * test servers and labs listen elsewhere). */
+static void policy_for(struct fetch_policy *pol, const char *const *permits, unsigned int n_permits,
+		       const char *own_url)
 {
-	const char *host, *end, *colon;
-	unsigned long port;
-	char *e;
+	unsigned int i;
 
-	if (strncmp(url, "https://", 8) != 0)
-		return -EINVAL;
-	host = url + 8;
-	end = host + strcspn(host, "/?#");
-	colon = memchr(host, ':', (size_t)(end - host));
-	if (!colon || host[0] == '[')
-		return 0;
-	errno = 0;
-	port = strtoul(colon + 1, &e, 10);
-	if (errno || e != end || port == 0 || port > 65535)
-		return -EINVAL;
-	if (pol->num_ports < FETCH_MAX_PORTS)
-		pol->ports[pol->num_ports++] = (uint16_t)port;
-	return 0;
+	fetch_policy_init(pol);
+	for (i = 0; i < n_permits; i++)
+		stiwf_tool_fetch_permit(pol, permits[i]);	/* checked when parsed */
+	if (own_url)
+		pol->own_urls[pol->num_own_urls++] = own_url;
 }
 
 /* What decode --verify needs to find keys and certificates. */
@@ -805,6 +800,9 @@ struct verify_env {
 	/* SHAKEN side: --passport-trust, --passport-cert, --x5u-ca */
 	const char *pp_trust, *pp_cert, *x5u_ca;
 	struct truststore *pp_ts;
+	/* both: --fetch-permit */
+	const char *permits[FETCH_MAX_ACL];
+	unsigned int num_permits;
 };
 
 static struct sigtoken_key *key_alloc_x509(void *ctx, X509 *leaf)
@@ -838,12 +836,12 @@ static int tsca_env_setup(void *ctx, struct verify_env *ve)
 		}
 	}
 	if (ve->repo) {
-		fetch_policy_init(&pol);
-		pol.ca_file = ve->repo_ca;
-		if (policy_allow_url_port(&pol, ve->repo) < 0) {
+		if (strncmp(ve->repo, "https://", 8) != 0) {
 			fprintf(stderr, "stiwf isup decode: --repo must be an https:// URL template\n");
 			return EXIT_USAGE;
 		}
+		policy_for(&pol, ve->permits, ve->num_permits, ve->repo);
+		pol.ca_file = ve->repo_ca;
 		ve->f = fetcher_alloc(ctx, "tsca", &pol);
 		ve->cache = cert_cache_alloc(ctx, NULL);
 		if (!ve->f || !ve->cache)
@@ -924,9 +922,8 @@ static bool passport_check(void *ctx, struct verify_env *ve, const struct passpo
 		struct cert_cache *cache;
 		struct cert_domain *d;
 
-		fetch_policy_init(&pol);
+		policy_for(&pol, ve->permits, ve->num_permits, pp->x5u);
 		pol.ca_file = ve->x5u_ca;
-		policy_allow_url_port(&pol, pp->x5u);	/* a bad URL fails the fetch policy */
 		f = fetcher_alloc(ctx, "shaken", &pol);
 		cache = cert_cache_alloc(ctx, NULL);
 		d = f && cache ? cert_domain_alloc(ctx, &dcfg, f, cache, ve->pp_ts) : NULL;
@@ -1023,6 +1020,7 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 		{ "passport-trust", required_argument, NULL, 'p' },
 		{ "passport-cert", required_argument, NULL, 'P' },
 		{ "x5u-ca", required_argument, NULL, 'X' },
+		{ "fetch-permit", required_argument, NULL, 'F' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "country-code", required_argument, NULL, 'c' },
 		{ "aci", required_argument, NULL, 'a' },
@@ -1085,6 +1083,18 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 		case 'X':
 			ve.x5u_ca = optarg;
 			break;
+		case 'F': {
+			struct fetch_policy probe;
+
+			fetch_policy_init(&probe);
+			if (ve.num_permits >= ARRAY_SIZE(ve.permits) || stiwf_tool_fetch_permit(&probe, optarg) < 0) {
+				fprintf(stderr, "stiwf isup decode: --fetch-permit %s: not an IP prefix, or more than "
+					"%zu\n", optarg, ARRAY_SIZE(ve.permits));
+				return EXIT_USAGE;
+			}
+			ve.permits[ve.num_permits++] = optarg;
+			break;
+		}
 		case 'n':
 			if (parse_ulong(optarg, UINT32_MAX, &v) < 0) {
 				fprintf(stderr, "stiwf isup decode: bad --now '%s'\n", optarg);

@@ -8,7 +8,7 @@
  *     header and claims as JSON, no verification
  *   stiwf passport verify --identity VALUE --orig TN --dest TN --trust DIR
  *                         [--cert FILE] [--crl FILE]... [--now EPOCH] [--max-age SECONDS]
- *                         [--x5u-ca FILE] [--allow-http-x5u]
+ *                         [--x5u-ca FILE] [--allow-http-x5u] [--fetch-permit CIDR]...
  *     runs the STI-VS (sip/stir_vs.h) on an osmo select loop and prints one
  *     JSON object {"verstat","code","reason","attest","origid","spc"};
  *     exit 0 when it passed, 1 when it failed, 2 on a usage error
@@ -292,7 +292,7 @@ static void verify_usage(FILE *out)
 	fprintf(out,
 		"Usage: stiwf passport verify --identity VALUE --orig TN --dest TN --trust DIR\n"
 		"                             [--cert FILE] [--crl FILE]... [--now EPOCH] [--max-age SECONDS]\n"
-		"                             [--x5u-ca FILE] [--allow-http-x5u]\n"
+		"                             [--x5u-ca FILE] [--allow-http-x5u] [--fetch-permit CIDR]...\n"
 		"Verify the PASSporT of an Identity header value as an STI-VS does (RFC 8224 §6.2,\n"
 		"ATIS-1000074 §5.3) and print one JSON object:\n"
 		"  {\"verstat\":..., \"code\":0|403|428|436|437|438, \"reason\":..., \"attest\":...,\n"
@@ -307,8 +307,12 @@ static void verify_usage(FILE *out)
 		"  --now EPOCH       verification time (default: now)\n"
 		"  --max-age S       freshness window of iat in seconds (default 60)\n"
 		"  --x5u-ca FILE     CA file for the x5u server's TLS certificate (default: system\n"
-		"                    CAs); lab use: the x5u's own port is then allowed too\n"
-		"  --allow-http-x5u  also fetch http:// x5u URLs (lab use; ATIS-1000080 asks for https)\n");
+		"                    CAs); lab use: the port of each --identity's x5u is then allowed\n"
+		"                    for that URL\n"
+		"  --allow-http-x5u  also fetch http:// x5u URLs (lab use; ATIS-1000080 asks for https)\n"
+		"  --fetch-permit CIDR  allow fetching from this address range (repeat for several);\n"
+		"                    loopback, private and other special-purpose addresses are refused\n"
+		"                    otherwise, as stiwfd(8) refuses them\n");
 }
 
 struct verify_state {
@@ -342,30 +346,6 @@ static void verify_cb(const struct stir_vs_result *res, void *priv)
 static void guard_cb(void *data)
 {
 	*(bool *)data = true;
-}
-
-/* The port of an http(s) URL, 0 when it has none or it is not a URL. */
-static unsigned int url_port(const char *url, size_t len)
-{
-	const char *p = memmem(url, len, "://", 3), *end = url + len, *colon = NULL;
-	unsigned int port = 0;
-
-	if (!p)
-		return 0;
-	for (p += 3; p < end && *p != '/' && *p != '?' && *p != '#'; p++) {
-		if (*p == ']')
-			colon = NULL;	/* an IPv6 literal's colons */
-		else if (*p == ':')
-			colon = p;
-	}
-	if (!colon)
-		return 0;
-	for (colon++; colon < p; colon++) {
-		if (*colon < '0' || *colon > '9' || port > 6553)
-			return 0;
-		port = port * 10 + (unsigned int)(*colon - '0');
-	}
-	return port <= 65535 ? port : 0;
 }
 
 /* --cert: put the chain in the cache under the x5u, as if it had been
@@ -430,12 +410,14 @@ static int cmd_verify(int argc, char **argv)
 		{ "max-age", required_argument, NULL, 'm' },
 		{ "x5u-ca", required_argument, NULL, 'a' },
 		{ "allow-http-x5u", no_argument, NULL, 'H' },
+		{ "fetch-permit", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *identity[STIR_VS_MAX_IDENTITY], *crls[VERIFY_MAX_CRLS];
+	const char *identity[STIR_VS_MAX_IDENTITY], *crls[VERIFY_MAX_CRLS], *permits[FETCH_MAX_ACL];
+	char *own[FETCH_MAX_OWN_URLS];
 	const char *orig_in = NULL, *dest_in = NULL, *trust = NULL, *cert = NULL, *x5u_ca = NULL;
-	unsigned int n_identity = 0, n_crls = 0, i;
+	unsigned int n_identity = 0, n_crls = 0, n_permits = 0, i;
 	char orig[STIWF_TN_MAX + 1], dest[STIWF_TN_MAX + 1];
 	long long now = (long long)time(NULL), max_age = STIR_VS_DEFAULT_MAX_AGE;
 	bool allow_http = false, guard_fired = false;
@@ -507,6 +489,13 @@ static int cmd_verify(int argc, char **argv)
 		case 'H':
 			allow_http = true;
 			break;
+		case 'P':
+			if (n_permits >= FETCH_MAX_ACL) {
+				fprintf(stderr, "stiwf passport verify: at most %d --fetch-permit\n", FETCH_MAX_ACL);
+				return STIWF_EXIT_USAGE;
+			}
+			permits[n_permits++] = optarg;
+			break;
 		case 'h':
 			verify_usage(stdout);
 			return 0;
@@ -557,16 +546,24 @@ static int cmd_verify(int argc, char **argv)
 	fetch_policy_init(&pol);
 	pol.allow_http = allow_http;
 	pol.ca_file = x5u_ca;
-	/* a lab repository on its own port: allow the port of the x5u too */
+	for (i = 0; i < n_permits; i++) {
+		if (stiwf_tool_fetch_permit(&pol, permits[i]) < 0) {
+			fprintf(stderr, "stiwf passport verify: --fetch-permit %s is not an IP prefix\n", permits[i]);
+			rc = STIWF_EXIT_USAGE;
+			goto out;
+		}
+	}
+	/* a lab x5u server on its own port: that port for that URL alone */
 	if (x5u_ca || allow_http) {
-		for (i = 0; i < n_identity; i++) {
-			unsigned int port;
-
-			if (identity_hdr_parse(&ih, identity[i], strlen(identity[i])) < 0)
+		for (i = 0; i < n_identity && pol.num_own_urls < FETCH_MAX_OWN_URLS; i++) {
+			if (identity_hdr_parse(&ih, identity[i], strlen(identity[i])) < 0 ||
+			    ih.info.len > FETCH_URL_MAXLEN)
 				continue;
-			port = url_port(ih.info.ptr, ih.info.len);
-			if (port && pol.num_ports < FETCH_MAX_PORTS)
-				pol.ports[pol.num_ports++] = (uint16_t)port;
+			own[pol.num_own_urls] = talloc_strndup(ctx, ih.info.ptr, ih.info.len);
+			if (!own[pol.num_own_urls])
+				goto out;
+			pol.own_urls[pol.num_own_urls] = own[pol.num_own_urls];
+			pol.num_own_urls++;
 		}
 	}
 	f = fetcher_alloc(ctx, "x5u", &pol);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "certs/fetch.h"
 #include "src/stiwf_tool.h"
 
 int stiwf_tool_parse_epoch(const char *s, long long *out)
@@ -18,5 +19,15 @@ int stiwf_tool_parse_epoch(const char *s, long long *out)
 	if (errno || *end || v > (1ULL << 40))
 		return -EINVAL;
 	*out = (long long)v;
+	return 0;
+}
+
+int stiwf_tool_fetch_permit(struct fetch_policy *pol, const char *cidr)
+{
+	if (pol->num_acl >= FETCH_MAX_ACL)
+		return -ENOSPC;
+	if (fetch_acl_rule_parse(&pol->acl[pol->num_acl], "permit", cidr) < 0)
+		return -EINVAL;
+	pol->num_acl++;
 	return 0;
 }

@@ -10,6 +10,13 @@
  *  \returns 0 or -EINVAL */
 int stiwf_tool_parse_epoch(const char *s, long long *out);
 
+struct fetch_policy;
+
+/*! Add "permit CIDR" (--fetch-permit) to the address ACL of \a pol: the
+ *  tools refuse loopback and private space as the daemon does, unless
+ *  told.  \returns 0, -EINVAL (not a prefix), -ENOSPC */
+int stiwf_tool_fetch_permit(struct fetch_policy *pol, const char *cidr);
+
 int stiwf_cmd_cert(int argc, char **argv);
 int stiwf_cmd_passport(int argc, char **argv);
 int stiwf_cmd_isup(int argc, char **argv);

@@ -113,6 +113,16 @@ static gboolean on_signal(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* SIGHUP: the CRLs again, all of them (the timer reads them only when
+ * due), so that an operator who put a new CRL file in place need not wait
+ * or restart.  SIGHUP used to end the daemon (its default action). */
+static gboolean on_sighup(gpointer data)
+{
+	LOGP(DMAIN, LOGL_NOTICE, "SIGHUP: reading the CRLs again\n");
+	stiwfd_certs_refresh(data, true);
+	return G_SOURCE_CONTINUE;
+}
+
 static gboolean on_sigusr1(gpointer data)
 {
 	/* The osmocom habit: a talloc report on demand. */
@@ -145,7 +155,7 @@ int main(int argc, char **argv)
 	struct stiwf_sip_agent *sip = NULL;
 	struct stiwf_workq *workq = NULL;
 	struct stiwfd_iwf *iwf = NULL;
-	guint sig_src[3], timeout_src;
+	guint sig_src[4], timeout_src;
 	bool vty_read_only;
 	char err[768];
 	int opt, rc = EXIT_FAILURE;
@@ -263,6 +273,7 @@ int main(int argc, char **argv)
 	sig_src[0] = g_unix_signal_add(SIGTERM, on_signal, GINT_TO_POINTER(SIGTERM));
 	sig_src[1] = g_unix_signal_add(SIGINT, on_signal, GINT_TO_POINTER(SIGINT));
 	sig_src[2] = g_unix_signal_add(SIGUSR1, on_sigusr1, NULL);
+	sig_src[3] = g_unix_signal_add(SIGHUP, on_sighup, iwf);
 	signal(SIGPIPE, SIG_IGN);
 
 	LOGP(DMAIN, LOGL_NOTICE, "ready: SIP on %s, VTY console on %s\n", stiwf_sip_agent_url(sip),
@@ -270,6 +281,7 @@ int main(int argc, char **argv)
 	g_main_loop_run(main_loop);
 
 	/* Every call releases both legs (REL, BYE/503) while SIP still runs. */
+	g_source_remove(sig_src[3]);
 	stiwfd_iwf_free(iwf);
 	iwf = NULL;
 	/* Graceful stop: let Sofia close its transactions, bounded in time. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
 #include "certs/cache.h"
@@ -41,6 +42,8 @@
 #define SDP_FILE_MAX		4096
 /* cs7 instances (libosmo-sigtran "cs7 instance <0-15>") */
 #define MAX_CS7			16
+/* How often the CRLs due for a refresh are looked for (truststore.h) */
+#define CRL_TICK_S		60
 
 struct stiwfd_iwf {
 	void *ctx;
@@ -49,43 +52,66 @@ struct stiwfd_iwf {
 	bool calls_up;
 	struct stiwf_mtp_user *mtp[MAX_CS7];
 	struct sccp_user *sccp;
+	/* what the CRL refresh works on (NULL when the domain has none) */
+	struct truststore *ts[2];
+	struct cert_domain *dom[2];
+	struct osmo_timer_list crl_timer;
 };
 
 /* ---- certs/ ---- */
 
+/* The fetch policy of a domain: its ports, its address ACL (loopback and
+ * private space refused unless permitted), its caps, and its own
+ * configured URL (our x5u, the repository template) allowed on its port
+ * for that URL alone. */
 static struct fetcher *fetcher_for(void *ctx, const char *name, const struct iwf_domain_cfg *dc,
 				   const char *url)
 {
 	struct fetch_policy pol;
-	const char *p, *end, *colon;
-	unsigned long port;
+	unsigned int i;
 
 	fetch_policy_init(&pol);
 	pol.allow_http = dc->allow_http;
 	pol.ca_file = dc->fetch_ca_file;
 	if (dc->fetch_timeout_ms)
 		pol.timeout_ms = dc->fetch_timeout_ms;
-	/* a configured URL on its own port (a lab repository or x5u server) */
-	if (url && (p = strstr(url, "://"))) {
-		p += 3;
-		end = p + strcspn(p, "/?#");
-		colon = memchr(p, ':', (size_t)(end - p));
-		if (colon && p[0] != '[') {
-			port = strtoul(colon + 1, NULL, 10);
-			if (port > 0 && port <= 65535 && pol.num_ports < FETCH_MAX_PORTS)
-				pol.ports[pol.num_ports++] = (uint16_t)port;
+	for (i = 0; i < dc->n_fetch_ports && pol.num_ports < FETCH_MAX_PORTS; i++)
+		pol.ports[pol.num_ports++] = dc->fetch_ports[i];
+	for (i = 0; i < dc->n_acl && i < FETCH_MAX_ACL; i++) {
+		/* written by fetch_acl_rule_format(): "permit 10.0.0.0/8" */
+		const char *sp = strchr(dc->acl[i], ' ');
+		size_t n = sp ? (size_t)(sp - dc->acl[i]) : 0;
+		char action[8];
+
+		if (n)
+			snprintf(action, sizeof(action), "%.*s", (int)n, dc->acl[i]);
+		if (!n || n >= sizeof(action) || fetch_acl_rule_parse(&pol.acl[pol.num_acl], action, sp + 1) < 0) {
+			LOGP(DMAIN, LOGL_ERROR, "%s: acl line '%s' cannot be used\n", name, dc->acl[i]);
+			return NULL;
 		}
+		pol.num_acl++;
 	}
+	if (dc->max_in_flight)
+		pol.max_in_flight = dc->max_in_flight;
+	if (dc->max_in_flight_per_host)
+		pol.max_in_flight_per_host = dc->max_in_flight_per_host;
+	if (url)
+		pol.own_urls[pol.num_own_urls++] = url;
 	return fetcher_alloc(ctx, name, &pol);
 }
 
 static struct truststore *trust_for(void *ctx, const char *name, const struct iwf_domain_cfg *dc)
 {
+	struct truststore_cfg cfg;
 	struct truststore *ts;
 	unsigned int i;
 	int rc;
 
-	ts = truststore_alloc(ctx, name, NULL);
+	truststore_cfg_init(&cfg);
+	cfg.crl_required = dc->crl_required;
+	if (dc->crl_refresh_s)
+		cfg.crl_refresh_s = dc->crl_refresh_s;
+	ts = truststore_alloc(ctx, name, &cfg);
 	if (!ts)
 		return NULL;
 	rc = truststore_load_dir(ts, dc->trust_dir);
@@ -94,7 +120,8 @@ static struct truststore *trust_for(void *ctx, const char *name, const struct iw
 		return NULL;
 	}
 	for (i = 0; i < dc->n_crl_files; i++) {
-		rc = truststore_load_crl_file(ts, dc->crl_files[i]);
+		/* read again before its nextUpdate (stiwfd_certs_refresh()) */
+		rc = truststore_crl_file_add(ts, dc->crl_files[i], time(NULL));
 		if (rc < 0) {
 			LOGP(DMAIN, LOGL_ERROR, "%s crl-file %s: %s\n", name, dc->crl_files[i], strerror(-rc));
 			return NULL;
@@ -106,7 +133,7 @@ static struct truststore *trust_for(void *ctx, const char *name, const struct iw
 static int shaken_setup(struct stiwfd_iwf *d)
 {
 	const struct iwf_domain_cfg *dc = &g_iwf_cfg->stir;
-	struct cert_domain_cfg dcfg = { .name = "shaken", .shaken_profile = true };
+	struct cert_domain_cfg dcfg = { .name = "shaken", .shaken_profile = true, .fetch_crls = dc->crl_fetch };
 	struct stir_as_cfg acfg = { .attest = 'C' };
 	struct cert_cache *cache;
 	struct cert_domain *dom;
@@ -120,6 +147,8 @@ static int shaken_setup(struct stiwfd_iwf *d)
 		f = fetcher_for(d->ctx, "x5u", dc, dc->credential.x5u);
 		dom = (ts && cache && f) ? cert_domain_alloc(d->ctx, &dcfg, f, cache, ts) : NULL;
 		d->env.vs = dom ? stir_vs_alloc(d->ctx, dom, d->wq) : NULL;
+		d->ts[0] = ts;
+		d->dom[0] = dom;
 		if (!d->env.vs) {
 			LOGP(DMAIN, LOGL_ERROR, "stir: cannot set up the STI-VS\n");
 			return -EINVAL;
@@ -149,7 +178,9 @@ static struct sigtoken_key *tsca_key_alloc(void *ctx, X509 *leaf)
 static int tsca_setup(struct stiwfd_iwf *d)
 {
 	const struct iwf_domain_cfg *dc = &g_iwf_cfg->tsca;
-	struct cert_domain_cfg dcfg = { .name = "tsca", .repo_url_template = dc->repository };
+	struct cert_domain_cfg dcfg = {
+		.name = "tsca", .repo_url_template = dc->repository, .fetch_crls = dc->crl_fetch,
+	};
 	struct cert_domain *dom = NULL;
 	struct cert_cache *cache;
 	struct truststore *ts;
@@ -184,6 +215,8 @@ static int tsca_setup(struct stiwfd_iwf *d)
 		d->env.tsca = tsca_dir_alloc(d->ctx, &tcfg, ts, dom);
 		if (!d->env.tsca)
 			return -EINVAL;
+		d->ts[1] = ts;
+		d->dom[1] = dom;
 		d->env.replay = sigtoken_replay_alloc(d->ctx, g_iwf_cfg->hop_window ? g_iwf_cfg->hop_window :
 						      SIGTOKEN_WINDOW_DEFAULT, g_iwf_cfg->hop_skew,
 						      REPLAY_MAX_ENTRIES);
@@ -233,12 +266,40 @@ static int tsca_setup(struct stiwfd_iwf *d)
 	return 0;
 }
 
+int stiwfd_certs_refresh(struct stiwfd_iwf *d, bool force)
+{
+	time_t now = time(NULL);
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(d->ts); i++) {
+		if (d->ts[i])
+			n += truststore_crl_refresh(d->ts[i], now, force);
+		if (d->dom[i])
+			n += cert_domain_crl_refresh(d->dom[i], now, force);
+	}
+	if (force)
+		LOGP(DMAIN, LOGL_NOTICE, "CRLs: %d read again or being fetched\n", n);
+	return n;
+}
+
+static void crl_timer_cb(void *data)
+{
+	struct stiwfd_iwf *d = data;
+
+	stiwfd_certs_refresh(d, false);
+	osmo_timer_schedule(&d->crl_timer, CRL_TICK_S, 0);
+}
+
 int stiwfd_certs_setup(struct stiwfd_iwf *d)
 {
 	int rc = shaken_setup(d);
 
 	if (rc == 0)
 		rc = tsca_setup(d);
+	/* truststore.h: a CRL is read again before its nextUpdate */
+	if (rc == 0 && (d->ts[0] || d->ts[1]))
+		osmo_timer_schedule(&d->crl_timer, CRL_TICK_S, 0);
 	return rc;
 }
 
@@ -408,6 +469,7 @@ struct stiwfd_iwf *stiwfd_iwf_alloc(void *ctx, struct stiwf_workq *wq)
 		return NULL;
 	d->ctx = d;
 	d->wq = wq;
+	osmo_timer_setup(&d->crl_timer, crl_timer_cb, d);
 	g_iwf_rt = d;
 	return d;
 }
@@ -419,6 +481,7 @@ void stiwfd_iwf_free(struct stiwfd_iwf *d)
 
 	if (!d)
 		return;
+	osmo_timer_del(&d->crl_timer);
 	/* the calls first: they release their legs on trunks and SIP */
 	if (d->calls_up)
 		iwf_call_layer_fini();

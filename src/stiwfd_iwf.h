@@ -4,6 +4,8 @@
  *  once it has been read and checked: one setup function per room
  *  (certs/, ss7/, then the call layer that joins them to sip/). */
 
+#include <stdbool.h>
+
 struct stiwf_sip_agent;
 struct stiwf_workq;
 struct stiwfd_iwf;
@@ -20,6 +22,12 @@ int stiwfd_certs_setup(struct stiwfd_iwf *d);
  *  \param[in] ctx owner of the name list put in g_sip_cfg
  *  \returns 0, or -EINVAL with err saying why */
 int stiwfd_tls_setup(void *ctx, char *err, size_t errlen);
+/*! Read the CRL files again and fetch the distribution-point CRLs again
+ *  that are due now (truststore.h, resolve.h), or all of them when
+ *  \a force (SIGHUP).  A timer runs it every minute once
+ *  stiwfd_certs_setup() succeeded.  \returns how many CRLs were read
+ *  again with a change, plus the fetches started */
+int stiwfd_certs_refresh(struct stiwfd_iwf *d, bool force);
 
 /*! The MTP user (SI 5) on every cs7 instance an ss7-peer uses, and a
  *  trunk per ss7-peer (received messages dispatched by OPC; GRS when the

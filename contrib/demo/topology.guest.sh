@@ -63,6 +63,8 @@ sip
 stir
  trust-dir $PKI_SHAKEN_TRUST_DIR
  x5u-ca-file $HTTPSD_CA
+ x5u-port $HTTPSD_PORT
+ x5u-acl permit 127.0.0.0/8
  credential key $PKI_SHAKEN_SP_A_KEY chain $PKI_SHAKEN_SP_A_CHAIN x5u $X5U_A
 tsca
  trust-dir $PKI_TSCA_TRUST_DIR
@@ -104,6 +106,8 @@ sip
 stir
  trust-dir $PKI_SHAKEN_TRUST_DIR
  x5u-ca-file $HTTPSD_CA
+ x5u-port $HTTPSD_PORT
+ x5u-acl permit 127.0.0.0/8
  credential key $PKI_SHAKEN_SP_B_KEY chain $PKI_SHAKEN_SP_B_CHAIN x5u $X5U_B
 tsca
  trust-dir $PKI_TSCA_TRUST_DIR

@@ -132,6 +132,8 @@ stir_node() {	# stir_node KEY CHAIN
 stir
  trust-dir $PKI_SHAKEN_TRUST_DIR
  x5u-ca-file $HTTPSD_CA
+ x5u-port $HTTPSD_PORT
+ x5u-acl permit 127.0.0.0/8
  max-age 3600
  credential key $1 chain $2 x5u $X5U_A
 EOM

@@ -1,5 +1,6 @@
 /* Tests of certs/cache.c and certs/certchain.c: RFC 7234 lifetimes, the
- * ATIS-1000074 24 h floor, the notAfter cap, the negative cache, LRU
+ * ATIS-1000074 24 h floor, the notAfter cap, the negative cache (kept
+ * apart from the chains), LRU
  * eviction by entries and bytes (all on an injected clock), and the chain
  * parser on good, reordered, truncated and garbage input. */
 
@@ -261,6 +262,58 @@ static void test_negative(void)
 	talloc_free(c);
 }
 
+/* Failures live apart: 2000 junk x5u URLs (a peer sending a fresh one
+ * per call) fill the failure LRU, never push out a good chain, and the
+ * newest failures are the ones kept. */
+static void test_negative_apart(void)
+{
+	struct cert_cache_cfg cfg;
+	struct cert_cache *c;
+	struct cert_cache_entry *e;
+	char url[64];
+	unsigned int i;
+
+	fake_now = time(NULL);
+	cert_cache_cfg_init(&cfg);
+	cfg.now = fake_clock;
+	c = cert_cache_alloc(ctx, &cfg);
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT_PTR_NOT_NULL(cert_cache_put(c, "https://good/sp-a.pem", chain_of("shaken/sp-a-chain.pem"), NULL));
+	for (i = 0; i < 2000; i++) {
+		snprintf(url, sizeof(url), "https://junk.example/%u.pem", i);
+		CU_ASSERT_PTR_NOT_NULL(cert_cache_put_negative(c, url, 436, "HTTP status 404"));
+	}
+	e = cert_cache_get(c, "https://good/sp-a.pem");
+	CU_ASSERT(e && !e->negative && e->chain);
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->evictions, 0);
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->neg_entries, CERT_CACHE_DEFAULT_NEG_ENTRIES);
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->entries, CERT_CACHE_DEFAULT_NEG_ENTRIES + 1);
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->neg_evictions, 2000 - CERT_CACHE_DEFAULT_NEG_ENTRIES);
+	/* the newest failure is still known, the oldest is not */
+	e = cert_cache_get(c, "https://junk.example/1999.pem");
+	CU_ASSERT(e && e->negative);
+	CU_ASSERT_PTR_NULL(cert_cache_get(c, "https://junk.example/0.pem"));
+	talloc_free(c);
+
+	/* a full chain cache does not make room for failures either */
+	cfg.max_entries = 1;
+	cfg.neg_max_entries = 2;
+	c = cert_cache_alloc(ctx, &cfg);
+	CU_ASSERT_FATAL(c != NULL);
+	CU_ASSERT_PTR_NOT_NULL(cert_cache_put(c, "https://good/sp-a.pem", chain_of("shaken/sp-a-chain.pem"), NULL));
+	CU_ASSERT_PTR_NOT_NULL(cert_cache_put_negative(c, "https://junk/1", 436, ""));
+	CU_ASSERT_PTR_NOT_NULL(cert_cache_put_negative(c, "https://junk/2", 436, ""));
+	CU_ASSERT_PTR_NOT_NULL(cert_cache_put_negative(c, "https://junk/3", 436, ""));
+	CU_ASSERT_PTR_NOT_NULL(cert_cache_get(c, "https://good/sp-a.pem"));
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->neg_entries, 2);
+	/* and a chain replacing a failure of its URL leaves the failures' count right */
+	CU_ASSERT_PTR_NOT_NULL(cert_cache_put(c, "https://junk/3", chain_of("shaken/sp-a-chain.pem"), NULL));
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->neg_entries, 1);
+	CU_ASSERT_EQUAL(cert_cache_stats(c)->entries, 2);
+	CU_ASSERT_PTR_NULL(cert_cache_get(c, "https://good/sp-a.pem"));	/* max_entries 1 */
+	talloc_free(c);
+}
+
 static void test_lru(void)
 {
 	struct cert_cache_cfg cfg;
@@ -452,6 +505,7 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "delta", test_delta) ||
 	    !CU_add_test(suite, "expiry", test_expiry) ||
 	    !CU_add_test(suite, "negative", test_negative) ||
+	    !CU_add_test(suite, "negative_apart", test_negative_apart) ||
 	    !CU_add_test(suite, "lru", test_lru) ||
 	    !CU_add_test(suite, "shared_ca", test_shared_ca) ||
 	    !CU_add_test(suite, "certchain", test_certchain)) {

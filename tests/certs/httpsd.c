@@ -8,7 +8,8 @@
  * on stdout once both listen, then "REQ <path>" (flushed) for every request
  * before it answers, so a test can count requests per path.
  *
- * Paths (query parameters are %-decoded):
+ * Parameters follow the path after ';' (the fetcher refuses URLs with a
+ * query string) or '?', as name=value&name=value, %-decoded:
  *   /pem/FILE    FILE from DOCROOT, 200; cc=, expires=, date=, age= set the
  *                caching headers, ct= the Content-Type (default
  *                application/pem-certificate-chain)
@@ -17,8 +18,9 @@
  *   /big         64 KiB with Content-Length
  *   /bigchunked  64 KiB chunked, no Content-Length
  *   /garbage     200 with bytes that are not PEM
- *   /redirect    302 to the URL in to=
+ *   /redirect    302 to the URL in to=, after ms= milliseconds (default 0)
  *   /loop        302 to itself
+ *   /slowloop    after ms= milliseconds (default 500), 302 to itself
  *   anything else: 404
  * Test code only: one thread per connection, no keep-alive. */
 
@@ -202,7 +204,7 @@ static void *conn_main(void *arg)
 	memcpy(target, req + 4, (size_t)(sp - req - 4));
 	target[sp - req - 4] = '\0';
 	path = target;
-	query = strchr(target, '?');
+	query = strpbrk(target, "?;");
 	if (query)
 		*query++ = '\0';
 	else
@@ -253,7 +255,20 @@ static void *conn_main(void *arg)
 		respond(ssl, 200, "Content-Type: application/pem-certificate-chain\r\n", g, sizeof(g) - 1);
 	} else if (strcmp(path, "/loop") == 0) {
 		respond(ssl, 302, "Location: /loop\r\n", "", 0);
+	} else if (strcmp(path, "/slowloop") == 0) {
+		unsigned long ms = 500;
+
+		if (query_get(query, "ms", v, sizeof(v)))
+			ms = strtoul(v, NULL, 10);
+		usleep((useconds_t)ms * 1000);	/* the misbehaviour under test */
+		snprintf(hdrs, sizeof(hdrs), "Location: /slowloop;ms=%lu\r\n", ms);
+		respond(ssl, 302, hdrs, "", 0);
 	} else if (strcmp(path, "/redirect") == 0 && query_get(query, "to", v, sizeof(v))) {
+		char ms[16];
+
+		/* a server slow to redirect: the misbehaviour under test */
+		if (query_get(query, "ms", ms, sizeof(ms)))
+			usleep((useconds_t)strtoul(ms, NULL, 10) * 1000);
 		snprintf(hdrs, sizeof(hdrs), "Location: %s\r\n", v);
 		respond(ssl, 302, hdrs, "", 0);
 	} else {

@@ -2,9 +2,12 @@
  * the test PKI (good SP chain, delegate, expired, untrusted root, revoked by
  * a CRL file and by a CRL fetched from the distribution point, bad
  * signature, TSCA branch revoked), the verified-chain cache (a hit runs no
- * X509_verify_cert), and cert_resolve_x5u() end to end against
+ * X509_verify_cert), CRL files and distribution points refreshed on an
+ * injected time, and cert_resolve_x5u() end to end against
  * tests/certs/httpsd: 436/437 mapping, cache hits, single flight, negative
- * cache, and the TSCA repository template. */
+ * cache, no cache entry for policy refusals and busy answers, CRLs fetched
+ * only for a verified chain and kept apart from the chains, and the TSCA
+ * repository template. */
 
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 
@@ -190,6 +194,45 @@ static void test_crl_files(void)
 	talloc_free(ts);
 }
 
+/* The CRL parser on a DER CRL cut at every length and with every bit
+ * flipped: nothing but the whole CRL parses, and no flipped CRL is taken
+ * for its issuer's. */
+static void test_crl_truncate_flip(void)
+{
+	struct truststore *ts = store("shaken", false, false);
+	X509 *ca = testpki_cert("shaken/sti-ca.pem");
+	FILE *f = fopen(testpki_path("shaken/crl/sti-ca.crl.der"), "rb");
+	uint8_t buf[4096], *cut;
+	char why[128];
+	X509_CRL *crl;
+	size_t len, n, bit;
+
+	CU_ASSERT_FATAL(f && ca);
+	len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	for (n = 0; n < len; n++) {
+		cut = malloc(n ? n : 1);	/* exact size: a read past it shows under ASAN */
+		CU_ASSERT_FATAL(cut != NULL);
+		memcpy(cut, buf, n);
+		crl = truststore_crl_parse(cut, n);
+		CU_ASSERT_PTR_NULL(crl);
+		X509_CRL_free(crl);
+		free(cut);
+	}
+	crl = truststore_crl_parse(buf, len);
+	CU_ASSERT_PTR_NOT_NULL(crl);
+	X509_CRL_free(crl);
+	for (bit = 0; bit < len * 8; bit++) {
+		buf[bit / 8] ^= (uint8_t)(1 << (bit % 8));
+		CU_ASSERT_NOT_EQUAL(truststore_add_crl_buf(ts, buf, len, ca, why, sizeof(why)), 0);
+		buf[bit / 8] ^= (uint8_t)(1 << (bit % 8));
+	}
+	CU_ASSERT_EQUAL(truststore_stats(ts)->crls, 0);
+	CU_ASSERT_EQUAL(truststore_add_crl_buf(ts, buf, len, ca, why, sizeof(why)), 0);
+	X509_free(ca);
+	talloc_free(ts);
+}
+
 static void test_sip_codes(void)
 {
 	int i;
@@ -310,6 +353,9 @@ struct env {
 	struct cert_domain *d;
 };
 
+/* the fetcher's in-flight cap of the next env_init(), 0: the default */
+static unsigned int env_max_in_flight;
+
 static void env_init(struct env *v, const char *dom, bool crl_files, bool fetch_crls, const char *tmpl)
 {
 	struct fetch_policy pol;
@@ -322,9 +368,13 @@ static void env_init(struct env *v, const char *dom, bool crl_files, bool fetch_
 
 	fetch_policy_init(&pol);
 	pol.ports[pol.num_ports++] = testhttps_port();
+	/* the test server is on loopback, which the default ACL refuses */
+	CU_ASSERT_EQUAL(fetch_acl_rule_parse(&pol.acl[pol.num_acl++], "permit", "127.0.0.0/8"), 0);
 	pol.ca_file = testhttps_ca_file();
 	pol.timeout_ms = 5000;	/* valgrind makes TLS slow */
 	pol.connect_timeout_ms = 4000;
+	if (env_max_in_flight)
+		pol.max_in_flight = env_max_in_flight;
 	v->f = fetcher_alloc(ctx, dom, &pol);
 	v->cache = cert_cache_alloc(ctx, NULL);
 	v->ts = store(dom, crl_files, false);
@@ -361,7 +411,7 @@ static void test_resolve(void)
 		{ "/pem/nonexistent.pem", CERT_ERR_FETCH, 436, "" },
 		{ "/garbage", CERT_ERR_PARSE, 436, "" },
 		{ "/big", CERT_ERR_FETCH, 436, "" },
-		{ "/redirect?to=http://127.0.0.1/x.pem", CERT_ERR_FETCH, 436, "" },
+		{ "/redirect;to=http://127.0.0.1/x.pem", CERT_ERR_FETCH, 436, "" },
 	};
 	struct rgot g[ARRAY_SIZE(cases)];
 	struct env v;
@@ -397,7 +447,7 @@ static void test_resolve(void)
 static void test_resolve_cache(void)
 {
 	struct rgot a = { 0 }, b = { 0 }, c[3], n1 = { 0 }, n2 = { 0 };
-	const char *url = testhttps_url("/pem/delegate-chain.pem?cc=max-age%3D60");
+	const char *url = testhttps_url("/pem/delegate-chain.pem;cc=max-age%3D60");
 	unsigned int before = testhttps_count("/pem/delegate-chain.pem");
 	unsigned long calls;
 	struct env v;
@@ -514,6 +564,216 @@ static void test_resolve_cdp(void)
 	env_free(&v);
 }
 
+/* URLs the fetch policy refuses (a query string, a literal private or
+ * loopback address outside the ACL) answer 436 and take no cache entry,
+ * however many come: a peer sending 2000 of them leaves the cache as it
+ * was. */
+static void test_resolve_policy(void)
+{
+	struct rgot g = { 0 }, last = { 0 };
+	char url[160];
+	unsigned int i, n = 2000;
+	struct env v;
+
+	env_init(&v, "shaken", true, false, NULL);
+	for (i = 0; i < n; i++) {
+		if (i % 2)
+			snprintf(url, sizeof(url), "%s", testhttps_url("/pem/sp-a-chain.pem"));
+		else
+			snprintf(url, sizeof(url), "https://10.%u.%u.%u/x.pem", i >> 16 & 255, i >> 8 & 255, i & 255);
+		if (i % 2)
+			snprintf(url + strlen(url), sizeof(url) - strlen(url), "?n=%u", i);
+		CU_ASSERT_PTR_NOT_NULL(cert_resolve_x5u(v.d, url, time(NULL), resolve_cb, i == n - 1 ? &last : &g));
+	}
+	run_until(&last.calls, 1);
+	run_until(&g.calls, n - 1);
+	CU_ASSERT_EQUAL(g.err, CERT_ERR_POLICY);
+	CU_ASSERT_EQUAL(g.sip, 436);
+	CU_ASSERT_EQUAL(last.err, CERT_ERR_POLICY);
+	CU_ASSERT(strstr(last.reason, "query string") != NULL);
+	CU_ASSERT_EQUAL(cert_cache_stats(v.cache)->entries, 0);
+	CU_ASSERT_EQUAL(cert_cache_stats(v.cache)->neg_entries, 0);
+	CU_ASSERT_EQUAL(fetcher_stats(v.f)->transfers, 0);
+	env_free(&v);
+}
+
+/* Above the fetcher's in-flight cap: 436 at once, and nothing remembered,
+ * so that the URL resolves as soon as there is room. */
+static void test_resolve_busy(void)
+{
+	struct rgot hang = { 0 }, busy = { 0 }, ok = { 0 };
+	struct cert_resolve_req *r;
+	struct env v;
+
+	env_max_in_flight = 1;
+	env_init(&v, "shaken", true, false, NULL);
+	env_max_in_flight = 0;
+	r = cert_resolve_x5u(v.d, testhttps_url("/hang"), time(NULL), resolve_cb, &hang);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	/* let the first one start its transfer */
+	while (fetcher_in_flight(v.f) == 0)
+		osmo_select_main(0);
+	CU_ASSERT_PTR_NOT_NULL(cert_resolve_x5u(v.d, testhttps_url("/pem/sp-a-chain.pem"), time(NULL), resolve_cb,
+						&busy));
+	run_until(&busy.calls, 1);
+	CU_ASSERT_EQUAL(busy.err, CERT_ERR_BUSY);
+	CU_ASSERT_EQUAL(busy.sip, 436);
+	CU_ASSERT(strstr(busy.reason, "in flight") != NULL);
+	CU_ASSERT_EQUAL(cert_cache_stats(v.cache)->entries, 0);
+	cert_resolve_cancel(r);
+	CU_ASSERT_PTR_NOT_NULL(cert_resolve_x5u(v.d, testhttps_url("/pem/sp-a-chain.pem"), time(NULL), resolve_cb,
+						&ok));
+	run_until(&ok.calls, 1);
+	CU_ASSERT_EQUAL(ok.err, CERT_OK);
+	CU_ASSERT_EQUAL(hang.calls, 0);
+	env_free(&v);
+}
+
+/* A leaf under a root nobody trusts, whose distribution point is the test
+ * server: the chain is refused, and its CRL URL is never fetched (it is
+ * the sender's choice of URL). */
+static void test_resolve_cdp_untrusted(void)
+{
+	struct rgot g = { 0 };
+	char cmd[8192];
+	struct env v;
+
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd '%s/shaken'; umask 077;"
+		 "printf '[ext]\\nbasicConstraints = critical,CA:FALSE\\nkeyUsage = critical,digitalSignature\\n"
+		 "certificatePolicies = 2.16.840.1.114569.1.1.3\\n"
+		 "crlDistributionPoints = URI:https://127.0.0.1:%u/pem/untrusted-cdp.crl\\n"
+		 "1.3.6.1.5.5.7.1.26 = ASN1:SEQUENCE:tnauth\\n[tnauth]\\nspc = EXPLICIT:0,IA5STRING:5555\\n'"
+		 " >.ca/cdpu.ext;"
+		 "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout .ca/cdpu.key"
+		 " -subj '/C=US/O=SP CDP untrusted/CN=SHAKEN 5555' -out .ca/cdpu.csr 2>/dev/null;"
+		 "openssl x509 -req -in .ca/cdpu.csr -CA untrusted-root.pem -CAkey untrusted-root.key"
+		 " -CAcreateserial -days 30 -extfile .ca/cdpu.ext -extensions ext -out cdpu.pem 2>/dev/null;"
+		 "cat cdpu.pem untrusted-root.pem >cdpu-chain.pem; chmod 644 cdpu.pem cdpu-chain.pem;"
+		 "cp crl/sti-ca.crl.pem untrusted-cdp.crl; chmod 644 untrusted-cdp.crl",
+		 testpki_dir(), testhttps_port());
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	env_init(&v, "shaken", false, true, NULL);
+	CU_ASSERT_PTR_NOT_NULL(cert_resolve_x5u(v.d, testhttps_url("/pem/cdpu-chain.pem"), time(NULL), resolve_cb,
+						&g));
+	run_until(&g.calls, 1);
+	CU_ASSERT_EQUAL(g.err, CERT_ERR_UNTRUSTED);
+	CU_ASSERT_EQUAL(testhttps_count("/pem/untrusted-cdp.crl"), 0);
+	CU_ASSERT_EQUAL(cert_domain_crl_sources(v.d), 0);
+	env_free(&v);
+}
+
+/* A CRL file refreshed on an injected time: past the CRL's nextUpdate
+ * every chain under its CA fails (437) until the file is read again; the
+ * refresh reads it before nextUpdate, and at once when forced (SIGHUP). */
+static void test_crl_refresh_file(void)
+{
+	struct truststore *ts = store("shaken", false, false);
+	STACK_OF(X509) *sk = chain_of("shaken/sp-a-chain.pem");
+	char detail[256], path[4200], cmd[12000];
+	time_t now = time(NULL), later = now + 31 * 86400L;
+
+	snprintf(path, sizeof(path), "%s/shaken/refresh.crl.pem", testpki_dir());
+	snprintf(cmd, sizeof(cmd), "cp '%s/shaken/crl/sti-ca.crl.pem' '%s'", testpki_dir(), path);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(truststore_crl_file_add(ts, path, now), 0);
+	CU_ASSERT_EQUAL(truststore_crl_file_add(ts, testpki_path("shaken/nonexistent"), now), -ENOENT);
+	CU_ASSERT_EQUAL(truststore_verify(ts, sk, now, detail, sizeof(detail)), CERT_OK);
+	/* the CRL (30 days) has run out: 437 for every chain under the STI-CA */
+	CU_ASSERT_EQUAL(truststore_verify(ts, sk, later, detail, sizeof(detail)), CERT_ERR_CRL);
+	/* the CA publishes a new one (60 days) */
+	snprintf(cmd, sizeof(cmd), "cd '%s/shaken' && openssl ca -gencrl -config .ca/sti-ca/ca.cnf -crldays 60"
+		 " -out '%s' 2>/dev/null", testpki_dir(), path);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	/* not due yet a minute after loading: nothing read */
+	CU_ASSERT_EQUAL(truststore_crl_refresh(ts, now + 60, false), 0);
+	CU_ASSERT_EQUAL(truststore_verify(ts, sk, later, detail, sizeof(detail)), CERT_ERR_CRL);
+	/* due: read again, and the chain verifies after the old nextUpdate */
+	CU_ASSERT_EQUAL(truststore_crl_refresh(ts, later, false), 1);
+	CU_ASSERT_EQUAL(truststore_verify(ts, sk, later, detail, sizeof(detail)), CERT_OK);
+	/* the same file once more changes nothing (the verified chains stay) */
+	CU_ASSERT_EQUAL(truststore_crl_refresh(ts, later, true), 0);
+	/* a file that went away keeps the CRL loaded before */
+	CU_ASSERT_EQUAL(unlink(path), 0);
+	CU_ASSERT_EQUAL(truststore_crl_refresh(ts, later, true), 0);
+	CU_ASSERT_EQUAL(truststore_verify(ts, sk, later, detail, sizeof(detail)), CERT_OK);
+	/* when the refresh is due */
+	{
+		X509_CRL *crl = NULL;
+		BIO *b = BIO_new_file(testpki_path("shaken/crl/sti-ca.crl.pem"), "r");
+
+		CU_ASSERT_FATAL(b != NULL);
+		crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
+		BIO_free(b);
+		CU_ASSERT_FATAL(crl != NULL);
+		CU_ASSERT_EQUAL(truststore_crl_due(ts, crl, now), now + TRUSTSTORE_DEFAULT_CRL_REFRESH_S);
+		CU_ASSERT_EQUAL(truststore_crl_due(ts, crl, truststore_crl_next_update(crl) - 400),
+				truststore_crl_next_update(crl) - TRUSTSTORE_DEFAULT_CRL_MARGIN_S);
+		CU_ASSERT_EQUAL(truststore_crl_due(ts, crl, truststore_crl_next_update(crl) + 10),
+				truststore_crl_next_update(crl) + 10 + TRUSTSTORE_DEFAULT_CRL_RETRY_S);
+		CU_ASSERT_EQUAL(truststore_crl_due(ts, NULL, now), now + TRUSTSTORE_DEFAULT_CRL_RETRY_S);
+		X509_CRL_free(crl);
+	}
+	certchain_free(sk);
+	talloc_free(ts);
+}
+
+/* A CRL from a distribution point is fetched again, from the timer's
+ * refresh, before its nextUpdate: a call after the old nextUpdate needs no
+ * fetch of its own.  The CRL's URL keeps its own entry: a failed CRL fetch
+ * does not answer for the same URL asked for as an x5u. */
+static void test_crl_refresh_cdp(void)
+{
+	struct rgot g = { 0 }, later_g = { 0 }, as_x5u = { 0 };
+	unsigned int before;
+	char cmd[4096];
+	time_t now = time(NULL), later = now + 2 * 3600;
+	struct env v;
+
+	/* cdp-good and cdp-revoked exist (test_resolve_cdp); a CRL for one hour */
+	snprintf(cmd, sizeof(cmd), "cd '%s/shaken' && openssl ca -gencrl -config .ca/sti-ca/ca.cnf -crlhours 1"
+		 " -out sti-ca-cdp.crl 2>/dev/null", testpki_dir());
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	env_init(&v, "shaken", false, true, NULL);
+	before = testhttps_count("/pem/sti-ca-cdp.crl");
+	CU_ASSERT_PTR_NOT_NULL(cert_resolve_x5u(v.d, testhttps_url("/pem/cdp-good-chain.pem"), now, resolve_cb, &g));
+	run_until(&g.calls, 1);
+	CU_ASSERT_EQUAL(g.err, CERT_OK);
+	CU_ASSERT_EQUAL(testhttps_count("/pem/sti-ca-cdp.crl"), before + 1);
+	CU_ASSERT_EQUAL(cert_domain_crl_sources(v.d), 1);
+	/* not due a minute later */
+	CU_ASSERT_EQUAL(cert_domain_crl_refresh(v.d, now + 60, false), 0);
+	/* the CA publishes a CRL for three hours; the refresh, due before the
+	 * old nextUpdate, fetches it */
+	snprintf(cmd, sizeof(cmd), "cd '%s/shaken' && openssl ca -gencrl -config .ca/sti-ca/ca.cnf -crlhours 3"
+		 " -out sti-ca-cdp.crl 2>/dev/null", testpki_dir());
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(cert_domain_crl_refresh(v.d, later, false), 1);
+	while (testhttps_count("/pem/sti-ca-cdp.crl") < before + 2 || fetcher_in_flight(v.f))
+		osmo_select_main(0);
+	/* a call two hours on verifies without fetching the CRL itself */
+	CU_ASSERT_PTR_NOT_NULL(cert_resolve_x5u(v.d, testhttps_url("/pem/cdp-good-chain.pem"), later, resolve_cb,
+						&later_g));
+	run_until(&later_g.calls, 1);
+	CU_ASSERT_EQUAL(later_g.err, CERT_OK);
+	CU_ASSERT_EQUAL(testhttps_count("/pem/sti-ca-cdp.crl"), before + 2);
+	/* the CRL gone: the refresh fails, and the CRL URL asked for as an
+	 * x5u is fetched as one (not answered "CRL problem" from the CRL's
+	 * failure) */
+	snprintf(cmd, sizeof(cmd), "rm -f '%s/shaken/sti-ca-cdp.crl'", testpki_dir());
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(cert_domain_crl_refresh(v.d, later, true), 1);
+	while (testhttps_count("/pem/sti-ca-cdp.crl") < before + 3 || fetcher_in_flight(v.f))
+		osmo_select_main(0);
+	CU_ASSERT_PTR_NOT_NULL(cert_resolve_x5u(v.d, testhttps_url("/pem/sti-ca-cdp.crl"), later, resolve_cb,
+						&as_x5u));
+	run_until(&as_x5u.calls, 1);
+	CU_ASSERT_EQUAL(as_x5u.err, CERT_ERR_FETCH);
+	CU_ASSERT(strstr(as_x5u.reason, "404") != NULL);
+	CU_ASSERT_EQUAL(testhttps_count("/pem/sti-ca-cdp.crl"), before + 4);
+	env_free(&v);
+}
+
 /* The TSCA domain through its repository template (no SHAKEN profile). */
 static void test_resolve_tsca(void)
 {
@@ -570,11 +830,17 @@ int main(int argc, char **argv)
 	if (!suite || !CU_add_test(suite, "verify", test_verify) ||
 	    !CU_add_test(suite, "bad_signature", test_bad_signature) ||
 	    !CU_add_test(suite, "crl_files", test_crl_files) ||
+	    !CU_add_test(suite, "crl_truncate_flip", test_crl_truncate_flip) ||
 	    !CU_add_test(suite, "sip_codes", test_sip_codes) ||
 	    !CU_add_test(suite, "memo", test_memo) ||
 	    !CU_add_test(suite, "resolve", test_resolve) ||
 	    !CU_add_test(suite, "resolve_cache", test_resolve_cache) ||
 	    !CU_add_test(suite, "resolve_cdp", test_resolve_cdp) ||
+	    !CU_add_test(suite, "resolve_policy", test_resolve_policy) ||
+	    !CU_add_test(suite, "resolve_busy", test_resolve_busy) ||
+	    !CU_add_test(suite, "resolve_cdp_untrusted", test_resolve_cdp_untrusted) ||
+	    !CU_add_test(suite, "crl_refresh_file", test_crl_refresh_file) ||
+	    !CU_add_test(suite, "crl_refresh_cdp", test_crl_refresh_cdp) ||
 	    !CU_add_test(suite, "resolve_tsca", test_resolve_tsca)) {
 		CU_cleanup_registry();
 		return 1;

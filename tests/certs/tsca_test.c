@@ -27,6 +27,7 @@
 #include "certs/keyid.h"
 #include "certs/resolve.h"
 #include "certs/tnauthlist.h"
+#include "certs/tokenbucket.h"
 #include "certs/truststore.h"
 #include "certs/tsca.h"
 #include "src/logging.h"
@@ -112,6 +113,8 @@ static void env_init(struct env *v, bool crls, const char *dir, const char *tmpl
 	if (tmpl) {
 		fetch_policy_init(&pol);
 		pol.ports[pol.num_ports++] = testhttps_port();
+		/* the test server is on loopback, which the default ACL refuses */
+		CU_ASSERT_EQUAL(fetch_acl_rule_parse(&pol.acl[pol.num_acl++], "permit", "127.0.0.0/8"), 0);
 		pol.ca_file = testhttps_ca_file();
 		pol.timeout_ms = 5000;	/* valgrind makes TLS slow */
 		pol.connect_timeout_ms = 4000;
@@ -552,6 +555,87 @@ static void test_local_then_repo(void)
 	env_free(&v);
 }
 
+static void test_token_bucket(void)
+{
+	struct token_bucket tb;
+	int i;
+
+	token_bucket_init(&tb, 2, 3);
+	for (i = 0; i < 3; i++)
+		CU_ASSERT(token_bucket_take(&tb, 1000));
+	CU_ASSERT_FALSE(token_bucket_take(&tb, 1000));
+	CU_ASSERT_FALSE(token_bucket_take(&tb, 1499));	/* 0.998 token */
+	CU_ASSERT(token_bucket_take(&tb, 1500));	/* 2/s: one every 500 ms */
+	CU_ASSERT_FALSE(token_bucket_take(&tb, 1500));
+	CU_ASSERT_FALSE(token_bucket_take(&tb, 1000));	/* a clock going back adds nothing */
+	/* a long pause fills it up to the burst, not beyond */
+	for (i = 0; i < 3; i++)
+		CU_ASSERT(token_bucket_take(&tb, 1000000000000LL));
+	CU_ASSERT_FALSE(token_bucket_take(&tb, 1000000000000LL));
+	token_bucket_init(&tb, 0, 1);
+	CU_ASSERT(token_bucket_take(&tb, 0));
+	CU_ASSERT_FALSE(token_bucket_take(&tb, 100000));	/* rate 0: never again */
+}
+
+/* An SS7 peer sending random key-ids: each one the cache cannot answer
+ * costs a token of the peer's bucket; without one, TSCA_ERR_BUSY and no
+ * request.  The local directory and cached answers cost nothing. */
+static void test_rate_limit(void)
+{
+	char tmpl[256], hex[KEYID_HEX_LEN];
+	uint8_t ids[6][KEYID_LEN], id[KEYID_LEN];
+	struct token_bucket tb;
+	struct got g[6], x;
+	unsigned int before, i;
+	struct env v;
+	time_t now = time(NULL);
+
+	make_local_dir();
+	snprintf(tmpl, sizeof(tmpl), "%s", testhttps_url("/pem/{key-id}.pem"));
+	env_init(&v, true, local_dir, tmpl);
+	token_bucket_init(&tb, 1, 2);
+	before = testhttps_count("/pem/f00d000000000000.pem") + testhttps_count("/pem/f00d000000000001.pem");
+	memset(g, 0, sizeof(g));
+	for (i = 0; i < 6; i++) {
+		memset(ids[i], 0, KEYID_LEN);
+		ids[i][0] = 0xf0;
+		ids[i][1] = 0x0d;
+		ids[i][7] = (uint8_t)i;
+		CU_ASSERT_PTR_NOT_NULL(tsca_lookup_limited(v.td, ids[i], now, &tb, 5000, got_cb, &g[i]));
+	}
+	for (i = 0; i < 6; i++)
+		run_until(&g[i].calls, 1);
+	WANT(&g[0], TSCA_ERR_UNKNOWN_KEYID);
+	WANT(&g[1], TSCA_ERR_UNKNOWN_KEYID);
+	for (i = 2; i < 6; i++) {
+		WANT(&g[i], TSCA_ERR_BUSY);
+		CU_ASSERT(strstr(g[i].detail, "1/s") != NULL);
+	}
+	CU_ASSERT_EQUAL(testhttps_count("/pem/f00d000000000000.pem") + testhttps_count("/pem/f00d000000000001.pem"),
+			before + 2);
+	CU_ASSERT_EQUAL(testhttps_count("/pem/f00d000000000002.pem"), 0);
+	CU_ASSERT_EQUAL(tsca_dir_stats(v.td)->rate_limited, 4);
+	/* the remembered 404 and the local directory need no token */
+	memset(&x, 0, sizeof(x));
+	CU_ASSERT_PTR_NOT_NULL(tsca_lookup_limited(v.td, ids[0], now, &tb, 5000, got_cb, &x));
+	run_until(&x.calls, 1);
+	WANT(&x, TSCA_ERR_UNKNOWN_KEYID);
+	CU_ASSERT(x.cached);
+	keyid_of("tsca/op1-full.pem", id, hex);
+	memset(&x, 0, sizeof(x));
+	CU_ASSERT_PTR_NOT_NULL(tsca_lookup_limited(v.td, id, now, &tb, 5000, got_cb, &x));
+	run_until(&x.calls, 1);
+	WANT(&x, TSCA_OK);
+	CU_ASSERT_EQUAL(x.source, TSCA_SRC_LOCAL);
+	/* a second later there is a token again */
+	memset(&x, 0, sizeof(x));
+	CU_ASSERT_PTR_NOT_NULL(tsca_lookup_limited(v.td, ids[2], now, &tb, 6000, got_cb, &x));
+	run_until(&x.calls, 1);
+	WANT(&x, TSCA_ERR_UNKNOWN_KEYID);
+	CU_ASSERT_EQUAL(testhttps_count("/pem/f00d000000000002.pem"), 1);
+	env_free(&v);
+}
+
 static void test_cfg(void)
 {
 	struct truststore *ts = store(false);
@@ -615,7 +699,9 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "path", test_path) ||
 	    !CU_add_test(suite, "time_and_revocation", test_time_and_revocation) ||
 	    !CU_add_test(suite, "repo", test_repo) ||
-	    !CU_add_test(suite, "local_then_repo", test_local_then_repo)) {
+	    !CU_add_test(suite, "local_then_repo", test_local_then_repo) ||
+	    !CU_add_test(suite, "token_bucket", test_token_bucket) ||
+	    !CU_add_test(suite, "rate_limit", test_rate_limit)) {
 		CU_cleanup_registry();
 		return 1;
 	}

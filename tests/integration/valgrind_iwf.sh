@@ -48,7 +48,10 @@ sip
  transport udp
 stir
  trust-dir $PKI_SHAKEN_TRUST_DIR
+ crl-file $PKI_SHAKEN_CRL_DIR/sti-ca.crl.pem
  x5u-ca-file $HTTPSD_CA
+ x5u-port $HTTPSD_PORT
+ x5u-acl permit 127.0.0.0/8
  x5u-timeout 60000
  credential key $PKI_SHAKEN_SP_B_KEY chain $PKI_SHAKEN_SP_B_CHAIN x5u $x5u_b
 tsca
@@ -101,6 +104,14 @@ grep -q '^Reason: Q.850;cause=38' "$dir/503.msgs" || fail "503 without Reason: Q
 wait_log "$dir/stiwfd.log" 'call-log \{.*"code":436.*"hop":true.*"cause":38' 1 20 ||
 	fail "the call-log line does not show 436, a HOP and cause 38"
 echo "ok: signed INVITE, x5u not found (436), continue: HOP signed, no user part: 503 with Reason cause 38"
+
+# SIGHUP reads the CRL files again: the STI-CA publishes a new CRL
+(cd "$dir/pki/shaken" && openssl ca -gencrl -config .ca/sti-ca/ca.cnf -crldays 60 \
+	-out "$PKI_SHAKEN_CRL_DIR/sti-ca.crl.pem") >/dev/null 2>&1 || fail "a new CRL"
+kill -HUP "$STIWFD_PID"
+wait_log "$dir/stiwfd.log" 'CRLs: 1 read again' 1 20 || fail "SIGHUP did not read the new CRL"
+kill -0 "$STIWFD_PID" || fail "stiwfd did not survive SIGHUP"
+echo "ok: SIGHUP read the new CRL file; stiwfd goes on"
 
 # A call whose x5u fetch hangs is still in VERIFY when stiwfd stops.
 value=$("$STIWF" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u "$x5u_hang" --attest A \

@@ -115,8 +115,10 @@ static void example(char *buf, size_t size)
 	    "stir\n"
 	    " trust-dir %s/shaken-trust\n"
 	    " crl-file %s/sti-ca.crl.pem\n"
+	    " crl-required\n"
 	    " x5u-ca-file %s/ca-certificates.crt\n"
 	    " x5u-timeout 2000\n"
+	    " x5u-acl deny 192.0.2.0/24\n"
 	    " max-age 60\n"
 	    " credential key %s/sti.key chain %s/sti-chain.pem x5u https://cert.example/sti.pem\n"
 	    " origid random\n"
@@ -146,6 +148,7 @@ static void example(char *buf, size_t size)
 	    " hop-required\n"
 	    " provisional-max-attest C\n"
 	    " release-cause 21\n"
+	    " repository-miss-limit 2 burst 10\n"
 	    " sdp-template %s/exchange-b.sdp\n"
 	    " sip-peer carrier-a\n"
 	    "route 1202 ss7-peer exchange-b\n"
@@ -175,6 +178,16 @@ static void test_example(void)
 	CU_ASSERT_STRING_EQUAL(c->stir.credential.x5u, "https://cert.example/sti.pem");
 	CU_ASSERT_TRUE(c->origid_random);
 	CU_ASSERT_FALSE(c->stir.allow_http);
+	CU_ASSERT_TRUE(c->stir.crl_required);
+	CU_ASSERT_FALSE(c->stir.crl_fetch);
+	CU_ASSERT_EQUAL(c->stir.crl_refresh_s, 3600);
+	CU_ASSERT_EQUAL(c->stir.n_acl, 1);
+	CU_ASSERT_STRING_EQUAL(c->stir.acl[0], "deny 192.0.2.0/24");
+	CU_ASSERT_EQUAL(c->stir.n_fetch_ports, 0);
+	CU_ASSERT_EQUAL(c->stir.max_in_flight, 64);
+	CU_ASSERT_EQUAL(c->stir.max_in_flight_per_host, 16);
+	CU_ASSERT_FALSE(c->tsca.crl_required);
+	CU_ASSERT_EQUAL(c->tsca.n_acl, 0);
 
 	CU_ASSERT_PTR_NOT_NULL(strstr(c->tsca.trust_dir, "/tsca-trust"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c->tsca.cert_dir, "/operators"));
@@ -216,6 +229,12 @@ static void test_example(void)
 	CU_ASSERT_TRUE(tp->policy.hop_required);
 	CU_ASSERT_EQUAL(tp->policy.provisional_max_attest, 'C');
 	CU_ASSERT_EQUAL(tp->policy.release_cause, 21);
+	CU_ASSERT_EQUAL(tp->policy.busy_cause, 42);
+	CU_ASSERT_TRUE(tp->repo_miss_limit);
+	CU_ASSERT_EQUAL(tp->repo_miss_rate, 2);
+	CU_ASSERT_EQUAL(tp->repo_miss_burst, 10);
+	CU_ASSERT_EQUAL(tp->repo_bucket.rate, 2);
+	CU_ASSERT_EQUAL(tp->repo_bucket.burst, 10);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tp->sdp_template, "/exchange-b.sdp"));
 	CU_ASSERT_STRING_EQUAL(tp->sip_peer, "carrier-a");
 	CU_ASSERT_STRING_EQUAL(tp->hop_bind_send, "");
@@ -240,8 +259,8 @@ static void test_example(void)
 /* Every field of the configuration as text, to compare two of them. */
 static void dump_policy(FILE *f, const struct iwf_policy *p, const struct iwf_number_plan *n)
 {
-	fprintf(f, " pol %d %d %d %c %u %u", p->on_stir_failure, p->identity_required, p->hop_required,
-		p->provisional_max_attest, p->aci, p->release_cause);
+	fprintf(f, " pol %d %d %d %c %u %u %u", p->on_stir_failure, p->identity_required, p->hop_required,
+		p->provisional_max_attest, p->aci, p->release_cause, p->busy_cause);
 	fprintf(f, " plan '%s' %d %d %d '%s' '%s' '%s' %u\n", n->cc, n->format, n->cc_without_plus,
 		n->from_as_calling, n->trunk_prefix, n->intl_prefix, n->area_code, n->cpc);
 }
@@ -254,6 +273,12 @@ static void dump_domain(FILE *f, const struct iwf_domain_cfg *d)
 		d->repository ?: "-", d->fetch_ca_file ?: "-", d->allow_http, d->fetch_timeout_ms);
 	for (i = 0; i < d->n_crl_files; i++)
 		fprintf(f, " crl '%s'", d->crl_files[i]);
+	fprintf(f, " crl %d %d %u", d->crl_required, d->crl_fetch, d->crl_refresh_s);
+	for (i = 0; i < d->n_fetch_ports; i++)
+		fprintf(f, " port %u", d->fetch_ports[i]);
+	for (i = 0; i < d->n_acl; i++)
+		fprintf(f, " acl '%s'", d->acl[i]);
+	fprintf(f, " in-flight %u %u", d->max_in_flight, d->max_in_flight_per_host);
 	fprintf(f, " cred '%s' '%s' '%s'\n", d->credential.key_path ?: "-", d->credential.chain_path ?: "-",
 		d->credential.x5u ?: "-");
 }
@@ -283,6 +308,7 @@ static char *dump_cfg(void)
 		fprintf(f, "ss7 %s %u %u %d %u '%s' '%s' '%s' '%s'", tp->name, tp->cs7_instance, tp->dpc, tp->dpc_set,
 			tp->max_sif_len, tp->sdp_template ?: "-", tp->sip_peer, tp->hop_bind_send,
 			tp->hop_bind_require);
+		fprintf(f, " repo %d %u %u", tp->repo_miss_limit, tp->repo_miss_rate, tp->repo_miss_burst);
 		for (i = 0; i < tp->n_cic_ranges; i++)
 			fprintf(f, " %u-%u", tp->cic[i].first, tp->cic[i].last);
 		for (i = 0; i < tp->causes.n_isup_to_sip; i++)
@@ -366,7 +392,16 @@ static void test_round_trip_knobs(void)
 		" allow-http\n"
 		" crl-file /a.crl\n"
 		" crl-file /b.crl\n"
+		" crl-required\n"
+		" crl-fetch\n"
+		" crl-refresh 600\n"
 		" x5u-timeout 150\n"
+		" x5u-port 9443\n"
+		" x5u-port 10443\n"
+		" x5u-acl deny 127.0.0.2/32\n"
+		" x5u-acl permit 127.0.0.0/8\n"
+		" x5u-acl permit fd00::/8\n"
+		" x5u-in-flight 10 per-host 2\n"
 		" max-age 300\n"
 		" credential key /k chain /c x5u http://lab.example/c.pem\n"
 		" origid 0b7a8f3e-1c2d-4e5f-9a8b-7c6d5e4f3a2b\n"
@@ -375,6 +410,9 @@ static void test_round_trip_knobs(void)
 		" repository http://repo.lab/{key-id}.pem\n"
 		" repository-ca-file /ca.pem\n"
 		" repository-timeout 9000\n"
+		" repository-port 9444\n"
+		" repository-acl permit ::1/128\n"
+		" repository-in-flight 1024 per-host 1024\n"
 		" hop-window 120\n"
 		" hop-skew 5\n"
 		" hop-startup-quiet off\n"
@@ -409,6 +447,8 @@ static void test_round_trip_knobs(void)
 		" identity-required\n"
 		" provisional-max-attest B\n"
 		" release-cause 127\n"
+		" no repository-miss-limit\n"
+		" repository-busy-cause 34\n"
 		" isup-to-sip-cause 20 410\n"
 		" sip-to-isup-cause 603 17\n"
 		" hop-bind send YY-OP2\n"
@@ -417,6 +457,7 @@ static void test_round_trip_knobs(void)
 		" cs7-instance 2\n"
 		" point-code 16777215\n"
 		" cic 11 99\n"
+		" repository-miss-limit 0 burst 1\n"
 		"route default sip-peer v6\n"
 		"route 49 ss7-peer tg-1\n"
 		"route 4930 ss7-peer tg-2\n"
@@ -424,6 +465,13 @@ static void test_round_trip_knobs(void)
 
 	round_trip(knobs, " remote 2001:db8::1 5070\n");
 	round_trip(knobs, " isup-to-sip-cause 20 410\n sip-to-isup-cause 603 17\n");
+	round_trip(knobs, " crl-required\n crl-fetch\n crl-refresh 600\n x5u-timeout 150\n x5u-port 9443\n"
+		   " x5u-port 10443\n x5u-acl deny 127.0.0.2/32\n x5u-acl permit 127.0.0.0/8\n"
+		   " x5u-acl permit fd00::/8\n x5u-in-flight 10 per-host 2\n");
+	round_trip(knobs, " repository-port 9444\n repository-acl permit ::1/128\n"
+		   " repository-in-flight 1024 per-host 1024\n");
+	round_trip(knobs, " no repository-miss-limit\n repository-busy-cause 34\n");
+	round_trip(knobs, " repository-miss-limit 0 burst 1\n");
 	/* defaults written back as such */
 	round_trip(knobs, "sip-peer plain\n transport udp\n on-stir-failure continue\nss7-peer");
 }
@@ -447,7 +495,20 @@ static void test_no_forms(void)
 		" no credential\n"
 		" allow-http\n"
 		" no allow-http\n"
+		" crl-required\n"
+		" no crl-required\n"
+		" crl-fetch\n"
+		" no crl-fetch\n"
+		" x5u-port 9443\n"
+		" x5u-port 443\n"
+		" no x5u-port 9443\n"
+		" x5u-acl permit 10.0.0.0/8\n"
+		" x5u-acl permit 10.0.0.0/8\n"
+		" x5u-acl deny ::/0\n"
+		" no x5u-acl permit 10.0.0.0/8\n"
 		"tsca\n"
+		" repository-acl permit 10.1.0.0/16\n"
+		" no repository-acl permit 10.1.0.0/16\n"
 		" cert-dir /d\n"
 		" no cert-dir\n"
 		" repository https://r/{key-id}\n"
@@ -476,6 +537,8 @@ static void test_no_forms(void)
 		" cic 1 5\n"
 		" cic 6 9\n"
 		" no cic 1 5\n"
+		" no repository-miss-limit\n"
+		" repository-miss-limit 3 burst 4\n"
 		" sdp-template /s\n"
 		" no sdp-template\n"
 		" sip-peer a\n"
@@ -499,6 +562,12 @@ static void test_no_forms(void)
 	CU_ASSERT_PTR_NULL(g_iwf_cfg->stir.fetch_ca_file);
 	CU_ASSERT_PTR_NULL(g_iwf_cfg->stir.credential.key_path);
 	CU_ASSERT_FALSE(g_iwf_cfg->stir.allow_http);
+	CU_ASSERT_FALSE(g_iwf_cfg->stir.crl_required);
+	CU_ASSERT_FALSE(g_iwf_cfg->stir.crl_fetch);
+	CU_ASSERT_EQUAL(g_iwf_cfg->stir.n_fetch_ports, 0);
+	CU_ASSERT_EQUAL(g_iwf_cfg->stir.n_acl, 1);
+	CU_ASSERT_STRING_EQUAL(g_iwf_cfg->stir.acl[0], "deny ::/0");
+	CU_ASSERT_EQUAL(g_iwf_cfg->tsca.n_acl, 0);
 	CU_ASSERT_PTR_NULL(g_iwf_cfg->tsca.cert_dir);
 	CU_ASSERT_PTR_NULL(g_iwf_cfg->tsca.repository);
 	CU_ASSERT_PTR_NULL(g_iwf_cfg->tsca_full_oid);
@@ -510,6 +579,9 @@ static void test_no_forms(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tp);
 	CU_ASSERT_EQUAL(tp->n_cic_ranges, 1);
 	CU_ASSERT_EQUAL(tp->cic[0].first, 6);
+	CU_ASSERT_TRUE(tp->repo_miss_limit);
+	CU_ASSERT_EQUAL(tp->repo_bucket.rate, 3);
+	CU_ASSERT_EQUAL(tp->repo_bucket.burst, 4);
 	CU_ASSERT_PTR_NULL(tp->sdp_template);
 	CU_ASSERT_STRING_EQUAL(tp->sip_peer, "");
 	CU_ASSERT_STRING_EQUAL(tp->hop_bind_send, "");
@@ -589,6 +661,25 @@ static const struct bad_case bad_cases[] = {
 	{ "stir\n allow-http\n credential key /k chain /c x5u http://c/c.pem\n no allow-http\n", 4,
 	  "http URL in use" },
 	{ "stir\n x5u-timeout 99\n", 2, "timeout range" },
+	{ "stir\n credential key /k chain /c x5u https://cert.example/c.pem?v=1\n", 2, "query string" },
+	{ "stir\n x5u-acl permit 10.0.0.1/8\n", 2, "host bits" },
+	{ "stir\n x5u-acl permit 10.0.0.0/33\n", 2, "prefix length" },
+	{ "stir\n x5u-acl permit cr.example\n", 2, "not an address" },
+	{ "stir\n x5u-acl allow 10.0.0.0/8\n", 2, "permit or deny" },
+	{ "stir\n no x5u-acl permit 10.0.0.0/8\n", 2, "no such acl line" },
+	{ "stir\n x5u-port 0\n", 2, "port range" },
+	{ "stir\n no x5u-port 9443\n", 2, "no such port" },
+	{ "stir\n x5u-port 1\n x5u-port 2\n x5u-port 3\n x5u-port 4\n x5u-port 5\n x5u-port 6\n"
+	  " x5u-port 7\n", 8, "too many ports" },
+	{ "stir\n x5u-in-flight 0 per-host 1\n", 2, "in-flight range" },
+	{ "stir\n x5u-in-flight 8 per-host 1025\n", 2, "in-flight range" },
+	{ "stir\n crl-refresh 59\n", 2, "refresh range" },
+	{ "stir\n repository-acl permit 10.0.0.0/8\n", 2, "tsca only" },
+	{ "tsca\n x5u-acl permit 10.0.0.0/8\n", 2, "stir only" },
+	{ TP " repository-miss-limit 10001 burst 1\n", 3, "rate range" },
+	{ TP " repository-miss-limit 1 burst 0\n", 3, "burst range" },
+	{ TP " repository-busy-cause 0\n", 3, "cause range" },
+	{ SP " repository-busy-cause 42\n", 2, "ss7-peer only" },
 	{ "stir\n max-age 0\n", 2, "max-age range" },
 	{ "stir\n origid 1234\n", 2, "not a UUID" },
 	{ "stir\n origid 0b7a8f3e-1c2d-4e5f-9a8b-7c6d5e4f3a2g\n", 2, "not a UUID" },
@@ -735,6 +826,8 @@ static void test_validators(void)
 	CU_ASSERT_EQUAL(iwf_url_check("http://h/{key-id}", true, true), 0);
 	CU_ASSERT_EQUAL(iwf_url_check("https://{key-id}", true, false), -EINVAL);
 	CU_ASSERT_EQUAL(iwf_url_check("https://h/a b", false, false), -EINVAL);
+	CU_ASSERT_EQUAL(iwf_url_check("https://h/a.pem?x=1", false, false), -EPERM);
+	CU_ASSERT_EQUAL(iwf_url_check("https://h/a.pem#x", false, false), -EPERM);
 	CU_ASSERT_EQUAL(iwf_url_check("HTTPS://h/", false, false), -EINVAL);
 	/* a peer cannot be allocated twice, nor with a bad name */
 	iwf_cfg_reset(g_iwf_cfg);

@@ -59,6 +59,7 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(p.provisional_max_attest, 'C');
 	CU_ASSERT_EQUAL(p.aci, 90);
 	CU_ASSERT_EQUAL(p.release_cause, 21);
+	CU_ASSERT_EQUAL(p.busy_cause, 42);
 	CU_ASSERT_EQUAL(iwf_policy_set_provisional_max_attest(&p, 'A'), -EINVAL);
 	CU_ASSERT_EQUAL(iwf_policy_set_provisional_max_attest(&p, 'c'), -EINVAL);
 	CU_ASSERT_EQUAL(p.provisional_max_attest, 'C');
@@ -397,6 +398,45 @@ static void test_isup_to_sip(void)
 	CU_ASSERT_EQUAL(d.cause, 127);
 }
 
+/* The HOP signer could not be looked up (the peer's rate of repository
+ * misses, or fetch capacity): the peer's busy cause, whatever the other
+ * knobs say; a HOP that is missing, or a signer found unknown, is not
+ * "busy". */
+static void test_isup_signer_busy(void)
+{
+	struct iwf_policy p;
+	struct iwf_isup_evidence ev;
+	struct iwf_decision d;
+	char json[IWF_DECISION_JSON_MAX];
+
+	iwf_policy_init(&p);
+	memset(&ev, 0, sizeof(ev));
+	ev.hop = IWF_HOP_INVALID;
+	ev.signer_trust = IWF_SIGNER_UNKNOWN;
+	ev.signer_busy = true;
+	ev.has_calling = true;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.action, IWF_ACTION_RELEASE);
+	CU_ASSERT_EQUAL(d.cause, 42);
+	CU_ASSERT_EQUAL(d.reason, IWF_PR_ISUP_SIGNER_BUSY_RELEASE);
+	CU_ASSERT(iwf_decision_to_json(json, sizeof(json), &d) > 0);
+	CU_ASSERT(strstr(json, "\"isup-signer-busy-release\"") != NULL);
+	p.busy_cause = 34;
+	p.hop_required = true;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.cause, 34);
+	/* without the busy flag: the usual decision (C, or release 21) */
+	ev.signer_busy = false;
+	p.hop_required = false;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.action, IWF_ACTION_FORWARD);
+	CU_ASSERT_EQUAL(d.attest, 'C');
+	ev.signer_busy = true;
+	ev.hop = IWF_HOP_MISSING;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.action, IWF_ACTION_FORWARD);
+}
+
 static void test_isup_bad_evidence(void)
 {
 	struct iwf_policy p;
@@ -620,6 +660,7 @@ int main(void)
 	CU_add_test(s, "SIP evidence that does not hang together", test_sip_bad_evidence);
 	CU_add_test(s, "ISUP -> SIP (DESIGN 4 rows 4-6)", test_isup_to_sip);
 	CU_add_test(s, "ISUP evidence that does not hang together", test_isup_bad_evidence);
+	CU_add_test(s, "ISUP: HOP signer not looked up (busy)", test_isup_signer_busy);
 	CU_add_test(s, "JSON for the call log", test_json);
 	CU_add_test(s, "reason names", test_reason_names);
 	CU_add_test(s, "rogue operator CA (DESIGN 3)", test_rogue_operator_ca);

@@ -50,6 +50,7 @@ struct got {
 	bool canonical, cached, have_pp;
 	unsigned int div;
 	int64_t iat;
+	char detail[256];
 };
 
 static void vs_cb(const struct stir_vs_result *res, void *priv)
@@ -59,6 +60,7 @@ static void vs_cb(const struct stir_vs_result *res, void *priv)
 	g->calls++;
 	g->code = res->code;
 	g->verstat = res->verstat;
+	snprintf(g->detail, sizeof(g->detail), "%s", res->detail ? res->detail : "");
 	g->step = res->step;
 	snprintf(g->reason, sizeof(g->reason), "%s", res->reason);
 	g->attest = res->attest;
@@ -101,6 +103,9 @@ struct env {
 	struct stir_vs *vs;
 };
 
+/* the fetcher's in-flight cap of the next env_init(), 0: the default */
+static unsigned int env_max_in_flight;
+
 static void env_init(struct env *v, unsigned int threads)
 {
 	struct fetch_policy pol;
@@ -111,9 +116,13 @@ static void env_init(struct env *v, unsigned int threads)
 	memset(v, 0, sizeof(*v));
 	fetch_policy_init(&pol);
 	pol.ports[pol.num_ports++] = testhttps_port();
+	/* the test server is on loopback, which the default ACL refuses */
+	CU_ASSERT_EQUAL(fetch_acl_rule_parse(&pol.acl[pol.num_acl++], "permit", "127.0.0.0/8"), 0);
 	pol.ca_file = testhttps_ca_file();
 	pol.timeout_ms = 5000;	/* valgrind makes TLS slow */
 	pol.connect_timeout_ms = 4000;
+	if (env_max_in_flight)
+		pol.max_in_flight = env_max_in_flight;
 	v->f = fetcher_alloc(ctx, "x5u", &pol);
 	v->cache = cert_cache_alloc(ctx, NULL);
 	truststore_cfg_init(&tcfg);
@@ -632,6 +641,64 @@ static void test_hang(void)
 	env_free(&v);
 }
 
+/* Above the fetcher's in-flight cap the answer is 436 at once (step
+ * credential, the cap named), the call is not held, and the x5u is not
+ * marked bad: once there is room it verifies. */
+static void test_in_flight_cap(void)
+{
+	char hang[STIR_AS_IDENTITY_MAX], good[STIR_AS_IDENTITY_MAX];
+	const char *hang_ident = hang;
+	struct stir_vs_input in = { .identity = &hang_ident, .num_identity = 1, .orig_tn = ORIG, .dest_tn = DEST };
+	struct stir_vs_req *r;
+	time_t now = time(NULL);
+	struct got g, x = { 0 };
+	struct env v;
+
+	env_max_in_flight = 1;
+	env_init(&v, 0);
+	env_max_in_flight = 0;
+	sign(hang, sizeof(hang), "shaken/sp-a", "/hang", ORIG, DEST, now);
+	sign(good, sizeof(good), "shaken/sp-a", "/pem/sp-a-chain.pem", ORIG, DEST, now);
+	in.now = now;
+	r = stir_vs_verify(v.vs, NULL, NULL, &in, vs_cb, &x);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	while (fetcher_in_flight(v.f) == 0)
+		osmo_select_main(0);
+	g = verify1(&v, good, ORIG, DEST, now);
+	CU_ASSERT_EQUAL(g.code, 436);
+	CU_ASSERT_EQUAL(g.step, STIR_VS_STEP_CREDENTIAL);
+	CU_ASSERT_STRING_EQUAL(g.reason, "Bad Identity Info");
+	CU_ASSERT(strstr(g.detail, "in flight") != NULL);
+	CU_ASSERT_EQUAL(fetcher_stats(v.f)->busy, 1);
+	stir_vs_cancel(r);
+	g = verify1(&v, good, ORIG, DEST, now);
+	CU_ASSERT_EQUAL(g.code, 0);
+	CU_ASSERT_EQUAL(x.calls, 0);
+	env_free(&v);
+}
+
+/* What needs no certificate is checked first: a stale, mismatched or
+ * malformed request makes no fetch at all (a peer cannot make us fetch
+ * with requests that fail anyway). */
+static void test_cheap_first(void)
+{
+	char stale[STIR_AS_IDENTITY_MAX], other[STIR_AS_IDENTITY_MAX];
+	time_t now = time(NULL);
+	struct got g;
+	struct env v;
+
+	env_init(&v, 0);
+	sign(stale, sizeof(stale), "shaken/sp-a", "/pem/cheap-first-1.pem", ORIG, DEST, now - 3600);
+	sign(other, sizeof(other), "shaken/sp-a", "/pem/cheap-first-2.pem", ORIG, DEST, now);
+	g = verify1(&v, stale, ORIG, DEST, now);
+	CU_ASSERT_EQUAL(g.code, 403);
+	g = verify1(&v, other, "12025550003", DEST, now);
+	CU_ASSERT_EQUAL(g.code, 438);
+	CU_ASSERT_EQUAL(fetcher_stats(v.f)->requests, 0);
+	CU_ASSERT_EQUAL(testhttps_count("/pem/cheap-first-1.pem") + testhttps_count("/pem/cheap-first-2.pem"), 0);
+	env_free(&v);
+}
+
 /* ----------------------------------------------------------------- STI-AS */
 
 struct asgot {
@@ -772,6 +839,8 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "workers", test_workers) ||
 	    !CU_add_test(suite, "cancel", test_cancel) ||
 	    !CU_add_test(suite, "hang", test_hang) ||
+	    !CU_add_test(suite, "in_flight_cap", test_in_flight_cap) ||
+	    !CU_add_test(suite, "cheap_first", test_cheap_first) ||
 	    !CU_add_test(suite, "as", test_as) ||
 	    !CU_add_test(suite, "uuid", test_uuid)) {
 		CU_cleanup_registry();

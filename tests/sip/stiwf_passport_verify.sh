@@ -3,8 +3,9 @@
 # failure class, with the x5u fetched over HTTPS from tests/certs/httpsd
 # (or given with --cert): stale/future iat 403, wrong orig/dest and bad
 # signature 438, info != x5u, unreachable, hanging, garbage, 404, oversized
-# and redirect-to-http repositories 436, untrusted/expired/revoked 437,
-# usage errors 2.  And "stiwf bench passport" runs and prints its fields.
+# and redirect-to-http repositories 436, a loopback x5u (the test server
+# itself) refused without --fetch-permit and one with a query string,
+# untrusted/expired/revoked 437, usage errors 2.  And "stiwf bench passport" runs and prints its fields.
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -113,7 +114,7 @@ reason_of()
 
 good=$(sign SP_A "$base/pem/sp-a-chain.pem") || { echo "FAIL: sign"; exit 1; }
 expect "pass, x5u over HTTPS" 0 0 TN-Validation-Passed -- --identity "$good" --orig "$orig" --dest "$dest" \
-	--trust "$trust" --x5u-ca "$ca"
+	--trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 want='{"verstat":"TN-Validation-Passed","code":0,"reason":"OK","attest":"A","origid":"123e4567-e89b-42d3-a456-426655440000","spc":"1234"}'
 if [ "$LAST" = "$want" ]; then ok "pass: whole JSON object"; else bad "pass JSON: $LAST"; fi
 n=$(grep -c '^REQ /pem/sp-a-chain.pem$' "$work/srv.log")
@@ -146,57 +147,71 @@ expect "bad signature" 1 438 TN-Validation-Failed -- --identity "$tampered" --or
 	--trust "$trust" --cert "$PKI_SHAKEN_SP_A_CHAIN"
 wrongkey=$(sign SP_B "$base/pem/sp-a-chain.pem")
 expect "signed by another key" 1 438 TN-Validation-Failed -- --identity "$wrongkey" --orig "$orig" \
-	--dest "$dest" --trust "$trust" --x5u-ca "$ca"
+	--dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 expect "not an Identity value" 1 438 TN-Validation-Failed -- --identity "garbage" --orig "$orig" \
 	--dest "$dest" --trust "$trust"
 
 otherinfo="$token;info=<$base/pem/sp-b-chain.pem>;alg=ES256;ppt=shaken"
 expect "info differs from x5u" 1 436 TN-Validation-Failed -- --identity "$otherinfo" --orig "$orig" \
-	--dest "$dest" --trust "$trust" --x5u-ca "$ca"
+	--dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 [ "$(reason_of)" = "Bad Identity Info" ] && ok "436 reason" || bad "436 reason: $LAST"
 
-for p in /pem/nonexistent.pem /garbage /big "/redirect?to=http://127.0.0.1:$port/pem/sp-a-chain.pem"; do
+for p in /pem/nonexistent.pem /garbage /big "/redirect;to=http://127.0.0.1:$port/pem/sp-a-chain.pem"; do
 	v=$(sign SP_A "$base$p")
 	expect "repository $p" 1 436 TN-Validation-Failed -- --identity "$v" --orig "$orig" --dest "$dest" \
-		--trust "$trust" --x5u-ca "$ca"
+		--trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 done
 v=$(sign SP_A "https://127.0.0.1:$raw_port/pem/sp-a-chain.pem")
 expect "repository that accepts and never answers" 1 436 TN-Validation-Failed -- --identity "$v" \
-	--orig "$orig" --dest "$dest" --trust "$trust" --x5u-ca "$ca"
+	--orig "$orig" --dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 v=$(sign SP_A "$base/hang")
 t0=$(date +%s)
 expect "repository that hangs after the request" 1 436 TN-Validation-Failed -- --identity "$v" \
-	--orig "$orig" --dest "$dest" --trust "$trust" --x5u-ca "$ca"
+	--orig "$orig" --dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 t=$(($(date +%s) - t0))
 # the fetch gives up after 2 s (certs/fetch.h); allow for a slow machine
 [ "$t" -le 10 ] && ok "hang: answered in ${t} s" || bad "hang: took ${t} s"
 v=$(sign SP_A "http://127.0.0.1:$port/pem/sp-a-chain.pem")
 expect "http x5u without --allow-http-x5u" 1 436 TN-Validation-Failed -- --identity "$v" --orig "$orig" \
+	--dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
+# loopback is refused unless permitted: the repository is not asked
+n0=$(grep -c '^REQ /pem/sp-a-chain.pem$' "$work/srv.log")
+expect "loopback x5u without --fetch-permit" 1 436 TN-Validation-Failed -- --identity "$good" --orig "$orig" \
 	--dest "$dest" --trust "$trust" --x5u-ca "$ca"
+grep -q "127.0.0.1 refused: loopback" "$work/err" && ok "loopback: the refusal names the address" ||
+	bad "loopback: $(cat "$work/err")"
+[ "$(grep -c '^REQ /pem/sp-a-chain.pem$' "$work/srv.log")" = "$n0" ] && ok "loopback: no request" ||
+	bad "loopback: the repository was asked"
+v=$(sign SP_A "$base/pem/sp-a-chain.pem?v=1")
+expect "x5u with a query string" 1 436 TN-Validation-Failed -- --identity "$v" --orig "$orig" --dest "$dest" \
+	--trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
+grep -q "query string" "$work/err" && ok "query string: said why" || bad "query string: $(cat "$work/err")"
+expect "usage: bad --fetch-permit" 2 0 x -- --identity "$good" --orig "$orig" --dest "$dest" --trust "$trust" \
+	--fetch-permit 127.0.0.1/8
 # without --x5u-ca neither the test CA nor the repository's port is allowed
 expect "no --x5u-ca" 1 436 TN-Validation-Failed -- --identity "$good" --orig "$orig" --dest "$dest" \
 	--trust "$trust"
 
 v=$(sign SP_UNTRUSTED "$base/pem/sp-untrusted-chain.pem")
 expect "untrusted root" 1 437 TN-Validation-Failed -- --identity "$v" --orig "$orig" --dest "$dest" \
-	--trust "$trust" --x5u-ca "$ca"
+	--trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 [ "$(reason_of)" = "Unsupported Credential" ] && ok "437 reason" || bad "437 reason: $LAST"
 v=$(sign SP_EXPIRED "$base/pem/sp-expired-chain.pem")
 expect "expired certificate" 1 437 TN-Validation-Failed -- --identity "$v" --orig "$orig" --dest "$dest" \
-	--trust "$trust" --x5u-ca "$ca"
+	--trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 expect "expired certificate, --cert" 1 437 TN-Validation-Failed -- --identity "$v" --orig "$orig" \
 	--dest "$dest" --trust "$trust" --cert "$PKI_SHAKEN_SP_EXPIRED_CHAIN"
 v=$(sign SP_REVOKED "$base/pem/sp-revoked-chain.pem")
 expect "revoked, without the CRL" 0 0 TN-Validation-Passed -- --identity "$v" --orig "$orig" --dest "$dest" \
-	--trust "$trust" --x5u-ca "$ca"
+	--trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 expect "revoked, --crl" 1 437 TN-Validation-Failed -- --identity "$v" --orig "$orig" --dest "$dest" \
-	--trust "$trust" --x5u-ca "$ca" --crl "$work/pki/shaken/crl/sti-ca.crl.pem"
+	--trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8 --crl "$work/pki/shaken/crl/sti-ca.crl.pem"
 v=$(sign DELEGATE "$base/pem/delegate-chain.pem" 12025550150)
 expect "delegate certificate covering orig" 0 0 TN-Validation-Passed -- --identity "$v" --orig 12025550150 \
-	--dest "$dest" --trust "$trust" --x5u-ca "$ca"
+	--dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 v=$(sign DELEGATE "$base/pem/delegate-chain.pem")
 expect "delegate certificate not covering orig" 1 438 TN-Validation-Failed -- --identity "$v" --orig "$orig" \
-	--dest "$dest" --trust "$trust" --x5u-ca "$ca"
+	--dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
 
 expect "usage: no --trust" 2 0 x -- --identity "$good" --orig "$orig" --dest "$dest"
 expect "usage: bad --now" 2 0 x -- --identity "$good" --orig "$orig" --dest "$dest" --trust "$trust" --now x

@@ -238,7 +238,11 @@ httpsd_pid=$!
 exec 3<"$repo/out"
 read -r ready port _ <&3 || true
 check "httpsd ready" "$ready" READY
-REPO="--repo https://127.0.0.1:$port/pem/{key-id}.pem --repo-ca $repo/ca.pem"
+# the server is on loopback, which fetches refuse unless permitted
+run 1 "repository on loopback, not permitted" isup decode --verify $TRUST \
+	--repo "https://127.0.0.1:$port/pem/{key-id}.pem" --repo-ca "$repo/ca.pem" --now "$later" "$op2"
+has "loopback refused" '127.0.0.1 refused: loopback'
+REPO="--repo https://127.0.0.1:$port/pem/{key-id}.pem --repo-ca $repo/ca.pem --fetch-permit 127.0.0.0/8"
 run 0 "repository" isup decode --verify $TRUST $REPO --now "$later" "$op2"
 has "repository valid" '"valid": true'
 has "repository source" '"source": "repository"'
@@ -263,10 +267,11 @@ X5U_LIVE="https://127.0.0.1:$port/pem/sp-a-chain.pem"
 live=$("$stiwf" isup iam --called 12025550100 --calling 4930123456 --iat "$now" $SIGN --verstat passed \
 	--passport "$("$stiwf" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u "$X5U_LIVE" --attest A \
 		--orig 4930123456 --dest 12025550100 --iat "$now")")
-run 0 "x5u fetched" isup decode --verify $TRUST --now "$later" $PPTRUST --x5u-ca "$repo/ca.pem" "$live"
+run 0 "x5u fetched" isup decode --verify $TRUST --now "$later" $PPTRUST --x5u-ca "$repo/ca.pem" \
+	--fetch-permit 127.0.0.0/8 "$live"
 has "x5u fetched passport" '"reason": "signature valid"'
 hasnt "x5u fetched nothing invalid" '"valid": false'
-run 1 "x5u untrusted TLS" isup decode --verify $TRUST --now "$later" $PPTRUST "$live"
+run 1 "x5u untrusted TLS" isup decode --verify $TRUST --now "$later" $PPTRUST --fetch-permit 127.0.0.0/8 "$live"
 has "x5u untrusted TLS" '"reason": "x5u cannot fetch'
 # what the server saw: one request per repository lookup and one for the
 # x5u, none for local signers nor over a TLS session that was refused
@@ -275,6 +280,7 @@ wait "$httpsd_pid" 2>/dev/null || true
 httpsd_pid=
 reqs=$(grep -c "^REQ /pem/" <&3 || true)
 check "repository requests" "$reqs" 4
+run 2 "bad --fetch-permit" isup decode --verify $TRUST --fetch-permit 10.0.0.1/8 "$e2e"
 run 2 "--cert and --trust" isup decode --verify --cert "$PKI_TSCA_OP1_FULL_CERT" --trust "$PKI_TSCA_TRUST_DIR" "$e2e"
 run 2 "--cert-dir without --trust" isup decode --verify --cert "$PKI_TSCA_OP1_FULL_CERT" --cert-dir "$opdir" "$e2e"
 run 2 "--passport-cert without --passport-trust" isup decode --verify --cert "$PKI_TSCA_OP1_FULL_CERT" \
