@@ -58,6 +58,8 @@ ${1:-}
 stir
  trust-dir $PKI_SHAKEN_TRUST_DIR
  x5u-ca-file $HTTPSD_CA
+ x5u-acl permit 127.0.0.0/8
+ x5u-port $HTTPSD_PORT
  credential key $PKI_SHAKEN_SP_B_KEY chain $PKI_SHAKEN_SP_B_CHAIN x5u $x5u_b
 tsca
  trust-dir $PKI_TSCA_TRUST_DIR
