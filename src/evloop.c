@@ -149,9 +149,10 @@ static unsigned int evloop_osmo_fill(unsigned int base)
 	return n;
 }
 
-static void evloop_osmo_dispatch(unsigned int base, unsigned int n)
+/* changed: whether anything ran since the osmo_fds were listed (an
+ * osmo_timer may have closed one: libcurl's timer closes sockets). */
+static void evloop_osmo_dispatch(unsigned int base, unsigned int n, bool changed)
 {
-	bool changed = false;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -161,8 +162,9 @@ static void evloop_osmo_dispatch(unsigned int base, unsigned int n)
 
 		if (!p->revents)
 			continue;
-		/* An earlier callback of this round may have unregistered
-		 * (and freed) this osmo_fd: only a listed one is touched. */
+		/* An osmo_timer or an earlier callback of this round may have
+		 * unregistered (and freed) this osmo_fd: only a listed one is
+		 * touched. */
 		if (changed && !evloop_osmo_fd_registered(ofd))
 			continue;
 		if (ofd->fd != p->fd)
@@ -248,7 +250,7 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 	if (osmo_due)
 		osmo_timers_update();
 	if (rc > 0 && n_osmo)
-		evloop_osmo_dispatch(nfds, n_osmo);
+		evloop_osmo_dispatch(nfds, n_osmo, osmo_due);
 	/* What osmo_select_main_ctx() would do after each round. */
 	talloc_free_children(OTC_SELECT);
 

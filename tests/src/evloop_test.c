@@ -297,6 +297,57 @@ static void test_fd_closed_by_earlier_callback(void)
 	close(p1[1]);
 }
 
+/* An osmo_timer that falls due in the round in which an osmo_fd is ready
+ * closes and frees that osmo_fd before the fds are dispatched, as
+ * libcurl's timer does with its sockets (certs/fetch.c). */
+static struct osmo_fd *doomed;
+static int doomed_calls;
+static struct osmo_timer_list doom_timer;
+
+static int doomed_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	doomed_calls++;
+	return 0;
+}
+
+static void doom_timer_cb(void *data)
+{
+	osmo_fd_unregister(doomed);
+	close(doomed->fd);
+	talloc_free(doomed);
+	doomed = NULL;
+	g_main_loop_quit(loop);
+}
+
+static void test_fd_freed_by_timer(void)
+{
+	int p[2];
+	guint guard;
+
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	doomed = talloc_zero(NULL, struct osmo_fd);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doomed);
+	osmo_fd_setup(doomed, p[0], OSMO_FD_READ, doomed_cb, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(osmo_fd_register(doomed), 0);
+	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
+	osmo_timer_setup(&doom_timer, doom_timer_cb, NULL);
+	osmo_timer_schedule(&doom_timer, 0, 0);
+
+	CU_ASSERT_EQUAL_FATAL(stiwf_evloop_install(), 0);
+	loop = g_main_loop_new(NULL, FALSE);
+	guard = g_timeout_add_seconds(10, guard_cb, NULL);
+	g_main_loop_run(loop);
+	g_source_remove(guard);
+
+	/* the timer ran, and the freed osmo_fd was not touched */
+	CU_ASSERT_PTR_NULL(doomed);
+	CU_ASSERT_EQUAL(doomed_calls, 0);
+
+	g_main_loop_unref(loop);
+	stiwf_evloop_uninstall();
+	close(p[1]);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -310,6 +361,7 @@ int main(void)
 	CU_add_test(s, "glib, osmo_fd, osmo_timer and workq in one loop", test_one_loop_serves_all);
 	CU_add_test(s, "osmo_fds and glib fds above FD_SETSIZE", test_fds_above_fd_setsize);
 	CU_add_test(s, "an osmo_fd closed by an earlier callback of the round", test_fd_closed_by_earlier_callback);
+	CU_add_test(s, "an osmo_fd freed by an osmo_timer of the round", test_fd_freed_by_timer);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
