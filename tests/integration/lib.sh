@@ -8,8 +8,20 @@ STIWFD=${STIWFD:-$top_builddir/stiwfd}
 STIWF=${STIWF:-$top_builddir/stiwf}
 
 # A port base unlikely to collide with parallel runs: 20000..59999.
+# A base port B such that B..B+19 are not in use (TCP or UDP) now: tests
+# run beside each other and beside other programs' ephemeral ports.
 stiwf_port_base() {
-	echo $(( 20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
+	local b tries=0 used
+	while :; do
+		b=$(( 20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
+		used=$(ss -Htuan 2>/dev/null | awk -v lo=$b -v hi=$((b + 19)) \
+			'{ n = split($5, a, ":"); p = a[n] + 0; if (p >= lo && p <= hi) { print p; exit } }')
+		tries=$((tries + 1))
+		if [ -z "$used" ] || [ $tries -ge 20 ]; then
+			echo $b
+			return
+		fi
+	done
 }
 
 # Whatever happens to the script, no stiwfd outlives it.
