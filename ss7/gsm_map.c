@@ -525,6 +525,20 @@ static int psi_elem(struct gsm_map_rd *rd, struct ber_cursor *c, const struct be
 	return 0;
 }
 
+/* ProvideRoamingNumberArg ::= SEQUENCE { imsi [0], msc-Number [1], msisdn [2], ... }
+ * (v2, v3); DeleteSubscriberDataArg ::= SEQUENCE { imsi [0], basicServiceList [1], ... } */
+static int prn_elem(struct gsm_map_rd *rd, struct ber_cursor *c, const struct ber_tlv *t,
+		    unsigned int idx)
+{
+	if (is_ctx(t, 0))
+		return gsm_map_imsi(rd, t, "imsi");
+	if (rd->opcode == GSM_MAP_OP_PROVIDE_ROAMING_NUMBER && is_ctx(t, 1))
+		return gsm_map_addr(rd, t, GSM_MAP_ADDR_MSC);
+	if (rd->opcode == GSM_MAP_OP_PROVIDE_ROAMING_NUMBER && is_ctx(t, 2))
+		return gsm_map_addr(rd, t, GSM_MAP_ADDR_MSISDN);
+	return 0;
+}
+
 /* USSD-Arg ::= SEQUENCE { ussd-DataCodingScheme, ussd-String, ...,
  * alertingPattern, msisdn [0] } */
 static int ussd_elem(struct gsm_map_rd *rd, struct ber_cursor *c, const struct ber_tlv *t,
@@ -571,6 +585,8 @@ int gsm_map_arg_decode(struct gsm_map_info *info, int64_t opcode, const uint8_t 
 	case GSM_MAP_OP_SEND_IMSI:
 	case GSM_MAP_OP_SEND_ROUTING_INFO_FOR_GPRS:
 	case GSM_MAP_OP_PROCESS_USSD_REQUEST:
+	case GSM_MAP_OP_PROVIDE_ROAMING_NUMBER:
+	case GSM_MAP_OP_DELETE_SUBSCRIBER_DATA:
 		break;
 	default:
 		return -ENOTSUP;
@@ -632,6 +648,10 @@ int gsm_map_arg_decode(struct gsm_map_info *info, int64_t opcode, const uint8_t 
 	case GSM_MAP_OP_PROCESS_USSD_REQUEST:
 		fn = ussd_elem;
 		break;
+	case GSM_MAP_OP_PROVIDE_ROAMING_NUMBER:
+	case GSM_MAP_OP_DELETE_SUBSCRIBER_DATA:
+		fn = prn_elem;
+		break;
 	}
 	if (!is_seq(&t))
 		return gsm_map_bad(opcode, "argument", "not a SEQUENCE");
@@ -651,6 +671,8 @@ int gsm_map_arg_decode(struct gsm_map_info *info, int64_t opcode, const uint8_t 
 	case GSM_MAP_OP_SEND_AUTHENTICATION_INFO:
 	case GSM_MAP_OP_PROVIDE_SUBSCRIBER_INFO:
 	case GSM_MAP_OP_SEND_ROUTING_INFO_FOR_GPRS:
+	case GSM_MAP_OP_PROVIDE_ROAMING_NUMBER:
+	case GSM_MAP_OP_DELETE_SUBSCRIBER_DATA:
 		if (!info->has_imsi)
 			return gsm_map_bad(opcode, "imsi", "missing");
 		break;

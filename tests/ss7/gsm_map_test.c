@@ -223,6 +223,22 @@ static const struct {
 	  { { GSM_MAP_ADDR_GGSN, 1, 1, "88880000" } },
 	  "30408007111121222233f3810504c0a8041682059188880000a327a020300a06032a03040b0c0d0e0f300506"
 	  "032a0306300b06032a030515161718191aa1031f2021" },
+	{ "prn_v2", "RestComm/jss7 map-impl ProvideRoamingNumberRequestTest getEncodedData1",
+	  GSM_MAP_OP_PROVIDE_ROAMING_NUMBER, 0, "011220200198227",
+	  { { GSM_MAP_ADDR_MSC, 1, 1, "22228" }, { GSM_MAP_ADDR_MSISDN, 1, 1, "22227" } },
+	  "308184800810210202108922f78104912222f88204912222f7840400036227a5320a010204040a141e283027"
+	  "a020300a06032a03040b0c0d0e0f300506032a0306300b06032a030515161718191aa1031f2021a6320a0102"
+	  "04040a141e283027a020300a06032a03040b0c0d0e0f300506032a0306300b06032a030515161718191aa103"
+	  "1f2021" },
+	{ "dsd", "RestComm/jss7 map-impl DeleteSubscriberDataRequestTest getEncodedData",
+	  GSM_MAP_OP_DELETE_SUBSCRIBER_DATA, 0, "111222333444",
+	  { { 0 } },
+	  "30088006112122334344" },
+	{ "dsd_full", "RestComm/jss7 map-impl DeleteSubscriberDataRequestTest getEncodedData2",
+	  GSM_MAP_OP_DELETE_SUBSCRIBER_DATA, 0, "111222333444",
+	  { { 0 } },
+	  "304a8006112122334344a103820130a20604012104011184008502000b870088008900a627a020300a06032a"
+	  "03040b0c0d0e0f300506032a0306300b06032a030515161718191aa1031f2021" },
 	{ "ussd", "RestComm/jss7 map-impl ProcessUnstructuredSSRequestTest (real trace) testDecode data",
 	  GSM_MAP_OP_PROCESS_USSD_REQUEST, 0, NULL,
 	  { { 0 } },
@@ -284,7 +300,7 @@ static void test_param_vectors(void)
 		seen[params[i].op] = true;
 	}
 	/* every operation the screening reads has an independent vector */
-	CU_ASSERT_EQUAL(ops, 14);
+	CU_ASSERT_EQUAL(ops, 16);
 }
 
 /* Whole TCAP messages from other stacks: operation, context, version and
@@ -318,9 +334,10 @@ static void test_message_vectors(void)
 		  GSM_MAP_AC_LOCATION_CANCELLATION, 3, false, "111111111111111", { { 0 } } },
 		{ "sigfw_psi", 0, 0, GSM_MAP_OP_PROVIDE_SUBSCRIBER_INFO, GSM_MAP_AC_SUBSCRIBER_INFO_ENQUIRY, 3,
 		  false, "111111111111111", { { 0 } } },
-		/* provideRoamingNumber: a MAP context, an operation we do not read */
-		{ "sigfw_prn", 0, -ENOTSUP, GSM_MAP_OP_PROVIDE_ROAMING_NUMBER,
-		  GSM_MAP_AC_ROAMING_NUMBER_ENQUIRY, 2, false, NULL, { { 0 } } },
+		/* provideRoamingNumber: the IMSI the category 2 screening needs */
+		{ "sigfw_prn", 0, 0, GSM_MAP_OP_PROVIDE_ROAMING_NUMBER,
+		  GSM_MAP_AC_ROAMING_NUMBER_ENQUIRY, 2, false, "111111111111111",
+		  { { GSM_MAP_ADDR_MSC, 1, 1, "11111111111" }, { GSM_MAP_ADDR_MSISDN, 1, 1, "11111111111" } } },
 		/* sendAuthenticationInfo v3 asking for more vectors: no argument */
 		{ "sigfw_sai_continue", 0, 0, GSM_MAP_OP_SEND_AUTHENTICATION_INFO, GSM_MAP_AC_UNKNOWN, 0,
 		  false, NULL, { { 0 } } },
@@ -484,6 +501,8 @@ static void test_refusals(void)
 		int rc;
 	} bad[] = {
 		{ "an operation we do not read", GSM_MAP_OP_RESET, "3000", -ENOTSUP },
+		{ "provideRoamingNumber without imsi", GSM_MAP_OP_PROVIDE_ROAMING_NUMBER, "30038101 00", -EBADMSG },
+		{ "deleteSubscriberData without imsi", GSM_MAP_OP_DELETE_SUBSCRIBER_DATA, "3000", -EBADMSG },
 		{ "updateLocation without vlr-Number", GSM_MAP_OP_UPDATE_LOCATION,
 		  "300d04051111212222810491 2222f8", -EBADMSG },
 		{ "updateLocation without imsi first", GSM_MAP_OP_UPDATE_LOCATION,
