@@ -945,3 +945,77 @@ int gsm_map_component_decode(struct gsm_map_info *info, const struct tcap_msg *m
 		return rc;
 	return gsm_map_open_info_decode(info, msg);
 }
+
+/* ------------------------------------------------------------------------
+ * The Abort of a refused message
+ * ------------------------------------------------------------------------ */
+
+const struct value_string gsm_map_abort_names[] = {
+	{ GSM_MAP_ABORT_REFUSE,		"dialogue-refused" },
+	{ GSM_MAP_ABORT_V1,		"u-abort" },
+	{ GSM_MAP_ABORT_UNKNOWN_TID,	"p-abort-unrecognized-tid" },
+	{ GSM_MAP_ABORT_USER,		"u-abort-user" },
+	{ 0, NULL }
+};
+
+/* 29.002 §17.4 MAP-DialogueInformation (IMPLICIT TAGS): MAP-DialoguePDU
+ * map-refuse [3] MAP-RefuseInfo { reason Reason ENUMERATED noReasonGiven (0) } */
+static const uint8_t gsm_map_refuse_info[] = { 0xa3, 0x03, 0x0a, 0x01, 0x00 };
+/* map-userAbort [4] MAP-UserAbortInfo { map-UserAbortChoice userSpecificReason [0] NULL } */
+static const uint8_t gsm_map_user_abort_info[] = { 0xa4, 0x02, 0x80, 0x00 };
+/* Q.773 §4.2.2 protocol-version: BIT STRING version1, 7 unused bits */
+static const uint8_t gsm_map_tcap_version1[] = { 0x07, 0x80 };
+
+int gsm_map_abort_encode(uint8_t *out, size_t size, enum gsm_map_abort kind, const uint8_t *dtid,
+			 size_t dtid_len, const uint8_t *acn, size_t acn_len)
+{
+	struct tcap_msg m;
+	struct tcap_external *ext = &m.userinfo_ext[0];
+
+	if (!dtid || dtid_len < 1 || dtid_len > TCAP_TID_MAX_LEN)
+		return -EINVAL;
+	memset(&m, 0, sizeof(m));
+	m.type = TCAP_MSG_ABORT;
+	m.has_dtid = true;
+	m.dtid_len = dtid_len;
+	memcpy(m.dtid, dtid, dtid_len);
+	switch (kind) {
+	case GSM_MAP_ABORT_REFUSE:
+		/* Q.774 §3.2.2.2: the refusal of a dialogue in the initiation
+		 * received state is an AARE with result reject-permanent */
+		if (!acn || !acn_len)
+			return -EINVAL;
+		m.dlg_pdu = TCAP_DLG_AARE;
+		m.proto_version.data = gsm_map_tcap_version1;
+		m.proto_version.len = sizeof(gsm_map_tcap_version1);
+		m.acn.data = acn;
+		m.acn.len = acn_len;
+		m.result = 1;		/* reject-permanent */
+		m.rsd_source = 1;	/* dialogue-service-user */
+		m.rsd_value = 1;	/* no-reason-given */
+		ext->value.data = gsm_map_refuse_info;
+		ext->value.len = sizeof(gsm_map_refuse_info);
+		break;
+	case GSM_MAP_ABORT_USER:
+		m.dlg_pdu = TCAP_DLG_ABRT;
+		m.abort_source = 0;	/* dialogue-service-user */
+		ext->value.data = gsm_map_user_abort_info;
+		ext->value.len = sizeof(gsm_map_user_abort_info);
+		break;
+	case GSM_MAP_ABORT_UNKNOWN_TID:
+		m.has_pabort = true;
+		m.pabort_cause = TCAP_PABORT_UNRECOGNIZED_TID;
+		break;
+	case GSM_MAP_ABORT_V1:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (m.dlg_pdu != TCAP_DLG_NONE) {
+		ext->oid.data = gsm_map_dialogue_as;
+		ext->oid.len = sizeof(gsm_map_dialogue_as);
+		ext->encoding = TCAP_EXT_SINGLE_ASN1;
+		m.num_userinfo = 1;
+	}
+	return tcap_msg_encode(out, size, &m);
+}

@@ -603,6 +603,70 @@ static void test_results(void)
 
 /* Every prefix of every argument fails; every bit flip fails cleanly or
  * gives digits that are digits */
+/* The Aborts a border node answers refused messages with decode to what
+ * Q.773/Q.774 and TS 29.002 say they carry (tshark judges them too:
+ * tests/src/map_relay_tshark.sh) */
+static void test_aborts(void)
+{
+	static const uint8_t tid[] = { 0x10, 0x20, 0x30, 0x40 };
+	static const uint8_t map_das[] = { 0x04, 0x00, 0x00, 0x01, 0x01, 0x01, 0x01 };
+	uint8_t acn[7], out[256];
+	int n;
+
+	CU_ASSERT_EQUAL_FATAL(gsm_map_ac_encode(acn, sizeof(acn), GSM_MAP_AC_NETWORK_LOC_UP, 3), 7);
+
+	/* a refused Begin: U-Abort with an AARE refusing, and MAP-RefuseInfo */
+	n = gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_REFUSE, tid, sizeof(tid), acn, sizeof(acn));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(tcap_msg_decode(&msg, out, n), n);
+	CU_ASSERT_EQUAL(msg.type, TCAP_MSG_ABORT);
+	CU_ASSERT(msg.has_dtid && msg.dtid_len == 4 && !memcmp(msg.dtid, tid, 4));
+	CU_ASSERT_FALSE(msg.has_otid);
+	CU_ASSERT_FALSE(msg.has_pabort);
+	CU_ASSERT_EQUAL(msg.dlg_pdu, TCAP_DLG_AARE);
+	CU_ASSERT(ber_slice_equal(&msg.acn, acn, sizeof(acn)));
+	CU_ASSERT_EQUAL(msg.result, 1);
+	CU_ASSERT_EQUAL(msg.rsd_source, 1);
+	CU_ASSERT_EQUAL(msg.rsd_value, 1);
+	CU_ASSERT_EQUAL_FATAL(msg.num_userinfo, 1);
+	CU_ASSERT(ber_slice_equal(&msg.userinfo_ext[0].oid, map_das, sizeof(map_das)));
+	CU_ASSERT_EQUAL(msg.userinfo_ext[0].encoding, TCAP_EXT_SINGLE_ASN1);
+	CU_ASSERT(ber_slice_equal(&msg.userinfo_ext[0].value, (const uint8_t *)"\xa3\x03\x0a\x01\x00", 5));
+	CU_ASSERT_EQUAL(msg.num_components, 0);
+	/* without an application context there is nothing to refuse */
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_REFUSE, tid, 4, NULL, 0), -EINVAL);
+
+	/* an unknown transaction: P-Abort */
+	n = gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_UNKNOWN_TID, tid, 2, NULL, 0);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(tcap_msg_decode(&msg, out, n), n);
+	CU_ASSERT(msg.has_pabort && msg.pabort_cause == TCAP_PABORT_UNRECOGNIZED_TID);
+	CU_ASSERT(msg.dtid_len == 2 && !memcmp(msg.dtid, tid, 2));
+	CU_ASSERT_EQUAL(msg.dlg_pdu, TCAP_DLG_NONE);
+	/* exactly: 67 L 49 02 1020 4A 01 01 */
+	CU_ASSERT_EQUAL(n, 9);
+	CU_ASSERT(!memcmp(out, "\x67\x07\x49\x02\x10\x20\x4a\x01\x01", 9));
+
+	/* an established dialogue: U-Abort with ABRT and MAP-UserAbortInfo */
+	n = gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_USER, tid, 1, acn, sizeof(acn));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(tcap_msg_decode(&msg, out, n), n);
+	CU_ASSERT_EQUAL(msg.dlg_pdu, TCAP_DLG_ABRT);
+	CU_ASSERT_EQUAL(msg.abort_source, 0);
+	CU_ASSERT_EQUAL_FATAL(msg.num_userinfo, 1);
+	CU_ASSERT(ber_slice_equal(&msg.userinfo_ext[0].value, (const uint8_t *)"\xa4\x02\x80\x00", 4));
+
+	/* MAP v1: nothing but the DTID */
+	n = gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_V1, tid, 4, NULL, 0);
+	CU_ASSERT_EQUAL(n, 8);
+	CU_ASSERT(!memcmp(out, "\x67\x06\x49\x04\x10\x20\x30\x40", 8));
+
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_V1, tid, 0, NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_V1, tid, 5, NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, sizeof(out), 9, tid, 4, NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, 10, GSM_MAP_ABORT_REFUSE, tid, 4, acn, sizeof(acn)), -ENOSPC);
+}
+
 static void test_truncation_bitflip(void)
 {
 	uint8_t in[BUF_MAX];
@@ -666,6 +730,7 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "IMSI and AddressString digits", test_digits) ||
 	    !CU_add_test(suite, "refusals", test_refusals) ||
 	    !CU_add_test(suite, "results", test_results) ||
+	    !CU_add_test(suite, "the Aborts of refused messages", test_aborts) ||
 	    !CU_add_test(suite, "every prefix and every bit flip", test_truncation_bitflip)) {
 		CU_cleanup_registry();
 		return 1;
