@@ -71,6 +71,7 @@ const struct value_string iwf_map_decision_reason_names[] = {
 	{ IWF_MAP_D_CAT3,		"cat3" },
 	{ IWF_MAP_D_SMS,		"sms" },
 	{ IWF_MAP_D_NOT_SIGNED,		"not-signed" },
+	{ IWF_MAP_D_NOT_ITS_DIALOGUE,	"not-its-dialogue" },
 	{ 0, NULL }
 };
 
@@ -168,15 +169,26 @@ int iwf_map_decide(const struct iwf_map_screen *s, const struct iwf_map_facts *f
 		set(d, false, IWF_MAP_D_TAG);
 		return 0;
 	case IWF_MAP_POLICY_REJECT:
+	case IWF_MAP_POLICY_SCREEN:
+		/* a TID guessed or overheard is no licence to speak in a
+		 * dialogue between two others (map_policy.h) */
+		if (f->wrong_side) {
+			set(d, true, IWF_MAP_D_NOT_ITS_DIALOGUE);
+			return 0;
+		}
+		break;
+	default:
+		return -EINVAL;
+	}
+	switch (s->policy) {
+	case IWF_MAP_POLICY_REJECT:
 		if (f->new_dialogue && !valid) {
 			set(d, true, IWF_MAP_D_NOT_SIGNED);
 			return 0;
 		}
 		break;
-	case IWF_MAP_POLICY_SCREEN:
-		break;
 	default:
-		return -EINVAL;
+		break;
 	}
 
 	switch (f->cat) {

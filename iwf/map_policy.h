@@ -52,7 +52,10 @@
  *
  *  A "new dialogue" is a Begin, a Unidirectional, or a Continue, End or
  *  Abort the dialogue table does not know; under `reject` those need a
- *  valid signature.  Later messages of a known dialogue inherit the verdict
+ *  valid signature.  A Continue, End or Abort whose DTID names a dialogue
+ *  the table knows, but that does not come from that dialogue's other side
+ *  (its peer, node GT and TID), is someone else's attempt to speak in it:
+ *  blocked under screen and reject ("not-its-dialogue").  Later messages of a known dialogue inherit the verdict
  *  of their direction (its first message with a dialogue portion); their
  *  Invoke components are screened like those of a Begin. */
 
@@ -162,6 +165,9 @@ struct iwf_map_facts {
 	enum iwf_map_role role;
 	enum iwf_map_verdict verdict;	/*!< of the message, or inherited from its dialogue */
 	bool new_dialogue;		/*!< Begin, Unidirectional, or a dialogue the table does not know */
+	/*! the DTID names a known dialogue, but the message does not come
+	 *  from its other side */
+	bool wrong_side;
 	enum iwf_map_cat cat;		/*!< of the Invoke; NONE for a message without one */
 	/*! cat2: the IMSI's home network is the originator's (by the signer's
 	 *  entry when verdict is valid, else by the calling GT's entry);
@@ -181,6 +187,7 @@ enum iwf_map_decision_reason {
 	IWF_MAP_D_CAT3,			/*!< blocked: cat3 under `screen cat3 block` */
 	IWF_MAP_D_SMS,			/*!< blocked: sms under `screen sms block` */
 	IWF_MAP_D_NOT_SIGNED,		/*!< blocked: a new dialogue without a valid signature under reject */
+	IWF_MAP_D_NOT_ITS_DIALOGUE,	/*!< blocked: into a known dialogue, not from its other side */
 	_NUM_IWF_MAP_D
 };
 extern const struct value_string iwf_map_decision_reason_names[];

@@ -43,6 +43,8 @@ static bool expect_block(const struct iwf_map_screen *s, const struct iwf_map_fa
 
 	if (f->role == IWF_MAP_ROLE_HOME)
 		return false;
+	if (s->policy != IWF_MAP_POLICY_TAG && f->wrong_side)
+		return true;
 	if (s->policy == IWF_MAP_POLICY_REJECT && !valid && f->new_dialogue)
 		return true;
 	e = spec[s->policy][valid][f->cat];
@@ -64,6 +66,8 @@ static enum iwf_map_decision_reason want_reason(const struct iwf_map_screen *s, 
 		return IWF_MAP_D_HOME;
 	if (s->policy == IWF_MAP_POLICY_TAG)
 		return IWF_MAP_D_TAG;
+	if (f->wrong_side)
+		return IWF_MAP_D_NOT_ITS_DIALOGUE;
 	if (block && s->policy == IWF_MAP_POLICY_REJECT && f->new_dialogue && f->verdict != IWF_MAP_V_VALID)
 		return IWF_MAP_D_NOT_SIGNED;
 	if (block)
@@ -79,7 +83,7 @@ static void test_every_case(void)
 	static const enum iwf_map_verdict verdicts[] = {
 		IWF_MAP_V_UNSIGNED, IWF_MAP_V_VALID, IWF_MAP_V_INVALID, IWF_MAP_V_HOME,
 	};
-	unsigned int role, pol, v, cat, home, nd, knobs, n = 0, blocked = 0;
+	unsigned int role, pol, v, cat, home, nd, ws, knobs, n = 0, blocked = 0;
 
 	for (role = 0; role < 2; role++)
 	for (pol = 0; pol < 3; pol++)
@@ -87,23 +91,25 @@ static void test_every_case(void)
 	for (cat = 0; cat < _NUM_IWF_MAP_CAT; cat++)
 	for (home = 0; home < 2; home++)
 	for (nd = 0; nd < 2; nd++)
+	for (ws = 0; ws < 2; ws++)
 	for (knobs = 0; knobs < 4; knobs++) {
 		struct iwf_map_screen s = {
 			.policy = pol, .cat3_block = knobs & 1, .sms_block = knobs & 2,
 		};
 		struct iwf_map_facts f = {
 			.role = role ? IWF_MAP_ROLE_HOME : IWF_MAP_ROLE_FOREIGN,
-			.verdict = verdicts[v], .new_dialogue = nd, .cat = cat, .home = home,
+			.verdict = verdicts[v], .new_dialogue = nd, .cat = cat, .home = home, .wrong_side = ws,
 		};
 		struct iwf_map_decision d;
 		bool want = expect_block(&s, &f);
 
 		CU_ASSERT_EQUAL_FATAL(iwf_map_decide(&s, &f, &d), 0);
 		if (d.block != want)
-			fprintf(stderr, "\n  %s policy %s verdict %s %s home %u new %u knobs %u: %s, want %s\n",
+			fprintf(stderr, "\n  %s policy %s verdict %s %s home %u new %u wrong side %u knobs %u: "
+				"%s, want %s\n",
 				get_value_string(iwf_map_role_names, f.role), get_value_string(iwf_map_policy_names, pol),
 				get_value_string(iwf_map_verdict_names, f.verdict),
-				get_value_string(iwf_map_cat_names, cat), home, nd, knobs,
+				get_value_string(iwf_map_cat_names, cat), home, nd, ws, knobs,
 				d.block ? "block" : "forward", want ? "block" : "forward");
 		CU_ASSERT_EQUAL(d.block, want);
 		/* the reason names what decided */
@@ -111,7 +117,7 @@ static void test_every_case(void)
 		n++;
 		blocked += d.block;
 	}
-	CU_ASSERT_EQUAL(n, 2 * 3 * 4 * 5 * 2 * 2 * 4);
+	CU_ASSERT_EQUAL(n, 2 * 3 * 4 * 5 * 2 * 2 * 2 * 4);
 	/* not everything, not nothing */
 	CU_ASSERT(blocked > 0 && blocked < n);
 }
