@@ -549,6 +549,8 @@ static void set_gt(struct sccp_addr *a, const char *digits, uint8_t ssn)
 }
 
 /* What the STP hands us: a UDT (or an XUDT with hop counter hop) */
+static bool no_settle;
+
 static void inject_ex(const char *calling, const char *called, const uint8_t *data, size_t len, bool ret,
 		      uint8_t hop, uint8_t sls)
 {
@@ -571,7 +573,8 @@ static void inject_ex(const char *calling, const char *called, const uint8_t *da
 	sccp_user_rx(env.u, &mtp, buf, (size_t)n);
 	/* the TSCA directory answers from a timer: let it (and the pool's
 	 * eventfd) run, without waiting */
-	osmo_select_main(1);
+	if (!no_settle)
+		osmo_select_main(1);
 }
 
 static void inject(const char *calling, const char *called, const uint8_t *data, size_t len)
@@ -886,6 +889,32 @@ static void test_partner_screen(void)
 	n = tcap(msg, sizeof(msg), TCAP_MSG_ABORT, NULL, TID_B, GSM_MAP_AC_UNKNOWN, 0, -1, NULL, 0);
 	inject(OUR_VLR, ELSEWHERE, msg, n);
 	CU_ASSERT_EQUAL(iwf_map_dlg_count(g_map_cfg->dialogues), 0);
+
+	/* an Invoke the category screening blocks, inside a dialogue it
+	 * opened with one that passed: the dialogue ends with a U-Abort */
+	reset_seen();
+	a = arg_srism(arg, "4917012345", PARTNER_VLR);
+	n = tcap(msg, sizeof(msg), TCAP_MSG_BEGIN, TID_B, NULL, GSM_MAP_AC_SHORT_MSG_GATEWAY, 3, 45, arg, a);
+	inject(PARTNER_VLR, OUR_HLR, msg, n);
+	n = tcap(msg, sizeof(msg), TCAP_MSG_CONTINUE, TID_A, TID_B, GSM_MAP_AC_SHORT_MSG_GATEWAY, 3, -47, NULL, 0);
+	inject(OUR_HLR, PARTNER_VLR, msg, n);
+	CU_ASSERT_EQUAL_FATAL(n_sent, 2);
+	a = arg_ati(arg, "4917012345", PARTNER_VLR);
+	n = tcap(msg, sizeof(msg), TCAP_MSG_CONTINUE, TID_B, TID_A, GSM_MAP_AC_UNKNOWN, 0, 71, arg, a);
+	inject(PARTNER_VLR, OUR_HLR, msg, n);
+	CU_ASSERT_EQUAL_FATAL(n_sent, 3);
+	CU_ASSERT_EQUAL(sent[2].dpc, 20);
+	CU_ASSERT_EQUAL_FATAL(tcap_msg_decode(&ab, sent[2].m.data, sent[2].m.data_len), (int)sent[2].m.data_len);
+	CU_ASSERT_EQUAL(ab.dlg_pdu, TCAP_DLG_ABRT);
+	CU_ASSERT(!memcmp(ab.dtid, TID_B, 4));
+	write_vector("TC_ABORT_USER", &sent[2]);
+	CU_ASSERT_EQUAL(iwf_map_dlg_count(g_map_cfg->dialogues), 0);
+	CU_ASSERT_EQUAL_FATAL(n_logs, 1);
+	CU_ASSERT(str_is(log_str(0, "action"), "blocked"));
+	CU_ASSERT(str_is(log_str(0, "action_reason"), "cat1"));
+	CU_ASSERT(str_is(log_str(0, "block_action"), "u-abort-user"));
+	CU_ASSERT(str_is(log_str(0, "end"), "blocked"));
+	CU_ASSERT(str_is(log_str(0, "op_name"), "sendRoutingInfoForSM"));
 }
 
 /* The "others" peer under reject (block-action tc-abort): only new
@@ -1169,9 +1198,14 @@ static void test_worker_pool(void)
 	n = tcap(msg, sizeof(msg), TCAP_MSG_CONTINUE, TID_B, TID_A, GSM_MAP_AC_NETWORK_LOC_UP, 3, 7, arg, a);
 	sn = sign(sig, sizeof(sig), msg, n, env.op2, PARTNER_HLR, 0);
 	n2 = tcap(msg2, sizeof(msg2), TCAP_MSG_END, NULL, TID_A, GSM_MAP_AC_UNKNOWN, 0, -4, NULL, 0);
+	/* nothing runs the loop between the two: the worker's answer cannot
+	 * come back before the End is in */
+	no_settle = true;
 	inject(PARTNER_HLR, OUR_VLR, sig, sn);
 	inject(PARTNER_HLR, OUR_VLR, msg2, n2);
+	no_settle = false;
 	CU_ASSERT_EQUAL(n_sent, 1);
+	CU_ASSERT_EQUAL(map_relay_pending(env.relay), 1);
 	while (n_sent < 3)
 		osmo_select_main(0);
 	CU_ASSERT(sent[1].m.data_len == n && !memcmp(sent[1].m.data, msg, n));
