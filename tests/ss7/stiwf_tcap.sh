@@ -282,4 +282,11 @@ run 2 "two HEX" tcap decode "$BEGIN_UL" "$BEGIN_UL"
 run 0 "help" tcap --help
 has "help names sign" "stiwf tcap sign"
 
+# bench: runs and prints its fields (no timing is judged here)
+run 0 "bench" bench tcap --rounds 1 --ms 10
+for f in tcap_encode_sign_per_s evp_es256_sign_per_s evp_pkey_sign_prepared_per_s tcap_decode_verify_per_s \
+	evp_es256_verify_per_s evp_pkey_verify_prepared_per_s sign_ratio verify_ratio; do
+	has "bench $f" "^$f  *[0-9]"
+done
+
 checks_done
