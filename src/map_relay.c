@@ -52,6 +52,7 @@ struct mr_dlg {
 	char calling[GT_BUF], called[GT_BUF];	/* of the Begin */
 	char otid[TID_HEX], rtid[TID_HEX];
 	bool has_ac;				/* the Begin had a dialogue portion */
+	bool not_map;				/* its context is no MAP one (CAMEL, ...) */
 	bool has_imsi;
 	char imsi[GSM_MAP_IMSI_MAX_DIGITS + 1];
 	enum iwf_map_decision_reason reason;	/* of the Begin's decision */
@@ -101,6 +102,7 @@ struct mr_msg {
 	int64_t opcode;				/* of the first Invoke (or component), -1 none */
 	enum iwf_map_cat cat;
 	bool malformed_map;
+	bool not_map;				/* an application context that is no MAP one */
 	/* the next hop */
 	bool has_route;
 	struct sccp_route_result route;
@@ -542,6 +544,14 @@ static void mr_read_map(struct mr_msg *m)
 
 	m->opcode = -1;
 	m->cat = IWF_MAP_CAT_NONE;
+	/* the operation codes of other applications (CAMEL shares the ac-Id
+	 * arc) mean something else: no MAP category for them */
+	if (m->tcap.acn.len) {
+		enum gsm_map_ac ac;
+		uint8_t version;
+
+		m->not_map = gsm_map_ac_decode(&ac, &version, m->tcap.acn.data, m->tcap.acn.len) < 0;
+	}
 	for (i = 0; i < m->tcap.num_components; i++) {
 		const struct tcap_component *c = &m->tcap.comp[i];
 		struct mr_inv *inv;
@@ -553,7 +563,7 @@ static void mr_read_map(struct mr_msg *m)
 		inv = &m->inv[m->n_inv++];
 		/* a global operation code is no MAP operation: no category */
 		inv->opcode = c->has_code && !c->code_global ? c->code_local : -1;
-		inv->cat = iwf_map_cat_of(&cfg->cats, inv->opcode);
+		inv->cat = m->not_map ? IWF_MAP_CAT_NONE : iwf_map_cat_of(&cfg->cats, inv->opcode);
 		rc = gsm_map_component_decode(&info, &m->tcap, c);
 		if (rc == -EBADMSG)
 			m->malformed_map = true;
@@ -620,6 +630,16 @@ static void mr_attach(struct mr_msg *m)
 	}
 	m->d = d;
 	m->new_dialogue = false;
+	/* later messages of a dialogue of another application carry no
+	 * context of their own */
+	if (rec && rec->not_map && !m->not_map) {
+		unsigned int i;
+
+		m->not_map = true;
+		for (i = 0; i < m->n_inv; i++)
+			m->inv[i].cat = IWF_MAP_CAT_NONE;
+		m->cat = IWF_MAP_CAT_NONE;
+	}
 }
 
 /* The verdict is known (or there is nothing to verify): decide and act */
@@ -943,6 +963,7 @@ static void mr_open(struct mr_msg *m, const struct iwf_map_peer *p, const struct
 	OSMO_STRLCPY_ARRAY(rec->called, m->called);
 	tid_hex(rec->otid, sizeof(rec->otid), m->tcap.otid, m->tcap.otid_len);
 	rec->has_ac = m->tcap.dlg_pdu != TCAP_DLG_NONE;
+	rec->not_map = m->not_map;
 	rec->has_imsi = imsi != NULL;
 	if (imsi)
 		OSMO_STRLCPY_ARRAY(rec->imsi, imsi);
@@ -1209,6 +1230,9 @@ void map_relay_rx(struct sccp_user *u, const struct sccp_user_ind *ind, void *pr
 		return;
 	}
 	m->peer_id = p->id;
+	/* a map-peer added from the console since the start */
+	if (!p->ctrs)
+		iwf_map_ctrs_alloc(r->cfg.cfg);
 
 	rc = tcap_msg_decode(&m->tcap, m->data, m->len);
 	m->tcap_ok = rc >= 0;

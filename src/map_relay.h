@@ -16,7 +16,9 @@
  *    when there is one, and the ORIG GT covered by a gt-prefix of the map
  *    entry that pins the signer's key.  Later messages of the dialogue
  *    inherit the verdict of their direction (iwf/map_dialogue.h); then
- *    iwf/map_policy.h decides on every Invoke;
+ *    iwf/map_policy.h decides on every Invoke (the operations of a
+ *    dialogue whose application context is no MAP one, CAMEL for one,
+ *    have no category);
  *  - relayed: the called address gets the route's SSN and TT, an XUDT's
  *    hop counter goes down by one (at 0: "hop counter violation", Q.714
  *    §2.3.1), the SLS is the one the dialogue's Begin came with, both

@@ -825,6 +825,31 @@ static void test_attacks_screen(void)
 	att->screen.cat3_block = false;
 	att->screen.sms_block = false;
 	CU_ASSERT_EQUAL(iwf_map_dlg_count(g_map_cfg->dialogues), 0);
+
+	/* a CAMEL dialogue (CAP v2 gsmSSF to gsmSCF, 0.4.0.0.1.0.50.1, the
+	 * ac-Id arc MAP shares): its operation 22 is no sendRoutingInfo */
+	reset_seen();
+	n = tcap(msg, sizeof(msg), TCAP_MSG_BEGIN, TID_A, NULL, (enum gsm_map_ac)50, 1, 22, (const uint8_t *)"\x30\x00",
+		 2);
+	inject(ATTACKER, OUR_HLR, msg, n);
+	CU_ASSERT_EQUAL_FATAL(n_sent, 1);
+	CU_ASSERT_EQUAL(sent[0].m.type, SCCP_MSGT_UDT);
+	CU_ASSERT_EQUAL(sent[0].dpc, 10);
+	/* and neither is it in its later messages */
+	n = tcap(msg, sizeof(msg), TCAP_MSG_CONTINUE, TID_B, TID_A, (enum gsm_map_ac)50, 1, -1, NULL, 0);
+	inject(OUR_HLR, ATTACKER, msg, n);
+	n = tcap(msg, sizeof(msg), TCAP_MSG_CONTINUE, TID_A, TID_B, GSM_MAP_AC_UNKNOWN, 0, 22, (const uint8_t *)"\x30\x00",
+		 2);
+	inject(ATTACKER, OUR_HLR, msg, n);
+	CU_ASSERT_EQUAL_FATAL(n_sent, 3);
+	CU_ASSERT_EQUAL(sent[2].m.type, SCCP_MSGT_UDT);
+	CU_ASSERT_EQUAL(sent[2].dpc, 10);
+	n = tcap(msg, sizeof(msg), TCAP_MSG_END, NULL, TID_A, GSM_MAP_AC_UNKNOWN, 0, -1, NULL, 0);
+	inject(OUR_HLR, ATTACKER, msg, n);
+	CU_ASSERT_EQUAL(iwf_map_dlg_count(g_map_cfg->dialogues), 0);
+	CU_ASSERT_EQUAL_FATAL(n_logs, 1);
+	CU_ASSERT(str_is(log_str(0, "cat"), "none"));
+	CU_ASSERT(str_is(log_str(0, "action"), "forwarded"));
 }
 
 /* A roaming partner under screen, block-action tc-abort: its unsigned ATI
