@@ -845,6 +845,9 @@ static void sign_done(struct stiwf_work *w)
 		m->out_len = (size_t)m->rc;
 		m->find.signed_by_us = true;
 		ctr(m, IWF_MAP_CTR_SIGNED);
+	} else if (m->rc == -EEXIST) {
+		LOGP(DMAP, LOGL_INFO, "MAP from %s: carries a signature already: forwarded as it is\n", m->calling);
+		m->out_len = 0;
 	} else {
 		/* our own network's traffic is not held back: it goes unsigned */
 		LOGP(DMAP, LOGL_NOTICE, "MAP from %s: not signed: %s; forwarded unsigned\n", m->calling,
