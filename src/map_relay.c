@@ -126,7 +126,6 @@ struct mr_msg {
 };
 
 struct map_relay {
-	void *ctx;
 	struct map_relay_cfg cfg;
 	uint8_t oid[TCAP_SIG_OID_MAX];
 	size_t oid_len;
@@ -140,6 +139,7 @@ struct map_relay {
 };
 
 static void mr_after_attach(struct mr_msg *m);
+/* the verdict is known, or there is nothing to verify: decide and act */
 static void mr_act(struct mr_msg *m);
 
 /* ------------------------------------------------------------------------
@@ -423,7 +423,7 @@ static int mr_forward(struct mr_msg *m, const uint8_t *data, size_t len)
 
 /* A TCAP Abort of kind to m's originator, by the route of its calling GT
  * (the OPC when none) */
-static int mr_abort(struct mr_msg *m, enum gsm_map_abort kind, const struct mr_dlg *rec)
+static int mr_abort(struct mr_msg *m, enum gsm_map_abort kind)
 {
 	struct sccp_route_result res;
 	struct sccp_msg out;
@@ -476,7 +476,7 @@ static const char *mr_block(struct mr_msg *m, const struct iwf_map_peer *p)
 			kind = GSM_MAP_ABORT_UNKNOWN_TID;
 		else
 			kind = ((struct mr_dlg *)m->d->priv)->has_ac ? GSM_MAP_ABORT_USER : GSM_MAP_ABORT_V1;
-		rc = mr_abort(m, kind, m->d ? m->d->priv : NULL);
+		rc = mr_abort(m, kind);
 		if (rc < 0) {
 			LOGP(DMAP, LOGL_NOTICE, "MAP from %s: cannot send the %s: %s\n", m->calling,
 			     get_value_string(gsm_map_abort_names, kind), strerror(-rc));
@@ -642,12 +642,6 @@ static void mr_attach(struct mr_msg *m)
 	}
 }
 
-/* The verdict is known (or there is nothing to verify): decide and act */
-static void mr_done(struct mr_msg *m)
-{
-	mr_act(m);
-}
-
 /* ---- verification ---- */
 
 static enum iwf_map_reason reason_of_tsca(enum tsca_err err)
@@ -723,7 +717,7 @@ static void verify_done(struct stiwf_work *w)
 	if (m->find.verdict != IWF_MAP_V_VALID)
 		LOGP(DMAP, LOGL_NOTICE, "MAP from %s: signature of %s: %s\n", m->calling, m->find.signer,
 		     get_value_string(iwf_map_reason_names, m->find.reason));
-	mr_done(m);
+	mr_act(m);
 }
 
 static void tsca_done(const struct tsca_result *res, void *priv)
@@ -737,7 +731,7 @@ static void tsca_done(const struct tsca_result *res, void *priv)
 		LOGP(DMAP, LOGL_NOTICE, "MAP from %s: signer %s: %s (%s)\n", m->calling, m->find.signer,
 		     get_value_string(tsca_err_names, res->err), res->detail ? res->detail : "");
 		set_invalid(m, reason_of_tsca(res->err));
-		mr_done(m);
+		mr_act(m);
 		return;
 	}
 	/* may this signer originate as the GT its token names?  Only through
@@ -778,7 +772,7 @@ static void mr_verify(struct mr_msg *m)
 	m->stripped = talloc_size(m, m->len);
 	if (!m->stripped) {
 		set_invalid(m, IWF_MAP_R_INTERNAL);
-		mr_done(m);
+		mr_act(m);
 		return;
 	}
 	rc = tcap_sig_extract(&m->tok, m->stripped, m->len, &m->stripped_len, m->data, m->len, r->oid,
@@ -786,14 +780,14 @@ static void mr_verify(struct mr_msg *m)
 	if (rc == -ENOENT) {
 		m->find.verdict = IWF_MAP_V_UNSIGNED;
 		ctr(m, IWF_MAP_CTR_UNSIGNED);
-		mr_done(m);
+		mr_act(m);
 		return;
 	}
 	if (rc < 0) {
 		LOGP(DMAP, LOGL_NOTICE, "MAP from %s: signature EXTERNAL does not decode\n", m->calling);
 		set_invalid(m, IWF_MAP_R_MALFORMED);
 		ctr(m, IWF_MAP_CTR_INVALID);
-		mr_done(m);
+		mr_act(m);
 		return;
 	}
 	m->has_token = true;
@@ -823,7 +817,7 @@ static void mr_verify(struct mr_msg *m)
 	}
 	LOGP(DMAP, LOGL_NOTICE, "MAP from %s: signature of %s not verified: %s\n", m->calling, m->find.signer,
 	     get_value_string(iwf_map_reason_names, m->find.reason));
-	mr_done(m);
+	mr_act(m);
 }
 
 /* ---- signing ---- */
@@ -854,7 +848,7 @@ static void sign_done(struct stiwf_work *w)
 		     strerror(-m->rc));
 		m->out_len = 0;
 	}
-	mr_done(m);
+	mr_act(m);
 }
 
 static void mr_sign(struct mr_msg *m)
@@ -865,7 +859,7 @@ static void mr_sign(struct mr_msg *m)
 	m->key = m->out ? sigtoken_key_dup(m, r->cfg.sign_key) : NULL;
 	if (!m->key) {
 		LOGP(DMAP, LOGL_ERROR, "MAP from %s: out of memory: forwarded unsigned\n", m->calling);
-		mr_done(m);
+		mr_act(m);
 		return;
 	}
 	m->signing = true;
@@ -1144,7 +1138,7 @@ static void mr_after_attach(struct mr_msg *m)
 			mr_sign(m);
 			return;
 		}
-		mr_done(m);
+		mr_act(m);
 		return;
 	}
 	/* foreign: a dialogue PDU carries its direction's signature; later
@@ -1171,7 +1165,7 @@ static void mr_after_attach(struct mr_msg *m)
 	} else {
 		m->find.verdict = IWF_MAP_V_UNSIGNED;
 	}
-	mr_done(m);
+	mr_act(m);
 }
 
 /* A message that does not decode: forwarded as it is from a home peer or
@@ -1309,7 +1303,6 @@ struct map_relay *map_relay_alloc(void *ctx, const struct map_relay_cfg *cfg)
 	r = talloc_zero(ctx, struct map_relay);
 	if (!r)
 		return NULL;
-	r->ctx = ctx;
 	r->cfg = *cfg;
 	if (!r->cfg.window)
 		r->cfg.window = SIGTOKEN_WINDOW_DEFAULT;
