@@ -149,9 +149,12 @@ static unsigned int evloop_osmo_fill(unsigned int base)
 	return n;
 }
 
-static void evloop_osmo_dispatch(unsigned int base, unsigned int n)
+/* timers_ran: osmo_timers_update() ran since the osmo_fds were listed; its
+ * callbacks may have unregistered (and freed) some of them, as a fetch
+ * whose deadline passed frees its socket's osmo_fd */
+static void evloop_osmo_dispatch(unsigned int base, unsigned int n, bool timers_ran)
 {
-	bool changed = false;
+	bool changed = timers_ran;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -248,7 +251,7 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 	if (osmo_due)
 		osmo_timers_update();
 	if (rc > 0 && n_osmo)
-		evloop_osmo_dispatch(nfds, n_osmo);
+		evloop_osmo_dispatch(nfds, n_osmo, osmo_due);
 	/* What osmo_select_main_ctx() would do after each round. */
 	talloc_free_children(OTC_SELECT);
 

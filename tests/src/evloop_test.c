@@ -297,6 +297,59 @@ static void test_fd_closed_by_earlier_callback(void)
 	close(p1[1]);
 }
 
+/* An osmo_timer that expires in the round an osmo_fd is ready unregisters
+ * it (a fetch whose deadline passed frees its socket's osmo_fd): the fd
+ * was listed before the timers ran, and must not be called, nor even
+ * looked at, after them */
+static struct osmo_fd late;
+static int late_calls;
+static struct osmo_timer_list late_timer;
+
+static int late_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	late_calls++;
+	return 0;
+}
+
+static gboolean quit_idle(gpointer data)
+{
+	g_main_loop_quit(loop);
+	return G_SOURCE_REMOVE;
+}
+
+static void late_timer_cb(void *data)
+{
+	osmo_fd_unregister(&late);
+	g_idle_add(quit_idle, NULL);
+}
+
+static void test_fd_unregistered_by_timer(void)
+{
+	int p[2];
+	guint guard;
+
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	osmo_fd_setup(&late, p[0], OSMO_FD_READ, late_cb, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(osmo_fd_register(&late), 0);
+	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
+	osmo_timer_setup(&late_timer, late_timer_cb, NULL);
+	osmo_timer_schedule(&late_timer, 0, 0);
+
+	CU_ASSERT_EQUAL_FATAL(stiwf_evloop_install(), 0);
+	loop = g_main_loop_new(NULL, FALSE);
+	guard = g_timeout_add_seconds(10, guard_cb, NULL);
+	g_main_loop_run(loop);
+	g_source_remove(guard);
+
+	CU_ASSERT_FALSE(osmo_fd_is_registered(&late));
+	CU_ASSERT_EQUAL(late_calls, 0);
+
+	g_main_loop_unref(loop);
+	stiwf_evloop_uninstall();
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -310,6 +363,7 @@ int main(void)
 	CU_add_test(s, "glib, osmo_fd, osmo_timer and workq in one loop", test_one_loop_serves_all);
 	CU_add_test(s, "osmo_fds and glib fds above FD_SETSIZE", test_fds_above_fd_setsize);
 	CU_add_test(s, "an osmo_fd closed by an earlier callback of the round", test_fd_closed_by_earlier_callback);
+	CU_add_test(s, "an osmo_fd unregistered by a timer of the round", test_fd_unregistered_by_timer);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
