@@ -50,12 +50,27 @@ static void cfg_defaults(struct iwf_map_cfg *cfg)
 	cfg->max_dialogues = IWF_MAP_DIALOGUES_DEFAULT;
 }
 
+/* rate_ctr groups sit in libosmocore's global list: each one leaves it
+ * through rate_ctr_group_free(), never by a bare talloc_free() */
+static int cfg_destructor(struct iwf_map_cfg *cfg)
+{
+	unsigned int c;
+
+	for (c = 0; c < _NUM_IWF_MAP_CAT; c++) {
+		if (cfg->cat_ctrs[c])
+			rate_ctr_group_free(cfg->cat_ctrs[c]);
+		cfg->cat_ctrs[c] = NULL;
+	}
+	return 0;
+}
+
 struct iwf_map_cfg *iwf_map_cfg_alloc(void *ctx)
 {
 	struct iwf_map_cfg *cfg = talloc_zero(ctx, struct iwf_map_cfg);
 
 	if (!cfg)
 		return NULL;
+	talloc_set_destructor(cfg, cfg_destructor);
 	INIT_LLIST_HEAD(&cfg->peers);
 	cfg->next_id = 1;
 	cfg_defaults(cfg);
@@ -284,6 +299,18 @@ int iwf_map_ctrs_alloc(struct iwf_map_cfg *cfg)
 		rate_ctr_group_set_name(cfg->cat_ctrs[c], get_value_string(iwf_map_cat_names, c));
 	}
 	return 0;
+}
+
+void iwf_map_ctrs_free(struct iwf_map_cfg *cfg)
+{
+	struct iwf_map_peer *p;
+
+	llist_for_each_entry(p, &cfg->peers, entry) {
+		if (p->ctrs)
+			rate_ctr_group_free(p->ctrs);
+		p->ctrs = NULL;
+	}
+	cfg_destructor(cfg);
 }
 
 void iwf_map_ctr_inc(struct iwf_map_cfg *cfg, struct iwf_map_peer *peer, enum iwf_map_cat cat,

@@ -154,6 +154,10 @@ int iwf_map_opcode_parse(const char *s);
  *  not there yet.  \returns 0 or -ENOMEM */
 int iwf_map_ctrs_alloc(struct iwf_map_cfg *cfg);
 
+/*! Free the counters of every peer and category (while the rest of
+ *  libosmocore's counter groups still live: the groups share one list). */
+void iwf_map_ctrs_free(struct iwf_map_cfg *cfg);
+
 /*! Count one event for a peer (may be NULL) and a category. */
 void iwf_map_ctr_inc(struct iwf_map_cfg *cfg, struct iwf_map_peer *peer, enum iwf_map_cat cat,
 		     enum iwf_map_ctr ctr);

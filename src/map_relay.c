@@ -1336,5 +1336,7 @@ void map_relay_free(struct map_relay *r)
 		r->cfg.cfg->dialogues = NULL;
 	iwf_map_dlg_table_free(r->dlgs);
 	r->dlgs = NULL;
+	/* the dialogues' lines are written: the counters go with the relay */
+	iwf_map_ctrs_free(r->cfg.cfg);
 	talloc_free(r);
 }

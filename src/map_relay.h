@@ -116,5 +116,5 @@ void map_relay_notice(struct sccp_user *u, const struct sccp_user_ind *ind, void
 unsigned int map_relay_pending(const struct map_relay *r);
 
 /*! Close every dialogue (their log lines are written), cancel what is in
- *  progress, and free. */
+ *  progress, free the counters of the map-peers and categories, and free. */
 void map_relay_free(struct map_relay *r);
