@@ -196,6 +196,18 @@ has "translated SSN" '"ssn": 149'
 other=$(udt 6 "$CALLED_GT" 7 4930000 "$tcap_in_udt")
 run 0 "verify other calling GT" tcap verify --cert "$PKI_TSCA_OP1_FULL_CERT" "$other"
 has "other calling GT" '"orig_matches_calling_gt": false'
+# a Continue that fits a UDT but not once signed (the sendAuthenticationInfo
+# result of tests/ss7/tcap_map_vectors.md, 167 octets): refused, not cut
+SAI=6581a44804840001ff4904a50500016b2a2828060700118605010101a01d611b80020780a109060704000001000e03a2\
+03020100a305a1030201006c6aa2680201013063020138a35ea15c305a04104b9d6191107536658cfe59880cd2ac2704104b\
+8c43a2542050120467f333c00f42d804108c43a2542050120467f333c00f42d84b041043a2542050120467f333c00f42d84b\
+8c0410a2551a058cdb00004b8d79f7caff5012
+run 0 "decode long UDT" tcap decode "$(udt 7 "$CALLED_GT" 6 "$CALLING_GT" "$SAI")"
+has "long UDT is a Continue" '"message_type": "Continue"'
+run 1 "sign too long for a UDT" tcap sign $SIGN "$(udt 7 "$CALLED_GT" 6 "$CALLING_GT" "$SAI")"
+has_err "too long for a UDT" "does not fit one SCCP UDT"
+check "too long: no output" "$(cat "$work/out")" ""
+run 0 "the same bare" tcap sign $SIGN --orig "$CALLING_GT" "$SAI"
 # and signed bare, carried in a UDT: the same
 run 0 "bare signature in a UDT" tcap verify --cert "$PKI_TSCA_OP1_FULL_CERT" --now 1700000000 \
 	"$(udt 6 "$CALLED_GT" 7 "$CALLING_GT" "$signed")"
