@@ -325,6 +325,173 @@ int certmap_entry_add_number(struct certmap_entry *e, enum certmap_number_type t
 }
 
 /* ------------------------------------------------------------------------
+ * Global titles and IMSIs (the MAP border)
+ * ------------------------------------------------------------------------ */
+
+static bool listed_in(const char *list, size_t stride, unsigned int n, const char *digits)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(list + i * stride, digits))
+			return true;
+	}
+	return false;
+}
+
+/* The entry of map (other than none) that lists digits as a gt-prefix
+ * (gt true) or an imsi-prefix */
+static const struct certmap_entry *prefix_owner(const struct certmap *map, const char *digits, bool gt)
+{
+	unsigned int i;
+
+	for (i = 0; i < map->num_entries; i++) {
+		const struct certmap_entry *e = map->entries[i];
+
+		if (gt && listed_in(e->gt_prefixes[0], sizeof(e->gt_prefixes[0]), e->num_gt_prefixes, digits))
+			return e;
+		if (!gt && listed_in(e->imsi_prefixes[0], sizeof(e->imsi_prefixes[0]), e->num_imsi_prefixes,
+				     digits))
+			return e;
+	}
+	return NULL;
+}
+
+int certmap_entry_add_gt_prefix(struct certmap *map, struct certmap_entry *e, const char *digits)
+{
+	size_t n = digits ? strnlen(digits, CERTMAP_GT_MAX + 1) : 0;
+	const struct certmap_entry *owner;
+
+	if (n == 0 || n > CERTMAP_GT_MAX || !digits_only(digits, n)) {
+		LOGP(DCERT, LOGL_ERROR, "map: operator %s: gt-prefix '%s' is not 1..%d digits\n", e->name,
+		     digits ? digits : "", CERTMAP_GT_MAX);
+		return -EINVAL;
+	}
+	/* one network per global title (map.h) */
+	owner = prefix_owner(map, digits, true);
+	if (owner) {
+		LOGP(DCERT, LOGL_ERROR, "map: operator %s: gt-prefix %s is listed by operator %s already\n",
+		     e->name, digits, owner->name);
+		return -EEXIST;
+	}
+	if (e->num_gt_prefixes >= CERTMAP_MAX_GT_PREFIXES) {
+		LOGP(DCERT, LOGL_ERROR, "map: operator %s: more than %d gt-prefix lines\n", e->name,
+		     CERTMAP_MAX_GT_PREFIXES);
+		return -ENOSPC;
+	}
+	memcpy(e->gt_prefixes[e->num_gt_prefixes], digits, n + 1);
+	e->num_gt_prefixes++;
+	return 0;
+}
+
+int certmap_entry_add_imsi_prefix(struct certmap *map, struct certmap_entry *e, const char *digits)
+{
+	size_t n = digits ? strnlen(digits, CERTMAP_IMSI_PREFIX_MAX + 1) : 0;
+	const struct certmap_entry *owner;
+
+	/* TS 23.003 §2.2: MCC is 3 digits, MNC 2 or 3 */
+	if (n < CERTMAP_IMSI_PREFIX_MIN || n > CERTMAP_IMSI_PREFIX_MAX || !digits_only(digits, n)) {
+		LOGP(DCERT, LOGL_ERROR, "map: operator %s: imsi-prefix '%s' is not MCC+MNC (%d or %d digits)\n",
+		     e->name, digits ? digits : "", CERTMAP_IMSI_PREFIX_MIN, CERTMAP_IMSI_PREFIX_MAX);
+		return -EINVAL;
+	}
+	owner = prefix_owner(map, digits, false);
+	if (owner) {
+		LOGP(DCERT, LOGL_ERROR, "map: operator %s: imsi-prefix %s is listed by operator %s already\n",
+		     e->name, digits, owner->name);
+		return -EEXIST;
+	}
+	if (e->num_imsi_prefixes >= CERTMAP_MAX_IMSI_PREFIXES) {
+		LOGP(DCERT, LOGL_ERROR, "map: operator %s: more than %d imsi-prefix lines\n", e->name,
+		     CERTMAP_MAX_IMSI_PREFIXES);
+		return -ENOSPC;
+	}
+	memcpy(e->imsi_prefixes[e->num_imsi_prefixes], digits, n + 1);
+	e->num_imsi_prefixes++;
+	return 0;
+}
+
+/* The length of the longest prefix of list (n entries of stride octets)
+ * that s starts with, 0 for none */
+static size_t longest_prefix(const char *list, size_t stride, unsigned int n, const char *s)
+{
+	size_t best = 0, len;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const char *p = list + i * stride;
+
+		len = strlen(p);
+		if (len > best && !strncmp(s, p, len))
+			best = len;
+	}
+	return best;
+}
+
+/* s: 1..max digits */
+static bool digit_string(const char *s, size_t max)
+{
+	size_t n = s ? strnlen(s, max + 1) : 0;
+
+	return n > 0 && n <= max && digits_only(s, n);
+}
+
+const struct certmap_entry *certmap_entry_by_gt(const struct certmap *map, const char *gt)
+{
+	const struct certmap_entry *best = NULL;
+	size_t best_len = 0, len;
+	unsigned int i;
+
+	if (!map || !digit_string(gt, CERTMAP_GT_MAX))
+		return NULL;
+	for (i = 0; i < map->num_entries; i++) {
+		const struct certmap_entry *e = map->entries[i];
+
+		len = longest_prefix(e->gt_prefixes[0], sizeof(e->gt_prefixes[0]), e->num_gt_prefixes, gt);
+		if (len > best_len) {
+			best = e;
+			best_len = len;
+		}
+	}
+	return best;
+}
+
+const struct certmap_entry *certmap_entry_by_imsi(const struct certmap *map, const char *imsi)
+{
+	const struct certmap_entry *best = NULL;
+	size_t best_len = 0, len;
+	unsigned int i;
+
+	/* TS 23.003 §2.2: at most 15 digits */
+	if (!map || !digit_string(imsi, 15))
+		return NULL;
+	for (i = 0; i < map->num_entries; i++) {
+		const struct certmap_entry *e = map->entries[i];
+
+		len = longest_prefix(e->imsi_prefixes[0], sizeof(e->imsi_prefixes[0]), e->num_imsi_prefixes, imsi);
+		if (len > best_len) {
+			best = e;
+			best_len = len;
+		}
+	}
+	return best;
+}
+
+bool certmap_entry_has_imsi(const struct certmap_entry *e, const char *imsi)
+{
+	if (!e || !digit_string(imsi, 15))
+		return false;
+	return longest_prefix(e->imsi_prefixes[0], sizeof(e->imsi_prefixes[0]), e->num_imsi_prefixes, imsi) > 0;
+}
+
+bool certmap_entry_has_gt(const struct certmap_entry *e, const char *gt)
+{
+	if (!e || !digit_string(gt, CERTMAP_GT_MAX))
+		return false;
+	return longest_prefix(e->gt_prefixes[0], sizeof(e->gt_prefixes[0]), e->num_gt_prefixes, gt) > 0;
+}
+
+/* ------------------------------------------------------------------------
  * The text loader
  * ------------------------------------------------------------------------ */
 
@@ -417,6 +584,10 @@ static int load_line(struct certmap *map, struct certmap_entry **cur, bool repla
 		}
 		return certmap_entry_add_spki(*cur, spki);
 	}
+	if (!strcmp(key, "gt-prefix"))
+		return certmap_entry_add_gt_prefix(map, *cur, val);
+	if (!strcmp(key, "imsi-prefix"))
+		return certmap_entry_add_imsi_prefix(map, *cur, val);
 	if (!strcmp(key, "tn"))
 		return certmap_entry_add_number(*cur, CERTMAP_NUM_ONE, val, 0);
 	if (!strcmp(key, "prefix"))
@@ -490,9 +661,9 @@ int certmap_load_buf(struct certmap *map, const char *buf, size_t len)
 	for (i = first; i < map->num_entries; i++) {
 		const struct certmap_entry *e = map->entries[i];
 
-		if (e->num_spkis == 0 && (e->num_numbers > 0 || e->spc[0]))
-			LOGP(DCERT, LOGL_NOTICE, "map: operator %s has no spki-sha256: its numbers and SPC "
-			     "are granted to no signer\n", e->name);
+		if (e->num_spkis == 0 && (e->num_numbers > 0 || e->spc[0] || e->num_gt_prefixes > 0))
+			LOGP(DCERT, LOGL_NOTICE, "map: operator %s has no spki-sha256: its numbers, SPC "
+			     "and global titles are granted to no signer\n", e->name);
 	}
 	return 0;
 }
@@ -791,6 +962,25 @@ bool certmap_same_carrier(const struct certmap *map, const struct certmap_signer
 	if (!spc || !spc[0] || signer->trust != CERTMAP_TRUST_OK)
 		return false;
 	return same_carrier(signer, find_pinned(map, signer), spc);
+}
+
+bool certmap_may_use_gt(const struct certmap *map, const struct certmap_signer *signer, const char *gt,
+			const struct certmap_entry **entry)
+{
+	const struct certmap_entry *e;
+
+	if (entry)
+		*entry = NULL;
+	if (!map || !signer)
+		return false;
+	e = find_pinned(map, signer);
+	if (entry)
+		*entry = e;
+	/* fail closed, as for numbers: a signer the trust store does not
+	 * vouch for originates nothing */
+	if (signer->trust != CERTMAP_TRUST_OK)
+		return false;
+	return certmap_entry_has_gt(e, gt);
 }
 
 int certmap_assess(const struct certmap *map, const struct certmap_signer *signer,

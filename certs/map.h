@@ -30,6 +30,19 @@
  *  - is X revoked or unknown?  The trust store decides that; the map takes
  *    its answer as an input (struct certmap_signer.trust) and fails closed.
  *
+ *  And for the MAP border (GSMA FS.11 screening, src/map_relay.h):
+ *  - which operator's network does an SCCP calling global title belong to
+ *    (`gt-prefix`, certmap_entry_by_gt())?  Unauthenticated: it names a
+ *    network, it grants nothing;
+ *  - which operator is an IMSI's home network (`imsi-prefix`, MCC+MNC,
+ *    certmap_entry_by_imsi(), certmap_entry_has_imsi())?
+ *  - may the MAP signer X use global title G as the originator of a
+ *    dialogue (certmap_may_use_gt())?  Only through the entry that pins
+ *    X's key, like numbers.
+ *  A prefix belongs to one entry: the loader refuses a gt-prefix or an
+ *  imsi-prefix that another entry lists already, so that a global title or
+ *  an IMSI never names two operators.
+ *
  *  No TSCA certificate profile is public (standards.md §1.4), so the full
  *  and provisional policy OIDs are configurable; the defaults are those of
  *  the test PKI (contrib/README.pki.md). */
@@ -54,6 +67,15 @@
 #define CERTMAP_MAX_OIDS	4	/*!< policy OIDs per class */
 #define CERTMAP_FILE_MAX	(1024 * 1024)	/*!< largest map file we read */
 #define CERTMAP_LINE_MAX	511
+/*! Global title prefixes per entry: the SCCP calling GTs of its nodes */
+#define CERTMAP_MAX_GT_PREFIXES	32
+/*! E.164 global titles have at most 15 digits */
+#define CERTMAP_GT_MAX		15
+/*! IMSI prefixes per entry: its home networks (MCC+MNC) */
+#define CERTMAP_MAX_IMSI_PREFIXES	16
+/*! MCC (3 digits) and MNC (2 or 3 digits), TS 23.003 §2.2 */
+#define CERTMAP_IMSI_PREFIX_MIN	5
+#define CERTMAP_IMSI_PREFIX_MAX	6
 
 /*! The test PKI's policy OIDs (contrib/README.pki.md), the defaults */
 #define CERTMAP_DEFAULT_FULL_OID	"2.25.166461681668727740336541473751334595185"
@@ -111,6 +133,12 @@ struct certmap_entry {
 	uint8_t spkis[CERTMAP_MAX_KEYIDS][KEYID_SPKI_LEN];	/*!< pinned keys: grant the entry's authority */
 	unsigned int num_numbers;
 	struct certmap_number numbers[CERTMAP_MAX_NUMBERS];
+	/*! global title prefixes of its SS7 nodes (E.164 digits) */
+	unsigned int num_gt_prefixes;
+	char gt_prefixes[CERTMAP_MAX_GT_PREFIXES][CERTMAP_GT_MAX + 1];
+	/*! its home networks: MCC+MNC, 5 or 6 digits */
+	unsigned int num_imsi_prefixes;
+	char imsi_prefixes[CERTMAP_MAX_IMSI_PREFIXES][CERTMAP_IMSI_PREFIX_MAX + 1];
 };
 
 /*! A hop signer as the call path knows it. */
@@ -172,6 +200,16 @@ int certmap_entry_add_spki(struct certmap_entry *e, const uint8_t spki[KEYID_SPK
 int certmap_entry_add_number(struct certmap_entry *e, enum certmap_number_type type,
 			     const char *digits, uint64_t count);
 
+/*! Add a global title prefix (1..15 digits) to entry \a e of \a map.
+ *  \returns 0, -EINVAL (logged), -EEXIST (this or another entry lists it;
+ *  logged), -ENOSPC */
+int certmap_entry_add_gt_prefix(struct certmap *map, struct certmap_entry *e, const char *digits);
+
+/*! Add a home network (MCC+MNC: 5 or 6 digits) to entry \a e of \a map.
+ *  \returns 0, -EINVAL (logged), -EEXIST (this or another entry lists it;
+ *  logged), -ENOSPC */
+int certmap_entry_add_imsi_prefix(struct certmap *map, struct certmap_entry *e, const char *digits);
+
 /*! Load entries and policy OIDs from text, one directive per line; '#'
  *  starts a comment, leading white space is ignored:
  *  \code
@@ -186,6 +224,8 @@ int certmap_entry_add_number(struct certmap_entry *e, enum certmap_number_type t
  *    range 4930123400 100
  *    prefix 4930
  *    tn 4930123499
+ *    gt-prefix 4930           # SCCP global titles of its nodes
+ *    imsi-prefix 26201        # its home network: MCC+MNC
  *  \endcode
  *  An entry without spki-sha256 grants nothing; the loader says so in
  *  the log.
@@ -227,6 +267,29 @@ bool certmap_may_present(const struct certmap *map, const struct certmap_signer 
  *  entry that pins its key, or an SPC its path holds (certmap_signer.tnauth)? */
 bool certmap_same_carrier(const struct certmap *map, const struct certmap_signer *signer,
 			  const char *spc);
+
+/*! The entry whose network a global title belongs to: the longest
+ *  gt-prefix that \a gt (E.164 digits) starts with.  It names a network
+ *  and grants nothing.  \returns the entry or NULL */
+const struct certmap_entry *certmap_entry_by_gt(const struct certmap *map, const char *gt);
+
+/*! The entry of an IMSI's home network: the longest imsi-prefix that
+ *  \a imsi starts with.  \returns the entry or NULL */
+const struct certmap_entry *certmap_entry_by_imsi(const struct certmap *map, const char *imsi);
+
+/*! Is \a imsi of one of the home networks of entry \a e? */
+bool certmap_entry_has_imsi(const struct certmap_entry *e, const char *imsi);
+
+/*! Does \a gt start with one of the gt-prefixes of entry \a e? */
+bool certmap_entry_has_gt(const struct certmap_entry *e, const char *gt);
+
+/*! May \a signer originate MAP dialogues as global title \a gt: is gt
+ *  covered by a gt-prefix of the entry that pins its key?  Never for a
+ *  signer the trust store does not vouch for.
+ *  \param[out] entry the pinned entry (even when the answer is no), or NULL
+ *  \returns the answer */
+bool certmap_may_use_gt(const struct certmap *map, const struct certmap_signer *signer, const char *gt,
+			const struct certmap_entry **entry);
 
 /*! All the answers for one call at once.
  *  \param[in] tn the calling number (E.164), or NULL

@@ -12,6 +12,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
+#include "iwf/map_peer.h"
 #include "iwf/peer.h"
 
 struct iwf_cfg *g_iwf_cfg;
@@ -646,5 +647,6 @@ int iwf_cfg_check(char *err, size_t len)
 				   get_value_string(iwf_route_dest_names, r->dest), r->peer,
 				   get_value_string(iwf_route_dest_names, r->dest));
 	}
-	return 0;
+	/* the MAP border's peers lean on the tsca node */
+	return iwf_map_cfg_check(g_map_cfg, cfg, err, len);
 }

@@ -14,6 +14,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "certs/fetch.h"
+#include "iwf/map_peer.h"
 #include "iwf/number.h"
 #include "iwf/peer.h"
 #include "iwf/policy.h"
@@ -1872,6 +1873,7 @@ void iwf_peer_vty_init(void *ctx)
 {
 	g_iwf_cfg = iwf_cfg_alloc(ctx);
 	OSMO_ASSERT(g_iwf_cfg);
+	iwf_map_peer_vty_init(ctx);
 
 	install_element(CONFIG_NODE, &cfg_stir_cmd);
 	install_node(&stir_node, config_write_stir);

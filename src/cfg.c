@@ -13,14 +13,18 @@
 #include <openssl/rand.h>
 
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/tdef.h>
+#include <osmocom/core/utils.h>
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/logging.h>
 #include <osmocom/vty/misc.h>
 #include <osmocom/vty/stats.h>
+#include <osmocom/vty/tdef_vty.h>
 #include <osmocom/vty/telnet_interface.h>
 #include <osmocom/vty/vty.h>
 
 #include "config.h"
+#include "iwf/map_dialogue.h"
 #include "iwf/peer.h"
 #include "sip/sip_agent.h"
 #include "src/cfg.h"
@@ -76,6 +80,7 @@ static int stiwf_vty_go_parent(struct vty *vty)
 	case STIWF_SIP_PEER_NODE:
 	case STIWF_SS7_PEER_NODE:
 	case STIWF_SCCP_NODE:
+	case STIWF_MAP_PEER_NODE:
 		vty->node = CONFIG_NODE;
 		vty->index = NULL;
 		return 0;
@@ -90,6 +95,23 @@ static struct vty_app_info stiwf_vty_info = {
 	.copyright = "stiwf: STIR/SHAKEN <-> SS7 signalling interworking function\r\n",
 	.go_parent_cb = stiwf_vty_go_parent,
 };
+
+/* libosmocore keeps one list of timer groups for "timer GROUP T VAL" and
+ * "show timer" (osmo_tdef_vty_groups_init() takes one array): the rooms'
+ * groups joined */
+static void tdef_groups_init(void)
+{
+	static struct osmo_tdef_group groups[8];
+	const struct osmo_tdef_group *g;
+	unsigned int n = 0;
+
+	for (g = stiwf_ss7_tdef_groups; g->name && n < ARRAY_SIZE(groups) - 2; g++)
+		groups[n++] = *g;
+	groups[n++] = (struct osmo_tdef_group){
+		.name = "map", .desc = "the MAP border: dialogue table (X1)", .tdefs = iwf_map_tdefs,
+	};
+	osmo_tdef_vty_groups_init(CONFIG_NODE, groups);
+}
 
 int stiwf_vty_init(void *ctx)
 {
@@ -106,6 +128,7 @@ int stiwf_vty_init(void *ctx)
 	rc = stiwf_ss7_init(ctx);
 	if (rc < 0)
 		return rc;
+	tdef_groups_init();
 	/* written after every other node: its number is the last */
 	install_node(&line_vty_node, config_write_line_vty);
 	return 0;

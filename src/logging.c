@@ -45,6 +45,12 @@ static const struct log_info_cat stiwf_log_cats[] = {
 		.color = "\033[1;31m",
 		.enabled = 1, .loglevel = LOGL_NOTICE,
 	},
+	[DMAP] = {
+		.name = "DMAP",
+		.description = "MAP border: screening, signing, relay, one map-log line per dialogue",
+		.color = "\033[1;37m",
+		.enabled = 1, .loglevel = LOGL_NOTICE,
+	},
 };
 
 const struct log_info stiwf_log_info = {

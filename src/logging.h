@@ -11,6 +11,7 @@ enum stiwf_log_cat {
 	DIWF,		/*!< call state machines and interworking policy */
 	DSTIR,		/*!< PASSporT, Identity header, STI-AS/STI-VS */
 	DCERT,		/*!< trust stores, certificate fetch and checks */
+	DMAP,		/*!< the MAP border: screening, signing, relay, map-log lines */
 	_NUM_STIWF_LOG_CAT
 };
 

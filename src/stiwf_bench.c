@@ -1,5 +1,6 @@
 /* stiwf bench isup|passport: what the signalling token (isup) and the
- * STI-AS/STI-VS (passport, see below) cost per call, against what
+ * STI-AS/STI-VS (passport, see below) cost per call (tcap: in
+ * stiwf_bench_tcap.c), against what
  * OpenSSL alone costs for the same ES256 operations on the same key.
  *
  *   stiwf bench isup [--rounds N] [--ms MS] [--sign-key FILE --sign-cert FILE]
@@ -573,6 +574,9 @@ static const struct {
 	{ "isup", bench_isup,
 	  "IAM encode+sign, decode+verify HOP, decode+verify HOP and the PASSporT carried\n"
 	  "            end to end, against raw OpenSSL ES256 on the same key" },
+	{ "tcap", stiwf_bench_tcap,
+	  "TC-BEGIN (updateLocation, MAP-OpenInfo) encode+sign and decode+verify of the\n"
+	  "            hop signature, against raw OpenSSL ES256 over as many octets" },
 	{ "passport", bench_passport,
 	  "STI-AS sign and STI-VS verify on an x5u cache hit, against raw OpenSSL" },
 	{ "pipeline", stiwf_bench_pipeline,
@@ -711,6 +715,8 @@ static const struct {
 	{ "p99 post-dial delay the stiwf pair adds, ms", "e2e.added_delay_ms.pair.p99", false, 5.0 },
 	{ "RSS of stiwfd A with 10,000 established calls, kB (50 MB)", "e2e.memory.a.rss_kb_at_target", false,
 	  51200 },
+	{ "TCAP decode+verify, fraction of raw OpenSSL ES256 verify", "tcap.verify_ratio", true, 0.9 },
+	{ "TCAP encode+sign, fraction of raw OpenSSL ES256 sign", "tcap.sign_ratio", true, 0.9 },
 	{ "RSS with both certificate caches full, kB (50 MB)", "memory.cert_cache.rss_full_kb", false, 51200 },
 	{ "stiwfd A with 10,000 calls plus what full caches add, kB (50 MB)",
 	  "derived.rss_kb_10k_calls_full_caches", false, 51200 },

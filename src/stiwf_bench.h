@@ -25,6 +25,7 @@ struct stiwf_bench_opts {
 
 /*! Each fills \a out (an object) and returns 0, or prints why it failed on
  *  stderr and returns < 0. */
+int stiwf_bench_tcap(const struct stiwf_bench_opts *o, json_t *out);
 int stiwf_bench_pipeline(const struct stiwf_bench_opts *o, json_t *out);
 int stiwf_bench_scaling(const struct stiwf_bench_opts *o, json_t *out);
 int stiwf_bench_memory(const struct stiwf_bench_opts *o, json_t *out);

@@ -7,10 +7,10 @@
  *                     [--passport-trust DIR [--passport-cert FILE | --x5u-ca FILE]]]
  *                     [--now EPOCH] [--country-code CC] [--aci N] [--window S] [--skew S] HEX
  *
- * struct iam_opts holds what goes in an IAM; struct hop_keys answers
- * "which key has this key-id" for decode --verify: one certificate
- * (--cert), or the TSCA signer directory (certs/tsca.h: --trust,
- * --cert-dir, --crl, --repo). */
+ * struct iam_opts holds what goes in an IAM; struct stiwf_keys
+ * (src/stiwf_tsca.h) answers "which key has this key-id" for decode
+ * --verify: one certificate (--cert), or the TSCA signer directory
+ * (certs/tsca.h: --trust, --cert-dir, --crl, --repo). */
 
 #include <errno.h>
 #include <getopt.h>
@@ -20,11 +20,7 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
-#include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
 #include "certs/cache.h"
@@ -40,11 +36,13 @@
 #include "sip/passport.h"
 #include "src/logging.h"
 #include "src/stiwf_tool.h"
+#include "src/stiwf_tsca.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE STIWF_EXIT_USAGE
+#define CMD_DECODE "stiwf isup decode"
 
 int stiwf_cmd_isup(int argc, char **argv);
 
@@ -604,76 +602,8 @@ static json_t *token_json(const struct sigtoken *t)
 	return o;
 }
 
-/*! Where decode --verify finds the key for a key-id: one certificate given
- *  with --cert (find_single), or the TSCA signer directory (find_tsca). */
-struct hop_keys {
-	struct sigtoken_key *(*find)(struct hop_keys *ks, const uint8_t *key_id);
-	struct sigtoken_key *single;
-	/* the TSCA directory, and what its last answer said */
-	struct tsca_dir *td;
-	time_t at;
-	bool done;
-	enum tsca_err err;
-	enum tsca_policy policy;
-	enum tsca_source source;
-	struct sigtoken_key *found;
-	char subject[TSCA_SUBJECT_MAX];
-	char detail[256];
-};
-
-static struct sigtoken_key *find_single(struct hop_keys *ks, const uint8_t *key_id)
-{
-	if (!ks->single || memcmp(sigtoken_key_id(ks->single), key_id, KEYID_LEN))
-		return NULL;
-	return ks->single;
-}
-
-static void tsca_done(const struct tsca_result *res, void *priv)
-{
-	struct hop_keys *ks = priv;
-
-	ks->done = true;
-	ks->err = res->err;
-	ks->policy = res->policy;
-	ks->source = res->source;
-	ks->found = res->key;	/* owned by the directory, which outlives the run */
-	osmo_strlcpy(ks->subject, res->subject ? res->subject : "", sizeof(ks->subject));
-	osmo_strlcpy(ks->detail, res->detail ? res->detail : "", sizeof(ks->detail));
-}
-
-static bool run_guard_fired;
-static void run_guard_cb(void *data)
-{
-	run_guard_fired = true;
-}
-
-/* Run the loop until *done; the fetcher's own timeouts end every request,
- * the guard only a bug.  \returns 0 or -ETIMEDOUT */
-static int run_until_done(const bool *done)
-{
-	struct osmo_timer_list guard = { 0 };
-
-	run_guard_fired = false;
-	osmo_timer_setup(&guard, run_guard_cb, NULL);
-	osmo_timer_schedule(&guard, 30, 0);
-	while (!*done && !run_guard_fired)
-		osmo_select_main(0);
-	osmo_timer_del(&guard);
-	return *done ? 0 : -ETIMEDOUT;
-}
-
-static struct sigtoken_key *find_tsca(struct hop_keys *ks, const uint8_t *key_id)
-{
-	ks->done = false;
-	ks->found = NULL;
-	ks->err = TSCA_ERR_INTERNAL;
-	if (!tsca_lookup(ks->td, key_id, ks->at, tsca_done, ks) || run_until_done(&ks->done) < 0)
-		return NULL;
-	return ks->err == TSCA_OK ? ks->found : NULL;
-}
-
 struct verify_opts {
-	struct hop_keys *keys;
+	struct stiwf_keys *keys;
 	time_t now;
 	unsigned int window, skew;
 	const char *cc;
@@ -701,10 +631,9 @@ static bool hop_check(const struct isup_msg *m, const struct sigtoken *t, const 
 		*reason = "iat in the future";
 		return false;
 	}
-	key = vo->keys->find(vo->keys, t->hop.key_id);
+	key = stiwf_keys_find(vo->keys, t->hop.key_id);
 	if (!key) {
-		*reason = vo->keys->td ? get_value_string(tsca_err_names, vo->keys->err) :
-					 "no certificate for this key-id";
+		*reason = stiwf_keys_why(vo->keys);
 		return false;
 	}
 	if (sigtoken_call_from_iam(&call, m, vo->cc) < 0) {
@@ -728,140 +657,15 @@ static bool hop_check(const struct isup_msg *m, const struct sigtoken *t, const 
 	}
 }
 
-static X509 *read_cert(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	X509 *x;
-
-	if (!f) {
-		fprintf(stderr, "stiwf isup: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	x = PEM_read_X509(f, NULL, NULL, NULL);
-	if (!x) {
-		rewind(f);
-		x = d2i_X509_fp(f, NULL);
-	}
-	fclose(f);
-	ERR_clear_error();
-	if (!x)
-		fprintf(stderr, "stiwf isup: %s: no PEM or DER certificate\n", path);
-	return x;
-}
-
-/* A certificate chain file (leaf first), bounded like a fetched one. */
-static STACK_OF(X509) *read_chain_file(const char *path)
-{
-	static uint8_t buf[CERTCHAIN_MAX_LEN + 1];
-	STACK_OF(X509) *sk = NULL;
-	char why[128];
-	size_t len;
-	FILE *f = fopen(path, "rb");
-
-	if (!f) {
-		fprintf(stderr, "stiwf isup: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	len = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	if (certchain_parse(&sk, buf, len, why, sizeof(why)) < 0) {
-		fprintf(stderr, "stiwf isup: %s: %s\n", path, why);
-		return NULL;
-	}
-	return sk;
-}
-
-/* The fetch policy of decode --verify: the --fetch-permit lines, and a
- * configured URL's own port for that URL (the fetcher allows 443 and 8443;
- * test servers and labs listen elsewhere). */
-static void policy_for(struct fetch_policy *pol, const char *const *permits, unsigned int n_permits,
-		       const char *own_url)
-{
-	unsigned int i;
-
-	fetch_policy_init(pol);
-	for (i = 0; i < n_permits; i++)
-		stiwf_tool_fetch_permit(pol, permits[i]);	/* checked when parsed */
-	if (own_url)
-		pol->own_urls[pol->num_own_urls++] = own_url;
-}
-
 /* What decode --verify needs to find keys and certificates. */
 struct verify_env {
-	/* TSCA side: --trust, --cert-dir, --crl, --repo, --repo-ca */
-	const char *trust, *cert_dir, *repo, *repo_ca;
-	const char *crls[16];
-	unsigned int num_crls;
-	struct truststore *ts;
-	struct fetcher *f;
-	struct cert_cache *cache;
-	struct cert_domain *d;
-	struct tsca_dir *td;
+	/* TSCA side: --trust, --cert-dir, --crl, --repo, --repo-ca; and
+	 * --fetch-permit for both sides */
+	struct stiwf_tsca tsca;
 	/* SHAKEN side: --passport-trust, --passport-cert, --x5u-ca */
 	const char *pp_trust, *pp_cert, *x5u_ca;
 	struct truststore *pp_ts;
-	/* both: --fetch-permit */
-	const char *permits[FETCH_MAX_ACL];
-	unsigned int num_permits;
 };
-
-static struct sigtoken_key *key_alloc_x509(void *ctx, X509 *leaf)
-{
-	return sigtoken_key_alloc_x509(ctx, leaf);
-}
-
-/* \returns 0 or EXIT_FAILED (said why on stderr) */
-static int tsca_env_setup(void *ctx, struct verify_env *ve)
-{
-	struct cert_domain_cfg dcfg = { .name = "tsca", .repo_url_template = ve->repo };
-	struct fetch_policy pol;
-	struct tsca_cfg cfg;
-	unsigned int i;
-	int rc;
-
-	ve->ts = truststore_alloc(ctx, "tsca", NULL);
-	if (!ve->ts)
-		return EXIT_FAILED;
-	rc = truststore_load_dir(ve->ts, ve->trust);
-	if (rc <= 0) {
-		fprintf(stderr, "stiwf isup decode: --trust %s: no certificate there\n", ve->trust);
-		return EXIT_FAILED;
-	}
-	for (i = 0; i < ve->num_crls; i++) {
-		rc = truststore_load_crl_file(ve->ts, ve->crls[i]);
-		if (rc < 0) {
-			fprintf(stderr, "stiwf isup decode: --crl %s: %s\n", ve->crls[i],
-				rc == -EBADMSG ? "not a CRL" : strerror(-rc));
-			return EXIT_FAILED;
-		}
-	}
-	if (ve->repo) {
-		if (strncmp(ve->repo, "https://", 8) != 0) {
-			fprintf(stderr, "stiwf isup decode: --repo must be an https:// URL template\n");
-			return EXIT_USAGE;
-		}
-		policy_for(&pol, ve->permits, ve->num_permits, ve->repo);
-		pol.ca_file = ve->repo_ca;
-		ve->f = fetcher_alloc(ctx, "tsca", &pol);
-		ve->cache = cert_cache_alloc(ctx, NULL);
-		if (!ve->f || !ve->cache)
-			return EXIT_FAILED;
-		ve->d = cert_domain_alloc(ctx, &dcfg, ve->f, ve->cache, ve->ts);
-		if (!ve->d) {
-			fprintf(stderr, "stiwf isup decode: --repo needs {key-id} in it\n");
-			return EXIT_USAGE;
-		}
-	}
-	tsca_cfg_init(&cfg);
-	cfg.cert_dir = ve->cert_dir;
-	cfg.key_alloc = key_alloc_x509;
-	ve->td = tsca_dir_alloc(ctx, &cfg, ve->ts, ve->d);
-	if (!ve->td) {
-		fprintf(stderr, "stiwf isup decode: --cert-dir %s cannot be read\n", ve->cert_dir);
-		return EXIT_FAILED;
-	}
-	return 0;
-}
 
 /* The answer of an x5u resolution, verified inside the callback (the key
  * is borrowed there). */
@@ -900,7 +704,7 @@ static bool passport_check(void *ctx, struct verify_env *ve, const struct passpo
 		return false;
 	}
 	if (ve->pp_cert) {
-		chain = read_chain_file(ve->pp_cert);
+		chain = stiwf_tool_read_chain(ve->pp_cert);
 		if (!chain) {
 			*reason = "--passport-cert is not a certificate chain";
 			return false;
@@ -922,13 +726,13 @@ static bool passport_check(void *ctx, struct verify_env *ve, const struct passpo
 		struct cert_cache *cache;
 		struct cert_domain *d;
 
-		policy_for(&pol, ve->permits, ve->num_permits, pp->x5u);
+		stiwf_tool_fetch_policy(&pol, &ve->tsca, pp->x5u);
 		pol.ca_file = ve->x5u_ca;
 		f = fetcher_alloc(ctx, "shaken", &pol);
 		cache = cert_cache_alloc(ctx, NULL);
 		d = f && cache ? cert_domain_alloc(ctx, &dcfg, f, cache, ve->pp_ts) : NULL;
 		if (!d || !cert_resolve_x5u(d, pp->x5u, vo->now, x5u_resolved, &w) ||
-		    run_until_done(&w.done) < 0) {
+		    stiwf_tool_run_until_done(&w.done) < 0) {
 			talloc_free(d);
 			talloc_free(cache);
 			talloc_free(f);
@@ -1030,7 +834,7 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct verify_opts vo = { .now = time(NULL), .window = SIGTOKEN_WINDOW_DEFAULT };
-	struct hop_keys keys = { .find = find_single };
+	struct stiwf_keys keys = { 0 };
 	struct verify_env ve = { 0 };
 	const char *cert_path = NULL, *reason = NULL;
 	bool verify = false, token_bad = false, hop_ok = false, pp_ok = true;
@@ -1056,23 +860,20 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 			cert_path = optarg;
 			break;
 		case 'T':
-			ve.trust = optarg;
+			ve.tsca.trust = optarg;
 			break;
 		case 'D':
-			ve.cert_dir = optarg;
+			ve.tsca.cert_dir = optarg;
 			break;
 		case 'L':
-			if (ve.num_crls >= ARRAY_SIZE(ve.crls)) {
-				fprintf(stderr, "stiwf isup decode: at most %zu --crl\n", ARRAY_SIZE(ve.crls));
+			if (stiwf_tsca_add_crl(&ve.tsca, CMD_DECODE, optarg))
 				return EXIT_USAGE;
-			}
-			ve.crls[ve.num_crls++] = optarg;
 			break;
 		case 'r':
-			ve.repo = optarg;
+			ve.tsca.repo = optarg;
 			break;
 		case 'A':
-			ve.repo_ca = optarg;
+			ve.tsca.repo_ca = optarg;
 			break;
 		case 'p':
 			ve.pp_trust = optarg;
@@ -1083,18 +884,10 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 		case 'X':
 			ve.x5u_ca = optarg;
 			break;
-		case 'F': {
-			struct fetch_policy probe;
-
-			fetch_policy_init(&probe);
-			if (ve.num_permits >= ARRAY_SIZE(ve.permits) || stiwf_tool_fetch_permit(&probe, optarg) < 0) {
-				fprintf(stderr, "stiwf isup decode: --fetch-permit %s: not an IP prefix, or more than "
-					"%zu\n", optarg, ARRAY_SIZE(ve.permits));
+		case 'F':
+			if (stiwf_tsca_add_permit(&ve.tsca, CMD_DECODE, optarg))
 				return EXIT_USAGE;
-			}
-			ve.permits[ve.num_permits++] = optarg;
 			break;
-		}
 		case 'n':
 			if (parse_ulong(optarg, UINT32_MAX, &v) < 0) {
 				fprintf(stderr, "stiwf isup decode: bad --now '%s'\n", optarg);
@@ -1136,16 +929,16 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1 || verify != (cert_path || ve.trust) || (cert_path && ve.trust)) {
+	if (optind != argc - 1 || verify != (cert_path || ve.tsca.trust) || (cert_path && ve.tsca.trust)) {
 		fprintf(stderr, "stiwf isup decode: one HEX argument; --verify needs --cert or --trust "
 			"(one of them) and the other way round\n");
 		return EXIT_USAGE;
 	}
-	if (!ve.trust && (ve.cert_dir || ve.num_crls || ve.repo)) {
+	if (!ve.tsca.trust && (ve.tsca.cert_dir || ve.tsca.num_crls || ve.tsca.repo)) {
 		fprintf(stderr, "stiwf isup decode: --cert-dir, --crl and --repo go with --trust\n");
 		return EXIT_USAGE;
 	}
-	if ((ve.repo_ca && !ve.repo) || ((ve.pp_cert || ve.x5u_ca) && !ve.pp_trust) ||
+	if ((ve.tsca.repo_ca && !ve.tsca.repo) || ((ve.pp_cert || ve.x5u_ca) && !ve.pp_trust) ||
 	    (ve.pp_cert && ve.x5u_ca) || (ve.pp_trust && !verify)) {
 		fprintf(stderr, "stiwf isup decode: --repo-ca goes with --repo; --passport-cert or --x5u-ca "
 			"(one of them) with --passport-trust, and that with --verify\n");
@@ -1166,7 +959,7 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (cert_path) {
-		X509 *x = read_cert(cert_path);
+		X509 *x = stiwf_tool_read_cert(cert_path);
 
 		if (!x)
 			return EXIT_FAILED;
@@ -1177,12 +970,11 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 			return EXIT_FAILED;
 		}
 	}
-	if (ve.trust) {
-		rc = tsca_env_setup(ctx, &ve);
+	if (ve.tsca.trust) {
+		rc = stiwf_tsca_setup(ctx, &ve.tsca, CMD_DECODE);
 		if (rc)
 			return rc;
-		keys.find = find_tsca;
-		keys.td = ve.td;
+		keys.td = ve.tsca.td;
 		keys.at = vo.now;
 	}
 	if (ve.pp_trust) {
@@ -1242,16 +1034,8 @@ static int cmd_decode(void *ctx, int argc, char **argv)
 			keyid_to_hex(kid, sizeof(kid), tok.hop.key_id);
 			set_str(h, "key_id", kid);
 		}
-		if (keys.td && keys.done) {
-			/* what the TSCA directory said about the signer */
-			if (keys.err == TSCA_OK) {
-				set_str(h, "policy", get_value_string(tsca_policy_names, keys.policy));
-				set_str(h, "signer", keys.subject);
-			} else {
-				set_str(h, "detail", keys.detail);
-			}
-			set_str(h, "source", get_value_string(tsca_source_names, keys.source));
-		}
+		/* what the TSCA directory said about the signer */
+		stiwf_keys_json(h, &keys);
 		json_object_set_new(root, "hop", h);
 		if (rc == 0)
 			pp_ok = passport_json(ctx, root, &ve, m, &tok, &vo);

@@ -20,4 +20,5 @@ int stiwf_tool_fetch_permit(struct fetch_policy *pol, const char *cidr);
 int stiwf_cmd_cert(int argc, char **argv);
 int stiwf_cmd_passport(int argc, char **argv);
 int stiwf_cmd_isup(int argc, char **argv);
+int stiwf_cmd_tcap(int argc, char **argv);
 int stiwf_cmd_bench(int argc, char **argv);

@@ -21,12 +21,14 @@
 #include "certs/truststore.h"
 #include "certs/tsca.h"
 #include "iwf/call.h"
+#include "iwf/map_peer.h"
 #include "iwf/peer.h"
 #include "sip/sip_agent.h"
 #include "sip/sip_tls.h"
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
 #include "src/logging.h"
+#include "src/map_relay.h"
 #include "src/stiwfd_iwf.h"
 #include "src/workq.h"
 #include "ss7/isup_trunk.h"
@@ -52,6 +54,8 @@ struct stiwfd_iwf {
 	bool calls_up;
 	struct stiwf_mtp_user *mtp[MAX_CS7];
 	struct sccp_user *sccp;
+	struct map_relay *relay;
+	struct sigtoken_key *map_key;	/* our TSCA key, for the MAP border's signatures */
 	/* what the CRL refresh works on (NULL when the domain has none) */
 	struct truststore *ts[2];
 	struct cert_domain *dom[2];
@@ -377,6 +381,49 @@ static int sdp_load(struct iwf_ss7_peer *peer)
 	return iwf_call_peer_sdp_set(peer, buf);
 }
 
+/* The MAP border on stiwf's SCCP, with the tsca node's trust, replay
+ * cache, window, map and credential */
+static int map_border_setup(struct stiwfd_iwf *d)
+{
+	struct sccp_user_cfg scfg = {
+		.cs7_instance = g_sccp_cfg->cs7_instance,
+		.max_sif = g_sccp_cfg->max_sif,
+		.reasm = g_sccp_cfg->reasm,
+	};
+	struct map_relay_cfg rcfg = {
+		.cfg = g_map_cfg,
+		.tsca = d->env.tsca,
+		.replay = d->env.replay,
+		.map = d->env.map,
+		.workq = d->wq,
+		.window = g_iwf_cfg->hop_window ? g_iwf_cfg->hop_window : SIGTOKEN_WINDOW_DEFAULT,
+		.skew = g_iwf_cfg->hop_skew,
+	};
+
+	if (d->env.hop_cred) {
+		d->map_key = sigtoken_key_alloc(d->ctx, d->env.hop_cred->key);
+		if (!d->map_key) {
+			LOGP(DMAIN, LOGL_ERROR, "MAP border: the tsca credential's key cannot sign\n");
+			return -EINVAL;
+		}
+		rcfg.sign_key = d->map_key;
+	}
+	d->relay = map_relay_alloc(d->ctx, &rcfg);
+	if (!d->relay)
+		return -ENOMEM;
+	d->sccp = sccp_user_bind(d->ctx, &scfg, map_relay_rx, map_relay_notice, d->relay);
+	if (!d->sccp)
+		return -ENODEV;
+	map_relay_set_sccp(d->relay, d->sccp);
+	if (!g_map_cfg->n_peers)
+		LOGP(DMAIN, LOGL_NOTICE, "MAP border: no map-peer configured: every MAP message is dropped\n");
+	else
+		LOGP(DMAIN, LOGL_NOTICE, "MAP border: %u map-peer(s), TSCA trust %s, signing %s\n",
+		     g_map_cfg->n_peers, d->env.tsca ? "on" : "off (every signature is invalid: no-trust)",
+		     d->map_key ? "on" : "off");
+	return 0;
+}
+
 int stiwfd_ss7_setup(struct stiwfd_iwf *d)
 {
 	struct isup_trunk_ops ops = { .send = trunk_send };
@@ -425,18 +472,12 @@ int stiwfd_ss7_setup(struct stiwfd_iwf *d)
 		LOGP(DMAIN, LOGL_NOTICE, "ss7-peer %s: trunk to PC %s on cs7 instance %u, %u CIC range(s)\n",
 		     peer->name, stiwf_mtp_user_pc_str(u, peer->dpc), peer->cs7_instance, peer->n_cic_ranges);
 	}
-	/* stiwf's own SCCP: bound when configured.  Nothing consumes MAP yet:
-	 * what arrives is counted ("show sccp") and dropped. */
+	/* stiwf's own SCCP, bound when configured, and the MAP border that
+	 * consumes it (src/map_relay.h) */
 	if (g_sccp_cfg && g_sccp_cfg->enabled) {
-		struct sccp_user_cfg scfg = {
-			.cs7_instance = g_sccp_cfg->cs7_instance,
-			.max_sif = g_sccp_cfg->max_sif,
-			.reasm = g_sccp_cfg->reasm,
-		};
-
-		d->sccp = sccp_user_bind(d->ctx, &scfg, NULL, NULL, NULL);
-		if (!d->sccp)
-			return -ENODEV;
+		rc = map_border_setup(d);
+		if (rc < 0)
+			return rc;
 	}
 	/* an AS that was already active before we bound */
 	for (i = 0; i < MAX_CS7; i++) {
@@ -493,9 +534,12 @@ void stiwfd_iwf_free(struct stiwfd_iwf *d)
 			peer->trunk = NULL;
 		}
 	}
+	/* the SCCP user first: nothing may arrive while the relay goes */
 	if (d->sccp)
 		sccp_user_free(d->sccp);
 	d->sccp = NULL;
+	map_relay_free(d->relay);
+	d->relay = NULL;
 	for (i = 0; i < MAX_CS7; i++) {
 		if (d->mtp[i])
 			stiwf_mtp_user_unbind(d->mtp[i]);

@@ -16,4 +16,6 @@ enum stiwf_vty_node {
 	STIWF_ROUTE_NODE,	/*!< never entered: writes the top-level "route" lines */
 	STIWF_LINE_VTY_NODE,	/*!< never entered: writes "line vty / max-sessions" */
 	STIWF_SCCP_NODE,	/*!< "sccp": stiwf's own SCCP (ss7/sccp_vty.c) */
+	STIWF_MAP_NODE,		/*!< never entered: writes map-category, map-log, map-dialogues */
+	STIWF_MAP_PEER_NODE,	/*!< "map-peer NAME": the MAP border (iwf/map_peer_vty.c) */
 };

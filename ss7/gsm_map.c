@@ -525,6 +525,20 @@ static int psi_elem(struct gsm_map_rd *rd, struct ber_cursor *c, const struct be
 	return 0;
 }
 
+/* ProvideRoamingNumberArg ::= SEQUENCE { imsi [0], msc-Number [1], msisdn [2], ... }
+ * (v2, v3); DeleteSubscriberDataArg ::= SEQUENCE { imsi [0], basicServiceList [1], ... } */
+static int prn_elem(struct gsm_map_rd *rd, struct ber_cursor *c, const struct ber_tlv *t,
+		    unsigned int idx)
+{
+	if (is_ctx(t, 0))
+		return gsm_map_imsi(rd, t, "imsi");
+	if (rd->opcode == GSM_MAP_OP_PROVIDE_ROAMING_NUMBER && is_ctx(t, 1))
+		return gsm_map_addr(rd, t, GSM_MAP_ADDR_MSC);
+	if (rd->opcode == GSM_MAP_OP_PROVIDE_ROAMING_NUMBER && is_ctx(t, 2))
+		return gsm_map_addr(rd, t, GSM_MAP_ADDR_MSISDN);
+	return 0;
+}
+
 /* USSD-Arg ::= SEQUENCE { ussd-DataCodingScheme, ussd-String, ...,
  * alertingPattern, msisdn [0] } */
 static int ussd_elem(struct gsm_map_rd *rd, struct ber_cursor *c, const struct ber_tlv *t,
@@ -571,6 +585,8 @@ int gsm_map_arg_decode(struct gsm_map_info *info, int64_t opcode, const uint8_t 
 	case GSM_MAP_OP_SEND_IMSI:
 	case GSM_MAP_OP_SEND_ROUTING_INFO_FOR_GPRS:
 	case GSM_MAP_OP_PROCESS_USSD_REQUEST:
+	case GSM_MAP_OP_PROVIDE_ROAMING_NUMBER:
+	case GSM_MAP_OP_DELETE_SUBSCRIBER_DATA:
 		break;
 	default:
 		return -ENOTSUP;
@@ -632,6 +648,10 @@ int gsm_map_arg_decode(struct gsm_map_info *info, int64_t opcode, const uint8_t 
 	case GSM_MAP_OP_PROCESS_USSD_REQUEST:
 		fn = ussd_elem;
 		break;
+	case GSM_MAP_OP_PROVIDE_ROAMING_NUMBER:
+	case GSM_MAP_OP_DELETE_SUBSCRIBER_DATA:
+		fn = prn_elem;
+		break;
 	}
 	if (!is_seq(&t))
 		return gsm_map_bad(opcode, "argument", "not a SEQUENCE");
@@ -651,6 +671,8 @@ int gsm_map_arg_decode(struct gsm_map_info *info, int64_t opcode, const uint8_t 
 	case GSM_MAP_OP_SEND_AUTHENTICATION_INFO:
 	case GSM_MAP_OP_PROVIDE_SUBSCRIBER_INFO:
 	case GSM_MAP_OP_SEND_ROUTING_INFO_FOR_GPRS:
+	case GSM_MAP_OP_PROVIDE_ROAMING_NUMBER:
+	case GSM_MAP_OP_DELETE_SUBSCRIBER_DATA:
 		if (!info->has_imsi)
 			return gsm_map_bad(opcode, "imsi", "missing");
 		break;
@@ -922,4 +944,78 @@ int gsm_map_component_decode(struct gsm_map_info *info, const struct tcap_msg *m
 	if (rc < 0)
 		return rc;
 	return gsm_map_open_info_decode(info, msg);
+}
+
+/* ------------------------------------------------------------------------
+ * The Abort of a refused message
+ * ------------------------------------------------------------------------ */
+
+const struct value_string gsm_map_abort_names[] = {
+	{ GSM_MAP_ABORT_REFUSE,		"dialogue-refused" },
+	{ GSM_MAP_ABORT_V1,		"u-abort" },
+	{ GSM_MAP_ABORT_UNKNOWN_TID,	"p-abort-unrecognized-tid" },
+	{ GSM_MAP_ABORT_USER,		"u-abort-user" },
+	{ 0, NULL }
+};
+
+/* 29.002 §17.4 MAP-DialogueInformation (IMPLICIT TAGS): MAP-DialoguePDU
+ * map-refuse [3] MAP-RefuseInfo { reason Reason ENUMERATED noReasonGiven (0) } */
+static const uint8_t gsm_map_refuse_info[] = { 0xa3, 0x03, 0x0a, 0x01, 0x00 };
+/* map-userAbort [4] MAP-UserAbortInfo { map-UserAbortChoice userSpecificReason [0] NULL } */
+static const uint8_t gsm_map_user_abort_info[] = { 0xa4, 0x02, 0x80, 0x00 };
+/* Q.773 §4.2.2 protocol-version: BIT STRING version1, 7 unused bits */
+static const uint8_t gsm_map_tcap_version1[] = { 0x07, 0x80 };
+
+int gsm_map_abort_encode(uint8_t *out, size_t size, enum gsm_map_abort kind, const uint8_t *dtid,
+			 size_t dtid_len, const uint8_t *acn, size_t acn_len)
+{
+	struct tcap_msg m;
+	struct tcap_external *ext = &m.userinfo_ext[0];
+
+	if (!dtid || dtid_len < 1 || dtid_len > TCAP_TID_MAX_LEN)
+		return -EINVAL;
+	memset(&m, 0, sizeof(m));
+	m.type = TCAP_MSG_ABORT;
+	m.has_dtid = true;
+	m.dtid_len = dtid_len;
+	memcpy(m.dtid, dtid, dtid_len);
+	switch (kind) {
+	case GSM_MAP_ABORT_REFUSE:
+		/* Q.774 §3.2.2.2: the refusal of a dialogue in the initiation
+		 * received state is an AARE with result reject-permanent */
+		if (!acn || !acn_len)
+			return -EINVAL;
+		m.dlg_pdu = TCAP_DLG_AARE;
+		m.proto_version.data = gsm_map_tcap_version1;
+		m.proto_version.len = sizeof(gsm_map_tcap_version1);
+		m.acn.data = acn;
+		m.acn.len = acn_len;
+		m.result = 1;		/* reject-permanent */
+		m.rsd_source = 1;	/* dialogue-service-user */
+		m.rsd_value = 1;	/* no-reason-given */
+		ext->value.data = gsm_map_refuse_info;
+		ext->value.len = sizeof(gsm_map_refuse_info);
+		break;
+	case GSM_MAP_ABORT_USER:
+		m.dlg_pdu = TCAP_DLG_ABRT;
+		m.abort_source = 0;	/* dialogue-service-user */
+		ext->value.data = gsm_map_user_abort_info;
+		ext->value.len = sizeof(gsm_map_user_abort_info);
+		break;
+	case GSM_MAP_ABORT_UNKNOWN_TID:
+		m.has_pabort = true;
+		m.pabort_cause = TCAP_PABORT_UNRECOGNIZED_TID;
+		break;
+	case GSM_MAP_ABORT_V1:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (m.dlg_pdu != TCAP_DLG_NONE) {
+		ext->oid.data = gsm_map_dialogue_as;
+		ext->oid.len = sizeof(gsm_map_dialogue_as);
+		ext->encoding = TCAP_EXT_SINGLE_ASN1;
+		m.num_userinfo = 1;
+	}
+	return tcap_msg_encode(out, size, &m);
 }

@@ -121,6 +121,30 @@ struct gsm_map_info {
 	struct gsm_map_addr addr[_NUM_GSM_MAP_ADDR];
 };
 
+/*! The TCAP Abort a MAP border node answers a refused message with. */
+enum gsm_map_abort {
+	/*! a TC-BEGIN with AARQ: U-Abort, AARE reject-permanent,
+	 *  dialogue-service-user no-reason-given, and MAP-RefuseInfo
+	 *  { reason noReasonGiven } (MAP-OPEN "dialogue refused") */
+	GSM_MAP_ABORT_REFUSE,
+	/*! a MAP v1 TC-BEGIN (no dialogue portion): U-Abort without one */
+	GSM_MAP_ABORT_V1,
+	/*! a TC-CONTINUE of an unknown transaction: P-Abort unrecognizedTransactionID */
+	GSM_MAP_ABORT_UNKNOWN_TID,
+	/*! a TC-CONTINUE of an established dialogue: U-Abort, ABRT
+	 *  dialogue-service-user and MAP-UserAbortInfo { userSpecificReason } */
+	GSM_MAP_ABORT_USER,
+};
+extern const struct value_string gsm_map_abort_names[];
+
+/*! Encode the TCAP Abort of \a kind towards the originator of a refused
+ *  message: DTID = its OTID (Q.773 §3.1).
+ *  \param[in] acn, acn_len the application context of the dialogue (its OID's
+ *  contents octets; REFUSE needs one, the others ignore it)
+ *  \returns octets written, -EINVAL, -ENOSPC */
+int gsm_map_abort_encode(uint8_t *out, size_t size, enum gsm_map_abort kind, const uint8_t *dtid,
+			 size_t dtid_len, const uint8_t *acn, size_t acn_len);
+
 int gsm_map_ac_decode(enum gsm_map_ac *ac, uint8_t *version, const uint8_t *oid, size_t len);
 int gsm_map_ac_encode(uint8_t *out, size_t out_size, enum gsm_map_ac ac, uint8_t version);
 int gsm_map_imsi_decode(char *out, size_t out_size, const uint8_t *in, size_t len);

@@ -96,6 +96,16 @@ int sccp_route_set(struct sccp_cfg *cfg, const char *prefix, uint32_t pc, int ss
 	return 0;
 }
 
+int sccp_route_set_strip_signature(struct sccp_cfg *cfg, const char *prefix, bool strip)
+{
+	struct sccp_route *r = route_get(cfg, prefix);
+
+	if (!r)
+		return -ENOENT;
+	r->strip_signature = strip;
+	return 0;
+}
+
 int sccp_route_del(struct sccp_cfg *cfg, const char *prefix)
 {
 	struct sccp_route *r = route_get(cfg, prefix);
@@ -143,6 +153,7 @@ int sccp_route_lookup(const char *digits, struct sccp_route_result *res)
 	res->has_tt = r->has_tt;
 	res->tt = r->tt;
 	res->is_default = r->prefix[0] == '\0';
+	res->strip_signature = r->strip_signature;
 	return 0;
 }
 

@@ -4,8 +4,9 @@
  *  SCCP, our global title, the message size limit, the reassembly bounds,
  *  and the table from called global title prefixes to point codes
  *  (longest prefix wins; a default entry takes the rest), with an optional
- *  SSN and translation type for the called address.  sccp_route_lookup() is
- *  a plain function for whoever relays MAP traffic. */
+ *  SSN and translation type for the called address, and whether the next
+ *  hop wants the MAP signature (`strip-signature`).  sccp_route_lookup()
+ *  is a plain function for whoever relays MAP traffic (src/map_relay.h). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,6 +33,9 @@ struct sccp_route {
 	uint8_t ssn;
 	bool has_tt;				/*!< rewrite the called translation type */
 	uint8_t tt;
+	/*! the next hop does not want the MAP signature EXTERNAL
+	 *  (ss7/tcap_sig.h): the MAP border strips it, or does not add one */
+	bool strip_signature;
 };
 
 /*! The "sccp" node */
@@ -71,6 +75,11 @@ bool sccp_route_prefix_valid(const char *s);
  *  \returns 0, -EINVAL, -ENOSPC (SCCP_ROUTES_MAX), -ENOMEM */
 int sccp_route_set(struct sccp_cfg *cfg, const char *prefix, uint32_t pc, int ssn, int tt);
 
+/*! Set whether the route of prefix ("" for the default route) strips the
+ *  MAP signature (struct sccp_route.strip_signature).
+ *  \returns 0 or -ENOENT */
+int sccp_route_set_strip_signature(struct sccp_cfg *cfg, const char *prefix, bool strip);
+
 /*! Remove the route of prefix ("" for the default route).
  *  \returns 0 or -ENOENT */
 int sccp_route_del(struct sccp_cfg *cfg, const char *prefix);
@@ -88,6 +97,7 @@ struct sccp_route_result {
 	bool has_tt;			/*!< set the called TT to tt */
 	uint8_t tt;
 	bool is_default;		/*!< the default route matched */
+	bool strip_signature;		/*!< struct sccp_route.strip_signature */
 };
 
 /*! Look up called GT digits in the configured table (g_sccp_cfg).

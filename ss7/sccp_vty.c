@@ -31,6 +31,7 @@ static struct cmd_node sccp_node = {
 			"Point code in the format of the cs7 instance (14-bit ITU)\n"
 #define SSN_STR		"Set the called subsystem number\n" "SSN\n"
 #define TT_STR		"Set the called translation type\n" "Translation type\n"
+#define STRIP_STR	"The next hop does not want the MAP signature: the MAP border strips it (or adds none)\n"
 
 static bool vty_interactive(const struct vty *vty)
 {
@@ -195,7 +196,13 @@ DEFUN(cfg_sccp_reasm_segs, cfg_sccp_reasm_segs_cmd,
 	return CMD_SUCCESS;
 }
 
-static int set_route(struct vty *vty, const char *prefix, const char *pc_s, int ssn, int tt)
+/* the last argument of a route command, when given, is "strip-signature" */
+static bool strip_arg(int argc, const char *argv[], int fixed)
+{
+	return argc > fixed && argv[fixed] && !strcmp(argv[fixed], "strip-signature");
+}
+
+static int set_route(struct vty *vty, const char *prefix, const char *pc_s, int ssn, int tt, bool strip)
 {
 	uint32_t pc;
 
@@ -207,6 +214,7 @@ static int set_route(struct vty *vty, const char *prefix, const char *pc_s, int 
 		return CMD_WARNING;
 	switch (sccp_route_set(g_sccp_cfg, prefix, pc, ssn, tt)) {
 	case 0:
+		sccp_route_set_strip_signature(g_sccp_cfg, prefix, strip);
 		return CMD_SUCCESS;
 	case -ENOSPC:
 		vty_out(vty, "%% route: at most %u routes%s", SCCP_ROUTES_MAX, VTY_NEWLINE);
@@ -218,59 +226,59 @@ static int set_route(struct vty *vty, const char *prefix, const char *pc_s, int 
 }
 
 DEFUN(cfg_sccp_route, cfg_sccp_route_cmd,
-      "route gt PREFIX pc PC",
-      SCCP_ROUTE_STR GT_PREFIX_STR PC_STR)
+      "route gt PREFIX pc PC [strip-signature]",
+      SCCP_ROUTE_STR GT_PREFIX_STR PC_STR STRIP_STR)
 {
-	return set_route(vty, argv[0], argv[1], -1, -1);
+	return set_route(vty, argv[0], argv[1], -1, -1, strip_arg(argc, argv, 2));
 }
 
 DEFUN(cfg_sccp_route_ssn, cfg_sccp_route_ssn_cmd,
-      "route gt PREFIX pc PC ssn <0-255>",
-      SCCP_ROUTE_STR GT_PREFIX_STR PC_STR SSN_STR)
+      "route gt PREFIX pc PC ssn <0-255> [strip-signature]",
+      SCCP_ROUTE_STR GT_PREFIX_STR PC_STR SSN_STR STRIP_STR)
 {
-	return set_route(vty, argv[0], argv[1], num_arg(argv[2]), -1);
+	return set_route(vty, argv[0], argv[1], num_arg(argv[2]), -1, strip_arg(argc, argv, 3));
 }
 
 DEFUN(cfg_sccp_route_tt, cfg_sccp_route_tt_cmd,
-      "route gt PREFIX pc PC tt <0-255>",
-      SCCP_ROUTE_STR GT_PREFIX_STR PC_STR TT_STR)
+      "route gt PREFIX pc PC tt <0-255> [strip-signature]",
+      SCCP_ROUTE_STR GT_PREFIX_STR PC_STR TT_STR STRIP_STR)
 {
-	return set_route(vty, argv[0], argv[1], -1, num_arg(argv[2]));
+	return set_route(vty, argv[0], argv[1], -1, num_arg(argv[2]), strip_arg(argc, argv, 3));
 }
 
 DEFUN(cfg_sccp_route_ssn_tt, cfg_sccp_route_ssn_tt_cmd,
-      "route gt PREFIX pc PC ssn <0-255> tt <0-255>",
-      SCCP_ROUTE_STR GT_PREFIX_STR PC_STR SSN_STR TT_STR)
+      "route gt PREFIX pc PC ssn <0-255> tt <0-255> [strip-signature]",
+      SCCP_ROUTE_STR GT_PREFIX_STR PC_STR SSN_STR TT_STR STRIP_STR)
 {
-	return set_route(vty, argv[0], argv[1], num_arg(argv[2]), num_arg(argv[3]));
+	return set_route(vty, argv[0], argv[1], num_arg(argv[2]), num_arg(argv[3]), strip_arg(argc, argv, 4));
 }
 
 DEFUN(cfg_sccp_route_def, cfg_sccp_route_def_cmd,
-      "route default pc PC",
-      SCCP_ROUTE_STR DEFAULT_STR PC_STR)
+      "route default pc PC [strip-signature]",
+      SCCP_ROUTE_STR DEFAULT_STR PC_STR STRIP_STR)
 {
-	return set_route(vty, "", argv[0], -1, -1);
+	return set_route(vty, "", argv[0], -1, -1, strip_arg(argc, argv, 1));
 }
 
 DEFUN(cfg_sccp_route_def_ssn, cfg_sccp_route_def_ssn_cmd,
-      "route default pc PC ssn <0-255>",
-      SCCP_ROUTE_STR DEFAULT_STR PC_STR SSN_STR)
+      "route default pc PC ssn <0-255> [strip-signature]",
+      SCCP_ROUTE_STR DEFAULT_STR PC_STR SSN_STR STRIP_STR)
 {
-	return set_route(vty, "", argv[0], num_arg(argv[1]), -1);
+	return set_route(vty, "", argv[0], num_arg(argv[1]), -1, strip_arg(argc, argv, 2));
 }
 
 DEFUN(cfg_sccp_route_def_tt, cfg_sccp_route_def_tt_cmd,
-      "route default pc PC tt <0-255>",
-      SCCP_ROUTE_STR DEFAULT_STR PC_STR TT_STR)
+      "route default pc PC tt <0-255> [strip-signature]",
+      SCCP_ROUTE_STR DEFAULT_STR PC_STR TT_STR STRIP_STR)
 {
-	return set_route(vty, "", argv[0], -1, num_arg(argv[1]));
+	return set_route(vty, "", argv[0], -1, num_arg(argv[1]), strip_arg(argc, argv, 2));
 }
 
 DEFUN(cfg_sccp_route_def_ssn_tt, cfg_sccp_route_def_ssn_tt_cmd,
-      "route default pc PC ssn <0-255> tt <0-255>",
-      SCCP_ROUTE_STR DEFAULT_STR PC_STR SSN_STR TT_STR)
+      "route default pc PC ssn <0-255> tt <0-255> [strip-signature]",
+      SCCP_ROUTE_STR DEFAULT_STR PC_STR SSN_STR TT_STR STRIP_STR)
 {
-	return set_route(vty, "", argv[0], num_arg(argv[1]), num_arg(argv[2]));
+	return set_route(vty, "", argv[0], num_arg(argv[1]), num_arg(argv[2]), strip_arg(argc, argv, 3));
 }
 
 DEFUN(cfg_sccp_no_route, cfg_sccp_no_route_cmd,
@@ -304,6 +312,8 @@ static void write_route_args(struct vty *vty, const struct sccp_route *r)
 		vty_out(vty, " ssn %u", r->ssn);
 	if (r->has_tt)
 		vty_out(vty, " tt %u", r->tt);
+	if (r->strip_signature)
+		vty_out(vty, " strip-signature");
 }
 
 DEFUN(show_sccp_routes, show_sccp_routes_cmd,
@@ -312,7 +322,7 @@ DEFUN(show_sccp_routes, show_sccp_routes_cmd,
 {
 	const struct sccp_route *r;
 
-	vty_out(vty, "%-20s %-12s %-5s %s%s", "called GT prefix", "pc", "ssn", "tt", VTY_NEWLINE);
+	vty_out(vty, "%-20s %-12s %-5s %-5s %s%s", "called GT prefix", "pc", "ssn", "tt", "signature", VTY_NEWLINE);
 	llist_for_each_entry(r, &g_sccp_cfg->routes, entry) {
 		char ssn[8] = "-", tt[8] = "-";
 
@@ -320,8 +330,8 @@ DEFUN(show_sccp_routes, show_sccp_routes_cmd,
 			snprintf(ssn, sizeof(ssn), "%u", r->ssn);
 		if (r->has_tt)
 			snprintf(tt, sizeof(tt), "%u", r->tt);
-		vty_out(vty, "%-20s %-12s %-5s %s%s", r->prefix[0] ? r->prefix : "default", pc_str(r->pc), ssn, tt,
-			VTY_NEWLINE);
+		vty_out(vty, "%-20s %-12s %-5s %-5s %s%s", r->prefix[0] ? r->prefix : "default", pc_str(r->pc), ssn,
+			tt, r->strip_signature ? "stripped" : "kept", VTY_NEWLINE);
 	}
 	vty_out(vty, "%u route(s)%s", g_sccp_cfg->n_routes, VTY_NEWLINE);
 	return CMD_SUCCESS;

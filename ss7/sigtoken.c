@@ -24,6 +24,7 @@ const struct value_string sigtoken_tlv_names[] = {
 	{ SIGTOKEN_TLV_PASSPORT,	"PASSPORT" },
 	{ SIGTOKEN_TLV_VERDICT,		"VERDICT" },
 	{ SIGTOKEN_TLV_BIND,		"BIND" },
+	{ SIGTOKEN_TLV_ORIG,		"ORIG" },
 	{ 0, NULL }
 };
 
@@ -195,6 +196,45 @@ int sigtoken_bind_set(struct sigtoken *tok, const char *net)
 	return 0;
 }
 
+/* E.164 §6: 1..15 decimal digits */
+static bool orig_valid(const uint8_t *v, size_t len)
+{
+	size_t i;
+
+	if (len < 1 || len > SIGTOKEN_E164_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+static int orig_decode(struct sigtoken_orig *o, const uint8_t *v, size_t len)
+{
+	if (!orig_valid(v, len))
+		return bad("ORIG: not 1..15 decimal digits");
+	o->len = (uint8_t)len;
+	memcpy(o->digits, v, len);
+	o->digits[len] = '\0';
+	return 0;
+}
+
+int sigtoken_orig_set(struct sigtoken *tok, const char *digits)
+{
+	size_t n = digits ? strnlen(digits, SIGTOKEN_E164_MAX + 1) : 0;
+
+	if (!orig_valid((const uint8_t *)digits, n)) {
+		LOGP(DSS7, LOGL_ERROR, "signalling token: ORIG is not 1..%d decimal digits\n", SIGTOKEN_E164_MAX);
+		return -EINVAL;
+	}
+	tok->orig.len = (uint8_t)n;
+	memcpy(tok->orig.digits, digits, n);
+	tok->orig.digits[n] = '\0';
+	tok->has_orig = true;
+	return 0;
+}
+
 int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 {
 	uint8_t seen[256 / 8] = { 0 };
@@ -248,6 +288,10 @@ int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 		case SIGTOKEN_TLV_BIND:
 			rc = bind_decode(&tok->bind, buf + off + 2, vlen);
 			tok->has_bind = true;
+			break;
+		case SIGTOKEN_TLV_ORIG:
+			rc = orig_decode(&tok->orig, buf + off + 2, vlen);
+			tok->has_orig = true;
 			break;
 		default:
 			/* DESIGN §2.2: unknown TLV types are skipped */
@@ -362,6 +406,16 @@ int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok)
 		out[off + 1] = tok->bind.len;
 		memcpy(out + off + 2, tok->bind.net, tok->bind.len);
 		off += 2 + tok->bind.len;
+	}
+	if (tok->has_orig) {
+		if (!orig_valid((const uint8_t *)tok->orig.digits, tok->orig.len))
+			return inval("ORIG length", tok->orig.len);
+		if (size - off < 2 + (size_t)tok->orig.len)
+			return -ENOSPC;
+		out[off] = SIGTOKEN_TLV_ORIG;
+		out[off + 1] = tok->orig.len;
+		memcpy(out + off + 2, tok->orig.digits, tok->orig.len);
+		off += 2 + tok->orig.len;
 	}
 	return off;
 }
@@ -696,7 +750,7 @@ static int put_number(uint8_t *out, size_t size, size_t *off, const char *tn)
 
 #define HOP_DOMAIN	"STIWF-HOP1"
 #define HOP_DATA_MAX	(10 + 1 + KEYID_LEN + 4 + 3 * (1 + SIGTOKEN_E164_MAX) + 1 + 2 * 32 + \
-			 2 + SIGTOKEN_BIND_MAX)
+			 2 + SIGTOKEN_BIND_MAX + 2 + SIGTOKEN_E164_MAX)
 
 /* DESIGN §2.2 "What HOP signs", with the alg, key-id and iat of tok->hop */
 static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
@@ -759,13 +813,21 @@ static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
 		memcpy(out + off, tok->bind.net, tok->bind.len);
 		off += tok->bind.len;
 	}
+	/* ORIG likewise (sigtoken.h): no TLV of a token travels unsigned */
+	if (tok->has_orig) {
+		if (!orig_valid((const uint8_t *)tok->orig.digits, tok->orig.len))
+			return -EINVAL;
+		out[off++] = SIGTOKEN_TLV_ORIG;
+		out[off++] = tok->orig.len;
+		memcpy(out + off, tok->orig.digits, tok->orig.len);
+		off += tok->orig.len;
+	}
 	return off;
 }
 
-int sigtoken_hop_sign(struct sigtoken *tok, struct sigtoken_key *key, uint32_t iat,
-		      const struct sigtoken_call *call)
+int sigtoken_key_sign(struct sigtoken_key *key, uint8_t sig[SIGTOKEN_SIG_LEN], const uint8_t *data, size_t len)
 {
-	uint8_t data[HOP_DATA_MAX], md[32], der[80];
+	uint8_t md[32], der[80];
 	const unsigned char *p = der;
 	const BIGNUM *r, *s;
 	ECDSA_SIG *es = NULL;
@@ -773,17 +835,11 @@ int sigtoken_hop_sign(struct sigtoken *tok, struct sigtoken_key *key, uint32_t i
 	int rc;
 
 	if (!key->sign_ctx) {
-		LOGP(DSS7, LOGL_ERROR, "HOP: key %s... has no private part, cannot sign\n",
+		LOGP(DSS7, LOGL_ERROR, "signalling token: key %s... has no private part, cannot sign\n",
 		     osmo_hexdump_nospc(key->key_id, KEYID_LEN));
 		return -EINVAL;
 	}
-	tok->hop.alg = SIGTOKEN_ALG_ES256;
-	memcpy(tok->hop.key_id, key->key_id, KEYID_LEN);
-	tok->hop.iat = iat;
-	rc = hop_data(data, sizeof(data), tok, call, key);
-	if (rc < 0)
-		return rc;
-	rc = sha256(key, md, data, rc);
+	rc = sha256(key, md, data, len);
 	if (rc < 0)
 		return rc;
 	/* the context was initialised once in key_alloc(); EVP_PKEY_sign()
@@ -796,41 +852,31 @@ int sigtoken_hop_sign(struct sigtoken *tok, struct sigtoken_key *key, uint32_t i
 	if (!es)
 		goto fail;
 	ECDSA_SIG_get0(es, &r, &s);
-	if (BN_bn2binpad(r, tok->hop.sig, 32) != 32 || BN_bn2binpad(s, tok->hop.sig + 32, 32) != 32)
+	if (BN_bn2binpad(r, sig, 32) != 32 || BN_bn2binpad(s, sig + 32, 32) != 32)
 		goto fail;
 	ECDSA_SIG_free(es);
-	tok->has_hop = true;
 	return 0;
 fail:
 	ECDSA_SIG_free(es);
 	ERR_clear_error();
-	LOGP(DSS7, LOGL_ERROR, "HOP: signing failed (OpenSSL)\n");
+	LOGP(DSS7, LOGL_ERROR, "signalling token: signing failed (OpenSSL)\n");
 	return -EIO;
 }
 
-int sigtoken_hop_verify(const struct sigtoken *tok, struct sigtoken_key *key,
-			const struct sigtoken_call *call)
+int sigtoken_key_verify(struct sigtoken_key *key, const uint8_t sig[SIGTOKEN_SIG_LEN], const uint8_t *data,
+			size_t len)
 {
-	uint8_t data[HOP_DATA_MAX], md[32], der[80], *p = der;
+	uint8_t md[32], der[80], *p = der;
 	BIGNUM *r = NULL, *s = NULL;
 	ECDSA_SIG *es = NULL;
 	int rc, der_len;
 
-	if (!tok->has_hop)
-		return -ENOENT;
-	if (tok->hop.alg != SIGTOKEN_ALG_ES256)
-		return -ENOTSUP;
-	if (memcmp(tok->hop.key_id, key->key_id, KEYID_LEN))
-		return -EKEYREJECTED;
-	rc = hop_data(data, sizeof(data), tok, call, key);
-	if (rc < 0)
-		return rc == -ENOSPC ? -EIO : rc;
-	rc = sha256(key, md, data, rc);
+	rc = sha256(key, md, data, len);
 	if (rc < 0)
 		return rc;
 	es = ECDSA_SIG_new();
-	r = BN_bin2bn(tok->hop.sig, 32, NULL);
-	s = BN_bin2bn(tok->hop.sig + 32, 32, NULL);
+	r = BN_bin2bn(sig, 32, NULL);
+	s = BN_bin2bn(sig + 32, 32, NULL);
 	if (!es || !r || !s || !ECDSA_SIG_set0(es, r, s)) {
 		BN_free(r);
 		BN_free(s);
@@ -849,6 +895,48 @@ out:
 	ECDSA_SIG_free(es);
 	ERR_clear_error();
 	return rc;
+}
+
+int sigtoken_hop_sign(struct sigtoken *tok, struct sigtoken_key *key, uint32_t iat,
+		      const struct sigtoken_call *call)
+{
+	uint8_t data[HOP_DATA_MAX];
+	int rc;
+
+	if (!key->sign_ctx) {
+		LOGP(DSS7, LOGL_ERROR, "HOP: key %s... has no private part, cannot sign\n",
+		     osmo_hexdump_nospc(key->key_id, KEYID_LEN));
+		return -EINVAL;
+	}
+	tok->hop.alg = SIGTOKEN_ALG_ES256;
+	memcpy(tok->hop.key_id, key->key_id, KEYID_LEN);
+	tok->hop.iat = iat;
+	rc = hop_data(data, sizeof(data), tok, call, key);
+	if (rc < 0)
+		return rc;
+	rc = sigtoken_key_sign(key, tok->hop.sig, data, rc);
+	if (rc < 0)
+		return rc;
+	tok->has_hop = true;
+	return 0;
+}
+
+int sigtoken_hop_verify(const struct sigtoken *tok, struct sigtoken_key *key,
+			const struct sigtoken_call *call)
+{
+	uint8_t data[HOP_DATA_MAX];
+	int rc;
+
+	if (!tok->has_hop)
+		return -ENOENT;
+	if (tok->hop.alg != SIGTOKEN_ALG_ES256)
+		return -ENOTSUP;
+	if (memcmp(tok->hop.key_id, key->key_id, KEYID_LEN))
+		return -EKEYREJECTED;
+	rc = hop_data(data, sizeof(data), tok, call, key);
+	if (rc < 0)
+		return rc == -ENOSPC ? -EIO : rc;
+	return sigtoken_key_verify(key, tok->hop.sig, data, rc);
 }
 
 /* ------------------------------------------------------------------------

@@ -4,7 +4,8 @@
  *  the ISUP Application Transport parameter of an IAM (DESIGN §2.1).
  *
  *  Token layout: version (1 octet, 0x01), then TLVs of a 1-octet type and a
- *  1-octet length: HOP (0x01), PASSPORT (0x02), VERDICT (0x03), BIND (0x04).
+ *  1-octet length: HOP (0x01), PASSPORT (0x02), VERDICT (0x03), BIND (0x04),
+ *  ORIG (0x05).
  *  Unknown TLV types are skipped; a duplicate type or a truncated TLV makes
  *  the whole token invalid.
  *
@@ -14,6 +15,12 @@
  *  signed input ends with 0x04, its length and its value.  A verifier that
  *  does not know BIND skips it and then fails the HOP (its signed input
  *  lacks the tail), so a sender binds only towards IWFs that know it.
+ *
+ *  ORIG is the calling global title a MAP dialogue claims (ss7/tcap_sig.h):
+ *  1..15 E.164 digits.  The TCAP signed input covers it.  In an IAM, where
+ *  ISUP does not use it, HOP covers it the way it covers BIND: the HOP
+ *  signed input then ends with 0x05, its length and its digits (after
+ *  BIND's), so that no TLV of a token travels unsigned.
  *
  *  One limit the design text leaves implicit: the TLV length octet caps a
  *  PASSPORT value at 255 octets, so its x5u can be at most 255 - 86 = 169
@@ -48,10 +55,11 @@
 #define SIGTOKEN_X5U_MAX	(255 - SIGTOKEN_PASSPORT_FIXED_LEN)
 /*! longest BIND value */
 #define SIGTOKEN_BIND_MAX	32
-/*! the longest token we encode: version and the four TLVs */
-#define SIGTOKEN_MAX_LEN	(1 + 2 + SIGTOKEN_HOP_LEN + 2 + 255 + 2 + SIGTOKEN_VERDICT_LEN + 2 + SIGTOKEN_BIND_MAX)
 /*! E.164 §6: at most 15 digits */
 #define SIGTOKEN_E164_MAX	15
+/*! the longest token we encode: version and the five TLVs */
+#define SIGTOKEN_MAX_LEN	(1 + 2 + SIGTOKEN_HOP_LEN + 2 + 255 + 2 + SIGTOKEN_VERDICT_LEN + 2 + SIGTOKEN_BIND_MAX + \
+				 2 + SIGTOKEN_E164_MAX)
 
 /*! DESIGN §2.1: ACIs 64..127 are for non-standardised applications */
 #define SIGTOKEN_ACI_MIN	64
@@ -66,6 +74,7 @@ enum sigtoken_tlv {
 	SIGTOKEN_TLV_PASSPORT	= 0x02,
 	SIGTOKEN_TLV_VERDICT	= 0x03,
 	SIGTOKEN_TLV_BIND	= 0x04,
+	SIGTOKEN_TLV_ORIG	= 0x05,
 };
 extern const struct value_string sigtoken_tlv_names[];
 
@@ -115,16 +124,24 @@ struct sigtoken_bind {
 	char net[SIGTOKEN_BIND_MAX + 1];	/*!< NUL-terminated, len octets */
 };
 
+/*! 0x05 ORIG: the calling global title the signer vouches for */
+struct sigtoken_orig {
+	uint8_t len;				/*!< 1..SIGTOKEN_E164_MAX */
+	char digits[SIGTOKEN_E164_MAX + 1];	/*!< NUL-terminated E.164 digits */
+};
+
 /*! A decoded token.  Decoders clear it first. */
 struct sigtoken {
 	bool has_hop;
 	bool has_passport;
 	bool has_verdict;
 	bool has_bind;
+	bool has_orig;
 	struct sigtoken_hop hop;
 	struct sigtoken_passport passport;
 	struct sigtoken_verdict verdict;
 	struct sigtoken_bind bind;
+	struct sigtoken_orig orig;
 };
 
 /*! The identity of a call that HOP signs (DESIGN §2.2 "What HOP signs"):
@@ -145,7 +162,11 @@ int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len);
  *  \returns 0, or -EINVAL unless \a net is 1..32 printable ASCII without space */
 int sigtoken_bind_set(struct sigtoken *tok, const char *net);
 
-/*! Encode a token: version, then HOP, PASSPORT, VERDICT, BIND when present.
+/*! Set the ORIG TLV of \a tok to \a digits (sign after).
+ *  \returns 0, or -EINVAL unless \a digits is 1..15 decimal digits */
+int sigtoken_orig_set(struct sigtoken *tok, const char *digits);
+
+/*! Encode a token: version, then HOP, PASSPORT, VERDICT, BIND, ORIG when present.
  *  \returns octets written, -ENOSPC, or -EINVAL for a field out of range */
 int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok);
 
@@ -212,8 +233,20 @@ struct sigtoken_key *sigtoken_key_dup(void *ctx, const struct sigtoken_key *key)
 /*! The key-id of a prepared key (KEYID_LEN octets). */
 const uint8_t *sigtoken_key_id(const struct sigtoken_key *key);
 
+/*! Sign \a len octets of \a data with a prepared key: ES256, SHA-256
+ *  then ECDSA P-256, the signature as raw R||S (RFC 7518 §3.4).
+ *  \returns 0, -EINVAL (no private key), -EIO (OpenSSL) */
+int sigtoken_key_sign(struct sigtoken_key *key, uint8_t sig[SIGTOKEN_SIG_LEN], const uint8_t *data, size_t len);
+
+/*! Verify an ES256 signature (raw R||S) over \a len octets of \a data.
+ *  \returns 0 valid, -EBADMSG not valid (R or S out of range included),
+ *  -EIO (OpenSSL) */
+int sigtoken_key_verify(struct sigtoken_key *key, const uint8_t sig[SIGTOKEN_SIG_LEN], const uint8_t *data,
+			size_t len);
+
 /*! Sign: fill tok->hop (alg ES256, the key's key-id, \a iat, the signature
- *  over the call identity and the PASSPORT, VERDICT and BIND already in \a tok)
+ *  over the call identity and the PASSPORT, VERDICT, BIND and ORIG already
+ *  in \a tok)
  *  and set tok->has_hop.
  *  \returns 0, -EINVAL (no private key, bad number), -EIO (OpenSSL) */
 int sigtoken_hop_sign(struct sigtoken *tok, struct sigtoken_key *key, uint32_t iat,

@@ -5,7 +5,6 @@
 #include <osmocom/core/tdef.h>
 #include <osmocom/sigtran/osmo_ss7.h>
 #include <osmocom/vty/command.h>
-#include <osmocom/vty/tdef_vty.h>
 #include <osmocom/vty/vty.h>
 
 #include "config.h"
@@ -17,8 +16,9 @@
 #include "ss7/ss7.h"
 
 /* libosmocore keeps one list of timer groups for "timer GROUP T VAL" and
- * "show timer": every group of the SS7 room is here. */
-static struct osmo_tdef_group ss7_tdef_groups[] = {
+ * "show timer": the groups of the SS7 room, which src/cfg.c joins to the
+ * others'. */
+struct osmo_tdef_group stiwf_ss7_tdef_groups[] = {
 	{ .name = "isup", .desc = "ISUP call control and circuit maintenance (Q.764 Annex A)",
 	  .tdefs = isup_tdefs },
 	{ .name = "sccp", .desc = "stiwf's SCCP: reassembly of XUDT segments (Q.714)", .tdefs = sccp_tdefs },
@@ -38,7 +38,6 @@ int stiwf_ss7_init(void *ctx)
 	osmo_ss7_vty_init_asp(ctx);
 	isup_trunk_vty_init();
 	sccp_vty_init(ctx);
-	osmo_tdef_vty_groups_init(CONFIG_NODE, ss7_tdef_groups);
 	LOGP(DSS7, LOGL_DEBUG, "libosmo-sigtran ready (osmo_ss7_user API %d)\n", STIWF_SS7_USER_API);
 	return 0;
 }

@@ -27,13 +27,19 @@ check "bench all exit" "$rc" 0
 check "one JSON object" "$(jq -r 'type' "$work/all.json")" object
 check "--json-out holds the same" "$(jq -S . "$work/copy.json" | cksum)" "$(jq -S . "$work/all.json" | cksum)"
 check "sections" "$(jq -r '[keys[]] | join(",")' "$work/all.json")" \
-	"aims,isup,memory,passport,pipeline,run,scaling"
+	"aims,isup,memory,passport,pipeline,run,scaling,tcap"
 positive .run.cores
 for f in iam_encode_sign_per_s evp_es256_sign_per_s iam_decode_verify_per_s evp_es256_verify_per_s \
 	iam_decode_verify_hop_passport_per_s evp_es256_verify_x2_per_s sign_ratio verify_ratio \
 	verify_hop_passport_ratio; do
 	positive ".isup.$f"
 done
+for f in message_octets signed_octets signed_input_octets tcap_encode_sign_per_s evp_es256_sign_per_s \
+	evp_pkey_sign_prepared_per_s tcap_decode_verify_per_s evp_es256_verify_per_s evp_pkey_verify_prepared_per_s \
+	sign_ratio verify_ratio sign_ratio_prepared verify_ratio_prepared; do
+	positive ".tcap.$f"
+done
+check "tcap: the signature adds octets" "$(jq '.tcap.signed_octets > .tcap.message_octets' "$work/all.json")" true
 for f in passport_sign_per_s passport_verify_per_s sign_ratio verify_ratio; do
 	positive ".passport.$f"
 done
@@ -55,8 +61,13 @@ check "shared CAs" "$(jq '.memory.cert_cache.shared_cas' "$work/all.json")" 2
 check "cache memory counted" \
 	"$(jq '.memory.cert_cache.rss_full_kb > .memory.cert_cache.rss_before_kb' "$work/all.json")" true
 # every aim listed; without e2e its figures are "not measured", not invented
-check "aims" "$(jq '.aims | length' "$work/all.json")" 8
+check "aims" "$(jq '.aims | length' "$work/all.json")" 10
 check "pipeline aim judged" "$(jq -r '.aims[0].met | type' "$work/all.json")" boolean
+for f in tcap.verify_ratio tcap.sign_ratio; do
+	check "aim $f: ratio >= 0.9, judged" \
+		"$(jq -r --arg f "$f" '.aims[] | select(.figure == $f) | "\(.aim) \(.value) \(.met | type)"' "$work/all.json")" \
+		">= 0.9 boolean"
+done
 check "e2e aims not measured" \
 	"$(jq -r '[.aims[] | select(.figure | startswith("e2e.")) | .met] | unique | tostring' "$work/all.json")" \
 	"[null]"

@@ -2,8 +2,8 @@
  * class a certificate names by policy OID, numbers from the TNAuthList the
  * path holds (never the leaf's own claim) and from the entry pinning the
  * signer's key (spki-sha256; key-id, subject and code only name an entry),
- * SPC <-> operator, revoked and unknown signers, and the text loader with
- * its errors. */
+ * SPC <-> operator, revoked and unknown signers, the global titles and
+ * home networks of the MAP border, and the text loader with its errors. */
 
 #include <ctype.h>
 #include <errno.h>
@@ -440,6 +440,17 @@ static void test_loader(void)
 		{ "operator a\n range 100 99999999999999999999999\n", -EINVAL },
 		{ "operator a\n tn 12a\n", -EINVAL },
 		{ "full-policy 1.2.x\n", -EINVAL },
+		{ "operator a\n gt-prefix 4930\n gt-prefix 4931\n imsi-prefix 26201\n imsi-prefix 310150\n", 0 },
+		{ "operator a\n gt-prefix 49x0\n", -EINVAL },
+		{ "operator a\n gt-prefix 4930123456789012\n", -EINVAL },	/* 16 digits */
+		{ "operator a\n gt-prefix +4930\n", -EINVAL },
+		{ "operator a\n gt-prefix 4930\n gt-prefix 4930\n", -EINVAL },	/* twice */
+		{ "operator a\n gt-prefix 4930\noperator b\n gt-prefix 4930\n", -EINVAL },	/* two networks */
+		{ "operator a\n imsi-prefix 2620\n", -EINVAL },		/* no MNC */
+		{ "operator a\n imsi-prefix 2620123\n", -EINVAL },	/* more than MCC+MNC */
+		{ "operator a\n imsi-prefix 2620a\n", -EINVAL },
+		{ "operator a\n imsi-prefix 26201\noperator b\n imsi-prefix 26201\n", -EINVAL },
+		{ "gt-prefix 4930\n", -EINVAL },				/* outside an operator */
 		{ "operator a\n spc 1\0\n", -EINVAL },
 	};
 	struct certmap *map;
@@ -492,6 +503,106 @@ static void test_loader(void)
 	talloc_free(map);
 }
 
+/* The MAP border's questions: which network a global title or an IMSI
+ * belongs to (names only), and which signer may originate as a global
+ * title (only through the entry pinning its key). */
+static void test_gt_imsi(void)
+{
+	char text[1024], hex1[2 * KEYID_SPKI_LEN + 1];
+	struct certmap *map = certmap_alloc(ctx);
+	const struct certmap_entry *a, *b, *e;
+	struct certmap_signer s;
+	char key_id_hex[2 * KEYID_LEN + 1];
+	uint8_t id[KEYID_LEN];
+	unsigned int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+	spki_hex(hex1, op1_full);
+	CU_ASSERT_EQUAL(keyid_from_x509(id, op2_full), 0);
+	for (i = 0; i < KEYID_LEN; i++)
+		snprintf(key_id_hex + 2 * i, 3, "%02x", id[i]);
+	snprintf(text, sizeof(text),
+		 "operator home\n spki-sha256 %s\n gt-prefix 4930\n gt-prefix 49301\n imsi-prefix 26201\n"
+		 "operator visited\n key-id %s\n gt-prefix 493\n gt-prefix 33\n imsi-prefix 208\n"
+		 "  imsi-prefix 20801\n",
+		 hex1, key_id_hex);
+	/* "208" is too short for MCC+MNC: the line is refused, what came before stays */
+	CU_ASSERT_EQUAL(certmap_load_buf(map, text, strlen(text)), -EINVAL);
+	talloc_free(map);
+	map = certmap_alloc(ctx);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(map);
+	snprintf(text, sizeof(text),
+		 "operator home\n spki-sha256 %s\n gt-prefix 4930\n gt-prefix 49301\n imsi-prefix 26201\n"
+		 "operator visited\n key-id %s\n gt-prefix 493\n gt-prefix 33\n imsi-prefix 20801\n"
+		 " imsi-prefix 208015\noperator other\n imsi-prefix 20802\n",
+		 hex1, key_id_hex);
+	CU_ASSERT_EQUAL_FATAL(certmap_load_buf(map, text, strlen(text)), 0);
+	a = certmap_entry_find(map, "home");
+	b = certmap_entry_find(map, "visited");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL(a->num_gt_prefixes, 2);
+	CU_ASSERT_STRING_EQUAL(a->gt_prefixes[1], "49301");
+	CU_ASSERT_EQUAL(b->num_imsi_prefixes, 2);
+
+	/* the longest prefix wins, whichever entry holds it */
+	CU_ASSERT_PTR_EQUAL(certmap_entry_by_gt(map, "4930123456"), a);
+	CU_ASSERT_PTR_EQUAL(certmap_entry_by_gt(map, "4931123456"), b);
+	CU_ASSERT_PTR_EQUAL(certmap_entry_by_gt(map, "33612345678"), b);
+	CU_ASSERT_PTR_NULL(certmap_entry_by_gt(map, "4412345678"));
+	CU_ASSERT_PTR_NULL(certmap_entry_by_gt(map, ""));
+	CU_ASSERT_PTR_NULL(certmap_entry_by_gt(map, NULL));
+	CU_ASSERT_PTR_NULL(certmap_entry_by_gt(map, "49301234567890123"));	/* not a GT */
+	CU_ASSERT_PTR_NULL(certmap_entry_by_gt(map, "4930F"));
+	CU_ASSERT_PTR_EQUAL(certmap_entry_by_imsi(map, "262019876543210"), a);
+	CU_ASSERT_PTR_EQUAL(certmap_entry_by_imsi(map, "208011234567890"), b);
+	CU_ASSERT_PTR_EQUAL(certmap_entry_by_imsi(map, "208029876543210"), certmap_entry_find(map, "other"));
+	CU_ASSERT_PTR_NULL(certmap_entry_by_imsi(map, "262029876543210"));
+	CU_ASSERT_PTR_NULL(certmap_entry_by_imsi(map, "2620198765432101"));
+	CU_ASSERT(certmap_entry_has_imsi(a, "262019876543210"));
+	CU_ASSERT(!certmap_entry_has_imsi(a, "208011234567890"));
+	CU_ASSERT(!certmap_entry_has_imsi(NULL, "262019876543210"));
+	CU_ASSERT(certmap_entry_has_gt(b, "33612345678"));
+	CU_ASSERT(!certmap_entry_has_gt(b, "4412"));
+
+	/* a prefix names one network: a second entry cannot take it */
+	e = certmap_entry_add(map, "late");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(certmap_entry_add_gt_prefix(map, (struct certmap_entry *)e, "4930"), -EEXIST);
+	CU_ASSERT_EQUAL(certmap_entry_add_imsi_prefix(map, (struct certmap_entry *)e, "26201"), -EEXIST);
+	CU_ASSERT_EQUAL(certmap_entry_add_gt_prefix(map, (struct certmap_entry *)e, "4932"), 0);
+	CU_ASSERT_EQUAL(certmap_entry_add_imsi_prefix(map, (struct certmap_entry *)e, "262011"), 0);
+	/* the 6-digit home network is longer than home's 5 digits */
+	CU_ASSERT_PTR_EQUAL(certmap_entry_by_imsi(map, "262011234567890"), e);
+	for (i = 0; i < CERTMAP_MAX_GT_PREFIXES - 1; i++) {
+		char p[8];
+
+		snprintf(p, sizeof(p), "77%u", i + 100);
+		CU_ASSERT_EQUAL(certmap_entry_add_gt_prefix(map, (struct certmap_entry *)e, p), 0);
+	}
+	CU_ASSERT_EQUAL(certmap_entry_add_gt_prefix(map, (struct certmap_entry *)e, "88"), -ENOSPC);
+
+	/* the signer whose key home pins may originate as its GTs, no other */
+	s = signer(op1_full, CERTMAP_TRUST_OK);
+	CU_ASSERT(certmap_may_use_gt(map, &s, "4930123456", &e));
+	CU_ASSERT_PTR_EQUAL(e, a);
+	CU_ASSERT(!certmap_may_use_gt(map, &s, "33612345678", &e));
+	CU_ASSERT_PTR_EQUAL(e, a);
+	CU_ASSERT(!certmap_may_use_gt(map, &s, "", NULL));
+	/* revoked or untrusted: nothing, though the entry pins it */
+	s.trust = CERTMAP_TRUST_REVOKED;
+	CU_ASSERT(!certmap_may_use_gt(map, &s, "4930123456", &e));
+	CU_ASSERT_PTR_EQUAL(e, a);
+	s.trust = CERTMAP_TRUST_UNTRUSTED;
+	CU_ASSERT(!certmap_may_use_gt(map, &s, "4930123456", NULL));
+	/* visited names op2 by key-id: a name grants no global title */
+	s = signer(op2_full, CERTMAP_TRUST_OK);
+	CU_ASSERT_PTR_EQUAL(certmap_find_signer(map, &s, NULL), b);
+	CU_ASSERT(!certmap_may_use_gt(map, &s, "33612345678", &e));
+	CU_ASSERT_PTR_NULL(e);
+	talloc_free(map);
+}
+
 static void test_load_file(void)
 {
 	static const char text[] = "operator op2\n\tsubject CN=Operator Two signing,O=Operator Two,C=YY\n"
@@ -529,6 +640,7 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "configured entries, SPC <-> operator", test_entries) ||
 	    !CU_add_test(suite, "one call's answers", test_assess) ||
 	    !CU_add_test(suite, "text loader", test_loader) ||
+	    !CU_add_test(suite, "global titles and home networks", test_gt_imsi) ||
 	    !CU_add_test(suite, "map file", test_load_file)) {
 		CU_cleanup_registry();
 		return 1;

@@ -1,5 +1,6 @@
 /* Fuzz certs/map.c: the domain map file loader (certmap_load_buf(), the
- * format in map.h), then the questions the call path asks of what it built. */
+ * format in map.h), then the questions the call path and the MAP border
+ * ask of what it built. */
 
 #include <errno.h>
 #include <stdbool.h>
@@ -83,6 +84,27 @@ static void check_entry(const struct certmap *map, const struct certmap_entry *e
 		abort();
 	for (i = 0; i < e->num_numbers; i++)
 		check_number(&e->numbers[i]);
+	if (e->num_gt_prefixes > CERTMAP_MAX_GT_PREFIXES || e->num_imsi_prefixes > CERTMAP_MAX_IMSI_PREFIXES)
+		abort();
+	/* a prefix names exactly one network: its own entry */
+	for (i = 0; i < e->num_gt_prefixes; i++) {
+		size_t n = strnlen(e->gt_prefixes[i], sizeof(e->gt_prefixes[i]));
+
+		if (n == 0 || n > CERTMAP_GT_MAX || strspn(e->gt_prefixes[i], "0123456789") != n)
+			abort();
+		if (certmap_entry_by_gt(map, e->gt_prefixes[i]) != e || !certmap_entry_has_gt(e, e->gt_prefixes[i]))
+			abort();
+	}
+	for (i = 0; i < e->num_imsi_prefixes; i++) {
+		size_t n = strnlen(e->imsi_prefixes[i], sizeof(e->imsi_prefixes[i]));
+
+		if (n < CERTMAP_IMSI_PREFIX_MIN || n > CERTMAP_IMSI_PREFIX_MAX ||
+		    strspn(e->imsi_prefixes[i], "0123456789") != n)
+			abort();
+		if (certmap_entry_by_imsi(map, e->imsi_prefixes[i]) != e ||
+		    !certmap_entry_has_imsi(e, e->imsi_prefixes[i]))
+			abort();
+	}
 
 	memset(&s, 0, sizeof(s));
 	s.trust = CERTMAP_TRUST_OK;
@@ -94,6 +116,8 @@ static void check_entry(const struct certmap *map, const struct certmap_entry *e
 		/* a name grants nothing */
 		if (certmap_may_present(map, &s, "4930123456", NULL))
 			abort();
+		if (e->num_gt_prefixes && certmap_may_use_gt(map, &s, e->gt_prefixes[0], NULL))
+			abort();
 		s.op_code = NULL;
 	}
 	if (e->num_keyids > 0) {
@@ -103,6 +127,8 @@ static void check_entry(const struct certmap *map, const struct certmap_entry *e
 		if (!certmap_find_signer(map, &s, &pinned) || pinned)
 			abort();
 		if (certmap_may_present(map, &s, "4930123456", NULL))
+			abort();
+		if (e->num_gt_prefixes && certmap_may_use_gt(map, &s, e->gt_prefixes[0], NULL))
 			abort();
 	}
 	if (e->num_spkis == 0)
@@ -118,6 +144,15 @@ static void check_entry(const struct certmap *map, const struct certmap_entry *e
 			abort();
 	}
 	if (e->spc[0] && !certmap_same_carrier(map, &s, e->spc))
+		abort();
+	/* the pinned signer may originate as its global titles, and only
+	 * while the trust store vouches for it */
+	for (i = 0; i < e->num_gt_prefixes; i++) {
+		if (!certmap_may_use_gt(map, &s, e->gt_prefixes[i], NULL))
+			abort();
+	}
+	s.trust = CERTMAP_TRUST_REVOKED;
+	if (e->num_gt_prefixes && certmap_may_use_gt(map, &s, e->gt_prefixes[0], NULL))
 		abort();
 }
 
@@ -203,6 +238,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* nothing pins its key, and it brings no numbers of its own */
 	if (a.covers || a.same_carrier || a.pinned)
+		abort();
+	if (certmap_may_use_gt(map, &s, "4930123456", NULL))
 		abort();
 	s.trust = CERTMAP_TRUST_REVOKED;
 	if (certmap_assess(map, &s, "4930123456", "1234", &a) < 0 || a.covers || a.same_carrier)

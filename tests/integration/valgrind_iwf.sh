@@ -1,6 +1,7 @@
 #!/bin/bash
 # stiwfd with the whole IWF configured (both trust domains, credentials,
-# a sip-peer, an ss7-peer on a cs7 instance) under valgrind, on the host:
+# a sip-peer, an ss7-peer on a cs7 instance, the MAP border on its SCCP)
+# under valgrind, on the host:
 # - a key file open to group or others is refused at start;
 # - an INVITE from an address that is no sip-peer gets 403;
 # - a signed INVITE whose x5u is not found (436, policy continue) goes
@@ -10,8 +11,9 @@
 # - a signed INVITE whose x5u server never answers is still being verified
 #   when stiwfd stops: "show calls" lists it, SIGTERM ends it with 503
 #   (cause 41) and cancels the fetch;
-# - "show calls summary" counts all that; no memory error, no definite or
-#   indirect leak.
+# - "show calls summary" counts all that, "show map-peers" and "show map
+#   dialogues" the MAP border's; no memory error, no definite or indirect
+#   leak.
 set -u
 . "${srcdir:-.}/tests/integration/lib.sh"
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
@@ -67,6 +69,19 @@ ss7-peer exchange
 route 1 ss7-peer exchange
 EOF
 	cat "${srcdir:-.}/contrib/ss7/iwf-a.cs7.cfg"
+	cat <<EOF
+sccp
+ local-gt 4930000000
+ route gt 4930 pc 200 strip-signature
+ route default pc 200
+map-peer home
+ calling-gt 4930
+ sign
+map-peer others
+ calling-gt default
+ policy reject
+ block-action tc-abort
+EOF
 }
 
 # A TSCA key that group and others may read: refused before anything binds.
@@ -129,6 +144,13 @@ echo "$out" | grep -Eq '^3 +sip-isup +VERIFY +12025550002 +12025550001 +uac +exc
 echo "$out" | grep -q '^1 call(s)' || fail "show calls: not one call"
 echo "$out" | grep -Eq 'call:sip_in +3 ' || fail "show calls summary does not count 3 INVITEs"
 echo "$out" | grep -Eq 'stir:failed +1 ' || fail "show calls summary does not count the failed PASSporT"
+grep -q "MAP border: 2 map-peer(s), TSCA trust on, signing on" "$dir/stiwfd.log" || fail "no MAP border"
+out=$("$STIWF" vty --port "$vty_port" 'show map-peers' 'show map dialogues' 'show map categories') ||
+	fail "VTY: $out"
+echo "$out" | grep -Eq '^others +0 +0 ' || fail "show map-peers: no counters of the map-peer others"
+echo "$out" | grep -q '^0 dialogue(s) of at most 65536, timer 120 s' || fail "show map dialogues"
+echo "$out" | grep -Eq '^71 +anyTimeInterrogation +cat1' || fail "show map categories"
+echo "ok: the MAP border is up: show map-peers, show map dialogues, show map categories"
 
 stiwfd_stop TERM
 rc=$?

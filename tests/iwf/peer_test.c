@@ -20,6 +20,7 @@
 #include <osmocom/vty/vector.h>
 #include <osmocom/vty/vty.h>
 
+#include "iwf/map_peer.h"
 #include "iwf/peer.h"
 #include "src/cfg.h"
 #include "src/logging.h"
@@ -100,6 +101,7 @@ static int read_text(const char *text, char *err, size_t errlen)
 	char path[512];
 
 	iwf_cfg_reset(g_iwf_cfg);
+	iwf_map_cfg_reset(g_map_cfg);
 	put_file("test.conf", text);
 	fmt(path, sizeof(path), "%s/test.conf", dir);
 	return stiwf_config_read(path, err, errlen);
@@ -922,6 +924,12 @@ static void test_contrib_example(void)
 	CU_ASSERT_PTR_NOT_NULL(iwf_ss7_peer_by_cic(0, 200, 17));
 	CU_ASSERT_STRING_EQUAL(iwf_route_lookup("12025550100", IWF_ROUTE_SS7)->peer, "exchange-b");
 	CU_ASSERT_STRING_EQUAL(iwf_route_lookup("4930123456", IWF_ROUTE_SIP)->peer, "carrier-a");
+	/* and the MAP border's part of it */
+	CU_ASSERT_EQUAL(g_map_cfg->n_peers, 3);
+	CU_ASSERT_EQUAL(iwf_map_peer_by_gt(g_map_cfg, "4930123")->role, IWF_MAP_ROLE_HOME);
+	CU_ASSERT_STRING_EQUAL(iwf_map_peer_by_gt(g_map_cfg, "336123")->name, "partner-fr");
+	CU_ASSERT_STRING_EQUAL(iwf_map_peer_by_gt(g_map_cfg, "1")->name, "others");
+	CU_ASSERT_EQUAL(iwf_map_cat_of(&g_map_cfg->cats, 9), IWF_MAP_CAT_1);
 	/* the structure holds; only the files it names may be missing here */
 	if (iwf_cfg_check(err, sizeof(err)) < 0) {
 		if (!strstr(err, ": No such file") && !strstr(err, ": not a"))

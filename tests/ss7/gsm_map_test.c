@@ -223,6 +223,22 @@ static const struct {
 	  { { GSM_MAP_ADDR_GGSN, 1, 1, "88880000" } },
 	  "30408007111121222233f3810504c0a8041682059188880000a327a020300a06032a03040b0c0d0e0f300506"
 	  "032a0306300b06032a030515161718191aa1031f2021" },
+	{ "prn_v2", "RestComm/jss7 map-impl ProvideRoamingNumberRequestTest getEncodedData1",
+	  GSM_MAP_OP_PROVIDE_ROAMING_NUMBER, 0, "011220200198227",
+	  { { GSM_MAP_ADDR_MSC, 1, 1, "22228" }, { GSM_MAP_ADDR_MSISDN, 1, 1, "22227" } },
+	  "308184800810210202108922f78104912222f88204912222f7840400036227a5320a010204040a141e283027"
+	  "a020300a06032a03040b0c0d0e0f300506032a0306300b06032a030515161718191aa1031f2021a6320a0102"
+	  "04040a141e283027a020300a06032a03040b0c0d0e0f300506032a0306300b06032a030515161718191aa103"
+	  "1f2021" },
+	{ "dsd", "RestComm/jss7 map-impl DeleteSubscriberDataRequestTest getEncodedData",
+	  GSM_MAP_OP_DELETE_SUBSCRIBER_DATA, 0, "111222333444",
+	  { { 0 } },
+	  "30088006112122334344" },
+	{ "dsd_full", "RestComm/jss7 map-impl DeleteSubscriberDataRequestTest getEncodedData2",
+	  GSM_MAP_OP_DELETE_SUBSCRIBER_DATA, 0, "111222333444",
+	  { { 0 } },
+	  "304a8006112122334344a103820130a20604012104011184008502000b870088008900a627a020300a06032a"
+	  "03040b0c0d0e0f300506032a0306300b06032a030515161718191aa1031f2021" },
 	{ "ussd", "RestComm/jss7 map-impl ProcessUnstructuredSSRequestTest (real trace) testDecode data",
 	  GSM_MAP_OP_PROCESS_USSD_REQUEST, 0, NULL,
 	  { { 0 } },
@@ -284,7 +300,7 @@ static void test_param_vectors(void)
 		seen[params[i].op] = true;
 	}
 	/* every operation the screening reads has an independent vector */
-	CU_ASSERT_EQUAL(ops, 14);
+	CU_ASSERT_EQUAL(ops, 16);
 }
 
 /* Whole TCAP messages from other stacks: operation, context, version and
@@ -318,9 +334,10 @@ static void test_message_vectors(void)
 		  GSM_MAP_AC_LOCATION_CANCELLATION, 3, false, "111111111111111", { { 0 } } },
 		{ "sigfw_psi", 0, 0, GSM_MAP_OP_PROVIDE_SUBSCRIBER_INFO, GSM_MAP_AC_SUBSCRIBER_INFO_ENQUIRY, 3,
 		  false, "111111111111111", { { 0 } } },
-		/* provideRoamingNumber: a MAP context, an operation we do not read */
-		{ "sigfw_prn", 0, -ENOTSUP, GSM_MAP_OP_PROVIDE_ROAMING_NUMBER,
-		  GSM_MAP_AC_ROAMING_NUMBER_ENQUIRY, 2, false, NULL, { { 0 } } },
+		/* provideRoamingNumber: the IMSI the category 2 screening needs */
+		{ "sigfw_prn", 0, 0, GSM_MAP_OP_PROVIDE_ROAMING_NUMBER,
+		  GSM_MAP_AC_ROAMING_NUMBER_ENQUIRY, 2, false, "111111111111111",
+		  { { GSM_MAP_ADDR_MSC, 1, 1, "11111111111" }, { GSM_MAP_ADDR_MSISDN, 1, 1, "11111111111" } } },
 		/* sendAuthenticationInfo v3 asking for more vectors: no argument */
 		{ "sigfw_sai_continue", 0, 0, GSM_MAP_OP_SEND_AUTHENTICATION_INFO, GSM_MAP_AC_UNKNOWN, 0,
 		  false, NULL, { { 0 } } },
@@ -484,6 +501,8 @@ static void test_refusals(void)
 		int rc;
 	} bad[] = {
 		{ "an operation we do not read", GSM_MAP_OP_RESET, "3000", -ENOTSUP },
+		{ "provideRoamingNumber without imsi", GSM_MAP_OP_PROVIDE_ROAMING_NUMBER, "30038101 00", -EBADMSG },
+		{ "deleteSubscriberData without imsi", GSM_MAP_OP_DELETE_SUBSCRIBER_DATA, "3000", -EBADMSG },
 		{ "updateLocation without vlr-Number", GSM_MAP_OP_UPDATE_LOCATION,
 		  "300d04051111212222810491 2222f8", -EBADMSG },
 		{ "updateLocation without imsi first", GSM_MAP_OP_UPDATE_LOCATION,
@@ -584,6 +603,70 @@ static void test_results(void)
 
 /* Every prefix of every argument fails; every bit flip fails cleanly or
  * gives digits that are digits */
+/* The Aborts a border node answers refused messages with decode to what
+ * Q.773/Q.774 and TS 29.002 say they carry (tshark judges them too:
+ * tests/src/map_relay_tshark.sh) */
+static void test_aborts(void)
+{
+	static const uint8_t tid[] = { 0x10, 0x20, 0x30, 0x40 };
+	static const uint8_t map_das[] = { 0x04, 0x00, 0x00, 0x01, 0x01, 0x01, 0x01 };
+	uint8_t acn[7], out[256];
+	int n;
+
+	CU_ASSERT_EQUAL_FATAL(gsm_map_ac_encode(acn, sizeof(acn), GSM_MAP_AC_NETWORK_LOC_UP, 3), 7);
+
+	/* a refused Begin: U-Abort with an AARE refusing, and MAP-RefuseInfo */
+	n = gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_REFUSE, tid, sizeof(tid), acn, sizeof(acn));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(tcap_msg_decode(&msg, out, n), n);
+	CU_ASSERT_EQUAL(msg.type, TCAP_MSG_ABORT);
+	CU_ASSERT(msg.has_dtid && msg.dtid_len == 4 && !memcmp(msg.dtid, tid, 4));
+	CU_ASSERT_FALSE(msg.has_otid);
+	CU_ASSERT_FALSE(msg.has_pabort);
+	CU_ASSERT_EQUAL(msg.dlg_pdu, TCAP_DLG_AARE);
+	CU_ASSERT(ber_slice_equal(&msg.acn, acn, sizeof(acn)));
+	CU_ASSERT_EQUAL(msg.result, 1);
+	CU_ASSERT_EQUAL(msg.rsd_source, 1);
+	CU_ASSERT_EQUAL(msg.rsd_value, 1);
+	CU_ASSERT_EQUAL_FATAL(msg.num_userinfo, 1);
+	CU_ASSERT(ber_slice_equal(&msg.userinfo_ext[0].oid, map_das, sizeof(map_das)));
+	CU_ASSERT_EQUAL(msg.userinfo_ext[0].encoding, TCAP_EXT_SINGLE_ASN1);
+	CU_ASSERT(ber_slice_equal(&msg.userinfo_ext[0].value, (const uint8_t *)"\xa3\x03\x0a\x01\x00", 5));
+	CU_ASSERT_EQUAL(msg.num_components, 0);
+	/* without an application context there is nothing to refuse */
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_REFUSE, tid, 4, NULL, 0), -EINVAL);
+
+	/* an unknown transaction: P-Abort */
+	n = gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_UNKNOWN_TID, tid, 2, NULL, 0);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(tcap_msg_decode(&msg, out, n), n);
+	CU_ASSERT(msg.has_pabort && msg.pabort_cause == TCAP_PABORT_UNRECOGNIZED_TID);
+	CU_ASSERT(msg.dtid_len == 2 && !memcmp(msg.dtid, tid, 2));
+	CU_ASSERT_EQUAL(msg.dlg_pdu, TCAP_DLG_NONE);
+	/* exactly: 67 L 49 02 1020 4A 01 01 */
+	CU_ASSERT_EQUAL(n, 9);
+	CU_ASSERT(!memcmp(out, "\x67\x07\x49\x02\x10\x20\x4a\x01\x01", 9));
+
+	/* an established dialogue: U-Abort with ABRT and MAP-UserAbortInfo */
+	n = gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_USER, tid, 1, acn, sizeof(acn));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(tcap_msg_decode(&msg, out, n), n);
+	CU_ASSERT_EQUAL(msg.dlg_pdu, TCAP_DLG_ABRT);
+	CU_ASSERT_EQUAL(msg.abort_source, 0);
+	CU_ASSERT_EQUAL_FATAL(msg.num_userinfo, 1);
+	CU_ASSERT(ber_slice_equal(&msg.userinfo_ext[0].value, (const uint8_t *)"\xa4\x02\x80\x00", 4));
+
+	/* MAP v1: nothing but the DTID */
+	n = gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_V1, tid, 4, NULL, 0);
+	CU_ASSERT_EQUAL(n, 8);
+	CU_ASSERT(!memcmp(out, "\x67\x06\x49\x04\x10\x20\x30\x40", 8));
+
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_V1, tid, 0, NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, sizeof(out), GSM_MAP_ABORT_V1, tid, 5, NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, sizeof(out), 9, tid, 4, NULL, 0), -EINVAL);
+	CU_ASSERT_EQUAL(gsm_map_abort_encode(out, 10, GSM_MAP_ABORT_REFUSE, tid, 4, acn, sizeof(acn)), -ENOSPC);
+}
+
 static void test_truncation_bitflip(void)
 {
 	uint8_t in[BUF_MAX];
@@ -647,6 +730,7 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "IMSI and AddressString digits", test_digits) ||
 	    !CU_add_test(suite, "refusals", test_refusals) ||
 	    !CU_add_test(suite, "results", test_results) ||
+	    !CU_add_test(suite, "the Aborts of refused messages", test_aborts) ||
 	    !CU_add_test(suite, "every prefix and every bit flip", test_truncation_bitflip)) {
 		CU_cleanup_registry();
 		return 1;

@@ -3,19 +3,25 @@
  * segments, prints what it receives (reassembled) and optionally echoes
  * it.  tests/integration/sccp_stp.sh runs two of them through osmo-stp.
  *
- *   sccp_endpoint -c CONF [-i INST] [-m SIF] [-d DPC] [-s LEN]... [-e] [-n N] [-t MS]
+ *   sccp_endpoint -c CONF [-i INST] [-m SIF] [-d DPC] [-s LEN]... [-x CALLING,CALLED,HEX]...
+ *                 [-e] [-n N] [-t MS]
  *     -c  stiwfd-style config with a "cs7 instance" node (ASP role)
  *     -m  max-message-length (default 272)
  *     -d  destination point code for -s (decimal)
  *     -s  send LEN octets of user data once the AS is active (repeatable):
  *         called GT 4920000000 SSN 250, calling GT 4910000000 SSN 250,
  *         class 1 with return option
+ *     -x  send the user data HEX (a TCAP message) once the AS is active, from
+ *         calling GT CALLING to called GT CALLED (SSN 7 and 6), class 1 with
+ *         return option, after the -s ones (repeatable)
  *     -e  echo every received UDT/XUDT back to its OPC, addresses swapped
- *     -n  exit 0 after receiving N messages (and sending all of -s)
+ *     -n  exit 0 after receiving N messages, UDTS and XUDTS included (and
+ *         sending all of -s and -x)
  *     -t  give up after MS milliseconds (exit 1)
  * SIGTERM ends it with status 0.  Prints "tx LEN HEX" for what it sends,
  * "rx TYPE opc=.. dpc=.. sls=.. segments=yes|no called=.. calling=.. LEN HEX"
- * for what it receives. */
+ * for what it receives, "notice TYPE cause N opc=.. called=.. LEN HEX" for a
+ * UDTS or XUDTS. */
 
 #include <errno.h>
 #include <getopt.h>
@@ -36,11 +42,20 @@
 
 #define MAX_SEND 16
 
+/* one -x: user data from a calling to a called GT */
+struct ep_raw {
+	char calling[SCCP_GT_DIGITS_MAX + 1];
+	char called[SCCP_GT_DIGITS_MAX + 1];
+	uint8_t data[SCCP_SEGMENTED_DATA_MAX];
+	size_t len;
+};
+
 static struct {
 	struct sccp_user *u;
 	uint32_t dpc;
 	size_t len[MAX_SEND];
-	unsigned int n_send, sent;
+	struct ep_raw raw[MAX_SEND];
+	unsigned int n_send, sent, n_raw, raw_sent;
 	bool echo;
 	unsigned long expect, received;
 	int exit_code;
@@ -50,22 +65,27 @@ static struct {
 
 static void maybe_done(void)
 {
-	if (ep.sent == ep.n_send && ep.expect && ep.received >= ep.expect) {
+	if (ep.sent == ep.n_send && ep.raw_sent == ep.n_raw && ep.expect && ep.received >= ep.expect) {
 		ep.exit_code = 0;
 		ep.done = true;
 	}
 }
 
-static void set_gt(struct sccp_addr *a, const char *digits)
+static void set_gt_ssn(struct sccp_addr *a, const char *digits, uint8_t ssn)
 {
 	memset(a, 0, sizeof(*a));
 	a->ri = SCCP_RI_GT;
 	a->has_ssn = true;
-	a->ssn = 250;
+	a->ssn = ssn;
 	a->gt.gti = SCCP_GTI_TT_NP_ES_NAI;
 	a->gt.np = SCCP_NP_E164;
 	a->gt.nai = SCCP_NAI_INTERNATIONAL;
 	sccp_gt_set_digits(&a->gt, digits);
+}
+
+static void set_gt(struct sccp_addr *a, const char *digits)
+{
+	set_gt_ssn(a, digits, 250);
 }
 
 static void on_rx(struct sccp_user *u, const struct sccp_user_ind *ind, void *priv)
@@ -100,8 +120,12 @@ static void on_rx(struct sccp_user *u, const struct sccp_user_ind *ind, void *pr
 
 static void on_notice(struct sccp_user *u, const struct sccp_user_ind *ind, void *priv)
 {
-	printf("notice %s cause %u opc=%u\n", sccp_msg_type_name(ind->msg.type), ind->msg.cause, ind->mtp.opc);
+	printf("notice %s cause %u opc=%u called=%s %zu %s\n", sccp_msg_type_name(ind->msg.type), ind->msg.cause,
+	       ind->mtp.opc, ind->msg.called.gt.digits, ind->msg.data_len,
+	       osmo_hexdump_nospc(ind->msg.data, ind->msg.data_len));
 	fflush(stdout);
+	ep.received++;
+	maybe_done();
 }
 
 /* the user data of the i-th -s: recognisable, different per message */
@@ -137,8 +161,43 @@ static void send_all(void)
 		}
 		printf("tx %zu %s\n", m.data_len, osmo_hexdump_nospc(buf, m.data_len));
 	}
+	for (; ep.raw_sent < ep.n_raw; ep.raw_sent++) {
+		const struct ep_raw *x = &ep.raw[ep.raw_sent];
+
+		set_gt_ssn(&m.called, x->called, 6);
+		set_gt_ssn(&m.calling, x->calling, 7);
+		m.data = x->data;
+		m.data_len = x->len;
+		rc = sccp_user_send(ep.u, ep.dpc, (uint8_t)(ep.raw_sent % 16), &m);
+		if (rc < 0) {
+			fprintf(stderr, "sccp_endpoint: send -x %u failed: %s\n", ep.raw_sent, strerror(-rc));
+			ep.exit_code = 1;
+			ep.done = true;
+			return;
+		}
+		printf("tx %s %s %zu %s\n", x->calling, x->called, x->len, osmo_hexdump_nospc(x->data, x->len));
+	}
 	fflush(stdout);
 	maybe_done();
+}
+
+/* "CALLING,CALLED,HEX" */
+static int parse_raw(struct ep_raw *x, const char *arg)
+{
+	const char *c1 = strchr(arg, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+	int n;
+
+	if (!c1 || !c2 || c1 - arg > SCCP_GT_DIGITS_MAX || c2 - c1 - 1 > SCCP_GT_DIGITS_MAX)
+		return -EINVAL;
+	memcpy(x->calling, arg, c1 - arg);
+	x->calling[c1 - arg] = '\0';
+	memcpy(x->called, c1 + 1, c2 - c1 - 1);
+	x->called[c2 - c1 - 1] = '\0';
+	n = osmo_hexparse(c2 + 1, x->data, sizeof(x->data));
+	if (n <= 0)
+		return -EINVAL;
+	x->len = (size_t)n;
+	return 0;
 }
 
 /* sccp_user has no state callback: look until an AS is active */
@@ -191,7 +250,7 @@ int main(int argc, char **argv)
 	char err[768];
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:i:m:d:s:en:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:i:m:d:s:x:en:t:")) != -1) {
 		switch (opt) {
 		case 'c':
 			conf = optarg;
@@ -215,6 +274,11 @@ int main(int argc, char **argv)
 			if (ep.n_send >= MAX_SEND || parse_ulong(optarg, SCCP_SEGMENTED_DATA_MAX, &v) < 0 || !v)
 				return 2;
 			ep.len[ep.n_send++] = v;
+			break;
+		case 'x':
+			if (ep.n_raw >= MAX_SEND || parse_raw(&ep.raw[ep.n_raw], optarg) < 0)
+				return 2;
+			ep.n_raw++;
 			break;
 		case 'e':
 			ep.echo = true;

@@ -71,6 +71,8 @@ static char *slurp(const char *p)
 	" route gt 49 pc 0.0.200 ssn 6\n" \
 	" route gt 491 pc 0.0.201 ssn 8 tt 10\n" \
 	" route gt 44 pc 0.0.100\n" \
+	" route gt 336 pc 0.0.103 strip-signature\n" \
+	" route gt 337 pc 0.0.103 ssn 7 tt 1 strip-signature\n" \
 	" route default pc 0.0.102 tt 0\n"
 
 static void test_round_trip(void)
@@ -80,7 +82,7 @@ static void test_round_trip(void)
 	/* the ISUP timers share libosmocore's one list of timer groups */
 	CU_ASSERT_EQUAL_FATAL(read_text(CS7 "timer isup T7 25\ntimer sccp X1 15\n" SCCP_NODE, err, sizeof(err)), 0);
 	CU_ASSERT(g_sccp_cfg->enabled);
-	CU_ASSERT_EQUAL(g_sccp_cfg->n_routes, 4);
+	CU_ASSERT_EQUAL(g_sccp_cfg->n_routes, 6);
 	CU_ASSERT_STRING_EQUAL(g_sccp_cfg->local_gt, "4930000000");
 	CU_ASSERT_EQUAL(osmo_tdef_get(sccp_tdefs, SCCP_T_REASSEMBLY, OSMO_TDEF_S, 0), 15);
 
@@ -141,6 +143,23 @@ static void test_lookup(void)
 	CU_ASSERT(res.pc == 100 && !res.has_ssn && !res.is_default);
 	CU_ASSERT_EQUAL(sccp_route_lookup("", &res), 0);
 	CU_ASSERT(res.is_default);
+	CU_ASSERT_FALSE(res.strip_signature);
+	/* the next hop that does not want the MAP signature */
+	CU_ASSERT_EQUAL(sccp_route_lookup("33612345678", &res), 0);
+	CU_ASSERT(res.pc == 103 && res.strip_signature && !res.has_ssn);
+	CU_ASSERT_EQUAL(sccp_route_lookup("3371", &res), 0);
+	CU_ASSERT(res.strip_signature && res.ssn == 7 && res.tt == 1);
+	CU_ASSERT_EQUAL(sccp_route_lookup("4930123456", &res), 0);
+	CU_ASSERT_FALSE(res.strip_signature);
+	/* given again without the word: kept again */
+	CU_ASSERT_EQUAL(sccp_route_set_strip_signature(g_sccp_cfg, "336", false), 0);
+	CU_ASSERT_EQUAL(sccp_route_lookup("33612345678", &res), 0);
+	CU_ASSERT_FALSE(res.strip_signature);
+	CU_ASSERT_EQUAL(sccp_route_set_strip_signature(g_sccp_cfg, "999", true), -ENOENT);
+	CU_ASSERT_EQUAL_FATAL(read_text(CS7 SCCP_NODE "sccp\n route gt 337 pc 0.0.104\n", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(sccp_route_lookup("3371", &res), 0);
+	CU_ASSERT(res.pc == 104 && !res.strip_signature);
+	CU_ASSERT_EQUAL_FATAL(read_text(CS7 SCCP_NODE, err, sizeof(err)), 0);
 
 	/* the route rewrites the called address */
 	called.ri = SCCP_RI_GT;
@@ -156,7 +175,7 @@ static void test_lookup(void)
 
 	/* replaced in place, removed, no default */
 	CU_ASSERT_EQUAL(sccp_route_set(g_sccp_cfg, "49", 300, -1, -1), 0);
-	CU_ASSERT_EQUAL(g_sccp_cfg->n_routes, 4);
+	CU_ASSERT_EQUAL(g_sccp_cfg->n_routes, 6);
 	CU_ASSERT_EQUAL(sccp_route_lookup("4930", &res), 0);
 	CU_ASSERT(res.pc == 300 && !res.has_ssn);
 	CU_ASSERT_EQUAL(sccp_route_del(g_sccp_cfg, ""), 0);
@@ -167,7 +186,7 @@ static void test_lookup(void)
 	/* the VTY removes them too */
 	CU_ASSERT_EQUAL_FATAL(read_text(CS7 SCCP_NODE "sccp\n no route gt 491\n no route default\n no local-gt\n", err,
 					sizeof(err)), 0);
-	CU_ASSERT_EQUAL(g_sccp_cfg->n_routes, 2);
+	CU_ASSERT_EQUAL(g_sccp_cfg->n_routes, 4);
 	CU_ASSERT_FALSE(g_sccp_cfg->has_local_gt);
 	CU_ASSERT_EQUAL(sccp_route_lookup("4917", &res), 0);
 	CU_ASSERT_EQUAL(res.pc, 200);
@@ -193,6 +212,8 @@ static const struct {
 	{ "local-gt", CS7 "sccp\n local-gt 49a\n", ":5: \" local-gt 49a\"" },
 	{ "timer", "timer sccp X1 61\n", ":1: \"timer sccp X1 61\"" },
 	{ "typo", CS7 "sccp\n rout gt 49 pc 0.0.1\n", ":5: \" rout gt 49 pc 0.0.1\"" },
+	{ "strip-typo", CS7 "sccp\n route gt 49 pc 0.0.1 strip\n", ":5: \" route gt 49 pc 0.0.1 strip\"" },
+	{ "strip-order", CS7 "sccp\n route gt 49 pc 0.0.1 strip-signature ssn 6\n", ":5: " },
 };
 
 static void test_bad_lines(void)

@@ -283,6 +283,44 @@ static void test_invalid(void)
 	CU_ASSERT_EQUAL(sigtoken_decode(&t, in, 1 + 2 + 10), 1 + 2 + 10);
 	CU_ASSERT(t.has_bind);
 	CU_ASSERT_STRING_EQUAL(t.bind.net, "pc:2-100-3");
+
+	/* ORIG: 1..15 decimal digits, no more, nothing else */
+	memset(&t, 0, sizeof(t));
+	CU_ASSERT_EQUAL(sigtoken_orig_set(&t, ""), -EINVAL);
+	CU_ASSERT_EQUAL(sigtoken_orig_set(&t, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(sigtoken_orig_set(&t, "+4917"), -EINVAL);
+	CU_ASSERT_EQUAL(sigtoken_orig_set(&t, "4917A"), -EINVAL);
+	CU_ASSERT_EQUAL(sigtoken_orig_set(&t, "1234567890123456"), -EINVAL);
+	CU_ASSERT(!t.has_orig);
+	CU_ASSERT_EQUAL(sigtoken_orig_set(&t, "123456789012345"), 0);
+	CU_ASSERT_EQUAL(sigtoken_encode(in, sizeof(in), &t), 1 + 2 + 15);
+	CU_ASSERT_EQUAL(sigtoken_encode(in, 1 + 2 + 14, &t), -ENOSPC);
+	CU_ASSERT(memcmp(in, "\x01\x05\x0f" "123456789012345", 18) == 0);
+	CU_ASSERT_EQUAL(sigtoken_decode(&t, in, 18), 18);
+	CU_ASSERT(t.has_orig);
+	CU_ASSERT_STRING_EQUAL(t.orig.digits, "123456789012345");
+	CU_ASSERT_EQUAL(t.orig.len, 15);
+	t.orig.len = 16;
+	CU_ASSERT_EQUAL(sigtoken_encode(in, sizeof(in), &t), -EINVAL);
+	{
+		static const char *const bad_orig[] = {
+			"010500",			/* empty */
+			"010510" "31323334353637383930313233343536",	/* 16 digits */
+			"01" "0503313233" "0503313233",	/* twice */
+			"0105033132",			/* truncated */
+			"0105033132" "2b",		/* '+' */
+			"0105023120",			/* a space */
+		};
+		unsigned int k;
+
+		for (k = 0; k < ARRAY_SIZE(bad_orig); k++) {
+			int n = osmo_hexparse(bad_orig[k], in, sizeof(in));
+
+			CU_ASSERT_FATAL(n > 0);
+			CU_ASSERT_EQUAL(sigtoken_decode(&t, in, n), -EBADMSG);
+			CU_ASSERT(!t.has_orig);
+		}
+	}
 }
 
 static void test_uuid(void)
@@ -519,6 +557,39 @@ static void test_sign_verify(void)
 	TAMPER(sigtoken_bind_set(&u, "ZZ-OP22"));
 	TAMPER(u.bind.net[0] = 'Y');
 #undef TAMPER
+	/* ORIG in an IAM: HOP covers it as it covers BIND (sigtoken.h) */
+	full_token(&t, 40);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_orig_set(&t, "491700000002"), 0);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&t, sk_a, 1700000100, &call0), 0);
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&t, pk_a, &call0), 0);
+	u = t;
+	u.has_orig = false;
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), -EBADMSG);
+	u = t;
+	u.orig.digits[11] = '3';
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), -EBADMSG);
+	u = t;
+	CU_ASSERT_EQUAL(sigtoken_orig_set(&u, "49170000000"), 0);
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), -EBADMSG);
+	/* and a HOP signed without it does not take one added */
+	full_token(&u, 40);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&u, sk_a, 1700000100, &call0), 0);
+	CU_ASSERT_EQUAL(sigtoken_orig_set(&u, "491700000002"), 0);
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), -EBADMSG);
+	{
+		uint8_t buf[SIGTOKEN_MAX_LEN];
+		int n;
+
+		/* the longest token: all five TLVs at their longest is the bound */
+		full_token(&t, SIGTOKEN_X5U_MAX);
+		CU_ASSERT_EQUAL(sigtoken_bind_set(&t, "12345678901234567890123456789012"), 0);
+		CU_ASSERT_EQUAL(sigtoken_orig_set(&t, "123456789012345"), 0);
+		CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&t, sk_a, 1700000100, &call0), 0);
+		n = sigtoken_encode(buf, sizeof(buf), &t);
+		CU_ASSERT_EQUAL_FATAL(n, SIGTOKEN_MAX_LEN);
+		CU_ASSERT_EQUAL(sigtoken_decode(&u, buf, (size_t)n), n);
+		CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), 0);
+	}
 
 	/* the key-id is signed too: moving it is caught before the signature */
 	u = t;

@@ -1,6 +1,6 @@
 #!/bin/sh
-# tshark as the independent judge of the TCAP encoder and of the signature
-# EXTERNAL insert: each message printed by tests/ss7/tcap_vectors is put in
+# tshark as the independent judge of the TCAP encoder, of the signature
+# EXTERNAL insert and of messages signed by tcap_sig_sign(): each message printed by tests/ss7/tcap_vectors is put in
 # an SCCP UDT (Q.713 §4.10: class 0, called and calling party addresses
 # routed on the global title, GT indicator 4, translation type 0, numbering
 # plan E.164, nature of address international, SSN as printed), that in an
@@ -169,10 +169,18 @@ while read -r name called calling hex; do
 		field "$name" gsm_old.localValue 7
 		field "$name" e212.imsi 262019876543210
 		;;
-	END_UL_RESULT | END_UL_RESULT_SIG)
+	END_UL_RESULT | END_UL_RESULT_SIG | SIGNED_END_UL)
 		field "$name" tcap.dtid 50607080
 		field "$name" tcap.application_context_name 0.4.0.0.1.0.1.3
 		field "$name" gsm_old.localValue 2
+		;;
+	SIGNED_BEGIN_UL)
+		field "$name" tcap.otid 10203040
+		field "$name" tcap.application_context_name 0.4.0.0.1.0.1.3
+		field "$name" gsm_old.localValue 2
+		# the MAP-OpenInfo before the signature is still read as such
+		has "$name" ber.direct_reference 0.4.0.0.1.1.1.1
+		has "$name" e212.imsi 262019876543210
 		;;
 	END_ERROR_REJECT)
 		field "$name" tcap.dtid 50607080
@@ -200,6 +208,17 @@ while read -r name called calling hex; do
 	esac
 	# after insert: the signature EXTERNAL, its OID and its octets
 	case $name in
+	SIGNED_*)
+		# tcap_sig_sign(): version 1, HOP (0x01, 77 octets, alg 1 ES256),
+		# then at the end ORIG (0x05, 11 digits) with the calling GT
+		has "$name" ber.direct_reference "$SIG_OID"
+		orig_hex=$(printf '%s' "$CALLING_GT" | od -An -tx1 | tr -d ' \n')
+		tok=$(tshark -r "$work/$name.pcap" -T fields -e ber.octet_aligned 2>/dev/null | head -n 1)
+		if ! printf '%s\n' "$tok" | grep -Eq "^01014d01[0-9a-f]{152}050b$orig_hex\$"; then
+			echo "FAIL: $name: tshark does not show the signed token (version, HOP, ORIG $CALLING_GT): $tok"
+			fail=1
+		fi
+		;;
 	*_SIG)
 		has "$name" ber.direct_reference "$SIG_OID"
 		if ! grep -q "octet-aligned: 01010d0111223344556677886553f100" "$work/$name.out"; then
@@ -214,7 +233,7 @@ done <"$work/vectors.txt"
 echo "tshark checked:$checked"
 for want in BEGIN_UL BEGIN_UL_SIG BEGIN_USSD_SIG BEGIN_SAI_INDEF_SIG BEGIN_SRISM BEGIN_PURGE \
 	BEGIN_MTFSM_SIG CONTINUE_ISD CONTINUE_ISD_SIG END_UL_RESULT END_UL_RESULT_SIG \
-	END_ERROR_REJECT ABORT_P ABORT_U UNI; do
+	END_ERROR_REJECT ABORT_P ABORT_U UNI SIGNED_BEGIN_UL SIGNED_END_UL; do
 	case " $checked " in
 	*" $want "*) ;;
 	*) echo "FAIL: vector $want missing"; fail=1 ;;

@@ -1,10 +1,12 @@
 /* Print TCAP messages built with our encoder (and with the signature
- * EXTERNAL inserted), one a line as "NAME CALLED_SSN CALLING_SSN HEX", for
+ * EXTERNAL inserted, or signed for real by tcap_sig_sign() with a key made
+ * here), one a line as "NAME CALLED_SSN CALLING_SSN HEX", for
  * tests/ss7/tcap_tshark.sh to hand to tshark inside SCCP and M3UA. */
 
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <osmocom/core/application.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
@@ -13,7 +15,9 @@
 #include "src/logging.h"
 #include "ss7/ber.h"
 #include "ss7/gsm_map.h"
+#include "ss7/sigtoken.h"
 #include "ss7/tcap.h"
+#include "ss7/tcap_sig.h"
 #include "tests/ss7/tcap_util.h"
 
 #define SSN_HLR 6
@@ -108,6 +112,11 @@ static void invoke(struct tcap_msg *m, int8_t id, int64_t op, const uint8_t *arg
 	c->param = (struct ber_slice){ arg, len };
 }
 
+/* the key tcap_sig_sign() signs with, when given */
+static struct sigtoken_key *sig_key;
+/* the calling GT tcap_tshark.sh puts in the SCCP UDT, vouched for in ORIG */
+#define SIG_ORIG "49170000002"
+
 static int print(const char *name, int called, int calling, bool sign, uint32_t indef)
 {
 	uint8_t out[1024], ind[1024], sig[1024];
@@ -126,7 +135,15 @@ static int print(const char *name, int called, int calling, bool sign, uint32_t 
 		}
 		p = ind;
 	}
-	if (sign) {
+	if (sign && sig_key) {
+		rc = tcap_sig_sign(sig, sizeof(sig), p, rc, sig_key, 1700000000, SIG_ORIG,
+				   (const uint8_t *)TCAP_STIWF_SIG_OID, TCAP_STIWF_SIG_OID_LEN);
+		if (rc < 0) {
+			fprintf(stderr, "%s: sign failed: %d\n", name, rc);
+			return -1;
+		}
+		p = sig;
+	} else if (sign) {
 		rc = tcap_userinfo_insert(sig, sizeof(sig), p, rc, (const uint8_t *)TCAP_STIWF_SIG_OID,
 					  TCAP_STIWF_SIG_OID_LEN, token, sizeof(token));
 		if (rc < 0) {
@@ -228,6 +245,38 @@ int main(int argc, char **argv)
 	dialogue(&msg, TCAP_MSG_UNIDIRECTIONAL, GSM_MAP_AC_SHORT_MSG_ALERT, 1);
 	invoke(&msg, 1, 49, alert_arg, sizeof(alert_arg));
 	rc |= print("UNI", SSN_MSC, SSN_HLR, false, 0);
+
+	/* signed for real: updateLocation with a MAP-OpenInfo, and its result
+	 * in an End with AARE */
+	{
+		EVP_PKEY *pkey = EVP_EC_gen("P-256");
+
+		sig_key = pkey ? sigtoken_key_alloc(ctx, pkey) : NULL;
+		EVP_PKEY_free(pkey);
+		if (!sig_key) {
+			fprintf(stderr, "no P-256 key\n");
+			rc = 1;
+		}
+	}
+	if (sig_key) {
+		dialogue(&msg, TCAP_MSG_BEGIN, GSM_MAP_AC_NETWORK_LOC_UP, 3);
+		msg.num_userinfo = 1;
+		msg.userinfo_ext[0].oid = (struct ber_slice){ map_dialogue_as, sizeof(map_dialogue_as) };
+		msg.userinfo_ext[0].encoding = TCAP_EXT_SINGLE_ASN1;
+		msg.userinfo_ext[0].value = (struct ber_slice){ map_open, sizeof(map_open) };
+		invoke(&msg, 1, GSM_MAP_OP_UPDATE_LOCATION, ul_arg, sizeof(ul_arg));
+		rc |= print("SIGNED_BEGIN_UL", SSN_HLR, SSN_VLR, true, 0);
+
+		dialogue(&msg, TCAP_MSG_END, GSM_MAP_AC_NETWORK_LOC_UP, 3);
+		c = &msg.comp[msg.num_components++];
+		c->type = TCAP_COMP_RESULT_LAST;
+		c->has_invoke_id = true;
+		c->invoke_id = 1;
+		c->has_code = true;
+		c->code_local = GSM_MAP_OP_UPDATE_LOCATION;
+		c->param = (struct ber_slice){ ul_res, sizeof(ul_res) };
+		rc |= print("SIGNED_END_UL", SSN_VLR, SSN_HLR, true, 0);
+	}
 
 	log_fini();
 	talloc_free(ctx);
