@@ -145,9 +145,11 @@ void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc)
 		iev->hop_reason = IWF_HOP_R_ALG;
 		break;
 	case -EALREADY:
-	case -ENOSPC:
-	case -ENOLINK:	/* the replay store could not say: it may be one */
+	case -ENOSPC:	/* the cache is full: it may be one */
 		iev->hop_reason = IWF_HOP_R_REPLAY;
+		break;
+	case -ENOLINK:	/* the shared replay store could not say */
+		iev->hop_reason = IWF_HOP_R_STORE;
 		break;
 	case -ESTALE:
 		iev->hop_reason = IWF_HOP_R_STARTUP;

@@ -53,7 +53,8 @@ void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *ma
 bool iwf_hop_bound_to(const struct sigtoken *tok, const char *net);
 
 /*! The result of sigtoken_hop_verify() and then sigtoken_replay_check()
- *  as HOP evidence (hop and hop_reason). */
+ *  as HOP evidence (hop and hop_reason); -ENOLINK: the shared replay
+ *  store could not say whether the HOP was seen. */
 void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc);
 
 /*! Room for the texts of an outgoing INVITE's parameters. */

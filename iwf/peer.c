@@ -143,6 +143,10 @@ static void cfg_defaults(struct iwf_cfg *cfg)
 	cfg->hop_window = IWF_WINDOW_DEFAULT;
 	cfg->hop_skew = 0;
 	cfg->hop_startup_quiet = true;
+	cfg->replay_store_addr[0] = '\0';
+	cfg->replay_store_port = IWF_REPLAY_STORE_PORT_DEFAULT;
+	cfg->replay_store_fail_local = false;
+	cfg->replay_store_timeout_ms = IWF_REPLAY_STORE_TIMEOUT_DEFAULT;
 	cfg->tsca_full_oid = NULL;
 	cfg->tsca_provisional_oid = NULL;
 	cfg->map_file = NULL;

@@ -82,6 +82,11 @@
 #define IWF_MAX_SIF_MAX		4096
 /*! iat windows of PASSporTs (ATIS-1000074 §5.3.1: 60 s) and HOP tokens */
 #define IWF_WINDOW_DEFAULT	60
+/*! Longest numeric address we keep (IPv6 and a zone index fit) */
+#define IWF_ADDR_MAX		48
+/*! The shared replay store (src/replay_store.h): Redis port, answer timeout */
+#define IWF_REPLAY_STORE_PORT_DEFAULT		6379
+#define IWF_REPLAY_STORE_TIMEOUT_DEFAULT	200
 /*! Longest receiving-network name of a HOP binding (SIGTOKEN_BIND_MAX) */
 #define IWF_HOP_BIND_MAX	32
 #define IWF_FETCH_TIMEOUT_DEFAULT	2000
@@ -225,6 +230,14 @@ struct iwf_cfg {
 	 *  shared replay store is configured (sigtoken_replay_set_quiet()),
 	 *  default on */
 	bool hop_startup_quiet;
+	/*! "replay-store redis ADDR[:PORT]": the HOP replay store shared
+	 *  with the other IWFs (src/replay_store.h); addr "" for local */
+	char replay_store_addr[IWF_ADDR_MAX];
+	uint16_t replay_store_port;
+	/*! "replay-store on-failure local": a store that cannot answer
+	 *  leaves the local cache to decide; default reject (REL) */
+	bool replay_store_fail_local;
+	unsigned int replay_store_timeout_ms;	/*!< 200 ms by default */
 	char *tsca_full_oid;
 	char *tsca_provisional_oid;
 	char *map_file;

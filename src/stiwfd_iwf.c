@@ -27,6 +27,7 @@
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
 #include "src/logging.h"
+#include "src/replay_store.h"
 #include "src/stiwfd_iwf.h"
 #include "src/workq.h"
 #include "ss7/isup_trunk.h"
@@ -222,9 +223,27 @@ static int tsca_setup(struct stiwfd_iwf *d)
 						      REPLAY_MAX_ENTRIES);
 		if (!d->env.replay)
 			return -ENOMEM;
-		/* the cache starts empty: without a shared replay store the HOPs
-		 * seen before this start are unknown (sigtoken_replay_set_quiet()) */
-		if (g_iwf_cfg->hop_startup_quiet) {
+		if (g_iwf_cfg->replay_store_addr[0]) {
+			/* the store knows what was seen before this start:
+			 * no startup quiet (docs/SCALING.md) */
+			struct replay_store_cfg scfg = {
+				.addr = g_iwf_cfg->replay_store_addr,
+				.port = g_iwf_cfg->replay_store_port,
+				.timeout_ms = g_iwf_cfg->replay_store_timeout_ms,
+			};
+
+			d->env.store = replay_store_alloc(d->ctx, &scfg);
+			if (!d->env.store)
+				return -EINVAL;
+			d->env.store_fail_local = g_iwf_cfg->replay_store_fail_local;
+			sigtoken_replay_set_shared(d->env.replay, true);
+			LOGP(DMAIN, LOGL_NOTICE, "tsca: HOP replay store %s shared (on failure: %s, timeout %u ms)\n",
+			     replay_store_name(d->env.store), d->env.store_fail_local ? "local" : "reject",
+			     g_iwf_cfg->replay_store_timeout_ms);
+		} else if (g_iwf_cfg->hop_startup_quiet) {
+			/* the cache starts empty: without a shared replay store
+			 * the HOPs seen before this start are unknown
+			 * (sigtoken_replay_set_quiet()) */
 			sigtoken_replay_set_quiet(d->env.replay, time(NULL));
 			LOGP(DMAIN, LOGL_NOTICE, "tsca: HOPs signed before this start are refused for one replay "
 			     "window (hop-startup-quiet)\n");
