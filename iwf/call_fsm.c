@@ -171,7 +171,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	int rc;
 
 	iwf_sip_identity_from_info(&call->sip_id, info);
-	call->sip_peer = iwf_sip_peer_by_addr(info->peer_addr);
+	call->sip_peer = iwf_sip_peer_by_request(info);
 	if (!call->sip_peer) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "INVITE from %s, which is no sip-peer: 403\n", info->peer_addr);
 		call->sip_status = 403;

@@ -131,6 +131,13 @@ struct iwf_sip_peer {
 	 *  checks it on the certificate of the connection it opens */
 	char tls_subject[128];
 	bool tls_pinned;		/*!< tls_sha256 is set */
+	/*! "via-proxy ADDR header NAME VALUE": behind a proxy every call
+	 *  comes from the proxy's address; one from via_proxy_addr whose
+	 *  header via_header is via_value is this peer's (docs/SCALING.md).
+	 *  The header counts only from that address.  "" when not set. */
+	char via_proxy_addr[IWF_ADDR_MAX];
+	char via_header[33];
+	char via_value[65];
 	uint8_t tls_sha256[32];		/*!< SHA-256 of its certificate (DER) */
 	struct iwf_policy policy;	/*!< its STIR ingress knobs */
 	struct iwf_number_plan plan;	/*!< how its numbers look */
@@ -256,8 +263,15 @@ extern struct iwf_cfg *g_iwf_cfg;
 void iwf_peer_vty_init(void *ctx);
 
 struct iwf_sip_peer *iwf_sip_peer_find(const char *name);
-/*! The SIP peer whose address a request came from, or NULL. */
+/*! The SIP peer whose address a request came from, or NULL.  Peers
+ *  reached through a proxy (via-proxy) are not found by address. */
 struct iwf_sip_peer *iwf_sip_peer_by_addr(const char *addr);
+struct sip_call_info;
+/*! The SIP peer of an INVITE: from a via-proxy address, the peer whose
+ *  header it carries (once, with that value); otherwise, or when none
+ *  matches, by its source address (iwf_sip_peer_by_addr()).  A carrier
+ *  header from any other address is ignored.  \returns the peer or NULL */
+struct iwf_sip_peer *iwf_sip_peer_by_request(const struct sip_call_info *info);
 /*! May a request from \a peer that came on a connection (stream) or
  *  not be taken?  A peer of transport tls only over TLS.
  *  \returns 0 or -EACCES */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 
 #include <osmocom/core/talloc.h>
@@ -997,13 +998,77 @@ DEFUN(cfg_sp_remote, cfg_sp_remote_cmd,
 		return CMD_WARNING;
 	}
 	llist_for_each_entry(o, &g_iwf_cfg->sip_peers, entry) {
-		if (o != p && o->port == port && !strcmp(o->addr, canon)) {
+		/* carriers behind one proxy share its address
+		 * (iwf_cfg_check() insists that both say via-proxy) */
+		if (o != p && o->port == port && !strcmp(o->addr, canon) && !o->via_proxy_addr[0]) {
 			vty_out(vty, "%% remote %s %u is already sip-peer %s%s", canon, port, o->name, VTY_NEWLINE);
 			return CMD_WARNING;
 		}
 	}
 	OSMO_STRLCPY_ARRAY(p->addr, canon);
 	p->port = port;
+	return CMD_SUCCESS;
+}
+
+/* RFC 3261 §25.1 token characters, for a header name */
+static bool header_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 32)
+		return false;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~") == n;
+}
+
+DEFUN(cfg_sp_via_proxy, cfg_sp_via_proxy_cmd,
+      "via-proxy (A.B.C.D|X:X::X:X) header NAME VALUE",
+      "The carrier's calls come through a proxy (docs/SCALING.md)\n"
+      "The proxy's IPv4 address\n" "The proxy's IPv6 address\n"
+      "A header the proxy sets on each call, naming the carrier\n"
+      "Header name (e.g. X-Carrier)\n"
+      "Its value for this carrier: a call from the proxy with it is this peer's\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+	struct in6_addr a;
+	char canon[INET6_ADDRSTRLEN];
+	int af = AF_INET;
+
+	if (inet_pton(AF_INET, argv[0], &a) != 1) {
+		af = AF_INET6;
+		if (inet_pton(AF_INET6, argv[0], &a) != 1) {
+			vty_out(vty, "%% via-proxy: not a numeric IPv4 or IPv6 address: %s%s", argv[0], VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	if (!inet_ntop(af, &a, canon, sizeof(canon))) {
+		vty_out(vty, "%% via-proxy: %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!header_name_ok(argv[1]) || !strcasecmp(argv[1], "Identity")) {
+		vty_out(vty, "%% via-proxy: '%s' is no header name stiwfd can trust (a token of 1 to 32)%s",
+			argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!argv[2][0] || strlen(argv[2]) > sizeof(p->via_value) - 1 || strpbrk(argv[2], "\"\\")) {
+		vty_out(vty, "%% via-proxy: value '%s' is empty, longer than %zu or quoted%s", argv[2],
+			sizeof(p->via_value) - 1, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	OSMO_STRLCPY_ARRAY(p->via_proxy_addr, canon);
+	OSMO_STRLCPY_ARRAY(p->via_header, argv[1]);
+	OSMO_STRLCPY_ARRAY(p->via_value, argv[2]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_no_via_proxy, cfg_sp_no_via_proxy_cmd,
+      "no via-proxy",
+      NO_STR "The carrier's calls come from its own address\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+
+	p->via_proxy_addr[0] = '\0';
+	p->via_header[0] = '\0';
+	p->via_value[0] = '\0';
 	return CMD_SUCCESS;
 }
 
@@ -1831,6 +1896,9 @@ static int config_write_sip_peers(struct vty *vty)
 		vty_out(vty, "sip-peer %s%s", p->name, VTY_NEWLINE);
 		if (p->addr[0])
 			vty_out(vty, " remote %s %u%s", p->addr, p->port, VTY_NEWLINE);
+		if (p->via_proxy_addr[0])
+			vty_out(vty, " via-proxy %s header %s %s%s", p->via_proxy_addr, p->via_header, p->via_value,
+				VTY_NEWLINE);
 		vty_out(vty, " transport %s%s", get_value_string(iwf_sip_transport_names, p->transport),
 			VTY_NEWLINE);
 		if (p->tls_subject[0])
@@ -2023,6 +2091,8 @@ void iwf_peer_vty_init(void *ctx)
 	install_node(&sip_peer_node, config_write_sip_peers);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_remote_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_transport_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_via_proxy_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_no_via_proxy_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_subject_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_fingerprint_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_no_tls_fingerprint_cmd);

@@ -255,7 +255,7 @@ int main(int argc, char **argv)
 		goto out_loop;
 	}
 
-	if (stiwfd_tls_setup(tall_stiwf_ctx, err, sizeof(err)) < 0) {
+	if (stiwfd_tls_setup(tall_stiwf_ctx, err, sizeof(err)) < 0 || stiwfd_proxy_setup(err, sizeof(err)) < 0) {
 		fprintf(stderr, "stiwfd: bad configuration: %s: %s\n", config_file, err);
 		goto out_loop;
 	}

@@ -21,6 +21,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "iwf/peer.h"
+#include "sip/sip_call.h"
 #include "src/cfg.h"
 #include "src/logging.h"
 
@@ -853,6 +854,12 @@ static const struct check_case check_cases[] = {
 	{ "ss7-peer x\n point-code 1\n", "ss7-peer x: no cic range" },
 	{ "ss7-peer x\n cic 1 2\n", "ss7-peer x: no point-code" },
 	{ "sip-peer a\n", "sip-peer a: no remote address" },
+	{ "sip-peer a\n remote 192.0.2.1\n via-proxy 192.0.2.1 header X-C v\n"
+	  "sip-peer b\n remote 192.0.2.1\n via-proxy 192.0.2.1 header x-c v\n",
+	  "sip-peer b: via-proxy 192.0.2.1 header x-c v is also sip-peer a" },
+	{ "sip-peer a\n remote 192.0.2.1\n via-proxy 192.0.2.1 header X-C v\n"
+	  "sip-peer b\n remote 192.0.2.1\n",
+	  "sip-peer b: remote 192.0.2.1 5060 is also sip-peer a" },
 	{ "stir\n credential key %s/sti.key\n", "stir credential: key %s/sti.key but no certificate chain" },
 	{ "tsca\n credential key %s/op.key\n", "tsca credential: key %s/op.key but no certificate chain" },
 	{ "stir\n credential key %s/sti.key chain %s/sti-chain.pem\n", "stir credential: no x5u URL (where verifiers fetch the chain)" },
@@ -866,6 +873,58 @@ static const struct check_case check_cases[] = {
 	  "tsca: policy-oid full and provisional are both 1.2.3" },
 	{ "tsca\n hop-window 10\n hop-skew 11\n", "tsca: hop-skew 11 is larger than hop-window 10" },
 };
+
+/* Carriers behind a proxy: by the header the proxy sets, believed only
+ * from the proxy's address; by source address otherwise */
+static void test_via_proxy(void)
+{
+	static const char text[] =
+		"sip-peer acme\n"
+		" remote 192.0.2.50 5060\n"
+		" via-proxy 192.0.2.50 header X-Carrier acme-1\n"
+		"sip-peer zeta\n"
+		" remote 192.0.2.50 5060\n"
+		" via-proxy 192.0.2.50 header X-Carrier zeta-2\n"
+		"sip-peer direct\n"
+		" remote 192.0.2.60 5060\n";
+	struct sip_call_info info;
+	const char *names[] = { "X-Carrier" };
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(read_text(text, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(iwf_cfg_check(err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_EQUAL(sip_call_info_trust_headers(names, 1), 0);
+
+	memset(&info, 0, sizeof(info));
+	OSMO_STRLCPY_ARRAY(info.peer_addr, "192.0.2.50");
+	info.n_trusted = 1;
+	OSMO_STRLCPY_ARRAY(info.trusted[0].name, "X-Carrier");
+	OSMO_STRLCPY_ARRAY(info.trusted[0].value, "zeta-2");
+	CU_ASSERT_PTR_EQUAL(iwf_sip_peer_by_request(&info), iwf_sip_peer_find("zeta"));
+	OSMO_STRLCPY_ARRAY(info.trusted[0].value, "acme-1");
+	CU_ASSERT_PTR_EQUAL(iwf_sip_peer_by_request(&info), iwf_sip_peer_find("acme"));
+	OSMO_STRLCPY_ARRAY(info.peer_addr, "::ffff:192.0.2.50");
+	CU_ASSERT_PTR_EQUAL(iwf_sip_peer_by_request(&info), iwf_sip_peer_find("acme"));
+	/* an unknown value, an invalid header, none: nobody (the proxy's
+	 * address is no carrier's by itself) */
+	OSMO_STRLCPY_ARRAY(info.trusted[0].value, "acme-2");
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_request(&info));
+	OSMO_STRLCPY_ARRAY(info.trusted[0].value, "acme-1");
+	info.trusted[0].invalid = true;
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_request(&info));
+	info.trusted[0].invalid = false;
+	info.n_trusted = 0;
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_request(&info));
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_addr("192.0.2.50"));
+	/* the header from another address is not believed: the direct
+	 * carrier stays itself, a stranger stays nobody */
+	info.n_trusted = 1;
+	OSMO_STRLCPY_ARRAY(info.peer_addr, "192.0.2.60");
+	CU_ASSERT_PTR_EQUAL(iwf_sip_peer_by_request(&info), iwf_sip_peer_find("direct"));
+	OSMO_STRLCPY_ARRAY(info.peer_addr, "192.0.2.61");
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_request(&info));
+}
 
 static void test_cfg_check(void)
 {
@@ -953,6 +1012,7 @@ int main(void)
 	CU_add_test(s, "route lookup", test_route_lookup);
 	CU_add_test(s, "validators", test_validators);
 	CU_add_test(s, "iwf_cfg_check", test_cfg_check);
+	CU_add_test(s, "carriers behind a proxy", test_via_proxy);
 	CU_add_test(s, "example of contrib/stiwfd.conf", test_contrib_example);
 	CU_add_test(s, "remove scratch files", remove_scratch);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
