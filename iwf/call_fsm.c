@@ -440,18 +440,22 @@ static void hop_checked(struct iwf_call *call, int rc)
 	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 }
 
-/* The shared store could not answer (\a rc): reject, or the cache alone */
-static void store_failed(struct iwf_call *call, int rc)
+/* The shared store's answer, or why there is none (\a rc) */
+static void store_answered(struct iwf_call *call, int rc)
 {
-	if (g_iwf_env.store_fail_local) {
-		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s: replay store %s: %s, the local cache decides\n",
-			 call->signer, replay_store_name(g_iwf_env.store), strerror(-rc));
-		hop_checked(call, 0);
-		return;
-	}
-	LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s: replay store %s: %s, refusing\n", call->signer,
-		 replay_store_name(g_iwf_env.store), strerror(-rc));
-	hop_checked(call, -ENOLINK);
+	bool ours;
+	int verdict = iwf_replay_store_verdict(rc, g_iwf_env.store_fail_local, &ours);
+
+	call->hop_ours = ours;
+	if (rc == -EALREADY)
+		/* another IWF (or we, before a restart) took this IAM */
+		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s: seen before (replay, store %s)\n", call->signer,
+			 replay_store_name(g_iwf_env.store));
+	else if (rc < 0)
+		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s: replay store %s: %s, %s\n", call->signer,
+			 replay_store_name(g_iwf_env.store), strerror(-rc),
+			 verdict == 0 ? "the local cache decides" : "refusing");
+	hop_checked(call, verdict);
 }
 
 /* Loop: the shared store's answer (src/replay_store.h) */
@@ -460,19 +464,7 @@ static void store_done(int rc, void *priv)
 	struct iwf_call *call = priv;
 
 	call->store_req = NULL;
-	if (rc == 0) {
-		call->hop_ours = true;
-		hop_checked(call, 0);
-		return;
-	}
-	if (rc == -EALREADY) {
-		/* another IWF (or we, before a restart) took this IAM */
-		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s: seen before (replay, store %s)\n", call->signer,
-			 replay_store_name(g_iwf_env.store));
-		hop_checked(call, -EALREADY);
-		return;
-	}
-	store_failed(call, rc);
+	store_answered(call, rc);
 }
 
 /* Loop: the signature is checked; the replay cache is the loop's, and the
@@ -494,7 +486,7 @@ static void hop_verify_done(struct stiwf_work *w)
 					ttl < 1 ? 1 : (unsigned int)ttl, store_done, call, &call->store_req);
 		if (rc == 0)
 			return;
-		store_failed(call, rc);
+		store_answered(call, rc);
 		return;
 	}
 	call->hop_ours = rc == 0;
@@ -1020,8 +1012,7 @@ static int call_timer_cb(struct osmo_fsm_inst *fi)
  * it holds our instance id. */
 static void call_hop_forget(struct iwf_call *call)
 {
-	if (call->dir != IWF_CALL_ISUP_TO_SIP || !call->hop_ours || call->answered ||
-	    !iwf_cause_reroutable(call->cause))
+	if (!iwf_hop_forget_due(call->dir == IWF_CALL_ISUP_TO_SIP, call->hop_ours, call->answered, call->cause))
 		return;
 	call->hop_ours = false;
 	if (g_iwf_env.replay)
