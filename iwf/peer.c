@@ -650,6 +650,8 @@ int iwf_cfg_check(char *err, size_t len)
 	if (cfg->tsca_full_oid && cfg->tsca_provisional_oid &&
 	    !strcmp(cfg->tsca_full_oid, cfg->tsca_provisional_oid))
 		CHECK_FAIL("tsca: policy-oid full and provisional are both %s", cfg->tsca_full_oid);
+	if (cfg->replay_store_addr[0] && !cfg->tsca.trust_dir)
+		CHECK_FAIL("tsca: replay-store redis without trust-dir: no HOP is verified, none remembered");
 	if (cfg->hop_skew > cfg->hop_window)
 		CHECK_FAIL("tsca: hop-skew %u is larger than hop-window %u", cfg->hop_skew,
 			   cfg->hop_window);

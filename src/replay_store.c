@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,8 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
+#include <osmocom/vty/command.h>
+#include <osmocom/vty/vty.h>
 
 #include "src/logging.h"
 #include "src/replay_store.h"
@@ -37,6 +40,9 @@
 static const char forget_lua[] =
 	"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
+/* every live store, for "show replay-store" */
+static LLIST_HEAD(g_stores);
+
 struct replay_store_req {
 	struct llist_head entry;
 	struct replay_store *rs;
@@ -46,6 +52,7 @@ struct replay_store_req {
 };
 
 struct replay_store {
+	struct llist_head entry;		/* in g_stores */
 	char addr[INET6_ADDRSTRLEN];
 	uint16_t port;
 	unsigned int timeout_ms;
@@ -322,6 +329,7 @@ static int replay_store_destructor(struct replay_store *rs)
 	struct replay_store_req *req;
 
 	rs->freeing = true;
+	llist_del(&rs->entry);
 	osmo_timer_del(&rs->reconnect_timer);
 	/* nobody hears of the pending requests any more */
 	llist_for_each_entry(req, &rs->reqs, entry)
@@ -362,6 +370,7 @@ struct replay_store *replay_store_alloc(void *ctx, const struct replay_store_cfg
 	rs->backoff_ms = REPLAY_STORE_BACKOFF_MIN_MS;
 	INIT_LLIST_HEAD(&rs->reqs);
 	osmo_timer_setup(&rs->reconnect_timer, reconnect_cb, rs);
+	llist_add_tail(&rs->entry, &g_stores);
 	talloc_set_destructor(rs, replay_store_destructor);
 	store_connect(rs);
 	return rs;
@@ -390,4 +399,34 @@ const char *replay_store_name(const struct replay_store *rs)
 const struct replay_store_stats *replay_store_stats(const struct replay_store *rs)
 {
 	return &rs->st;
+}
+
+DEFUN(show_replay_store, show_replay_store_cmd,
+      "show replay-store",
+      SHOW_STR "The HOP replay store shared with the other IWFs: connection and counters\n")
+{
+	const struct replay_store *rs;
+	const struct replay_store_stats *st;
+
+	if (llist_empty(&g_stores)) {
+		vty_out(vty, "replay-store local: HOP signatures are remembered in this process only%s", VTY_NEWLINE);
+		return CMD_SUCCESS;
+	}
+	llist_for_each_entry(rs, &g_stores, entry) {
+		st = &rs->st;
+		vty_out(vty, "replay-store redis %s: %s, instance id %s, timeout %u ms%s", rs->name,
+			rs->connected ? "connected" : "not connected", rs->instance_id, rs->timeout_ms, VTY_NEWLINE);
+		vty_out(vty, " checks %" PRIu64 ": first seen %" PRIu64 ", replays %" PRIu64 ", timeouts %" PRIu64
+			", errors %" PRIu64 ", not connected %" PRIu64 "%s", st->checks, st->first_seen, st->replays,
+			st->timeouts, st->errors, st->not_connected, VTY_NEWLINE);
+		vty_out(vty, " deletes sent %" PRIu64 ", keys deleted %" PRIu64 ", connects %" PRIu64
+			", connections lost %" PRIu64 "%s", st->forgets, st->forgotten, st->connects, st->disconnects,
+			VTY_NEWLINE);
+	}
+	return CMD_SUCCESS;
+}
+
+void replay_store_vty_init(void)
+{
+	install_element_ve(&show_replay_store_cmd);
 }

@@ -78,3 +78,6 @@ struct replay_store_stats {
 	uint64_t forgets, forgotten, connects, disconnects;
 };
 const struct replay_store_stats *replay_store_stats(const struct replay_store *rs);
+
+/*! Install "show replay-store" (every store of the process, or "local"). */
+void replay_store_vty_init(void);

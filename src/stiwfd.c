@@ -30,6 +30,7 @@
 #include "src/cfg.h"
 #include "src/evloop.h"
 #include "src/logging.h"
+#include "src/replay_store.h"
 #include "src/stiwfd_iwf.h"
 #include "src/workq.h"
 
@@ -197,6 +198,7 @@ int main(int argc, char **argv)
 	}
 	call_echo_vty_init(tall_stiwf_ctx);
 	iwf_call_vty_init();
+	replay_store_vty_init();
 	rate_ctr_init(tall_stiwf_ctx);
 	osmo_stats_init(tall_stiwf_ctx);
 
