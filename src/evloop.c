@@ -149,9 +149,11 @@ static unsigned int evloop_osmo_fill(unsigned int base)
 	return n;
 }
 
-static void evloop_osmo_dispatch(unsigned int base, unsigned int n)
+/* \a changed: osmo_timers ran in this round already, and their callbacks
+ * may have unregistered osmo_fds that poll found ready (libcurl drops a
+ * fetch's socket from its timer) */
+static void evloop_osmo_dispatch(unsigned int base, unsigned int n, bool changed)
 {
-	bool changed = false;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -248,7 +250,7 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 	if (osmo_due)
 		osmo_timers_update();
 	if (rc > 0 && n_osmo)
-		evloop_osmo_dispatch(nfds, n_osmo);
+		evloop_osmo_dispatch(nfds, n_osmo, osmo_due);
 	/* What osmo_select_main_ctx() would do after each round. */
 	talloc_free_children(OTC_SELECT);
 

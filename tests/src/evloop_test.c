@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -297,6 +298,60 @@ static void test_fd_closed_by_earlier_callback(void)
 	close(p1[1]);
 }
 
+/* An osmo_timer that falls due in the round in which an osmo_fd is
+ * readable, and unregisters that osmo_fd (as libcurl does from a fetch's
+ * timer when it drops a socket): the osmo_fd must not be called.  The
+ * timers run before the fds are dispatched. */
+static struct osmo_fd *timer_victim;
+static int victim_calls;
+
+static int victim_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	victim_calls++;
+	return 0;
+}
+
+static gboolean quit_cb(gpointer data)
+{
+	g_main_loop_quit(loop);
+	return G_SOURCE_REMOVE;
+}
+
+static void victim_timer_cb(void *data)
+{
+	osmo_fd_unregister(timer_victim);
+	g_idle_add(quit_cb, NULL);
+}
+
+static void test_fd_unregistered_by_timer(void)
+{
+	struct osmo_timer_list t = {};
+	int p[2];
+	guint guard;
+
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	timer_victim = calloc(1, sizeof(*timer_victim));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(timer_victim);
+	osmo_fd_setup(timer_victim, p[0], OSMO_FD_READ, victim_cb, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(osmo_fd_register(timer_victim), 0);
+	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
+	osmo_timer_setup(&t, victim_timer_cb, NULL);
+	osmo_timer_schedule(&t, 0, 0);
+
+	CU_ASSERT_EQUAL_FATAL(stiwf_evloop_install(), 0);
+	loop = g_main_loop_new(NULL, FALSE);
+	guard = g_timeout_add_seconds(10, guard_cb, NULL);
+	g_main_loop_run(loop);
+	g_source_remove(guard);
+
+	CU_ASSERT_EQUAL(victim_calls, 0);
+	g_main_loop_unref(loop);
+	stiwf_evloop_uninstall();
+	free(timer_victim);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -310,6 +365,7 @@ int main(void)
 	CU_add_test(s, "glib, osmo_fd, osmo_timer and workq in one loop", test_one_loop_serves_all);
 	CU_add_test(s, "osmo_fds and glib fds above FD_SETSIZE", test_fds_above_fd_setsize);
 	CU_add_test(s, "an osmo_fd closed by an earlier callback of the round", test_fd_closed_by_earlier_callback);
+	CU_add_test(s, "an osmo_fd unregistered by a timer of the round", test_fd_unregistered_by_timer);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
