@@ -102,6 +102,7 @@ sip
 tsca
  trust-dir $PKI_TSCA_TRUST_DIR
  cert-dir $PWD/ops
+ hop-window 600
  replay-store redis 127.0.0.1:$REDIS
  replay-store timeout 500
 sip-peer uas

@@ -27,7 +27,8 @@ cp "$PKI_TSCA_OP1_FULL_CHAIN" ops/
 	printf 'log stderr\n logging level set-all notice\n'
 	cat "$srcdir/contrib/ss7/iwf-a.cs7.cfg"
 } >inj.cfg
-# b_cfg FILE ON-FAILURE
+# b_cfg FILE ON-FAILURE; a long HOP window (and so key TTL): the IAMs are
+# signed at the start and the last is sent a slow guest's minute later
 b_cfg() {
 	cat >"$1" <<EOC
 log stderr
@@ -49,6 +50,7 @@ sip
 tsca
  trust-dir $PKI_TSCA_TRUST_DIR
  cert-dir $PWD/ops
+ hop-window 600
  replay-store redis 127.0.0.1:$REDIS
  replay-store timeout 300
  replay-store on-failure $2
@@ -87,6 +89,11 @@ bg_start stp "Available via telnet" stp.log osmo-stp -c "$srcdir/contrib/ss7/osm
 bg_start b "DMAIN NOTICE ready:" b.log "$STIWFD" -c b.cfg || fail "stiwfd B did not start"
 wait_log b.log "replay-store 127.0.0.1:$REDIS: connected" 1 10 || fail "B never connected to Redis"
 id=$(sed -n 's/.*connected (instance id \([0-9a-f]*\)).*/\1/p' b.log | head -n 1)
+out=$("$STIWF" vty --port $((base + 11)) 'show replay-store') || fail "VTY: $out"
+case $out in
+*"replay-store redis 127.0.0.1:$REDIS: connected, instance id $id, timeout 300 ms"*) ;;
+*) fail "show replay-store: $out" ;;
+esac
 
 uas "$srcdir/tests/integration/sipp/uas_503.xml" uas1
 bg_start inj "^isup_peer: inject" inj.log "$PEER" -c inj.cfg -r inject -d 200 -T22 1 -t 80000 -g \
@@ -112,6 +119,11 @@ timeout 20 sipp -sf "$srcdir/tests/integration/sipp/options_503.xml" "127.0.0.1:
 	-m 1 -nostdin -timeout 10s -timeout_error -trace_msg -message_file options.msgs >/dev/null 2>&1 ||
 	fail "B without its replay store did not answer OPTIONS 503"
 grep -q "^Reason:.*replay store 127.0.0.1:$REDIS not connected" options.msgs || fail "the 503 does not say why"
+out=$("$STIWF" vty --port $((base + 11)) 'show replay-store') || fail "VTY: $out"
+case $out in
+*": not connected, instance id $id"*"first seen 2, replays 0"*"keys deleted 1"*) ;;
+*) fail "show replay-store without Redis: $out" ;;
+esac
 kill -USR1 "$(bg_pid inj)"
 wait_log inj.log "inject 3: released by the exchange, cause 21" 1 20 || fail "B took a signed IAM without its store"
 wait_log b.log 'call-log \{' 3 10 || fail "B wrote no call-log line"

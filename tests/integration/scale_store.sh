@@ -18,7 +18,7 @@ fail() { echo "FAIL: $*"; echo "logs kept in $out"; exit 1; }
 command -v redis-server >/dev/null ||
 	fail "redis-server not found: install the Debian package redis-server (contrib/install-deps.sh)"
 "$srcdir/contrib/gen-test-pki.sh" "$out/pki" >"$out/pki.log" 2>&1 || fail "test PKI"
-bash "$srcdir/tests/integration/uml/run.sh" "$srcdir/tests/integration/scale_store.guest.sh" "$out" 90 ||
+bash "$srcdir/tests/integration/uml/run.sh" "$srcdir/tests/integration/scale_store.guest.sh" "$out" 120 ||
 	fail "the replay store in the call flow failed"
 rm -rf "$out"
 echo "5 passed, 0 failed"
