@@ -11,7 +11,7 @@ BUILD_PKGS="
 	libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libglib2.0-dev
 	libssl-dev libjansson-dev libcurl4-openssl-dev
 	libosmocore-dev libosmo-sigtran-dev libosmo-netif-dev
-	libcunit1-dev
+	libcunit1-dev libhiredis-dev
 "
 # Peers and tools used by the integration tests, the fuzzers and the demo.
 TEST_PKGS="
@@ -20,6 +20,7 @@ TEST_PKGS="
 	tshark user-mode-linux kmod
 	clang libclang-rt-14-dev valgrind
 	procps iproute2 netcat-openbsd xxd jq
+	redis-server
 "
 
 pkgs="$BUILD_PKGS"

@@ -32,6 +32,7 @@ struct sigtoken_replay;
 struct certmap;
 struct isup_trunk_ops;
 struct iwf_ss7_peer;
+struct replay_store;
 
 enum iwf_call_dir {
 	IWF_CALL_SIP_TO_ISUP,
@@ -50,6 +51,11 @@ struct iwf_call_env {
 	struct tsca_dir *tsca;		/*!< HOP signers by key-id */
 	struct credential *hop_cred;	/*!< the TSCA operator credential that signs HOP */
 	struct sigtoken_replay *replay;	/*!< HOP replay cache */
+	/*! the replay store shared with the other IWFs, asked after the
+	 *  cache (src/replay_store.h), or NULL */
+	struct replay_store *store;
+	/*! the store could not answer: let the cache decide (else release) */
+	bool store_fail_local;
 	struct certmap *map;		/*!< the domain map */
 	const char *media_addr;		/*!< address of the default SDP template */
 };

@@ -25,6 +25,7 @@
 #include "sip/stir_error.h"
 #include "sip/stir_vs.h"
 #include "src/logging.h"
+#include "src/replay_store.h"
 #include "ss7/isup_identity.h"
 #include "ss7/isup_trunk.h"
 
@@ -170,7 +171,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	int rc;
 
 	iwf_sip_identity_from_info(&call->sip_id, info);
-	call->sip_peer = iwf_sip_peer_by_addr(info->peer_addr);
+	call->sip_peer = iwf_sip_peer_by_request(info);
 	if (!call->sip_peer) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "INVITE from %s, which is no sip-peer: 403\n", info->peer_addr);
 		call->sip_status = 403;
@@ -422,15 +423,10 @@ static void hop_verify_work(struct stiwf_work *w)
 	call->sign_rc = sigtoken_hop_verify(&call->tok, call->sign_key, &call->sc);
 }
 
-/* Loop: the signature is checked; the replay cache is the loop's */
-static void hop_verify_done(struct stiwf_work *w)
+/* The HOP's fate is known: verified, a replay or not (rc as
+ * sigtoken_replay_check(), or -ENOLINK: the shared store could not say) */
+static void hop_checked(struct iwf_call *call, int rc)
 {
-	struct iwf_call *call = w->priv;
-	int rc = call->sign_rc;
-
-	TALLOC_FREE(call->sign_key);
-	if (rc == 0)
-		rc = sigtoken_replay_check(g_iwf_env.replay, &call->tok.hop, time(NULL));
 	iwf_hop_evidence(&call->iev, rc);
 	LOGPFSML(call->fi, call->iev.hop == IWF_HOP_VALID ? LOGL_INFO : LOGL_NOTICE, "HOP by %s: %s\n",
 		 call->signer, call->iev.hop == IWF_HOP_VALID ? "valid" :
@@ -442,6 +438,59 @@ static void hop_verify_done(struct stiwf_work *w)
 		return;
 	}
 	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
+}
+
+/* The shared store's answer, or why there is none (\a rc) */
+static void store_answered(struct iwf_call *call, int rc)
+{
+	bool ours;
+	int verdict = iwf_replay_store_verdict(rc, g_iwf_env.store_fail_local, &ours);
+
+	call->hop_ours = ours;
+	if (rc == -EALREADY)
+		/* another IWF (or we, before a restart) took this IAM */
+		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s: seen before (replay, store %s)\n", call->signer,
+			 replay_store_name(g_iwf_env.store));
+	else if (rc < 0)
+		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s: replay store %s: %s, %s\n", call->signer,
+			 replay_store_name(g_iwf_env.store), strerror(-rc),
+			 verdict == 0 ? "the local cache decides" : "refusing");
+	hop_checked(call, verdict);
+}
+
+/* Loop: the shared store's answer (src/replay_store.h) */
+static void store_done(int rc, void *priv)
+{
+	struct iwf_call *call = priv;
+
+	call->store_req = NULL;
+	store_answered(call, rc);
+}
+
+/* Loop: the signature is checked; the replay cache is the loop's, and the
+ * shared store is asked after it, without blocking the loop */
+static void hop_verify_done(struct stiwf_work *w)
+{
+	struct iwf_call *call = w->priv;
+	int64_t ttl;
+	int rc = call->sign_rc;
+
+	TALLOC_FREE(call->sign_key);
+	if (rc == 0)
+		rc = sigtoken_replay_check(g_iwf_env.replay, &call->tok.hop, time(NULL));
+	if (rc == 0 && g_iwf_env.store) {
+		/* as long as the cache keeps it: until the iat leaves the window */
+		ttl = (int64_t)call->tok.hop.iat + (g_iwf_cfg->hop_window ? g_iwf_cfg->hop_window :
+						    SIGTOKEN_WINDOW_DEFAULT) + g_iwf_cfg->hop_skew - time(NULL) + 1;
+		rc = replay_store_check(g_iwf_env.store, call->tok.hop.key_id, call->tok.hop.sig,
+					ttl < 1 ? 1 : (unsigned int)ttl, store_done, call, &call->store_req);
+		if (rc == 0)
+			return;
+		store_answered(call, rc);
+		return;
+	}
+	call->hop_ours = rc == 0;
+	hop_checked(call, rc);
 }
 
 static void tsca_done(const struct tsca_result *res, void *priv)
@@ -957,12 +1006,32 @@ static int call_timer_cb(struct osmo_fsm_inst *fi)
 	return 0;
 }
 
+/* An IAM we refused before the answer with a cause that lets the exchange
+ * offer it again (iwf_cause_reroutable()) must not then be taken for a
+ * replay, here or at another IWF: forget its HOP, in the store only when
+ * it holds our instance id. */
+static void call_hop_forget(struct iwf_call *call)
+{
+	if (!iwf_hop_forget_due(call->dir == IWF_CALL_ISUP_TO_SIP, call->hop_ours, call->answered, call->cause))
+		return;
+	call->hop_ours = false;
+	if (g_iwf_env.replay)
+		sigtoken_replay_forget(g_iwf_env.replay, &call->tok.hop);
+	if (g_iwf_env.store && replay_store_forget(g_iwf_env.store, call->tok.hop.key_id, call->tok.hop.sig) < 0)
+		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s: replay store %s not connected, its key stays until "
+			 "it expires\n", call->signer, replay_store_name(g_iwf_env.store));
+	else
+		LOGPFSML(call->fi, LOGL_INFO, "HOP by %s forgotten: cause %u lets the exchange route the IAM "
+			 "again\n", call->signer, call->cause);
+}
+
 static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 {
 	struct iwf_call *call = fi->priv;
 
 	/* whoever terminated us, no leg may be left behind */
 	call_release_legs(call, IWF_CAUSE_TEMPORARY_FAILURE, "error");
+	call_hop_forget(call);
 	iwf_call_log_line(call);
 }
 
@@ -1030,6 +1099,8 @@ static int iwf_call_destructor(struct iwf_call *call)
 		stiwf_workq_cancel(g_iwf_env.workq, &call->work);
 	if (call->tsca_req)
 		tsca_lookup_cancel(call->tsca_req);
+	if (call->store_req)
+		replay_store_cancel(call->store_req);
 	if (call->vs_req)
 		stir_vs_cancel(call->vs_req);
 	if (call->as_req)

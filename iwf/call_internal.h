@@ -23,6 +23,7 @@ struct stir_vs_req;
 struct stir_as_req;
 struct tsca_lookup;
 struct isup_call;
+struct replay_store_req;
 
 /* Counters of the call layer (rate_ctr group "iwf_call") */
 enum iwf_call_ctr {
@@ -85,6 +86,8 @@ struct iwf_call {
 	struct iwf_isup_evidence iev;
 	bool iev_hop_checked;
 	struct tsca_lookup *tsca_req;
+	struct replay_store_req *store_req;	/* the shared store's answer awaited */
+	bool hop_ours;				/* we remembered its HOP first (cache and store) */
 	struct stir_as_req *as_req;
 	char *identity_out;			/* Identity value to send, or NULL */
 	bool identity_sent;			/* the INVITE carried identity_out,

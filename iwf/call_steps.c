@@ -11,6 +11,7 @@
 
 #include "certs/map.h"
 #include "iwf/call_steps.h"
+#include "iwf/cause.h"
 #include "sip/stir_error.h"
 #include "ss7/isup.h"
 #include "ss7/isup_identity.h"
@@ -145,9 +146,11 @@ void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc)
 		iev->hop_reason = IWF_HOP_R_ALG;
 		break;
 	case -EALREADY:
-	case -ENOSPC:
-	case -ENOLINK:	/* the replay store could not say: it may be one */
+	case -ENOSPC:	/* the cache is full: it may be one */
 		iev->hop_reason = IWF_HOP_R_REPLAY;
+		break;
+	case -ENOLINK:	/* the shared replay store could not say */
+		iev->hop_reason = IWF_HOP_R_STORE;
 		break;
 	case -ESTALE:
 		iev->hop_reason = IWF_HOP_R_STARTUP;
@@ -162,6 +165,23 @@ void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc)
 		iev->hop_reason = IWF_HOP_R_BAD_SIGNATURE;
 		break;
 	}
+}
+
+int iwf_replay_store_verdict(int store_rc, bool fail_local, bool *ours)
+{
+	*ours = false;
+	if (store_rc == 0 || (store_rc != -EALREADY && fail_local)) {
+		*ours = true;
+		return 0;
+	}
+	if (store_rc == -EALREADY)
+		return -EALREADY;
+	return -ENOLINK;
+}
+
+bool iwf_hop_forget_due(bool isup_to_sip, bool ours, bool answered, uint8_t cause)
+{
+	return isup_to_sip && ours && !answered && iwf_cause_reroutable(cause);
 }
 
 void iwf_invite_params(struct sip_call_out_params *p, struct iwf_invite_bufs *b, const struct iwf_sip_peer *peer,

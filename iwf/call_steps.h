@@ -53,8 +53,23 @@ void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *ma
 bool iwf_hop_bound_to(const struct sigtoken *tok, const char *net);
 
 /*! The result of sigtoken_hop_verify() and then sigtoken_replay_check()
- *  as HOP evidence (hop and hop_reason). */
+ *  as HOP evidence (hop and hop_reason); -ENOLINK: the shared replay
+ *  store could not say whether the HOP was seen. */
 void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc);
+
+/*! The shared replay store's answer (src/replay_store.h: 0 first seen,
+ *  -EALREADY seen before, else why it could not say) for a HOP new in the
+ *  local cache, as the rc iwf_hop_evidence() takes: 0 (valid, and
+ *  *\a ours: this IWF remembered it first), -EALREADY (a replay), or when
+ *  the store could not say -ENOLINK (replay-store on-failure reject) or 0
+ *  (\a fail_local: the local cache decided; ours). */
+int iwf_replay_store_verdict(int store_rc, bool fail_local, bool *ours);
+
+/*! Must the HOP of an ISUP->SIP call be forgotten (local cache, and the
+ *  store's key when ours) as the call ends?  When this IWF remembered it
+ *  first, the call was not answered and its cause lets the exchange
+ *  route the same IAM again (iwf_cause_reroutable()). */
+bool iwf_hop_forget_due(bool isup_to_sip, bool ours, bool answered, uint8_t cause);
 
 /*! Room for the texts of an outgoing INVITE's parameters. */
 struct iwf_invite_bufs {

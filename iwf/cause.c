@@ -162,3 +162,18 @@ int iwf_cause_map_set_isup_to_sip(struct iwf_cause_map *map, int cause, int stat
 	map->n_isup_to_sip++;
 	return 0;
 }
+
+bool iwf_cause_reroutable(uint8_t cause)
+{
+	switch (cause) {
+	case IWF_CAUSE_NO_CIRCUIT_AVAILABLE:
+	case IWF_CAUSE_NETWORK_OUT_OF_ORDER:
+	case IWF_CAUSE_TEMPORARY_FAILURE:
+	case IWF_CAUSE_SWITCH_CONGESTION:
+	case IWF_CAUSE_REQ_CIRCUIT_UNAVAILABLE:
+	case IWF_CAUSE_RESOURCE_UNAVAILABLE:
+		return true;
+	default:
+		return false;
+	}
+}

@@ -4,6 +4,7 @@
  *  and §8.2.6.1 (the tables Q.1912.5 follows with a few differences), with
  *  per-peer overrides: operators disagree on a handful of entries. */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*! Q.850 cause values used by the defaults below */
@@ -67,6 +68,16 @@ struct iwf_cause_map {
  *  \param[in] status 300..699
  *  \returns the Q.850 cause value (1..127) */
 uint8_t iwf_cause_from_sip(const struct iwf_cause_map *map, int status);
+
+/*! May an exchange that gets REL with \a cause before the answer offer the
+ *  same IAM again, on another route (perhaps through another IWF of ours)?
+ *  Q.850 §2.2.7 class 010 "resource unavailable": 34, 38, 41, 42, 44, 47.
+ *  The fault lies with the resources of this route, not with the called
+ *  party or the call itself, which is when Q.764 exchanges try an
+ *  alternative route; 39, 40, 43 and 46 of the class are not about this
+ *  route's resources.  A REL 21 (refused) or 1..31 (the called side) is
+ *  final. */
+bool iwf_cause_reroutable(uint8_t cause);
 
 /*! SIP final response for an ISUP cause (RFC 3398 §8.2.6.1).
  *  \param[in] map a peer's overrides, or NULL for the defaults

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 
 #include "iwf/map_peer.h"
 #include "iwf/peer.h"
+#include "sip/sip_call.h"
 
 struct iwf_cfg *g_iwf_cfg;
 
@@ -144,6 +146,10 @@ static void cfg_defaults(struct iwf_cfg *cfg)
 	cfg->hop_window = IWF_WINDOW_DEFAULT;
 	cfg->hop_skew = 0;
 	cfg->hop_startup_quiet = true;
+	cfg->replay_store_addr[0] = '\0';
+	cfg->replay_store_port = IWF_REPLAY_STORE_PORT_DEFAULT;
+	cfg->replay_store_fail_local = false;
+	cfg->replay_store_timeout_ms = IWF_REPLAY_STORE_TIMEOUT_DEFAULT;
 	cfg->tsca_full_oid = NULL;
 	cfg->tsca_provisional_oid = NULL;
 	cfg->map_file = NULL;
@@ -311,10 +317,37 @@ struct iwf_sip_peer *iwf_sip_peer_by_addr(const char *addr)
 	if (!g_iwf_cfg || !addr || addr_key(addr, &want) < 0)
 		return NULL;
 	llist_for_each_entry(p, &g_iwf_cfg->sip_peers, entry) {
+		if (p->via_proxy_addr[0])
+			continue;
 		if (addr_key(p->addr, &have) == 0 && !memcmp(&want, &have, sizeof(want)))
 			return p;
 	}
 	return NULL;
+}
+
+static bool same_addr(const char *a, const char *b)
+{
+	struct in6_addr ka, kb;
+
+	return addr_key(a, &ka) == 0 && addr_key(b, &kb) == 0 && !memcmp(&ka, &kb, sizeof(ka));
+}
+
+struct iwf_sip_peer *iwf_sip_peer_by_request(const struct sip_call_info *info)
+{
+	struct iwf_sip_peer *p;
+	const char *v;
+
+	if (!g_iwf_cfg || !info)
+		return NULL;
+	/* the header is the proxy's word: believed from its address alone */
+	llist_for_each_entry(p, &g_iwf_cfg->sip_peers, entry) {
+		if (!p->via_proxy_addr[0] || !same_addr(p->via_proxy_addr, info->peer_addr))
+			continue;
+		v = sip_call_info_trusted(info, p->via_header);
+		if (v && !strcmp(v, p->via_value))
+			return p;
+	}
+	return iwf_sip_peer_by_addr(info->peer_addr);
 }
 
 int iwf_sip_peer_transport_check(const struct iwf_sip_peer *peer, bool stream)
@@ -618,6 +651,8 @@ int iwf_cfg_check(char *err, size_t len)
 	if (cfg->tsca_full_oid && cfg->tsca_provisional_oid &&
 	    !strcmp(cfg->tsca_full_oid, cfg->tsca_provisional_oid))
 		CHECK_FAIL("tsca: policy-oid full and provisional are both %s", cfg->tsca_full_oid);
+	if (cfg->replay_store_addr[0] && !cfg->tsca.trust_dir)
+		CHECK_FAIL("tsca: replay-store redis without trust-dir: no HOP is verified, none remembered");
 	if (cfg->hop_skew > cfg->hop_window)
 		CHECK_FAIL("tsca: hop-skew %u is larger than hop-window %u", cfg->hop_skew,
 			   cfg->hop_window);
@@ -628,7 +663,18 @@ int iwf_cfg_check(char *err, size_t len)
 		llist_for_each_entry(sp2, &cfg->sip_peers, entry) {
 			if (sp2 == sp)
 				break;
-			if (sp2->port == sp->port && !strcmp(sp2->addr, sp->addr))
+			if (sp->via_proxy_addr[0] && sp2->via_proxy_addr[0] &&
+			    !strcmp(sp->via_proxy_addr, sp2->via_proxy_addr) &&
+			    !strcasecmp(sp->via_header, sp2->via_header) && !strcmp(sp->via_value, sp2->via_value))
+				CHECK_FAIL("sip-peer %s: via-proxy %s header %s %s is also sip-peer %s", sp->name,
+					   sp->via_proxy_addr, sp->via_header, sp->via_value, sp2->name);
+		}
+		llist_for_each_entry(sp2, &cfg->sip_peers, entry) {
+			if (sp2 == sp)
+				break;
+			/* carriers behind one proxy are all reached through it */
+			if (sp2->port == sp->port && !strcmp(sp2->addr, sp->addr) &&
+			    !(sp->via_proxy_addr[0] && sp2->via_proxy_addr[0]))
 				CHECK_FAIL("sip-peer %s: remote %s %u is also sip-peer %s", sp->name,
 					   sp->addr, sp->port, sp2->name);
 		}

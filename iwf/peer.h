@@ -82,6 +82,11 @@
 #define IWF_MAX_SIF_MAX		4096
 /*! iat windows of PASSporTs (ATIS-1000074 §5.3.1: 60 s) and HOP tokens */
 #define IWF_WINDOW_DEFAULT	60
+/*! Longest numeric address we keep (IPv6 and a zone index fit) */
+#define IWF_ADDR_MAX		48
+/*! The shared replay store (src/replay_store.h): Redis port, answer timeout */
+#define IWF_REPLAY_STORE_PORT_DEFAULT		6379
+#define IWF_REPLAY_STORE_TIMEOUT_DEFAULT	200
 /*! Longest receiving-network name of a HOP binding (SIGTOKEN_BIND_MAX) */
 #define IWF_HOP_BIND_MAX	32
 #define IWF_FETCH_TIMEOUT_DEFAULT	2000
@@ -126,6 +131,13 @@ struct iwf_sip_peer {
 	 *  checks it on the certificate of the connection it opens */
 	char tls_subject[128];
 	bool tls_pinned;		/*!< tls_sha256 is set */
+	/*! "via-proxy ADDR header NAME VALUE": behind a proxy every call
+	 *  comes from the proxy's address; one from via_proxy_addr whose
+	 *  header via_header is via_value is this peer's (docs/SCALING.md).
+	 *  The header counts only from that address.  "" when not set. */
+	char via_proxy_addr[IWF_ADDR_MAX];
+	char via_header[33];
+	char via_value[65];
 	uint8_t tls_sha256[32];		/*!< SHA-256 of its certificate (DER) */
 	struct iwf_policy policy;	/*!< its STIR ingress knobs */
 	struct iwf_number_plan plan;	/*!< how its numbers look */
@@ -225,6 +237,14 @@ struct iwf_cfg {
 	 *  shared replay store is configured (sigtoken_replay_set_quiet()),
 	 *  default on */
 	bool hop_startup_quiet;
+	/*! "replay-store redis ADDR[:PORT]": the HOP replay store shared
+	 *  with the other IWFs (src/replay_store.h); addr "" for local */
+	char replay_store_addr[IWF_ADDR_MAX];
+	uint16_t replay_store_port;
+	/*! "replay-store on-failure local": a store that cannot answer
+	 *  leaves the local cache to decide; default reject (REL) */
+	bool replay_store_fail_local;
+	unsigned int replay_store_timeout_ms;	/*!< 200 ms by default */
 	char *tsca_full_oid;
 	char *tsca_provisional_oid;
 	char *map_file;
@@ -243,8 +263,15 @@ extern struct iwf_cfg *g_iwf_cfg;
 void iwf_peer_vty_init(void *ctx);
 
 struct iwf_sip_peer *iwf_sip_peer_find(const char *name);
-/*! The SIP peer whose address a request came from, or NULL. */
+/*! The SIP peer whose address a request came from, or NULL.  Peers
+ *  reached through a proxy (via-proxy) are not found by address. */
 struct iwf_sip_peer *iwf_sip_peer_by_addr(const char *addr);
+struct sip_call_info;
+/*! The SIP peer of an INVITE: from a via-proxy address, the peer whose
+ *  header it carries (once, with that value); otherwise, or when none
+ *  matches, by its source address (iwf_sip_peer_by_addr()).  A carrier
+ *  header from any other address is ignored.  \returns the peer or NULL */
+struct iwf_sip_peer *iwf_sip_peer_by_request(const struct sip_call_info *info);
 /*! May a request from \a peer that came on a connection (stream) or
  *  not be taken?  A peer of transport tls only over TLS.
  *  \returns 0 or -EACCES */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 
 #include <osmocom/core/talloc.h>
@@ -756,6 +757,101 @@ DEFUN(cfg_tsca_hop_startup_quiet, cfg_tsca_hop_startup_quiet_cmd,
 	return CMD_SUCCESS;
 }
 
+/* "ADDR", "ADDR:PORT", "[V6ADDR]" or "[V6ADDR]:PORT" into numeric
+ * address and port.  \returns 0 or -EINVAL */
+static int addr_port_parse(const char *s, char *addr, size_t addr_len, uint16_t *port)
+{
+	const char *a = s, *p = NULL, *end;
+	struct in6_addr any;
+	size_t n;
+	char *ep;
+	unsigned long v;
+
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (!end)
+			return -EINVAL;
+		a = s + 1;
+		n = (size_t)(end - a);
+		if (end[1] == ':')
+			p = end + 2;
+		else if (end[1])
+			return -EINVAL;
+	} else {
+		end = strchr(s, ':');
+		/* one colon: IPv4 with a port; more: a bare IPv6 address */
+		if (end && !strchr(end + 1, ':')) {
+			n = (size_t)(end - s);
+			p = end + 1;
+		} else {
+			n = strlen(s);
+		}
+	}
+	if (!n || n >= addr_len)
+		return -EINVAL;
+	memcpy(addr, a, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, &any) != 1 && inet_pton(AF_INET6, addr, &any) != 1)
+		return -EINVAL;
+	if (p) {
+		errno = 0;
+		v = strtoul(p, &ep, 10);
+		if (errno || !p[0] || *ep || v < 1 || v > 65535)
+			return -EINVAL;
+		*port = (uint16_t)v;
+	}
+	return 0;
+}
+
+DEFUN(cfg_tsca_replay_store_redis, cfg_tsca_replay_store_redis_cmd,
+      "replay-store redis ADDR",
+      "Where the HOP signatures seen are remembered (DESIGN §2.2 replay protection)\n"
+      "In a Redis server shared by every IWF of the network (docs/SCALING.md)\n"
+      "Numeric address, with :PORT (default 6379); IPv6 as [ADDR]:PORT\n")
+{
+	char addr[IWF_ADDR_MAX];
+	uint16_t port = IWF_REPLAY_STORE_PORT_DEFAULT;
+
+	if (addr_port_parse(argv[0], addr, sizeof(addr), &port) < 0) {
+		vty_out(vty, "%% replay-store redis: '%s' is no numeric ADDR[:PORT]%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	OSMO_STRLCPY_ARRAY(g_iwf_cfg->replay_store_addr, addr);
+	g_iwf_cfg->replay_store_port = port;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca_replay_store_local, cfg_tsca_replay_store_local_cmd,
+      "replay-store local",
+      "Where the HOP signatures seen are remembered (DESIGN §2.2 replay protection)\n"
+      "In this process only (default): hop-startup-quiet covers restarts\n")
+{
+	g_iwf_cfg->replay_store_addr[0] = '\0';
+	g_iwf_cfg->replay_store_port = IWF_REPLAY_STORE_PORT_DEFAULT;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca_replay_store_on_failure, cfg_tsca_replay_store_on_failure_cmd,
+      "replay-store on-failure (reject|local)",
+      "Where the HOP signatures seen are remembered (DESIGN §2.2 replay protection)\n"
+      "What to do when the shared store does not answer in time or is not connected\n"
+      "Release the call with the peer's release cause (default 21), call-log reason replay-store (default)\n"
+      "Let this process's cache decide alone: a replay at another IWF then goes unseen\n")
+{
+	g_iwf_cfg->replay_store_fail_local = argv[0][0] == 'l';
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca_replay_store_timeout, cfg_tsca_replay_store_timeout_cmd,
+      "replay-store timeout <1-10000>",
+      "Where the HOP signatures seen are remembered (DESIGN §2.2 replay protection)\n"
+      "How long a call waits for the shared store's answer\n"
+      "Milliseconds (default 200)\n")
+{
+	g_iwf_cfg->replay_store_timeout_ms = (unsigned int)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
 /* Peers */
 
 DEFUN(cfg_sip_peer, cfg_sip_peer_cmd,
@@ -903,13 +999,77 @@ DEFUN(cfg_sp_remote, cfg_sp_remote_cmd,
 		return CMD_WARNING;
 	}
 	llist_for_each_entry(o, &g_iwf_cfg->sip_peers, entry) {
-		if (o != p && o->port == port && !strcmp(o->addr, canon)) {
+		/* carriers behind one proxy share its address
+		 * (iwf_cfg_check() insists that both say via-proxy) */
+		if (o != p && o->port == port && !strcmp(o->addr, canon) && !o->via_proxy_addr[0]) {
 			vty_out(vty, "%% remote %s %u is already sip-peer %s%s", canon, port, o->name, VTY_NEWLINE);
 			return CMD_WARNING;
 		}
 	}
 	OSMO_STRLCPY_ARRAY(p->addr, canon);
 	p->port = port;
+	return CMD_SUCCESS;
+}
+
+/* RFC 3261 §25.1 token characters, for a header name */
+static bool header_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 32)
+		return false;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~") == n;
+}
+
+DEFUN(cfg_sp_via_proxy, cfg_sp_via_proxy_cmd,
+      "via-proxy (A.B.C.D|X:X::X:X) header NAME VALUE",
+      "The carrier's calls come through a proxy (docs/SCALING.md)\n"
+      "The proxy's IPv4 address\n" "The proxy's IPv6 address\n"
+      "A header the proxy sets on each call, naming the carrier\n"
+      "Header name (e.g. X-Carrier)\n"
+      "Its value for this carrier: a call from the proxy with it is this peer's\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+	struct in6_addr a;
+	char canon[INET6_ADDRSTRLEN];
+	int af = AF_INET;
+
+	if (inet_pton(AF_INET, argv[0], &a) != 1) {
+		af = AF_INET6;
+		if (inet_pton(AF_INET6, argv[0], &a) != 1) {
+			vty_out(vty, "%% via-proxy: not a numeric IPv4 or IPv6 address: %s%s", argv[0], VTY_NEWLINE);
+			return CMD_WARNING;
+		}
+	}
+	if (!inet_ntop(af, &a, canon, sizeof(canon))) {
+		vty_out(vty, "%% via-proxy: %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!header_name_ok(argv[1]) || !strcasecmp(argv[1], "Identity")) {
+		vty_out(vty, "%% via-proxy: '%s' is no header name stiwfd can trust (a token of 1 to 32)%s",
+			argv[1], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (!argv[2][0] || strlen(argv[2]) > sizeof(p->via_value) - 1 || strpbrk(argv[2], "\"\\")) {
+		vty_out(vty, "%% via-proxy: value '%s' is empty, longer than %zu or quoted%s", argv[2],
+			sizeof(p->via_value) - 1, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	OSMO_STRLCPY_ARRAY(p->via_proxy_addr, canon);
+	OSMO_STRLCPY_ARRAY(p->via_header, argv[1]);
+	OSMO_STRLCPY_ARRAY(p->via_value, argv[2]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_no_via_proxy, cfg_sp_no_via_proxy_cmd,
+      "no via-proxy",
+      NO_STR "The carrier's calls come from its own address\n")
+{
+	struct iwf_sip_peer *p = vty->index;
+
+	p->via_proxy_addr[0] = '\0';
+	p->via_header[0] = '\0';
+	p->via_value[0] = '\0';
 	return CMD_SUCCESS;
 }
 
@@ -1693,6 +1853,14 @@ static int config_write_tsca(struct vty *vty)
 		vty_out(vty, " hop-skew %u%s", g_iwf_cfg->hop_skew, VTY_NEWLINE);
 	if (!g_iwf_cfg->hop_startup_quiet)
 		vty_out(vty, " hop-startup-quiet off%s", VTY_NEWLINE);
+	if (g_iwf_cfg->replay_store_addr[0])
+		vty_out(vty, strchr(g_iwf_cfg->replay_store_addr, ':') ? " replay-store redis [%s]:%u%s" :
+			" replay-store redis %s:%u%s", g_iwf_cfg->replay_store_addr, g_iwf_cfg->replay_store_port,
+			VTY_NEWLINE);
+	if (g_iwf_cfg->replay_store_fail_local)
+		vty_out(vty, " replay-store on-failure local%s", VTY_NEWLINE);
+	if (g_iwf_cfg->replay_store_timeout_ms != IWF_REPLAY_STORE_TIMEOUT_DEFAULT)
+		vty_out(vty, " replay-store timeout %u%s", g_iwf_cfg->replay_store_timeout_ms, VTY_NEWLINE);
 	if (g_iwf_cfg->tsca_full_oid)
 		vty_out(vty, " policy-oid full %s%s", g_iwf_cfg->tsca_full_oid, VTY_NEWLINE);
 	if (g_iwf_cfg->tsca_provisional_oid)
@@ -1729,6 +1897,9 @@ static int config_write_sip_peers(struct vty *vty)
 		vty_out(vty, "sip-peer %s%s", p->name, VTY_NEWLINE);
 		if (p->addr[0])
 			vty_out(vty, " remote %s %u%s", p->addr, p->port, VTY_NEWLINE);
+		if (p->via_proxy_addr[0])
+			vty_out(vty, " via-proxy %s header %s %s%s", p->via_proxy_addr, p->via_header, p->via_value,
+				VTY_NEWLINE);
 		vty_out(vty, " transport %s%s", get_value_string(iwf_sip_transport_names, p->transport),
 			VTY_NEWLINE);
 		if (p->tls_subject[0])
@@ -1912,12 +2083,18 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_window_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_startup_quiet_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_skew_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_replay_store_redis_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_replay_store_local_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_replay_store_on_failure_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_replay_store_timeout_cmd);
 
 	install_element(CONFIG_NODE, &cfg_sip_peer_cmd);
 	install_element(CONFIG_NODE, &cfg_no_sip_peer_cmd);
 	install_node(&sip_peer_node, config_write_sip_peers);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_remote_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_transport_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_via_proxy_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_no_via_proxy_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_subject_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_fingerprint_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_no_tls_fingerprint_cmd);

@@ -35,6 +35,7 @@ const struct value_string iwf_hop_reason_names[] = {
 	{ IWF_HOP_R_NUMBER,		"number" },
 	{ IWF_HOP_R_STARTUP,		"startup-quiet" },
 	{ IWF_HOP_R_UNBOUND,		"not-bound" },
+	{ IWF_HOP_R_STORE,		"replay-store" },
 	{ 0, NULL }
 };
 
@@ -89,6 +90,7 @@ const struct value_string iwf_policy_reason_names[] = {
 	{ IWF_PR_ISUP_SIGNER_UNTRUSTED_RELEASE,	"isup-signer-untrusted-release" },
 	{ IWF_PR_ISUP_NO_CALLING,		"isup-no-calling" },
 	{ IWF_PR_ISUP_SIGNER_BUSY_RELEASE,	"isup-signer-busy-release" },
+	{ IWF_PR_ISUP_REPLAY_STORE_RELEASE,	"isup-replay-store-release" },
 	{ 0, NULL }
 };
 
@@ -266,6 +268,12 @@ int iwf_policy_isup_to_sip(const struct iwf_policy *p, const struct iwf_isup_evi
 		d->action = IWF_ACTION_RELEASE;
 		d->reason = IWF_PR_ISUP_SIGNER_BUSY_RELEASE;
 		d->cause = p->busy_cause ? p->busy_cause : IWF_CAUSE_SWITCH_CONGESTION;
+		return 0;
+	}
+
+	/* The shared replay store could not say (policy.h): refused */
+	if (ev->hop == IWF_HOP_INVALID && ev->hop_reason == IWF_HOP_R_STORE) {
+		set_release(p, d, IWF_PR_ISUP_REPLAY_STORE_RELEASE);
 		return 0;
 	}
 

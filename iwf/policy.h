@@ -28,6 +28,11 @@
  *    `repository-busy-cause` (default 42, switching equipment congestion,
  *    Q.850): the call is neither verified nor refused on its merits, and
  *    congestion lets the exchange before us try another route;
+ *  - HOP signature valid but the shared replay store could not say
+ *    whether it was seen (no answer in time, no connection) and
+ *    `replay-store on-failure reject`: REL with the release cause
+ *    (default 21) whatever `hop-required` says: the IAM may be a replay
+ *    of a call another IWF took, and it cannot be told apart;
  *  - HOP ok, no PASSPORT: B needs the map to cover the calling number, a
  *    full certificate, and a VERDICT that is not "failed"; a provisional
  *    signer is capped at `provisional-max-attest` (default C); a signer of
@@ -103,6 +108,7 @@ enum iwf_hop_reason {
 	IWF_HOP_R_NUMBER,		/*!< a number cannot be made E.164 */
 	IWF_HOP_R_STARTUP,		/*!< signed before our start, no shared replay store (startup quiet) */
 	IWF_HOP_R_UNBOUND,		/*!< not bound to our network (hop-bind require) */
+	IWF_HOP_R_STORE,		/*!< the shared replay store could not say (replay-store on-failure reject) */
 };
 extern const struct value_string iwf_hop_reason_names[];
 
@@ -188,6 +194,7 @@ enum iwf_policy_reason {
 	IWF_PR_ISUP_SIGNER_UNTRUSTED_RELEASE,
 	IWF_PR_ISUP_NO_CALLING,			/*!< nothing to attest */
 	IWF_PR_ISUP_SIGNER_BUSY_RELEASE,	/*!< HOP signer not looked up: no capacity */
+	IWF_PR_ISUP_REPLAY_STORE_RELEASE,	/*!< the shared replay store could not say */
 	_NUM_IWF_PR
 };
 extern const struct value_string iwf_policy_reason_names[];

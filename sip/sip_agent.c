@@ -1,7 +1,8 @@
 /* The SIP user agent: Sofia-SIP nua on Sofia's glib root, so that its sockets
  * and timers are served by the shared GMainLoop (src/evloop.c).
  *
- * OPTIONS get 200 (nua answers them itself and tells us with nua_i_options);
+ * OPTIONS get 200 when the owner's readiness callback says stiwfd can take
+ * calls (or there is none), else 503 with Retry-After and a Reason;
  * INVITEs and the events of call handles go to sip_call.c, which hands
  * calls to the owner registered with sip_agent_set_call_ops() or answers
  * 501 when there is none; methods outside Allow get nua's own 405. */
@@ -92,6 +93,43 @@ static void sip_agent_su_logger(void *stream, char const *fmt, va_list ap)
 		LOGP(DSIP, LOGL_DEBUG, "%s", buf);
 }
 
+/* A proxy's prober (Kamailio dispatcher) sends no call to an instance
+ * answering 503 (RFC 3261 §21.5.4; Retry-After §20.33; Reason RFC 3326) */
+static void sip_agent_options_respond(struct stiwf_sip_agent *agent, nua_handle_t *nh, const char *from)
+{
+	char reason[96] = "", hdr[160], retry[16];
+	int wait;
+
+	if (agent->shutting_down) {
+		OSMO_STRLCPY_ARRAY(reason, "shutting down");
+		wait = 5;
+	} else {
+		wait = agent->ready_cb ? agent->ready_cb(reason, sizeof(reason), agent->ready_priv) : 0;
+	}
+
+	if (wait <= 0) {
+		nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(agent->nua), TAG_END());
+		LOGP(DSIP, LOGL_INFO, "OPTIONS from %s answered 200\n", from);
+		return;
+	}
+	/* the reason goes into a quoted-string: no quotes or backslashes */
+	for (char *c = reason; *c; c++) {
+		if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20)
+			*c = ' ';
+	}
+	snprintf(hdr, sizeof(hdr), "SIP ;cause=503;text=\"%s\"", reason[0] ? reason : "not ready");
+	snprintf(retry, sizeof(retry), "%d", wait);
+	nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(agent->nua), SIPTAG_RETRY_AFTER_STR(retry),
+		    SIPTAG_REASON_STR(hdr), TAG_END());
+	LOGP(DSIP, LOGL_INFO, "OPTIONS from %s answered 503: %s\n", from, reason);
+}
+
+void stiwf_sip_agent_set_ready_cb(struct stiwf_sip_agent *agent, stiwf_sip_ready_cb cb, void *priv)
+{
+	agent->ready_cb = cb;
+	agent->ready_priv = priv;
+}
+
 static void sip_agent_event(nua_event_t event, int status, char const *phrase,
 			    nua_t *nua, nua_magic_t *magic, nua_handle_t *nh,
 			    nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[])
@@ -105,9 +143,10 @@ static void sip_agent_event(nua_event_t event, int status, char const *phrase,
 
 	switch (event) {
 	case nua_i_options:
-		/* nua has already answered 200 with Allow/Accept/Supported. */
+		/* OPTIONS is an application method here: we answer.  nua adds
+		 * Allow/Accept/Supported to a 200. */
 		rate_ctr_inc(rate_ctr_group_get_ctr(agent->ctrs, SIP_CTR_RX_OPTIONS));
-		LOGP(DSIP, LOGL_INFO, "OPTIONS from %s answered %d\n", from, status);
+		sip_agent_options_respond(agent, nh, from);
 		nua_handle_destroy(nh);
 		break;
 	case nua_i_state: {
@@ -281,6 +320,8 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 				SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
 				SIPTAG_SUPPORTED_STR("timer"),
 				NUTAG_ENABLEMESSAGE(0),
+				/* we answer OPTIONS: 503 while not ready */
+				NUTAG_APPL_METHOD("OPTIONS"),
 				NUTAG_AUTOANSWER(0),
 				/* SDP passes through as an opaque body */
 				NUTAG_MEDIA_ENABLE(0),

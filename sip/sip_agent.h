@@ -4,6 +4,7 @@
  *  address, driven from the shared event loop.  This header does not expose
  *  Sofia types, so that only sip/ includes Sofia headers (STYLE, rooms). */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <osmocom/core/utils.h>
 
@@ -69,6 +70,17 @@ void stiwf_sip_agent_shutdown(struct stiwf_sip_agent *agent, void (*done)(void *
 
 /*! Free the agent (after shutdown completed, or to abort). */
 void stiwf_sip_agent_free(struct stiwf_sip_agent *agent);
+
+/*! Whether stiwfd can take calls now, asked for each OPTIONS: 0 when it
+ *  can (200), else the seconds a 503 tells the prober to wait
+ *  (Retry-After), with a short reason in \a reason (RFC 3326 Reason
+ *  header text). */
+typedef int (*stiwf_sip_ready_cb)(char *reason, size_t len, void *priv);
+
+/*! Answer OPTIONS with 503 unless \a cb says ready (docs/SCALING.md: a
+ *  proxy's prober sends no call to an instance that cannot take it);
+ *  NULL: always 200. */
+void stiwf_sip_agent_set_ready_cb(struct stiwf_sip_agent *agent, stiwf_sip_ready_cb cb, void *priv);
 
 /*! \returns the SIP URI the agent is bound to, e.g. "sip:127.0.0.1:5060;transport=udp" */
 const char *stiwf_sip_agent_url(const struct stiwf_sip_agent *agent);

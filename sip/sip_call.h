@@ -93,6 +93,23 @@ struct sip_call_addr {
 
 /*! What the IWF needs of an incoming INVITE, extracted and bounded. Numbers
  *  are as received; the IWF normalises them with sip/tn.h. */
+/*! Headers a proxy in front of stiwfd sets (sip_call_info_trust_headers()):
+ *  at most this many names, each value up to this long */
+#define SIP_CALL_TRUSTED_HDR_MAX	4
+#define SIP_CALL_TRUSTED_NAME_MAX	32
+#define SIP_CALL_TRUSTED_VALUE_MAX	64
+
+/*! A header named by sip_call_info_trust_headers(), as received.  Whose
+ *  it is, and whether to believe it, is for the owner to say (only from
+ *  the proxy's address). */
+struct sip_call_trusted_hdr {
+	char name[SIP_CALL_TRUSTED_NAME_MAX + 1];
+	char value[SIP_CALL_TRUSTED_VALUE_MAX + 1];
+	/*! the header came more than once, or with a value too long or
+	 *  empty: it names nobody */
+	bool invalid;
+};
+
 struct sip_call_info {
 	char call_id[SIP_CALL_CALLID_MAX];
 	char ruri_user[SIP_CALL_USER_MAX];	/*!< Request-URI user: the called number */
@@ -118,7 +135,20 @@ struct sip_call_info {
 	 *  with no plain TCP listener (sip_agent_tls_only_stream()) that
 	 *  means TLS, its certificate verified by Sofia */
 	bool stream;
+	/*! the headers of sip_call_info_trust_headers() that came */
+	struct sip_call_trusted_hdr trusted[SIP_CALL_TRUSTED_HDR_MAX];
+	unsigned int n_trusted;
 };
+
+/*! The names of the headers a proxy sets that are to be collected into
+ *  sip_call_info.trusted (case-insensitive, at most
+ *  SIP_CALL_TRUSTED_HDR_MAX, copied).  Call before the agent starts.
+ *  \returns 0, -EINVAL (too many, too long) */
+int sip_call_info_trust_headers(const char *const *names, unsigned int n);
+
+/*! The value of trusted header \a name in \a info, or NULL when it did not
+ *  come or came invalid. */
+const char *sip_call_info_trusted(const struct sip_call_info *info, const char *name);
 
 /*! How an owner learns what happens on SIP.  Every member may be NULL. */
 struct sip_call_ops {

@@ -222,6 +222,76 @@ static void peer_collect(struct sip_call_info *info, msg_t *msg)
 	}
 }
 
+/* sip_call_info_trust_headers() */
+static char trusted_names[SIP_CALL_TRUSTED_HDR_MAX][SIP_CALL_TRUSTED_NAME_MAX + 1];
+static unsigned int n_trusted_names;
+
+int sip_call_info_trust_headers(const char *const *names, unsigned int n)
+{
+	unsigned int i;
+
+	if (n > SIP_CALL_TRUSTED_HDR_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!names[i][0] || strlen(names[i]) > SIP_CALL_TRUSTED_NAME_MAX)
+			return -EINVAL;
+	}
+	for (i = 0; i < n; i++)
+		OSMO_STRLCPY_ARRAY(trusted_names[i], names[i]);
+	n_trusted_names = n;
+	return 0;
+}
+
+const char *sip_call_info_trusted(const struct sip_call_info *info, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->n_trusted; i++) {
+		if (!strcasecmp(info->trusted[i].name, name))
+			return info->trusted[i].invalid ? NULL : info->trusted[i].value;
+	}
+	return NULL;
+}
+
+/* The headers a proxy sets (sip_call_info_trust_headers()): each once,
+ * its value bounded; a second one makes it name nobody. */
+static void trusted_collect(struct sip_call_info *info, const sip_t *sip)
+{
+	const sip_unknown_t *un;
+	struct sip_call_trusted_hdr *h;
+	unsigned int i, k;
+	size_t len;
+
+	for (un = sip->sip_unknown; un; un = un->un_next) {
+		if (!un->un_name)
+			continue;
+		for (k = 0; k < n_trusted_names; k++) {
+			if (!strcasecmp(un->un_name, trusted_names[k]))
+				break;
+		}
+		if (k == n_trusted_names)
+			continue;
+		h = NULL;
+		for (i = 0; i < info->n_trusted; i++) {
+			if (!strcasecmp(info->trusted[i].name, trusted_names[k]))
+				h = &info->trusted[i];
+		}
+		if (h) {
+			h->invalid = true;
+			continue;
+		}
+		h = &info->trusted[info->n_trusted++];
+		OSMO_STRLCPY_ARRAY(h->name, trusted_names[k]);
+		len = un->un_value ? strlen(un->un_value) : 0;
+		if (!len || len > SIP_CALL_TRUSTED_VALUE_MAX) {
+			h->invalid = true;
+			continue;
+		}
+		memcpy(h->value, un->un_value, len);
+		h->value[len] = '\0';
+	}
+}
+
 int sip_call_info_extract(void *ctx, struct sip_call_info *info, msg_t *msg, const sip_t *sip,
 			  struct sip_call_reject *rej)
 {
@@ -289,6 +359,7 @@ int sip_call_info_extract(void *ctx, struct sip_call_info *info, msg_t *msg, con
 	rc = identity_collect(ctx, info, sip, rej);
 	if (rc < 0)
 		return rc;
+	trusted_collect(info, sip);
 
 	if (sip->sip_date) {
 		if (sip->sip_date->d_time < SU_TIME_EPOCH)

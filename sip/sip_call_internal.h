@@ -52,6 +52,9 @@ struct stiwf_sip_agent {
 	void *call_ops_priv;
 	/*! every live struct sip_call, by its entry */
 	struct llist_head calls;
+	/*! readiness for OPTIONS (stiwf_sip_agent_set_ready_cb()) */
+	stiwf_sip_ready_cb ready_cb;
+	void *ready_priv;
 };
 
 /*! One call leg (see sip_call.h). */

@@ -30,6 +30,7 @@
 #include "src/cfg.h"
 #include "src/evloop.h"
 #include "src/logging.h"
+#include "src/replay_store.h"
 #include "src/stiwfd_iwf.h"
 #include "src/workq.h"
 
@@ -197,6 +198,7 @@ int main(int argc, char **argv)
 	}
 	call_echo_vty_init(tall_stiwf_ctx);
 	iwf_call_vty_init();
+	replay_store_vty_init();
 	rate_ctr_init(tall_stiwf_ctx);
 	osmo_stats_init(tall_stiwf_ctx);
 
@@ -255,7 +257,7 @@ int main(int argc, char **argv)
 		goto out_loop;
 	}
 
-	if (stiwfd_tls_setup(tall_stiwf_ctx, err, sizeof(err)) < 0) {
+	if (stiwfd_tls_setup(tall_stiwf_ctx, err, sizeof(err)) < 0 || stiwfd_proxy_setup(err, sizeof(err)) < 0) {
 		fprintf(stderr, "stiwfd: bad configuration: %s: %s\n", config_file, err);
 		goto out_loop;
 	}

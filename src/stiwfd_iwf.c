@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -24,11 +25,13 @@
 #include "iwf/map_peer.h"
 #include "iwf/peer.h"
 #include "sip/sip_agent.h"
+#include "sip/sip_call.h"
 #include "sip/sip_tls.h"
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
 #include "src/logging.h"
 #include "src/map_relay.h"
+#include "src/replay_store.h"
 #include "src/stiwfd_iwf.h"
 #include "src/workq.h"
 #include "ss7/isup_trunk.h"
@@ -44,6 +47,9 @@
 #define SDP_FILE_MAX		4096
 /* cs7 instances (libosmo-sigtran "cs7 instance <0-15>") */
 #define MAX_CS7			16
+/* Retry-After of a 503 to OPTIONS while not ready: the prober's own
+ * interval decides, this only says "soon" */
+#define STIWFD_RETRY_AFTER_S	5
 /* How often the CRLs due for a refresh are looked for (truststore.h) */
 #define CRL_TICK_S		60
 
@@ -226,9 +232,27 @@ static int tsca_setup(struct stiwfd_iwf *d)
 						      REPLAY_MAX_ENTRIES);
 		if (!d->env.replay)
 			return -ENOMEM;
-		/* the cache starts empty: without a shared replay store the HOPs
-		 * seen before this start are unknown (sigtoken_replay_set_quiet()) */
-		if (g_iwf_cfg->hop_startup_quiet) {
+		if (g_iwf_cfg->replay_store_addr[0]) {
+			/* the store knows what was seen before this start:
+			 * no startup quiet (docs/SCALING.md) */
+			struct replay_store_cfg scfg = {
+				.addr = g_iwf_cfg->replay_store_addr,
+				.port = g_iwf_cfg->replay_store_port,
+				.timeout_ms = g_iwf_cfg->replay_store_timeout_ms,
+			};
+
+			d->env.store = replay_store_alloc(d->ctx, &scfg);
+			if (!d->env.store)
+				return -EINVAL;
+			d->env.store_fail_local = g_iwf_cfg->replay_store_fail_local;
+			sigtoken_replay_set_shared(d->env.replay, true);
+			LOGP(DMAIN, LOGL_NOTICE, "tsca: HOP replay store %s shared (on failure: %s, timeout %u ms)\n",
+			     replay_store_name(d->env.store), d->env.store_fail_local ? "local" : "reject",
+			     g_iwf_cfg->replay_store_timeout_ms);
+		} else if (g_iwf_cfg->hop_startup_quiet) {
+			/* the cache starts empty: without a shared replay store
+			 * the HOPs seen before this start are unknown
+			 * (sigtoken_replay_set_quiet()) */
 			sigtoken_replay_set_quiet(d->env.replay, time(NULL));
 			LOGP(DMAIN, LOGL_NOTICE, "tsca: HOPs signed before this start are refused for one replay "
 			     "window (hop-startup-quiet)\n");
@@ -489,6 +513,32 @@ int stiwfd_ss7_setup(struct stiwfd_iwf *d)
 
 /* ---- the call layer ---- */
 
+/* OPTIONS readiness (docs/SCALING.md): a proxy's prober must send no call
+ * to a hot standby (its AS not active), to an instance whose circuits are
+ * not yet reset, or to one that would refuse every signed IAM because its
+ * shared replay store is not there. */
+static int calls_ready(char *reason, size_t len, void *priv)
+{
+	struct stiwfd_iwf *d = priv;
+	struct iwf_ss7_peer *peer;
+
+	if (d->env.store && !d->env.store_fail_local && !replay_store_connected(d->env.store)) {
+		snprintf(reason, len, "replay store %s not connected", replay_store_name(d->env.store));
+		return STIWFD_RETRY_AFTER_S;
+	}
+	llist_for_each_entry(peer, &g_iwf_cfg->ss7_peers, entry) {
+		if (!peer->trunk)
+			continue;
+		if (!isup_trunk_ready(peer->trunk)) {
+			snprintf(reason, len, "ss7-peer %s: %s", peer->name,
+				 d->mtp[peer->cs7_instance] && stiwf_mtp_user_available(d->mtp[peer->cs7_instance]) ?
+				 "circuits not reset yet" : "no AS active (standby or link down)");
+			return STIWFD_RETRY_AFTER_S;
+		}
+	}
+	return 0;
+}
+
 int stiwfd_calls_setup(struct stiwfd_iwf *d, struct stiwf_sip_agent *sip)
 {
 	int rc;
@@ -499,6 +549,8 @@ int stiwfd_calls_setup(struct stiwfd_iwf *d, struct stiwf_sip_agent *sip)
 	rc = iwf_call_layer_init(d->ctx, &d->env);
 	if (rc == 0)
 		d->calls_up = true;
+	if (rc == 0 && sip)
+		stiwf_sip_agent_set_ready_cb(sip, calls_ready, d);
 	return rc;
 }
 
@@ -523,6 +575,9 @@ void stiwfd_iwf_free(struct stiwfd_iwf *d)
 	if (!d)
 		return;
 	osmo_timer_del(&d->crl_timer);
+	/* the SIP agent outlives us: it asks nobody any more */
+	if (d->calls_up && d->env.sip)
+		stiwf_sip_agent_set_ready_cb(d->env.sip, NULL, NULL);
 	/* the calls first: they release their legs on trunks and SIP */
 	if (d->calls_up)
 		iwf_call_layer_fini();
@@ -547,6 +602,35 @@ void stiwfd_iwf_free(struct stiwfd_iwf *d)
 	}
 	g_iwf_rt = NULL;
 	talloc_free(d);
+}
+
+int stiwfd_proxy_setup(char *err, size_t errlen)
+{
+	const char *names[SIP_CALL_TRUSTED_HDR_MAX];
+	const struct iwf_sip_peer *p;
+	unsigned int n = 0, i;
+
+	llist_for_each_entry(p, &g_iwf_cfg->sip_peers, entry) {
+		if (!p->via_proxy_addr[0])
+			continue;
+		for (i = 0; i < n; i++) {
+			if (!strcasecmp(names[i], p->via_header))
+				break;
+		}
+		if (i < n)
+			continue;
+		if (n == SIP_CALL_TRUSTED_HDR_MAX) {
+			snprintf(err, errlen, "sip-peer %s: more than %u via-proxy header names", p->name,
+				 SIP_CALL_TRUSTED_HDR_MAX);
+			return -EINVAL;
+		}
+		names[n++] = p->via_header;
+	}
+	if (sip_call_info_trust_headers(names, n) < 0) {
+		snprintf(err, errlen, "via-proxy header names cannot be used");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int stiwfd_tls_setup(void *ctx, char *err, size_t errlen)

@@ -5,6 +5,7 @@
  *  (certs/, ss7/, then the call layer that joins them to sip/). */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct stiwf_sip_agent;
 struct stiwf_workq;
@@ -22,6 +23,11 @@ int stiwfd_certs_setup(struct stiwfd_iwf *d);
  *  \param[in] ctx owner of the name list put in g_sip_cfg
  *  \returns 0, or -EINVAL with err saying why */
 int stiwfd_tls_setup(void *ctx, char *err, size_t errlen);
+/*! Before the SIP agent starts: the header names of the sip-peers'
+ *  via-proxy lines, for the SIP layer to collect (sip_call_info.trusted).
+ *  \returns 0, or -EINVAL with err saying why */
+int stiwfd_proxy_setup(char *err, size_t errlen);
+
 /*! Read the CRL files again and fetch the distribution-point CRLs again
  *  that are due now (truststore.h, resolve.h), or all of them when
  *  \a force (SIGHUP).  A timer runs it every minute once

@@ -731,6 +731,11 @@ void isup_trunk_mtp_available(struct isup_trunk *t, bool available)
 		trunk_reset_all(t);
 }
 
+bool isup_trunk_ready(const struct isup_trunk *t)
+{
+	return t->available && !t->resetting;
+}
+
 /* Reception */
 
 static void rx_log_unexpected(struct isup_trunk *t, struct isup_cic *c, const struct isup_msg *msg,

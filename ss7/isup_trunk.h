@@ -175,6 +175,12 @@ struct isup_trunk *isup_trunk_find(const char *name);
  *  for a lone circuit), Q.764 §2.9.3: any call on them is released. */
 void isup_trunk_mtp_available(struct isup_trunk *t, bool available);
 
+/*! Can the trunk carry calls at full load: the user part is available
+ *  and the reset of all circuits since it became so is acknowledged
+ *  (GRA/RLC, Q.764 §2.9.3)?  A hot standby whose AS is not active is
+ *  not ready, nor one that just became active and awaits its GRA. */
+bool isup_trunk_ready(const struct isup_trunk *t);
+
 /*! One received ISUP message (from the CIC on, no routing label). \a opc
  *  must be the trunk's peer.  Anything malformed, unknown or unexpected
  *  gets the Q.764 reaction and a log line.

@@ -954,8 +954,11 @@ int sigtoken_iat_check(uint32_t iat, time_t now, unsigned int window, unsigned i
 	return 0;
 }
 
+/* expires of a forgotten entry (sigtoken_replay_forget()) */
+#define REPLAY_TOMBSTONE	(-1)
+
 struct replay_entry {
-	int64_t expires;		/* 0: free slot */
+	int64_t expires;		/* 0: free slot, REPLAY_TOMBSTONE: forgotten */
 	uint8_t key_id[KEYID_LEN];
 	uint8_t r[32];
 };
@@ -965,7 +968,7 @@ struct sigtoken_replay {
 	/* HOPs with an iat before this may have been seen before the start */
 	bool quiet;
 	int64_t quiet_iat;
-	const struct sigtoken_replay_store *store;
+	bool shared;			/* a shared store stands behind: no quiet */
 	size_t size;			/* slots, a power of two >= 2 * max */
 	struct replay_entry *tab, *spare;
 	int64_t last_sweep;
@@ -1061,16 +1064,31 @@ void sigtoken_replay_set_quiet(struct sigtoken_replay *rc, time_t start)
 	rc->quiet_iat = (int64_t)start + rc->skew;
 }
 
-void sigtoken_replay_set_store(struct sigtoken_replay *rc, const struct sigtoken_replay_store *store)
+void sigtoken_replay_set_shared(struct sigtoken_replay *rc, bool shared)
 {
-	rc->store = store;
+	rc->shared = shared;
+}
+
+void sigtoken_replay_forget(struct sigtoken_replay *rc, const struct sigtoken_hop *hop)
+{
+	struct replay_entry *e;
+	bool found;
+
+	e = slot_find(rc, rc->tab, hop->key_id, hop->sig, &found);
+	if (!found || e->expires <= 0)
+		return;
+	/* a tombstone: linear probing must go on past it, the sweep drops
+	 * it, and the same signature renews it in place */
+	e->expires = REPLAY_TOMBSTONE;
+	if (rc->count)
+		rc->count--;
 }
 
 bool sigtoken_replay_quiet(const struct sigtoken_replay *rc, time_t now)
 {
 	/* sigtoken_iat_check() refuses every iat before quiet_iat from
 	 * quiet_iat + window + skew on */
-	return rc->quiet && !rc->store && (int64_t)now <= rc->quiet_iat + rc->window + rc->skew;
+	return rc->quiet && !rc->shared && (int64_t)now <= rc->quiet_iat + rc->window + rc->skew;
 }
 
 int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop *hop, time_t now)
@@ -1083,7 +1101,7 @@ int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop 
 	ret = sigtoken_iat_check(hop->iat, now, rc->window, rc->skew);
 	if (ret < 0)
 		return ret;
-	if (rc->quiet && !rc->store && (int64_t)hop->iat < rc->quiet_iat) {
+	if (rc->quiet && !rc->shared && (int64_t)hop->iat < rc->quiet_iat) {
 		keyid_to_hex(kid, sizeof(kid), hop->key_id);
 		LOGP(DSS7, LOGL_NOTICE, "HOP: key-id %s iat %u: signed before this start, and no shared replay "
 		     "store knows whether it was seen (startup quiet)\n", kid, hop->iat);
@@ -1096,25 +1114,11 @@ int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop 
 		     kid, hop->iat);
 		return -EALREADY;
 	}
-	if (rc->store) {
-		/* the shared store decides for the other IWFs and the past;
-		 * the local cache stays in front of it */
-		ret = rc->store->check_and_set(rc->store->priv, hop->key_id, hop->sig,
-					       (int64_t)hop->iat + rc->window + rc->skew);
-		if (ret == -EALREADY) {
-			keyid_to_hex(kid, sizeof(kid), hop->key_id);
-			LOGP(DSS7, LOGL_NOTICE, "HOP: key-id %s iat %u: signature seen before (replay, %s)\n",
-			     kid, hop->iat, rc->store->name);
-			return -EALREADY;
-		}
-		if (ret < 0) {
-			LOGP(DSS7, LOGL_ERROR, "HOP: replay store %s failed (%s): refusing the token\n",
-			     rc->store->name, strerror(-ret));
-			return -ENOLINK;
-		}
-	}
 	if (found) {
-		/* an expired entry of the same signature: renew it in place */
+		/* an expired or forgotten entry of the same signature: renew
+		 * it in place */
+		if (e->expires == REPLAY_TOMBSTONE)
+			rc->count++;
 		e->expires = (int64_t)hop->iat + rc->window + rc->skew;
 		return 0;
 	}

@@ -282,30 +282,22 @@ struct sigtoken_replay *sigtoken_replay_alloc(void *ctx, unsigned int window, un
  *  signatures the new one is refused (fail closed): evicting a live entry
  *  would reopen the replay it guards against.  Call it only after
  *  sigtoken_hop_verify() succeeded, so that only signed tokens take room.
- *  \returns 0 (new, now remembered), -EALREADY (a replay, here or in the
- *  store), -ETIMEDOUT or -ERANGE (see sigtoken_iat_check()), -ENOSPC
- *  (cache full), -ESTALE (signed before the start, startup quiet),
- *  -ENOLINK (the store could not answer) */
+ *  \returns 0 (new, now remembered), -EALREADY (a replay),
+ *  -ETIMEDOUT or -ERANGE (see sigtoken_iat_check()), -ENOSPC (cache full),
+ *  -ESTALE (signed before the start, startup quiet) */
 int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop *hop, time_t now);
 
-/*! A replay store shared with other IWFs, or kept across restarts,
- *  behind the in-memory cache (sigtoken_replay_set_store()).  The call is
- *  synchronous, on the loop: a networked store answers from what it holds
- *  locally or must make the check asynchronous first. */
-struct sigtoken_replay_store {
-	const char *name;		/*!< for logs */
-	/*! Remember (\a key_id, \a r) until \a expires (seconds since the
-	 *  epoch) unless it is there already.
-	 *  \returns 0 new, -EALREADY seen before, another -errno when the
-	 *  store cannot answer (the token is then refused: fail closed) */
-	int (*check_and_set)(void *priv, const uint8_t key_id[KEYID_LEN], const uint8_t r[32], int64_t expires);
-	void *priv;
-};
+/*! A replay store shared with other IWFs (src/replay_store.h) stands
+ *  behind this cache: the caller asks it, asynchronously, after
+ *  sigtoken_replay_check() found the HOP new here.  With one the startup
+ *  quiet does not apply: the store knows what was seen before the start. */
+void sigtoken_replay_set_shared(struct sigtoken_replay *rc, bool shared);
 
-/*! Consult \a store (owned by the caller, outliving \a rc; NULL: none)
- *  after the in-memory cache.  With a store the startup quiet does not
- *  apply: the store knows what was seen before the start. */
-void sigtoken_replay_set_store(struct sigtoken_replay *rc, const struct sigtoken_replay_store *store);
+/*! Forget a HOP remembered by sigtoken_replay_check(), so that the same
+ *  IAM may come again: the call it set up was released with a cause that
+ *  lets the exchange before us route that IAM again.  Nothing when it is
+ *  not remembered. */
+void sigtoken_replay_forget(struct sigtoken_replay *rc, const struct sigtoken_hop *hop);
 
 /*! Startup quiet: the in-memory cache forgets everything on a restart, so
  *  a HOP accepted before \a start could be accepted again.  Refuse every
@@ -313,7 +305,7 @@ void sigtoken_replay_set_store(struct sigtoken_replay *rc, const struct sigtoken
  *  \a start + skew (the instance before accepted an iat up to its now +
  *  skew), with -ESTALE.  They leave the window by \a start + 2 skew +
  *  window: the quiet lasts one replay window, and HOPs signed after the
- *  start pass at once.  No effect while a store is set. */
+ *  start pass at once.  No effect while a shared store stands behind. */
 void sigtoken_replay_set_quiet(struct sigtoken_replay *rc, time_t start);
 
 /*! \returns whether the startup quiet can still refuse a HOP at \a now */

@@ -181,6 +181,22 @@ static void check_info(void *ctx, const struct sip_call_info *info, const sip_t 
 		   memcmp(info->sdp, sip->sip_payload->pl_data, info->sdp_len)) {
 		abort();
 	}
+	/* the proxy's headers (sip_call_info_trust_headers()): each name
+	 * once, bounded, a valid one as it came */
+	if (info->n_trusted > SIP_CALL_TRUSTED_HDR_MAX)
+		abort();
+	for (i = 0; i < info->n_trusted; i++) {
+		check_str(info->trusted[i].name, sizeof(info->trusted[i].name));
+		check_str(info->trusted[i].value, sizeof(info->trusted[i].value));
+		if (strcasecmp(info->trusted[i].name, "X-Carrier") && strcasecmp(info->trusted[i].name, "X-Trunk"))
+			abort();
+		if (!info->trusted[i].invalid && !info->trusted[i].value[0])
+			abort();
+		for (n = 0; n < i; n++) {
+			if (!strcasecmp(info->trusted[n].name, info->trusted[i].name))
+				abort();
+		}
+	}
 	check_str(info->peer_addr, sizeof(info->peer_addr));
 	if (strcmp(info->peer_addr, size & 1 ? PEER6_ADDR : PEER4_ADDR) ||
 	    info->peer_port != (size & 1 ? PEER6_PORT : PEER4_PORT))
@@ -209,6 +225,7 @@ static void check_reject(const struct sip_call_reject *rej)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char *const trusted[] = { "X-Carrier", "X-Trunk" };
 	static msg_mclass_t *mclass;
 	struct sip_call_reject rej;
 	struct sip_call_info info;
@@ -223,6 +240,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* P-Asserted-Identity and Privacy, as sip_agent.c has it */
 		mclass = sip_extend_mclass(NULL);
 		if (!mclass)
+			abort();
+		/* as stiwfd with via-proxy peers has it */
+		if (sip_call_info_trust_headers(trusted, 2) < 0)
 			abort();
 	}
 	if (size == 0)

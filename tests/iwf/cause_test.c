@@ -6,6 +6,8 @@
 
 #include <CUnit/Basic.h>
 
+#include <osmocom/core/utils.h>
+
 #include "iwf/cause.h"
 
 static const struct {
@@ -95,6 +97,24 @@ static void test_overrides(void)
 	CU_ASSERT_EQUAL(iwf_cause_map_set_sip_to_isup(&map, 499, 31), -ENOSPC);
 }
 
+/* The causes after which an exchange may route the same IAM again, and
+ * so a HOP is forgotten: Q.850 class 010, the route's resources */
+static void test_reroutable(void)
+{
+	static const uint8_t yes[] = { 34, 38, 41, 42, 44, 47 };
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++)
+		CU_ASSERT(iwf_cause_reroutable(yes[i]));
+	for (i = 0; i < 256; i++)
+		n += iwf_cause_reroutable((uint8_t)i);
+	CU_ASSERT_EQUAL(n, ARRAY_SIZE(yes));
+	CU_ASSERT_FALSE(iwf_cause_reroutable(16));
+	CU_ASSERT_FALSE(iwf_cause_reroutable(17));
+	CU_ASSERT_FALSE(iwf_cause_reroutable(21));
+	CU_ASSERT_FALSE(iwf_cause_reroutable(102));
+}
+
 static void test_phrases(void)
 {
 	CU_ASSERT_STRING_EQUAL(iwf_sip_reason_phrase(486), "Busy Here");
@@ -118,6 +138,7 @@ int main(void)
 	CU_add_test(s, "busy round trip", test_busy_round_trip);
 	CU_add_test(s, "per-peer overrides", test_overrides);
 	CU_add_test(s, "reason phrases", test_phrases);
+	CU_add_test(s, "causes that let the exchange route again", test_reroutable);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

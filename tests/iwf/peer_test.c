@@ -22,6 +22,7 @@
 
 #include "iwf/map_peer.h"
 #include "iwf/peer.h"
+#include "sip/sip_call.h"
 #include "src/cfg.h"
 #include "src/logging.h"
 
@@ -302,8 +303,11 @@ static char *dump_cfg(void)
 	fprintf(f, "%u %d '%s' %u %u %d '%s' '%s' '%s'\n", c->stir_max_age, c->origid_random, c->origid,
 		c->hop_window, c->hop_skew, c->hop_startup_quiet, c->tsca_full_oid ?: "-",
 		c->tsca_provisional_oid ?: "-", c->map_file ?: "-");
+	fprintf(f, "store '%s' %u %d %u\n", c->replay_store_addr, c->replay_store_port, c->replay_store_fail_local,
+		c->replay_store_timeout_ms);
 	llist_for_each_entry(sp, &c->sip_peers, entry) {
-		fprintf(f, "sip %s %s %u %d", sp->name, sp->addr, sp->port, sp->transport);
+		fprintf(f, "sip %s %s %u %d '%s' '%s' '%s'", sp->name, sp->addr, sp->port, sp->transport,
+			sp->via_proxy_addr, sp->via_header, sp->via_value);
 		dump_policy(f, &sp->policy, &sp->plan);
 	}
 	llist_for_each_entry(tp, &c->ss7_peers, entry) {
@@ -418,9 +422,13 @@ static void test_round_trip_knobs(void)
 		" hop-window 120\n"
 		" hop-skew 5\n"
 		" hop-startup-quiet off\n"
+		" replay-store redis [2001:db8::5]:6380\n"
+		" replay-store on-failure local\n"
+		" replay-store timeout 50\n"
 		" credential key /k\n"
 		"sip-peer v6\n"
 		" remote 2001:DB8::0:1 5070\n"
+		" via-proxy 2001:DB8::0:10 header X-Carrier v6-1\n"
 		" transport tcp\n"
 		" on-stir-failure continue\n"
 		" number-format national\n"
@@ -474,6 +482,9 @@ static void test_round_trip_knobs(void)
 		   " repository-in-flight 1024 per-host 1024\n");
 	round_trip(knobs, " no repository-miss-limit\n repository-busy-cause 34\n");
 	round_trip(knobs, " repository-miss-limit 0 burst 1\n");
+	round_trip(knobs, " hop-startup-quiet off\n replay-store redis [2001:db8::5]:6380\n"
+		   " replay-store on-failure local\n replay-store timeout 50\n");
+	round_trip(knobs, " remote 2001:db8::1 5070\n via-proxy 2001:db8::10 header X-Carrier v6-1\n");
 	/* defaults written back as such */
 	round_trip(knobs, "sip-peer plain\n transport udp\n on-stir-failure continue\nss7-peer");
 }
@@ -610,6 +621,18 @@ static const struct bad_case bad_cases[] = {
 	{ TP " hop-bind send " "123456789012345678901234567890123\n", 3, "1-32 characters" },
 	{ TP " hop-bind require \"a b\"\n", 3, "no space" },
 	{ TP " hop-bind listen X\n", 3, "send or require" },
+	/* the shared replay store: numeric ADDR[:PORT] only */
+	{ "tsca\n replay-store redis redis.example\n", 2, "no name" },
+	{ "tsca\n replay-store redis 192.0.2.5:0\n", 2, "port 0" },
+	{ "tsca\n replay-store redis 192.0.2.5:70000\n", 2, "port too large" },
+	{ "tsca\n replay-store redis [2001:db8::5\n", 2, "unclosed bracket" },
+	{ "tsca\n replay-store redis [2001:db8::5]x\n", 2, "junk after the bracket" },
+	{ "tsca\n replay-store timeout 0\n", 2, "timeout 0" },
+	{ "tsca\n replay-store on-failure maybe\n", 2, "reject or local" },
+	/* via-proxy */
+	{ SP " via-proxy proxy.example header X-C v\n", 2, "not a numeric address" },
+	{ SP " via-proxy 192.0.2.1 header X:C v\n", 2, "no token" },
+	{ SP " via-proxy 192.0.2.1 header Identity v\n", 2, "never Identity" },
 	/* sip-peer */
 	{ "sip-peer bad/name\n", 1, "bad name" },
 	{ "sip-peer a234567890123456789012345678901234\n", 1, "bad name" },
@@ -855,6 +878,14 @@ static const struct check_case check_cases[] = {
 	{ "ss7-peer x\n point-code 1\n", "ss7-peer x: no cic range" },
 	{ "ss7-peer x\n cic 1 2\n", "ss7-peer x: no point-code" },
 	{ "sip-peer a\n", "sip-peer a: no remote address" },
+	{ "tsca\n replay-store redis 192.0.2.5\n",
+	  "tsca: replay-store redis without trust-dir: no HOP is verified, none remembered" },
+	{ "sip-peer a\n remote 192.0.2.1\n via-proxy 192.0.2.1 header X-C v\n"
+	  "sip-peer b\n remote 192.0.2.1\n via-proxy 192.0.2.1 header x-c v\n",
+	  "sip-peer b: via-proxy 192.0.2.1 header x-c v is also sip-peer a" },
+	{ "sip-peer a\n remote 192.0.2.1\n via-proxy 192.0.2.1 header X-C v\n"
+	  "sip-peer b\n remote 192.0.2.1\n",
+	  "sip-peer b: remote 192.0.2.1 5060 is also sip-peer a" },
 	{ "stir\n credential key %s/sti.key\n", "stir credential: key %s/sti.key but no certificate chain" },
 	{ "tsca\n credential key %s/op.key\n", "tsca credential: key %s/op.key but no certificate chain" },
 	{ "stir\n credential key %s/sti.key chain %s/sti-chain.pem\n", "stir credential: no x5u URL (where verifiers fetch the chain)" },
@@ -868,6 +899,58 @@ static const struct check_case check_cases[] = {
 	  "tsca: policy-oid full and provisional are both 1.2.3" },
 	{ "tsca\n hop-window 10\n hop-skew 11\n", "tsca: hop-skew 11 is larger than hop-window 10" },
 };
+
+/* Carriers behind a proxy: by the header the proxy sets, believed only
+ * from the proxy's address; by source address otherwise */
+static void test_via_proxy(void)
+{
+	static const char text[] =
+		"sip-peer acme\n"
+		" remote 192.0.2.50 5060\n"
+		" via-proxy 192.0.2.50 header X-Carrier acme-1\n"
+		"sip-peer zeta\n"
+		" remote 192.0.2.50 5060\n"
+		" via-proxy 192.0.2.50 header X-Carrier zeta-2\n"
+		"sip-peer direct\n"
+		" remote 192.0.2.60 5060\n";
+	struct sip_call_info info;
+	const char *names[] = { "X-Carrier" };
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(read_text(text, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(iwf_cfg_check(err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_EQUAL(sip_call_info_trust_headers(names, 1), 0);
+
+	memset(&info, 0, sizeof(info));
+	OSMO_STRLCPY_ARRAY(info.peer_addr, "192.0.2.50");
+	info.n_trusted = 1;
+	OSMO_STRLCPY_ARRAY(info.trusted[0].name, "X-Carrier");
+	OSMO_STRLCPY_ARRAY(info.trusted[0].value, "zeta-2");
+	CU_ASSERT_PTR_EQUAL(iwf_sip_peer_by_request(&info), iwf_sip_peer_find("zeta"));
+	OSMO_STRLCPY_ARRAY(info.trusted[0].value, "acme-1");
+	CU_ASSERT_PTR_EQUAL(iwf_sip_peer_by_request(&info), iwf_sip_peer_find("acme"));
+	OSMO_STRLCPY_ARRAY(info.peer_addr, "::ffff:192.0.2.50");
+	CU_ASSERT_PTR_EQUAL(iwf_sip_peer_by_request(&info), iwf_sip_peer_find("acme"));
+	/* an unknown value, an invalid header, none: nobody (the proxy's
+	 * address is no carrier's by itself) */
+	OSMO_STRLCPY_ARRAY(info.trusted[0].value, "acme-2");
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_request(&info));
+	OSMO_STRLCPY_ARRAY(info.trusted[0].value, "acme-1");
+	info.trusted[0].invalid = true;
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_request(&info));
+	info.trusted[0].invalid = false;
+	info.n_trusted = 0;
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_request(&info));
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_addr("192.0.2.50"));
+	/* the header from another address is not believed: the direct
+	 * carrier stays itself, a stranger stays nobody */
+	info.n_trusted = 1;
+	OSMO_STRLCPY_ARRAY(info.peer_addr, "192.0.2.60");
+	CU_ASSERT_PTR_EQUAL(iwf_sip_peer_by_request(&info), iwf_sip_peer_find("direct"));
+	OSMO_STRLCPY_ARRAY(info.peer_addr, "192.0.2.61");
+	CU_ASSERT_PTR_NULL(iwf_sip_peer_by_request(&info));
+}
 
 static void test_cfg_check(void)
 {
@@ -961,6 +1044,7 @@ int main(void)
 	CU_add_test(s, "route lookup", test_route_lookup);
 	CU_add_test(s, "validators", test_validators);
 	CU_add_test(s, "iwf_cfg_check", test_cfg_check);
+	CU_add_test(s, "carriers behind a proxy", test_via_proxy);
 	CU_add_test(s, "example of contrib/stiwfd.conf", test_contrib_example);
 	CU_add_test(s, "remove scratch files", remove_scratch);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

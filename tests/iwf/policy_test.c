@@ -437,6 +437,44 @@ static void test_isup_signer_busy(void)
 	CU_ASSERT_EQUAL(d.action, IWF_ACTION_FORWARD);
 }
 
+/* The shared replay store could not say whether the HOP was seen
+ * (replay-store on-failure reject): released with the release cause even
+ * when hop-required is off, while a replay proper follows hop-required. */
+static void test_isup_replay_store(void)
+{
+	struct iwf_policy p;
+	struct iwf_isup_evidence ev;
+	struct iwf_decision d;
+	char json[IWF_DECISION_JSON_MAX];
+
+	iwf_policy_init(&p);
+	memset(&ev, 0, sizeof(ev));
+	ev.hop = IWF_HOP_INVALID;
+	ev.hop_reason = IWF_HOP_R_STORE;
+	ev.has_calling = true;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.action, IWF_ACTION_RELEASE);
+	CU_ASSERT_EQUAL(d.cause, 21);
+	CU_ASSERT_EQUAL(d.reason, IWF_PR_ISUP_REPLAY_STORE_RELEASE);
+	CU_ASSERT(iwf_decision_to_json(json, sizeof(json), &d) > 0);
+	CU_ASSERT(strstr(json, "\"isup-replay-store-release\"") != NULL);
+	CU_ASSERT_STRING_EQUAL(get_value_string(iwf_hop_reason_names, IWF_HOP_R_STORE), "replay-store");
+	p.release_cause = 41;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.cause, 41);
+	/* a replay: C when lenient, REL 21 under hop-required */
+	p.release_cause = 0;
+	ev.hop_reason = IWF_HOP_R_REPLAY;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.action, IWF_ACTION_FORWARD);
+	CU_ASSERT_EQUAL(d.attest, 'C');
+	p.hop_required = true;
+	CU_ASSERT_EQUAL(iwf_policy_isup_to_sip(&p, &ev, &d), 0);
+	CU_ASSERT_EQUAL(d.action, IWF_ACTION_RELEASE);
+	CU_ASSERT_EQUAL(d.cause, 21);
+	CU_ASSERT_EQUAL(d.reason, IWF_PR_ISUP_HOP_INVALID_RELEASE);
+}
+
 static void test_isup_bad_evidence(void)
 {
 	struct iwf_policy p;
@@ -661,6 +699,7 @@ int main(void)
 	CU_add_test(s, "ISUP -> SIP (DESIGN 4 rows 4-6)", test_isup_to_sip);
 	CU_add_test(s, "ISUP evidence that does not hang together", test_isup_bad_evidence);
 	CU_add_test(s, "ISUP: HOP signer not looked up (busy)", test_isup_signer_busy);
+	CU_add_test(s, "ISUP: shared replay store could not say", test_isup_replay_store);
 	CU_add_test(s, "JSON for the call log", test_json);
 	CU_add_test(s, "reason names", test_reason_names);
 	CU_add_test(s, "rogue operator CA (DESIGN 3)", test_rogue_operator_ca);

@@ -164,6 +164,54 @@ static void test_identity_limit(void)
 	talloc_free(ctx);
 }
 
+/* The headers a proxy sets: collected only when named, each once; a
+ * second copy or an overlong value makes it name nobody */
+static void test_trusted_headers(void)
+{
+	static const char *const names[] = { "X-Carrier", "X-Other" };
+	const char *too_many[SIP_CALL_TRUSTED_HDR_MAX + 1] = { "a", "b", "c", "d", "e" };
+	struct sip_call_info info;
+	struct sip_call_reject rej;
+	void *ctx = talloc_new(NULL);
+	char extra[512];
+	msg_t *msg;
+
+	CU_ASSERT_EQUAL(sip_call_info_trust_headers(too_many, SIP_CALL_TRUSTED_HDR_MAX + 1), -EINVAL);
+	CU_ASSERT_EQUAL(sip_call_info_trust_headers(names, 2), 0);
+
+	msg = parse(FROM_OK, "sip:1@192.0.2.2", "x-carrier: acme\r\nX-Unrelated: zz\r\n", NULL, NULL);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(extract(msg, &info, &rej, ctx), 0);
+	CU_ASSERT_EQUAL(info.n_trusted, 1);
+	CU_ASSERT_STRING_EQUAL(sip_call_info_trusted(&info, "X-Carrier"), "acme");
+	CU_ASSERT_PTR_NULL(sip_call_info_trusted(&info, "X-Other"));
+	CU_ASSERT_PTR_NULL(sip_call_info_trusted(&info, "X-Unrelated"));
+	msg_destroy(msg);
+
+	/* twice: nobody (the proxy must replace what the caller sent) */
+	msg = parse(FROM_OK, "sip:1@192.0.2.2", "X-Carrier: acme\r\nX-Carrier: evil\r\n", NULL, NULL);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(extract(msg, &info, &rej, ctx), 0);
+	CU_ASSERT_PTR_NULL(sip_call_info_trusted(&info, "X-Carrier"));
+	msg_destroy(msg);
+
+	snprintf(extra, sizeof(extra), "X-Other: %0*d\r\n", SIP_CALL_TRUSTED_VALUE_MAX + 1, 7);
+	msg = parse(FROM_OK, "sip:1@192.0.2.2", extra, NULL, NULL);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(extract(msg, &info, &rej, ctx), 0);
+	CU_ASSERT_PTR_NULL(sip_call_info_trusted(&info, "X-Other"));
+	msg_destroy(msg);
+
+	/* no names: nothing collected */
+	CU_ASSERT_EQUAL(sip_call_info_trust_headers(NULL, 0), 0);
+	msg = parse(FROM_OK, "sip:1@192.0.2.2", "X-Carrier: acme\r\n", NULL, NULL);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(extract(msg, &info, &rej, ctx), 0);
+	CU_ASSERT_EQUAL(info.n_trusted, 0);
+	msg_destroy(msg);
+	talloc_free(ctx);
+}
+
 struct bad_vec {
 	const char *name;
 	const char *from, *ruri, *extra, *ctype, *body;
@@ -357,6 +405,7 @@ int main(void)
 	CU_add_test(s, "INVITE with every field", test_full);
 	CU_add_test(s, "tel URIs, optional headers absent", test_tel_and_minimal);
 	CU_add_test(s, "Identity headers beyond the limit", test_identity_limit);
+	CU_add_test(s, "headers a proxy sets", test_trusted_headers);
 	CU_add_test(s, "refusals name the header", test_refusals);
 	CU_add_test(s, "missing From", test_missing_from);
 	CU_add_test(s, "truncated INVITEs", test_truncation);

@@ -11,7 +11,7 @@
  *     A answered and released by us, B busy, C answered and released by
  *     the exchange; then blocks and unblocks CIC 5 (BLO/BLA, UBL/UBA);
  *     exits 0 when all of it went as expected.
- *   isup_peer -c CONF -r inject -d DPC [-T22 S] [-t MS] -s HEX [-s HEX]...
+ *   isup_peer -c CONF -r inject -d DPC [-T22 S] [-t MS] [-g] -s HEX [-s HEX]...
  *     once its circuits are reset, places one call after the other with
  *     the given IAMs (hex from "stiwf isup iam": CIC, type, parameters; the
  *     trunk picks the CIC, the rest goes as given, token included); an
@@ -19,7 +19,9 @@
  *     ended ("inject N: answered", "inject N: released by the exchange,
  *     cause C") and, once all have ended, whatever the outcome, blocks
  *     and unblocks the last call's CIC (its UBA proves our last RLC went
- *     out) and exits 0.
+ *     out) and exits 0.  With -g, each IAM after the first waits for a
+ *     SIGUSR1 ("inject N: waiting for SIGUSR1"): the test changes the
+ *     topology between two calls (kills the active IWF).
  *
  * All use CICs 1..8.  Each event is printed on one line. */
 
@@ -58,6 +60,8 @@ static struct {
 	struct isup_msg *iams[MAX_INJECT];
 	unsigned int n_iams, cur;
 	bool cur_ended;
+	bool gated;			/* -g: SIGUSR1 before each IAM after the first */
+	bool gate_said;
 	uint16_t last_cic;
 	/* caller and inject: the CIC of the final BLO/UBL */
 	uint16_t blk_cic;
@@ -66,6 +70,22 @@ static struct {
 static const char *num_a = "12025550001";
 static const char *num_b = "12025550017";
 static const char *num_c = "12025550099";
+
+static volatile sig_atomic_t gates_opened;
+static struct osmo_timer_list gate_timer;
+
+static void caller_step(void);
+
+static void gate_timer_cb(void *data)
+{
+	caller_step();
+	osmo_timer_schedule(&gate_timer, 0, 100000);
+}
+
+static void on_sigusr1(int sig)
+{
+	gates_opened++;
+}
 
 static void say(const char *fmt, const char *s, unsigned int a, unsigned int b)
 {
@@ -147,6 +167,13 @@ static void inject_step(void)
 	}
 	if (p.cur > p.n_iams)
 		return;
+	if (p.gated && p.cur >= 1 && (unsigned int)gates_opened < p.cur) {
+		if (!p.gate_said)
+			say("inject %s%u: waiting for SIGUSR1%.0u", "", p.cur + 1, 0);
+		p.gate_said = true;
+		return;
+	}
+	p.gate_said = false;
 	p.cur++;
 	p.cur_ended = false;
 	rc = isup_trunk_call_setup(p.trunk, p.iams[p.cur - 1], (void *)(uintptr_t)p.cur, &call);
@@ -400,12 +427,15 @@ int main(int argc, char **argv)
 	const char *conf = NULL, *role = NULL;
 	unsigned long dpc = 0, timeout_ms = 30000, t22 = 0;
 	struct osmo_timer_list timer = { 0 };
-	struct sigaction sa = { .sa_handler = on_sigterm };
+	struct sigaction sa = { .sa_handler = on_sigterm }, sa_usr1 = { .sa_handler = on_sigusr1 };
 	char err[768];
 	int opt;
 
-	while ((opt = getopt_long_only(argc, argv, "c:r:d:t:s:", lopts, NULL)) != -1) {
+	while ((opt = getopt_long_only(argc, argv, "c:r:d:t:s:g", lopts, NULL)) != -1) {
 		switch (opt) {
+		case 'g':
+			p.gated = true;
+			break;
 		case 's':
 			if (add_iam(ctx, optarg) < 0) {
 				fprintf(stderr, "isup_peer: -s: not an IAM in hex, or more than %u\n", MAX_INJECT);
@@ -457,6 +487,8 @@ int main(int argc, char **argv)
 		return 2;
 	osmo_timer_setup(&p.rel_timer, exchange_release_cb, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* no SA_RESTART: the signal ends the select, and the loop looks */
+	sigaction(SIGUSR1, &sa_usr1, NULL);
 	if (!p.exchange) {
 		osmo_timer_setup(&timer, on_timeout, NULL);
 		osmo_timer_schedule(&timer, timeout_ms / 1000, (timeout_ms % 1000) * 1000);
@@ -464,8 +496,18 @@ int main(int argc, char **argv)
 	printf("isup_peer: %s, PC %u -> %lu\n", role, stiwf_mtp_user_local_pc(p.mtp), dpc);
 	fflush(stdout);
 
-	while (!p.done)
+	if (p.gated) {
+		/* a SIGUSR1 between the last look and the select would wait
+		 * for the next message: look again every 100 ms */
+		osmo_timer_setup(&gate_timer, gate_timer_cb, &gate_timer);
+		osmo_timer_schedule(&gate_timer, 0, 100000);
+	}
+	while (!p.done) {
 		osmo_select_main(0);
+		if (p.gated && !p.done)
+			caller_step();
+	}
+	osmo_timer_del(&gate_timer);
 
 	osmo_timer_del(&timer);
 	osmo_timer_del(&p.rel_timer);
