@@ -131,17 +131,17 @@ static void call_rx_inr(struct osmo_fsm_inst *fi, const struct isup_msg *inr)
 	ind = isup_msg_param_find(m, ISUP_PAR_INF_IND);
 	/* Q.763 §3.28: solicited; BA: included, or not available */
 	if (req->u.inr.cgpn) {
-		if (call->has_cgpn) {
+		p = call->has_cgpn ? isup_msg_opt_add(m, ISUP_PAR_CALLING_PARTY_NUMBER) : NULL;
+		if (p) {
 			ind->u.inf.cgpn = ISUP_INF_CGPN_INCLUDED;
-			p = isup_msg_opt_add(m, ISUP_PAR_CALLING_PARTY_NUMBER);
 			p->u.number = call->cgpn;
 		} else {
 			ind->u.inf.cgpn = ISUP_INF_CGPN_NOT_AVAILABLE;
 		}
 	}
-	if (req->u.inr.cpc && call->has_cpc) {
+	p = req->u.inr.cpc && call->has_cpc ? isup_msg_opt_add(m, ISUP_PAR_CPC) : NULL;
+	if (p) {
 		ind->u.inf.cpc = 1;
-		p = isup_msg_opt_add(m, ISUP_PAR_CPC);
 		p->u.u8 = call->cpc;
 	}
 	LOGPFSML(fi, LOGL_INFO, "CIC %u: INR (CgPN %s, CPC %s): INF sent\n", call->cic->cic,
@@ -526,7 +526,8 @@ static void st_in_await_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	switch (event) {
 	case ISUP_CALL_EV_RX_COT:
 		p = isup_msg_param_find_c(msg, ISUP_PAR_CONTINUITY);
-		iam = call->iam;
+		/* off the call: the owner may end the call while it is offered */
+		iam = talloc_steal(NULL, call->iam);
 		call->iam = NULL;
 		if (p && !p->opaque && p->u.u8) {
 			LOGPFSML(fi, LOGL_INFO, "CIC %u: continuity check successful, call offered\n",

@@ -1606,6 +1606,25 @@ static void test_cot(void)
 	CU_ASSERT_EQUAL(owner.n, 0);
 	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 6), ISUP_CIC_ST_IDLE);
 	trunk_down(t);
+
+	/* no owner for incoming calls: the COT offers the call, which is
+	 * released at once (cause 63) while it is being offered */
+	{
+		struct isup_trunk_ops ops2 = ops;
+
+		ops2.incoming = NULL;
+		t = isup_trunk_alloc(test_ctx, "peer2", OUR_PC, PEER_PC, &ops2, NULL);
+		CU_ASSERT_FATAL(t != NULL);
+		CU_ASSERT_FATAL(isup_trunk_add_cics(t, 1, 8) == 0);
+		isup_trunk_mtp_available(t, true);
+		CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_GRA, 1, 7, 0, 0), 0);
+		reset_capture();
+		CU_ASSERT_EQUAL(peer_iam_cot(t, 2, 2), 0);
+		CU_ASSERT_EQUAL(peer_cot(t, 2, true), 0);
+		CU_ASSERT(last_is(ISUP_MSG_REL, 2, 63, 0));
+		CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+		trunk_down(t);
+	}
 }
 
 int main(int argc, char **argv)
