@@ -552,7 +552,49 @@ static json_t *param_json(const struct isup_param *p)
 		}
 		json_object_set_new(o, "entries", a);
 		break;
+	case ISUP_PAR_MCI:
+		a = json_array();
+		for (i = 0; a && i < p->u.mci.num_instr && i < ISUP_PCI_MAX_INSTR; i++)
+			json_array_append_new(a, json_integer(p->u.mci.instr[i]));
+		json_object_set_new(o, "instructions", a);
+		break;
+	case ISUP_PAR_CALL_REF:
+		set_int(o, "call_id", p->u.call_ref.call_id);
+		set_int(o, "spc", p->u.call_ref.spc);
+		break;
+	case ISUP_PAR_INR_IND:
+		set_int(o, "cgpn", p->u.inr.cgpn);
+		set_int(o, "holding", p->u.inr.holding);
+		set_int(o, "cpc", p->u.inr.cpc);
+		set_int(o, "charge", p->u.inr.charge);
+		set_int(o, "mcid", p->u.inr.mcid);
+		set_int(o, "national", p->u.inr.national);
+		break;
+	case ISUP_PAR_INF_IND:
+		set_int(o, "cgpn", p->u.inf.cgpn);
+		set_int(o, "hold", p->u.inf.hold);
+		set_int(o, "cpc", p->u.inf.cpc);
+		set_int(o, "charge", p->u.inf.charge);
+		set_int(o, "unsolicited", p->u.inf.unsolicited);
+		set_int(o, "national", p->u.inf.national);
+		break;
+	case ISUP_PAR_CIRCUIT_STATE:
+		a = json_array();
+		for (i = 0; a && i < p->u.csi.num; i++) {
+			json_t *e = json_object();
+
+			if (!e)
+				break;
+			set_int(e, "maintenance", ISUP_CSI_MAINT(p->u.csi.state[i]));
+			set_int(e, "call", ISUP_CSI_CALL(p->u.csi.state[i]));
+			set_int(e, "hardware", ISUP_CSI_HW(p->u.csi.state[i]));
+			json_array_append_new(a, e);
+		}
+		json_object_set_new(o, "states", a);
+		break;
 	default:
+		/* CPC, TMR, CGSMT, suspend/resume, hop counter, continuity
+		 * indicators, MCID request and response indicators */
 		set_int(o, "value", p->u.u8);
 		break;
 	}

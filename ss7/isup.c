@@ -13,6 +13,9 @@
 const struct value_string isup_msg_type_names[] = {
 	{ ISUP_MSG_IAM,		"IAM" },
 	{ ISUP_MSG_SAM,		"SAM" },
+	{ ISUP_MSG_INR,		"INR" },
+	{ ISUP_MSG_INF,		"INF" },
+	{ ISUP_MSG_COT,		"COT" },
 	{ ISUP_MSG_ACM,		"ACM" },
 	{ ISUP_MSG_CON,		"CON" },
 	{ ISUP_MSG_ANM,		"ANM" },
@@ -20,6 +23,7 @@ const struct value_string isup_msg_type_names[] = {
 	{ ISUP_MSG_SUS,		"SUS" },
 	{ ISUP_MSG_RES,		"RES" },
 	{ ISUP_MSG_RLC,		"RLC" },
+	{ ISUP_MSG_CCR,		"CCR" },
 	{ ISUP_MSG_RSC,		"RSC" },
 	{ ISUP_MSG_BLO,		"BLO" },
 	{ ISUP_MSG_UBL,		"UBL" },
@@ -30,18 +34,31 @@ const struct value_string isup_msg_type_names[] = {
 	{ ISUP_MSG_CGU,		"CGU" },
 	{ ISUP_MSG_CGBA,	"CGBA" },
 	{ ISUP_MSG_CGUA,	"CGUA" },
+	{ ISUP_MSG_LPA,		"LPA" },
 	{ ISUP_MSG_GRA,		"GRA" },
+	{ ISUP_MSG_CQM,		"CQM" },
+	{ ISUP_MSG_CQR,		"CQR" },
 	{ ISUP_MSG_CPG,		"CPG" },
 	{ ISUP_MSG_UCIC,	"UCIC" },
 	{ ISUP_MSG_CFN,		"CFN" },
+	{ ISUP_MSG_FAC,		"FAC" },
+	{ ISUP_MSG_IDR,		"IDR" },
+	{ ISUP_MSG_IRS,		"IRS" },
 	{ ISUP_MSG_SGM,		"SGM" },
 	{ ISUP_MSG_APM,		"APM" },
 	{ 0, NULL }
 };
 
+/* Q.763 Table 5, every parameter name code with the name Q.763 gives it,
+ * including its national-use codes and the codes added by its amendments
+ * (pivot routing, redirection, number portability).  A code not in this
+ * table is an unrecognized parameter (Q.764 §2.9.5.3.2); spare codes and
+ * those "reserved (used in 1984/1988 version)" are not in it. */
 const struct value_string isup_param_names[] = {
 	{ ISUP_PAR_END_OF_OPT,		"end of optional parameters" },
+	{ ISUP_PAR_CALL_REF,		"call reference" },
 	{ ISUP_PAR_TMR,			"transmission medium requirement" },
+	{ 0x03,				"access transport" },
 	{ ISUP_PAR_CALLED_PARTY_NUMBER,	"called party number" },
 	{ ISUP_PAR_SUBSEQUENT_NUMBER,	"subsequent number" },
 	{ ISUP_PAR_NCI,			"nature of connection indicators" },
@@ -50,19 +67,98 @@ const struct value_string isup_param_names[] = {
 	{ ISUP_PAR_CPC,			"calling party's category" },
 	{ ISUP_PAR_CALLING_PARTY_NUMBER, "calling party number" },
 	{ ISUP_PAR_REDIRECTING_NUMBER,	"redirecting number" },
+	{ 0x0c,				"redirection number" },
+	{ 0x0d,				"connection request" },
+	{ ISUP_PAR_INR_IND,		"information request indicators" },
+	{ ISUP_PAR_INF_IND,		"information indicators" },
+	{ ISUP_PAR_CONTINUITY,		"continuity indicators" },
 	{ ISUP_PAR_BCI,			"backward call indicators" },
 	{ ISUP_PAR_CAUSE,		"cause indicators" },
 	{ ISUP_PAR_REDIRECTION_INFO,	"redirection information" },
 	{ ISUP_PAR_CGSMT,		"circuit group supervision message type" },
 	{ ISUP_PAR_RANGE_STATUS,	"range and status" },
+	{ 0x18,				"facility indicator" },
+	{ 0x1a,				"closed user group interlock code" },
+	{ 0x1d,				"user service information" },
+	{ 0x1e,				"signalling point code" },
+	{ 0x20,				"user-to-user information" },
+	{ 0x21,				"connected number" },
 	{ ISUP_PAR_SUSPEND_RESUME,	"suspend/resume indicators" },
+	{ 0x23,				"transit network selection" },
 	{ ISUP_PAR_EVENT_INFO,		"event information" },
+	{ 0x25,				"circuit assignment map" },
+	{ ISUP_PAR_CIRCUIT_STATE,	"circuit state indicator" },
+	{ 0x27,				"automatic congestion level" },
 	{ ISUP_PAR_ORIG_CALLED_NUMBER,	"original called number" },
 	{ ISUP_PAR_OBCI,		"optional backward call indicators" },
+	{ 0x2a,				"user-to-user indicators" },
+	{ 0x2b,				"origination ISC point code" },
+	{ 0x2c,				"generic notification indicator" },
+	{ 0x2d,				"call history information" },
+	{ 0x2e,				"access delivery information" },
+	{ 0x2f,				"network specific facility" },
+	{ 0x30,				"user service information prime" },
+	{ 0x31,				"propagation delay counter" },
+	{ 0x32,				"remote operations" },
+	{ 0x33,				"service activation" },
+	{ 0x34,				"user teleservice information" },
+	{ 0x35,				"transmission medium used" },
+	{ 0x36,				"call diversion information" },
+	{ 0x37,				"echo control information" },
+	{ ISUP_PAR_MCI,			"message compatibility information" },
 	{ ISUP_PAR_PCI,			"parameter compatibility information" },
+	{ 0x3a,				"MLPP precedence" },
+	{ ISUP_PAR_MCID_REQ,		"MCID request indicators" },
+	{ ISUP_PAR_MCID_RSP,		"MCID response indicators" },
 	{ ISUP_PAR_HOP_COUNTER,		"hop counter" },
+	{ 0x3e,				"transmission medium requirement prime" },
+	{ 0x3f,				"location number" },
+	{ 0x40,				"redirection number restriction" },
+	{ 0x43,				"call transfer reference" },
+	{ 0x44,				"loop prevention indicators" },
+	{ 0x45,				"call transfer number" },
+	{ 0x4b,				"CCSS" },
+	{ 0x4c,				"forward GVNS" },
+	{ 0x4d,				"backward GVNS" },
+	{ 0x4e,				"redirect capability" },
+	{ 0x5b,				"network management controls" },
+	{ 0x65,				"correlation id" },
+	{ 0x66,				"SCF id" },
+	{ 0x6e,				"call diversion treatment indicators" },
+	{ 0x6f,				"called IN number" },
+	{ 0x70,				"call offering treatment indicators" },
+	{ 0x71,				"charged party identification" },
+	{ 0x72,				"conference treatment indicators" },
+	{ 0x73,				"display information" },
+	{ 0x74,				"UID action indicators" },
+	{ 0x75,				"UID capability indicators" },
+	{ 0x77,				"redirect counter" },
 	{ ISUP_PAR_APP_TRANSPORT,	"application transport" },
+	{ 0x79,				"collect call request" },
+	{ 0x7a,				"CCNR possible indicator" },
+	{ 0x7b,				"pivot capability" },
+	{ 0x7c,				"pivot routing indicators" },
+	{ 0x7d,				"called directory number" },
+	{ 0x7f,				"original called IN number" },
+	{ 0x81,				"calling geodetic location" },
+	{ 0x82,				"HTR information" },
+	{ 0x84,				"network routing number" },
+	{ 0x85,				"query on release capability" },
+	{ 0x86,				"pivot status" },
+	{ 0x87,				"pivot counter" },
+	{ 0x88,				"pivot routing forward information" },
+	{ 0x89,				"pivot routing backward information" },
+	{ 0x8a,				"redirect status" },
+	{ 0x8b,				"redirect forward information" },
+	{ 0x8c,				"redirect backward information" },
+	{ 0x8d,				"number portability forward information" },
+	{ 0x8e,				"forward CAT indicators" },
+	{ 0x8f,				"backward CAT indicators" },
+	{ 0x96,				"automatic re-routing" },
+	{ 0xa6,				"IEPS call information" },
+	{ 0xa8,				"VED information" },
 	{ ISUP_PAR_GENERIC_NUMBER,	"generic number" },
+	{ 0xc1,				"generic digits" },
 	{ 0, NULL }
 };
 
@@ -100,8 +196,8 @@ const struct value_string isup_event_names[] = {
 };
 
 /* Q.763 Tables 32-52: the layout of each message we handle (ITU).  Fixed
- * parameters with their lengths, then at most one mandatory variable
- * parameter, then whether a pointer to an optional part follows. */
+ * parameters with their lengths, then the mandatory variable parameters
+ * (at most two: CQR), then whether a pointer to an optional part follows. */
 struct isup_layout {
 	uint8_t type;
 	uint8_t num_fixed;
@@ -109,41 +205,52 @@ struct isup_layout {
 		uint8_t code;
 		uint8_t len;
 	} fixed[4];
-	uint8_t var;		/* 0 = no mandatory variable parameter */
+	uint8_t num_var;
+	uint8_t var[2];
 	bool opt;
 };
 
 static const struct isup_layout isup_layouts[] = {
 	/* Q.763 Table 32 */
 	{ ISUP_MSG_IAM, 4, { { ISUP_PAR_NCI, 1 }, { ISUP_PAR_FCI, 2 }, { ISUP_PAR_CPC, 1 },
-			     { ISUP_PAR_TMR, 1 } }, ISUP_PAR_CALLED_PARTY_NUMBER, true },
-	{ ISUP_MSG_SAM, 0, {}, ISUP_PAR_SUBSEQUENT_NUMBER, true },
-	{ ISUP_MSG_ACM, 1, { { ISUP_PAR_BCI, 2 } }, 0, true },
-	{ ISUP_MSG_CON, 1, { { ISUP_PAR_BCI, 2 } }, 0, true },
-	{ ISUP_MSG_CPG, 1, { { ISUP_PAR_EVENT_INFO, 1 } }, 0, true },
-	{ ISUP_MSG_ANM, 0, {}, 0, true },
-	{ ISUP_MSG_REL, 0, {}, ISUP_PAR_CAUSE, true },
-	{ ISUP_MSG_RLC, 0, {}, 0, true },
-	{ ISUP_MSG_SUS, 1, { { ISUP_PAR_SUSPEND_RESUME, 1 } }, 0, true },
-	{ ISUP_MSG_RES, 1, { { ISUP_PAR_SUSPEND_RESUME, 1 } }, 0, true },
+			     { ISUP_PAR_TMR, 1 } }, 1, { ISUP_PAR_CALLED_PARTY_NUMBER }, true },
+	{ ISUP_MSG_SAM, 0, {}, 1, { ISUP_PAR_SUBSEQUENT_NUMBER }, true },
+	{ ISUP_MSG_INR, 1, { { ISUP_PAR_INR_IND, 2 } }, 0, {}, true },
+	{ ISUP_MSG_INF, 1, { { ISUP_PAR_INF_IND, 2 } }, 0, {}, true },
+	{ ISUP_MSG_COT, 1, { { ISUP_PAR_CONTINUITY, 1 } }, 0, {}, false },
+	{ ISUP_MSG_ACM, 1, { { ISUP_PAR_BCI, 2 } }, 0, {}, true },
+	{ ISUP_MSG_CON, 1, { { ISUP_PAR_BCI, 2 } }, 0, {}, true },
+	{ ISUP_MSG_CPG, 1, { { ISUP_PAR_EVENT_INFO, 1 } }, 0, {}, true },
+	{ ISUP_MSG_ANM, 0, {}, 0, {}, true },
+	{ ISUP_MSG_REL, 0, {}, 1, { ISUP_PAR_CAUSE }, true },
+	{ ISUP_MSG_RLC, 0, {}, 0, {}, true },
+	{ ISUP_MSG_SUS, 1, { { ISUP_PAR_SUSPEND_RESUME, 1 } }, 0, {}, true },
+	{ ISUP_MSG_RES, 1, { { ISUP_PAR_SUSPEND_RESUME, 1 } }, 0, {}, true },
 	/* message type only */
-	{ ISUP_MSG_RSC, 0, {}, 0, false },
-	{ ISUP_MSG_BLO, 0, {}, 0, false },
-	{ ISUP_MSG_BLA, 0, {}, 0, false },
-	{ ISUP_MSG_UBL, 0, {}, 0, false },
-	{ ISUP_MSG_UBA, 0, {}, 0, false },
-	{ ISUP_MSG_UCIC, 0, {}, 0, false },
+	{ ISUP_MSG_RSC, 0, {}, 0, {}, false },
+	{ ISUP_MSG_BLO, 0, {}, 0, {}, false },
+	{ ISUP_MSG_BLA, 0, {}, 0, {}, false },
+	{ ISUP_MSG_UBL, 0, {}, 0, {}, false },
+	{ ISUP_MSG_UBA, 0, {}, 0, {}, false },
+	{ ISUP_MSG_UCIC, 0, {}, 0, {}, false },
+	{ ISUP_MSG_CCR, 0, {}, 0, {}, false },
+	{ ISUP_MSG_LPA, 0, {}, 0, {}, false },
 	/* circuit group messages */
-	{ ISUP_MSG_GRS, 0, {}, ISUP_PAR_RANGE_STATUS, false },
-	{ ISUP_MSG_GRA, 0, {}, ISUP_PAR_RANGE_STATUS, false },
-	{ ISUP_MSG_CGB, 1, { { ISUP_PAR_CGSMT, 1 } }, ISUP_PAR_RANGE_STATUS, false },
-	{ ISUP_MSG_CGBA, 1, { { ISUP_PAR_CGSMT, 1 } }, ISUP_PAR_RANGE_STATUS, false },
-	{ ISUP_MSG_CGU, 1, { { ISUP_PAR_CGSMT, 1 } }, ISUP_PAR_RANGE_STATUS, false },
-	{ ISUP_MSG_CGUA, 1, { { ISUP_PAR_CGSMT, 1 } }, ISUP_PAR_RANGE_STATUS, false },
-	{ ISUP_MSG_CFN, 0, {}, ISUP_PAR_CAUSE, true },
+	{ ISUP_MSG_GRS, 0, {}, 1, { ISUP_PAR_RANGE_STATUS }, false },
+	{ ISUP_MSG_GRA, 0, {}, 1, { ISUP_PAR_RANGE_STATUS }, false },
+	{ ISUP_MSG_CGB, 1, { { ISUP_PAR_CGSMT, 1 } }, 1, { ISUP_PAR_RANGE_STATUS }, false },
+	{ ISUP_MSG_CGBA, 1, { { ISUP_PAR_CGSMT, 1 } }, 1, { ISUP_PAR_RANGE_STATUS }, false },
+	{ ISUP_MSG_CGU, 1, { { ISUP_PAR_CGSMT, 1 } }, 1, { ISUP_PAR_RANGE_STATUS }, false },
+	{ ISUP_MSG_CGUA, 1, { { ISUP_PAR_CGSMT, 1 } }, 1, { ISUP_PAR_RANGE_STATUS }, false },
+	{ ISUP_MSG_CQM, 0, {}, 1, { ISUP_PAR_RANGE_STATUS }, false },
+	{ ISUP_MSG_CQR, 0, {}, 2, { ISUP_PAR_RANGE_STATUS, ISUP_PAR_CIRCUIT_STATE }, false },
+	{ ISUP_MSG_CFN, 0, {}, 1, { ISUP_PAR_CAUSE }, true },
 	/* optional part only */
-	{ ISUP_MSG_APM, 0, {}, 0, true },
-	{ ISUP_MSG_SGM, 0, {}, 0, true },
+	{ ISUP_MSG_APM, 0, {}, 0, {}, true },
+	{ ISUP_MSG_SGM, 0, {}, 0, {}, true },
+	{ ISUP_MSG_FAC, 0, {}, 0, {}, true },
+	{ ISUP_MSG_IDR, 0, {}, 0, {}, true },
+	{ ISUP_MSG_IRS, 0, {}, 0, {}, true },
 };
 
 static const struct isup_layout *isup_layout_find(uint8_t type)
@@ -160,6 +267,11 @@ static const struct isup_layout *isup_layout_find(uint8_t type)
 bool isup_msg_type_known(uint8_t type)
 {
 	return isup_layout_find(type) != NULL;
+}
+
+bool isup_param_known(uint8_t code)
+{
+	return code != ISUP_PAR_END_OF_OPT && get_value_string_or_null(isup_param_names, code) != NULL;
 }
 
 bool isup_param_is_typed(uint8_t code)
@@ -187,6 +299,14 @@ bool isup_param_is_typed(uint8_t code)
 	case ISUP_PAR_HOP_COUNTER:
 	case ISUP_PAR_APP_TRANSPORT:
 	case ISUP_PAR_GENERIC_NUMBER:
+	case ISUP_PAR_CALL_REF:
+	case ISUP_PAR_INR_IND:
+	case ISUP_PAR_INF_IND:
+	case ISUP_PAR_CONTINUITY:
+	case ISUP_PAR_CIRCUIT_STATE:
+	case ISUP_PAR_MCI:
+	case ISUP_PAR_MCID_REQ:
+	case ISUP_PAR_MCID_RSP:
 		return true;
 	default:
 		return false;
@@ -547,6 +667,73 @@ static int pci_encode(uint8_t *out, size_t size, uint8_t code, const struct isup
 	return off;
 }
 
+/* Q.763 §3.33 Message compatibility information: instruction indicators,
+ * the extension bit set in the last octet, nothing after it */
+static int mci_decode(struct isup_mci *m, uint8_t code, const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (len < 1)
+		return bad(code, "instruction indicators missing");
+	while (1) {
+		if (off >= len)
+			return bad(code, "instruction indicators truncated (extension bit)");
+		if (m->num_instr == ISUP_PCI_MAX_INSTR)
+			return bad(code, "instruction indicators longer than 4 octets");
+		m->instr[m->num_instr++] = buf[off] & 0x7f;
+		if (buf[off++] & 0x80)
+			break;
+	}
+	if (off != len)
+		return bad(code, "octets after the last instruction indicator");
+	return 0;
+}
+
+static int mci_encode(uint8_t *out, size_t size, uint8_t code, const struct isup_mci *m)
+{
+	unsigned int j, n = m->num_instr;
+
+	if (n < 1 || n > ISUP_PCI_MAX_INSTR)
+		return inval(code, "number of instruction octets", n);
+	if (size < n)
+		return -ENOSPC;
+	for (j = 0; j < n; j++) {
+		if (m->instr[j] > 0x7f)
+			return inval(code, "instruction indicators", m->instr[j]);
+		out[j] = m->instr[j] | (j == n - 1 ? 0x80 : 0);
+	}
+	return n;
+}
+
+/* Q.763 §3.14 Circuit state indicator: one octet per circuit, HG spare */
+static int csi_decode(struct isup_circuit_state *cs, uint8_t code, const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	if (len < 1)
+		return bad(code, "no circuit state");
+	cs->num = len;
+	for (i = 0; i < len; i++)
+		cs->state[i] = buf[i] & 0x3f;
+	return 0;
+}
+
+static int csi_encode(uint8_t *out, size_t size, uint8_t code, const struct isup_circuit_state *cs)
+{
+	unsigned int i;
+
+	if (cs->num < 1)
+		return inval(code, "number of circuit states", cs->num);
+	for (i = 0; i < cs->num; i++) {
+		if (cs->state[i] > 0x3f)
+			return inval(code, "circuit state", cs->state[i]);
+	}
+	if (size < cs->num)
+		return -ENOSPC;
+	memcpy(out, cs->state, cs->num);
+	return cs->num;
+}
+
 /* Q.763 §3.43 Range and status */
 static int range_status_decode(struct isup_range_status *rs, uint8_t code, const uint8_t *buf, size_t len)
 {
@@ -734,6 +921,60 @@ int isup_param_decode(struct isup_param *par, uint8_t code, const uint8_t *buf, 
 			return rc;
 		par->u.u8 = buf[0];
 		break;
+	case ISUP_PAR_CONTINUITY:
+		/* Q.763 §3.18: A continuity (1 = check successful), rest spare */
+		rc = fixed_len_check(code, len, 1);
+		if (rc < 0)
+			return rc;
+		par->u.u8 = buf[0] & 0x01;
+		break;
+	case ISUP_PAR_MCID_REQ:		/* Q.763 §3.31: A MCID, B holding; rest spare */
+	case ISUP_PAR_MCID_RSP:		/* Q.763 §3.32: A MCID included, B hold provided */
+		rc = fixed_len_check(code, len, 1);
+		if (rc < 0)
+			return rc;
+		par->u.u8 = buf[0] & 0x03;
+		break;
+	case ISUP_PAR_CALL_REF:
+		/* Q.763 §3.8: call identity (3 octets, most significant
+		 * first as tshark and jSS7 read it), then a 14-bit signalling
+		 * point code, least significant octet first as in §3.50 */
+		rc = fixed_len_check(code, len, 5);
+		if (rc < 0)
+			return rc;
+		par->u.call_ref.call_id = ((uint32_t)buf[0] << 16) | (buf[1] << 8) | buf[2];
+		par->u.call_ref.spc = (buf[3] | (buf[4] << 8)) & 0x3fff;
+		break;
+	case ISUP_PAR_INR_IND:
+		/* Q.763 §3.29: C, F, G and L-I spare */
+		rc = fixed_len_check(code, len, 2);
+		if (rc < 0)
+			return rc;
+		par->u.inr.cgpn = buf[0] & 1;
+		par->u.inr.holding = (buf[0] >> 1) & 1;
+		par->u.inr.cpc = (buf[0] >> 3) & 1;
+		par->u.inr.charge = (buf[0] >> 4) & 1;
+		par->u.inr.mcid = buf[0] >> 7;
+		par->u.inr.national = buf[1] >> 4;
+		break;
+	case ISUP_PAR_INF_IND:
+		/* Q.763 §3.28: E-D and L-I spare */
+		rc = fixed_len_check(code, len, 2);
+		if (rc < 0)
+			return rc;
+		par->u.inf.cgpn = buf[0] & 3;
+		par->u.inf.hold = (buf[0] >> 2) & 1;
+		par->u.inf.cpc = (buf[0] >> 5) & 1;
+		par->u.inf.charge = (buf[0] >> 6) & 1;
+		par->u.inf.unsolicited = buf[0] >> 7;
+		par->u.inf.national = buf[1] >> 4;
+		break;
+	case ISUP_PAR_CIRCUIT_STATE:
+		rc = csi_decode(&par->u.csi, code, buf, len);
+		break;
+	case ISUP_PAR_MCI:
+		rc = mci_decode(&par->u.mci, code, buf, len);
+		break;
 	default:
 		par->opaque = true;
 		par->u.opaque.len = len;
@@ -905,6 +1146,59 @@ int isup_param_encode(uint8_t *out, size_t size, const struct isup_param *par)
 	case ISUP_PAR_CPC:
 	case ISUP_PAR_TMR:
 		return u8_encode(out, size, code, par->u.u8, 0xff, "value");
+	case ISUP_PAR_CONTINUITY:
+		return u8_encode(out, size, code, par->u.u8, 0x01, "continuity indicator");
+	case ISUP_PAR_MCID_REQ:
+	case ISUP_PAR_MCID_RSP:
+		return u8_encode(out, size, code, par->u.u8, 0x03, "indicators");
+	case ISUP_PAR_CALL_REF: {
+		const struct isup_call_ref *r = &par->u.call_ref;
+
+		CHK(r->call_id, 0xffffff);
+		CHK(r->spc, 0x3fff);
+		if (size < 5)
+			return -ENOSPC;
+		out[0] = r->call_id >> 16;
+		out[1] = (r->call_id >> 8) & 0xff;
+		out[2] = r->call_id & 0xff;
+		out[3] = r->spc & 0xff;
+		out[4] = r->spc >> 8;
+		return 5;
+	}
+	case ISUP_PAR_INR_IND: {
+		const struct isup_inr_ind *r = &par->u.inr;
+
+		CHK(r->cgpn, 1);
+		CHK(r->holding, 1);
+		CHK(r->cpc, 1);
+		CHK(r->charge, 1);
+		CHK(r->mcid, 1);
+		CHK(r->national, 15);
+		if (size < 2)
+			return -ENOSPC;
+		out[0] = r->cgpn | (r->holding << 1) | (r->cpc << 3) | (r->charge << 4) | (r->mcid << 7);
+		out[1] = r->national << 4;
+		return 2;
+	}
+	case ISUP_PAR_INF_IND: {
+		const struct isup_inf_ind *f = &par->u.inf;
+
+		CHK(f->cgpn, 3);
+		CHK(f->hold, 1);
+		CHK(f->cpc, 1);
+		CHK(f->charge, 1);
+		CHK(f->unsolicited, 1);
+		CHK(f->national, 15);
+		if (size < 2)
+			return -ENOSPC;
+		out[0] = f->cgpn | (f->hold << 2) | (f->cpc << 5) | (f->charge << 6) | (f->unsolicited << 7);
+		out[1] = f->national << 4;
+		return 2;
+	}
+	case ISUP_PAR_CIRCUIT_STATE:
+		return csi_encode(out, size, code, &par->u.csi);
+	case ISUP_PAR_MCI:
+		return mci_encode(out, size, code, &par->u.mci);
 	default:
 		/* a parameter we do not interpret must be marked opaque */
 		LOGP(DSS7, LOGL_ERROR, "ISUP parameter 0x%02x: not typed and not marked opaque\n", code);
@@ -928,8 +1222,8 @@ int isup_msg_init(struct isup_msg *msg, uint8_t type, uint16_t cic)
 	msg->type = type;
 	for (i = 0; i < l->num_fixed; i++)
 		msg->mand[msg->num_mand++].code = l->fixed[i].code;
-	if (l->var)
-		msg->mand[msg->num_mand++].code = l->var;
+	for (i = 0; i < l->num_var; i++)
+		msg->mand[msg->num_mand++].code = l->var[i];
 	return 0;
 }
 
@@ -976,39 +1270,51 @@ void isup_msg_opt_del(struct isup_msg *msg, unsigned int idx)
 	memset(&msg->opt[msg->num_opt], 0, sizeof(msg->opt[0]));
 }
 
-/* Q.763 §3.43: the status subfield is absent in GRS and present in the
- * other circuit group messages we handle */
+/* Q.763 §3.43: the status subfield is absent in GRS, CQM and CQR, and
+ * present in the other circuit group messages we handle */
 static bool range_status_ok(uint8_t type, const struct isup_range_status *rs)
 {
-	if (type == ISUP_MSG_GRS)
+	switch (type) {
+	case ISUP_MSG_GRS:
+	case ISUP_MSG_CQM:
+	case ISUP_MSG_CQR:
 		return rs->status_len == 0;
-	return rs->status_len != 0;
+	default:
+		return rs->status_len != 0;
+	}
 }
 
-int isup_msg_decode(struct isup_msg *msg, const uint8_t *buf, size_t len)
+/* What the message's parameters must agree on: the range and status
+ * subfield (above), and in a CQR one circuit state per circuit of the range
+ * (Q.763 §3.14).  \returns NULL or what is wrong */
+static const char *mand_consistent(const struct isup_msg *msg)
 {
-	const struct isup_layout *l;
-	const char *tname;
-	size_t off, end, p, nptr;
+	const struct isup_param *rs = NULL, *cs = NULL;
+	unsigned int i;
+
+	for (i = 0; i < msg->num_mand && i < ISUP_MAX_MAND; i++) {
+		if (msg->mand[i].opaque)
+			continue;
+		if (msg->mand[i].code == ISUP_PAR_RANGE_STATUS)
+			rs = &msg->mand[i];
+		else if (msg->mand[i].code == ISUP_PAR_CIRCUIT_STATE)
+			cs = &msg->mand[i];
+	}
+	if (rs && !range_status_ok(msg->type, &rs->u.range_status))
+		return rs->u.range_status.status_len ? "range and status: status subfield present" :
+		       "range and status: status subfield missing";
+	if (rs && cs && cs->u.csi.num != rs->u.range_status.range + 1)
+		return "circuit state indicator: not one state per circuit of the range";
+	return NULL;
+}
+
+static int decode_layout(struct isup_msg *msg, const struct isup_layout *l, const uint8_t *buf, size_t len)
+{
+	const char *tname = isup_msg_type_name(msg->type);
+	const char *why;
+	size_t off = 3, end, p, nptr;
 	unsigned int i;
 	int rc;
-
-	memset(msg, 0, sizeof(*msg));
-	/* Q.763 §1.2: CIC, 2 octets, least significant octet first */
-	if (len < 3) {
-		LOGP(DSS7, LOGL_NOTICE, "ISUP: %zu octets, shorter than CIC and message type\n", len);
-		return -EBADMSG;
-	}
-	msg->cic = buf[0] | ((buf[1] & 0x0f) << 8);
-	msg->type = buf[2];
-	l = isup_layout_find(msg->type);
-	if (!l) {
-		LOGP(DSS7, LOGL_NOTICE, "ISUP CIC %u: message type 0x%02x not handled\n",
-		     msg->cic, msg->type);
-		return -ENOTSUP;
-	}
-	tname = isup_msg_type_name(msg->type);
-	off = 3;
 
 	/* mandatory fixed part */
 	for (i = 0; i < l->num_fixed; i++) {
@@ -1027,7 +1333,7 @@ int isup_msg_decode(struct isup_msg *msg, const uint8_t *buf, size_t len)
 	}
 
 	/* Q.763 §1.6: pointers, each counting from its own octet */
-	nptr = (l->var ? 1 : 0) + (l->opt ? 1 : 0);
+	nptr = l->num_var + (l->opt ? 1 : 0);
 	if (len - off < nptr) {
 		LOGP(DSS7, LOGL_NOTICE, "ISUP %s CIC %u: pointers truncated\n", tname, msg->cic);
 		return -EBADMSG;
@@ -1035,34 +1341,33 @@ int isup_msg_decode(struct isup_msg *msg, const uint8_t *buf, size_t len)
 	end = off + nptr;
 	p = off;
 
-	if (l->var) {
+	for (i = 0; i < l->num_var; i++, p++) {
+		uint8_t code = l->var[i];
 		size_t target, plen;
 
 		if (buf[p] == 0 || len - p <= buf[p]) {
 			LOGP(DSS7, LOGL_NOTICE, "ISUP %s CIC %u: pointer to %s out of the message\n",
-			     tname, msg->cic, PNAME(l->var));
+			     tname, msg->cic, PNAME(code));
 			return -EBADMSG;
 		}
 		target = p + buf[p];
 		plen = buf[target];
 		if (len - target - 1 < plen) {
 			LOGP(DSS7, LOGL_NOTICE, "ISUP %s CIC %u: %s truncated\n",
-			     tname, msg->cic, PNAME(l->var));
+			     tname, msg->cic, PNAME(code));
 			return -EBADMSG;
 		}
-		rc = isup_param_decode(&msg->mand[msg->num_mand], l->var, buf + target + 1, plen);
+		rc = isup_param_decode(&msg->mand[msg->num_mand], code, buf + target + 1, plen);
 		if (rc < 0)
 			return rc;
-		if (l->var == ISUP_PAR_RANGE_STATUS &&
-		    !range_status_ok(msg->type, &msg->mand[msg->num_mand].u.range_status)) {
-			LOGP(DSS7, LOGL_NOTICE, "ISUP %s CIC %u: range and status: status subfield %s\n",
-			     tname, msg->cic, msg->type == ISUP_MSG_GRS ? "present" : "missing");
-			return -EBADMSG;
-		}
 		msg->num_mand++;
 		if (target + 1 + plen > end)
 			end = target + 1 + plen;
-		p++;
+	}
+	why = mand_consistent(msg);
+	if (why) {
+		LOGP(DSS7, LOGL_NOTICE, "ISUP %s CIC %u: %s\n", tname, msg->cic, why);
+		return -EBADMSG;
 	}
 
 	if (l->opt && buf[p] != 0) {
@@ -1116,6 +1421,68 @@ int isup_msg_decode(struct isup_msg *msg, const uint8_t *buf, size_t len)
 	return end;
 }
 
+/* Q.763 §1.2: CIC, 2 octets, least significant octet first; message type */
+static int decode_header(struct isup_msg *msg, const uint8_t *buf, size_t len)
+{
+	memset(msg, 0, sizeof(*msg));
+	if (len < 3) {
+		LOGP(DSS7, LOGL_NOTICE, "ISUP: %zu octets, shorter than CIC and message type\n", len);
+		return -EBADMSG;
+	}
+	msg->cic = buf[0] | ((buf[1] & 0x0f) << 8);
+	msg->type = buf[2];
+	return 0;
+}
+
+int isup_msg_decode(struct isup_msg *msg, const uint8_t *buf, size_t len)
+{
+	const struct isup_layout *l;
+	int rc;
+
+	rc = decode_header(msg, buf, len);
+	if (rc < 0)
+		return rc;
+	l = isup_layout_find(msg->type);
+	if (!l) {
+		LOGP(DSS7, LOGL_NOTICE, "ISUP CIC %u: message type 0x%02x not handled\n",
+		     msg->cic, msg->type);
+		return -ENOTSUP;
+	}
+	return decode_layout(msg, l, buf, len);
+}
+
+/* Message types of Q.763 Table 4 with a mandatory part that this codec does
+ * not lay out: their octets after the message type are no pointer to an
+ * optional part */
+static bool type_has_mandatory_part(uint8_t type)
+{
+	switch (type) {
+	case 0x1f:	/* FAR: facility indicator */
+	case 0x20:	/* FAA */
+	case 0x21:	/* FRJ: facility indicator, cause */
+	case 0x28:	/* PAM: the message passed along */
+	case 0x2d:	/* USR: user-to-user information */
+	case 0x30:	/* OLM: message type only */
+	case 0x31:	/* CRG: charge information, national format */
+		return true;
+	default:
+		return false;
+	}
+}
+
+int isup_msg_decode_unrecognized(struct isup_msg *msg, const uint8_t *buf, size_t len)
+{
+	static const struct isup_layout optional_only = { .opt = true };
+	int rc;
+
+	rc = decode_header(msg, buf, len);
+	if (rc < 0)
+		return rc;
+	if (isup_layout_find(msg->type) || type_has_mandatory_part(msg->type))
+		return -EINVAL;
+	return decode_layout(msg, &optional_only, buf, len);
+}
+
 /* Write one parameter value with its length octet in front. */
 static int put_lv(uint8_t *out, size_t size, size_t off, const struct isup_param *par)
 {
@@ -1149,6 +1516,7 @@ static int put_ptr(uint8_t *out, size_t p, size_t target, const char *what)
 int isup_msg_encode(uint8_t *out, size_t size, const struct isup_msg *msg)
 {
 	const struct isup_layout *l = isup_layout_find(msg->type);
+	const char *why;
 	size_t off, p, nptr;
 	unsigned int i, m = 0;
 	int rc;
@@ -1161,7 +1529,7 @@ int isup_msg_encode(uint8_t *out, size_t size, const struct isup_msg *msg)
 		LOGP(DSS7, LOGL_ERROR, "ISUP: CIC %u above %u\n", msg->cic, ISUP_CIC_MAX);
 		return -EINVAL;
 	}
-	if (msg->num_mand != l->num_fixed + (l->var ? 1 : 0) || msg->num_mand > ISUP_MAX_MAND) {
+	if (msg->num_mand != l->num_fixed + l->num_var || msg->num_mand > ISUP_MAX_MAND) {
 		LOGP(DSS7, LOGL_ERROR, "ISUP %s: %u mandatory parameters, not as in Q.763\n",
 		     isup_msg_type_name(msg->type), msg->num_mand);
 		return -EINVAL;
@@ -1191,20 +1559,17 @@ int isup_msg_encode(uint8_t *out, size_t size, const struct isup_msg *msg)
 		off += rc;
 	}
 
-	nptr = (l->var ? 1 : 0) + (l->opt ? 1 : 0);
+	nptr = l->num_var + (l->opt ? 1 : 0);
 	if (size - off < nptr)
 		return -ENOSPC;
 	p = off;
 	off += nptr;
 
-	if (l->var) {
+	for (i = 0; i < l->num_var; i++, p++) {
 		const struct isup_param *par = &msg->mand[m++];
 
-		if (par->code != l->var)
-			return inval(par->code, "mandatory parameter in place of variable parameter", 0);
-		if (par->code == ISUP_PAR_RANGE_STATUS && !par->opaque &&
-		    !range_status_ok(msg->type, &par->u.range_status))
-			return inval(par->code, "status length", par->u.range_status.status_len);
+		if (par->code != l->var[i])
+			return inval(par->code, "mandatory parameter in place of variable parameter", i);
 		rc = put_ptr(out, p, off, PNAME(par->code));
 		if (rc < 0)
 			return rc;
@@ -1212,7 +1577,11 @@ int isup_msg_encode(uint8_t *out, size_t size, const struct isup_msg *msg)
 		if (rc < 0)
 			return rc;
 		off += rc;
-		p++;
+	}
+	why = mand_consistent(msg);
+	if (why) {
+		LOGP(DSS7, LOGL_ERROR, "ISUP %s: %s\n", isup_msg_type_name(msg->type), why);
+		return -EINVAL;
 	}
 
 	if (l->opt) {

@@ -27,7 +27,7 @@
 #define ISUP_MTP3_SIF_MAX		272
 #define ISUP_MTP3_ROUTING_LABEL_LEN	4
 
-#define ISUP_MAX_MAND		5	/*!< CGB: CGSMT + range and status; IAM: 5 */
+#define ISUP_MAX_MAND		5	/*!< IAM: 5 */
 #define ISUP_MAX_OPT		64	/*!< optional parameters kept per message */
 #define ISUP_NUMBER_MAX_DIGITS	40
 #define ISUP_PARAM_MAX_LEN	255	/*!< one length octet */
@@ -35,10 +35,13 @@
 #define ISUP_PCI_MAX_INSTR	4
 #define ISUP_RS_MAX_STATUS	32	/*!< Q.763 §3.43: range 0..255, one bit per circuit */
 
-/*! Q.763 Table 4: message type codes (the subset an IWF handles) */
+/*! Q.763 Table 4: message type codes (the subset this codec lays out) */
 enum isup_msg_type {
 	ISUP_MSG_IAM	= 0x01,
 	ISUP_MSG_SAM	= 0x02,
+	ISUP_MSG_INR	= 0x03,	/*!< information request (national use) */
+	ISUP_MSG_INF	= 0x04,	/*!< information (national use) */
+	ISUP_MSG_COT	= 0x05,	/*!< continuity */
 	ISUP_MSG_ACM	= 0x06,
 	ISUP_MSG_CON	= 0x07,
 	ISUP_MSG_ANM	= 0x09,
@@ -46,6 +49,7 @@ enum isup_msg_type {
 	ISUP_MSG_SUS	= 0x0d,
 	ISUP_MSG_RES	= 0x0e,
 	ISUP_MSG_RLC	= 0x10,
+	ISUP_MSG_CCR	= 0x11,	/*!< continuity check request */
 	ISUP_MSG_RSC	= 0x12,
 	ISUP_MSG_BLO	= 0x13,
 	ISUP_MSG_UBL	= 0x14,
@@ -56,10 +60,16 @@ enum isup_msg_type {
 	ISUP_MSG_CGU	= 0x19,
 	ISUP_MSG_CGBA	= 0x1a,
 	ISUP_MSG_CGUA	= 0x1b,
+	ISUP_MSG_LPA	= 0x24,	/*!< loop back acknowledgement (national use) */
 	ISUP_MSG_GRA	= 0x29,
+	ISUP_MSG_CQM	= 0x2a,	/*!< circuit group query (national use) */
+	ISUP_MSG_CQR	= 0x2b,	/*!< circuit group query response (national use) */
 	ISUP_MSG_CPG	= 0x2c,
 	ISUP_MSG_UCIC	= 0x2e,
 	ISUP_MSG_CFN	= 0x2f,
+	ISUP_MSG_FAC	= 0x33,	/*!< facility */
+	ISUP_MSG_IDR	= 0x36,	/*!< identification request */
+	ISUP_MSG_IRS	= 0x37,	/*!< identification response */
 	ISUP_MSG_SGM	= 0x38,
 	ISUP_MSG_APM	= 0x41,
 };
@@ -67,9 +77,11 @@ extern const struct value_string isup_msg_type_names[];
 static inline const char *isup_msg_type_name(uint8_t t)
 { return get_value_string(isup_msg_type_names, t); }
 
-/*! Q.763 Table 5: parameter name codes */
+/*! Q.763 Table 5: parameter name codes (those this code names; every code
+ *  of Table 5 is in isup_param_names[]) */
 enum isup_param_code {
 	ISUP_PAR_END_OF_OPT		= 0x00,
+	ISUP_PAR_CALL_REF		= 0x01,	/*!< call reference (national use) */
 	ISUP_PAR_TMR			= 0x02,	/*!< transmission medium requirement */
 	ISUP_PAR_CALLED_PARTY_NUMBER	= 0x04,
 	ISUP_PAR_SUBSEQUENT_NUMBER	= 0x05,
@@ -79,6 +91,9 @@ enum isup_param_code {
 	ISUP_PAR_CPC			= 0x09,	/*!< calling party's category */
 	ISUP_PAR_CALLING_PARTY_NUMBER	= 0x0a,
 	ISUP_PAR_REDIRECTING_NUMBER	= 0x0b,
+	ISUP_PAR_INR_IND		= 0x0e,	/*!< information request indicators */
+	ISUP_PAR_INF_IND		= 0x0f,	/*!< information indicators */
+	ISUP_PAR_CONTINUITY		= 0x10,	/*!< continuity indicators */
 	ISUP_PAR_BCI			= 0x11,	/*!< backward call indicators */
 	ISUP_PAR_CAUSE			= 0x12,
 	ISUP_PAR_REDIRECTION_INFO	= 0x13,
@@ -86,9 +101,13 @@ enum isup_param_code {
 	ISUP_PAR_RANGE_STATUS		= 0x16,
 	ISUP_PAR_SUSPEND_RESUME		= 0x22,
 	ISUP_PAR_EVENT_INFO		= 0x24,
+	ISUP_PAR_CIRCUIT_STATE		= 0x26,	/*!< circuit state indicator (national use) */
 	ISUP_PAR_ORIG_CALLED_NUMBER	= 0x28,
 	ISUP_PAR_OBCI			= 0x29,	/*!< optional backward call indicators */
+	ISUP_PAR_MCI			= 0x38,	/*!< message compatibility information */
 	ISUP_PAR_PCI			= 0x39,	/*!< parameter compatibility information */
+	ISUP_PAR_MCID_REQ		= 0x3b,	/*!< MCID request indicators */
+	ISUP_PAR_MCID_RSP		= 0x3c,	/*!< MCID response indicators */
 	ISUP_PAR_HOP_COUNTER		= 0x3d,
 	ISUP_PAR_APP_TRANSPORT		= 0x78,
 	ISUP_PAR_GENERIC_NUMBER		= 0xc0,
@@ -96,6 +115,11 @@ enum isup_param_code {
 extern const struct value_string isup_param_names[];
 static inline const char *isup_param_name(uint8_t c)
 { return get_value_string(isup_param_names, c); }
+
+/*! Whether \a code is a parameter name of Q.763 Table 5 (ITU, with its
+ *  national-use codes), whether this codec interprets it or keeps it opaque.
+ *  A code outside the table is an unrecognized parameter, Q.764 §2.9.5.3.2. */
+bool isup_param_known(uint8_t code);
 
 /*! Q.763 §3.9/§3.10/§3.26/§3.38/§3.45: Nature of address indicator */
 enum isup_nai {
@@ -239,7 +263,7 @@ struct isup_redir_info {
 	uint8_t reason;		/*!< PONM redirecting reason */
 };
 
-/*! Q.763 §3.43 Range and status; status is absent in GRS */
+/*! Q.763 §3.43 Range and status; status is absent in GRS, CQM and CQR */
 struct isup_range_status {
 	uint8_t range;
 	uint8_t status_len;	/*!< 0 or (range + 8) / 8 */
@@ -263,6 +287,62 @@ struct isup_app {
 	uint8_t info[ISUP_PARAM_MAX_LEN];	/*!< encapsulated application information */
 };
 
+/*! Q.763 §3.8 Call reference (national use) */
+struct isup_call_ref {
+	uint32_t call_id;	/*!< call identity, 24 bits */
+	uint16_t spc;		/*!< signalling point code, 14 bits */
+};
+
+/*! Q.763 §3.29 Information request indicators (national use) */
+struct isup_inr_ind {
+	uint8_t cgpn;		/*!< A: calling party address requested */
+	uint8_t holding;	/*!< B: holding requested (national use) */
+	uint8_t cpc;		/*!< D: calling party's category requested */
+	uint8_t charge;		/*!< E: charge information requested (national use) */
+	uint8_t mcid;		/*!< H: malicious call identification requested (ISUP'88) */
+	uint8_t national;	/*!< P..M, reserved for national use */
+};
+
+/*! Q.763 §3.28 Information indicators, calling party address response */
+enum isup_inf_cgpn {
+	ISUP_INF_CGPN_NOT_INCLUDED	= 0,
+	ISUP_INF_CGPN_NOT_AVAILABLE	= 1,
+	ISUP_INF_CGPN_INCLUDED		= 3,
+};
+
+/*! Q.763 §3.28 Information indicators (national use) */
+struct isup_inf_ind {
+	uint8_t cgpn;		/*!< BA: enum isup_inf_cgpn */
+	uint8_t hold;		/*!< C: hold provided */
+	uint8_t cpc;		/*!< F: calling party's category included */
+	uint8_t charge;		/*!< G: charge information included */
+	uint8_t unsolicited;	/*!< H: 0 solicited, 1 unsolicited */
+	uint8_t national;	/*!< P..M, reserved for national use */
+};
+
+/*! Q.763 §3.14 Circuit state indicator: one octet per circuit of the range */
+#define ISUP_CSI_MAINT(o)	((o) & 0x03)		/*!< BA maintenance blocking state */
+#define ISUP_CSI_CALL(o)	(((o) >> 2) & 0x03)	/*!< DC call processing state */
+#define ISUP_CSI_HW(o)		(((o) >> 4) & 0x03)	/*!< FE hardware blocking state */
+#define ISUP_CSI(maint, call, hw)	((maint) | ((call) << 2) | ((hw) << 4))
+/*! DC call processing state; with DC 00 the BA bits say 00 transient or 11 unequipped */
+enum isup_csi_call {
+	ISUP_CSI_CALL_NONE	= 0,
+	ISUP_CSI_CALL_IN_BUSY	= 1,
+	ISUP_CSI_CALL_OUT_BUSY	= 2,
+	ISUP_CSI_CALL_IDLE	= 3,
+};
+#define ISUP_CSI_TRANSIENT	0x00	/*!< DC 00, BA 00 */
+#define ISUP_CSI_UNEQUIPPED	0x03	/*!< DC 00, BA 11 */
+/*! BA (with DC not 00) and FE: blocking states */
+#define ISUP_CSI_BLK_LOCAL	0x01
+#define ISUP_CSI_BLK_REMOTE	0x02
+
+struct isup_circuit_state {
+	uint8_t num;		/*!< circuits: range + 1 in a CQR */
+	uint8_t state[ISUP_PARAM_MAX_LEN];	/*!< HG spare, always 0 */
+};
+
 /*! Q.763 §3.41 instruction indicators, first octet */
 #define ISUP_PCI_TRANSIT		0x01	/*!< A: transit exchange interpretation */
 #define ISUP_PCI_RELEASE_CALL		0x02	/*!< B */
@@ -270,6 +350,17 @@ struct isup_app {
 #define ISUP_PCI_DISCARD_MESSAGE	0x08	/*!< D */
 #define ISUP_PCI_DISCARD_PARAM		0x10	/*!< E */
 #define ISUP_PCI_PASS_ON_NOT_POSSIBLE	0x60	/*!< GF */
+
+/*! Q.763 §3.33 message compatibility information, instruction indicators,
+ *  first octet; A to D as in ISUP_PCI_* above */
+#define ISUP_MCI_PASS_ON_NOT_POSSIBLE	0x10	/*!< E: 0 release call, 1 discard information */
+#define ISUP_MCI_BNI			0x60	/*!< GF: broadband/narrowband interworking */
+
+/*! Q.763 §3.33 Message compatibility information */
+struct isup_mci {
+	uint8_t num_instr;	/*!< octets of instruction indicators, >= 1 */
+	uint8_t instr[ISUP_PCI_MAX_INSTR];	/*!< without extension bits */
+};
 
 /*! Q.763 §3.41 Parameter compatibility information */
 struct isup_pci {
@@ -305,8 +396,14 @@ struct isup_param {
 		struct isup_range_status range_status;
 		struct isup_app app;
 		struct isup_pci pci;
+		struct isup_mci mci;
+		struct isup_call_ref call_ref;
+		struct isup_inr_ind inr;
+		struct isup_inf_ind inf;
+		struct isup_circuit_state csi;
 		struct isup_opaque opaque;
-		uint8_t u8;	/*!< CPC, TMR, CGSMT, suspend/resume, hop counter */
+		uint8_t u8;	/*!< CPC, TMR, CGSMT, suspend/resume, hop counter,
+				 *   continuity indicators, MCID request/response */
 	} u;
 };
 
@@ -359,6 +456,17 @@ int isup_param_encode(uint8_t *out, size_t size, const struct isup_param *par);
  *  \returns octets consumed, -EBADMSG for malformed input, -ENOTSUP for a
  *  message type this codec does not handle */
 int isup_msg_decode(struct isup_msg *msg, const uint8_t *buf, size_t len);
+
+/*! Decode a message whose type this codec does not lay out (isup_msg_decode()
+ *  said -ENOTSUP) as every message added to Q.763 since its 1992 edition is
+ *  built: a pointer to the optional part right after the message type, so
+ *  that its message compatibility information can be found (Q.764
+ *  §2.9.5.3.1).  Message types of Q.763 that have a mandatory part
+ *  (FAR, FAA, FRJ, PAM, USR, CRG, OLM) are not read so.
+ *  \param[out] msg cleared, then filled; it cannot be encoded
+ *  \returns octets consumed, -EBADMSG when it is not built so, -EINVAL for a
+ *  type this codec lays out or one with a mandatory part */
+int isup_msg_decode_unrecognized(struct isup_msg *msg, const uint8_t *buf, size_t len);
 
 /*! Encode an ISUP message starting at the CIC.
  *  \returns octets written, -ENOSPC when \a size is too small, -EINVAL for a

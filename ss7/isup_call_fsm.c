@@ -1,6 +1,8 @@
 /* The call on one ISUP circuit: ITU-T Q.764 §2.1 (set-up), §2.2
  * (unsuccessful set-up), §2.3 (release), §2.9.6 (T1/T5), and the automatic
- * repeat attempt of §2.9.1.4 and §2.12.
+ * repeat attempt of §2.9.1.4 and §2.12; the information request of §2.1.6
+ * (national use) answered from what the call has, and the incoming side of
+ * the continuity check of §2.1.8 for an exchange without check equipment.
  *
  * The FSM instance is the call: on a repeat attempt it moves to another
  * circuit and keeps its handle.  A call ends (instance freed) when its
@@ -19,14 +21,7 @@
 #include "ss7/isup_call_fsm.h"
 #include "ss7/isup_internal.h"
 
-/* Q.850 §2.2.5 location of causes we generate: the IWF is the point where
- * the call leaves the ISUP network ("network beyond interworking point"
- * for causes the owner, i.e. the SIP side, gives) or a transit network for
- * our own timers. */
 #define S(x)	(1 << (x))
-
-#define ISUP_LOC_TRANSIT	0x03
-#define ISUP_LOC_BEYOND_IWP	0x0a
 
 /*! Event data of the TX events: the owner's message (or NULL) and the result */
 struct isup_call_tx {
@@ -48,6 +43,9 @@ static const struct value_string isup_call_event_names[] = {
 	{ ISUP_CALL_EV_TX_CON,		"TX_CON" },
 	{ ISUP_CALL_EV_TX_REL,		"TX_REL" },
 	{ ISUP_CALL_EV_CIRCUIT_LOST,	"CIRCUIT_LOST" },
+	{ ISUP_CALL_EV_RX_INR,		"RX_INR" },
+	{ ISUP_CALL_EV_RX_COT,		"RX_COT" },
+	{ ISUP_CALL_EV_RELEASE_REQ,	"RELEASE_REQ" },
 	{ 0, NULL }
 };
 
@@ -79,16 +77,23 @@ static void call_term(struct osmo_fsm_inst *fi)
 	osmo_fsm_inst_term(fi, OSMO_FSM_TERM_REGULAR, NULL);
 }
 
-/* Q.764 §2.3.1: send REL, start T1 and T5 */
-static void call_start_release(struct osmo_fsm_inst *fi, uint8_t cause, uint8_t location)
+/* Q.764 §2.3.1: send REL, start T1 and T5; \a diag (may be NULL) is the
+ * cause's diagnostic, repeated with the REL */
+static void call_start_release(struct osmo_fsm_inst *fi, uint8_t cause, uint8_t location, const uint8_t *diag,
+			       uint8_t diag_len)
 {
 	struct isup_call *call = fi->priv;
 
 	call->rel_cause = cause;
 	call->rel_elapsed_s = 0;
+	if (diag_len > sizeof(call->rel_diag))
+		diag_len = sizeof(call->rel_diag);
+	call->rel_diag_len = diag ? diag_len : 0;
+	if (call->rel_diag_len)
+		memcpy(call->rel_diag, diag, call->rel_diag_len);
 	isup_trunk_ctr_rel(call->trunk, cause);
 	/* a send error does not change the procedure: T1 retransmits */
-	isup_trunk_tx_rel(call->trunk, call->cic->cic, cause, location);
+	isup_trunk_tx_rel_diag(call->trunk, call->cic->cic, cause, location, call->rel_diag, call->rel_diag_len);
 	call_releasing_arm(fi);
 }
 
@@ -100,9 +105,63 @@ static void call_rx_rel(struct osmo_fsm_inst *fi, const struct isup_msg *msg)
 	uint8_t cause = p ? p->u.cause.value : ISUP_CAUSE_NORMAL_UNSPECIFIED;
 
 	isup_trunk_ctr_rel(call->trunk, cause);
-	isup_trunk_tx_simple(call->trunk, ISUP_MSG_RLC, call->cic->cic);
+	isup_trunk_tx_rlc(call->trunk, call->cic->cic);
 	call_release_up(call, cause);
 	call_term(fi);
+}
+
+/* Q.764 §2.1.6 (national use): an INR is answered with an INF carrying
+ * what was asked for and what this call has.  Our outgoing calls have the
+ * calling party number and category of the IAM we sent; an incoming call
+ * has nothing the preceding exchange does not have itself, so it says "not
+ * available".  Holding and charge information are not provided. */
+static void call_rx_inr(struct osmo_fsm_inst *fi, const struct isup_msg *inr)
+{
+	struct isup_call *call = fi->priv;
+	const struct isup_param *req = isup_msg_param_find_c(inr, ISUP_PAR_INR_IND);
+	struct isup_param *ind, *p;
+	struct isup_msg *m;
+
+	if (!req || req->opaque)
+		return;
+	m = talloc_zero(call, struct isup_msg);
+	if (!m)
+		return;
+	isup_msg_init(m, ISUP_MSG_INF, call->cic->cic);
+	ind = isup_msg_param_find(m, ISUP_PAR_INF_IND);
+	/* Q.763 §3.28: solicited; BA: included, or not available */
+	if (req->u.inr.cgpn) {
+		p = call->has_cgpn ? isup_msg_opt_add(m, ISUP_PAR_CALLING_PARTY_NUMBER) : NULL;
+		if (p) {
+			ind->u.inf.cgpn = ISUP_INF_CGPN_INCLUDED;
+			p->u.number = call->cgpn;
+		} else {
+			ind->u.inf.cgpn = ISUP_INF_CGPN_NOT_AVAILABLE;
+		}
+	}
+	p = req->u.inr.cpc && call->has_cpc ? isup_msg_opt_add(m, ISUP_PAR_CPC) : NULL;
+	if (p) {
+		ind->u.inf.cpc = 1;
+		p->u.u8 = call->cpc;
+	}
+	LOGPFSML(fi, LOGL_INFO, "CIC %u: INR (CgPN %s, CPC %s): INF sent\n", call->cic->cic,
+		 req->u.inr.cgpn ? (call->has_cgpn ? "included" : "not available") : "not asked",
+		 req->u.inr.cpc ? (call->has_cpc ? "included" : "not available") : "not asked");
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->trunk->ctrs, ISUP_TRUNK_CTR_INR_RX));
+	isup_trunk_tx(call->trunk, m);
+	talloc_free(m);
+}
+
+/* Q.764 §2.9.5.3: the peer's unrecognized information said "release call":
+ * REL with cause 97/99 and the diagnostic; the owner hears the same cause */
+static void call_release_req(struct osmo_fsm_inst *fi, const struct isup_call_rel_req *rq)
+{
+	struct isup_call *call = fi->priv;
+
+	LOGPFSML(fi, LOGL_NOTICE, "CIC %u: unrecognized information, release call: REL cause %u\n",
+		 call->cic->cic, rq->cause);
+	call_release_up(call, rq->cause);
+	call_start_release(fi, rq->cause, ISUP_LOC_TRANSIT, rq->diag, rq->diag_len);
 }
 
 static void call_unexpected(struct osmo_fsm_inst *fi, uint32_t event)
@@ -129,7 +188,7 @@ static void call_repeat(struct osmo_fsm_inst *fi, const struct isup_call_lost *l
 	old->call = NULL;
 	call->cic = NULL;
 	if (lost->release_old)
-		isup_call_fsm_release_circuit(t, old, ISUP_CAUSE_TEMPORARY_FAILURE);
+		isup_call_fsm_release_circuit(t, old, ISUP_CAUSE_TEMPORARY_FAILURE, NULL, 0);
 	rate_ctr_inc(rate_ctr_group_get_ctr(t->ctrs, ISUP_TRUNK_CTR_CALL_REPEAT));
 	if (call->attempts >= ISUP_CALL_MAX_ATTEMPTS) {
 		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: %s, no more repeat attempts (%u made)\n", old_cic,
@@ -256,8 +315,14 @@ static void st_out_iam_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		break;
 	case ISUP_CALL_EV_TX_REL:
 		call->owner_gone = true;
-		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP, NULL, 0);
 		tx->rc = 0;
+		break;
+	case ISUP_CALL_EV_RX_INR:
+		call_rx_inr(fi, data);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		call_release_req(fi, data);
 		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
@@ -291,8 +356,14 @@ static void st_out_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		break;
 	case ISUP_CALL_EV_TX_REL:
 		call->owner_gone = true;
-		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP, NULL, 0);
 		tx->rc = 0;
+		break;
+	case ISUP_CALL_EV_RX_INR:
+		call_rx_inr(fi, data);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		call_release_req(fi, data);
 		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
@@ -321,11 +392,17 @@ static void st_in_iam_rcvd(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case ISUP_CALL_EV_TX_REL:
 		((struct isup_call *)fi->priv)->owner_gone = true;
-		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP, NULL, 0);
 		tx->rc = 0;
 		break;
 	case ISUP_CALL_EV_RX_REL:
 		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_INR:
+		call_rx_inr(fi, data);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		call_release_req(fi, data);
 		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
@@ -351,11 +428,17 @@ static void st_in_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case ISUP_CALL_EV_TX_REL:
 		((struct isup_call *)fi->priv)->owner_gone = true;
-		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP, NULL, 0);
 		tx->rc = 0;
 		break;
 	case ISUP_CALL_EV_RX_REL:
 		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_INR:
+		call_rx_inr(fi, data);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		call_release_req(fi, data);
 		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
@@ -381,11 +464,17 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case ISUP_CALL_EV_TX_REL:
 		call->owner_gone = true;
-		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP);
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP, NULL, 0);
 		tx->rc = 0;
 		break;
 	case ISUP_CALL_EV_RX_REL:
 		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_INR:
+		call_rx_inr(fi, data);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		call_release_req(fi, data);
 		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
@@ -408,7 +497,81 @@ static void st_releasing(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		/* Q.764 §2.3.1 f): collision of REL; answer RLC, the circuit
 		 * is idle once our own REL got its RLC too */
 		LOGPFSML(fi, LOGL_INFO, "CIC %u: REL collision, RLC sent, awaiting RLC\n", call->cic->cic);
-		isup_trunk_tx_simple(call->trunk, ISUP_MSG_RLC, call->cic->cic);
+		isup_trunk_tx_rlc(call->trunk, call->cic->cic);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		/* our REL is out already */
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+/* Q.764 §2.1.8: the IAM asked for a continuity check on this circuit or
+ * said one was made on a preceding circuit; the call goes on only with a
+ * COT "continuity check successful".  stiwfd has no check equipment (no
+ * loop or transceiver to connect), so a check on this circuit can only fail
+ * at the peer, which then sends the COT saying so. */
+static void st_in_await_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	const struct isup_msg *msg = data;
+	const struct isup_param *p;
+	struct isup_msg *iam;
+
+	switch (event) {
+	case ISUP_CALL_EV_RX_COT:
+		p = isup_msg_param_find_c(msg, ISUP_PAR_CONTINUITY);
+		/* off the call: the owner may end the call while it is offered */
+		iam = talloc_steal(NULL, call->iam);
+		call->iam = NULL;
+		if (p && !p->opaque && p->u.u8) {
+			LOGPFSML(fi, LOGL_INFO, "CIC %u: continuity check successful, call offered\n",
+				 call->cic->cic);
+			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_IAM_RCVD, 0, 0);
+			call->owner_gone = false;
+			isup_call_offer(call, iam);
+			talloc_free(iam);
+			break;
+		}
+		/* Q.764 §2.1.8: the call is not set up; the circuit awaits
+		 * the peer's re-check (CCR) or release, T27; the owner never
+		 * heard of the call */
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: COT: continuity check failed, call abandoned, T27\n",
+			 call->cic->cic);
+		talloc_free(iam);
+		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_COT_FAILED, tdef_s(ISUP_T27), ISUP_T27);
+		break;
+	case ISUP_CALL_EV_RX_REL:
+		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_INR:
+		call_rx_inr(fi, data);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		call_release_req(fi, data);
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+static void st_in_cot_failed(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	switch (event) {
+	case ISUP_CALL_EV_RX_REL:
+		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		call_release_req(fi, data);
 		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
@@ -455,7 +618,7 @@ static void call_releasing_timeout(struct osmo_fsm_inst *fi)
 		return;
 	}
 	LOGPFSML(fi, LOGL_INFO, "CIC %u: T1 expired, REL retransmitted\n", c->cic);
-	isup_trunk_tx_rel(t, c->cic, call->rel_cause, ISUP_LOC_TRANSIT);
+	isup_trunk_tx_rel_diag(t, c->cic, call->rel_cause, ISUP_LOC_TRANSIT, call->rel_diag, call->rel_diag_len);
 	call_releasing_arm(fi);
 }
 
@@ -468,17 +631,38 @@ static int call_timer_cb(struct osmo_fsm_inst *fi)
 		/* Q.764 §2.1.4 / Annex A: T7 expiry, release with cause 102 */
 		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: T7 expired, no ACM/CON: REL cause 102\n", call->cic->cic);
 		call_release_up(call, ISUP_CAUSE_RECOVERY_ON_TIMER);
-		call_start_release(fi, ISUP_CAUSE_RECOVERY_ON_TIMER, ISUP_LOC_TRANSIT);
+		call_start_release(fi, ISUP_CAUSE_RECOVERY_ON_TIMER, ISUP_LOC_TRANSIT, NULL, 0);
 		break;
 	case ISUP_CALL_ST_OUT_ALERTING:
 		/* Q.764 Annex A T9, Q.118: no answer, cause 19 */
 		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: T9 expired, no answer: REL cause 19\n", call->cic->cic);
 		call_release_up(call, ISUP_CAUSE_NO_ANSWER);
-		call_start_release(fi, ISUP_CAUSE_NO_ANSWER, ISUP_LOC_TRANSIT);
+		call_start_release(fi, ISUP_CAUSE_NO_ANSWER, ISUP_LOC_TRANSIT, NULL, 0);
 		break;
 	case ISUP_CALL_ST_RELEASING:
 		call_releasing_timeout(fi);
 		break;
+	case ISUP_CALL_ST_IN_AWAIT_COT:
+		/* Q.764 Annex A T8: no COT, release the call (the owner has
+		 * not been told of it) */
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: T8 expired, no COT: REL cause 102\n", call->cic->cic);
+		TALLOC_FREE(call->iam);
+		call_start_release(fi, ISUP_CAUSE_RECOVERY_ON_TIMER, ISUP_LOC_TRANSIT, NULL, 0);
+		break;
+	case ISUP_CALL_ST_IN_COT_FAILED: {
+		/* Q.764 Annex A T27: no re-check request after the failed
+		 * check: reset the circuit, as after T5 */
+		struct isup_cic *c = call->cic;
+
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: T27 expired after a failed continuity check: circuit reset\n",
+			 c->cic);
+		c->call = NULL;
+		call->cic = NULL;
+		isup_cic_reset_start(c);
+		call->cic = c;
+		call_term(fi);
+		break;
+	}
 	default:
 		LOGPFSML(fi, LOGL_ERROR, "timer in state %s\n", osmo_fsm_inst_state_name(fi));
 		break;
@@ -506,7 +690,8 @@ void isup_call_detach(struct isup_call *call)
 
 #define RX_EVENTS (S(ISUP_CALL_EV_RX_ACM) | S(ISUP_CALL_EV_RX_CPG) | S(ISUP_CALL_EV_RX_ANM) | \
 		   S(ISUP_CALL_EV_RX_CON) | S(ISUP_CALL_EV_RX_REL) | S(ISUP_CALL_EV_RX_RLC) | \
-		   S(ISUP_CALL_EV_CIRCUIT_LOST))
+		   S(ISUP_CALL_EV_CIRCUIT_LOST) | S(ISUP_CALL_EV_RX_INR) | S(ISUP_CALL_EV_RX_COT) | \
+		   S(ISUP_CALL_EV_RELEASE_REQ))
 
 static void st_null(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
@@ -515,7 +700,8 @@ static void st_null(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 static const struct osmo_fsm_state isup_call_states[] = {
 	[ISUP_CALL_ST_NULL] = {
 		.name = "NULL",
-		.out_state_mask = S(ISUP_CALL_ST_OUT_IAM_SENT) | S(ISUP_CALL_ST_IN_IAM_RCVD),
+		.out_state_mask = S(ISUP_CALL_ST_OUT_IAM_SENT) | S(ISUP_CALL_ST_IN_IAM_RCVD) |
+				  S(ISUP_CALL_ST_IN_AWAIT_COT),
 		.action = st_null,
 	},
 	[ISUP_CALL_ST_OUT_IAM_SENT] = {
@@ -558,6 +744,19 @@ static const struct osmo_fsm_state isup_call_states[] = {
 		.out_state_mask = S(ISUP_CALL_ST_RELEASING),
 		.action = st_releasing,
 	},
+	[ISUP_CALL_ST_IN_AWAIT_COT] = {
+		.name = "IN_AWAIT_COT",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(ISUP_CALL_ST_IN_IAM_RCVD) | S(ISUP_CALL_ST_IN_COT_FAILED) |
+				  S(ISUP_CALL_ST_RELEASING),
+		.action = st_in_await_cot,
+	},
+	[ISUP_CALL_ST_IN_COT_FAILED] = {
+		.name = "IN_COT_FAILED",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(ISUP_CALL_ST_RELEASING),
+		.action = st_in_cot_failed,
+	},
 };
 
 static struct osmo_fsm isup_call_fsm = {
@@ -596,13 +795,46 @@ struct isup_call *isup_call_fsm_start(struct isup_trunk *t, struct isup_cic *c, 
 	call->cic = c;
 	call_update_id(call);
 	if (!outgoing) {
+		const struct isup_param *nci = iam ? isup_msg_param_find_c(iam, ISUP_PAR_NCI) : NULL;
+		/* Q.763 §3.35 DC: 01 check required on this circuit, 10 check
+		 * performed on a previous circuit */
+		uint8_t cont = nci && !nci->opaque ? nci->u.nci.continuity : 0;
+
+		if (cont == 1 || cont == 2) {
+			/* the owner hears of the call with the COT */
+			call->iam = talloc_zero(call, struct isup_msg);
+			if (!call->iam)
+				goto fail;
+			*call->iam = *iam;
+			call->owner_gone = true;
+			if (cont == 1)
+				LOGPFSML(fi, LOGL_NOTICE, "CIC %u: continuity check required on this circuit, "
+					 "but there is no check equipment: awaiting the COT\n", c->cic);
+		}
 		c->call = call;
 		c->last_used = ++t->use_seq;
-		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_IAM_RCVD, 0, 0);
+		if (call->iam)
+			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_AWAIT_COT, tdef_s(ISUP_T8), ISUP_T8);
+		else
+			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_IAM_RCVD, 0, 0);
 		*rc = 0;
 		return call;
 	}
 
+	/* what an INF tells (Q.764 §2.1.6), kept beyond the IAM copy */
+	{
+		const struct isup_param *p = isup_msg_param_find_c(iam, ISUP_PAR_CALLING_PARTY_NUMBER);
+
+		if (p && !p->opaque) {
+			call->has_cgpn = true;
+			call->cgpn = p->u.number;
+		}
+		p = isup_msg_param_find_c(iam, ISUP_PAR_CPC);
+		if (p && !p->opaque) {
+			call->has_cpc = true;
+			call->cpc = p->u.u8;
+		}
+	}
 	call->iam = talloc_zero(call, struct isup_msg);
 	if (!call->iam)
 		goto fail;
@@ -626,7 +858,8 @@ fail:
 	return NULL;
 }
 
-int isup_call_fsm_release_circuit(struct isup_trunk *t, struct isup_cic *c, uint8_t cause)
+int isup_call_fsm_release_circuit(struct isup_trunk *t, struct isup_cic *c, uint8_t cause,
+				  const uint8_t *diag, uint8_t diag_len)
 {
 	struct isup_call *call;
 	int rc;
@@ -634,12 +867,27 @@ int isup_call_fsm_release_circuit(struct isup_trunk *t, struct isup_cic *c, uint
 	call = isup_call_fsm_start(t, c, false, NULL, NULL, &rc);
 	if (!call) {
 		/* no memory: the peer's T1/T5 or a reset will clear it */
-		isup_trunk_tx_rel(t, c->cic, cause, ISUP_LOC_TRANSIT);
+		isup_trunk_tx_rel_diag(t, c->cic, cause, ISUP_LOC_TRANSIT, diag, diag_len);
 		return rc;
 	}
 	call->owner_gone = true;
-	call_start_release(call->fi, cause, ISUP_LOC_TRANSIT);
+	call_start_release(call->fi, cause, ISUP_LOC_TRANSIT, diag, diag_len);
 	return 0;
+}
+
+bool isup_call_awaits_cot(const struct isup_call *call)
+{
+	return call->fi->state == ISUP_CALL_ST_IN_AWAIT_COT;
+}
+
+void isup_call_offer(struct isup_call *call, const struct isup_msg *iam)
+{
+	struct isup_trunk *t = call->trunk;
+
+	if (t->ops.incoming)
+		t->ops.incoming(t, call, iam, t->priv);
+	else
+		isup_call_release(call, ISUP_CAUSE_SERVICE_UNAVAIL);
 }
 
 /* The owner's API (isup_trunk.h) */

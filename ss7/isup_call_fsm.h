@@ -19,6 +19,9 @@ enum isup_call_state {
 	ISUP_CALL_ST_IN_ALERTING,	/*!< ACM sent */
 	ISUP_CALL_ST_ACTIVE,		/*!< ANM or CON sent or received */
 	ISUP_CALL_ST_RELEASING,		/*!< REL sent: T1 retransmits, T5 gives up */
+	ISUP_CALL_ST_IN_AWAIT_COT,	/*!< incoming IAM asking for a continuity check: T8,
+					 *   not yet handed to the owner */
+	ISUP_CALL_ST_IN_COT_FAILED,	/*!< COT "check failed" received: T27 until the reset */
 };
 
 enum isup_call_event {
@@ -38,6 +41,18 @@ enum isup_call_event {
 	 *  makes a repeat attempt on another circuit, any other call is
 	 *  released towards the owner.  data: const struct isup_call_lost * */
 	ISUP_CALL_EV_CIRCUIT_LOST,
+	ISUP_CALL_EV_RX_INR,		/*!< data: const struct isup_msg * */
+	ISUP_CALL_EV_RX_COT,		/*!< data: const struct isup_msg * */
+	/*! Q.764 §2.9.5.3: unrecognized information whose instructions say
+	 *  "release call".  data: const struct isup_call_rel_req * */
+	ISUP_CALL_EV_RELEASE_REQ,
+};
+
+/*! Event data of ISUP_CALL_EV_RELEASE_REQ */
+struct isup_call_rel_req {
+	uint8_t cause;		/*!< 97 (message) or 99 (parameter) */
+	const uint8_t *diag;	/*!< the message type or the parameter codes */
+	uint8_t diag_len;
 };
 
 /*! Why a call lost its circuit (event data of ISUP_CALL_EV_CIRCUIT_LOST) */
@@ -49,7 +64,12 @@ struct isup_call_lost {
 };
 
 /*! Start the FSM of a call on circuit \a c: an outgoing call sends \a iam
- *  (copied), an incoming one waits for the owner.
+ *  (copied), an incoming one waits for the owner, or first for the COT when
+ *  \a iam asks for a continuity check (then isup_call_offer() is called on
+ *  the COT, not by the caller: see isup_call_awaits_cot()).
  *  \returns the call, or NULL (nothing sent, circuit left as it was) */
 struct isup_call *isup_call_fsm_start(struct isup_trunk *t, struct isup_cic *c, bool outgoing,
 				      const struct isup_msg *iam, void *priv, int *rc);
+
+/*! Whether an incoming call waits for a COT before it goes to the owner */
+bool isup_call_awaits_cot(const struct isup_call *call);

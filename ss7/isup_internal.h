@@ -14,6 +14,16 @@
 #include "ss7/isup.h"
 #include "ss7/isup_trunk.h"
 
+/* Q.850 §2.2.5 location of causes we generate: the IWF is the point where
+ * the call leaves the ISUP network ("network beyond interworking point"
+ * for causes the owner, i.e. the SIP side, gives) or a transit network for
+ * our own timers and protocol errors. */
+#define ISUP_LOC_TRANSIT	0x03
+#define ISUP_LOC_BEYOND_IWP	0x0a
+
+/*! The most parameter codes a cause diagnostic names (Q.764 §2.9.5.3.2) */
+#define ISUP_DIAG_MAX	16
+
 /*! A request retransmitted on a short timer until acknowledged, with a
  *  maintenance alert when the long timer expires and retransmission every
  *  long period from then on (Q.764 Annex A: T12/T13, T14/T15, T16/T17,
@@ -83,6 +93,11 @@ struct isup_trunk {
 	/* encoding scratch: an isup_msg is large */
 	struct isup_msg *tx_first, *tx_sgm, *rx_msg;
 	bool in_free;
+
+	/* Q.764 §2.9.5.3.2: the unrecognized parameters of the REL being
+	 * processed, named in the cause of the RLC that answers it */
+	uint8_t rlc_diag_len;
+	uint8_t rlc_diag[ISUP_DIAG_MAX];
 };
 
 /*! An outgoing or incoming call on a circuit: the priv of its FSM
@@ -98,8 +113,15 @@ struct isup_call {
 	unsigned int attempts;
 	bool backward_rx;		/*!< a backward message arrived (no more dual seizure) */
 	uint8_t rel_cause;
+	uint8_t rel_diag_len;		/*!< the diagnostic of our REL, repeated with it */
+	uint8_t rel_diag[ISUP_DIAG_MAX];
 	unsigned long rel_elapsed_s;	/*!< T5 accounting while awaiting RLC */
 	unsigned long rel_period_s;	/*!< the T1/T5 period now running */
+	/* what an INF answers to an INR (Q.764 §2.1.6): from our own IAM */
+	bool has_cgpn;
+	struct isup_number cgpn;
+	bool has_cpc;
+	uint8_t cpc;
 };
 
 /* isup_trunk.c, for the call FSM and the VTY */
@@ -108,6 +130,11 @@ struct llist_head *isup_trunk_list(void);
 int isup_trunk_tx(struct isup_trunk *t, const struct isup_msg *msg);
 int isup_trunk_tx_simple(struct isup_trunk *t, uint8_t type, uint16_t cic);
 int isup_trunk_tx_rel(struct isup_trunk *t, uint16_t cic, uint8_t cause, uint8_t location);
+int isup_trunk_tx_rel_diag(struct isup_trunk *t, uint16_t cic, uint8_t cause, uint8_t location,
+			   const uint8_t *diag, uint8_t diag_len);
+/*! RLC for a REL; with cause 99 naming the REL's unrecognized parameters
+ *  while that REL is processed (Q.764 §2.9.5.3.2) */
+int isup_trunk_tx_rlc(struct isup_trunk *t, uint16_t cic);
 struct isup_cic *isup_trunk_cic_pick(struct isup_trunk *t, const struct isup_cic *except);
 void isup_cic_reset_start(struct isup_cic *c);
 void isup_trunk_ctr_rel(struct isup_trunk *t, uint8_t cause);
@@ -116,6 +143,11 @@ bool isup_trunk_controls(const struct isup_trunk *t, uint16_t cic);
 
 /* isup_call_fsm.c */
 void isup_call_detach(struct isup_call *call);
-/*! Release circuit \a c that has no call with REL \a cause and complete it
- *  (T1/T5) without an owner. \returns 0 or -ENOMEM */
-int isup_call_fsm_release_circuit(struct isup_trunk *t, struct isup_cic *c, uint8_t cause);
+/*! Release circuit \a c that has no call with REL \a cause (and the
+ *  diagnostic, may be NULL) and complete it (T1/T5) without an owner.
+ *  \returns 0 or -ENOMEM */
+int isup_call_fsm_release_circuit(struct isup_trunk *t, struct isup_cic *c, uint8_t cause,
+				  const uint8_t *diag, uint8_t diag_len);
+/*! Hand the IAM of an incoming call to the owner (or release it, cause 63,
+ *  when the trunk has none). */
+void isup_call_offer(struct isup_call *call, const struct isup_msg *iam);

@@ -1,7 +1,9 @@
 /* An ISUP trunk: the circuits towards one SS7 peer, their maintenance
- * (ITU-T Q.764 §2.8 blocking, §2.9.3 reset, §2.12 unequipped CIC), the
- * reception of ISUP messages and their distribution to the calls
- * (isup_call_fsm.c), and the sending of messages. */
+ * (ITU-T Q.764 §2.8 blocking, §2.9.3 reset, §2.12 unequipped CIC, the
+ * circuit group query), the reception of ISUP messages with the handling of
+ * unrecognized information by its compatibility instructions (§2.9.5.3),
+ * their distribution to the calls (isup_call_fsm.c), and the sending of
+ * messages. */
 
 #include <errno.h>
 #include <string.h>
@@ -32,6 +34,8 @@ struct osmo_tdef isup_tdefs[] = {
 	  .desc = "REL sent, awaiting RLC: send RSC, alert (Q.764: 5-15 min)" },
 	{ .T = ISUP_T7, .default_val = 20, .min_val = 1, .max_val = 30,
 	  .desc = "IAM sent, awaiting ACM/CON: release, cause 102 (Q.764: 20-30 s)" },
+	{ .T = ISUP_T8, .default_val = 10, .min_val = 1, .max_val = 15,
+	  .desc = "IAM with a continuity check received, awaiting COT: release, cause 102 (Q.764: 10-15 s)" },
 	{ .T = ISUP_T9, .default_val = 0, .max_val = 180,
 	  .desc = "ACM received, awaiting answer: release, cause 19 (Q.118: 90-180 s; 0 = off)" },
 	{ .T = ISUP_T12, .default_val = 15, .min_val = 1, .max_val = 60,
@@ -58,6 +62,8 @@ struct osmo_tdef isup_tdefs[] = {
 	  .desc = "GRS sent: retransmit (Q.764: 15-60 s)" },
 	{ .T = ISUP_T23, .default_val = 300, .min_val = 1, .max_val = 900,
 	  .desc = "GRS sent: alert, retransmit every T23 (Q.764: 5-15 min)" },
+	{ .T = ISUP_T27, .default_val = 240, .min_val = 1, .max_val = 600,
+	  .desc = "COT \"check failed\" received, awaiting CCR: circuit reset (Q.764: 4 min)" },
 	{ .T = ISUP_T34, .default_val = 3, .min_val = 2, .max_val = 4,
 	  .desc = "first segment received, awaiting SGM (Q.764: 2-4 s)" },
 	{}
@@ -98,6 +104,10 @@ static const struct rate_ctr_desc isup_trunk_ctr_desc[] = {
 	[ISUP_TRUNK_CTR_UNEXPECTED]	= { "msg:unexpected", "messages unexpected in their state" },
 	[ISUP_TRUNK_CTR_MALFORMED]	= { "msg:malformed", "malformed messages" },
 	[ISUP_TRUNK_CTR_MAINT_ALERT]	= { "maint:alert", "maintenance alerts" },
+	[ISUP_TRUNK_CTR_UNRECOGNIZED]	= { "msg:unrecognized",
+					    "messages unrecognized or with unrecognized parameters" },
+	[ISUP_TRUNK_CTR_INR_RX]		= { "inr:rx", "INR received, answered with INF" },
+	[ISUP_TRUNK_CTR_CQM_RX]		= { "cqm:rx", "CQM received, answered with CQR" },
 };
 
 static const struct rate_ctr_group_desc isup_trunk_ctrg_desc = {
@@ -269,6 +279,36 @@ static int tx_cause(struct isup_trunk *t, uint8_t type, uint16_t cic, uint8_t ca
 int isup_trunk_tx_rel(struct isup_trunk *t, uint16_t cic, uint8_t cause, uint8_t location)
 {
 	return tx_cause(t, ISUP_MSG_REL, cic, cause, location, NULL, 0);
+}
+
+int isup_trunk_tx_rel_diag(struct isup_trunk *t, uint16_t cic, uint8_t cause, uint8_t location,
+			   const uint8_t *diag, uint8_t diag_len)
+{
+	return tx_cause(t, ISUP_MSG_REL, cic, cause, location, diag, diag_len);
+}
+
+int isup_trunk_tx_rlc(struct isup_trunk *t, uint16_t cic)
+{
+	struct isup_msg *m;
+	struct isup_param *p;
+	int rc;
+
+	if (!t->rlc_diag_len)
+		return isup_trunk_tx_simple(t, ISUP_MSG_RLC, cic);
+	m = talloc_zero(t, struct isup_msg);
+	if (!m)
+		return -ENOMEM;
+	isup_msg_init(m, ISUP_MSG_RLC, cic);
+	/* Q.763: the cause indicators of an RLC, Q.850 cause 99 with the
+	 * parameter name codes as diagnostic */
+	p = isup_msg_opt_add(m, ISUP_PAR_CAUSE);
+	p->u.cause.location = ISUP_LOC_TRANSIT;
+	p->u.cause.value = ISUP_CAUSE_PARAM_UNKNOWN;
+	memcpy(p->u.cause.diag, t->rlc_diag, t->rlc_diag_len);
+	p->u.cause.diag_len = t->rlc_diag_len;
+	rc = isup_trunk_tx(t, m);
+	talloc_free(m);
+	return rc;
 }
 
 static int tx_group(struct isup_trunk *t, uint8_t type, uint16_t first, const struct isup_range_status *rs,
@@ -804,10 +844,9 @@ static int rx_iam(struct isup_trunk *t, struct isup_cic *c, const struct isup_ms
 	}
 	ctr_inc(t, ISUP_TRUNK_CTR_CALL_IN);
 	LOGP(DSS7, LOGL_INFO, "%s: CIC %u: incoming IAM\n", t->name, c->cic);
-	if (t->ops.incoming)
-		t->ops.incoming(t, call, msg, t->priv);
-	else
-		isup_call_release(call, ISUP_CAUSE_SERVICE_UNAVAIL);
+	/* Q.764 §2.1.8: with a continuity check the call waits for the COT */
+	if (!isup_call_awaits_cot(call))
+		isup_call_offer(call, msg);
 	return 0;
 }
 
@@ -833,7 +872,7 @@ static int rx_call_msg(struct isup_trunk *t, struct isup_cic *c, const struct is
 		/* Q.764 §2.9.5.1 a): acknowledge with RLC */
 		LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: REL on an idle circuit, RLC sent\n", t->name, c->cic);
 		ctr_inc(t, ISUP_TRUNK_CTR_UNEXPECTED);
-		isup_trunk_tx_simple(t, ISUP_MSG_RLC, c->cic);
+		isup_trunk_tx_rlc(t, c->cic);
 		return -EPROTO;
 	}
 	if (c->await_reset) {
@@ -1067,6 +1106,383 @@ static int rx_cfn(struct isup_trunk *t, struct isup_cic *c, const struct isup_ms
 	return 0;
 }
 
+/* Q.764 §2.8, circuit group query (national use): CQR with the state of
+ * each circuit of the range as this side sees it (Q.763 §3.14); a circuit
+ * that is not ours is "unequipped", one awaiting its reset acknowledgement
+ * "transient".  The query changes nothing. */
+static uint8_t cic_query_state(const struct isup_trunk *t, uint16_t cic)
+{
+	const struct isup_cic *x = cic > ISUP_CIC_MAX ? NULL : cic_find(t, cic);
+	uint8_t call, maint = 0, hw = 0;
+
+	if (!x)
+		return ISUP_CSI_UNEQUIPPED;
+	if (x->await_reset && !x->call)
+		return ISUP_CSI_TRANSIENT;
+	if (x->call)
+		call = x->call->outgoing ? ISUP_CSI_CALL_OUT_BUSY : ISUP_CSI_CALL_IN_BUSY;
+	else
+		call = ISUP_CSI_CALL_IDLE;
+	if (x->blocking & ISUP_BLK_LOCAL_MAINT)
+		maint |= ISUP_CSI_BLK_LOCAL;
+	if (x->blocking & ISUP_BLK_REMOTE_MAINT)
+		maint |= ISUP_CSI_BLK_REMOTE;
+	if (x->blocking & ISUP_BLK_LOCAL_HW)
+		hw |= ISUP_CSI_BLK_LOCAL;
+	if (x->blocking & ISUP_BLK_REMOTE_HW)
+		hw |= ISUP_CSI_BLK_REMOTE;
+	return ISUP_CSI(maint, call, hw);
+}
+
+static int rx_cqm(struct isup_trunk *t, struct isup_cic *c, const struct isup_msg *msg)
+{
+	const struct isup_param *p = isup_msg_param_find_c(msg, ISUP_PAR_RANGE_STATUS);
+	struct isup_param *cs;
+	struct isup_msg *m;
+	unsigned int i;
+	int rc;
+
+	/* Q.763 §3.43: range 0..31 in a CQM; a larger one is discarded
+	 * like a GRS out of its range (Q.764 §2.9.3.2) */
+	if (!p || p->u.range_status.range > 31) {
+		rx_log_unexpected(t, c, msg, "with a range above 31");
+		return -EPROTO;
+	}
+	m = talloc_zero(t, struct isup_msg);
+	if (!m)
+		return -ENOMEM;
+	isup_msg_init(m, ISUP_MSG_CQR, c->cic);
+	isup_msg_param_find(m, ISUP_PAR_RANGE_STATUS)->u.range_status.range = p->u.range_status.range;
+	cs = isup_msg_param_find(m, ISUP_PAR_CIRCUIT_STATE);
+	cs->u.csi.num = p->u.range_status.range + 1;
+	for (i = 0; i < cs->u.csi.num; i++)
+		cs->u.csi.state[i] = cic_query_state(t, c->cic + i);
+	ctr_inc(t, ISUP_TRUNK_CTR_CQM_RX);
+	LOGP(DSS7, LOGL_INFO, "%s: CIC %u: CQM for %u circuits, CQR sent\n", t->name, c->cic, cs->u.csi.num);
+	rc = isup_trunk_tx(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Q.764 §2.9.5.3: unrecognized messages and parameters
+ *
+ * stiwfd is a Type A exchange in Q.764's terms (§2.9.5.2): the call leaves
+ * ISUP here for SIP, which has no place for ISUP information it does not
+ * know, and there is no ISUP beyond it to pass it on to.  So the transit at
+ * intermediate exchange indicator (A) does not apply, and wherever the
+ * instructions say "pass on", the pass on not possible indicator decides.
+ * The broadband/narrowband interworking indicator applies to BICC/ISUP
+ * interworking, which stiwfd does not do.
+ * ------------------------------------------------------------------------ */
+
+enum compat_action {
+	COMPAT_PROCESS,		/* nothing unrecognized, or the parameters removed */
+	COMPAT_DISCARD_PARAMS,
+	COMPAT_DISCARD_MSG,
+	COMPAT_RELEASE,
+};
+
+static const struct value_string compat_action_names[] = {
+	{ COMPAT_PROCESS,		"process" },
+	{ COMPAT_DISCARD_PARAMS,	"discard parameter" },
+	{ COMPAT_DISCARD_MSG,		"discard message" },
+	{ COMPAT_RELEASE,		"release call" },
+	{ 0, NULL }
+};
+
+struct compat {
+	enum compat_action action;
+	bool notify;
+	uint8_t cause;			/* of the REL or CFN */
+	uint8_t diag_len;
+	uint8_t diag[ISUP_DIAG_MAX];	/* the message type, or parameter codes */
+};
+
+/* Q.763 §3.33 instruction indicators of a message, Type A */
+static enum compat_action compat_mci_action(uint8_t instr)
+{
+	if (instr & ISUP_PCI_RELEASE_CALL)
+		return COMPAT_RELEASE;
+	if (instr & ISUP_PCI_DISCARD_MESSAGE)
+		return COMPAT_DISCARD_MSG;
+	/* pass on: not possible; E: 0 release call, 1 discard information */
+	return (instr & ISUP_MCI_PASS_ON_NOT_POSSIBLE) ? COMPAT_DISCARD_MSG : COMPAT_RELEASE;
+}
+
+/* Q.763 §3.41 instruction indicators of a parameter, Type A */
+static enum compat_action compat_pci_action(uint8_t instr)
+{
+	if (instr & ISUP_PCI_RELEASE_CALL)
+		return COMPAT_RELEASE;
+	if (instr & ISUP_PCI_DISCARD_MESSAGE)
+		return COMPAT_DISCARD_MSG;
+	if (instr & ISUP_PCI_DISCARD_PARAM)
+		return COMPAT_DISCARD_PARAMS;
+	/* pass on: not possible; GF: 00 release call, 01 discard message,
+	 * 10 discard parameter, 11 reserved, taken as 00 */
+	switch ((instr & ISUP_PCI_PASS_ON_NOT_POSSIBLE) >> 5) {
+	case 1:
+		return COMPAT_DISCARD_MSG;
+	case 2:
+		return COMPAT_DISCARD_PARAMS;
+	default:
+		return COMPAT_RELEASE;
+	}
+}
+
+static void diag_add(struct compat *cp, uint8_t code)
+{
+	unsigned int i;
+
+	for (i = 0; i < cp->diag_len; i++) {
+		if (cp->diag[i] == code)
+			return;
+	}
+	if (cp->diag_len < sizeof(cp->diag))
+		cp->diag[cp->diag_len++] = code;
+}
+
+/* Q.764 §2.9.5.3.1: a message of a type we do not recognize, or whose
+ * procedure stiwfd does not implement, by its message compatibility
+ * information; without one, discard it and send CFN (cause 97) */
+static void compat_msg(struct compat *cp, const struct isup_msg *msg)
+{
+	const struct isup_param *mci = isup_msg_param_find_c(msg, ISUP_PAR_MCI);
+
+	memset(cp, 0, sizeof(*cp));
+	cp->cause = ISUP_CAUSE_MSG_TYPE_UNKNOWN;
+	diag_add(cp, msg->type);
+	if (!mci || mci->opaque) {
+		cp->action = COMPAT_DISCARD_MSG;
+		cp->notify = true;
+		return;
+	}
+	cp->action = compat_mci_action(mci->u.mci.instr[0]);
+	cp->notify = mci->u.mci.instr[0] & ISUP_PCI_SEND_NOTIFICATION;
+}
+
+static const uint8_t *pci_instr(const struct isup_msg *msg, uint8_t code)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < msg->num_opt; i++) {
+		const struct isup_param *p = &msg->opt[i];
+
+		if (p->code != ISUP_PAR_PCI || p->opaque)
+			continue;
+		for (j = 0; j < p->u.pci.num && j < ISUP_PCI_MAX_ENTRIES; j++) {
+			if (p->u.pci.entry[j].code == code)
+				return p->u.pci.entry[j].instr;
+		}
+	}
+	return NULL;
+}
+
+/* Q.764 §2.9.5.3.2: the unrecognized optional parameters of a message we
+ * recognize, each by its entry in the parameter compatibility information;
+ * without one, discard the parameter and send CFN (cause 99).  The gravest
+ * action wins; the diagnostic names the parameters that ask for it (for a
+ * discarded parameter, those that ask for a notification).  The parameters
+ * to discard are removed from \a msg. */
+static void compat_params(struct compat *cp, struct isup_msg *msg)
+{
+	enum compat_action act[ISUP_MAX_OPT];
+	bool notify[ISUP_MAX_OPT];
+	unsigned int i, n = 0;
+
+	memset(cp, 0, sizeof(*cp));
+	for (i = 0; i < msg->num_opt && i < ISUP_MAX_OPT; i++) {
+		const uint8_t *instr;
+
+		act[i] = COMPAT_PROCESS;
+		notify[i] = false;
+		if (isup_param_known(msg->opt[i].code))
+			continue;
+		instr = pci_instr(msg, msg->opt[i].code);
+		if (instr) {
+			act[i] = compat_pci_action(instr[0]);
+			notify[i] = instr[0] & ISUP_PCI_SEND_NOTIFICATION;
+		} else {
+			act[i] = COMPAT_DISCARD_PARAMS;
+			notify[i] = true;
+		}
+		if (act[i] > cp->action)
+			cp->action = act[i];
+		n++;
+	}
+	if (!n)
+		return;
+	for (i = 0; i < msg->num_opt && i < ISUP_MAX_OPT; i++) {
+		if (act[i] != cp->action)
+			continue;
+		if (cp->action == COMPAT_RELEASE || notify[i]) {
+			diag_add(cp, msg->opt[i].code);
+			cp->notify = cp->notify || notify[i];
+		}
+	}
+	switch (cp->action) {
+	case COMPAT_RELEASE:
+		cp->cause = ISUP_CAUSE_PARAM_UNKNOWN;
+		break;
+	case COMPAT_DISCARD_MSG:
+		cp->cause = ISUP_CAUSE_MSG_PARAM_DISCARDED;
+		break;
+	default:
+		cp->cause = ISUP_CAUSE_PARAM_UNKNOWN;
+		break;
+	}
+	/* every unrecognized parameter goes, whatever the message's fate:
+	 * none of them can reach the call or the owner */
+	for (i = msg->num_opt; i-- > 0;) {
+		if (act[i] != COMPAT_PROCESS)
+			isup_msg_opt_del(msg, i);
+	}
+}
+
+static const char *diag_str(const struct compat *cp)
+{
+	return osmo_hexdump_nospc(cp->diag, cp->diag_len);
+}
+
+/* Carry out "release call" and "discard message" (with or without
+ * notification).  \returns -ENOTSUP: the message was not processed */
+static int compat_apply(struct isup_trunk *t, struct isup_cic *c, const struct isup_msg *msg,
+			const struct compat *cp)
+{
+	const char *tname = isup_msg_type_name(msg->type);
+
+	if (cp->action == COMPAT_RELEASE) {
+		struct isup_call_rel_req rq = { .cause = cp->cause, .diag = cp->diag, .diag_len = cp->diag_len };
+
+		if (msg->type == ISUP_MSG_IAM) {
+			/* the IAM seized the circuit: release what it set up,
+			 * unless the circuit is not free for it (then the IAM
+			 * would not be taken anyway, and must not touch the
+			 * call already there) */
+			if (c->call || c->await_reset) {
+				LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: IAM, unrecognized %s: release call, but the "
+				     "circuit is not idle: discarded\n", t->name, c->cic, diag_str(cp));
+			} else {
+				LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: IAM, unrecognized %s: release call, REL cause %u\n",
+				     t->name, c->cic, diag_str(cp), cp->cause);
+				isup_call_fsm_release_circuit(t, c, cp->cause, cp->diag, cp->diag_len);
+			}
+		} else if (c->call) {
+			LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: %s (0x%02x), unrecognized %s: release call, cause %u\n",
+			     t->name, c->cic, tname, msg->type, diag_str(cp), cp->cause);
+			osmo_fsm_inst_dispatch(c->call->fi, ISUP_CALL_EV_RELEASE_REQ, &rq);
+		} else if (c->await_reset) {
+			LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: %s (0x%02x), unrecognized %s: release call, "
+			     "but the circuit awaits its reset: discarded\n", t->name, c->cic, tname, msg->type,
+			     diag_str(cp));
+		} else {
+			/* no call to release: the peer thinks there is one,
+			 * and Q.764 brings the two ends together with the
+			 * reset of §2.9.3.1, as for an unexpected message on
+			 * an idle circuit (§2.9.5.1) */
+			LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: %s (0x%02x), unrecognized %s: release call "
+			     "on an idle circuit: circuit reset\n", t->name, c->cic, tname, msg->type, diag_str(cp));
+			isup_cic_reset_start(c);
+		}
+		return -ENOTSUP;
+	}
+	/* COMPAT_DISCARD_MSG */
+	if (cp->notify && msg->type != ISUP_MSG_CFN) {
+		LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: %s (0x%02x), unrecognized %s: discarded, CFN cause %u\n",
+		     t->name, c->cic, tname, msg->type, diag_str(cp), cp->cause);
+		ctr_inc(t, ISUP_TRUNK_CTR_CFN_TX);
+		tx_cause(t, ISUP_MSG_CFN, c->cic, cp->cause, ISUP_LOC_TRANSIT, cp->diag, cp->diag_len);
+	} else {
+		LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: %s (0x%02x), unrecognized %s: discarded\n", t->name, c->cic,
+		     tname, msg->type, diag_str(cp));
+	}
+	return -ENOTSUP;
+}
+
+/* The parameters of a recognized message.  \returns 0 to process the
+ * message (what was unrecognized removed from it), or -ENOTSUP */
+static int rx_compat_params(struct isup_trunk *t, struct isup_cic *c, struct isup_msg *msg)
+{
+	struct compat cp;
+
+	compat_params(&cp, msg);
+	if (cp.action == COMPAT_PROCESS)
+		return 0;
+	ctr_inc(t, ISUP_TRUNK_CTR_UNRECOGNIZED);
+	switch (msg->type) {
+	case ISUP_MSG_CFN:
+		/* Q.764 §2.9.5.3: a CFN is never answered, not even with one */
+	case ISUP_MSG_RLC:
+		/* nothing can answer an RLC; the release completes */
+		LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: %s with unrecognized parameters: they are discarded\n",
+		     t->name, c->cic, isup_msg_type_name(msg->type));
+		return 0;
+	case ISUP_MSG_REL:
+		/* a REL is neither discarded nor refused: the release goes
+		 * on, and a notification or the release the instructions ask
+		 * for is the cause 99 in the RLC that answers it */
+		LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: REL, unrecognized %s (%s): %s\n", t->name, c->cic,
+		     diag_str(&cp), get_value_string(compat_action_names, cp.action),
+		     cp.notify || cp.action == COMPAT_RELEASE ? "RLC with cause 99" : "discarded");
+		if (cp.notify || cp.action == COMPAT_RELEASE) {
+			memcpy(t->rlc_diag, cp.diag, cp.diag_len);
+			t->rlc_diag_len = cp.diag_len;
+		}
+		return 0;
+	default:
+		break;
+	}
+	if (cp.action == COMPAT_DISCARD_PARAMS) {
+		if (cp.notify) {
+			LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: %s, unrecognized %s: discarded, CFN cause 99\n",
+			     t->name, c->cic, isup_msg_type_name(msg->type), diag_str(&cp));
+			ctr_inc(t, ISUP_TRUNK_CTR_CFN_TX);
+			tx_cause(t, ISUP_MSG_CFN, c->cic, cp.cause, ISUP_LOC_TRANSIT, cp.diag, cp.diag_len);
+		} else {
+			LOGP(DSS7, LOGL_INFO, "%s: CIC %u: %s: unrecognized parameters discarded\n", t->name, c->cic,
+			     isup_msg_type_name(msg->type));
+		}
+		return 0;
+	}
+	return compat_apply(t, c, msg, &cp);
+}
+
+/* A message whose type we do not recognize (read as an optional part), or
+ * one we decode but whose procedure stiwfd does not implement */
+static int rx_compat_msg(struct isup_trunk *t, struct isup_cic *c, const struct isup_msg *msg)
+{
+	struct compat cp;
+
+	ctr_inc(t, ISUP_TRUNK_CTR_UNRECOGNIZED);
+	compat_msg(&cp, msg);
+	return compat_apply(t, c, msg, &cp);
+}
+
+/* Messages stiwfd decodes but does not implement, handled as unrecognized
+ * (Q.764 §2.9.5.3.1, Q.850 cause 97 "message type non-existent or not
+ * implemented"), each by the compatibility information it carries:
+ * - CCR: the continuity check needs a loop or a transceiver on the circuit
+ *   (Q.764 §2.1.8); stiwfd has neither.  An LPA would claim a loop that is
+ *   not there, and silence would leave the peer re-checking; CCR carries no
+ *   compatibility information, so the answer is CFN, cause 97.
+ * - FAC, IDR, IRS: the supplementary services they serve (call transfer,
+ *   remote operations, MCID: Q.730-series) are not provided; these
+ *   messages carry a message compatibility information saying what the
+ *   sender wants then. */
+static bool msg_not_implemented(uint8_t type)
+{
+	switch (type) {
+	case ISUP_MSG_CCR:
+	case ISUP_MSG_FAC:
+	case ISUP_MSG_IDR:
+	case ISUP_MSG_IRS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int rx_process(struct isup_trunk *t, struct isup_cic *c, const struct isup_msg *msg)
 {
 	switch (msg->type) {
@@ -1107,9 +1523,20 @@ static int rx_process(struct isup_trunk *t, struct isup_cic *c, const struct isu
 		return rx_ucic(t, c);
 	case ISUP_MSG_CFN:
 		return rx_cfn(t, c, msg);
+	case ISUP_MSG_INR:
+		return rx_call_msg(t, c, msg, ISUP_CALL_EV_RX_INR);
+	case ISUP_MSG_COT:
+		return rx_call_msg(t, c, msg, ISUP_CALL_EV_RX_COT);
+	case ISUP_MSG_CQM:
+		return rx_cqm(t, c, msg);
+	case ISUP_MSG_CQR:
+		/* Q.764 §2.9.5.1: it answers no CQM of ours */
+		rx_log_unexpected(t, c, msg, "answering no CQM of ours");
+		return -EPROTO;
 	default:
 		/* SAM, SUS, RES, APM: an en-bloc IWF without suspend/resume
-		 * or APM users; on an idle circuit they are unexpected */
+		 * or APM users; INF and LPA: we send no INR, no CCR.  On an
+		 * idle circuit they are unexpected (Q.764 §2.9.5.1) */
 		if (!c->call && !c->await_reset) {
 			rx_log_unexpected(t, c, msg, "on an idle circuit, circuit reset");
 			isup_cic_reset_start(c);
@@ -1179,6 +1606,8 @@ static bool msg_is_group(uint8_t type)
 	case ISUP_MSG_CGBA:
 	case ISUP_MSG_CGU:
 	case ISUP_MSG_CGUA:
+	case ISUP_MSG_CQM:
+	case ISUP_MSG_CQR:
 		return true;
 	default:
 		return false;
@@ -1212,18 +1641,21 @@ int isup_trunk_rx(struct isup_trunk *t, uint32_t opc, const uint8_t *data, size_
 		return -ENOMEM;
 	rc = isup_msg_decode(msg, data, len);
 	if (rc == -ENOTSUP) {
-		ctr_inc(t, ISUP_TRUNK_CTR_UNEXPECTED);
 		if (!c) {
 			LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: unknown message type 0x%02x on an unknown CIC, "
 			     "discarded\n", t->name, cic, type);
+			ctr_inc(t, ISUP_TRUNK_CTR_UNRECOGNIZED);
 			goto out;
 		}
-		/* Q.764 §2.9.5.3: unrecognized message: CFN, cause 97,
-		 * diagnostic the message type */
-		LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: unrecognized message type 0x%02x, CFN sent\n", t->name,
-		     cic, type);
-		ctr_inc(t, ISUP_TRUNK_CTR_CFN_TX);
-		tx_cause(t, ISUP_MSG_CFN, cic, ISUP_CAUSE_MSG_TYPE_UNKNOWN, 0x03, &type, 1);
+		/* Q.764 §2.9.5.3.1: its compatibility information, if it
+		 * is built as the messages that carry one */
+		if (isup_msg_decode_unrecognized(msg, data, len) < 0) {
+			memset(msg, 0, sizeof(*msg));
+			msg->cic = cic;
+			msg->type = type;
+		}
+		rx_compat_msg(t, c, msg);
+		rc = -ENOTSUP;
 		goto out;
 	}
 	if (rc < 0) {
@@ -1249,7 +1681,15 @@ int isup_trunk_rx(struct isup_trunk *t, uint32_t opc, const uint8_t *data, size_
 		goto out;
 	}
 	LOGP(DSS7, LOGL_DEBUG, "%s: CIC %u: %s received\n", t->name, cic, isup_msg_type_name(type));
+	if (msg_not_implemented(type)) {
+		rc = rx_compat_msg(t, c, msg);
+		goto out;
+	}
+	rc = rx_compat_params(t, c, msg);
+	if (rc < 0)
+		goto out;
 	rc = rx_segmented(t, c, msg);
+	t->rlc_diag_len = 0;
 out:
 	talloc_free(msg);
 	return rc;

@@ -33,6 +33,7 @@ struct isup_call;
 #define ISUP_T1		1	/*!< REL sent: retransmit REL */
 #define ISUP_T5		5	/*!< REL sent: give up, RSC and alert */
 #define ISUP_T7		7	/*!< IAM sent: await ACM/CON */
+#define ISUP_T8		8	/*!< IAM with a continuity check received: await COT */
 #define ISUP_T9		9	/*!< ACM received: await answer (Q.118), 0 = off */
 #define ISUP_T12	12	/*!< BLO sent: retransmit */
 #define ISUP_T13	13	/*!< BLO sent: alert, retransmit every T13 */
@@ -46,6 +47,7 @@ struct isup_call;
 #define ISUP_T21	21	/*!< CGU sent: alert, retransmit every T21 */
 #define ISUP_T22	22	/*!< GRS sent: retransmit */
 #define ISUP_T23	23	/*!< GRS sent: alert, retransmit every T23 */
+#define ISUP_T27	27	/*!< COT "check failed" received: await CCR, then RSC */
 #define ISUP_T34	34	/*!< first segment received: await SGM */
 
 /*! Q.850 cause values the call control itself uses */
@@ -60,7 +62,9 @@ struct isup_call;
 #define ISUP_CAUSE_RESOURCE_UNAVAIL	47
 #define ISUP_CAUSE_SERVICE_UNAVAIL	63
 #define ISUP_CAUSE_MSG_TYPE_UNKNOWN	97
+#define ISUP_CAUSE_PARAM_UNKNOWN	99	/*!< parameter non-existent or not implemented */
 #define ISUP_CAUSE_RECOVERY_ON_TIMER	102
+#define ISUP_CAUSE_MSG_PARAM_DISCARDED	110	/*!< message with unrecognized parameter, discarded */
 #define ISUP_CAUSE_PROTOCOL_ERROR	111
 
 /*! The ISUP timers, one table for all trunks (seconds). */
@@ -115,6 +119,10 @@ enum isup_trunk_ctr {
 	ISUP_TRUNK_CTR_UNEXPECTED,		/*!< message discarded in its state */
 	ISUP_TRUNK_CTR_MALFORMED,
 	ISUP_TRUNK_CTR_MAINT_ALERT,		/*!< T5/T13/T15/T17/T19/T21/T23 expiry */
+	ISUP_TRUNK_CTR_UNRECOGNIZED,		/*!< messages of an unrecognized or unimplemented
+						 *   type, or with unrecognized parameters */
+	ISUP_TRUNK_CTR_INR_RX,			/*!< INR received and answered with INF */
+	ISUP_TRUNK_CTR_CQM_RX,			/*!< CQM received and answered with CQR */
 };
 
 /*! What the trunk needs from its owner.  Only \a send is mandatory. */

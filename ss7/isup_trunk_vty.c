@@ -34,12 +34,13 @@ static void vty_dump_trunk(struct vty *vty, const struct isup_trunk *t)
 		t->name, t->opc, t->dpc, t->ni, t->available ? "available" : "unavailable", t->max_sif_len,
 		t->num_cics, isup_trunk_cics_free(t), VTY_NEWLINE);
 	vty_out(vty, " calls out %" PRIu64 " in %" PRIu64 " answered %" PRIu64 " repeat %" PRIu64
-		" dual-seizure %" PRIu64 " unexpected %" PRIu64 " malformed %" PRIu64 "%s",
+		" dual-seizure %" PRIu64 " unexpected %" PRIu64 " unrecognized %" PRIu64 " malformed %" PRIu64 "%s",
 		isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_CALL_OUT), isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_CALL_IN),
 		isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_CALL_ANSWERED),
 		isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_CALL_REPEAT),
 		isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_DUAL_SEIZURE),
 		isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_UNEXPECTED),
+		isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_UNRECOGNIZED),
 		isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_MALFORMED), VTY_NEWLINE);
 	vty_out(vty, " (ctl *: this side controls the CIC on dual seizure; blocking: L/R local/remote "
 		"maintenance, l/r local/remote hardware)%s", VTY_NEWLINE);

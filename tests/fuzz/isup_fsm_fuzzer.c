@@ -1,8 +1,9 @@
 /* Fuzz harness: ISUP call control (ss7/isup_trunk.c, ss7/isup_call_fsm.c).
  *
  * The input is a program: each step is a message from the peer (well-formed
- * ISUP of any type, on any of a few circuits or on one that is not ours, or
- * raw octets), a local action (call set-up, ACM/CPG/ANM/CON/REL on a live
+ * ISUP of any type, on any of a few circuits or on one that is not ours,
+ * perhaps with an unrecognized parameter and compatibility instructions
+ * (Q.764 §2.9.5.3), or raw octets), a local action (call set-up, ACM/CPG/ANM/CON/REL on a live
  * call, blocking, reset, MTP up or down) or a jump of the fake clock that
  * lets the Q.764 timers expire.  Everything the trunk sends must decode with
  * our own codec.  After the program a final reset (MTP down and up, the
@@ -37,7 +38,8 @@ static const uint8_t peer_types[] = {
 	ISUP_MSG_SUS, ISUP_MSG_RES, ISUP_MSG_RLC, ISUP_MSG_RSC, ISUP_MSG_BLO, ISUP_MSG_UBL,
 	ISUP_MSG_BLA, ISUP_MSG_UBA, ISUP_MSG_GRS, ISUP_MSG_CGB, ISUP_MSG_CGU, ISUP_MSG_CGBA,
 	ISUP_MSG_CGUA, ISUP_MSG_GRA, ISUP_MSG_CPG, ISUP_MSG_UCIC, ISUP_MSG_CFN, ISUP_MSG_SGM,
-	ISUP_MSG_APM,
+	ISUP_MSG_APM, ISUP_MSG_INR, ISUP_MSG_INF, ISUP_MSG_COT, ISUP_MSG_CCR, ISUP_MSG_LPA,
+	ISUP_MSG_CQM, ISUP_MSG_CQR, ISUP_MSG_FAC, ISUP_MSG_IDR, ISUP_MSG_IRS,
 };
 
 /* the calls the owner holds: from "incoming" or a set-up, until
@@ -151,6 +153,56 @@ static void fill_iam(struct isup_msg *m, uint8_t digits)
 	}
 }
 
+/* The fields of the newer messages, an unrecognized parameter with or
+ * without its parameter compatibility information, a message
+ * compatibility information */
+static void extras(struct isup_msg *m, struct prog *pg)
+{
+	uint8_t what = next(pg);
+	struct isup_param *p;
+
+	p = isup_msg_param_find(m, ISUP_PAR_NCI);
+	if (p)
+		p->u.nci.continuity = (what >> 6) & 3;
+	p = isup_msg_param_find(m, ISUP_PAR_CONTINUITY);
+	if (p)
+		p->u.u8 = what & 1;
+	p = isup_msg_param_find(m, ISUP_PAR_INR_IND);
+	if (p) {
+		p->u.inr.cgpn = what & 1;
+		p->u.inr.cpc = (what >> 1) & 1;
+	}
+	p = isup_msg_param_find(m, ISUP_PAR_CIRCUIT_STATE);
+	if (p) {
+		p->u.csi.num = isup_msg_param_find(m, ISUP_PAR_RANGE_STATUS)->u.range_status.range + 1;
+		memset(p->u.csi.state, what & 0x3f, p->u.csi.num);
+	}
+	if (what & 0x04) {
+		/* an unrecognized parameter (0xf0-0xf3) */
+		p = isup_msg_opt_add(m, 0xf0 | ((what >> 3) & 3));
+		if (p)
+			p->u.opaque.len = 1;
+		if (p && (what & 0x20)) {
+			uint8_t code = p->code;
+
+			p = isup_msg_opt_add(m, ISUP_PAR_PCI);
+			if (p) {
+				p->u.pci.num = 1;
+				p->u.pci.entry[0].code = code;
+				p->u.pci.entry[0].num_instr = 1;
+				p->u.pci.entry[0].instr[0] = next(pg) & 0x7f;
+			}
+		}
+	}
+	if (what & 0x80) {
+		p = isup_msg_opt_add(m, ISUP_PAR_MCI);
+		if (p) {
+			p->u.mci.num_instr = 1;
+			p->u.mci.instr[0] = next(pg) & 0x7f;
+		}
+	}
+}
+
 /* A well-formed message of the peer, its fields from the program. */
 static void peer_msg(struct isup_trunk *t, struct prog *pg)
 {
@@ -179,7 +231,7 @@ static void peer_msg(struct isup_trunk *t, struct prog *pg)
 	p = isup_msg_param_find(m, ISUP_PAR_RANGE_STATUS);
 	if (p) {
 		p->u.range_status.range = next(pg) % 40;
-		if (type != ISUP_MSG_GRS) {
+		if (type != ISUP_MSG_GRS && type != ISUP_MSG_CQM && type != ISUP_MSG_CQR) {
 			p->u.range_status.status_len = p->u.range_status.range / 8 + 1;
 			memset(p->u.range_status.status, next(pg), p->u.range_status.status_len);
 		}
@@ -187,6 +239,7 @@ static void peer_msg(struct isup_trunk *t, struct prog *pg)
 	p = isup_msg_param_find(m, ISUP_PAR_CGSMT);
 	if (p)
 		p->u.u8 = next(pg) & 3;
+	extras(m, pg);
 	len = isup_msg_encode(buf, sizeof(buf), m);
 	if (len > 0)
 		isup_trunk_rx(t, PEER_PC, buf, len);

@@ -32,7 +32,14 @@ static struct {
 	struct {
 		uint8_t type;
 		uint16_t cic;
-		uint8_t cause;		/* REL, CFN */
+		uint8_t cause;		/* REL, CFN, RLC */
+		uint8_t diag_len;	/* and its diagnostic */
+		uint8_t diag[8];
+		uint8_t inf_cgpn;	/* INF: calling party address response */
+		uint8_t inf_cpc;	/* INF: calling party's category included */
+		char cgpn[16];		/* INF: calling party number */
+		uint8_t csi_num;	/* CQR: circuit states */
+		uint8_t csi[16];
 		uint8_t range;		/* group messages */
 		uint8_t status0;	/* first status octet */
 		uint8_t sls;
@@ -46,6 +53,7 @@ static struct {
 	char ev[EV_MAX][64];
 	struct isup_call *last_incoming;
 	uint8_t last_cause;
+	unsigned int last_iam_unknown;	/* unrecognized parameters the owner got */
 } owner;
 
 static int send_fail;
@@ -71,6 +79,23 @@ static int cap_send(struct isup_trunk *t, uint32_t dpc, uint8_t sls, const uint8
 	wire.m[wire.n].dpc = dpc;
 	p = isup_msg_param_find_c(m, ISUP_PAR_CAUSE);
 	wire.m[wire.n].cause = p ? p->u.cause.value : 0;
+	if (p) {
+		wire.m[wire.n].diag_len = p->u.cause.diag_len;
+		memcpy(wire.m[wire.n].diag, p->u.cause.diag, OSMO_MIN(p->u.cause.diag_len, 8));
+	}
+	p = isup_msg_param_find_c(m, ISUP_PAR_INF_IND);
+	if (p) {
+		wire.m[wire.n].inf_cgpn = p->u.inf.cgpn;
+		wire.m[wire.n].inf_cpc = p->u.inf.cpc;
+	}
+	p = isup_msg_param_find_c(m, ISUP_PAR_CALLING_PARTY_NUMBER);
+	if (p)
+		osmo_strlcpy(wire.m[wire.n].cgpn, p->u.number.digits, sizeof(wire.m[0].cgpn));
+	p = isup_msg_param_find_c(m, ISUP_PAR_CIRCUIT_STATE);
+	if (p) {
+		wire.m[wire.n].csi_num = p->u.csi.num;
+		memcpy(wire.m[wire.n].csi, p->u.csi.state, OSMO_MIN(p->u.csi.num, 16));
+	}
 	p = isup_msg_param_find_c(m, ISUP_PAR_RANGE_STATUS);
 	if (p) {
 		wire.m[wire.n].range = p->u.range_status.range;
@@ -91,7 +116,12 @@ static void cb_incoming(struct isup_trunk *t, struct isup_call *call, const stru
 {
 	const struct isup_param *p = isup_msg_param_find_c(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
 
+	unsigned int i;
+
 	owner.last_incoming = call;
+	owner.last_iam_unknown = 0;
+	for (i = 0; i < iam->num_opt; i++)
+		owner.last_iam_unknown += !isup_param_known(iam->opt[i].code);
 	owner_log("incoming %u %u", isup_call_cic(call), p ? (uint32_t)strlen(p->u.number.digits) : 0);
 }
 
@@ -1022,6 +1052,581 @@ static void test_segmentation(void)
 	trunk_down(t);
 }
 
+/* A message from hex, with its CIC set to \a cic */
+static int peer_send_hex(struct isup_trunk *t, const char *hex, uint16_t cic)
+{
+	uint8_t buf[512];
+	int len = osmo_hexparse(hex, buf, sizeof(buf));
+
+	CU_ASSERT_FATAL(len >= 3);
+	buf[0] = cic & 0xff;
+	buf[1] = (buf[1] & 0xf0) | (cic >> 8);
+	return isup_trunk_rx(t, PEER_PC, buf, len);
+}
+
+/* Add the unrecognized parameter \a code (one octet), with a PCI entry of
+ * \a instr for it unless \a instr is negative. */
+static void add_unknown(struct isup_msg *m, uint8_t code, int instr)
+{
+	struct isup_param *p = isup_msg_opt_add(m, code), *pci;
+	unsigned int n;
+
+	CU_ASSERT_FATAL(p != NULL && p->opaque);
+	p->u.opaque.len = 1;
+	p->u.opaque.data[0] = 0x5a;
+	if (instr < 0)
+		return;
+	pci = isup_msg_param_find(m, ISUP_PAR_PCI);
+	if (!pci)
+		pci = isup_msg_opt_add(m, ISUP_PAR_PCI);
+	n = pci->u.pci.num++;
+	pci->u.pci.entry[n].code = code;
+	pci->u.pci.entry[n].num_instr = 1;
+	pci->u.pci.entry[n].instr[0] = instr;
+}
+
+/* The peer's IAM on \a cic with the unrecognized parameter \a code, and a
+ * PCI entry \a instr for it unless negative */
+static int peer_iam_unknown(struct isup_trunk *t, uint16_t cic, uint8_t code, int instr)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	int rc;
+
+	fill_iam(m, "12025550001");
+	m->cic = cic;
+	add_unknown(m, code, instr);
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+#define LAST	(wire.m[wire.n ? wire.n - 1 : 0])
+
+/* The last message sent: its type, CIC, cause (0: none) and the first
+ * octet of the cause's diagnostic (0: none) */
+static bool last_is(uint8_t type, uint16_t cic, uint8_t cause, uint8_t diag0)
+{
+	if (!wire.n)
+		return false;
+	if (LAST.type != type || LAST.cic != cic || LAST.cause != cause)
+		return false;
+	if (!diag0)
+		return LAST.diag_len == 0;
+	return LAST.diag_len >= 1 && LAST.diag[0] == diag0;
+}
+
+/* An incoming call on \a cic answered (ANM), the wire cleared */
+static struct isup_call *call_in_active(struct isup_trunk *t, uint16_t cic)
+{
+	struct isup_call *call;
+
+	CU_ASSERT_EQUAL(peer_send_iam(t, cic), 0);
+	call = owner.last_incoming;
+	CU_ASSERT_FATAL(call != NULL);
+	CU_ASSERT_EQUAL(isup_call_send_acm(call, NULL), 0);
+	CU_ASSERT_EQUAL(isup_call_send_anm(call, NULL), 0);
+	reset_capture();
+	return call;
+}
+
+/* Q.764 §2.9.5.3.1: unrecognized messages, by their message compatibility
+ * information, as a Type A exchange */
+static void test_compat_messages(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call;
+
+	/* no MCI: discarded, CFN cause 97 naming the message type */
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "00", 2), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 2, 97, 0x99));
+	CU_ASSERT_EQUAL(LAST.diag_len, 1);
+	/* not built as a message with an optional part: the same */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99", 2), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 2, 97, 0x99));
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IDLE);
+	/* discard message, no notification: silence */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "01" "380188" "00", 2), -ENOTSUP);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	/* discard message, send notification: CFN 97 */
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "01" "38018c" "00", 2), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 2, 97, 0x99));
+	/* pass on, not possible: discard information (E), with notification */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "01" "380194" "00", 2), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 2, 97, 0x99));
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IDLE);
+	/* an unknown CIC: discarded, no UCIC for what we cannot read */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "01" "380182" "00", 100), -ENOTSUP);
+	CU_ASSERT_EQUAL(wire.n, 0);
+
+	/* release call, on an idle circuit: no call to release, the circuit
+	 * is reset (Q.764 §2.9.3.1, as §2.9.5.1 for unexpected messages) */
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "01" "380182" "00", 3), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_RSC, 3, 0, 0));
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_AWAIT_RESET);
+	/* ... and while it awaits the reset, nothing more */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "01" "380182" "00", 3), -ENOTSUP);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 3), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_IDLE);
+
+	/* release call, on an answered call: REL 97, the owner hears 97 */
+	call_in_active(t, 4);
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "01" "380182" "00", 4), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 4, 97, 0x99));
+	CU_ASSERT(owner_saw("released 97"));
+	/* T1 repeats the REL with its diagnostic */
+	reset_capture();
+	clock_advance(15);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 4, 97, 0x99));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_IDLE);
+	/* pass on (all zero): not possible, E = 0: release call */
+	call_in_active(t, 4);
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "01" "380180" "00", 4), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 4, 97, 0x99));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+	/* pass on, E = 1, no notification: the call goes on, nothing sent */
+	call_in_active(t, 4);
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "99" "01" "380190" "00", 4), -ENOTSUP);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_IN_BUSY);
+
+	/* FAC (call transfer is not provided): the jSS7 FAC says release
+	 * call (0x42 0x81): REL 97 naming FAC */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0c0b330138024281450688438360330800", 4), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 4, 97, ISUP_MSG_FAC));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+	/* FAC without MCI: CFN 97; IDR "discard message": silence */
+	call = call_in_active(t, 4);
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "33" "01" "4506884383603308" "00", 4), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 4, 97, ISUP_MSG_FAC));
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "36" "01" "3b0101" "380188" "00", 4), -ENOTSUP);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_IN_BUSY);
+	/* IRS without MCI: CFN 97 */
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "37" "01" "3c0101" "00", 4), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 4, 97, ISUP_MSG_IRS));
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+
+	/* CCR: no continuity check equipment: CFN 97, nothing else */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_CCR, 5), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 5, 97, ISUP_MSG_CCR));
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 5), ISUP_CIC_ST_IDLE);
+	CU_ASSERT(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_UNRECOGNIZED) >= 15);
+	trunk_down(t);
+}
+
+/* Q.764 §2.9.5.3.2: unrecognized parameters, by their parameter
+ * compatibility information, as a Type A exchange */
+static void test_compat_params(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call;
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+
+	/* no PCI: the parameter is discarded, CFN 99 names it, the call
+	 * goes on without it */
+	CU_ASSERT_EQUAL(peer_iam_unknown(t, 2, 0xf4, -1), 0);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 2, 99, 0xf4));
+	CU_ASSERT(owner_saw("incoming 2 11"));
+	CU_ASSERT_EQUAL(owner.last_iam_unknown, 0);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+	/* discard parameter (E), no notification: silently */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_unknown(t, 2, 0xf4, ISUP_PCI_DISCARD_PARAM), 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT(owner_saw("incoming 2 11"));
+	CU_ASSERT_EQUAL(owner.last_iam_unknown, 0);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+	/* discard parameter with notification: CFN 99 */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_unknown(t, 2, 0xf4, ISUP_PCI_DISCARD_PARAM | ISUP_PCI_SEND_NOTIFICATION), 0);
+	CU_ASSERT(wire.n >= 1 && wire.m[0].type == ISUP_MSG_CFN && wire.m[0].cause == 99);
+	CU_ASSERT(owner_saw("incoming 2 11"));
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+	/* pass on, not possible: GF 10 discard parameter */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_unknown(t, 2, 0xf4, 0x40), 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT(owner_saw("incoming 2 11"));
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+
+	/* discard message with notification: CFN 110, no call */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_unknown(t, 2, 0xf4, ISUP_PCI_DISCARD_MESSAGE | ISUP_PCI_SEND_NOTIFICATION),
+			-ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 2, 110, 0xf4));
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IDLE);
+	/* pass on, not possible: GF 01 discard message, no notification */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_unknown(t, 2, 0xf4, 0x20), -ENOTSUP);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+
+	/* release call: the IAM seized the circuit, REL 99 releases it;
+	 * the owner never hears of it */
+	CU_ASSERT_EQUAL(peer_iam_unknown(t, 2, 0xf4, ISUP_PCI_RELEASE_CALL), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 2, 99, 0xf4));
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IN_BUSY);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IDLE);
+	/* pass on (all zero), GF 00: release call; GF 11 is taken as 00 */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_unknown(t, 2, 0xf4, 0x00), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 2, 99, 0xf4));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_unknown(t, 2, 0xf4, 0x60), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 2, 99, 0xf4));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+
+	/* the gravest action wins, and the diagnostic names its parameter */
+	reset_capture();
+	fill_iam(m, "12025550001");
+	m->cic = 2;
+	add_unknown(m, 0xf4, ISUP_PCI_DISCARD_PARAM | ISUP_PCI_SEND_NOTIFICATION);
+	add_unknown(m, 0xf5, ISUP_PCI_RELEASE_CALL);
+	CU_ASSERT_EQUAL(peer_send_msg(t, m), -ENOTSUP);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 2, 99, 0xf5));
+	CU_ASSERT_EQUAL(LAST.diag_len, 1);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+
+	/* a backward message of an outgoing call asking for release: REL
+	 * 99, the owner hears 99 */
+	reset_capture();
+	call = call_out(t, 0);
+	CU_ASSERT_FATAL(call != NULL);
+	isup_msg_init(m, ISUP_MSG_ACM, isup_call_cic(call));
+	isup_msg_param_find(m, ISUP_PAR_BCI)->u.bci.called_status = 1;
+	add_unknown(m, 0xf6, ISUP_PCI_RELEASE_CALL);
+	CU_ASSERT_EQUAL(peer_send_msg(t, m), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_REL, isup_call_cic(call), 99, 0xf6));
+	CU_ASSERT(owner_saw("released 99"));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, LAST.cic), 0);
+
+	/* a REL is never refused: its RLC carries cause 99 */
+	call = call_in_active(t, 3);
+	isup_msg_init(m, ISUP_MSG_REL, 3);
+	isup_msg_param_find(m, ISUP_PAR_CAUSE)->u.cause.value = 16;
+	add_unknown(m, 0xf4, -1);
+	CU_ASSERT_EQUAL(peer_send_msg(t, m), 0);
+	CU_ASSERT(last_is(ISUP_MSG_RLC, 3, 99, 0xf4));
+	CU_ASSERT(owner_saw("released 16"));
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_IDLE);
+	/* ... without notification asked for, a plain RLC */
+	call = call_in_active(t, 3);
+	isup_msg_init(m, ISUP_MSG_REL, 3);
+	isup_msg_param_find(m, ISUP_PAR_CAUSE)->u.cause.value = 16;
+	add_unknown(m, 0xf4, ISUP_PCI_DISCARD_PARAM);
+	CU_ASSERT_EQUAL(peer_send_msg(t, m), 0);
+	CU_ASSERT(last_is(ISUP_MSG_RLC, 3, 0, 0));
+	/* ... and the next RLC has no cause left over */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_rel(t, 3, 16), -EPROTO);
+	CU_ASSERT(last_is(ISUP_MSG_RLC, 3, 0, 0));
+	/* RLC and CFN: processed, never answered */
+	reset_capture();
+	isup_msg_init(m, ISUP_MSG_CFN, 3);
+	isup_msg_param_find(m, ISUP_PAR_CAUSE)->u.cause.value = 97;
+	add_unknown(m, 0xf4, ISUP_PCI_RELEASE_CALL | ISUP_PCI_SEND_NOTIFICATION);
+	CU_ASSERT_EQUAL(peer_send_msg(t, m), 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+
+	/* the captured IAMs (tests/ss7/isup-real/itu-01, itu-07): their
+	 * national parameters 0xf4, 0xfe carry "discard parameter", so the
+	 * calls go on without a word */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "d5000100a0010a02020705819084190f0a070317933393798008018003057c038890"
+				      "a61d038890a6310200643f06039300060010f4056476c328813902f49000", 5), 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT(owner_saw("incoming 5 5"));
+	CU_ASSERT_EQUAL(owner.last_iam_unknown, 0);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 5), 0);
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "a900011020010a00020a0803102618850325f80a088313982648224619fe"
+				      "01001d038090a33102005a3d011e03047d0291813906fed031c03dc000", 6), 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT(owner_saw("incoming 6 12"));
+	CU_ASSERT_EQUAL(owner.last_iam_unknown, 0);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 6), 0);
+	talloc_free(m);
+	trunk_down(t);
+}
+
+/* The peer's INR on \a cic asking for the calling party number and
+ * category */
+static int peer_inr(struct isup_trunk *t, uint16_t cic)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_param *p;
+	int rc;
+
+	isup_msg_init(m, ISUP_MSG_INR, cic);
+	p = isup_msg_param_find(m, ISUP_PAR_INR_IND);
+	p->u.inr.cgpn = 1;
+	p->u.inr.cpc = 1;
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+/* Q.764 §2.1.6: INR answered with INF from what the call has */
+static void test_inr(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_msg *iam = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_call *call = NULL;
+	struct isup_param *p;
+	uint16_t cic;
+
+	/* our outgoing call: the CgPN and CPC of our IAM */
+	fill_iam(iam, "12025550001");
+	p = isup_msg_opt_add(iam, ISUP_PAR_CALLING_PARTY_NUMBER);
+	p->u.number.nai = ISUP_NAI_INTERNATIONAL;
+	p->u.number.npi = 1;
+	p->u.number.si = ISUP_SI_NETWORK_PROVIDED;
+	osmo_strlcpy(p->u.number.digits, "4930123456", sizeof(p->u.number.digits));
+	CU_ASSERT_EQUAL(isup_trunk_call_setup(t, iam, NULL, &call), 0);
+	cic = isup_call_cic(call);
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_inr(t, cic), 0);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT_EQUAL(LAST.type, ISUP_MSG_INF);
+	CU_ASSERT_EQUAL(LAST.inf_cgpn, ISUP_INF_CGPN_INCLUDED);
+	CU_ASSERT_EQUAL(LAST.inf_cpc, 1);
+	CU_ASSERT_STRING_EQUAL(LAST.cgpn, "4930123456");
+	/* after the ACM (the IAM copy is gone) it still knows */
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_ACM, cic), 0);
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_inr(t, cic), 0);
+	CU_ASSERT_EQUAL(LAST.type, ISUP_MSG_INF);
+	CU_ASSERT_STRING_EQUAL(LAST.cgpn, "4930123456");
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_INR_RX), 2);
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, cic), 0);
+
+	/* an outgoing call without CgPN: "not available", the CPC */
+	call = call_out(t, 0);
+	cic = isup_call_cic(call);
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_inr(t, cic), 0);
+	CU_ASSERT_EQUAL(LAST.type, ISUP_MSG_INF);
+	CU_ASSERT_EQUAL(LAST.inf_cgpn, ISUP_INF_CGPN_NOT_AVAILABLE);
+	CU_ASSERT_EQUAL(LAST.inf_cpc, 1);
+	CU_ASSERT_STRING_EQUAL(LAST.cgpn, "");
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, cic), 0);
+
+	/* an incoming call has nothing to tell */
+	call = call_in_active(t, 5);
+	CU_ASSERT_EQUAL(peer_inr(t, 5), 0);
+	CU_ASSERT_EQUAL(LAST.type, ISUP_MSG_INF);
+	CU_ASSERT_EQUAL(LAST.inf_cgpn, ISUP_INF_CGPN_NOT_AVAILABLE);
+	CU_ASSERT_EQUAL(LAST.inf_cpc, 0);
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 5), 0);
+
+	/* INR on an idle circuit, INF that answers nothing: unexpected
+	 * (Q.764 §2.9.5.1): reset */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_inr(t, 6), -EPROTO);
+	CU_ASSERT(last_is(ISUP_MSG_RSC, 6, 0, 0));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 6), 0);
+	call = call_in_active(t, 6);
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "04" "2300" "00", 6), -EPROTO);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 6), 0);
+	talloc_free(iam);
+	trunk_down(t);
+}
+
+/* Q.764 §2.8 circuit group query: CQR with each circuit's state */
+static void test_cqm(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *out, *in;
+
+	uint16_t oc;
+
+	/* CIC 2 incoming busy, 3 locally blocked, 4 remotely blocked, 5
+	 * awaiting its reset, 6 remotely blocked for hardware failure, one
+	 * of the others outgoing busy; 9 and 10 are not ours */
+	CU_ASSERT_EQUAL(peer_send_iam(t, 2), 0);
+	in = owner.last_incoming;
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 3, true), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLA, 3), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLO, 4), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_reset(t, 5), 0);
+	CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_CGB, 6, 0, 0x01, 1), 0);
+	out = call_out(t, 0);
+	CU_ASSERT_FATAL(out != NULL);
+	oc = isup_call_cic(out);
+	CU_ASSERT(oc == 1 || oc == 7 || oc == 8);
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "2a" "01" "0109", 1), 0);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT_EQUAL(LAST.type, ISUP_MSG_CQR);
+	CU_ASSERT_EQUAL(LAST.cic, 1);
+	CU_ASSERT_EQUAL(LAST.range, 9);
+	CU_ASSERT_EQUAL_FATAL(LAST.csi_num, 10);
+	CU_ASSERT_EQUAL(LAST.csi[oc - 1], ISUP_CSI(0, ISUP_CSI_CALL_OUT_BUSY, 0));
+	CU_ASSERT_EQUAL(LAST.csi[1], ISUP_CSI(0, ISUP_CSI_CALL_IN_BUSY, 0));
+	CU_ASSERT_EQUAL(LAST.csi[2], ISUP_CSI(ISUP_CSI_BLK_LOCAL, ISUP_CSI_CALL_IDLE, 0));
+	CU_ASSERT_EQUAL(LAST.csi[3], ISUP_CSI(ISUP_CSI_BLK_REMOTE, ISUP_CSI_CALL_IDLE, 0));
+	CU_ASSERT_EQUAL(LAST.csi[4], ISUP_CSI_TRANSIENT);
+	CU_ASSERT_EQUAL(LAST.csi[5], ISUP_CSI(0, ISUP_CSI_CALL_IDLE, ISUP_CSI_BLK_REMOTE));
+	CU_ASSERT_EQUAL(LAST.csi[oc == 7 ? 7 : 6], ISUP_CSI(0, ISUP_CSI_CALL_IDLE, 0));
+	CU_ASSERT_EQUAL(LAST.csi[8], ISUP_CSI_UNEQUIPPED);
+	CU_ASSERT_EQUAL(LAST.csi[9], ISUP_CSI_UNEQUIPPED);
+	/* the query changed nothing */
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, oc), ISUP_CIC_ST_OUT_BUSY);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_CQM_RX), 1);
+	/* range above 31: discarded; on an unknown CIC: no UCIC (a group
+	 * message); a CQR that answers nothing: discarded */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "2a" "01" "0120", 1), -EPROTO);
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "2a" "01" "0101", 100), -ENOENT);
+	CU_ASSERT_EQUAL(peer_send_hex(t, "0000" "2b" "02" "03" "0100" "010c", 7), -EPROTO);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 7), ISUP_CIC_ST_IDLE);
+
+	CU_ASSERT_EQUAL(isup_call_release(out, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, oc), 0);
+	CU_ASSERT_EQUAL(isup_call_release(in, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 5), 0);
+	trunk_down(t);
+}
+
+/* The peer's IAM on \a cic with the continuity check indicator \a cont */
+static int peer_iam_cot(struct isup_trunk *t, uint16_t cic, uint8_t cont)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	int rc;
+
+	fill_iam(m, "12025550001");
+	m->cic = cic;
+	isup_msg_param_find(m, ISUP_PAR_NCI)->u.nci.continuity = cont;
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+static int peer_cot(struct isup_trunk *t, uint16_t cic, bool ok)
+{
+	return peer_send_hex(t, ok ? "0000" "05" "01" : "0000" "05" "00", cic);
+}
+
+/* Q.764 §2.1.8: an IAM with a continuity check waits for the COT */
+static void test_cot(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+
+	/* check on a previous circuit, successful: offered with the COT */
+	CU_ASSERT_EQUAL(peer_iam_cot(t, 2, 2), 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IN_BUSY);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	clock_advance(5);
+	CU_ASSERT_EQUAL(peer_cot(t, 2, true), 0);
+	CU_ASSERT(owner_saw("incoming 2 11"));
+	CU_ASSERT_EQUAL(isup_call_send_acm(owner.last_incoming, NULL), 0);
+	CU_ASSERT(last_is(ISUP_MSG_ACM, 2, 0, 0));
+	/* T8 does not run any more */
+	clock_advance(30);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_REL), 0);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+
+	/* no COT: T8 (10 s) releases with cause 102; the owner never knew */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_cot(t, 3, 2), 0);
+	clock_advance(9);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	clock_advance(1);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 3, 102, 0));
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 3), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 3), ISUP_CIC_ST_IDLE);
+
+	/* check required on this circuit: no equipment, the peer's check
+	 * fails; the call is abandoned, the CCR of the re-check gets CFN 97,
+	 * T27 (4 min) resets the circuit */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_cot(t, 4, 1), 0);
+	CU_ASSERT_EQUAL(peer_cot(t, 4, false), 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_CCR, 4), -ENOTSUP);
+	CU_ASSERT(last_is(ISUP_MSG_CFN, 4, 97, ISUP_MSG_CCR));
+	clock_advance(239);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RSC), 0);
+	clock_advance(1);
+	CU_ASSERT(last_is(ISUP_MSG_RSC, 4, 0, 0));
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_IDLE);
+	/* ... or the peer releases it */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_cot(t, 4, 1), 0);
+	CU_ASSERT_EQUAL(peer_cot(t, 4, false), 0);
+	CU_ASSERT_EQUAL(peer_send_rel(t, 4, 41), 0);
+	CU_ASSERT(last_is(ISUP_MSG_RLC, 4, 0, 0));
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_IDLE);
+
+	/* COT with no call awaiting it: unexpected, reset (Q.764 §2.9.5.1) */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_cot(t, 5, true), -EPROTO);
+	CU_ASSERT(last_is(ISUP_MSG_RSC, 5, 0, 0));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 5), 0);
+	/* a reset while awaiting the COT ends the call, silently */
+	CU_ASSERT_EQUAL(peer_iam_cot(t, 6, 2), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RSC, 6), 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 6), ISUP_CIC_ST_IDLE);
+	trunk_down(t);
+
+	/* no owner for incoming calls: the COT offers the call, which is
+	 * released at once (cause 63) while it is being offered */
+	{
+		struct isup_trunk_ops ops2 = ops;
+
+		ops2.incoming = NULL;
+		t = isup_trunk_alloc(test_ctx, "peer2", OUR_PC, PEER_PC, &ops2, NULL);
+		CU_ASSERT_FATAL(t != NULL);
+		CU_ASSERT_FATAL(isup_trunk_add_cics(t, 1, 8) == 0);
+		isup_trunk_mtp_available(t, true);
+		CU_ASSERT_EQUAL(peer_send_group(t, ISUP_MSG_GRA, 1, 7, 0, 0), 0);
+		reset_capture();
+		CU_ASSERT_EQUAL(peer_iam_cot(t, 2, 2), 0);
+		CU_ASSERT_EQUAL(peer_cot(t, 2, true), 0);
+		CU_ASSERT(last_is(ISUP_MSG_REL, 2, 63, 0));
+		CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+		trunk_down(t);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	void *ctx = talloc_named_const(NULL, 0, "isup_call_test");
@@ -1052,7 +1657,12 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "UCIC -> failover", test_ucic_failover) ||
 	    !CU_add_test(suite, "unknown CIC, wrong state, garbage", test_unexpected) ||
 	    !CU_add_test(suite, "every prefix and bit flip of an IAM", test_fuzz_states) ||
-	    !CU_add_test(suite, "SGM reassembly and T34", test_segmentation)) {
+	    !CU_add_test(suite, "SGM reassembly and T34", test_segmentation) ||
+	    !CU_add_test(suite, "Q.764 2.9.5.3.1 unrecognized messages", test_compat_messages) ||
+	    !CU_add_test(suite, "Q.764 2.9.5.3.2 unrecognized parameters", test_compat_params) ||
+	    !CU_add_test(suite, "INR answered with INF", test_inr) ||
+	    !CU_add_test(suite, "CQM answered with CQR", test_cqm) ||
+	    !CU_add_test(suite, "COT, T8, T27", test_cot)) {
 		CU_cleanup_registry();
 		return 1;
 	}

@@ -67,6 +67,27 @@ static const struct {
 	{ "APM two-octet ACI and segmentation local reference",
 		"150041" "01" "7807" "0181" "81" "0185" "aabb" "00" },
 	{ "SGM", "150038" "01" "0a0403132143" "c00806841094711032" "04" "00" },
+	/* INR: CgPN and CPC requested, national bits 0101; call reference
+	 * 0x785634 at SPC 0x1238 */
+	{ "INR", "150003" "0950" "01" "0105785634" "3812" "00" },
+	/* INF: CgPN included, CPC included; CgPN national "123456" network
+	 * provided, CPC ordinary */
+	{ "INF", "150004" "2300" "01" "0a050313214365" "09010a" "00" },
+	{ "COT", "150005" "01" },
+	{ "CCR", "150011" },
+	{ "LPA", "150024" },
+	/* CQM for 4 circuits (range 3), no status */
+	{ "CQM", "15002a" "01" "0103" },
+	/* CQR: range 3, then idle, incoming busy locally blocked, outgoing
+	 * busy, idle remotely hardware blocked */
+	{ "CQR", "15002b" "02" "03" "0103" "04" "0c05082c" },
+	/* FAC: MCI of two octets (release call, BNI release call; then 01),
+	 * call transfer number kept opaque */
+	{ "FAC", "150033" "01" "38024281" "4506884083603308" "00" },
+	/* IDR: MCID and holding requested, MCI discard message */
+	{ "IDR", "150036" "01" "3b0103" "380188" "00" },
+	/* IRS: MCID included, CgPN */
+	{ "IRS", "150037" "01" "3c0101" "0a050313214365" "00" },
 	{ "IAM with OCN, RDN, redirection info, OFCI", "150001" "00" "2001" "0a" "00" "0205"
 		"03031021" "280403102143" "0b058310214305" "13020314" "080104" "00" },
 };
@@ -235,6 +256,77 @@ static void test_other_fields(void)
 	CU_ASSERT_EQUAL(p->u.app.slr, 5);
 	CU_ASSERT_EQUAL(p->u.app.info_len, 2);
 
+	len = hex2bin("150003" "0950" "01" "0105785634" "3812" "00", in, sizeof(in));
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(m, in, len), len);
+	p = isup_msg_param_find_c(m, ISUP_PAR_INR_IND);
+	CU_ASSERT_FATAL(p != NULL);
+	CU_ASSERT_EQUAL(p->u.inr.cgpn, 1);
+	CU_ASSERT_EQUAL(p->u.inr.holding, 0);
+	CU_ASSERT_EQUAL(p->u.inr.cpc, 1);
+	CU_ASSERT_EQUAL(p->u.inr.charge, 0);
+	CU_ASSERT_EQUAL(p->u.inr.mcid, 0);
+	CU_ASSERT_EQUAL(p->u.inr.national, 5);
+	p = isup_msg_param_find_c(m, ISUP_PAR_CALL_REF);
+	CU_ASSERT_FATAL(p != NULL);
+	CU_ASSERT_EQUAL(p->u.call_ref.call_id, 0x785634);
+	CU_ASSERT_EQUAL(p->u.call_ref.spc, 0x1238);
+
+	len = hex2bin("150004" "2300" "01" "0a050313214365" "09010a" "00", in, sizeof(in));
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(m, in, len), len);
+	p = isup_msg_param_find_c(m, ISUP_PAR_INF_IND);
+	CU_ASSERT_EQUAL(p->u.inf.cgpn, ISUP_INF_CGPN_INCLUDED);
+	CU_ASSERT_EQUAL(p->u.inf.cpc, 1);
+	CU_ASSERT_EQUAL(p->u.inf.hold, 0);
+	CU_ASSERT_EQUAL(p->u.inf.unsolicited, 0);
+	p = isup_msg_param_find_c(m, ISUP_PAR_CALLING_PARTY_NUMBER);
+	CU_ASSERT_STRING_EQUAL(p->u.number.digits, "123456");
+
+	/* the jSS7 INF (tshark: call ID 805240, SPC 14409); the spare bits of
+	 * the indicators are not kept, the rest is */
+	len = hex2bin("0c0b04e3a00101050c4978493800", in, sizeof(in));
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(m, in, len), len);
+	CU_ASSERT_EQUAL(m->cic, 2828);
+	p = isup_msg_param_find_c(m, ISUP_PAR_INF_IND);
+	CU_ASSERT_EQUAL(p->u.inf.cgpn, 3);
+	CU_ASSERT_EQUAL(p->u.inf.cpc, 1);
+	CU_ASSERT_EQUAL(p->u.inf.charge, 1);
+	CU_ASSERT_EQUAL(p->u.inf.unsolicited, 1);
+	CU_ASSERT_EQUAL(p->u.inf.national, 0xa);
+	p = isup_msg_param_find_c(m, ISUP_PAR_CALL_REF);
+	CU_ASSERT_EQUAL(p->u.call_ref.call_id, 805240);
+	CU_ASSERT_EQUAL(p->u.call_ref.spc, 14409);
+
+	len = hex2bin("150005" "01", in, sizeof(in));
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(m, in, len), len);
+	CU_ASSERT_EQUAL(m->mand[0].u.u8, 1);
+
+	len = hex2bin("15002b" "02" "03" "0103" "04" "0c05082c", in, sizeof(in));
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(m, in, len), len);
+	CU_ASSERT_EQUAL(m->num_mand, 2);
+	CU_ASSERT_EQUAL(m->mand[0].u.range_status.range, 3);
+	CU_ASSERT_EQUAL(m->mand[0].u.range_status.status_len, 0);
+	CU_ASSERT_EQUAL(m->mand[1].u.csi.num, 4);
+	CU_ASSERT_EQUAL(ISUP_CSI_CALL(m->mand[1].u.csi.state[0]), ISUP_CSI_CALL_IDLE);
+	CU_ASSERT_EQUAL(ISUP_CSI_CALL(m->mand[1].u.csi.state[1]), ISUP_CSI_CALL_IN_BUSY);
+	CU_ASSERT_EQUAL(ISUP_CSI_MAINT(m->mand[1].u.csi.state[1]), ISUP_CSI_BLK_LOCAL);
+	CU_ASSERT_EQUAL(ISUP_CSI_CALL(m->mand[1].u.csi.state[2]), ISUP_CSI_CALL_OUT_BUSY);
+	CU_ASSERT_EQUAL(ISUP_CSI_HW(m->mand[1].u.csi.state[3]), ISUP_CSI_BLK_REMOTE);
+
+	len = hex2bin("150033" "01" "38024281" "4506884083603308" "00", in, sizeof(in));
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(m, in, len), len);
+	p = isup_msg_param_find_c(m, ISUP_PAR_MCI);
+	CU_ASSERT_FATAL(p != NULL);
+	CU_ASSERT_EQUAL(p->u.mci.num_instr, 2);
+	CU_ASSERT_EQUAL(p->u.mci.instr[0], ISUP_PCI_RELEASE_CALL | 0x40);
+	CU_ASSERT_EQUAL(p->u.mci.instr[1], 0x01);
+	p = isup_msg_param_find_c(m, 0x45);
+	CU_ASSERT(p && p->opaque && p->u.opaque.len == 6);
+
+	len = hex2bin("150036" "01" "3b0103" "380188" "00", in, sizeof(in));
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(m, in, len), len);
+	CU_ASSERT_EQUAL(isup_msg_param_find_c(m, ISUP_PAR_MCID_REQ)->u.u8, 3);
+	CU_ASSERT_EQUAL(isup_msg_param_find_c(m, ISUP_PAR_MCI)->u.mci.instr[0], ISUP_PCI_DISCARD_MESSAGE);
+
 	len = hex2bin(vectors[ARRAY_SIZE(vectors) - 1].hex, in, sizeof(in));
 	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(m, in, len), len);
 	p = isup_msg_param_find_c(m, ISUP_PAR_ORIG_CALLED_NUMBER);
@@ -333,7 +425,19 @@ static void test_malformed(void)
 		const char *hex;
 		int rc;
 	} bad[] = {
-		{ "unknown message type (INR)", "150003" "00", -ENOTSUP },
+		{ "unknown message type (FOT)", "150008" "00", -ENOTSUP },
+		{ "INR indicators of 1 octet", "150003" "09", -EBADMSG },
+		{ "INF without pointer", "150004" "2300", -EBADMSG },
+		{ "COT without indicators", "150005", -EBADMSG },
+		{ "CQM with status", "15002a" "01" "020300", -EBADMSG },
+		{ "CQR with 3 states for 4 circuits", "15002b" "02" "03" "0103" "03" "0c0c0c", -EBADMSG },
+		{ "CQR without circuit states", "15002b" "02" "03" "0103" "00", -EBADMSG },
+		{ "CQR second pointer past the end", "15002b" "02" "09" "0103" "01" "0c", -EBADMSG },
+		{ "call reference of 4 octets", "150003" "0950" "01" "010478563438" "00", -EBADMSG },
+		{ "MCI without last octet", "150033" "01" "380142" "00", -EBADMSG },
+		{ "MCI with an octet after the last", "150033" "01" "38028800" "00", -EBADMSG },
+		{ "MCI of 5 octets", "150033" "01" "38050000000080" "00", -EBADMSG },
+		{ "MCID request of 2 octets", "150036" "01" "3b020300" "00", -EBADMSG },
 		{ "IAM pointer to CdPN 0", "150001" "00" "2001" "0a" "00" "0000" "0403100201", -EBADMSG },
 		{ "IAM pointer past the end", "150001" "00" "2001" "0a" "00" "0900" "0403100201", -EBADMSG },
 		{ "IAM CdPN too short", "150001" "00" "2001" "0a" "00" "0200" "0104", -EBADMSG },
@@ -389,7 +493,7 @@ static void fill_number(struct isup_number *n, const char *digits)
 static void build_msg(struct isup_msg *m, uint8_t type)
 {
 	struct isup_param *p;
-	unsigned int i;
+	unsigned int i, k;
 
 	CU_ASSERT_FATAL(isup_msg_init(m, type, 0x0abc) == 0);
 	for (i = 0; i < m->num_mand; i++) {
@@ -447,9 +551,30 @@ static void build_msg(struct isup_msg *m, uint8_t type)
 		case ISUP_PAR_CGSMT:
 			p->u.u8 = 1;
 			break;
+		case ISUP_PAR_INR_IND:
+			p->u.inr.cgpn = 1;
+			p->u.inr.holding = 1;
+			p->u.inr.cpc = 1;
+			p->u.inr.mcid = 1;
+			p->u.inr.national = 0xc;
+			break;
+		case ISUP_PAR_INF_IND:
+			p->u.inf.cgpn = ISUP_INF_CGPN_NOT_AVAILABLE;
+			p->u.inf.charge = 1;
+			p->u.inf.unsolicited = 1;
+			p->u.inf.national = 3;
+			break;
+		case ISUP_PAR_CONTINUITY:
+			p->u.u8 = 1;
+			break;
+		case ISUP_PAR_CIRCUIT_STATE:
+			p->u.csi.num = 11;
+			for (k = 0; k < 11; k++)
+				p->u.csi.state[k] = ISUP_CSI(k % 4, (k / 4) % 4, k % 3);
+			break;
 		case ISUP_PAR_RANGE_STATUS:
 			p->u.range_status.range = 10;
-			if (type != ISUP_MSG_GRS) {
+			if (type != ISUP_MSG_GRS && type != ISUP_MSG_CQM && type != ISUP_MSG_CQR) {
 				p->u.range_status.status_len = 2;
 				p->u.range_status.status[0] = 0xa5;
 				p->u.range_status.status[1] = 0x03;
@@ -513,6 +638,17 @@ static void build_msg(struct isup_msg *m, uint8_t type)
 	p->u.pci.entry[1].num_instr = 2;
 	p->u.pci.entry[1].instr[0] = ISUP_PCI_DISCARD_PARAM | ISUP_PCI_SEND_NOTIFICATION;
 	p->u.pci.entry[1].instr[1] = 0x01;
+	p = isup_msg_opt_add(m, ISUP_PAR_MCI);
+	p->u.mci.num_instr = 2;
+	p->u.mci.instr[0] = ISUP_PCI_RELEASE_CALL | ISUP_MCI_PASS_ON_NOT_POSSIBLE;
+	p->u.mci.instr[1] = 0x7f;
+	p = isup_msg_opt_add(m, ISUP_PAR_CALL_REF);
+	p->u.call_ref.call_id = 0xfedcba;
+	p->u.call_ref.spc = 0x3fff;
+	p = isup_msg_opt_add(m, ISUP_PAR_MCID_REQ);
+	p->u.u8 = 2;
+	p = isup_msg_opt_add(m, ISUP_PAR_MCID_RSP);
+	p->u.u8 = 1;
 	p = isup_msg_opt_add(m, 0x31);
 	CU_ASSERT(p->opaque);
 	p->u.opaque.len = 0;
@@ -556,7 +692,7 @@ static void test_encode_invalid(void)
 	uint8_t out[BUF_MAX];
 
 	CU_ASSERT_FATAL(m != NULL);
-	CU_ASSERT_EQUAL(isup_msg_init(m, 0x03, 1), -EINVAL);
+	CU_ASSERT_EQUAL(isup_msg_init(m, 0x08, 1), -EINVAL);
 	CU_ASSERT_EQUAL(isup_msg_init(m, ISUP_MSG_RLC, 4096), -EINVAL);
 
 	build_msg(m, ISUP_MSG_IAM);
@@ -601,10 +737,102 @@ static void test_encode_invalid(void)
 	m->mand[1].u.range_status.status_len = 0;
 	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
 
+	/* CQM, CQR: no status; CQR: one circuit state per circuit */
+	build_msg(m, ISUP_MSG_CQM);
+	m->mand[0].u.range_status.status_len = 2;
+	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+	build_msg(m, ISUP_MSG_CQR);
+	m->mand[1].u.csi.num = 10;
+	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+	build_msg(m, ISUP_MSG_CQR);
+	m->mand[1].u.csi.state[0] = 0x40;
+	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+
+	/* fields of the new parameters out of range */
+	build_msg(m, ISUP_MSG_COT);
+	m->mand[0].u.u8 = 2;
+	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+	build_msg(m, ISUP_MSG_INF);
+	m->mand[0].u.inf.cgpn = 4;
+	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+	build_msg(m, ISUP_MSG_INR);
+	m->mand[0].u.inr.national = 16;
+	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+	build_msg(m, ISUP_MSG_FAC);
+	isup_msg_param_find(m, ISUP_PAR_CALL_REF)->u.call_ref.spc = 0x4000;
+	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+	build_msg(m, ISUP_MSG_FAC);
+	isup_msg_param_find(m, ISUP_PAR_MCI)->u.mci.num_instr = 0;
+	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+	build_msg(m, ISUP_MSG_IDR);
+	isup_msg_param_find(m, ISUP_PAR_MCID_REQ)->u.u8 = 4;
+	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+
 	/* mandatory parameters not as in Q.763 */
 	build_msg(m, ISUP_MSG_ACM);
 	m->num_mand = 0;
 	CU_ASSERT_EQUAL(isup_msg_encode(out, sizeof(out), m), -EINVAL);
+	free(m);
+}
+
+/* Q.764 §2.9.5.3.1: an unrecognized message is read as a message with an
+ * optional part only, to find its message compatibility information */
+static void test_unrecognized(void)
+{
+	static const struct {
+		const char *name;
+		const char *hex;
+		int rc;
+		uint8_t num_opt;
+	} v[] = {
+		/* a type Q.763 does not define, MCI "discard message, send
+		 * notification", then a parameter Q.763 does not define */
+		{ "0x99 with MCI", "150099" "01" "38018c" "f40102" "00", 11, 2 },
+		{ "0x99 no optional part", "150099" "00", 4, 0 },
+		{ "UPT (optional part only, not laid out)", "150034" "01" "380188" "00", 8, 1 },
+		{ "0x99 truncated", "150099" "01" "3802", -EBADMSG, 0 },
+		{ "0x99 without pointer", "150099", -EBADMSG, 0 },
+		{ "0x99 pointer past the end", "150099" "05" "00", -EBADMSG, 0 },
+		{ "0x99 bad MCI", "150099" "01" "380108" "00", -EBADMSG, 0 },
+		/* laid out or with a mandatory part: not read so */
+		{ "IAM", "150001" "00", -EINVAL, 0 },
+		{ "USR (mandatory variable part)", "15002d" "0201" "00" "00", -EINVAL, 0 },
+		{ "FAR (facility indicator)", "15001f" "02" "00", -EINVAL, 0 },
+		{ "shorter than the header", "1500", -EBADMSG, 0 },
+	};
+	struct isup_msg *m = malloc(sizeof(*m));
+	uint8_t in[BUF_MAX];
+	unsigned int i;
+
+	CU_ASSERT_FATAL(m != NULL);
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		int len = hex2bin(v[i].hex, in, sizeof(in));
+		int rc = isup_msg_decode_unrecognized(m, in, len);
+
+		if (rc != v[i].rc)
+			fprintf(stderr, "unrecognized %s: got %d\n", v[i].name, rc);
+		CU_ASSERT_EQUAL(rc, v[i].rc);
+		if (rc >= 0)
+			CU_ASSERT_EQUAL(m->num_opt, v[i].num_opt);
+	}
+	CU_ASSERT_EQUAL(isup_msg_decode_unrecognized(m, in, hex2bin("150099" "01" "38018c" "f40102" "00",
+								 in, sizeof(in))), 11);
+	CU_ASSERT_EQUAL(m->type, 0x99);
+	CU_ASSERT_EQUAL(m->opt[0].code, ISUP_PAR_MCI);
+	CU_ASSERT_EQUAL(m->opt[0].u.mci.instr[0], ISUP_PCI_DISCARD_MESSAGE | ISUP_PCI_SEND_NOTIFICATION);
+	CU_ASSERT(m->opt[1].opaque);
+	/* it cannot be encoded: the codec has no layout for it */
+	CU_ASSERT_EQUAL(isup_msg_encode(in, sizeof(in), m), -EINVAL);
+
+	/* Q.763 Table 5 codes, typed or opaque, are known; others are not */
+	CU_ASSERT(isup_param_known(ISUP_PAR_CALLING_PARTY_NUMBER));
+	CU_ASSERT(isup_param_known(0x1d));	/* USI, kept opaque */
+	CU_ASSERT(isup_param_known(0x31));	/* propagation delay counter */
+	CU_ASSERT(isup_param_known(0xc1));
+	CU_ASSERT(!isup_param_known(ISUP_PAR_END_OF_OPT));
+	CU_ASSERT(!isup_param_known(0x14));	/* spare */
+	CU_ASSERT(!isup_param_known(0xf4));
+	CU_ASSERT(!isup_param_known(0xfe));
 	free(m);
 }
 
@@ -818,6 +1046,7 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "decode(encode(x)) == x for every type", test_build_roundtrip) ||
 	    !CU_add_test(suite, "encoder rejects invalid fields", test_encode_invalid) ||
 	    !CU_add_test(suite, "BCD digits", test_digits) ||
+	    !CU_add_test(suite, "unrecognized messages and parameters", test_unrecognized) ||
 	    !CU_add_test(suite, "segmentation and reassembly", test_segmentation)) {
 		CU_cleanup_registry();
 		return 1;

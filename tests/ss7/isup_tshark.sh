@@ -150,6 +150,125 @@ while read -r name hex; do
 		# tshark shows the number of circuits, range + 1
 		expect GRS "$work/GRS.out" "Range: 30"
 		;;
+	CON)
+		field CON isup.message_type 7
+		expect CON "$work/CON.out" \
+			"Called party's status indicator: Subscriber free (0x1)" \
+			"Interworking indicator: interworking encountered"
+		;;
+	RSC | BLO | BLA | UBL | UBA | UCIC | CCR | LPA)
+		field $name isup.cic 30
+		case $name in
+		RSC) want=18 ;; BLO) want=19 ;; BLA) want=21 ;; UBL) want=20 ;; UBA) want=22 ;;
+		UCIC) want=46 ;; CCR) want=17 ;; LPA) want=36 ;;
+		esac
+		field $name isup.message_type $want
+		;;
+	GRA)
+		field GRA isup.cic 100
+		field GRA isup.message_type 41
+		expect GRA "$work/GRA.out" "Range: 30" "Parameter Length: 5"
+		# the status octets as encoded: circuits 0 and 7 locally blocked
+		tshark -r "$work/GRA.pcap" -T pdml >"$work/GRA.pdml" 2>/dev/null
+		expect GRA "$work/GRA.pdml" 'show="Status subfield" size="4" pos="92" value="81000000"'
+		;;
+	CGB | CGBA | CGU | CGUA)
+		field $name isup.cic 100
+		case $name in
+		CGB) want=24 ;; CGBA) want=26 ;; CGU) want=25 ;; CGUA) want=27 ;;
+		esac
+		field $name isup.message_type $want
+		case $name in
+		CGB | CGBA) expect $name "$work/$name.out" \
+			"Circuit group supervision message type: hardware failure oriented (1)" ;;
+		*) expect $name "$work/$name.out" \
+			"Circuit group supervision message type: maintenance oriented (0)" ;;
+		esac
+		expect $name "$work/$name.out" "Range: 10" "Parameter Length: 3"
+		;;
+	CFN)
+		field CFN isup.message_type 47
+		field CFN isup.cause_indicator 99
+		expect CFN "$work/CFN.out" \
+			"Cause location: Transit network (TN) (3)" \
+			"Information element: Unknown (0xF4)" \
+			"Information element: Unknown (0xFE)"
+		;;
+	RLCCAUSE)
+		field RLCCAUSE isup.message_type 16
+		field RLCCAUSE isup.cause_indicator 99
+		expect RLCCAUSE "$work/RLCCAUSE.out" \
+			"Optional Parameter: Cause indicators (18)" \
+			"Information element: Unknown (0xF4)"
+		;;
+	RELDIAG)
+		field RELDIAG isup.message_type 12
+		field RELDIAG isup.cause_indicator 97
+		expect RELDIAG "$work/RELDIAG.out" "Message type: Unknown (0x99)"
+		;;
+	INR)
+		field INR isup.message_type 3
+		field INR isup.calling_party_address_request_indicator 1
+		field INR isup.calling_partys_category_request_indicator 1
+		field INR isup.info_req_holding_indicator 0
+		field INR isup.call_identity 805240
+		expect INR "$work/INR.out" "Call ID = 805240, SPC = 2121"
+		;;
+	INF)
+		field INF isup.message_type 4
+		field INF isup.calling_party_address_response_indicator 0x0003
+		field INF isup.calling_partys_category_response_indicator 1
+		field INF isup.solicited_indicator 0
+		field INF isup.calling 4930123456
+		expect INF "$work/INF.out" \
+			"Screening indicator: network provided (3)" \
+			"Calling Party's category: ordinary calling subscriber (0x0a)"
+		;;
+	INFNA)
+		field INFNA isup.message_type 4
+		field INFNA isup.calling_party_address_response_indicator 0x0001
+		field INFNA isup.calling_partys_category_response_indicator 0
+		expect INFNA "$work/INFNA.out" "No optional parameter present (Pointer: 0)"
+		;;
+	COT)
+		field COT isup.message_type 5
+		field COT isup.continuity_indicator 1
+		;;
+	CQM)
+		field CQM isup.message_type 42
+		expect CQM "$work/CQM.out" "Range: 4" "Parameter Length: 1"
+		;;
+	CQR)
+		field CQR isup.message_type 43
+		expect CQR "$work/CQR.out" "Range: 4" "Parameter Length: 4"
+		got=$(tshark -r "$work/CQR.pcap" -T fields -e isup.call_processing_state 2>/dev/null)
+		[ "$got" = "3,1,2" ] || { echo "FAIL: CQR: call processing states $got, encoded 3,1,2"; fail=1; }
+		got=$(tshark -r "$work/CQR.pcap" -T fields -e isup.mtc_blocking_state 2>/dev/null)
+		[ "$got" = "0,1,0,0" ] || { echo "FAIL: CQR: maintenance blocking $got, encoded 0,1,0,0"; fail=1; }
+		got=$(tshark -r "$work/CQR.pcap" -T fields -e isup.hw_blocking_state 2>/dev/null)
+		[ "$got" = "0,0,2" ] || { echo "FAIL: CQR: hardware blocking $got, encoded 0,0,2"; fail=1; }
+		expect CQR "$work/CQR.out" "Circuit# CIC+3 state: transient"
+		;;
+	FAC)
+		field FAC isup.message_type 51
+		expect FAC "$work/FAC.out" \
+			"Release call indicator: release call" \
+			"Send notification indicator: send notification" \
+			"Discard message indicator: Do not discard message (pass on)" \
+			"Call Transfer Number: 3806338"
+		;;
+	IDR)
+		field IDR isup.message_type 54
+		field IDR isup.mcid_request_indicators 0x01
+		expect IDR "$work/IDR.out" \
+			"Discard message indicator: Discard message" \
+			"Pass on not possible indicator: discard information"
+		;;
+	IRS)
+		field IRS isup.message_type 55
+		field IRS isup.mcid_response_indicators 0x01
+		field IRS isup.calling 30123456
+		;;
 	IAMTOK)
 		# a signalling token (DESIGN §2.1): APP with ACI 90, SNI = RCI = 0,
 		# new sequence, empty Q.765 addresses, then version 1 and the HOP
@@ -229,7 +348,8 @@ while read -r name hex; do
 done <"$work/vectors.txt"
 
 echo "tshark checked:$checked"
-for want in IAM ACM ANM REL RLC IAMTOK IAMTOKSEG SGMTOK IAME2E; do
+for want in IAM ACM ANM REL RLC CPG GRS IAMTOK IAMTOKSEG SGMTOK IAME2E CON GRA CGB CGBA CGU CGUA RSC BLO \
+	BLA UBL UBA UCIC CCR LPA CFN RLCCAUSE RELDIAG INR INF INFNA COT CQM CQR FAC IDR IRS; do
 	case " $checked " in
 	*" $want "*) ;;
 	*) echo "FAIL: vector $want missing"; fail=1 ;;

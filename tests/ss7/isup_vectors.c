@@ -139,6 +139,222 @@ static int grs(void)
 	return print("GRS");
 }
 
+/* Messages of message type only, CIC 30 */
+static int simple(uint8_t type)
+{
+	isup_msg_init(&msg, type, 30);
+	return print(isup_msg_type_name(type));
+}
+
+/* CON, CIC 21: BCI as the trunk sends it (subscriber free, ordinary
+ * subscriber, interworking encountered). */
+static int con(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_CON, 21);
+	p = isup_msg_param_find(&msg, ISUP_PAR_BCI);
+	p->u.bci.called_status = 1;
+	p->u.bci.called_category = 1;
+	p->u.bci.interworking = 1;
+	return print("CON");
+}
+
+/* GRA, CIC 100, range 29: circuits 100 and 107 locally blocked. */
+static int gra(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_GRA, 100);
+	p = isup_msg_param_find(&msg, ISUP_PAR_RANGE_STATUS);
+	p->u.range_status.range = 29;
+	p->u.range_status.status_len = 4;
+	p->u.range_status.status[0] = 0x81;
+	return print("GRA");
+}
+
+/* CGB, CGBA, CGU, CGUA, CIC 100: range 9, hardware failure oriented for
+ * CGB/CGBA, maintenance for CGU/CGUA; circuits 100, 101 and 109. */
+static int cg(uint8_t type)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, type, 100);
+	isup_msg_param_find(&msg, ISUP_PAR_CGSMT)->u.u8 = type == ISUP_MSG_CGB || type == ISUP_MSG_CGBA;
+	p = isup_msg_param_find(&msg, ISUP_PAR_RANGE_STATUS);
+	p->u.range_status.range = 9;
+	p->u.range_status.status_len = 2;
+	p->u.range_status.status[0] = 0x03;
+	p->u.range_status.status[1] = 0x02;
+	return print(isup_msg_type_name(type));
+}
+
+/* CFN, CIC 21, as the trunk answers an unrecognized parameter 0xf4 and
+ * 0xfe: cause 99, location transit network (3), the codes as diagnostic. */
+static int cfn(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_CFN, 21);
+	p = isup_msg_param_find(&msg, ISUP_PAR_CAUSE);
+	p->u.cause.location = 3;
+	p->u.cause.value = 99;
+	p->u.cause.diag_len = 2;
+	p->u.cause.diag[0] = 0xf4;
+	p->u.cause.diag[1] = 0xfe;
+	return print("CFN");
+}
+
+/* RLC, CIC 21, answering a REL with an unrecognized parameter 0xf4:
+ * cause 99 with the code as diagnostic. */
+static int rlc_cause(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_RLC, 21);
+	p = isup_msg_opt_add(&msg, ISUP_PAR_CAUSE);
+	p->u.cause.location = 3;
+	p->u.cause.value = 99;
+	p->u.cause.diag_len = 1;
+	p->u.cause.diag[0] = 0xf4;
+	return print("RLCCAUSE");
+}
+
+/* REL, CIC 21, releasing for an unrecognized message 0x99: cause 97, the
+ * message type as diagnostic. */
+static int rel_diag(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_REL, 21);
+	p = isup_msg_param_find(&msg, ISUP_PAR_CAUSE);
+	p->u.cause.location = 3;
+	p->u.cause.value = 97;
+	p->u.cause.diag_len = 1;
+	p->u.cause.diag[0] = 0x99;
+	return print("RELDIAG");
+}
+
+/* INR, CIC 21: calling party address and category requested, call
+ * reference 805240 at SPC 2121. */
+static int inr(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_INR, 21);
+	p = isup_msg_param_find(&msg, ISUP_PAR_INR_IND);
+	p->u.inr.cgpn = 1;
+	p->u.inr.cpc = 1;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_CALL_REF);
+	p->u.call_ref.call_id = 805240;
+	p->u.call_ref.spc = 2121;
+	return print("INR");
+}
+
+/* INF, CIC 21, as the trunk answers that INR: solicited, CgPN included
+ * (international 4930123456, network provided), CPC included (ordinary). */
+static int inf(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_INF, 21);
+	p = isup_msg_param_find(&msg, ISUP_PAR_INF_IND);
+	p->u.inf.cgpn = ISUP_INF_CGPN_INCLUDED;
+	p->u.inf.cpc = 1;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_CALLING_PARTY_NUMBER);
+	number(&p->u.number, ISUP_NAI_INTERNATIONAL, "4930123456");
+	p->u.number.si = ISUP_SI_NETWORK_PROVIDED;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_CPC);
+	p->u.u8 = 0x0a;
+	return print("INF");
+}
+
+/* INF, CIC 22: the calling party address not available, nothing else. */
+static int inf_na(void)
+{
+	isup_msg_init(&msg, ISUP_MSG_INF, 22);
+	msg.mand[0].u.inf.cgpn = ISUP_INF_CGPN_NOT_AVAILABLE;
+	return print("INFNA");
+}
+
+/* COT, CIC 21: continuity check successful. */
+static int cot(void)
+{
+	isup_msg_init(&msg, ISUP_MSG_COT, 21);
+	msg.mand[0].u.u8 = 1;
+	return print("COT");
+}
+
+/* CQM, CIC 1, range 3 (4 circuits). */
+static int cqm(void)
+{
+	isup_msg_init(&msg, ISUP_MSG_CQM, 1);
+	msg.mand[0].u.range_status.range = 3;
+	return print("CQM");
+}
+
+/* CQR, CIC 1, range 3, as the trunk answers that CQM: idle; incoming busy
+ * and locally blocked for maintenance; outgoing busy and remotely blocked
+ * for hardware failure; transient (awaiting a reset acknowledgement). */
+static int cqr(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_CQR, 1);
+	msg.mand[0].u.range_status.range = 3;
+	p = isup_msg_param_find(&msg, ISUP_PAR_CIRCUIT_STATE);
+	p->u.csi.num = 4;
+	p->u.csi.state[0] = ISUP_CSI(0, ISUP_CSI_CALL_IDLE, 0);
+	p->u.csi.state[1] = ISUP_CSI(ISUP_CSI_BLK_LOCAL, ISUP_CSI_CALL_IN_BUSY, 0);
+	p->u.csi.state[2] = ISUP_CSI(0, ISUP_CSI_CALL_OUT_BUSY, ISUP_CSI_BLK_REMOTE);
+	p->u.csi.state[3] = ISUP_CSI_TRANSIENT;
+	return print("CQR");
+}
+
+/* FAC, CIC 21: MCI release call, send notification; call transfer
+ * number 3806338 kept opaque. */
+static int fac(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_FAC, 21);
+	p = isup_msg_opt_add(&msg, ISUP_PAR_MCI);
+	p->u.mci.num_instr = 1;
+	p->u.mci.instr[0] = ISUP_PCI_RELEASE_CALL | ISUP_PCI_SEND_NOTIFICATION;
+	p = isup_msg_opt_add(&msg, 0x45);
+	p->u.opaque.len = 6;
+	memcpy(p->u.opaque.data, "\x88\x43\x83\x60\x33\x08", 6);
+	return print("FAC");
+}
+
+/* IDR, CIC 21: MCID requested; MCI discard message, pass on not possible:
+ * discard information. */
+static int idr(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_IDR, 21);
+	p = isup_msg_opt_add(&msg, ISUP_PAR_MCID_REQ);
+	p->u.u8 = 1;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_MCI);
+	p->u.mci.num_instr = 1;
+	p->u.mci.instr[0] = ISUP_PCI_DISCARD_MESSAGE | ISUP_MCI_PASS_ON_NOT_POSSIBLE;
+	return print("IDR");
+}
+
+/* IRS, CIC 21: MCID included, the calling party number. */
+static int irs(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_IRS, 21);
+	p = isup_msg_opt_add(&msg, ISUP_PAR_MCID_RSP);
+	p->u.u8 = 1;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_CALLING_PARTY_NUMBER);
+	number(&p->u.number, ISUP_NAI_NATIONAL, "30123456");
+	return print("IRS");
+}
+
 /* IAM, CIC 22, carrying a signalling token (DESIGN §2.1) in an APP
  * parameter with ACI 90 and the PCI entry for it.  With \a x5u_len 169 the
  * token takes two APP segments and the IAM is split for the 272-octet MTP3
@@ -247,6 +463,12 @@ int main(int argc, char **argv)
 	if (stiwf_logging_init(ctx) < 0)
 		return 1;
 	if (iam() || acm() || anm() || rel() || rlc() || cpg() || grs())
+		return 1;
+	if (con() || gra() || cg(ISUP_MSG_CGB) || cg(ISUP_MSG_CGBA) || cg(ISUP_MSG_CGU) || cg(ISUP_MSG_CGUA) ||
+	    simple(ISUP_MSG_RSC) || simple(ISUP_MSG_BLO) || simple(ISUP_MSG_BLA) || simple(ISUP_MSG_UBL) ||
+	    simple(ISUP_MSG_UBA) || simple(ISUP_MSG_UCIC) || simple(ISUP_MSG_CCR) || simple(ISUP_MSG_LPA) ||
+	    cfn() || rlc_cause() || rel_diag() || inr() || inf() || inf_na() || cot() || cqm() || cqr() ||
+	    fac() || idr() || irs())
 		return 1;
 	pkey = EVP_EC_gen("P-256");
 	key = pkey ? sigtoken_key_alloc(ctx, pkey) : NULL;
