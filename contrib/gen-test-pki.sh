@@ -425,7 +425,7 @@ envcert()
 }
 
 {
-	echo "# stiwf test PKI, made by contrib/gen-test-pki.sh; source it from sh."
+	echo "# stiwf test PKI, made by contrib/gen-test-pki.sh; read it into sh with '. ./pki.env'."
 	echo "# Test material only: never use these keys for anything real."
 } >"$OUT/pki.env"
 envline PKI_DIR "$OUT"

@@ -3,7 +3,8 @@
 # demo topology.  Idempotent: when everything is present it only checks.
 #
 #   contrib/install-deps.sh            build + test + demo packages
-#   contrib/install-deps.sh --build    only what "./configure && make" needs
+#   contrib/install-deps.sh --build    only what "./configure && make" needs,
+#                                      and CUnit, which the unit tests need
 set -eu
 
 BUILD_PKGS="

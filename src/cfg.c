@@ -28,6 +28,7 @@
 #include "iwf/peer.h"
 #include "sip/sip_agent.h"
 #include "src/cfg.h"
+#include "src/license.h"
 #include "src/logging.h"
 #include "src/vty_nodes.h"
 #include "ss7/ss7.h"
@@ -92,7 +93,7 @@ static int stiwf_vty_go_parent(struct vty *vty)
 static struct vty_app_info stiwf_vty_info = {
 	.name = "stiwfd",
 	.version = PACKAGE_VERSION,
-	.copyright = "stiwf: STIR/SHAKEN <-> SS7 signalling interworking function\r\n",
+	.copyright = "stiwf: STIR/SHAKEN <-> SS7 signalling interworking function\r\n" STIWF_LICENSE_NOTICE("\r\n"),
 	.go_parent_cb = stiwf_vty_go_parent,
 };
 

@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "src/cfg.h"
+#include "src/license.h"
 #include "src/logging.h"
 #include "src/stiwf_tool.h"
 #include "src/vty_client.h"
@@ -62,7 +63,7 @@ static void usage(FILE *out)
 
 static int cmd_version(int argc, char **argv)
 {
-	printf("stiwf %s\n", PACKAGE_VERSION);
+	printf("stiwf %s\n" STIWF_LICENSE_NOTICE("\n"), PACKAGE_VERSION);
 	return 0;
 }
 

@@ -20,7 +20,8 @@ struct stiwf_bench_opts {
 	unsigned int threads;		/*!< worker threads for scaling; 0: one per core */
 	bool json;			/*!< no text on stdout: the caller prints JSON */
 	bool quick;			/*!< e2e: the short run (fewer steps, 1,000 held calls) */
-	const char *e2e_script;		/*!< e2e: the script; NULL: the build tree's */
+	const char *e2e_script;		/*!< e2e: the script; NULL: the build tree's or the installed one */
+	const char *build_tree;		/*!< e2e: a build tree to measure; NULL: $top_builddir, else installed */
 };
 
 /*! Each fills \a out (an object) and returns 0, or prints why it failed on

@@ -4,12 +4,19 @@
  * progress through on stderr, and takes the one JSON object it prints on
  * stdout.
  *
- * The script is tests/bench/e2e.sh of a build tree: --e2e-script FILE, or
- * the environment's STIWF_BENCH_E2E, or the source tree this binary was
- * built from.  It is told the build tree (top_builddir) and the source tree
- * (srcdir) as the integration tests are. */
+ * Where the script and the programs it starts come from (stiwf(1)):
+ * - a build tree, named by --build-tree DIR or by $top_builddir (which
+ *   "make check" and contrib/bench.sh set): DIR's stiwfd, stiwf and
+ *   tests/certs/httpsd, and tests/bench/e2e.sh of the source tree DIR was
+ *   configured from ($srcdir when top_builddir came from the environment);
+ * - otherwise the installed stiwfd, stiwf and httpsd, and the scripts that
+ *   "make install" put in $(pkgdatadir), laid out as in the source tree.
+ * --e2e-script FILE, or the environment's STIWF_BENCH_E2E, names another
+ * script.  No path of the tree this program was built in is compiled in:
+ * an installed stiwf must not depend on a build tree that is long gone. */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,9 @@
 #include "src/stiwf_bench.h"
 
 #define E2E_OUT_MAX (1024 * 1024)
+#define E2E_PATH_MAX 4096
+/* relative to a source tree, and to $(pkgdatadir) */
+#define E2E_SCRIPT "tests/bench/e2e.sh"
 
 static int read_all(int fd, char **out)
 {
@@ -58,22 +68,127 @@ static int read_all(int fd, char **out)
 	return 0;
 }
 
+/* The source tree the build tree \a build was configured from: \a build
+ * itself when it holds the script (a build in the source tree), else the
+ * abs_top_srcdir its Makefile names. */
+static int e2e_build_srcdir(const char *build, char *out, size_t outlen)
+{
+	static const char key[] = "abs_top_srcdir = ";
+	char path[E2E_PATH_MAX], line[E2E_PATH_MAX + sizeof(key)];
+	size_t n;
+	FILE *f;
+	int rc = -ENOENT;
+
+	if (snprintf(path, sizeof(path), "%s/" E2E_SCRIPT, build) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (access(path, R_OK) == 0) {
+		if (snprintf(out, outlen, "%s", build) >= (int)outlen)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	if (snprintf(path, sizeof(path), "%s/Makefile", build) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, sizeof(key) - 1))
+			continue;
+		n = strcspn(line + sizeof(key) - 1, "\n");
+		if (n == 0 || n >= outlen) {
+			rc = -ENAMETOOLONG;
+			break;
+		}
+		memcpy(out, line + sizeof(key) - 1, n);
+		out[n] = '\0';
+		rc = 0;
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* The script, and what it is told in its environment (NULL: left as it
+ * is), for a build tree or for the installed programs. */
+struct e2e_where {
+	char script[E2E_PATH_MAX];
+	char srcdir[E2E_PATH_MAX];
+	const char *top_builddir;
+	bool installed;
+};
+
+static int e2e_where_find(const struct stiwf_bench_opts *o, struct e2e_where *w)
+{
+	const char *build = o->build_tree ? o->build_tree : getenv("top_builddir");
+	const char *script = o->e2e_script ? o->e2e_script : getenv("STIWF_BENCH_E2E");
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	if (!build) {
+		w->installed = true;
+		snprintf(w->srcdir, sizeof(w->srcdir), "%s", STIWF_PKGDATADIR);
+	} else {
+		w->top_builddir = build;
+		if (!o->build_tree && getenv("srcdir")) {
+			rc = snprintf(w->srcdir, sizeof(w->srcdir), "%s", getenv("srcdir")) >= (int)sizeof(w->srcdir) ?
+				     -ENAMETOOLONG : 0;
+		} else {
+			rc = e2e_build_srcdir(build, w->srcdir, sizeof(w->srcdir));
+		}
+		if (rc < 0) {
+			fprintf(stderr, "stiwf bench e2e: cannot tell the source tree of the build tree %s: %s\n",
+				build, strerror(-rc));
+			return rc;
+		}
+	}
+	if (script)
+		rc = snprintf(w->script, sizeof(w->script), "%s", script);
+	else
+		rc = snprintf(w->script, sizeof(w->script), "%s/" E2E_SCRIPT, w->srcdir);
+	if (rc >= (int)sizeof(w->script))
+		return -ENAMETOOLONG;
+	if (access(w->script, R_OK) < 0) {
+		rc = -errno;
+		fprintf(stderr, "stiwf bench e2e: %s: %s (%s)\n", w->script, strerror(-rc),
+			script ? "--e2e-script or STIWF_BENCH_E2E" :
+			w->installed ? "not installed with this stiwf; in a build tree, give --build-tree DIR" :
+				       "not in this build's source tree");
+		return rc;
+	}
+	return 0;
+}
+
+/* In the child, before exec: tell the script where everything is. */
+static void e2e_where_export(const struct e2e_where *w)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	setenv("srcdir", w->srcdir, 1);
+	if (!w->installed) {
+		setenv("top_builddir", w->top_builddir, 1);
+		return;
+	}
+	/* the user's choice of programs and log directory stands */
+	setenv("STIWFD", STIWF_SBINDIR "/stiwfd", 0);
+	setenv("STIWF", STIWF_BINDIR "/stiwf", 0);
+	setenv("HTTPSD", STIWF_PKGLIBEXECDIR "/httpsd", 0);
+	setenv("STIWF_BENCH_DIR", tmp && tmp[0] ? tmp : "/tmp", 0);
+}
+
 int stiwf_bench_e2e(const struct stiwf_bench_opts *o, json_t *out)
 {
-	const char *script = o->e2e_script ? o->e2e_script : getenv("STIWF_BENCH_E2E");
+	const char *script;
+	struct e2e_where w;
 	json_error_t jerr;
 	json_t *res;
 	char *text = NULL;
 	int fds[2], status, rc;
 	pid_t pid;
 
-	if (!script)
-		script = STIWF_SRCDIR "/tests/bench/e2e.sh";
-	if (access(script, R_OK) < 0) {
-		fprintf(stderr, "stiwf bench e2e: %s: %s (run from a build tree, or give --e2e-script)\n", script,
-			strerror(errno));
-		return -ENOENT;
-	}
+	rc = e2e_where_find(o, &w);
+	if (rc < 0)
+		return rc;
+	script = w.script;
 	if (pipe(fds) < 0)
 		return -errno;
 	fflush(stdout);
@@ -88,10 +203,7 @@ int stiwf_bench_e2e(const struct stiwf_bench_opts *o, json_t *out)
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		if (!getenv("top_builddir"))
-			setenv("top_builddir", STIWF_BUILDDIR, 1);
-		if (!getenv("srcdir"))
-			setenv("srcdir", STIWF_SRCDIR, 1);
+		e2e_where_export(&w);
 		if (o->quick)
 			execlp("bash", "bash", script, "--quick", (char *)NULL);
 		else

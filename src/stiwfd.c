@@ -29,6 +29,7 @@
 #include "src/call_echo.h"
 #include "src/cfg.h"
 #include "src/evloop.h"
+#include "src/license.h"
 #include "src/logging.h"
 #include "src/replay_store.h"
 #include "src/stiwfd_iwf.h"
@@ -167,7 +168,7 @@ int main(int argc, char **argv)
 			config_file = optarg;
 			break;
 		case 'V':
-			printf("stiwfd %s\n", PACKAGE_VERSION);
+			printf("stiwfd %s\n" STIWF_LICENSE_NOTICE("\n"), PACKAGE_VERSION);
 			return EXIT_SUCCESS;
 		case 'h':
 			print_help(stdout);

@@ -25,8 +25,9 @@ set -u
 . ./bench.env
 . "$srcdir/tests/integration/lib-bg.sh"
 . pki/pki.env
-STIWFD=$top_builddir/stiwfd
-STIWF=$top_builddir/stiwf
+# bench.env names the programs (the build tree's or the installed ones)
+STIWFD=${STIWFD:-$top_builddir/stiwfd}
+STIWF=${STIWF:-$top_builddir/stiwf}
 BS=$srcdir/tests/bench
 KAMCFG=$srcdir/contrib/kamailio/secsipid.cfg
 NB=3

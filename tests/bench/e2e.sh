@@ -47,6 +47,10 @@
 # TOP_BUILDDIR and SRCDIR default to $top_builddir and $srcdir, as in the
 # integration tests, else to the current directory and this script's tree.
 # Needs a plain (not sanitized) build with tests/certs/httpsd built.
+# $STIWFD, $STIWF and $HTTPSD (the x5u server) name other programs than
+# TOP_BUILDDIR's, and the logs go to a new directory in $STIWF_BENCH_DIR
+# (default TOP_BUILDDIR/tests/bench): an installed "stiwf bench e2e" runs
+# the copy of this script in $(pkgdatadir) with the installed programs.
 # STIWF_UML_MEM overrides the guest memory (default 1536M).
 set -u
 quick=0 keep=0
@@ -55,7 +59,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--keep) keep=1 ;;
 	-h | --help)
-		sed -n '2,50p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,/^set -u/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	-*)
@@ -76,11 +80,16 @@ fail() {
 	exit 1
 }
 
-[ -x "$top_builddir/stiwfd" ] || fail "no stiwfd in $top_builddir (build first)"
-[ -x "$top_builddir/tests/certs/httpsd" ] ||
-	fail "no tests/certs/httpsd in $top_builddir (make tests/certs/httpsd)"
-mkdir -p "$top_builddir/tests/bench"
-out=$(mktemp -d "$top_builddir/tests/bench/e2e.XXXXXX") || exit 1
+# absolute: the guest runs in its output directory
+STIWFD=$(readlink -f "${STIWFD:-$top_builddir/stiwfd}")
+STIWF=$(readlink -f "${STIWF:-$top_builddir/stiwf}")
+HTTPSD=$(readlink -f "${HTTPSD:-$top_builddir/tests/certs/httpsd}")
+bench_dir=${STIWF_BENCH_DIR:-$top_builddir/tests/bench}
+[ -x "$STIWFD" ] || fail "no $STIWFD (build first)"
+[ -x "$STIWF" ] || fail "no $STIWF (build first)"
+[ -x "$HTTPSD" ] || fail "no $HTTPSD (make tests/certs/httpsd)"
+mkdir -p "$bench_dir"
+out=$(mktemp -d "$bench_dir/e2e.XXXXXX") || exit 1
 
 if [ $quick = 1 ]; then
 	# a first step slow enough that a loaded machine carries it
@@ -107,6 +116,9 @@ E2E_HOLD_RATE_MIN=$hold_min
 E2E_HOLD_UNTIL=$hold_until
 E2E_CICS=$cics
 E2E_STEPS_UNTIL=$until
+STIWFD=$(printf %q "$STIWFD")
+STIWF=$(printf %q "$STIWF")
+HTTPSD=$(printf %q "$HTTPSD")
 EOF
 
 # the test PKI is made here: openssl is much slower inside the guest

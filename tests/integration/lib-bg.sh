@@ -73,7 +73,8 @@ wait_exit() {
 	timeout "$2" tail --pid="$1" -f /dev/null
 }
 
-# httpsd_start DIR DOCROOT: serve DOCROOT with tests/certs/httpsd over TLS
+# httpsd_start DIR DOCROOT: serve DOCROOT with tests/certs/httpsd ($HTTPSD
+# when set, as for an installed "stiwf bench e2e") over TLS
 # on 127.0.0.1 (/pem/FILE, see there), with a throw-away test CA and server
 # certificate made in DIR.  Returns once it printed READY (no sleeping);
 # sets HTTPSD_PORT and HTTPSD_CA (the CA file a client must trust).
@@ -93,7 +94,7 @@ httpsd_start() {
 	) >/dev/null 2>&1 || { echo "httpsd: cannot make the TLS test CA"; return 1; }
 	rm -f "$d/httpsd.fifo"
 	mkfifo "$d/httpsd.fifo"
-	"$top_builddir/tests/certs/httpsd" "$d/srv.pem" "$d/srv.key" "$root" >"$d/httpsd.fifo" 2>&1 &
+	"${HTTPSD:-$top_builddir/tests/certs/httpsd}" "$d/srv.pem" "$d/srv.key" "$root" >"$d/httpsd.fifo" 2>&1 &
 	BG_ALL_PIDS="$BG_ALL_PIDS $!"
 	exec {fd}<"$d/httpsd.fifo"
 	read -r -t 30 ready port raw <&"$fd"
