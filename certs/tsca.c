@@ -62,6 +62,7 @@ const struct value_string tsca_err_names[] = {
 	{ TSCA_ERR_KEY, "unsupported key" },
 	{ TSCA_ERR_INTERNAL, "internal error" },
 	{ TSCA_ERR_BUSY, "not looked up now (rate or fetch capacity)" },
+	{ TSCA_ERR_LIFETIME, "validity too long" },
 	{ 0, NULL }
 };
 
@@ -112,6 +113,7 @@ struct tsca_dir {
 	const ASN1_OBJECT *acceptable[2 * TSCA_MAX_OIDS];
 	unsigned int num_acceptable;
 	unsigned int max_keys, num_keys;
+	unsigned int max_days_prov, max_days_full;	/* 0: no limit */
 	tsca_key_alloc_fn key_alloc;
 	struct truststore *ts;
 	struct cert_domain *d;
@@ -146,6 +148,8 @@ void tsca_cfg_init(struct tsca_cfg *cfg)
 	cfg->prov_oids[0] = TSCA_DEFAULT_PROV_OID;
 	cfg->num_prov_oids = 1;
 	cfg->max_keys = TSCA_DEFAULT_MAX_KEYS;
+	cfg->max_days_prov = TSCA_DEFAULT_MAX_DAYS_PROV;
+	cfg->max_days_full = TSCA_DEFAULT_MAX_DAYS_FULL;
 }
 
 static int key_destructor(struct tsca_key *k)
@@ -441,7 +445,8 @@ struct tsca_dir *tsca_dir_alloc(void *ctx, const struct tsca_cfg *cfg, struct tr
 	unsigned int i;
 
 	if (!cfg || !ts || !cfg->key_alloc || cfg->num_full_oids > TSCA_MAX_OIDS ||
-	    cfg->num_prov_oids > TSCA_MAX_OIDS) {
+	    cfg->num_prov_oids > TSCA_MAX_OIDS || cfg->max_days_prov > TSCA_MAX_DAYS_LIMIT ||
+	    cfg->max_days_full > TSCA_MAX_DAYS_LIMIT) {
 		LOGP(DCERT, LOGL_ERROR, "tsca: incomplete configuration\n");
 		return NULL;
 	}
@@ -472,6 +477,8 @@ struct tsca_dir *tsca_dir_alloc(void *ctx, const struct tsca_cfg *cfg, struct tr
 		td->num_prov++;
 	}
 	td->max_keys = cfg->max_keys ? cfg->max_keys : 1;
+	td->max_days_prov = cfg->max_days_prov;
+	td->max_days_full = cfg->max_days_full;
 	td->key_alloc = cfg->key_alloc;
 	td->ts = ts;
 	td->d = d;
@@ -758,6 +765,34 @@ static enum tsca_err err_from_cert(enum cert_err e, const char *reason)
 	}
 }
 
+/* The signer's validity period against the bound of the class its path
+ * grants (ARCHITECTURE §1: provisional 6 months, full 2 years); a signer of
+ * no class is held to the full bound.  The period itself, not the time
+ * left: a certificate issued for too long is refused from its first day.
+ * \returns 0 when within the bound, -EKEYREJECTED with detail when not */
+static int lifetime_check(const struct tsca_dir *td, enum tsca_policy policy, X509 *leaf, char *detail,
+			  size_t detail_len)
+{
+	unsigned int max = policy == TSCA_POLICY_PROVISIONAL ? td->max_days_prov : td->max_days_full;
+	int days = 0, secs = 0;
+	int64_t period;
+
+	if (!max)
+		return 0;
+	if (!ASN1_TIME_diff(&days, &secs, X509_get0_notBefore(leaf), X509_get0_notAfter(leaf))) {
+		ERR_clear_error();
+		snprintf(detail, detail_len, "the certificate's validity period cannot be read");
+		return -EKEYREJECTED;
+	}
+	period = (int64_t)days * 86400 + secs;
+	if (period <= (int64_t)max * 86400)
+		return 0;
+	snprintf(detail, detail_len, "the %s certificate is valid for %d days %d s, more than the %u days allowed",
+		 policy == TSCA_POLICY_PROVISIONAL ? "provisional" : policy == TSCA_POLICY_FULL ? "full" :
+		 "unclassified", days, secs, max);
+	return -EKEYREJECTED;
+}
+
 /* Fill res for a leaf whose chain verified (err == TSCA_OK), or with the
  * failure; res->detail points into detail. */
 static void result_fill(struct tsca_dir *td, struct tsca_result *res, enum tsca_err err, X509 *leaf,
@@ -780,6 +815,8 @@ static void result_fill(struct tsca_dir *td, struct tsca_result *res, enum tsca_
 		if (!k) {
 			snprintf(detail, detail_len, "the certificate's key is not a P-256 key");
 			res->err = TSCA_ERR_KEY;
+		} else if (lifetime_check(td, k->policy, leaf, detail, detail_len) < 0) {
+			res->err = TSCA_ERR_LIFETIME;
 		} else {
 			res->key = k->key;
 			res->leaf = k->leaf;

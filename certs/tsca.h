@@ -33,6 +33,11 @@
  *  Provisional and full certificates are told apart by certificate-policy
  *  OID (DESIGN §3).  No public text fixes them (standards.md §1.4), so they
  *  are configurable; the defaults are those of contrib/gen-test-pki.sh.
+ *  A provisional certificate lives at most 6 months and a full one 2 years
+ *  (ARCHITECTURE §1): a signer whose certificate's validity period (notAfter -
+ *  notBefore) is longer than its class allows is refused
+ *  (TSCA_ERR_LIFETIME), whatever the time asked for.  A signer of no class
+ *  is held to the full bound.  Both bounds are configurable.
  *
  *  What a signer's certificate claims counts only as far as its path
  *  grants it, so that a trusted operator CA cannot make itself a signer
@@ -80,6 +85,13 @@ struct sigtoken_key;
 #define TSCA_MAX_FILES		4096
 /*! Most prepared keys kept. */
 #define TSCA_DEFAULT_MAX_KEYS	1024
+/*! Longest validity (notAfter - notBefore) of a provisional signer
+ *  certificate, in days: 6 months, rounded up to the longest 6 months. */
+#define TSCA_DEFAULT_MAX_DAYS_PROV	184
+/*! ... of a full one: 2 years, one of them a leap year. */
+#define TSCA_DEFAULT_MAX_DAYS_FULL	731
+/*! Highest configurable maximum (20 years). */
+#define TSCA_MAX_DAYS_LIMIT		7300
 /*! Longest subject kept (RFC 2253 form). */
 #define TSCA_SUBJECT_MAX	256
 
@@ -114,6 +126,7 @@ enum tsca_err {
 	TSCA_ERR_KEY,			/*!< the leaf's key is not usable for HOP (not P-256) */
 	TSCA_ERR_INTERNAL,		/*!< out of memory, library failure */
 	TSCA_ERR_BUSY,			/*!< not fetched: the peer's rate of repository misses, or fetch capacity */
+	TSCA_ERR_LIFETIME,		/*!< the signer's certificate is valid for longer than its class allows */
 	_NUM_TSCA_ERR
 };
 extern const struct value_string tsca_err_names[];
@@ -138,6 +151,10 @@ struct tsca_cfg {
 	const char *prov_oids[TSCA_MAX_OIDS];
 	unsigned int num_prov_oids;
 	unsigned int max_keys;		/*!< prepared keys kept (>= 1) */
+	/*! longest validity period of a signer's certificate, in days, by
+	 *  the class its path grants: provisional, and full (which also
+	 *  bounds a signer of no class); 0: no limit */
+	unsigned int max_days_prov, max_days_full;
 	tsca_key_alloc_fn key_alloc;	/*!< required */
 };
 
@@ -170,7 +187,8 @@ typedef void (*tsca_lookup_cb)(const struct tsca_result *res, void *priv);
 struct tsca_dir;
 struct tsca_lookup;
 
-/*! Defaults: no local directory, the test PKI's policy OIDs, 1024 keys, no key_alloc. */
+/*! Defaults: no local directory, the test PKI's policy OIDs, 1024 keys,
+ *  validity at most 184 days (provisional) and 731 days (full), no key_alloc. */
 void tsca_cfg_init(struct tsca_cfg *cfg);
 
 /*! Create a directory over a trust store and, for the repository, a

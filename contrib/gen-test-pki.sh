@@ -358,6 +358,16 @@ issue tsca op1-ca op1-prov "/C=ZZ/O=Operator One/CN=Operator One signing (provis
 	"$T/op1-prov.ext" -days 182
 chain tsca op1-prov op1-ca national-ca
 
+# Issued for longer than their class allows (stiwfd refuses them by their
+# validity period, not by the time left): a provisional certificate of
+# 185 days (> 184) and a full one of 732 days (> 731).
+issue tsca op1-ca op1-prov-long "/C=ZZ/O=Operator One/CN=Operator One signing (provisional, too long)" \
+	"$T/op1-prov.ext" -days 185
+chain tsca op1-prov-long op1-ca national-ca
+issue tsca op1-ca op1-full-long "/C=ZZ/O=Operator One/CN=Operator One signing (too long)" \
+	"$T/op1-full.ext" -days 732
+chain tsca op1-full-long op1-ca national-ca
+
 op_ext "$T/rogue.ext" "$TSCA_FULL_OID"
 issue tsca rogue-ca rogue "/C=ZZ/O=Rogue Operator/CN=Rogue Operator signing" \
 	"$T/rogue.ext" -days 730
@@ -448,8 +458,8 @@ for n in sti-pa-root sti-ca sp-a sp-b sp-revoked sp-expired sp-a-deleg-ca delega
 	untrusted-root sp-untrusted; do
 	envcert shaken "$n"
 done
-for n in tsca-root national-ca op1-ca rogue-ca op2-ca op1-full op1-prov rogue op2-full \
-	provop-ca tnop-ca provop-spoof tnop-spoof op2-spoof; do
+for n in tsca-root national-ca op1-ca rogue-ca op2-ca op1-full op1-prov op1-prov-long \
+	op1-full-long rogue op2-full provop-ca tnop-ca provop-spoof tnop-spoof op2-spoof; do
 	envcert tsca "$n"
 done
 chmod 644 "$OUT/pki.env"

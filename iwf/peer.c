@@ -13,6 +13,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
+#include "certs/tsca.h"
 #include "iwf/map_peer.h"
 #include "iwf/peer.h"
 #include "sip/sip_call.h"
@@ -152,6 +153,8 @@ static void cfg_defaults(struct iwf_cfg *cfg)
 	cfg->replay_store_timeout_ms = IWF_REPLAY_STORE_TIMEOUT_DEFAULT;
 	cfg->tsca_full_oid = NULL;
 	cfg->tsca_provisional_oid = NULL;
+	cfg->tsca_max_days_prov = TSCA_DEFAULT_MAX_DAYS_PROV;
+	cfg->tsca_max_days_full = TSCA_DEFAULT_MAX_DAYS_FULL;
 	cfg->map_file = NULL;
 }
 

@@ -247,6 +247,10 @@ struct iwf_cfg {
 	unsigned int replay_store_timeout_ms;	/*!< 200 ms by default */
 	char *tsca_full_oid;
 	char *tsca_provisional_oid;
+	/*! "max-validity provisional|full DAYS": longest validity period
+	 *  of a signer's certificate by class (certs/tsca.h), 184 and 731
+	 *  days by default; 0: no limit */
+	unsigned int tsca_max_days_prov, tsca_max_days_full;
 	char *map_file;
 	struct llist_head sip_peers;
 	struct llist_head ss7_peers;

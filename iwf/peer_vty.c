@@ -15,6 +15,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "certs/fetch.h"
+#include "certs/tsca.h"
 #include "iwf/map_peer.h"
 #include "iwf/number.h"
 #include "iwf/peer.h"
@@ -713,6 +714,22 @@ DEFUN(cfg_tsca_no_policy_oid, cfg_tsca_no_policy_oid_cmd,
       NO_STR "Certificate policy OID\n" "Full certificate\n" "Provisional certificate\n")
 {
 	clear_str(argv[0][0] == 'f' ? &g_iwf_cfg->tsca_full_oid : &g_iwf_cfg->tsca_provisional_oid);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tsca_max_validity, cfg_tsca_max_validity_cmd,
+      "max-validity (provisional|full) <0-7300>",
+      "Longest validity period (notAfter - notBefore) of a signer's certificate of a class\n"
+      "Provisional certificates (default 184 days)\n"
+      "Full certificates, and signers of no class (default 731 days)\n"
+      "Days; 0: no limit\n")
+{
+	unsigned int days = (unsigned int)num_arg(argv[1]);
+
+	if (argv[0][0] == 'p')
+		g_iwf_cfg->tsca_max_days_prov = days;
+	else
+		g_iwf_cfg->tsca_max_days_full = days;
 	return CMD_SUCCESS;
 }
 
@@ -1865,6 +1882,10 @@ static int config_write_tsca(struct vty *vty)
 		vty_out(vty, " policy-oid full %s%s", g_iwf_cfg->tsca_full_oid, VTY_NEWLINE);
 	if (g_iwf_cfg->tsca_provisional_oid)
 		vty_out(vty, " policy-oid provisional %s%s", g_iwf_cfg->tsca_provisional_oid, VTY_NEWLINE);
+	if (g_iwf_cfg->tsca_max_days_prov != TSCA_DEFAULT_MAX_DAYS_PROV)
+		vty_out(vty, " max-validity provisional %u%s", g_iwf_cfg->tsca_max_days_prov, VTY_NEWLINE);
+	if (g_iwf_cfg->tsca_max_days_full != TSCA_DEFAULT_MAX_DAYS_FULL)
+		vty_out(vty, " max-validity full %u%s", g_iwf_cfg->tsca_max_days_full, VTY_NEWLINE);
 	write_credential(vty, &d->credential);
 	if (g_iwf_cfg->map_file)
 		vty_out(vty, " map-file %s%s", g_iwf_cfg->map_file, VTY_NEWLINE);
@@ -2083,6 +2104,7 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_window_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_startup_quiet_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_hop_skew_cmd);
+	install_element(STIWF_TSCA_NODE, &cfg_tsca_max_validity_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_replay_store_redis_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_replay_store_local_cmd);
 	install_element(STIWF_TSCA_NODE, &cfg_tsca_replay_store_on_failure_cmd);

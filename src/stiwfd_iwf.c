@@ -214,6 +214,8 @@ static int tsca_setup(struct stiwfd_iwf *d)
 		tsca_cfg_init(&tcfg);
 		tcfg.cert_dir = dc->cert_dir;
 		tcfg.key_alloc = tsca_key_alloc;
+		tcfg.max_days_prov = g_iwf_cfg->tsca_max_days_prov;
+		tcfg.max_days_full = g_iwf_cfg->tsca_max_days_full;
 		if (g_iwf_cfg->tsca_full_oid) {
 			tcfg.full_oids[0] = g_iwf_cfg->tsca_full_oid;
 			tcfg.num_full_oids = 1;

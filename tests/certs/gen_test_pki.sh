@@ -118,6 +118,10 @@ days()
 }
 [ "$(days "$T/op1-full.pem")" = 730 ] && ok "full lives 730 days" || fail "full validity"
 [ "$(days "$T/op1-prov.pem")" = 182 ] && ok "provisional lives 182 days" || fail "provisional validity"
+[ "$(days "$T/op1-prov-long.pem")" = 185 ] && [ -n "$PKI_TSCA_OP1_PROV_LONG_KEYID" ] &&
+	ok "op1-prov-long lives 185 days" || fail "op1-prov-long validity"
+[ "$(days "$T/op1-full-long.pem")" = 732 ] && [ -n "$PKI_TSCA_OP1_FULL_LONG_CHAIN" ] &&
+	ok "op1-full-long lives 732 days" || fail "op1-full-long validity"
 openssl x509 -in "$T/op1-full.pem" -noout -ext certificatePolicies | grep -q "$PKI_TSCA_FULL_OID" &&
 	ok "full policy OID" || fail "full policy OID"
 openssl x509 -in "$T/op1-prov.pem" -noout -ext certificatePolicies | grep -q "$PKI_TSCA_PROV_OID" &&

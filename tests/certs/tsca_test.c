@@ -636,6 +636,118 @@ static void test_rate_limit(void)
 	env_free(&v);
 }
 
+/* A signer's validity period against the bound of its class (ARCHITECTURE
+ * §1): provisional 6 months, full 2 years, by default and as configured. */
+struct life_case {
+	const char *rel;
+	enum tsca_err want;
+};
+
+static void lifetime_run(struct truststore *ts, unsigned int prov, unsigned int full,
+			 const struct life_case *c, unsigned int n)
+{
+	struct tsca_cfg cfg;
+	struct tsca_dir *td;
+	struct tsca_result res;
+	uint8_t id[KEYID_LEN];
+	char hex[KEYID_HEX_LEN];
+	unsigned int i;
+
+	tsca_cfg_init(&cfg);
+	cfg.key_alloc = key_alloc;
+	cfg.cert_dir = local_dir;
+	cfg.max_days_prov = prov;
+	cfg.max_days_full = full;
+	td = tsca_dir_alloc(ctx, &cfg, ts, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(td);
+	for (i = 0; i < n; i++) {
+		keyid_of(c[i].rel, id, hex);
+		CU_ASSERT_EQUAL(tsca_dir_lookup_local(td, id, time(NULL), &res), 0);
+		if (res.err != c[i].want)
+			printf("\n  max %u/%u: %s: got %s (%s), want %s", prov, full, c[i].rel,
+			       get_value_string(tsca_err_names, res.err), res.detail,
+			       get_value_string(tsca_err_names, c[i].want));
+		CU_ASSERT_EQUAL(res.err, c[i].want);
+		if (c[i].want == TSCA_ERR_LIFETIME) {
+			CU_ASSERT_PTR_NULL(res.key);
+			CU_ASSERT_PTR_NOT_NULL(strstr(res.detail, "days allowed"));
+		} else {
+			CU_ASSERT_PTR_NOT_NULL(res.key);
+		}
+	}
+	talloc_free(td);
+}
+
+static void test_lifetime(void)
+{
+	/* defaults 184 and 731 days: 182 and 730 pass, 185 and 732 do not */
+	static const struct life_case dflt[] = {
+		{ "tsca/op1-prov.pem", TSCA_OK },
+		{ "tsca/op1-full.pem", TSCA_OK },
+		{ "tsca/op1-prov-long.pem", TSCA_ERR_LIFETIME },
+		{ "tsca/op1-full-long.pem", TSCA_ERR_LIFETIME },
+		/* no class valid for its path: the full bound */
+		{ "tsca/provop-spoof.pem", TSCA_OK },
+	};
+	/* the boundary: a period of exactly the maximum passes, a day less does not */
+	static const struct life_case at_bound[] = {
+		{ "tsca/op1-prov.pem", TSCA_OK },
+		{ "tsca/op1-full.pem", TSCA_OK },
+		{ "tsca/provop-spoof.pem", TSCA_OK },
+	};
+	static const struct life_case below_bound[] = {
+		{ "tsca/op1-prov.pem", TSCA_ERR_LIFETIME },
+		{ "tsca/op1-full.pem", TSCA_ERR_LIFETIME },
+		{ "tsca/provop-spoof.pem", TSCA_ERR_LIFETIME },
+	};
+	/* each class by its own bound: the provisional bound does not touch full signers */
+	static const struct life_case prov_only[] = {
+		{ "tsca/op1-prov.pem", TSCA_ERR_LIFETIME },
+		{ "tsca/op1-full.pem", TSCA_OK },
+		{ "tsca/op1-full-long.pem", TSCA_OK },
+	};
+	static const struct life_case no_limit[] = {
+		{ "tsca/op1-prov-long.pem", TSCA_OK },
+		{ "tsca/op1-full-long.pem", TSCA_OK },
+	};
+	struct truststore *ts = store(false);
+	struct tsca_cfg cfg;
+	const char *p = testpki_dir();
+
+	snprintf(local_dir, sizeof(local_dir), "%s/tsca-life", p);
+	sh("set -e; rm -rf '%s'; mkdir '%s'; cd '%s'; for n in op1-full op1-prov op1-full-long op1-prov-long "
+	   "provop-spoof; do cp '%s/tsca/'$n-chain.pem $n; done", local_dir, local_dir, local_dir, p);
+	tsca_cfg_init(&cfg);
+	CU_ASSERT_EQUAL(cfg.max_days_prov, 184);
+	CU_ASSERT_EQUAL(cfg.max_days_full, 731);
+	lifetime_run(ts, cfg.max_days_prov, cfg.max_days_full, dflt, ARRAY_SIZE(dflt));
+	lifetime_run(ts, 182, 730, at_bound, ARRAY_SIZE(at_bound));
+	lifetime_run(ts, 181, 729, below_bound, ARRAY_SIZE(below_bound));
+	lifetime_run(ts, 181, 0, prov_only, ARRAY_SIZE(prov_only));
+	lifetime_run(ts, 0, 0, no_limit, ARRAY_SIZE(no_limit));
+	/* a lookup through the loop answers the same */
+	{
+		struct env v;
+		struct got g;
+
+		env_init(&v, false, local_dir, NULL);
+		lookup(&v, "tsca/op1-prov-long.pem", time(NULL), &g);
+		WANT(&g, TSCA_ERR_LIFETIME);
+		CU_ASSERT_PTR_NOT_NULL(strstr(g.detail, "provisional certificate is valid for 185 days"));
+		lookup(&v, "tsca/op1-full-long.pem", time(NULL), &g);
+		WANT(&g, TSCA_ERR_LIFETIME);
+		CU_ASSERT_PTR_NOT_NULL(strstr(g.detail, "full certificate is valid for 732 days"));
+		CU_ASSERT(tsca_dir_stats(v.td)->rejected >= 2);
+		env_free(&v);
+	}
+	/* beyond 20 years is a configuration error */
+	tsca_cfg_init(&cfg);
+	cfg.key_alloc = key_alloc;
+	cfg.max_days_full = TSCA_MAX_DAYS_LIMIT + 1;
+	CU_ASSERT_PTR_NULL(tsca_dir_alloc(ctx, &cfg, ts, NULL));
+	talloc_free(ts);
+}
+
 static void test_cfg(void)
 {
 	struct truststore *ts = store(false);
@@ -697,6 +809,7 @@ int main(int argc, char **argv)
 	if (!suite || !CU_add_test(suite, "cfg", test_cfg) ||
 	    !CU_add_test(suite, "local", test_local) ||
 	    !CU_add_test(suite, "path", test_path) ||
+	    !CU_add_test(suite, "lifetime", test_lifetime) ||
 	    !CU_add_test(suite, "time_and_revocation", test_time_and_revocation) ||
 	    !CU_add_test(suite, "repo", test_repo) ||
 	    !CU_add_test(suite, "local_then_repo", test_local_then_repo) ||
