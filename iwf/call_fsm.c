@@ -595,6 +595,7 @@ void iwf_call_isup_start(struct iwf_call *call)
 	struct iwf_ss7_peer *ss7 = call->ss7_peer;
 	struct tsca_result res;
 	const struct iwf_route *route;
+	unsigned int n_down = 0;
 	const char *cc;
 	const char *name;
 	int rc;
@@ -619,9 +620,24 @@ void iwf_call_isup_start(struct iwf_call *call)
 	if (call->sip_id.pai.present)
 		osmo_strlcpy(call->calling, call->sip_id.pai.digits, sizeof(call->calling));
 
-	route = iwf_route_lookup(call->called, IWF_ROUTE_SIP);
+	/* the longest route whose sip-peer is up, else the next one, then
+	 * the ss7-peer's default sip-peer (sip/sip_keepalive.h) */
+	route = iwf_route_lookup_up(call->called, IWF_ROUTE_SIP, &n_down);
 	name = route ? route->peer : ss7->sip_peer;
 	call->sip_peer = name[0] ? iwf_sip_peer_find(name) : NULL;
+	if (n_down && call->sip_peer && !call->sip_peer->down)
+		LOGPFSML(call->fi, LOGL_INFO, "%u route(s) for %s skipped (sip-peer down): to sip-peer %s\n", n_down,
+			 call->called, call->sip_peer->name);
+	if (call->sip_peer && call->sip_peer->down)
+		call->sip_peer = NULL;
+	if (!call->sip_peer && (n_down || (name[0] && iwf_sip_peer_find(name)))) {
+		/* Q.850 cause 41: the peer may come back */
+		LOGPFSML(call->fi, LOGL_NOTICE, "every sip-peer for %s is down: released (peer-down)\n",
+			 call->called);
+		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);
+		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "peer-down");
+		return;
+	}
 	if (!call->sip_peer) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "no route to a sip-peer for %s\n", call->called);
 		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);

@@ -189,14 +189,7 @@ void iwf_invite_params(struct sip_call_out_params *p, struct iwf_invite_bufs *b,
 		       const struct iwf_decision *dec, const char *identity, const char *sdp)
 {
 	memset(p, 0, sizeof(*p));
-	if (peer->transport == IWF_SIP_TP_TLS)
-		/* the certificate must carry the name: Sofia checks the URI's
-		 * host on it (RFC 5922 §7.2) and connects to maddr */
-		snprintf(b->uri, sizeof(b->uri), "sip:%s:%u;maddr=%s;transport=tls", peer->tls_subject,
-			 peer->port ? peer->port : 5061, peer->addr);
-	else
-		snprintf(b->uri, sizeof(b->uri), "sip:%s:%u;transport=%s", peer->addr, peer->port ? peer->port : 5060,
-			 peer->transport == IWF_SIP_TP_TCP ? "tcp" : "udp");
+	iwf_sip_peer_uri(b->uri, sizeof(b->uri), peer);
 	snprintf(b->called, sizeof(b->called), "+%s", called);
 	snprintf(b->calling, sizeof(b->calling), "+%s", calling);
 	p->peer_uri = b->uri;

@@ -244,6 +244,7 @@ struct iwf_sip_peer *iwf_sip_peer_alloc(struct iwf_cfg *cfg, const char *name)
 	p->transport = IWF_SIP_TP_UDP;
 	iwf_policy_init(&p->policy);
 	iwf_number_plan_init(&p->plan);
+	p->keepalive_failures = IWF_KEEPALIVE_FAILURES_DEFAULT;
 	llist_add_tail(&p->entry, &cfg->sip_peers);
 	return p;
 }
@@ -253,6 +254,8 @@ void iwf_sip_peer_free(struct iwf_sip_peer *peer)
 	if (!peer)
 		return;
 	llist_del(&peer->entry);
+	/* its keepalive (a talloc child of the SIP agent) goes with it */
+	talloc_free(peer->keepalive);
 	talloc_free(peer);
 }
 
@@ -538,6 +541,68 @@ const struct iwf_route *iwf_route_lookup(const char *called, enum iwf_route_dest
 			best_len = n;
 		}
 	}
+	return best;
+}
+
+int iwf_sip_peer_uri(char *buf, size_t size, const struct iwf_sip_peer *peer)
+{
+	int n;
+
+	if (peer->transport == IWF_SIP_TP_TLS)
+		/* the certificate must carry the name: Sofia checks the URI's
+		 * host on it (RFC 5922 §7.2) and connects to maddr */
+		n = snprintf(buf, size, "sip:%s:%u;maddr=%s;transport=tls", peer->tls_subject,
+			     peer->port ? peer->port : 5061, peer->addr);
+	else
+		n = snprintf(buf, size, "sip:%s:%u;transport=%s", peer->addr, peer->port ? peer->port : 5060,
+			     peer->transport == IWF_SIP_TP_TCP ? "tcp" : "udp");
+	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
+}
+
+bool iwf_route_peer_down(const struct iwf_route *r)
+{
+	const struct iwf_sip_peer *p;
+
+	if (r->dest != IWF_ROUTE_SIP)
+		return false;
+	p = iwf_sip_peer_find(r->peer);
+	return p && p->down;
+}
+
+const struct iwf_route *iwf_route_lookup_up(const char *called, enum iwf_route_dest dest, unsigned int *n_down)
+{
+	const struct iwf_route *r, *best;
+	size_t bound = SIZE_MAX, best_len;
+	unsigned int down = 0;
+
+	if (n_down)
+		*n_down = 0;
+	if (!g_iwf_cfg || !called)
+		return NULL;
+	if (*called == '+')
+		called++;
+	/* (prefix, dest) is unique, so the matching routes have prefixes of
+	 * distinct lengths: walk them from the longest down */
+	for (;;) {
+		best = NULL;
+		best_len = 0;
+		llist_for_each_entry(r, &g_iwf_cfg->routes, entry) {
+			size_t n = strlen(r->prefix);
+
+			if (r->dest != dest || n >= bound || strncmp(called, r->prefix, n))
+				continue;
+			if (!best || n > best_len) {
+				best = r;
+				best_len = n;
+			}
+		}
+		if (!best || !iwf_route_peer_down(best))
+			break;
+		down++;
+		bound = best_len;
+	}
+	if (n_down)
+		*n_down = down;
 	return best;
 }
 

@@ -68,6 +68,8 @@
 #include "iwf/policy.h"
 
 #define IWF_PEER_NAME_MAX	32
+/*! Failed OPTIONS in a row before a sip-peer is down (SIP_KEEPALIVE_FAILURES_DEFAULT) */
+#define IWF_KEEPALIVE_FAILURES_DEFAULT	3
 #define IWF_ROUTE_PREFIX_MAX	15
 #define IWF_PEER_MAX_CIC_RANGES	16
 /*! Q.763 §1.2: a CIC has 12 bits (the 4 spare bits are not used here) */
@@ -141,6 +143,17 @@ struct iwf_sip_peer {
 	uint8_t tls_sha256[32];		/*!< SHA-256 of its certificate (DER) */
 	struct iwf_policy policy;	/*!< its STIR ingress knobs */
 	struct iwf_number_plan plan;	/*!< how its numbers look */
+	/*! "keepalive interval S": an OPTIONS every S seconds
+	 *  (sip/sip_keepalive.h), 0 (default): none, the peer counts as up */
+	unsigned int keepalive_interval_s;
+	/*! "keepalive failures N": failed OPTIONS in a row before the peer
+	 *  is down, 3 by default */
+	unsigned int keepalive_failures;
+	/*! live, set by the daemon: its keepalive says it is down; routes
+	 *  skip it (iwf_route_lookup_up()) */
+	bool down;
+	/*! live: its struct sip_keepalive, or NULL */
+	void *keepalive;
 };
 
 /*! An SS7 exchange (trunk group) reached over M3UA. */
@@ -287,6 +300,20 @@ struct iwf_ss7_peer *iwf_ss7_peer_by_pc(uint32_t inst, uint32_t pc);
 /*! Longest-prefix route for a called number (E.164 digits) towards dest.
  *  \returns the route or NULL */
 const struct iwf_route *iwf_route_lookup(const char *called, enum iwf_route_dest dest);
+
+/*! The route for a called number towards a peer that is up: the longest
+ *  matching prefix whose peer is not down, else the next longest, and so
+ *  on (a route towards an ss7-peer, or an unknown peer, counts as up).
+ *   n_down (may be NULL) tells how many matching routes were skipped.
+ *  \returns the route or NULL (none matches, or every peer is down) */
+const struct iwf_route *iwf_route_lookup_up(const char *called, enum iwf_route_dest dest, unsigned int *n_down);
+
+/*! The URI our requests to \a peer go to (INVITE, OPTIONS).
+ *  \returns 0 or -ENOSPC */
+int iwf_sip_peer_uri(char *buf, size_t size, const struct iwf_sip_peer *peer);
+
+/*! \returns whether the route's peer is known to be down */
+bool iwf_route_peer_down(const struct iwf_route *r);
 
 /*! The SS7 peer that owns circuit \a cic of point code \a pc on cs7
  *  instance \a inst (trunk groups of one exchange), or NULL. */

@@ -16,6 +16,7 @@
 
 #include "certs/fetch.h"
 #include "certs/tsca.h"
+#include "sip/sip_keepalive.h"
 #include "iwf/map_peer.h"
 #include "iwf/number.h"
 #include "iwf/peer.h"
@@ -1078,6 +1079,32 @@ DEFUN(cfg_sp_via_proxy, cfg_sp_via_proxy_cmd,
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_sp_keepalive_interval, cfg_sp_keepalive_interval_cmd,
+      "keepalive interval <1-3600>",
+      "OPTIONS keepalive: routes skip the carrier while it is down (read at start)\n"
+      "Send an OPTIONS this often\n" "Seconds\n")
+{
+	((struct iwf_sip_peer *)vty->index)->keepalive_interval_s = (unsigned int)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_no_keepalive_interval, cfg_sp_no_keepalive_interval_cmd,
+      "no keepalive interval",
+      NO_STR "OPTIONS keepalive\n" "No OPTIONS: the carrier always counts as up (default)\n")
+{
+	((struct iwf_sip_peer *)vty->index)->keepalive_interval_s = 0;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sp_keepalive_failures, cfg_sp_keepalive_failures_cmd,
+      "keepalive failures <1-100>",
+      "OPTIONS keepalive\n"
+      "OPTIONS answered 408 or 503 in a row before the carrier is down (default 3)\n" "Count\n")
+{
+	((struct iwf_sip_peer *)vty->index)->keepalive_failures = (unsigned int)num_arg(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(cfg_sp_no_via_proxy, cfg_sp_no_via_proxy_cmd,
       "no via-proxy",
       NO_STR "The carrier's calls come from its own address\n")
@@ -1722,6 +1749,11 @@ static void vty_dump_peers(struct vty *vty)
 		vty_out(vty, "sip-peer %s: remote %s %u %s%s", sp->name, sp->addr[0] ? sp->addr : "-", sp->port,
 			get_value_string(iwf_sip_transport_names, sp->transport), VTY_NEWLINE);
 		show_policy(vty, &sp->policy, &sp->plan);
+		if (sp->keepalive_interval_s)
+			vty_out(vty, "  keepalive every %u s, down after %u failures: %s%s", sp->keepalive_interval_s,
+				sp->keepalive_failures, !sp->keepalive ? "not started" :
+				get_value_string(sip_keepalive_state_names, sip_keepalive_state(sp->keepalive)),
+				VTY_NEWLINE);
 	}
 	llist_for_each_entry(tp, &g_iwf_cfg->ss7_peers, entry) {
 		vty_out(vty, "ss7-peer %s: cs7 instance %u point-code ", tp->name, tp->cs7_instance);
@@ -1753,9 +1785,9 @@ static void vty_dump_routes(struct vty *vty)
 		bool known = r->dest == IWF_ROUTE_SS7 ? iwf_ss7_peer_find(r->peer) != NULL
 						      : iwf_sip_peer_find(r->peer) != NULL;
 
-		vty_out(vty, "%-16s %-9s %s%s%s", r->prefix[0] ? r->prefix : "default",
+		vty_out(vty, "%-16s %-9s %s%s%s%s", r->prefix[0] ? r->prefix : "default",
 			get_value_string(iwf_route_dest_names, r->dest), r->peer, known ? "" : " (unknown)",
-			VTY_NEWLINE);
+			iwf_route_peer_down(r) ? " (down)" : "", VTY_NEWLINE);
 	}
 }
 
@@ -1925,6 +1957,10 @@ static int config_write_sip_peers(struct vty *vty)
 			VTY_NEWLINE);
 		if (p->tls_subject[0])
 			vty_out(vty, " tls-subject %s%s", p->tls_subject, VTY_NEWLINE);
+		if (p->keepalive_interval_s)
+			vty_out(vty, " keepalive interval %u%s", p->keepalive_interval_s, VTY_NEWLINE);
+		if (p->keepalive_failures != IWF_KEEPALIVE_FAILURES_DEFAULT)
+			vty_out(vty, " keepalive failures %u%s", p->keepalive_failures, VTY_NEWLINE);
 		if (p->tls_pinned)
 			vty_out(vty, " tls-fingerprint sha256 %s%s",
 				osmo_hexdump_nospc(p->tls_sha256, sizeof(p->tls_sha256)), VTY_NEWLINE);
@@ -2117,6 +2153,9 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_transport_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_via_proxy_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_no_via_proxy_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_keepalive_interval_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_no_keepalive_interval_cmd);
+	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_keepalive_failures_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_subject_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_tls_fingerprint_cmd);
 	install_element(STIWF_SIP_PEER_NODE, &cfg_sp_no_tls_fingerprint_cmd);

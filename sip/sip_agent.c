@@ -138,6 +138,11 @@ static void sip_agent_event(nua_event_t event, int status, char const *phrase,
 	const char *from = (sip && sip->sip_from && sip->sip_from->a_url->url_host) ?
 		sip->sip_from->a_url->url_host : "?";
 
+	/* only keepalives send OPTIONS; their magic is no call */
+	if (event == nua_r_options) {
+		sip_keepalive_nua_response(agent, status, phrase, nh, hmagic);
+		return;
+	}
 	if (sip_call_nua_event(agent, event, status, phrase, nh, hmagic, sip, tags))
 		return;
 
@@ -193,8 +198,9 @@ void sip_agent_ctr_inc(struct stiwf_sip_agent *agent, enum sip_agent_ctr ctr)
 
 static int sip_agent_talloc_destructor(struct stiwf_sip_agent *agent)
 {
-	/* the legs destroy their nua handles: before nua goes */
+	/* the legs and keepalives destroy their nua handles: before nua goes */
 	sip_agent_calls_free(agent);
+	sip_agent_keepalives_free(agent);
 	if (agent->nua) {
 		nua_destroy(agent->nua);
 		agent->nua = NULL;
@@ -232,6 +238,7 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 	if (!agent)
 		return NULL;
 	INIT_LLIST_HEAD(&agent->calls);
+	INIT_LLIST_HEAD(&agent->keepalives);
 	if (stiwf_sip_cfg_url(cfg, agent->url, sizeof(agent->url)) < 0) {
 		LOGP(DSIP, LOGL_ERROR, "SIP: local address too long\n");
 		talloc_free(agent);

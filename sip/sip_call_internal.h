@@ -55,7 +55,15 @@ struct stiwf_sip_agent {
 	/*! readiness for OPTIONS (stiwf_sip_agent_set_ready_cb()) */
 	stiwf_sip_ready_cb ready_cb;
 	void *ready_priv;
+	/*! every struct sip_keepalive of this agent (sip/sip_keepalive.h) */
+	struct llist_head keepalives;
 };
+
+/*! A response to the OPTIONS of a keepalive (sip/sip_keepalive.c). */
+void sip_keepalive_nua_response(struct stiwf_sip_agent *agent, int status, const char *phrase,
+				nua_handle_t *nh, nua_hmagic_t *hmagic);
+/*! Free the keepalives left: before nua goes. */
+void sip_agent_keepalives_free(struct stiwf_sip_agent *agent);
 
 /*! One call leg (see sip_call.h). */
 struct sip_call {

@@ -26,6 +26,7 @@
 #include "iwf/peer.h"
 #include "sip/sip_agent.h"
 #include "sip/sip_call.h"
+#include "sip/sip_keepalive.h"
 #include "sip/sip_tls.h"
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
@@ -541,6 +542,51 @@ static int calls_ready(char *reason, size_t len, void *priv)
 	return 0;
 }
 
+static void keepalive_changed(struct sip_keepalive *ka, enum sip_keepalive_state st, void *priv)
+{
+	struct iwf_sip_peer *p = priv;
+
+	p->down = st == SIP_KEEPALIVE_DOWN;
+}
+
+/* An OPTIONS keepalive for every sip-peer that asks for one: routes skip
+ * the peers it finds down (iwf_route_lookup_up()). */
+static int keepalives_start(struct stiwf_sip_agent *sip)
+{
+	struct iwf_sip_peer *p;
+	char uri[256];
+
+	llist_for_each_entry(p, &g_iwf_cfg->sip_peers, entry) {
+		p->down = false;
+		if (!p->keepalive_interval_s || !p->addr[0])
+			continue;
+		if (iwf_sip_peer_uri(uri, sizeof(uri), p) < 0)
+			return -ENOSPC;
+		p->keepalive = sip_keepalive_alloc(sip, sip, p->name, uri, p->keepalive_interval_s,
+						   p->keepalive_failures, keepalive_changed, p);
+		if (!p->keepalive) {
+			LOGP(DMAIN, LOGL_ERROR, "sip-peer %s: cannot start its keepalive\n", p->name);
+			return -ENOMEM;
+		}
+		sip_keepalive_set_ref(p->keepalive, &p->keepalive);
+		LOGP(DMAIN, LOGL_NOTICE, "sip-peer %s: OPTIONS to %s every %u s, down after %u failures\n", p->name,
+		     uri, p->keepalive_interval_s, p->keepalive_failures);
+	}
+	return 0;
+}
+
+static void keepalives_stop(void)
+{
+	struct iwf_sip_peer *p;
+
+	if (!g_iwf_cfg)
+		return;
+	llist_for_each_entry(p, &g_iwf_cfg->sip_peers, entry) {
+		talloc_free(p->keepalive);	/* NULLs p->keepalive */
+		p->down = false;
+	}
+}
+
 int stiwfd_calls_setup(struct stiwfd_iwf *d, struct stiwf_sip_agent *sip)
 {
 	int rc;
@@ -553,6 +599,8 @@ int stiwfd_calls_setup(struct stiwfd_iwf *d, struct stiwf_sip_agent *sip)
 		d->calls_up = true;
 	if (rc == 0 && sip)
 		stiwf_sip_agent_set_ready_cb(sip, calls_ready, d);
+	if (rc == 0 && sip)
+		rc = keepalives_start(sip);
 	return rc;
 }
 
@@ -577,6 +625,7 @@ void stiwfd_iwf_free(struct stiwfd_iwf *d)
 	if (!d)
 		return;
 	osmo_timer_del(&d->crl_timer);
+	keepalives_stop();
 	/* the SIP agent outlives us: it asks nobody any more */
 	if (d->calls_up && d->env.sip)
 		stiwf_sip_agent_set_ready_cb(d->env.sip, NULL, NULL);

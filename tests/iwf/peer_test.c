@@ -425,11 +425,15 @@ static void test_round_trip_knobs(void)
 		" replay-store redis [2001:db8::5]:6380\n"
 		" replay-store on-failure local\n"
 		" replay-store timeout 50\n"
+		" max-validity provisional 0\n"
+		" max-validity full 7300\n"
 		" credential key /k\n"
 		"sip-peer v6\n"
 		" remote 2001:DB8::0:1 5070\n"
 		" via-proxy 2001:DB8::0:10 header X-Carrier v6-1\n"
 		" transport tcp\n"
+		" keepalive interval 30\n"
+		" keepalive failures 1\n"
 		" on-stir-failure continue\n"
 		" number-format national\n"
 		" no cc-without-plus\n"
@@ -485,6 +489,8 @@ static void test_round_trip_knobs(void)
 	round_trip(knobs, " hop-startup-quiet off\n replay-store redis [2001:db8::5]:6380\n"
 		   " replay-store on-failure local\n replay-store timeout 50\n");
 	round_trip(knobs, " remote 2001:db8::1 5070\n via-proxy 2001:db8::10 header X-Carrier v6-1\n");
+	round_trip(knobs, " transport tcp\n keepalive interval 30\n keepalive failures 1\n");
+	round_trip(knobs, " max-validity provisional 0\n max-validity full 7300\n");
 	/* defaults written back as such */
 	round_trip(knobs, "sip-peer plain\n transport udp\n on-stir-failure continue\nss7-peer");
 }
@@ -830,6 +836,59 @@ static void test_route_lookup(void)
 	CU_ASSERT_PTR_NULL(iwf_route_lookup(NULL, IWF_ROUTE_SIP));
 }
 
+/* Routes skip a sip-peer its keepalive found down: the next longest
+ * matching route takes the call; none up, none found. */
+static void test_route_failover(void)
+{
+	char err[512];
+	const struct iwf_route *r;
+	struct iwf_sip_peer *a, *b, *c;
+	unsigned int n_down;
+
+	CU_ASSERT_EQUAL_FATAL(read_text(
+		"sip-peer a\n remote 192.0.2.1 5060\n keepalive interval 5\n keepalive failures 2\n"
+		"sip-peer b\n remote 192.0.2.2 5060\n keepalive interval 5\n"
+		"sip-peer c\n remote 192.0.2.3 5060\n"
+		"route 4930 sip-peer a\n"
+		"route 49 sip-peer b\n"
+		"route default sip-peer c\n"
+		"route 1 sip-peer a\n", err, sizeof(err)), 0);
+	a = iwf_sip_peer_find("a");
+	b = iwf_sip_peer_find("b");
+	c = iwf_sip_peer_find("c");
+	CU_ASSERT_FATAL(a && b && c);
+	CU_ASSERT_EQUAL(a->keepalive_interval_s, 5);
+	CU_ASSERT_EQUAL(a->keepalive_failures, 2);
+	CU_ASSERT_EQUAL(b->keepalive_failures, 3);
+	CU_ASSERT_EQUAL(c->keepalive_interval_s, 0);
+
+	r = iwf_route_lookup_up("4930123456", IWF_ROUTE_SIP, &n_down);
+	CU_ASSERT_STRING_EQUAL(r->peer, "a");
+	CU_ASSERT_EQUAL(n_down, 0);
+	a->down = true;
+	r = iwf_route_lookup_up("+4930123456", IWF_ROUTE_SIP, &n_down);
+	CU_ASSERT_STRING_EQUAL(r->peer, "b");
+	CU_ASSERT_EQUAL(n_down, 1);
+	CU_ASSERT_TRUE(iwf_route_peer_down(iwf_route_lookup("4930123456", IWF_ROUTE_SIP)));
+	b->down = true;
+	r = iwf_route_lookup_up("4930123456", IWF_ROUTE_SIP, &n_down);
+	CU_ASSERT_STRING_EQUAL(r->peer, "c");
+	CU_ASSERT_EQUAL(n_down, 2);
+	/* the only route of 1... is down: nothing */
+	CU_ASSERT_PTR_NOT_NULL(iwf_route_lookup_up("1202", IWF_ROUTE_SIP, &n_down));
+	CU_ASSERT_STRING_EQUAL(iwf_route_lookup_up("1202", IWF_ROUTE_SIP, &n_down)->peer, "c");
+	c->down = true;
+	CU_ASSERT_PTR_NULL(iwf_route_lookup_up("4930123456", IWF_ROUTE_SIP, &n_down));
+	CU_ASSERT_EQUAL(n_down, 3);
+	/* up again on the first success */
+	a->down = false;
+	r = iwf_route_lookup_up("4930123456", IWF_ROUTE_SIP, &n_down);
+	CU_ASSERT_STRING_EQUAL(r->peer, "a");
+	CU_ASSERT_EQUAL(n_down, 0);
+	CU_ASSERT_PTR_NULL(iwf_route_lookup_up(NULL, IWF_ROUTE_SIP, NULL));
+	iwf_cfg_reset(g_iwf_cfg);
+}
+
 static void test_validators(void)
 {
 	CU_ASSERT_TRUE(iwf_oid_valid("0.0"));
@@ -1042,6 +1101,7 @@ int main(void)
 	CU_add_test(s, "no forms", test_no_forms);
 	CU_add_test(s, "bad lines name file:line", test_bad_lines);
 	CU_add_test(s, "route lookup", test_route_lookup);
+	CU_add_test(s, "route failover", test_route_failover);
 	CU_add_test(s, "validators", test_validators);
 	CU_add_test(s, "iwf_cfg_check", test_cfg_check);
 	CU_add_test(s, "carriers behind a proxy", test_via_proxy);
