@@ -116,6 +116,38 @@ static void call_release_legs(struct iwf_call *call, uint8_t cause, const char *
 
 /* End the call: release what is left, then terminate the FSM (which
  * frees the call and writes its log line). */
+/* A verdict on the global counters and on those of the peer the call came
+ * from: the sip-peer for STIR, the ss7-peer for HOP. */
+static void verdict_inc(struct iwf_call *call, enum iwf_call_ctr idx)
+{
+	static const enum iwf_peer_ctr peer_idx[] = {
+		[IWF_CALL_CTR_VS_PASSED] = IWF_PEER_CTR_VERSTAT_PASSED,
+		[IWF_CALL_CTR_VS_FAILED] = IWF_PEER_CTR_VERSTAT_FAILED,
+		[IWF_CALL_CTR_VS_NONE] = IWF_PEER_CTR_VERSTAT_NONE,
+		[IWF_CALL_CTR_HOP_VALID] = IWF_PEER_CTR_HOP_VALID,
+		[IWF_CALL_CTR_HOP_INVALID] = IWF_PEER_CTR_HOP_INVALID,
+		[IWF_CALL_CTR_HOP_MISSING] = IWF_PEER_CTR_HOP_MISSING,
+	};
+
+	iwf_call_ctr_inc(idx);
+	switch (idx) {
+	case IWF_CALL_CTR_VS_PASSED:
+	case IWF_CALL_CTR_VS_FAILED:
+	case IWF_CALL_CTR_VS_NONE:
+		if (call->sip_peer)
+			iwf_peer_ctr_inc(call->sip_peer->ctrs, peer_idx[idx]);
+		break;
+	case IWF_CALL_CTR_HOP_VALID:
+	case IWF_CALL_CTR_HOP_INVALID:
+	case IWF_CALL_CTR_HOP_MISSING:
+		if (call->ss7_peer)
+			iwf_peer_ctr_inc(call->ss7_peer->ctrs, peer_idx[idx]);
+		break;
+	default:
+		break;
+	}
+}
+
 static void call_end(struct iwf_call *call, uint8_t cause, const char *end)
 {
 	call_release_legs(call, cause, end);
@@ -151,11 +183,11 @@ static void vs_done(const struct stir_vs_result *res, void *priv)
 			call->sev.passport_canonical = true;
 	}
 	if (res->code)
-		iwf_call_ctr_inc(IWF_CALL_CTR_VS_FAILED);
+		verdict_inc(call, IWF_CALL_CTR_VS_FAILED);
 	else if (res->verstat == STIR_VERSTAT_PASSED)
-		iwf_call_ctr_inc(IWF_CALL_CTR_VS_PASSED);
+		verdict_inc(call, IWF_CALL_CTR_VS_PASSED);
 	else
-		iwf_call_ctr_inc(IWF_CALL_CTR_VS_NONE);
+		verdict_inc(call, IWF_CALL_CTR_VS_NONE);
 	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 }
 
@@ -247,7 +279,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	if (!info->n_identity) {
 		/* nothing to verify: the policy decides on "no Identity" */
 		call->vs_verstat = STIR_VERSTAT_NO_VALIDATION;
-		iwf_call_ctr_inc(IWF_CALL_CTR_VS_NONE);
+		verdict_inc(call, IWF_CALL_CTR_VS_NONE);
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 		return;
 	}
@@ -256,7 +288,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 		call->vs_verstat = STIR_VERSTAT_FAILED;
 		call->sev.stir_code = STIR_ERR_BAD_IDENTITY_INFO;
 		osmo_strlcpy(call->vs_detail, "no STI-VS configured", sizeof(call->vs_detail));
-		iwf_call_ctr_inc(IWF_CALL_CTR_VS_FAILED);
+		verdict_inc(call, IWF_CALL_CTR_VS_FAILED);
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 		return;
 	}
@@ -432,7 +464,7 @@ static void hop_checked(struct iwf_call *call, int rc)
 		 call->signer, call->iev.hop == IWF_HOP_VALID ? "valid" :
 		 get_value_string(iwf_hop_reason_names, call->iev.hop_reason));
 	if (call->iev.hop != IWF_HOP_VALID)
-		iwf_call_ctr_inc(IWF_CALL_CTR_HOP_INVALID);
+		verdict_inc(call, IWF_CALL_CTR_HOP_INVALID);
 	if (call->iev.hop == IWF_HOP_VALID && call->iev.passport_present) {
 		isup_passport_verify(call);
 		return;
@@ -503,7 +535,7 @@ static void tsca_done(const struct tsca_result *res, void *priv)
 		LOGPFSML(call->fi, LOGL_NOTICE, "HOP signer %s: %s (%s)\n", call->signer,
 			 get_value_string(tsca_err_names, res->err), res->detail);
 		call->iev.hop = IWF_HOP_INVALID;
-		iwf_call_ctr_inc(IWF_CALL_CTR_HOP_INVALID);
+		verdict_inc(call, IWF_CALL_CTR_HOP_INVALID);
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 		return;
 	}
@@ -682,8 +714,8 @@ void iwf_call_isup_start(struct iwf_call *call)
 	}
 
 	if (!call->tok.has_hop || call->iev.hop_reason != IWF_HOP_R_NONE) {
-		iwf_call_ctr_inc(call->iev.hop == IWF_HOP_MISSING ? IWF_CALL_CTR_HOP_MISSING :
-				 IWF_CALL_CTR_HOP_INVALID);
+		verdict_inc(call, call->iev.hop == IWF_HOP_MISSING ? IWF_CALL_CTR_HOP_MISSING :
+			    IWF_CALL_CTR_HOP_INVALID);
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 		return;
 	}
@@ -699,7 +731,7 @@ void iwf_call_isup_start(struct iwf_call *call)
 			call->iev.signer_trust = IWF_SIGNER_UNKNOWN;
 		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s not checked: %s\n", call->signer,
 			 rc < 0 ? get_value_string(iwf_hop_reason_names, call->iev.hop_reason) : "no TSCA trust");
-		iwf_call_ctr_inc(IWF_CALL_CTR_HOP_INVALID);
+		verdict_inc(call, IWF_CALL_CTR_HOP_INVALID);
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 		return;
 	}
@@ -739,7 +771,7 @@ static void isup_decide(struct iwf_call *call)
 	int rc;
 
 	if (call->iev.hop == IWF_HOP_VALID)
-		iwf_call_ctr_inc(IWF_CALL_CTR_HOP_VALID);
+		verdict_inc(call, IWF_CALL_CTR_HOP_VALID);
 	rc = iwf_policy_isup_to_sip(&call->policy, &call->iev, d);
 	if (rc < 0) {
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "policy");
@@ -1041,6 +1073,25 @@ static void call_hop_forget(struct iwf_call *call)
 			 "again\n", call->signer, call->cause);
 }
 
+/* The call on the counters of its peers: taken from one, with the
+ * attestation it came with; sent to the other (when it was), with the one
+ * it left with. */
+static void call_peer_count(struct iwf_call *call)
+{
+	bool sip_in = call->dir == IWF_CALL_SIP_TO_ISUP;
+	struct rate_ctr_group *in = sip_in ? (call->sip_peer ? call->sip_peer->ctrs : NULL) :
+				    (call->ss7_peer ? call->ss7_peer->ctrs : NULL);
+	struct rate_ctr_group *out = sip_in ? (call->ss7_peer ? call->ss7_peer->ctrs : NULL) :
+				     (call->sip_peer ? call->sip_peer->ctrs : NULL);
+
+	iwf_peer_ctr_inc(in, IWF_PEER_CTR_CALLS_IN);
+	iwf_peer_ctr_attest(in, call->attest_in, true);
+	if (!call->egress_sent)
+		return;
+	iwf_peer_ctr_inc(out, IWF_PEER_CTR_CALLS_OUT);
+	iwf_peer_ctr_attest(out, call->attest_out, false);
+}
+
 static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause cause)
 {
 	struct iwf_call *call = fi->priv;
@@ -1048,6 +1099,7 @@ static void call_cleanup(struct osmo_fsm_inst *fi, enum osmo_fsm_term_cause caus
 	/* whoever terminated us, no leg may be left behind */
 	call_release_legs(call, IWF_CAUSE_TEMPORARY_FAILURE, "error");
 	call_hop_forget(call);
+	call_peer_count(call);
 	iwf_call_log_line(call);
 }
 

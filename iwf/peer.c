@@ -10,6 +10,8 @@
 #include <netinet/in.h>
 
 #include <osmocom/core/linuxlist.h>
+#include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
@@ -230,6 +232,81 @@ static struct iwf_ss7_peer *ss7_peer_find(const struct iwf_cfg *cfg, const char 
 	return NULL;
 }
 
+static const struct rate_ctr_desc peer_ctr_desc[] = {
+	[IWF_PEER_CTR_CALLS_IN] = { "calls:in", "Calls taken from the peer" },
+	[IWF_PEER_CTR_CALLS_OUT] = { "calls:out", "Calls sent to the peer" },
+	[IWF_PEER_CTR_VERSTAT_PASSED] = { "verstat:passed", "INVITEs from the peer whose PASSporT verified" },
+	[IWF_PEER_CTR_VERSTAT_FAILED] = { "verstat:failed", "INVITEs from the peer whose PASSporT failed" },
+	[IWF_PEER_CTR_VERSTAT_NONE] = { "verstat:none", "INVITEs from the peer without Identity" },
+	[IWF_PEER_CTR_HOP_VALID] = { "hop:valid", "IAMs from the peer with a valid HOP" },
+	[IWF_PEER_CTR_HOP_INVALID] = { "hop:invalid", "IAMs from the peer with an invalid HOP" },
+	[IWF_PEER_CTR_HOP_MISSING] = { "hop:missing", "IAMs from the peer without HOP" },
+	[IWF_PEER_CTR_ATTEST_IN_A] = { "attest_in:a", "Calls from the peer attested A" },
+	[IWF_PEER_CTR_ATTEST_IN_B] = { "attest_in:b", "Calls from the peer attested B" },
+	[IWF_PEER_CTR_ATTEST_IN_C] = { "attest_in:c", "Calls from the peer attested C" },
+	[IWF_PEER_CTR_ATTEST_OUT_A] = { "attest_out:a", "Calls to the peer attested A" },
+	[IWF_PEER_CTR_ATTEST_OUT_B] = { "attest_out:b", "Calls to the peer attested B" },
+	[IWF_PEER_CTR_ATTEST_OUT_C] = { "attest_out:c", "Calls to the peer attested C" },
+};
+osmo_static_assert(ARRAY_SIZE(peer_ctr_desc) == _NUM_IWF_PEER_CTR, peer_ctr_desc_complete);
+
+static const struct rate_ctr_group_desc sip_peer_ctrg_desc = {
+	.group_name_prefix = "sip_peer",
+	.group_description = "SIP peer",
+	.class_id = OSMO_STATS_CLASS_PEER,
+	.num_ctr = ARRAY_SIZE(peer_ctr_desc),
+	.ctr_desc = peer_ctr_desc,
+};
+
+static const struct rate_ctr_group_desc ss7_peer_ctrg_desc = {
+	.group_name_prefix = "ss7_peer",
+	.group_description = "SS7 peer",
+	.class_id = OSMO_STATS_CLASS_PEER,
+	.num_ctr = ARRAY_SIZE(peer_ctr_desc),
+	.ctr_desc = peer_ctr_desc,
+};
+
+void iwf_peer_ctr_inc(struct rate_ctr_group *ctrs, enum iwf_peer_ctr idx)
+{
+	if (ctrs && idx < _NUM_IWF_PEER_CTR)
+		rate_ctr_inc(rate_ctr_group_get_ctr(ctrs, idx));
+}
+
+void iwf_peer_ctr_attest(struct rate_ctr_group *ctrs, char attest, bool in)
+{
+	if (attest < 'A' || attest > 'C')
+		return;
+	iwf_peer_ctr_inc(ctrs, (in ? IWF_PEER_CTR_ATTEST_IN_A : IWF_PEER_CTR_ATTEST_OUT_A) + (attest - 'A'));
+}
+
+/* The group leaves libosmocore's list with its peer, however it is freed. */
+static int sip_peer_destructor(struct iwf_sip_peer *p)
+{
+	if (p->ctrs)
+		rate_ctr_group_free(p->ctrs);
+	p->ctrs = NULL;
+	return 0;
+}
+
+static int ss7_peer_destructor(struct iwf_ss7_peer *p)
+{
+	if (p->ctrs)
+		rate_ctr_group_free(p->ctrs);
+	p->ctrs = NULL;
+	return 0;
+}
+
+/* A group per peer: index 0 up (libosmocore takes the next free index
+ * when one is in use), named after the peer. */
+static struct rate_ctr_group *peer_ctrs_alloc(void *owner, const struct rate_ctr_group_desc *desc, const char *name)
+{
+	struct rate_ctr_group *g = rate_ctr_group_alloc(owner, desc, 0);
+
+	if (g)
+		rate_ctr_group_set_name(g, name);
+	return g;
+}
+
 struct iwf_sip_peer *iwf_sip_peer_alloc(struct iwf_cfg *cfg, const char *name)
 {
 	struct iwf_sip_peer *p;
@@ -245,6 +322,8 @@ struct iwf_sip_peer *iwf_sip_peer_alloc(struct iwf_cfg *cfg, const char *name)
 	iwf_policy_init(&p->policy);
 	iwf_number_plan_init(&p->plan);
 	p->keepalive_failures = IWF_KEEPALIVE_FAILURES_DEFAULT;
+	p->ctrs = peer_ctrs_alloc(p, &sip_peer_ctrg_desc, p->name);
+	talloc_set_destructor(p, sip_peer_destructor);
 	llist_add_tail(&p->entry, &cfg->sip_peers);
 	return p;
 }
@@ -276,6 +355,8 @@ struct iwf_ss7_peer *iwf_ss7_peer_alloc(struct iwf_cfg *cfg, const char *name)
 	p->repo_miss_rate = IWF_REPO_MISS_RATE_DEFAULT;
 	p->repo_miss_burst = IWF_REPO_MISS_BURST_DEFAULT;
 	token_bucket_init(&p->repo_bucket, p->repo_miss_rate, p->repo_miss_burst);
+	p->ctrs = peer_ctrs_alloc(p, &ss7_peer_ctrg_desc, p->name);
+	talloc_set_destructor(p, ss7_peer_destructor);
 	llist_add_tail(&p->entry, &cfg->ss7_peers);
 	return p;
 }

@@ -114,6 +114,37 @@
 /*! The placeholder of a repository URL template (DESIGN §3) */
 #define IWF_KEY_ID_PLACEHOLDER	"{key-id}"
 
+struct rate_ctr_group;
+
+/*! Counters of one peer (rate_ctr groups "sip_peer" and "ss7_peer",
+ *  indexed and named by the peer, class OSMO_STATS_CLASS_PEER: a stats
+ *  reporter sends them at "level peer").  The verdicts of the calls that
+ *  came from the peer, and the attestation of the calls both ways. */
+enum iwf_peer_ctr {
+	IWF_PEER_CTR_CALLS_IN,		/*!< calls taken from the peer */
+	IWF_PEER_CTR_CALLS_OUT,		/*!< calls sent to the peer */
+	IWF_PEER_CTR_VERSTAT_PASSED,	/*!< sip-peer: INVITEs whose PASSporT verified */
+	IWF_PEER_CTR_VERSTAT_FAILED,
+	IWF_PEER_CTR_VERSTAT_NONE,	/*!< sip-peer: INVITEs without Identity */
+	IWF_PEER_CTR_HOP_VALID,		/*!< ss7-peer: IAMs with a valid HOP */
+	IWF_PEER_CTR_HOP_INVALID,
+	IWF_PEER_CTR_HOP_MISSING,
+	IWF_PEER_CTR_ATTEST_IN_A,	/*!< calls from the peer attested A */
+	IWF_PEER_CTR_ATTEST_IN_B,
+	IWF_PEER_CTR_ATTEST_IN_C,
+	IWF_PEER_CTR_ATTEST_OUT_A,	/*!< calls to the peer we attested (or carried) A */
+	IWF_PEER_CTR_ATTEST_OUT_B,
+	IWF_PEER_CTR_ATTEST_OUT_C,
+	_NUM_IWF_PEER_CTR
+};
+
+/*! Count on a peer's group; \a ctrs may be NULL. */
+void iwf_peer_ctr_inc(struct rate_ctr_group *ctrs, enum iwf_peer_ctr idx);
+
+/*! The counters of attestation \a attest ('A', 'B', 'C'; others count
+ *  nothing) in (\a in) or out. */
+void iwf_peer_ctr_attest(struct rate_ctr_group *ctrs, char attest, bool in);
+
 enum iwf_sip_transport {
 	IWF_SIP_TP_UDP,
 	IWF_SIP_TP_TCP,
@@ -154,6 +185,7 @@ struct iwf_sip_peer {
 	bool down;
 	/*! live: its struct sip_keepalive, or NULL */
 	void *keepalive;
+	struct rate_ctr_group *ctrs;	/*!< enum iwf_peer_ctr, NULL if out of memory */
 };
 
 /*! An SS7 exchange (trunk group) reached over M3UA. */
@@ -190,6 +222,7 @@ struct iwf_ss7_peer {
 	struct token_bucket repo_bucket;
 	/*! live trunk, set by the daemon (struct isup_trunk *) */
 	void *trunk;
+	struct rate_ctr_group *ctrs;	/*!< enum iwf_peer_ctr, NULL if out of memory */
 };
 
 enum iwf_route_dest {

@@ -30,6 +30,7 @@
 #include "src/cfg.h"
 #include "src/license.h"
 #include "src/logging.h"
+#include "src/metrics.h"
 #include "src/vty_nodes.h"
 #include "ss7/ss7.h"
 
@@ -124,6 +125,7 @@ int stiwf_vty_init(void *ctx)
 	osmo_talloc_vty_add_cmds();
 	osmo_stats_vty_add_cmds();
 	install_element(VTY_NODE, &cfg_vty_max_sessions_cmd);
+	metrics_vty_init();
 	stiwf_sip_vty_init(ctx);
 	iwf_peer_vty_init(ctx);
 	rc = stiwf_ss7_init(ctx);

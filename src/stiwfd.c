@@ -31,6 +31,7 @@
 #include "src/evloop.h"
 #include "src/license.h"
 #include "src/logging.h"
+#include "src/metrics.h"
 #include "src/replay_store.h"
 #include "src/stiwfd_iwf.h"
 #include "src/workq.h"
@@ -273,6 +274,11 @@ int main(int argc, char **argv)
 		goto out_loop;
 	}
 
+	if (metrics_start(tall_stiwf_ctx) < 0) {
+		fprintf(stderr, "stiwfd: cannot open the metrics endpoint (see the log)\n");
+		goto out_loop;
+	}
+
 	sig_src[0] = g_unix_signal_add(SIGTERM, on_signal, GINT_TO_POINTER(SIGTERM));
 	sig_src[1] = g_unix_signal_add(SIGINT, on_signal, GINT_TO_POINTER(SIGINT));
 	sig_src[2] = g_unix_signal_add(SIGUSR1, on_sigusr1, NULL);
@@ -298,6 +304,7 @@ int main(int argc, char **argv)
 	rc = EXIT_SUCCESS;
 
 out_loop:
+	metrics_stop();
 	stiwfd_iwf_free(iwf);
 	if (sip)
 		stiwf_sip_agent_free(sip);

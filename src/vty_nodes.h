@@ -18,4 +18,5 @@ enum stiwf_vty_node {
 	STIWF_SCCP_NODE,	/*!< "sccp": stiwf's own SCCP (ss7/sccp_vty.c) */
 	STIWF_MAP_NODE,		/*!< never entered: writes map-category, map-log, map-dialogues */
 	STIWF_MAP_PEER_NODE,	/*!< "map-peer NAME": the MAP border (iwf/map_peer_vty.c) */
+	STIWF_METRICS_NODE,	/*!< never entered: writes "metrics listen" (src/metrics.c) */
 };

@@ -14,6 +14,7 @@
 
 #include <CUnit/Basic.h>
 
+#include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/misc.h>
@@ -886,7 +887,25 @@ static void test_route_failover(void)
 	CU_ASSERT_STRING_EQUAL(r->peer, "a");
 	CU_ASSERT_EQUAL(n_down, 0);
 	CU_ASSERT_PTR_NULL(iwf_route_lookup_up(NULL, IWF_ROUTE_SIP, NULL));
-	iwf_cfg_reset(g_iwf_cfg);
+
+	/* each peer has its counter group, named after it, gone with it */
+	{
+		unsigned int idx;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a->ctrs);
+		CU_ASSERT_STRING_EQUAL(a->ctrs->name, "a");
+		CU_ASSERT_STRING_EQUAL(a->ctrs->desc->group_name_prefix, "sip_peer");
+		idx = a->ctrs->idx;
+		iwf_peer_ctr_attest(a->ctrs, 'B', true);
+		iwf_peer_ctr_attest(a->ctrs, 'X', true);
+		iwf_peer_ctr_attest(a->ctrs, 'C', false);
+		CU_ASSERT_EQUAL(rate_ctr_group_get_ctr(a->ctrs, IWF_PEER_CTR_ATTEST_IN_B)->current, 1);
+		CU_ASSERT_EQUAL(rate_ctr_group_get_ctr(a->ctrs, IWF_PEER_CTR_ATTEST_IN_A)->current, 0);
+		CU_ASSERT_EQUAL(rate_ctr_group_get_ctr(a->ctrs, IWF_PEER_CTR_ATTEST_OUT_C)->current, 1);
+		CU_ASSERT_PTR_EQUAL(rate_ctr_get_group_by_name_idx("sip_peer", idx), a->ctrs);
+		iwf_cfg_reset(g_iwf_cfg);
+		CU_ASSERT_PTR_NULL(rate_ctr_get_group_by_name_idx("sip_peer", idx));
+	}
 }
 
 static void test_validators(void)
