@@ -182,6 +182,16 @@ static void vs_done(const struct stir_vs_result *res, void *priv)
 		    e2e_passport_to_tlv(&call->tok.passport, res->pp, call->sc.orig, call->sc.dest) == E2E_PP_OK)
 			call->sev.passport_canonical = true;
 	}
+	if (res->pp && res->pp->rcd_claims) {
+		char names[32];
+
+		/* RFC 9795 Rich Call Data has no ISUP parameter, and the
+		 * PASSporT holding it cannot be rebuilt from the PASSPORT TLV
+		 * (e2e_passport_to_tlv()): it ends here (docs/RCD.md) */
+		LOGPFSML(call->fi, LOGL_NOTICE, "PASSporT carries Rich Call Data (%s): not carried into ISUP, "
+			 "dropped at this border; only the verdict goes on\n",
+			 passport_rcd_claims_str(names, sizeof(names), res->pp->rcd_claims));
+	}
 	if (res->code)
 		verdict_inc(call, IWF_CALL_CTR_VS_FAILED);
 	else if (res->verstat == STIR_VERSTAT_PASSED)

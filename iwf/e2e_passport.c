@@ -15,7 +15,7 @@ const struct value_string e2e_passport_err_names[] = {
 	{ E2E_PP_COMPACT, "compact form (RFC 8225 §7): header and claims are not in it" },
 	{ E2E_PP_NOT_CANONICAL, "header or claims not in canonical JSON (RFC 8225 §9)" },
 	{ E2E_PP_NOT_SHAKEN, "not a signed ES256 SHAKEN PASSporT (alg, typ, ppt)" },
-	{ E2E_PP_CLAIMS, "claims the PASSPORT TLV cannot carry (div, dest uri, several dest tn)" },
+	{ E2E_PP_CLAIMS, "claims the PASSPORT TLV cannot carry (div, dest uri, several dest tn, rcd/rcdi/crn)" },
 	{ E2E_PP_NUMBERS, "orig or dest differ from the IAM's numbers" },
 	{ E2E_PP_FIELD, "attest, iat, origid or x5u cannot be carried (origid must be a lower-case UUID)" },
 	{ E2E_PP_REBUILD, "the rebuilt PASSporT would not be byte-identical" },
@@ -70,6 +70,10 @@ enum e2e_passport_err e2e_passport_to_tlv(struct sigtoken_passport *out, const s
 	if (strcmp(pp->alg, "ES256") || strcmp(pp->typ, "passport") || pp->ppt != PASSPORT_PPT_SHAKEN ||
 	    strcmp(pp->ppt_str, "shaken") || pp->sig_len != SIGTOKEN_SIG_LEN)
 		return E2E_PP_NOT_SHAKEN;
+	/* RFC 9795 Rich Call Data: the TLV has no room for it (and a
+	 * rebuild without it would not verify) */
+	if (pp->rcd_claims)
+		return E2E_PP_CLAIMS;
 	if (!passport_is_canonical(pp))
 		return E2E_PP_NOT_CANONICAL;
 	if (pp->num_dest_tn != 1 || pp->num_dest_uri || pp->div_tn[0])

@@ -26,7 +26,8 @@ enum e2e_passport_err {
 	E2E_PP_COMPACT,		/*!< compact form: nothing to carry but the signature */
 	E2E_PP_NOT_CANONICAL,	/*!< header or claims not in RFC 8225 §9 canonical JSON */
 	E2E_PP_NOT_SHAKEN,	/*!< alg, typ or ppt other than ES256/passport/shaken, or not signed */
-	E2E_PP_CLAIMS,		/*!< claims beyond what the TLV carries (div, dest uri, several dest tn) */
+	E2E_PP_CLAIMS,		/*!< claims beyond what the TLV carries (div, dest uri, several dest tn,
+				 *   RFC 9795 rcd/rcdi/crn) */
 	E2E_PP_NUMBERS,		/*!< orig or dest differ from the IAM's numbers */
 	E2E_PP_FIELD,		/*!< attest, iat, origid or x5u cannot be carried */
 	E2E_PP_REBUILD,		/*!< the rebuilt signing input differs from the original */

@@ -981,6 +981,34 @@ static int get_str_array(json_t *arr, char *dst, size_t size, unsigned int max,
 	return 0;
 }
 
+const char *passport_rcd_claims_str(char *buf, size_t len, unsigned int mask)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} n[] = {
+		{ PASSPORT_RCD_CLAIM_RCD, "rcd" },
+		{ PASSPORT_RCD_CLAIM_RCDI, "rcdi" },
+		{ PASSPORT_RCD_CLAIM_CRN, "crn" },
+	};
+	size_t off = 0;
+	unsigned int i;
+	int w;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+		if (!(mask & n[i].bit) || off >= len)
+			continue;
+		w = snprintf(buf + off, len - off, "%s%s", off ? ", " : "", n[i].name);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	return buf;
+}
+
 static int decode_header(struct passport *pp, json_t *h)
 {
 	int rc;
@@ -1023,6 +1051,13 @@ static int decode_claims(struct passport *pp, json_t *c)
 	    (rc = get_str(c, "attest", attest, sizeof(attest), "attest")) < 0)
 		return rc;
 	pp->attest = attest[0];
+	/* RFC 9795: Rich Call Data; only noted (passport.h) */
+	if (json_object_get(c, "rcd"))
+		pp->rcd_claims |= PASSPORT_RCD_CLAIM_RCD;
+	if (json_object_get(c, "rcdi"))
+		pp->rcd_claims |= PASSPORT_RCD_CLAIM_RCDI;
+	if (json_object_get(c, "crn"))
+		pp->rcd_claims |= PASSPORT_RCD_CLAIM_CRN;
 
 	dest = json_object_get(c, "dest");
 	if (dest) {

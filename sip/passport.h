@@ -20,6 +20,13 @@
 
 #define PASSPORT_DEST_TN_MAX		8	/*!< "dest" "tn" entries kept */
 #define PASSPORT_DEST_URI_MAX		2	/*!< "dest" "uri" entries kept */
+
+/*! Rich Call Data claims (RFC 9795) a PASSporT holds: noted, not kept.
+ *  Nothing maps them to ISUP and the PASSPORT TLV cannot carry them
+ *  (iwf/e2e_passport.h): they end at the border. */
+#define PASSPORT_RCD_CLAIM_RCD		0x1	/*!< "rcd", RFC 9795 §6 */
+#define PASSPORT_RCD_CLAIM_RCDI		0x2	/*!< "rcdi", RFC 9795 §7 */
+#define PASSPORT_RCD_CLAIM_CRN		0x4	/*!< "crn", RFC 9795 §9 */
 #define PASSPORT_URI_MAX		255	/*!< longest "uri" value */
 #define PASSPORT_X5U_MAX		511	/*!< longest "x5u" URL */
 #define PASSPORT_ORIGID_MAX		63	/*!< longest "origid" (a UUID is 36) */
@@ -61,6 +68,7 @@ struct passport {
 	char attest;				/*!< 'A', 'B', 'C' or 0 when absent */
 	char origid[PASSPORT_ORIGID_MAX + 1];	/*!< "" when absent */
 	char div_tn[STIWF_TN_MAX + 1];		/*!< "div" "tn"; "" when absent */
+	unsigned int rcd_claims;		/*!< PASSPORT_RCD_CLAIM_* present (RFC 9795) */
 
 	/* what the signature covers: the base64url header "." payload, exactly
 	 * as received (full form) or as we encoded it (signing, compact form) */
@@ -70,6 +78,11 @@ struct passport {
 	size_t sig_len;				/*!< 0: not signed yet */
 	bool compact;				/*!< came in the compact form */
 };
+
+/*! The names of the Rich Call Data claims in \a mask, ", "-separated
+ *  ("rcd, crn"), into buf; "" for none.
+ *  \returns buf */
+const char *passport_rcd_claims_str(char *buf, size_t len, unsigned int mask);
 
 /*! Encode base64url without padding (RFC 4648 §5, RFC 7515 §2).
  *  \returns the characters written (out is NUL-terminated), -ENOSPC */

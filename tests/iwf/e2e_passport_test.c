@@ -218,6 +218,69 @@ static void test_refused(void)
 		CU_ASSERT(strcmp(get_value_string(e2e_passport_err_names, n), "unknown") != 0);
 }
 
+/* RFC 9795 Rich Call Data: each of rcd, rcdi and crn is noted on decode
+ * and keeps the PASSporT out of the PASSPORT TLV, even where the rest is
+ * canonical and matches the IAM. */
+static void test_rcd(void)
+{
+	static const char hdr[] = "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" X5U "\"}";
+	static const struct {
+		const char *extra;	/* claims after "origid", canonical order */
+		unsigned int mask;
+		const char *names;
+	} c[] = {
+		{ "", 0, "" },
+		{ ",\"rcd\":{\"nam\":\"Example Bank\"}", PASSPORT_RCD_CLAIM_RCD, "rcd" },
+		{ ",\"rcd\":{\"nam\":\"Example Bank\"},\"rcdi\":{\"/nam\":\"sha256-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO\"}",
+		  PASSPORT_RCD_CLAIM_RCD | PASSPORT_RCD_CLAIM_RCDI, "rcd, rcdi" },
+	};
+	struct sigtoken_passport tlv;
+	struct passport *rx = talloc_zero(NULL, struct passport);
+	char claims[512], tok[2048], names[32];
+	uint8_t sig[PASSPORT_ES256_SIG_LEN] = { 1 };
+	unsigned int i;
+	int n, off;
+
+	CU_ASSERT_FATAL(rx != NULL);
+	for (i = 0; i < ARRAY_SIZE(c) + 1; i++) {
+		/* the last case: "crn" sorts before "dest" */
+		if (i < ARRAY_SIZE(c))
+			snprintf(claims, sizeof(claims), "{\"attest\":\"A\",\"dest\":{\"tn\":[\"12025550100\"]},"
+				 "\"iat\":1700000000,\"orig\":{\"tn\":\"4930123456\"},\"origid\":\"" UUID "\"%s}",
+				 c[i].extra);
+		else
+			snprintf(claims, sizeof(claims), "{\"attest\":\"A\",\"crn\":\"Your order\","
+				 "\"dest\":{\"tn\":[\"12025550100\"]},\"iat\":1700000000,"
+				 "\"orig\":{\"tn\":\"4930123456\"},\"origid\":\"" UUID "\"}");
+		off = stir_b64url_encode(tok, sizeof(tok), (const uint8_t *)hdr, strlen(hdr));
+		CU_ASSERT_FATAL(off > 0);
+		tok[off++] = '.';
+		n = stir_b64url_encode(tok + off, sizeof(tok) - off, (const uint8_t *)claims, strlen(claims));
+		CU_ASSERT_FATAL(n > 0);
+		off += n;
+		tok[off++] = '.';
+		n = stir_b64url_encode(tok + off, sizeof(tok) - off, sig, sizeof(sig));
+		CU_ASSERT_FATAL(n > 0);
+		off += n;
+		memset(rx, 0, sizeof(*rx));
+		CU_ASSERT_EQUAL_FATAL(passport_decode(rx, tok, (size_t)off), 0);
+		if (i == 0) {
+			/* the same PASSporT without Rich Call Data travels */
+			CU_ASSERT_EQUAL(rx->rcd_claims, 0);
+			CU_ASSERT_EQUAL(e2e_passport_to_tlv(&tlv, rx, "4930123456", "12025550100"), E2E_PP_OK);
+			continue;
+		}
+		CU_ASSERT_EQUAL(rx->rcd_claims, i < ARRAY_SIZE(c) ? c[i].mask : PASSPORT_RCD_CLAIM_CRN);
+		CU_ASSERT_STRING_EQUAL(passport_rcd_claims_str(names, sizeof(names), rx->rcd_claims),
+				       i < ARRAY_SIZE(c) ? c[i].names : "crn");
+		CU_ASSERT_EQUAL(e2e_passport_to_tlv(&tlv, rx, "4930123456", "12025550100"), E2E_PP_CLAIMS);
+		CU_ASSERT_EQUAL(tlv.x5u_len, 0);
+	}
+	CU_ASSERT_STRING_EQUAL(passport_rcd_claims_str(names, sizeof(names), 7), "rcd, rcdi, crn");
+	CU_ASSERT_STRING_EQUAL(passport_rcd_claims_str(names, 6, 7), "rcd, ");	/* cut, terminated */
+	talloc_free(rx);
+}
+
 int main(int argc, char **argv)
 {
 	CU_pSuite suite;
@@ -230,6 +293,7 @@ int main(int argc, char **argv)
 	suite = CU_add_suite("e2e_passport", NULL, NULL);
 	if (!suite || !CU_add_test(suite, "round_trip", test_round_trip) ||
 	    !CU_add_test(suite, "refused", test_refused) ||
+	    !CU_add_test(suite, "Rich Call Data is not carried", test_rcd) ||
 	    !CU_add_test(suite, "rebuild takes E.164 numbers only", test_rebuild_numbers)) {
 		CU_cleanup_registry();
 		return 1;
