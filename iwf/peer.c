@@ -296,6 +296,17 @@ static int ss7_peer_destructor(struct iwf_ss7_peer *p)
 	return 0;
 }
 
+void iwf_cfg_peer_ctrs_free(struct iwf_cfg *cfg)
+{
+	struct iwf_sip_peer *sp;
+	struct iwf_ss7_peer *tp;
+
+	llist_for_each_entry(sp, &cfg->sip_peers, entry)
+		sip_peer_destructor(sp);
+	llist_for_each_entry(tp, &cfg->ss7_peers, entry)
+		ss7_peer_destructor(tp);
+}
+
 /* A group per peer: index 0 up (libosmocore takes the next free index
  * when one is in use), named after the peer. */
 static struct rate_ctr_group *peer_ctrs_alloc(void *owner, const struct rate_ctr_group_desc *desc, const char *name)

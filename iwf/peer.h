@@ -115,6 +115,7 @@
 #define IWF_KEY_ID_PLACEHOLDER	"{key-id}"
 
 struct rate_ctr_group;
+struct iwf_cfg;
 
 /*! Counters of one peer (rate_ctr groups "sip_peer" and "ss7_peer",
  *  indexed and named by the peer, class OSMO_STATS_CLASS_PEER: a stats
@@ -137,6 +138,13 @@ enum iwf_peer_ctr {
 	IWF_PEER_CTR_ATTEST_OUT_C,
 	_NUM_IWF_PEER_CTR
 };
+
+/*! Take every peer's counter group out of libosmocore's list and free it
+ *  (the peers stay, without counters).  stiwfd calls it when it stops,
+ *  before the final talloc_free() frees libosmo-sigtran's groups without
+ *  taking them out of that list: a group freed after them would write
+ *  into freed memory when it leaves the list. */
+void iwf_cfg_peer_ctrs_free(struct iwf_cfg *cfg);
 
 /*! Count on a peer's group; \a ctrs may be NULL. */
 void iwf_peer_ctr_inc(struct rate_ctr_group *ctrs, enum iwf_peer_ctr idx);

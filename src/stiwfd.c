@@ -319,6 +319,9 @@ out_vty:
 out_log:
 	log_fini();
 out_ctx:
+	/* before libosmo-sigtran's groups go without leaving the list */
+	if (g_iwf_cfg)
+		iwf_cfg_peer_ctrs_free(g_iwf_cfg);
 	talloc_free(tall_stiwf_ctx);
 	if (rc == EXIT_SUCCESS)
 		fprintf(stderr, "stiwfd: stopped\n");

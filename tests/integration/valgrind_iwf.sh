@@ -12,8 +12,11 @@
 #   when stiwfd stops: "show calls" lists it, SIGTERM ends it with 503
 #   (cause 41) and cancels the fetch;
 # - "show calls summary" counts all that, "show map-peers" and "show map
-#   dialogues" the MAP border's; no memory error, no definite or indirect
-#   leak.
+#   dialogues" the MAP border's;
+# - a sip-peer whose keepalive finds nobody goes down, its OPTIONS still
+#   going at the stop; the metrics endpoint is scraped, and a connection
+#   to it is left open at the stop;
+# - no memory error, no definite or indirect leak.
 set -u
 . "${srcdir:-.}/tests/integration/lib.sh"
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
@@ -22,6 +25,7 @@ SC=${srcdir:-.}/tests/integration/sipp
 dir=$(mktemp -d "$top_builddir/tests/integration/valgrind_iwf.XXXXXX") || exit 1
 base=$(stiwf_port_base)
 sip_port=$base vty_port=$((base + 1)) uac_port=$((base + 2)) uac2_port=$((base + 3))
+m_port=$((base + 5)) dead_port=$((base + 6))
 fail() { echo "FAIL: $*"; echo "--- stiwfd log:"; tail -n 60 "$dir/stiwfd.log"; exit 1; }
 
 echo "transport: SIP over UDP on host loopback; M3UA configured but never up"
@@ -45,6 +49,7 @@ log stderr
  logging level iwf info
 line vty
  bind 127.0.0.1 $vty_port
+metrics listen 127.0.0.1 $m_port
 sip
  local 127.0.0.1 $sip_port
  transport udp
@@ -62,6 +67,10 @@ tsca
 sip-peer uac
  remote 127.0.0.1 $uac_port
  country-code 1
+sip-peer nobody
+ remote 127.0.0.1 $dead_port
+ keepalive interval 1
+ keepalive failures 1
 ss7-peer exchange
  point-code 200
  cic 1 31
@@ -152,8 +161,15 @@ echo "$out" | grep -q '^0 dialogue(s) of at most 65536, timer 120 s' || fail "sh
 echo "$out" | grep -Eq '^71 +anyTimeInterrogation +cat1' || fail "show map categories"
 echo "ok: the MAP border is up: show map-peers, show map dialogues, show map categories"
 
+wait_log "$dir/stiwfd.log" 'sip-peer nobody: down after 1 failed OPTIONS' 1 30 || fail "sip-peer nobody not down"
+curl -s "http://127.0.0.1:$m_port/metrics" | grep -q '^stiwf_sip_peer_calls_in_total{index="0",name="uac"} ' ||
+	fail "the metrics endpoint does not answer under valgrind"
+exec {idle}<>"/dev/tcp/127.0.0.1/$m_port" || fail "metrics connection"
+echo "ok: keepalive down, metrics scraped, a metrics connection left open"
+
 stiwfd_stop TERM
 rc=$?
+exec {idle}<&-
 [ $rc -eq 0 ] || fail "stiwfd exit status $rc (99: valgrind found errors)"
 grep -q "ERROR SUMMARY: 0 errors" "$dir/valgrind.log" || { cat "$dir/valgrind.log"; fail "valgrind errors"; }
 wait_exit "$UAC2" 20 || fail "the caller of the hanging call did not finish"
