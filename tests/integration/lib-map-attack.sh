@@ -231,7 +231,7 @@ EOM
 # Running
 # ---------------------------------------------------------------------------
 
-# ma_fail MSG: the caller's fail(), with the MAP logs
+# ma_logs [FILE...]: the last lines of the MAP topology's logs and of FILEs
 ma_logs() {
 	local f
 	for f in ma-stp.log ma-hlr.log "$@"; do
