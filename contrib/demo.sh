@@ -6,8 +6,11 @@
 #     -> stiwfd B (ISUP->SIP) -> Kamailio+secsipid (verifies) -> SIPp UAS
 #
 # It places a handful of calls covering what the IWF does, prints per call
-# what each side verified and signed, and ends with one line
+# what each side verified and signed, and one line
 #   demo: N calls, M verified end to end, K rejected as expected, 0 unexpected
+# then sends the SigPloit MAP attack set and a roaming partner's signed
+# dialogues at stiwfd as the MAP border of an HLR's network, and ends with
+#   demo: M MAP attacks blocked, L legitimate dialogues passed
 # M3UA needs SCTP: on kernels without it the topology runs inside a
 # User-Mode-Linux guest, which the demo says.
 set -eu
@@ -19,8 +22,8 @@ contrib/build.sh build --enable-werror >build.log 2>&1 || {
 	echo "demo: build failed (full log in build.log)"
 	exit 1
 }
-# the test programs the topology uses (x5u server)
-make -C build -j"$(nproc)" tests/certs/httpsd >>build.log 2>&1 || {
+# the test programs the topology uses (x5u server, SCCP endpoints)
+make -C build -j"$(nproc)" tests/certs/httpsd tests/ss7/sccp_endpoint >>build.log 2>&1 || {
 	tail -n 20 build.log
 	echo "demo: build failed (full log in build.log)"
 	exit 1
@@ -35,6 +38,6 @@ contrib/gen-test-pki.sh "$out/pki" >"$out/pki.log" 2>&1 || {
 }
 rc=0
 srcdir=$top top_builddir=$top/build \
-	bash tests/integration/uml/run.sh contrib/demo/topology.guest.sh "$out" 240 || rc=$?
+	bash tests/integration/uml/run.sh contrib/demo/topology.guest.sh "$out" 360 || rc=$?
 echo "demo: logs in $out"
 exit $rc

@@ -51,6 +51,7 @@ static const struct rate_ctr_desc sip_agent_ctr_desc[] = {
 	[SIP_CTR_RX_BAD_INVITE] = { "sip:rx_bad_invite", "INVITEs refused as malformed or unbounded" },
 	[SIP_CTR_RX_BYE] = { "sip:rx_bye", "BYE requests in a dialog" },
 	[SIP_CTR_RX_CANCEL] = { "sip:rx_cancel", "CANCEL requests for a pending INVITE" },
+	[SIP_CTR_TLS_RECLAIMED] = { "tls:reclaimed", "TLS connection states Sofia-SIP left allocated, freed" },
 };
 
 static const struct rate_ctr_group_desc sip_agent_ctrg_desc = {
@@ -196,6 +197,21 @@ void sip_agent_ctr_inc(struct stiwf_sip_agent *agent, enum sip_agent_ctr ctr)
 	rate_ctr_inc(rate_ctr_group_get_ctr(agent->ctrs, ctr));
 }
 
+/* How often the TLS connection objects Sofia left are looked for */
+#define SIP_AGENT_TLS_RECLAIM_S 2
+
+static void sip_agent_tls_reclaim_cb(void *data)
+{
+	struct stiwf_sip_agent *agent = data;
+	unsigned int n = sip_tls_reclaim(false);
+
+	if (n) {
+		rate_ctr_add(rate_ctr_group_get_ctr(agent->ctrs, SIP_CTR_TLS_RECLAIMED), n);
+		LOGP(DSIP, LOGL_DEBUG, "TLS: freed %u connection states Sofia-SIP left behind\n", n);
+	}
+	osmo_timer_schedule(&agent->tls_reclaim_timer, SIP_AGENT_TLS_RECLAIM_S, 0);
+}
+
 static int sip_agent_talloc_destructor(struct stiwf_sip_agent *agent)
 {
 	/* the legs and keepalives destroy their nua handles: before nua goes */
@@ -204,6 +220,13 @@ static int sip_agent_talloc_destructor(struct stiwf_sip_agent *agent)
 	if (agent->nua) {
 		nua_destroy(agent->nua);
 		agent->nua = NULL;
+	}
+	if (agent->tls_reclaim) {
+		osmo_timer_del(&agent->tls_reclaim_timer);
+		/* Sofia's transports are gone: nothing uses what is left */
+		sip_tls_reclaim(true);
+		sip_tls_reclaim_exit();
+		agent->tls_reclaim = false;
 	}
 	if (agent->tls_subjects) {
 		su_strlst_destroy(agent->tls_subjects);
@@ -285,6 +308,16 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 	agent->ctrs = rate_ctr_group_alloc(agent, &sip_agent_ctrg_desc, 0);
 	if (!agent->ctrs)
 		goto fail;
+
+	if (tls_dir) {
+		if (sip_tls_reclaim_init(cfg->tls_cert) < 0) {
+			LOGP(DSIP, LOGL_ERROR, "TLS: %s: cannot read the certificate\n", cfg->tls_cert);
+			goto fail;
+		}
+		agent->tls_reclaim = true;
+		osmo_timer_setup(&agent->tls_reclaim_timer, sip_agent_tls_reclaim_cb, agent);
+		osmo_timer_schedule(&agent->tls_reclaim_timer, SIP_AGENT_TLS_RECLAIM_S, 0);
+	}
 
 	if (tls_dir && cfg->n_tls_subjects) {
 		/* the peer's certificate must carry a tls-subject of a TLS
@@ -407,6 +440,8 @@ DEFUN(show_sip, show_sip_cmd,
 		vty_out(vty, " %-18s %8" PRIu64 "  %s%s", sip_agent_ctr_desc[i].name,
 			rate_ctr_group_get_ctr(g_sip_agent->ctrs, i)->current,
 			sip_agent_ctr_desc[i].description, VTY_NEWLINE);
+	if (g_sip_agent->tls_reclaim)
+		vty_out(vty, "TLS connection states held: %u%s", sip_tls_reclaim_tracked(), VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 

@@ -14,6 +14,7 @@
 
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/rate_ctr.h>
+#include <osmocom/core/timer.h>
 
 #include "sip/sip_agent.h"
 #include "sip/sip_call.h"
@@ -33,6 +34,7 @@ enum sip_agent_ctr {
 	SIP_CTR_RX_BAD_INVITE,
 	SIP_CTR_RX_BYE,
 	SIP_CTR_RX_CANCEL,
+	SIP_CTR_TLS_RECLAIMED,
 };
 
 struct stiwf_sip_agent {
@@ -43,6 +45,9 @@ struct stiwf_sip_agent {
 	char tls_url[128];			/*!< "" without TLS */
 	su_strlst_t *tls_subjects;		/*!< Sofia keeps a pointer to it */
 	struct rate_ctr_group *ctrs;
+	/*! frees the TLS connection objects Sofia leaves behind */
+	struct osmo_timer_list tls_reclaim_timer;
+	bool tls_reclaim;
 	bool shutting_down;
 	void (*shutdown_done)(void *priv);
 	void *shutdown_priv;

@@ -58,3 +58,20 @@ int sip_tls_pins_set(const struct sip_tls_pin *pins, size_t n);
 /*! Parse "AB:CD:..." or "abcd..." (64 hex digits) into 32 octets.
  *  \returns 0 or -EINVAL */
 int sip_tls_fingerprint_parse(const char *text, uint8_t sha256[32]);
+
+/*! Track the OpenSSL connection objects of Sofia's TLS transports, whose
+ *  SSL_CTX shows the first certificate of cert_path, so that those Sofia
+ *  leaves allocated after closing their socket can be freed
+ *  (sip_tls_reclaim.c says why).  Event loop thread only.
+ *  \returns 0 or -errno */
+int sip_tls_reclaim_init(const char *cert_path);
+
+/*! Free the tracked SSL objects whose socket is closed, or all of them
+ *  once Sofia's transports are destroyed (all).  \returns how many */
+unsigned int sip_tls_reclaim(bool all);
+
+/*! How many SSL objects of Sofia's are tracked now. */
+unsigned int sip_tls_reclaim_tracked(void);
+
+/*! Forget the certificate sip_tls_reclaim_init() loaded. */
+void sip_tls_reclaim_exit(void);

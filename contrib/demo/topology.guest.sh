@@ -9,11 +9,15 @@
 # SIPp also calls stiwfd A directly from three loopback addresses, one per
 # policy of A: 127.0.0.2 continue, 127.0.0.3 identity-required,
 # 127.0.0.4 reject.  Each call prints what each side verified and signed;
-# the last line counts them.  Output files stay in the current directory.
+# a line counts them.  Then the roaming part: stiwfd at the MAP border of
+# an HLR's network blocks the SigPloit attack set and lets a partner's
+# signed dialogues through; the last line counts them.  Output files stay
+# in the current directory.
 set -u
 . ./env
 . "$srcdir/tests/integration/lib-bg.sh"
 . "$srcdir/tests/integration/lib-stir.sh"
+. "$srcdir/tests/integration/lib-map-attack.sh"
 STIWFD=$top_builddir/stiwfd
 STIWF=$top_builddir/stiwf
 SC=$srcdir/contrib/sipp
@@ -260,4 +264,19 @@ kill -TERM "$(bg_pid a)" "$(bg_pid b)"
 wait "$(bg_pid a)" || die "stiwfd A did not stop cleanly"
 wait "$(bg_pid b)" || die "stiwfd B did not stop cleanly"
 echo "demo: $calls calls, $e2e verified end to end, $rejected rejected as expected, $unexpected unexpected"
-[ "$unexpected" -eq 0 ]
+
+# Roaming: stiwfd as the MAP border of an HLR's network
+# (tests/integration/lib-map-attack.sh, docs/MAP.md), under policy reject.
+# A roaming partner's border signs its nodes' dialogues with its TSCA
+# certificate; an interconnect point code sends the SigPloit attack set
+# (messages from other projects' public test vectors).
+kill -TERM "$(bg_pid stp)"
+wait "$(bg_pid stp)" 2>/dev/null
+EP=$top_builddir/tests/ss7/sccp_endpoint
+echo "roaming: osmo-stp, a partner's border A (signs), our border B (policy reject), an attacker, our HLR/VLR"
+ma_start || { ma_logs ma-a.log; die "the roaming topology did not come up"; }
+ma_phase reject || { ma_logs ma-a.log ma-reject-b.log ma-reject-x.log; die "roaming: $MA_ERR"; }
+ma_stop || die "stiwfd A (roaming) did not stop cleanly"
+echo "demo: $MA_BLOCKED MAP attacks blocked, $MA_LEGIT legitimate dialogues passed"
+[ "$unexpected" -eq 0 ] && [ "$MA_BLOCKED" -eq ${#MA_ATTACKS[@]} ] && [ "$MA_PASSED" -eq 0 ] &&
+	[ "$MA_LEGIT" -eq ${#MA_LEGIT_MSGS[@]} ]

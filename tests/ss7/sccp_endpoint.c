@@ -16,7 +16,7 @@
  *         return option, after the -s ones (repeatable)
  *     -e  echo every received UDT/XUDT back to its OPC, addresses swapped
  *     -n  exit 0 after receiving N messages, UDTS and XUDTS included (and
- *         sending all of -s and -x)
+ *         sending all of -s and -x); -n 0: once everything is sent
  *     -t  give up after MS milliseconds (exit 1)
  * SIGTERM ends it with status 0.  Prints "tx LEN HEX" for what it sends,
  * "rx TYPE opc=.. dpc=.. sls=.. segments=yes|no called=.. calling=.. LEN HEX"
@@ -57,6 +57,7 @@ static struct {
 	struct ep_raw raw[MAX_SEND];
 	unsigned int n_send, sent, n_raw, raw_sent;
 	bool echo;
+	bool has_expect;
 	unsigned long expect, received;
 	int exit_code;
 	bool done;
@@ -65,7 +66,7 @@ static struct {
 
 static void maybe_done(void)
 {
-	if (ep.sent == ep.n_send && ep.raw_sent == ep.n_raw && ep.expect && ep.received >= ep.expect) {
+	if (ep.sent == ep.n_send && ep.raw_sent == ep.n_raw && ep.has_expect && ep.received >= ep.expect) {
 		ep.exit_code = 0;
 		ep.done = true;
 	}
@@ -286,6 +287,7 @@ int main(int argc, char **argv)
 		case 'n':
 			if (parse_ulong(optarg, 1000000, &ep.expect) < 0)
 				return 2;
+			ep.has_expect = true;
 			break;
 		case 't':
 			if (parse_ulong(optarg, 3600000, &timeout_ms) < 0)
@@ -319,6 +321,11 @@ int main(int argc, char **argv)
 
 	while (!ep.done)
 		osmo_select_main(0);
+	/* what was sent may still wait in the ASP's write queue: poll
+	 * until no fd is ready any more, so that -n 0 does not exit before
+	 * its messages left */
+	for (v = 0; v < 1000 && osmo_select_main(1) > 0; v++)
+		;
 
 	osmo_timer_del(&ep.start_timer);
 	osmo_timer_del(&timer);
