@@ -79,7 +79,7 @@ carrier() {
 		-trace_err -error_file "$2.err" || fail "SIPp $2 did not start"
 }
 # invites FILE: the INVITEs a carrier got
-invites() { grep -c '^INVITE sip:' "$1" 2>/dev/null; }
+invites() { grep -c "^INVITE sip:" "$1" 2>/dev/null; }	# retransmissions count too
 
 carrier P1_PID p1 "$P1"
 carrier P2_PID p2 "$P2"
@@ -91,7 +91,7 @@ wait_log b.log 'sip-peer p2: up \(OPTIONS answered 200' 1 20 || fail "p2 never c
 printf 'SEQUENTIAL\n12025550003;12025550001\n' >call.csv
 # 1. both up: the longest route, p1
 uac call1 "$srcdir/contrib/sipp/uac_call.xml" 127.0.0.1 call.csv || fail "call 1 not completed"
-[ "$(invites p1.msgs)" = 1 ] || fail "call 1 did not reach p1"
+[ "$(invites p1.msgs)" -ge 1 ] || fail "call 1 did not reach p1"
 [ "$(invites p2.msgs)" = 0 ] || fail "call 1 reached p2"
 echo "ok: both carriers up: the call takes route 1202, p1"
 
@@ -102,7 +102,7 @@ wait_log b.log 'sip-peer p1: down after 2 failed OPTIONS' 1 30 || fail "p1 not m
 "$STIWF" vty --port "$VTY_B" 'show routes' | grep -Eq '^1202 +sip-peer +p1 \(down\)' ||
 	fail "show routes does not mark p1's route down"
 uac call2 "$srcdir/contrib/sipp/uac_call.xml" 127.0.0.1 call.csv || fail "call 2 not completed"
-[ "$(invites p2.msgs)" = 1 ] || fail "call 2 did not reach p2"
+[ "$(invites p2.msgs)" -ge 1 ] || fail "call 2 did not reach p2"
 grep -q '1 route(s) for 12025550001 skipped (sip-peer down): to sip-peer p2' b.log ||
 	fail "B did not log the skipped route"
 grep 'call-log {' b.log | tail -n 1 | grep -q '"sip_peer":"p2"' || fail "B's call-log: not p2"
@@ -122,7 +122,7 @@ echo "ok: both down: REL cause 41 (peer-down), 503 at the caller"
 carrier P1B_PID p1b "$P1"
 wait_log b.log 'sip-peer p1: up \(OPTIONS answered 200' 2 30 || fail "p1 did not come up again"
 uac call4 "$srcdir/contrib/sipp/uac_call.xml" 127.0.0.1 call.csv || fail "call 4 not completed"
-[ "$(invites p1b.msgs)" = 1 ] || fail "call 4 did not reach p1"
+[ "$(invites p1b.msgs)" -ge 1 ] || fail "call 4 did not reach p1"
 echo "ok: p1 up again: the call takes route 1202 again"
 
 kill "$P1B_PID"
