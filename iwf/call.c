@@ -22,7 +22,7 @@
 #include "iwf/cause.h"
 #include "sip/stir_error.h"
 #include "src/logging.h"
-#include "ss7/isup_identity.h"
+#include "iwf/isup_identity.h"
 #include "ss7/isup_trunk.h"
 
 #define SDP_MAX		2048

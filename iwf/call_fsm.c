@@ -26,7 +26,7 @@
 #include "sip/stir_vs.h"
 #include "src/logging.h"
 #include "src/replay_store.h"
-#include "ss7/isup_identity.h"
+#include "iwf/isup_identity.h"
 #include "ss7/isup_trunk.h"
 
 #define S(x) (1 << (x))

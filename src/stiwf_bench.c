@@ -51,6 +51,7 @@
 #include "certs/tnauthlist.h"
 #include "certs/truststore.h"
 #include "iwf/e2e_passport.h"
+#include "iwf/isup_identity.h"
 #include "sip/passport.h"
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"

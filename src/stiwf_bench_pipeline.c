@@ -70,7 +70,7 @@
 #include "src/stiwf_bench_pki.h"
 #include "src/workq.h"
 #include "ss7/isup.h"
-#include "ss7/isup_identity.h"
+#include "iwf/isup_identity.h"
 #include "ss7/sigtoken.h"
 
 #define PL_X5U		"https://cert.example.org/sp-a-chain.pem"

@@ -32,6 +32,7 @@
 #include "certs/truststore.h"
 #include "certs/tsca.h"
 #include "iwf/e2e_passport.h"
+#include "iwf/isup_identity.h"
 #include "sip/identity.h"
 #include "sip/passport.h"
 #include "src/logging.h"

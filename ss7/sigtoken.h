@@ -183,29 +183,6 @@ int sigtoken_uuid_from_str(uint8_t out[SIGTOKEN_UUID_LEN], const char *s);
  *  \returns 0 or -ENOSPC when \a size < SIGTOKEN_UUID_STR_LEN */
 int sigtoken_uuid_to_str(char *buf, size_t size, const uint8_t uuid[SIGTOKEN_UUID_LEN]);
 
-/*! An ISUP number in E.164 form, by its Nature of Address indicator (the
- *  rule is iwf_number_e164() of iwf/number.h with only the country code
- *  set, so that the P-Asserted-Identity agrees with what HOP signs):
- *  - international (4): the digits as they are;
- *  - national (significant) (3): \a cc, then the digits (a national
- *    significant number carries no trunk prefix, Q.763 §3.10 b);
- *  - subscriber (1), unknown (2) and the others: refused, as the area code
- *    or the prefixes that an exchange would apply are not known here.
- *  Only the digits 0-9 are accepted; a trailing ST ('F', Q.763 §3.9) is
- *  dropped.  The result has 1..15 digits (E.164 §6).
- *  \param[in] cc the peer's country code (E.164 digits), or NULL
- *  \returns 0, -EDOM when the number cannot be made E.164, -ENOSPC */
-int sigtoken_number_e164(char *out, size_t size, const struct isup_number *num, const char *cc);
-
-/*! The identity HOP signs, from an IAM: Calling Party Number (with its
- *  APRI; absent: "" and ISUP_APRI_NOT_AVAILABLE; present with no digits:
- *  "" and its APRI), Called Party Number, and the first Generic Number with
- *  qualifier 6 "additional calling party number" (absent: "").
- *  \param[in] cc country code for national numbers, or NULL
- *  \returns 0, -EINVAL when \a iam is not an IAM, -EDOM when a number
- *  cannot be made E.164 (see sigtoken_number_e164()) */
-int sigtoken_call_from_iam(struct sigtoken_call *call, const struct isup_msg *iam, const char *cc);
-
 /*! A P-256 key prepared for HOP: its key-id and OpenSSL contexts that are
  *  initialised once and reused for every signature, so that the per-call
  *  cost is the ECDSA operation.  Not thread-safe: one per worker thread.

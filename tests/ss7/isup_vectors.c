@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "iwf/e2e_passport.h"
+#include "iwf/isup_identity.h"
 #include "sip/passport.h"
 #include "src/logging.h"
 #include "ss7/isup.h"

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "certs/keyid.h"
+#include "iwf/isup_identity.h"
 #include "src/logging.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
