@@ -90,7 +90,7 @@
 #define PL_IN_FLIGHT_PER_WORKER	8
 #define PL_MAX_IN_FLIGHT	256
 
-/* the TSCA policy OID of a full operator certificate (DESIGN §3) */
+/* the TSCA policy OID of a full operator certificate (ARCHITECTURE §3) */
 #define PL_TSCA_FULL_OID	TSCA_DEFAULT_FULL_OID
 
 enum pl_dir {

@@ -1,5 +1,5 @@
-/* stiwf profile v1 signalling token (DESIGN §2.2) and its carriage in the
- * ISUP APP parameter (DESIGN §2.1).  See sigtoken.h. */
+/* stiwf profile v1 signalling token (ARCHITECTURE §2.2) and its carriage in the
+ * ISUP APP parameter (ARCHITECTURE §2.1).  See sigtoken.h. */
 
 #include <errno.h>
 #include <stddef.h>
@@ -293,7 +293,7 @@ int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 			tok->has_orig = true;
 			break;
 		default:
-			/* DESIGN §2.2: unknown TLV types are skipped */
+			/* ARCHITECTURE §2.2: unknown TLV types are skipped */
 			break;
 		}
 		if (rc < 0)
@@ -673,7 +673,7 @@ static int put_number(uint8_t *out, size_t size, size_t *off, const char *tn)
 #define HOP_DATA_MAX	(10 + 1 + KEYID_LEN + 4 + 3 * (1 + SIGTOKEN_E164_MAX) + 1 + 2 * 32 + \
 			 2 + SIGTOKEN_BIND_MAX + 2 + SIGTOKEN_E164_MAX)
 
-/* DESIGN §2.2 "What HOP signs", with the alg, key-id and iat of tok->hop */
+/* ARCHITECTURE §2.2 "What HOP signs", with the alg, key-id and iat of tok->hop */
 static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
 		    const struct sigtoken_call *call, struct sigtoken_key *k)
 {
@@ -1071,7 +1071,7 @@ unsigned int sigtoken_replay_count(const struct sigtoken_replay *rc)
 }
 
 /* ------------------------------------------------------------------------
- * Carriage in the IAM, DESIGN §2.1
+ * Carriage in the IAM, ARCHITECTURE §2.1
  * ------------------------------------------------------------------------ */
 
 /* Q.765: the originating and destination address fields, each a length
@@ -1203,7 +1203,7 @@ int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t 
 		}
 		a = &p->u.app;
 		a->aci = aci;
-		a->sni = 0;	/* DESIGN §2.1: never notify ... */
+		a->sni = 0;	/* ARCHITECTURE §2.1: never notify ... */
 		a->rci = 0;	/* ... and never release the call for it */
 		a->si = i == 0;	/* new sequence, then subsequent segments */
 		a->apm_seg = nseg - 1 - i;
