@@ -5,7 +5,7 @@
  *
  *  Lifetime: RFC 7234 §4.2 (Cache-Control s-maxage/max-age, Expires, Date,
  *  Age; no-store and no-cache count as "cache for 0 s"), then the
- *  ATIS-1000074 floor (standards.md §2.7): "If the HTTP response does not
+ *  ATIS-1000074 floor (docs/STANDARDS.md §2.7): "If the HTTP response does not
  *  include any recognized caching directives or indicates caching for less
  *  than 24 hours, then the STI-VS should cache the HTTP response for 24
  *  hours" -- so a lifetime below floor_s (default 86400) is raised to it.

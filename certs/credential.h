@@ -1,6 +1,6 @@
 #pragma once
 /*! \file credential.h
- *  A signing credential (DESIGN §3: one per trust domain): private key,
+ *  A signing credential (ARCHITECTURE §3: one per trust domain): private key,
  *  certificate chain (leaf first) and, for SHAKEN, the x5u URL where the
  *  chain is published.  Loaded once; the key stays in memory as an
  *  EVP_PKEY owned by the talloc object. */
@@ -14,7 +14,7 @@
 
 /*! Most certificates accepted in a chain file. */
 #define CREDENTIAL_MAX_CHAIN 8
-/*! Longest x5u (DESIGN §2.2 carries it with a one-octet length, <= 200). */
+/*! Longest x5u (ARCHITECTURE §2.2 carries it with a one-octet length, <= 200). */
 #define CREDENTIAL_X5U_MAXLEN 200
 
 struct credential {
@@ -22,7 +22,7 @@ struct credential {
 	STACK_OF(X509) *chain;	/*!< leaf first, then intermediates */
 	X509 *leaf;		/*!< == first of chain */
 	char *x5u;		/*!< NULL when none was given */
-	uint8_t keyid[KEYID_LEN];	/*!< key-id of the leaf (DESIGN §2.2) */
+	uint8_t keyid[KEYID_LEN];	/*!< key-id of the leaf (ARCHITECTURE §2.2) */
 	char keyid_hex[KEYID_HEX_LEN];
 };
 

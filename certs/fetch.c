@@ -1,5 +1,5 @@
 /* Asynchronous HTTP(S) fetches on libcurl's multi interface, driven by
- * libosmocore osmo_fds and one osmo_timer (DESIGN §5).
+ * libosmocore osmo_fds and one osmo_timer (ARCHITECTURE §5).
  *
  * libcurl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and
  * when to wake it up (CURLMOPT_TIMERFUNCTION); we map them onto osmo_fds and
@@ -103,7 +103,7 @@ static void fetcher_check_done(struct fetcher *f);
 static void xfer_deliver(struct fetch_xfer *x);
 
 /*! Fill pol with the defaults: https only, ports 443 and 8443
- *  (ATIS-1000080 repository rules, standards.md §2.6), 16 KiB body, 2 s total,
+ *  (ATIS-1000080 repository rules, docs/STANDARDS.md §2.6), 16 KiB body, 2 s total,
  *  1 s connect, up to 3 redirects, system CAs, every host allowed, an empty
  *  address ACL (so the special-purpose ranges are refused), 64 transfers
  *  in flight, 16 to one host. */

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file fetch.h
- *  Asynchronous HTTP(S) fetches of certificate chains and CRLs (DESIGN §5):
+ *  Asynchronous HTTP(S) fetches of certificate chains and CRLs (ARCHITECTURE §5):
  *  libcurl's multi interface driven by libosmocore osmo_fds and an
  *  osmo_timer, so it runs under osmo_select_main() and inside stiwfd's
  *  GMainLoop (src/evloop.c) alike, and never blocks the loop.

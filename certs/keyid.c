@@ -1,5 +1,5 @@
 /* Key identifiers: SHA-256 over the SubjectPublicKeyInfo DER, first 8 octets
- * (DESIGN §2.2). */
+ * (ARCHITECTURE §2.2). */
 
 #include <errno.h>
 #include <string.h>

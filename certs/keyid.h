@@ -1,6 +1,6 @@
 #pragma once
 /*! \file keyid.h
- *  Key identifiers (DESIGN §2.2): the first 8 octets of SHA-256 over the
+ *  Key identifiers (ARCHITECTURE §2.2): the first 8 octets of SHA-256 over the
  *  DER SubjectPublicKeyInfo of the signer's certificate (RFC 5280 §4.1). */
 
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* The map between the SHAKEN and TSCA trust domains (DESIGN §3).  See map.h. */
+/* The map between the SHAKEN and TSCA trust domains (ARCHITECTURE §3).  See map.h. */
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file map.h
- *  The map between the two trust domains (DESIGN §3): which SHAKEN Service
+ *  The map between the two trust domains (ARCHITECTURE §3): which SHAKEN Service
  *  Provider Code and which TSCA operator are one carrier, and which
  *  telephone numbers each may vouch for.
  *
@@ -43,7 +43,7 @@
  *  imsi-prefix that another entry lists already, so that a global title or
  *  an IMSI never names two operators.
  *
- *  No TSCA certificate profile is public (standards.md §1.4), so the full
+ *  No TSCA certificate profile is public (docs/STANDARDS.md §1.4), so the full
  *  and provisional policy OIDs are configurable; the defaults are those of
  *  the test PKI (contrib/README.pki.md). */
 
@@ -90,7 +90,7 @@ enum certmap_trust {
 };
 extern const struct value_string certmap_trust_names[];
 
-/*! Certificate class by policy OID (DESIGN §3) */
+/*! Certificate class by policy OID (ARCHITECTURE §3) */
 enum certmap_class {
 	CERTMAP_CLASS_UNKNOWN,		/*!< neither OID, or no certificate */
 	CERTMAP_CLASS_FULL,

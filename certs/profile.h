@@ -1,6 +1,6 @@
 #pragma once
 /*! \file profile.h
- *  ATIS-1000080 §6.4.1 end-entity certificate profile checks (standards.md
+ *  ATIS-1000080 §6.4.1 end-entity certificate profile checks (docs/STANDARDS.md
  *  §2.6).  Each check has a name and a verdict, so that a tool can print
  *  them and a verifier can map a failure to its SIP response code. */
 

@@ -147,7 +147,7 @@ err:
 	return NULL;
 }
 
-/*! The repository URL of a key-id (DESIGN §3: ".../{key-id}.pem").
+/*! The repository URL of a key-id (ARCHITECTURE §3: ".../{key-id}.pem").
  *  \returns 0, -ENOENT without a template, -EINVAL for a bad key-id,
  *           -ENOSPC when buf is too small */
 int cert_domain_repo_url(const struct cert_domain *d, const char *keyid_hex, char *buf, size_t len)

@@ -1,7 +1,7 @@
 #pragma once
 /*! \file resolve.h
  *  From a certificate URL to a verified public key, for one trust domain
- *  (DESIGN §3): the STI-VS resolves a PASSporT's x5u in the SHAKEN domain
+ *  (ARCHITECTURE §3): the STI-VS resolves a PASSporT's x5u in the SHAKEN domain
  *  (RFC 8224 §6.2.2, ATIS-1000074), the SS7 side resolves a hop signer's
  *  key-id through the TSCA repository (URL template ".../{key-id}.pem").
  *

@@ -358,7 +358,7 @@ static int digits_value(const char *s, size_t n, uint64_t *v)
  *  {start, count} covers the numbers start .. start+count-1 that have as
  *  many digits as start (RFC 8226 §9 counts from start; a number of another
  *  length is never in the range, whatever the count).  SPC entries say
- *  nothing about numbers on their own (DESIGN §3: that is the map's job).
+ *  nothing about numbers on their own (ARCHITECTURE §3: that is the map's job).
  *  \param[in] list the decoded list (NULL: no)
  *  \param[in] tn canonical number: digits, '#', '*' (RFC 8224 §8.3); one
  *             leading '+' is ignored

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file truststore.h
- *  The trust store of one domain (DESIGN §3): trust anchors and optional
+ *  The trust store of one domain (ARCHITECTURE §3): trust anchors and optional
  *  intermediates from a directory, CRLs from files at start and from CRL
  *  Distribution Points at run time, and X509_STORE chain verification at a
  *  given time whose failure reason maps to a SIP response (RFC 8224 §6.2.2:

@@ -1,7 +1,7 @@
 #pragma once
 /*! \file tsca.h
- *  The TSCA signer directory (DESIGN §3, TSCA domain): from the key-id of a
- *  HOP signature (DESIGN §2.2) to the signer's verified certificate and a
+ *  The TSCA signer directory (ARCHITECTURE §3, TSCA domain): from the key-id of a
+ *  HOP signature (ARCHITECTURE §2.2) to the signer's verified certificate and a
  *  prepared verification key.
  *
  *  Where a chain is found, in this order:
@@ -31,7 +31,7 @@
  *  key-id and kept (bounded, least recently used first out).
  *
  *  Provisional and full certificates are told apart by certificate-policy
- *  OID (DESIGN §3).  No public text fixes them (standards.md §1.4), so they
+ *  OID (ARCHITECTURE §3).  No public text fixes them (docs/STANDARDS.md §1.4), so they
  *  are configurable; the defaults are those of contrib/gen-test-pki.sh.
  *  A provisional certificate lives at most 6 months and a full one 2 years
  *  (ARCHITECTURE §1): a signer whose certificate's validity period (notAfter -
@@ -41,7 +41,7 @@
  *
  *  What a signer's certificate claims counts only as far as its path
  *  grants it, so that a trusted operator CA cannot make itself a signer
- *  above its station (DESIGN §3):
+ *  above its station (ARCHITECTURE §3):
  *  - class: RFC 5280 §6.1 policy processing over the verified path with the
  *    configured OIDs as the user-initial-policy-set and an explicit policy
  *    required (truststore_verify_path()).  A class counts only when its OID
@@ -95,7 +95,7 @@ struct sigtoken_key;
 /*! Longest subject kept (RFC 2253 form). */
 #define TSCA_SUBJECT_MAX	256
 
-/*! Certificate class by policy OID (DESIGN §3). */
+/*! Certificate class by policy OID (ARCHITECTURE §3). */
 enum tsca_policy {
 	TSCA_POLICY_UNKNOWN,		/*!< neither a full nor a provisional OID */
 	TSCA_POLICY_FULL,

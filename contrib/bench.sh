@@ -5,7 +5,7 @@
 #   stiwf bench all --json-out build-bench/bench.json [options]
 # The figures print as text; the JSON holds the same figures under the
 # names docs/BENCHMARKS.md documents, and contrib/bench-table.jq turns it
-# into that file's tables, printed at the end.  The end-to-end part boots the DESIGN
+# into that file's tables, printed at the end.  The end-to-end part boots the ARCHITECTURE
 # §6 topology (in a User-Mode-Linux guest when the kernel has no SCTP) and
 # takes several minutes.  Options go to "stiwf bench", e.g. --no-e2e or
 # --rounds 11.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The first of the README's two commands: install what is missing, build,
-# and run the main job, the reference topology of DESIGN §6:
+# and run the main job, the reference topology of ARCHITECTURE §6:
 #
 #   SIPp UAC -> Kamailio+secsipid (signs) -> stiwfd A (SIP->ISUP) -> osmo-stp
 #     -> stiwfd B (ISUP->SIP) -> Kamailio+secsipid (verifies) -> SIPp UAS

@@ -24,7 +24,7 @@ if [ $# -ne 1 ] || [ -z "$1" ]; then
 fi
 
 OPENSSL=${OPENSSL:-openssl}
-# SHAKEN certificate policy, CP v1.3 (ATIS-1000080 §6.4.1, standards.md §2.6)
+# SHAKEN certificate policy, CP v1.3 (ATIS-1000080 §6.4.1, docs/STANDARDS.md §2.6)
 SHAKEN_CP_OID=2.16.840.1.114569.1.1.3
 # Private OIDs under the UUID arc (ITU-T X.667): 2.25.<UUID as an integer>.
 # 7d3b5a8e-2c41-4f6e-9a0b-5e8d1c3f2a71 and ...2a72.
@@ -71,7 +71,7 @@ spki()
 }
 
 # keyid CERT: first 8 octets of SHA-256 over the SubjectPublicKeyInfo DER,
-# in hex (DESIGN §2.2, certs/keyid.h).
+# in hex (ARCHITECTURE §2.2, certs/keyid.h).
 keyid()
 {
 	"$OPENSSL" x509 -in "$1" -noout -pubkey |
@@ -301,7 +301,7 @@ opca_ext "$T/op1-ca.ext" "$TSCA_FULL_OID,$TSCA_PROV_OID" \
 	"range = EXPLICIT:1,SEQUENCE:tnrange" "[tnrange]" \
 	"start = IA5STRING:4930123400" "count = INTEGER:100"
 opca_ext "$T/opca.ext" "$TSCA_FULL_OID,$TSCA_PROV_OID"
-# Attack material (a trusted operator CA overreaching, DESIGN §3): one
+# Attack material (a trusted operator CA overreaching, ARCHITECTURE §3): one
 # granted the provisional class only, holding 4950000000..4950000099, and
 # one granted both classes, holding 4950100000..4950100099.
 opca_ext "$T/provop-ca.ext" "$TSCA_PROV_OID" \

@@ -22,7 +22,7 @@
 #include "iwf/cause.h"
 #include "sip/stir_error.h"
 #include "src/logging.h"
-#include "ss7/isup_identity.h"
+#include "iwf/isup_identity.h"
 #include "ss7/isup_trunk.h"
 
 #define SDP_MAX		2048
@@ -123,7 +123,7 @@ int iwf_call_peer_sdp_set(const struct iwf_ss7_peer *peer, const char *sdp)
 	return layer.sdp[i].sdp ? 0 : -ENOMEM;
 }
 
-/* DESIGN §5: signalling only; the default offer points at the media
+/* ARCHITECTURE §5: signalling only; the default offer points at the media
  * gateway's address with PCMU/PCMA. */
 static void default_sdp_init(const char *addr)
 {

@@ -2,11 +2,11 @@
 /*! \file call.h
  *  The IWF call layer: the B2BUA that joins a SIP leg (sip/sip_call.h) and
  *  an ISUP leg (ss7/isup_trunk.h) and carries the caller's identity across
- *  with the attestation of DESIGN §4.
+ *  with the attestation of ARCHITECTURE §4.
  *
  *  SIP -> ISUP: INVITE -> route by called number -> STI-VS ->
  *  iwf_policy_sip_to_isup() -> SIP final response, or an IAM on a circuit
- *  of the ss7-peer with the token of DESIGN §2.2 (HOP signed on the worker
+ *  of the ss7-peer with the token of ARCHITECTURE §2.2 (HOP signed on the worker
  *  pool, PASSPORT when it can be rebuilt, VERDICT).
  *  ISUP -> SIP: IAM -> HOP check (TSCA signer by key-id, window, replay) and
  *  the PASSporT rebuilt and verified -> iwf_policy_isup_to_sip() -> REL,

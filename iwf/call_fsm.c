@@ -1,4 +1,4 @@
-/* The IWF call: the two flows of DESIGN §4 and the state of a call as an
+/* The IWF call: the two flows of ARCHITECTURE §4 and the state of a call as an
  * osmo_fsm (see call.h and call_fsm.h). */
 
 #include <errno.h>
@@ -26,7 +26,7 @@
 #include "sip/stir_vs.h"
 #include "src/logging.h"
 #include "src/replay_store.h"
-#include "ss7/isup_identity.h"
+#include "iwf/isup_identity.h"
 #include "ss7/isup_trunk.h"
 
 #define S(x) (1 << (x))
@@ -176,7 +176,7 @@ static void vs_done(const struct stir_vs_result *res, void *priv)
 	osmo_strlcpy(call->origid_in, res->origid ? res->origid : "", sizeof(call->origid_in));
 	if (res->code == 0 && res->pp) {
 		call->sev.x5u_len = strlen(res->pp->x5u);
-		/* DESIGN §2.2: carry it only when the far IWF can rebuild it
+		/* ARCHITECTURE §2.2: carry it only when the far IWF can rebuild it
 		 * byte for byte from the TLV and the IAM's numbers */
 		if (res->canonical &&
 		    e2e_passport_to_tlv(&call->tok.passport, res->pp, call->sc.orig, call->sc.dest) == E2E_PP_OK)
@@ -305,7 +305,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	stir_vs_cfg_init(&cfg);
 	cfg.max_age = g_iwf_cfg->stir_max_age ? g_iwf_cfg->stir_max_age : STIR_VS_DEFAULT_MAX_AGE;
 	cfg.check_date = false;
-	/* the policy, not the STI-VS, answers 428 (DESIGN §4) */
+	/* the policy, not the STI-VS, answers 428 (ARCHITECTURE §4) */
 	cfg.identity_required = false;
 	in.identity = (const char *const *)call->identity;
 	in.num_identity = call->n_identity;
@@ -319,7 +319,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	}
 }
 
-/* Worker thread: the HOP signature (DESIGN §2.2).  Touches only the job. */
+/* Worker thread: the HOP signature (ARCHITECTURE §2.2).  Touches only the job. */
 static void hop_sign_work(struct stiwf_work *w)
 {
 	struct iwf_call *call = w->priv;
@@ -384,7 +384,7 @@ static void sip_decide(struct iwf_call *call)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "hop-key");
 		return;
 	}
-	/* DESIGN §2.2 BIND: the network the HOP is meant for, signed with
+	/* ARCHITECTURE §2.2 BIND: the network the HOP is meant for, signed with
 	 * the rest, so that it cannot be replayed at another IWF */
 	call->tok.has_bind = false;
 	if (call->ss7_peer->hop_bind_send[0] && sigtoken_bind_set(&call->tok, call->ss7_peer->hop_bind_send) < 0) {
@@ -456,7 +456,7 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Worker thread: the HOP signature check (DESIGN §2.2, §5).  The key is
+/* Worker thread: the HOP signature check (ARCHITECTURE §2.2, §5).  The key is
  * the call's own copy: the directory's prepared keys stay on the loop. */
 static void hop_verify_work(struct stiwf_work *w)
 {
@@ -585,7 +585,7 @@ static void pp_vs_done(const struct stir_vs_result *res, void *priv)
 	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 }
 
-/* DESIGN §2.2: rebuild the original PASSporT and verify it as the STI-VS
+/* ARCHITECTURE §2.2: rebuild the original PASSporT and verify it as the STI-VS
  * verifies any Identity header (x5u fetch, chain, signature). */
 static void isup_passport_verify(struct iwf_call *call)
 {
@@ -687,7 +687,7 @@ void iwf_call_isup_start(struct iwf_call *call)
 		return;
 	}
 
-	/* The token (DESIGN §2.1): APP parameters with the peer's ACI */
+	/* The token (ARCHITECTURE §2.1): APP parameters with the peer's ACI */
 	rc = sigtoken_iam_get(&call->tok, call->iam, call->policy.aci);
 	call->iev.hop = IWF_HOP_MISSING;
 	if (rc == -EBADMSG) {
@@ -715,7 +715,7 @@ void iwf_call_isup_start(struct iwf_call *call)
 	if (call->sc.orig[0])
 		osmo_strlcpy(call->calling, call->sc.orig, sizeof(call->calling));
 	/* hop-bind require: a HOP meant for another network (or none) is
-	 * refused whatever its signature, which covers BIND (DESIGN §2.2) */
+	 * refused whatever its signature, which covers BIND (ARCHITECTURE §2.2) */
 	if (call->tok.has_hop && call->iev.hop_reason == IWF_HOP_R_NONE && ss7->hop_bind_require[0] &&
 	    !iwf_hop_bound_to(&call->tok, ss7->hop_bind_require)) {
 		call->iev.hop_reason = IWF_HOP_R_UNBOUND;
@@ -730,7 +730,7 @@ void iwf_call_isup_start(struct iwf_call *call)
 		return;
 	}
 	keyid_to_hex(call->signer, sizeof(call->signer), call->tok.hop.key_id);
-	/* DESIGN §2.2 window first: no lookup for a token that is stale anyway */
+	/* ARCHITECTURE §2.2 window first: no lookup for a token that is stale anyway */
 	rc = sigtoken_iat_check(call->tok.hop.iat, time(NULL),
 				g_iwf_cfg->hop_window ? g_iwf_cfg->hop_window : SIGTOKEN_WINDOW_DEFAULT,
 				g_iwf_cfg->hop_skew);

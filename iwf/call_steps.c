@@ -14,7 +14,7 @@
 #include "iwf/cause.h"
 #include "sip/stir_error.h"
 #include "ss7/isup.h"
-#include "ss7/isup_identity.h"
+#include "iwf/isup_identity.h"
 
 static void sip_tn_from_user(struct iwf_sip_tn *tn, const char *user)
 {
@@ -113,7 +113,7 @@ void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *ma
 			    res->policy == TSCA_POLICY_PROVISIONAL ? IWF_SIGNER_CLASS_PROVISIONAL :
 			    IWF_SIGNER_CLASS_UNKNOWN;
 	/* number coverage from what the path holds and the entry pinning the
-	 * signer's key (DESIGN §3, certs/map.h); the class stays the one
+	 * signer's key (ARCHITECTURE §3, certs/map.h); the class stays the one
 	 * valid for the whole path */
 	if (!map || !orig || !orig[0])
 		return;

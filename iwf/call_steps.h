@@ -1,6 +1,6 @@
 #pragma once
 /*! \file call_steps.h
- *  The steps of the two call flows (DESIGN §4) that do no I/O and keep no
+ *  The steps of the two call flows (ARCHITECTURE §4) that do no I/O and keep no
  *  state: what an incoming INVITE's identity is, what a HOP check and a
  *  TSCA answer mean as evidence, what the outgoing INVITE says.  The call
  *  FSM (iwf/call_fsm.c) runs them per call; "stiwf bench pipeline" runs the
@@ -23,7 +23,7 @@ struct certmap;
 void iwf_sip_identity_from_info(struct iwf_sip_identity *id, const struct sip_call_info *info);
 
 /*! SIP -> ISUP: the IAM of a call to \a ss7 (Q.1912.5 §6.1.3) and the
- *  call identity HOP signs (DESIGN §2.2).  The numbers of \a sip_id as the
+ *  call identity HOP signs (ARCHITECTURE §2.2).  The numbers of \a sip_id as the
  *  SS7 peer wants them: its format and calling party's category, its
  *  country code, else the SIP peer's (\a sip_plan).  \a called is the
  *  E.164 called number (international unless it begins with the SS7
@@ -43,12 +43,12 @@ enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err);
 /*! A HOP signer the TSCA directory accepted: the certificate class valid
  *  for its whole path (certs/tsca.h) and, when \a map is given and there is
  *  a calling number, whether it may present \a orig: numbers its path
- *  holds, or those of the map entry pinning its key (DESIGN §3, certs/map.h).
+ *  holds, or those of the map entry pinning its key (ARCHITECTURE §3, certs/map.h).
  *  Sets signer_trust, signer_class, signer_covers_calling, same_carrier. */
 void iwf_signer_evidence(struct iwf_isup_evidence *iev, const struct certmap *map,
 			 const struct tsca_result *res, const char *orig);
 
-/*! hop-bind require: is the token's HOP bound (BIND TLV, DESIGN §2.2) to
+/*! hop-bind require: is the token's HOP bound (BIND TLV, ARCHITECTURE §2.2) to
  *  receiving network \a net?  Only a HOP that then verifies proves it. */
 bool iwf_hop_bound_to(const struct sigtoken *tok, const char *net);
 

@@ -38,7 +38,7 @@ int e2e_passport_rebuild(struct passport *pp, const struct sigtoken_passport *tl
 	int rc;
 
 	/* the numbers go into the claims as JSON strings: nothing else than
-	 * what the original could have signed (DESIGN §2.2) */
+	 * what the original could have signed (ARCHITECTURE §2.2) */
 	if (!e164_ok(orig_e164) || !e164_ok(dest_e164))
 		return -EINVAL;
 	if (tlv->x5u_len == 0 || tlv->x5u_len > SIGTOKEN_X5U_MAX || strlen(tlv->x5u) != tlv->x5u_len)
@@ -81,7 +81,7 @@ enum e2e_passport_err e2e_passport_to_tlv(struct sigtoken_passport *out, const s
 	if (strcmp(pp->orig_tn, orig_e164) || strcmp(pp->dest_tn[0], dest_e164))
 		return E2E_PP_NUMBERS;
 	x5u_len = strlen(pp->x5u);
-	/* iat: four octets in the TLV (DESIGN §2.2) */
+	/* iat: four octets in the TLV (ARCHITECTURE §2.2) */
 	if (!pp->has_iat || pp->iat < 0 || pp->iat > (int64_t)UINT32_MAX ||
 	    (pp->attest != 'A' && pp->attest != 'B' && pp->attest != 'C') ||
 	    x5u_len == 0 || x5u_len > SIGTOKEN_X5U_MAX ||

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file e2e_passport.h
- *  End-to-end carriage of a SHAKEN PASSporT across ISUP (DESIGN §2.2): the
+ *  End-to-end carriage of a SHAKEN PASSporT across ISUP (ARCHITECTURE §2.2): the
  *  ingress IWF reduces it to the PASSPORT TLV of the signalling token, the
  *  egress IWF rebuilds it from that TLV and the IAM's numbers.
  *
@@ -13,7 +13,7 @@
  *  whose signed bytes differ from the rebuild: non-canonical JSON, other
  *  claims or header parameters, several "dest" numbers, numbers other than
  *  the IAM's, an origid that is not a lower-case UUID, an x5u too long for
- *  the TLV.  Then the VERDICT TLV travels without it (DESIGN §2.2). */
+ *  the TLV.  Then the VERDICT TLV travels without it (ARCHITECTURE §2.2). */
 
 #include <stddef.h>
 
@@ -44,7 +44,7 @@ extern const struct value_string e2e_passport_err_names[];
 enum e2e_passport_err e2e_passport_to_tlv(struct sigtoken_passport *out, const struct passport *pp,
 					  const char *orig_e164, const char *dest_e164);
 
-/*! Rebuild the PASSporT from the TLV and the IAM's numbers (DESIGN §2.2):
+/*! Rebuild the PASSporT from the TLV and the IAM's numbers (ARCHITECTURE §2.2):
  *  header, claims, canonical signing input and the original signature.
  *  \returns 0, -EINVAL (a field the rebuild cannot use, or a number that
  *  is not 1..15 E.164 digits), -ENOSPC */

@@ -349,7 +349,7 @@ static int sip_to_isup(struct iwf_isup_identity *out, const struct iwf_sip_ident
 		out->calling.screening = IWF_SCREEN_USER_NOT_VERIFIED;
 	}
 	/* else: no Calling Party Number (Q.763 §3.10: absent, APRI "not
-	 * available" for the HOP signature, DESIGN §2.2) */
+	 * available" for the HOP signature, ARCHITECTURE §2.2) */
 	return 0;
 }
 
@@ -397,7 +397,7 @@ static int isup_to_sip(struct iwf_sip_identity *out, const struct iwf_isup_ident
 		rc = party_to_sip(&cgtn, cg, plan, "Calling Party Number");
 		if (rc < 0)
 			return rc;
-		/* standards.md §4.4: only a network provided or verified number
+		/* docs/STANDARDS.md §4.4: only a network provided or verified number
 		 * is asserted */
 		if (cg->screening == IWF_SCREEN_NETWORK || cg->screening == IWF_SCREEN_USER_PASSED)
 			out->pai = cgtn;

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file number.h
- *  Calling and called identity across the border (standards.md §4.4):
+ *  Calling and called identity across the border (docs/STANDARDS.md §4.4):
  *  SIP P-Asserted-Identity / From / Privacy / Request-URI <-> ISUP Calling
  *  Party Number, Generic Number (qualifier 6), Called Party Number, after
  *  ITU-T Q.1912.5 §6.1.3 and §7.1.3, 3GPP TS 29.163 and RFC 3398 §7.2.1 and
@@ -13,7 +13,7 @@
  *  user part of a tel: or sip: URI (iwf_sip_tn_parse()).
  *
  *  One rule makes an ISUP number E.164: iwf_number_e164().  The HOP
- *  signature (DESIGN §2.2), the PASSporT rebuilt from the IAM and the
+ *  signature (ARCHITECTURE §2.2), the PASSporT rebuilt from the IAM and the
  *  P-Asserted-Identity all go through it, so they cannot disagree. */
 
 #include <stdbool.h>
@@ -176,7 +176,7 @@ int iwf_number_plan_set_cc(struct iwf_number_plan *plan, const char *cc);
  *  - others: refused.
  *  Only digits 0-9 are accepted; one trailing ST ('F', Q.763 §3.9) is
  *  dropped.  The result has 1..15 digits (E.164 §6).  With only the country
- *  code set in \a plan this is the rule of the HOP signature (DESIGN §2.2).
+ *  code set in \a plan this is the rule of the HOP signature (ARCHITECTURE §2.2).
  *  \param[in] plan the peer's rules, or NULL (international numbers only)
  *  \returns 0, -EDOM when the number cannot be made E.164, -ENOSPC */
 int iwf_number_e164(char *out, size_t size, const struct iwf_party_number *num,
@@ -219,7 +219,7 @@ int iwf_number_sip_to_isup(struct iwf_isup_identity *out, const struct iwf_sip_i
  *  - P-Asserted-Identity from the Calling Party Number in E.164 form,
  *    unless its APRI is "not available" or its screening is "user
  *    provided, not verified/failed" (an unverified number is not asserted;
- *    standards.md §4.4).
+ *    docs/STANDARDS.md §4.4).
  *  - APRI "restricted": Privacy id, From anonymous (RFC 3323 §4.1.1.3).
  *  - From: the Generic Number qualifier 6 when present and not restricted;
  *    else the Calling Party Number when present and allowed; else

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file peer.h
- *  The IWF's configuration objects (DESIGN §4, §5): SIP peers, SS7 peers,
+ *  The IWF's configuration objects (ARCHITECTURE §4, §5): SIP peers, SS7 peers,
  *  routes by called-number prefix, and the two trust domains with their
  *  credentials.  The VTY (iwf/peer_vty.c) fills them; the daemon turns
  *  them into live objects (trunks, trust stores, fetchers, credentials) at
@@ -111,7 +111,7 @@
 #define IWF_URL_MAX		1024
 /*! Longest dotted-decimal OID we keep */
 #define IWF_OID_MAX		256
-/*! The placeholder of a repository URL template (DESIGN §3) */
+/*! The placeholder of a repository URL template (ARCHITECTURE §3) */
 #define IWF_KEY_ID_PLACEHOLDER	"{key-id}"
 
 struct rate_ctr_group;
@@ -215,7 +215,7 @@ struct iwf_ss7_peer {
 	/*! departures from the RFC 3398 cause tables for calls on this trunk,
 	 *  both directions (Q.1912.5 variants are a matter of the ISUP side) */
 	struct iwf_cause_map causes;
-	/*! HOP binding (DESIGN §2.2 BIND TLV): the receiving network our HOPs
+	/*! HOP binding (ARCHITECTURE §2.2 BIND TLV): the receiving network our HOPs
 	 *  towards this exchange name, "" none (off: a transit that rewrites
 	 *  the destination operator would break it) */
 	char hop_bind_send[IWF_HOP_BIND_MAX + 1];

@@ -333,7 +333,7 @@ static int set_credential(struct vty *vty, int argc, const char *argv[], bool wi
 	if (argc > 2) {
 		if (check_url_arg(vty, "credential x5u", argv[2], false, d->allow_http) < 0)
 			return CMD_WARNING;
-		/* DESIGN §2.2: the PASSPORT TLV carries the x5u with a length octet */
+		/* ARCHITECTURE §2.2: the PASSPORT TLV carries the x5u with a length octet */
 		if (strlen(argv[2]) > IWF_POLICY_X5U_MAX) {
 			vty_out(vty, "%% credential x5u: longer than %u octets, it could not travel in the ISUP token%s",
 				IWF_POLICY_X5U_MAX, VTY_NEWLINE);
@@ -751,7 +751,7 @@ DEFUN(cfg_tsca_no_map_file, cfg_tsca_no_map_file_cmd,
 
 DEFUN(cfg_tsca_hop_window, cfg_tsca_hop_window_cmd,
       "hop-window <1-3600>",
-      "Oldest iat of a HOP token we accept (DESIGN §2.2)\n" "Seconds (default 60)\n")
+      "Oldest iat of a HOP token we accept (ARCHITECTURE §2.2)\n" "Seconds (default 60)\n")
 {
 	g_iwf_cfg->hop_window = (unsigned int)num_arg(argv[0]);
 	return CMD_SUCCESS;
@@ -823,7 +823,7 @@ static int addr_port_parse(const char *s, char *addr, size_t addr_len, uint16_t 
 
 DEFUN(cfg_tsca_replay_store_redis, cfg_tsca_replay_store_redis_cmd,
       "replay-store redis ADDR",
-      "Where the HOP signatures seen are remembered (DESIGN §2.2 replay protection)\n"
+      "Where the HOP signatures seen are remembered (ARCHITECTURE §2.2 replay protection)\n"
       "In a Redis server shared by every IWF of the network (docs/SCALING.md)\n"
       "Numeric address, with :PORT (default 6379); IPv6 as [ADDR]:PORT\n")
 {
@@ -841,7 +841,7 @@ DEFUN(cfg_tsca_replay_store_redis, cfg_tsca_replay_store_redis_cmd,
 
 DEFUN(cfg_tsca_replay_store_local, cfg_tsca_replay_store_local_cmd,
       "replay-store local",
-      "Where the HOP signatures seen are remembered (DESIGN §2.2 replay protection)\n"
+      "Where the HOP signatures seen are remembered (ARCHITECTURE §2.2 replay protection)\n"
       "In this process only (default): hop-startup-quiet covers restarts\n")
 {
 	g_iwf_cfg->replay_store_addr[0] = '\0';
@@ -851,7 +851,7 @@ DEFUN(cfg_tsca_replay_store_local, cfg_tsca_replay_store_local_cmd,
 
 DEFUN(cfg_tsca_replay_store_on_failure, cfg_tsca_replay_store_on_failure_cmd,
       "replay-store on-failure (reject|local)",
-      "Where the HOP signatures seen are remembered (DESIGN §2.2 replay protection)\n"
+      "Where the HOP signatures seen are remembered (ARCHITECTURE §2.2 replay protection)\n"
       "What to do when the shared store does not answer in time or is not connected\n"
       "Release the call with the peer's release cause (default 21), call-log reason replay-store (default)\n"
       "Let this process's cache decide alone: a replay at another IWF then goes unseen\n")
@@ -862,7 +862,7 @@ DEFUN(cfg_tsca_replay_store_on_failure, cfg_tsca_replay_store_on_failure_cmd,
 
 DEFUN(cfg_tsca_replay_store_timeout, cfg_tsca_replay_store_timeout_cmd,
       "replay-store timeout <1-10000>",
-      "Where the HOP signatures seen are remembered (DESIGN §2.2 replay protection)\n"
+      "Where the HOP signatures seen are remembered (ARCHITECTURE §2.2 replay protection)\n"
       "How long a call waits for the shared store's answer\n"
       "Milliseconds (default 200)\n")
 {
@@ -1298,7 +1298,7 @@ static bool hop_bind_name_ok(const char *s)
 
 DEFUN(cfg_tp_hop_bind, cfg_tp_hop_bind_cmd,
       "hop-bind (send|require) NETWORK",
-      "Bind HOP tokens to the receiving network (DESIGN §2.2 BIND TLV)\n"
+      "Bind HOP tokens to the receiving network (ARCHITECTURE §2.2 BIND TLV)\n"
       "Name this exchange's network in the HOPs of our IAMs towards it\n"
       "Refuse HOPs in this exchange's IAMs unless bound to our network, named so\n"
       "Network name as both operators agree (operator code, point code): 1-32 characters\n")
@@ -1429,7 +1429,7 @@ static struct iwf_number_plan *vty_plan(const struct vty *vty)
 
 DEFUN(cfg_pol_on_stir_failure, cfg_pol_on_stir_failure_cmd,
       "on-stir-failure (reject|continue)",
-      "What to do with a call whose PASSporT does not verify (DESIGN §4)\n"
+      "What to do with a call whose PASSporT does not verify (ARCHITECTURE §4)\n"
       "Refuse it (SIP 403/436/437/438, or REL)\n"
       "Carry the failure on (VERDICT failed; the default)\n")
 {

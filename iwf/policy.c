@@ -1,4 +1,4 @@
-/* Attestation across the border (DESIGN §4).  See policy.h. */
+/* Attestation across the border (ARCHITECTURE §4).  See policy.h. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -100,7 +100,7 @@ void iwf_policy_init(struct iwf_policy *p)
 	/* ATIS-1000074 §5.3.2: rejecting is local policy; carrying the
 	 * verdict on loses nothing */
 	p->on_stir_failure = IWF_STIR_FAIL_CONTINUE;
-	/* DESIGN §4: B only with a full certificate */
+	/* ARCHITECTURE §4: B only with a full certificate */
 	p->provisional_max_attest = 'C';
 	p->aci = IWF_POLICY_ACI_DEFAULT;
 	p->release_cause = IWF_CAUSE_CALL_REJECTED;
@@ -164,7 +164,7 @@ int iwf_policy_sip_to_isup(const struct iwf_policy *p, const struct iwf_sip_evid
 		}
 		d->action = IWF_ACTION_FORWARD;
 		d->verdict_verstat = STIR_VERSTAT_PASSED;
-		/* DESIGN §2.2: the far IWF rebuilds the PASSporT from canonical
+		/* ARCHITECTURE §2.2: the far IWF rebuilds the PASSporT from canonical
 		 * JSON; a PASSporT it could not rebuild is not sent */
 		if (!ev->passport_canonical) {
 			d->reason = IWF_PR_SIP_VERIFIED_NONCANONICAL;
@@ -197,7 +197,7 @@ int iwf_policy_sip_to_isup(const struct iwf_policy *p, const struct iwf_sip_evid
 	stir_reason_format(d->reason_header, sizeof(d->reason_header), ev->stir_code);
 
 token:
-	/* DESIGN §2.2: HOP and VERDICT travel on every IAM */
+	/* ARCHITECTURE §2.2: HOP and VERDICT travel on every IAM */
 	d->aci = p->aci;
 	d->tlv_hop = true;
 	d->tlv_verdict = true;
@@ -277,7 +277,7 @@ int iwf_policy_isup_to_sip(const struct iwf_policy *p, const struct iwf_isup_evi
 		return 0;
 	}
 
-	/* DESIGN §4 last row.  DESIGN §3: a revoked operator is shut out, and
+	/* ARCHITECTURE §4 last row.  ARCHITECTURE §3: a revoked operator is shut out, and
 	 * a signature by a key nobody vouches for proves nothing. */
 	if (ev->hop != IWF_HOP_VALID || ev->signer_trust != IWF_SIGNER_OK) {
 		release = p->hop_required;
@@ -292,7 +292,7 @@ int iwf_policy_isup_to_sip(const struct iwf_policy *p, const struct iwf_isup_evi
 
 	if (ev->passport_present) {
 		if (ev->passport_verifies && ev->has_calling) {
-			/* DESIGN §4 fourth row */
+			/* ARCHITECTURE §4 fourth row */
 			d->action = IWF_ACTION_FORWARD;
 			d->reason = IWF_PR_ISUP_PASSPORT_VERIFIED;
 			d->identity = IWF_IDENTITY_REBUILD;
@@ -308,7 +308,7 @@ int iwf_policy_isup_to_sip(const struct iwf_policy *p, const struct iwf_isup_evi
 		return 0;
 	}
 
-	/* DESIGN §4 fifth row: HOP verifies, no PASSPORT */
+	/* ARCHITECTURE §4 fifth row: HOP verifies, no PASSPORT */
 	verstat = ev->verdict_present ? ev->verdict_verstat : STIR_VERSTAT_NO_VALIDATION;
 	if (verstat == STIR_VERSTAT_FAILED)
 		set_sign(d, IWF_PR_ISUP_VERDICT_FAILED_C, 'C', verstat, ev->has_calling);

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file policy.h
- *  Attestation across the border: the table of DESIGN §4, with per-peer
+ *  Attestation across the border: the table of ARCHITECTURE §4, with per-peer
  *  knobs.  Pure decisions: the caller verifies (sip/ STI-VS, ss7/ HOP,
  *  certs/ trust store and map), hands the results in, and carries out the
  *  decision.  Every decision carries a machine-readable reason for the
@@ -15,9 +15,9 @@
  *  | ISUP: HOP ok, no PASSPORT               | new PASSporT: B if covered and full, else C |
  *  | ISUP: HOP missing or invalid            | `hop-required`: REL cause 21; else new PASSporT C |
  *
- *  Choices the design table leaves open, fixed here (DESIGN §4 text):
+ *  Choices the design table leaves open, fixed here (ARCHITECTURE §4 text):
  *  - a PASSporT whose JSON was not canonical cannot be rebuilt by the far
- *    IWF (DESIGN §2.2), nor one whose x5u does not fit the PASSPORT TLV:
+ *    IWF (ARCHITECTURE §2.2), nor one whose x5u does not fit the PASSPORT TLV:
  *    no PASSPORT TLV, the VERDICT still says "passed";
  *  - ATIS-1000074 §5.3.2: a call that continues after a STIR failure carries
  *    the failure in a Reason header of the next response (reason_header);
@@ -50,7 +50,7 @@
 
 #include <osmocom/core/utils.h>
 
-/*! DESIGN §2.1: ACIs 64..127, default 90 (as ss7/sigtoken.h) */
+/*! ARCHITECTURE §2.1: ACIs 64..127, default 90 (as ss7/sigtoken.h) */
 #define IWF_POLICY_ACI_MIN	64
 #define IWF_POLICY_ACI_MAX	127
 #define IWF_POLICY_ACI_DEFAULT	90
@@ -84,7 +84,7 @@ struct iwf_sip_evidence {
 	bool identity_present;		/*!< an Identity header was there */
 	int stir_code;			/*!< enum stir_error: 0 verified, else 403/436/437/438 */
 	char attest;			/*!< 'A', 'B', 'C' of a verified PASSporT */
-	bool passport_canonical;	/*!< its JSON was RFC 8225 canonical (DESIGN §2.2) */
+	bool passport_canonical;	/*!< its JSON was RFC 8225 canonical (ARCHITECTURE §2.2) */
 	size_t x5u_len;			/*!< length of its x5u */
 };
 
@@ -157,7 +157,7 @@ extern const struct value_string iwf_action_names[];
 /*! What goes in the INVITE towards SIP */
 enum iwf_identity_action {
 	IWF_IDENTITY_NONE,
-	IWF_IDENTITY_REBUILD,	/*!< the original PASSporT, rebuilt (DESIGN §2.2) */
+	IWF_IDENTITY_REBUILD,	/*!< the original PASSporT, rebuilt (ARCHITECTURE §2.2) */
 	IWF_IDENTITY_SIGN,	/*!< a new PASSporT signed by the IWF with \a attest */
 };
 extern const struct value_string iwf_identity_action_names[];
@@ -211,7 +211,7 @@ struct iwf_decision {
 	char reason_header[IWF_REASON_HDR_MAX];
 	/* ISUP side */
 	uint8_t cause;			/*!< RELEASE: Q.850 cause */
-	/* SIP -> ISUP: the token in the IAM (DESIGN §2.2) */
+	/* SIP -> ISUP: the token in the IAM (ARCHITECTURE §2.2) */
 	uint16_t aci;
 	bool tlv_hop;
 	bool tlv_passport;

@@ -539,7 +539,7 @@ bool passport_is_canonical(const struct passport *pp)
 /* ------------------------------------------------------------------------
  * ES256, RFC 7518 §3.4: raw R||S on the wire, DER inside OpenSSL
  *
- * DESIGN §5: keys are loaded once, so that a signature costs one ECDSA
+ * ARCHITECTURE §5: keys are loaded once, so that a signature costs one ECDSA
  * operation.  EVP_DigestSignInit()/EVP_DigestVerifyInit() per operation
  * fetch SHA-256 and build a new EVP_PKEY_CTX every time (about a tenth of
  * an ES256 signing).  Instead, SHA-256 is fetched once per process, and

@@ -197,7 +197,7 @@ int passport_check_numbers(const struct passport *pp, const char *orig_tn, const
 int passport_check_identity(const struct passport *pp, const struct identity_hdr *ih);
 
 /*! Whether the received header and payload segments are byte-identical to
- *  our canonical re-encoding of the decoded values (DESIGN §2.2: only such a
+ *  our canonical re-encoding of the decoded values (ARCHITECTURE §2.2: only such a
  *  PASSporT can be rebuilt at the far end of the SS7 side).
  *  \returns true or false (also false on any encoding error) */
 bool passport_is_canonical(const struct passport *pp);

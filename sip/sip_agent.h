@@ -2,7 +2,7 @@
 /*! \file sip_agent.h
  *  The SIP user agent of stiwfd: one Sofia-SIP nua bound to the configured
  *  address, driven from the shared event loop.  This header does not expose
- *  Sofia types, so that only sip/ includes Sofia headers (STYLE, rooms). */
+ *  Sofia types, so that only sip/ includes Sofia headers (docs/STYLE.md, rooms). */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
 /*! \file sip_call.h
  *  One SIP call leg of the B2BUA, in either direction, behind an API that
  *  names no Sofia-SIP type, so that the IWF call layer (iwf/) drives SIP
- *  without including Sofia headers (STYLE, rooms).
+ *  without including Sofia headers (docs/STYLE.md, rooms).
  *
  *  Ownership: a struct sip_call belongs to the SIP agent, which frees it
  *  once Sofia has closed every transaction of the leg.  The owner (the IWF

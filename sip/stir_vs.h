@@ -58,7 +58,7 @@
 struct cert_domain;
 struct stiwf_workq;
 
-/*! Default freshness window of "iat" and Date (ATIS-1000074, standards.md §2.7). */
+/*! Default freshness window of "iat" and Date (ATIS-1000074, docs/STANDARDS.md §2.7). */
 #define STIR_VS_DEFAULT_MAX_AGE	60
 /*! Most Identity header values looked at in one request. */
 #define STIR_VS_MAX_IDENTITY	8
@@ -81,7 +81,7 @@ struct stir_vs_input {
 	const char *date;		/*!< Date header value, or NULL */
 	time_t now;			/*!< verification time */
 	/*! The PASSporT of identity[0] as the caller already holds it decoded
-	 *  (one it rebuilt, DESIGN §2.2), or NULL.  When the token of
+	 *  (one it rebuilt, ARCHITECTURE §2.2), or NULL.  When the token of
 	 *  identity[0] carries exactly its signing input and signature, the
 	 *  token is not decoded again; otherwise it is, as without. */
 	const struct passport *pp;
@@ -112,11 +112,11 @@ struct stir_vs_result {
 	char attest;			/*!< 'A'/'B'/'C', 0 when no PASSporT decoded */
 	const char *origid;		/*!< "" when none */
 	const char *spc;		/*!< the certificate's SPC, "" when unknown */
-	bool canonical;			/*!< RFC 8225 §9 form: can be rebuilt (DESIGN §2.2) */
+	bool canonical;			/*!< RFC 8225 §9 form: can be rebuilt (ARCHITECTURE §2.2) */
 	bool cert_cached;		/*!< the certificate came from the cache */
 	unsigned int num_div_ignored;	/*!< "div" PASSporTs not verified */
 	/*! The decoded SHAKEN PASSporT (attest, iat, origid, x5u, sig for the
-	 *  PASSPORT TLV, DESIGN §2.2), or NULL when none decoded. */
+	 *  PASSPORT TLV, ARCHITECTURE §2.2), or NULL when none decoded. */
 	const struct passport *pp;
 };
 

@@ -26,7 +26,7 @@ struct echo_call {
 
 static void *echo_ctx;
 
-/* An SDP answer of a media gateway template (DESIGN §5: signalling only;
+/* An SDP answer of a media gateway template (ARCHITECTURE §5: signalling only;
  * the port is where a gateway would be, nothing listens there). */
 static int echo_sdp(char *buf, size_t len)
 {

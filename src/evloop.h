@@ -1,6 +1,6 @@
 #pragma once
 /*! \file evloop.h
- *  One event loop for the whole daemon (DESIGN §5): glib's GMainLoop, whose
+ *  One event loop for the whole daemon (ARCHITECTURE §5): glib's GMainLoop, whose
  *  poll function also serves libosmocore's file descriptors and timers, so
  *  that Sofia-SIP (through its glib root), libosmo-sigtran, libcurl and the
  *  call FSMs all run on one thread. */

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file logging.h
- *  Log categories of stiwf, one per module (STYLE: LOGP with per-module categories). */
+ *  Log categories of stiwf, one per module (docs/STYLE.md: LOGP with per-module categories). */
 
 #include <osmocom/core/logging.h>
 

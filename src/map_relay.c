@@ -793,7 +793,7 @@ static void mr_verify(struct mr_msg *m)
 	m->has_token = true;
 	keyid_to_hex(m->find.signer, sizeof(m->find.signer), m->tok.hop.key_id);
 	OSMO_STRLCPY_ARRAY(m->find.orig, m->tok.has_orig ? m->tok.orig_gt : "");
-	/* DESIGN §2.2: the window first, no lookup for a stale token */
+	/* ARCHITECTURE §2.2: the window first, no lookup for a stale token */
 	rc = sigtoken_iat_check(m->tok.hop.iat, time(NULL), r->cfg.window, r->cfg.skew);
 	if (rc < 0) {
 		set_invalid(m, rc == -ETIMEDOUT ? IWF_MAP_R_STALE : IWF_MAP_R_FUTURE);

@@ -4,7 +4,7 @@
  *  a Redis server, asked on the event loop without blocking it.
  *
  *  Each HOP signature that verified is remembered as a key
- *  "stiwf:hop:KEYID:R" (hex; R is the signature's first half, DESIGN §2.2)
+ *  "stiwf:hop:KEYID:R" (hex; R is the signature's first half, ARCHITECTURE §2.2)
  *  set with SET NX EX: the first IWF to set it takes the call, every other
  *  one finds it there and refuses the IAM as a replay.  The key's value is
  *  this process's instance id, so that an IWF deletes a key only when it

@@ -43,7 +43,7 @@ static const struct subcommand subcommands[] = {
 	{ "cert", "inspect a certificate: TNAuthList, key-id, ATIS-1000080 checks", stiwf_cmd_cert },
 	{ "passport", "sign and decode SHAKEN PASSporTs (Identity header values)", stiwf_cmd_passport },
 	{ "isup", "build an IAM (signed with a HOP token), decode and verify ISUP", stiwf_cmd_isup },
-	{ "tcap", "decode, sign and verify TCAP/MAP messages (hop signature, DESIGN §2.3)", stiwf_cmd_tcap },
+	{ "tcap", "decode, sign and verify TCAP/MAP messages (hop signature, ARCHITECTURE §2.3)", stiwf_cmd_tcap },
 	{ "bench", "measure IAM sign/verify against raw OpenSSL ES256", stiwf_cmd_bench },
 	{ "version", "print the version", cmd_version },
 };

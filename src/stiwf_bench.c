@@ -17,7 +17,7 @@
  *   raw EVP verify / raw EVP_PKEY_verify, likewise
  *   decode+verify HOP+PASSporT
  *                     what the egress IWF does with an IAM that carries a
- *                     PASSporT end to end (DESIGN §2.2, §4): decode, get
+ *                     PASSporT end to end (ARCHITECTURE §2.2, §4): decode, get
  *                     the token, check iat, verify HOP, rebuild the
  *                     PASSporT from the PASSPORT TLV and the numbers, verify
  *                     it: two ECDSA verifications per IAM
@@ -51,6 +51,7 @@
 #include "certs/tnauthlist.h"
 #include "certs/truststore.h"
 #include "iwf/e2e_passport.h"
+#include "iwf/isup_identity.h"
 #include "sip/passport.h"
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
@@ -169,7 +170,7 @@ static int iam_verify_once(void *arg)
 
 static int evp_verify_once(void *arg);
 
-/* the egress IWF's work on an IAM that carries a PASSporT (DESIGN §4) */
+/* the egress IWF's work on an IAM that carries a PASSporT (ARCHITECTURE §4) */
 static int iam_verify_pp_once(void *arg)
 {
 	struct bench *b = arg;
@@ -587,7 +588,7 @@ static const struct {
 	{ "memory", stiwf_bench_memory,
 	  "resident memory of the two certificate caches filled to their bound" },
 	{ "e2e", stiwf_bench_e2e,
-	  "SIPp at rising rates through the DESIGN §6 topology against Kamailio+secsipid,\n"
+	  "SIPp at rising rates through the ARCHITECTURE §6 topology against Kamailio+secsipid,\n"
 	  "            added post-dial delay, memory with 10,000 established calls\n"
 	  "            (the installed tests/bench/e2e.sh, or a build tree's; minutes)" },
 };

@@ -1,5 +1,5 @@
 /* stiwf bench e2e: the end-to-end benchmark is a script, because it needs
- * the DESIGN §6 topology (osmo-stp, two stiwfd, SIPp, Kamailio) and, on a
+ * the ARCHITECTURE §6 topology (osmo-stp, two stiwfd, SIPp, Kamailio) and, on a
  * kernel without SCTP, a User-Mode-Linux guest.  This runs it, lets its
  * progress through on stderr, and takes the one JSON object it prints on
  * stdout.

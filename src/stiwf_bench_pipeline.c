@@ -70,7 +70,7 @@
 #include "src/stiwf_bench_pki.h"
 #include "src/workq.h"
 #include "ss7/isup.h"
-#include "ss7/isup_identity.h"
+#include "iwf/isup_identity.h"
 #include "ss7/sigtoken.h"
 
 #define PL_X5U		"https://cert.example.org/sp-a-chain.pem"
@@ -90,7 +90,7 @@
 #define PL_IN_FLIGHT_PER_WORKER	8
 #define PL_MAX_IN_FLIGHT	256
 
-/* the TSCA policy OID of a full operator certificate (DESIGN §3) */
+/* the TSCA policy OID of a full operator certificate (ARCHITECTURE §3) */
 #define PL_TSCA_FULL_OID	TSCA_DEFAULT_FULL_OID
 
 enum pl_dir {

@@ -18,7 +18,7 @@
  *  entity with the certificate policy \a policy_oid and, unless \a spc is
  *  NULL, a TNAuthList with that SPC (1 to 32 characters): an STI
  *  certificate with BENCH_PKI_SHAKEN_POLICY and an SPC, a TSCA operator
- *  certificate with a TSCA policy and none (DESIGN §3).  Valid from an
+ *  certificate with a TSCA policy and none (ARCHITECTURE §3).  Valid from an
  *  hour ago for a day.  \returns the certificate or NULL. */
 X509 *bench_pki_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key, bool ca,
 		     const char *policy_oid, const char *spc);

@@ -1,5 +1,5 @@
 /* stiwf bench tcap: what the hop signature of a MAP dialogue (ss7/tcap_sig.h,
- * DESIGN §2.3) costs per message, against what OpenSSL alone costs for the
+ * ARCHITECTURE §2.3) costs per message, against what OpenSSL alone costs for the
  * same ES256 operation over an input of the same size, on the same key.
  *
  * The message is a TC-BEGIN as a VLR sends it to open a location update:

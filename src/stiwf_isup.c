@@ -32,6 +32,7 @@
 #include "certs/truststore.h"
 #include "certs/tsca.h"
 #include "iwf/e2e_passport.h"
+#include "iwf/isup_identity.h"
 #include "sip/identity.h"
 #include "sip/passport.h"
 #include "src/logging.h"
@@ -63,13 +64,13 @@ static void isup_usage(FILE *out)
 		"        on one line.  TN: E.164 digits, '+' optional; both numbers go as\n"
 		"        international numbers.  With --sign-key and --sign-cert (a TSCA operator\n"
 		"        key and its certificate chain) the IAM carries a signalling token with\n"
-		"        a HOP signature (DESIGN §2) in an APP parameter with ACI --aci\n"
+		"        a HOP signature (ARCHITECTURE §2) in an APP parameter with ACI --aci\n"
 		"        (64..127, default 90), made at --iat (default now).  --cic: 0..4095,\n"
 		"        default 1.\n"
 		"        --passport takes an Identity header value (as \"stiwf passport sign\"\n"
 		"        prints it) and carries its PASSporT end to end in a PASSPORT TLV; it\n"
 		"        must be a canonical SHAKEN PASSporT for exactly --calling and --called\n"
-		"        (DESIGN §2.2), or the command fails.  --verstat (default none) and\n"
+		"        (ARCHITECTURE §2.2), or the command fails.  --verstat (default none) and\n"
 		"        --reason (403, 428, 436, 437, 438 with failed; default 0) make the\n"
 		"        VERDICT TLV, which goes with every --passport.  The PASSporT is not\n"
 		"        verified here.  --bind names the receiving network in a BIND TLV\n"
@@ -139,11 +140,11 @@ struct iam_opts {
 	uint16_t aci;
 	struct credential *cred;	/*!< NULL: no HOP */
 	uint32_t iat;
-	bool has_passport;		/*!< DESIGN §2.2 PASSPORT TLV */
+	bool has_passport;		/*!< ARCHITECTURE §2.2 PASSPORT TLV */
 	struct sigtoken_passport passport;
-	bool has_verdict;		/*!< DESIGN §2.2 VERDICT TLV */
+	bool has_verdict;		/*!< ARCHITECTURE §2.2 VERDICT TLV */
 	struct sigtoken_verdict verdict;
-	const char *bind;		/*!< DESIGN §2.2 BIND TLV, or NULL */
+	const char *bind;		/*!< ARCHITECTURE §2.2 BIND TLV, or NULL */
 };
 
 static void set_number(struct isup_number *n, const char *digits)
@@ -185,7 +186,7 @@ static int iam_build(struct isup_msg *m, const struct iam_opts *o, void *ctx)
 		return 0;
 
 	memset(&tok, 0, sizeof(tok));
-	/* HOP hashes PASSPORT and VERDICT: they go in first (DESIGN §2.2) */
+	/* HOP hashes PASSPORT and VERDICT: they go in first (ARCHITECTURE §2.2) */
 	tok.has_passport = o->has_passport;
 	tok.passport = o->passport;
 	tok.has_verdict = o->has_verdict;
@@ -237,7 +238,7 @@ static int passport_tlv_from_identity(struct iam_opts *o, const char *value)
 	}
 	err = e2e_passport_to_tlv(&o->passport, pp, o->calling, o->called);
 	if (err != E2E_PP_OK) {
-		fprintf(stderr, "stiwf isup iam: --passport cannot travel end to end (DESIGN §2.2): %s\n",
+		fprintf(stderr, "stiwf isup iam: --passport cannot travel end to end (ARCHITECTURE §2.2): %s\n",
 			get_value_string(e2e_passport_err_names, err));
 		goto out;
 	}
@@ -371,7 +372,7 @@ static int cmd_iam(void *ctx, int argc, char **argv)
 	if (passport) {
 		if (passport_tlv_from_identity(&o, passport) < 0)
 			return EXIT_FAILED;
-		o.has_verdict = true;	/* DESIGN §4: the PASSPORT goes with a VERDICT */
+		o.has_verdict = true;	/* ARCHITECTURE §4: the PASSPORT goes with a VERDICT */
 	}
 	if (key_path) {
 		rc = credential_load(ctx, &o.cred, key_path, cert_path, NULL);
@@ -651,7 +652,7 @@ struct verify_opts {
 	const char *cc;
 };
 
-/* DESIGN §2.2: time, then key, then signature.  The replay cache lives in
+/* ARCHITECTURE §2.2: time, then key, then signature.  The replay cache lives in
  * the daemon; one run of the tool sees one message. */
 static bool hop_check(const struct isup_msg *m, const struct sigtoken *t, const struct verify_opts *vo,
 		      const char **reason)
@@ -800,7 +801,7 @@ static bool passport_check(void *ctx, struct verify_env *ve, const struct passpo
 }
 
 /* "passport": the PASSporT rebuilt from the PASSPORT TLV and the IAM's
- * numbers (DESIGN §2.2), verified when --passport-trust is given.
+ * numbers (ARCHITECTURE §2.2), verified when --passport-trust is given.
  * \returns false when it was checked and is not valid */
 static bool passport_json(void *ctx, json_t *root, struct verify_env *ve, const struct isup_msg *m,
 			  const struct sigtoken *t, const struct verify_opts *vo)

@@ -1,5 +1,5 @@
 /* stiwf tcap: read, sign and verify TCAP messages (MAP dialogues) with the
- * hop signature of ss7/tcap_sig.h (DESIGN §2.3).
+ * hop signature of ss7/tcap_sig.h (ARCHITECTURE §2.3).
  *   stiwf tcap decode [--sccp] [--oid OID] HEX
  *   stiwf tcap sign --sign-key FILE --sign-cert FILE [--orig GT] [--iat EPOCH]
  *                   [--oid OID] [--sccp] HEX
@@ -62,7 +62,7 @@ static void tcap_usage(FILE *out)
 		"        user-information), each component with its MAP operation and the\n"
 		"        fields read from it (IMSI, MSISDN, VLR, MSC, SGSN, SMSC, HLR ...), and\n"
 		"        the signature token when there is one (not verified).\n"
-		"sign    add the hop signature (DESIGN §2.3) of the TSCA operator key --sign-key\n"
+		"sign    add the hop signature (ARCHITECTURE §2.3) of the TSCA operator key --sign-key\n"
 		"        and its certificate chain --sign-cert to a Begin with AARQ, or a\n"
 		"        Continue or End with AARE, and print it as hex in the framing it was\n"
 		"        given.  --orig: the calling global title the signature vouches for\n"
@@ -808,7 +808,7 @@ static int cmd_verify(void *ctx, int argc, char **argv)
 	if (!stripped || !root)
 		return EXIT_FAILED;
 
-	/* DESIGN §2.2, §2.3: the token, then time, then key, then signature;
+	/* ARCHITECTURE §2.2, §2.3: the token, then time, then key, then signature;
 	 * the replay cache lives in the daemon: one run sees one message */
 	rc = tcap_sig_extract(&tok, stripped, in.tcap_len, &slen, in.tcap, in.tcap_len, in.oid, in.oid_len);
 	if (rc == -ENOENT) {

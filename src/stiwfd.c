@@ -242,7 +242,7 @@ int main(int argc, char **argv)
 	rc = EXIT_FAILURE;
 	main_loop = g_main_loop_new(NULL, FALSE);
 
-	/* DESIGN §5: signing and verification on a worker pool sized to the
+	/* ARCHITECTURE §5: signing and verification on a worker pool sized to the
 	 * cores.  With a single core a pool adds no parallelism, only two
 	 * thread switches and wake-ups per job: the jobs run on the loop. */
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
@@ -252,7 +252,7 @@ int main(int argc, char **argv)
 	} else {
 		LOGP(DMAIN, LOGL_NOTICE, "one core: signing and verification run on the event loop\n");
 	}
-	/* DESIGN §5: the rooms in order, each from the configuration */
+	/* ARCHITECTURE §5: the rooms in order, each from the configuration */
 	iwf = stiwfd_iwf_alloc(tall_stiwf_ctx, workq);
 	if (!iwf || stiwfd_certs_setup(iwf) < 0 || stiwfd_ss7_setup(iwf) < 0) {
 		fprintf(stderr, "stiwfd: cannot set up the IWF (see the log)\n");

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file workq.h
- *  The crypto worker pool (DESIGN §5).  Signing and verification run on a
+ *  The crypto worker pool (ARCHITECTURE §5).  Signing and verification run on a
  *  few worker threads; each finished job comes back to the event loop through
  *  an eventfd and its done callback runs there, so the callers need no locks.
  *

@@ -143,7 +143,7 @@ static void mtp_user_state_poll(void *data)
 }
 
 /* Client ASPs made from the config need a layer manager, or they never
- * send ASP-UP (libosmo-sigtran 1.6; DESIGN §6). */
+ * send ASP-UP (libosmo-sigtran 1.6; ARCHITECTURE §6). */
 static void mtp_user_attach_lm(struct osmo_ss7_instance *inst)
 {
 #if STIWF_SS7_USER_API == 1

@@ -1,5 +1,5 @@
-/* stiwf profile v1 signalling token (DESIGN §2.2) and its carriage in the
- * ISUP APP parameter (DESIGN §2.1).  See sigtoken.h. */
+/* stiwf profile v1 signalling token (ARCHITECTURE §2.2) and its carriage in the
+ * ISUP APP parameter (ARCHITECTURE §2.1).  See sigtoken.h. */
 
 #include <errno.h>
 #include <stddef.h>
@@ -17,7 +17,6 @@
 #include "certs/keyid.h"
 #include "src/logging.h"
 #include "ss7/sigtoken.h"
-#include "iwf/number.h"
 
 const struct value_string sigtoken_tlv_names[] = {
 	{ SIGTOKEN_TLV_HOP,		"HOP" },
@@ -294,7 +293,7 @@ int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 			tok->has_orig = true;
 			break;
 		default:
-			/* DESIGN §2.2: unknown TLV types are skipped */
+			/* ARCHITECTURE §2.2: unknown TLV types are skipped */
 			break;
 		}
 		if (rc < 0)
@@ -496,84 +495,6 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-/* The rule lives in iwf/number.c, so that the HOP signature, the PASSporT
- * rebuilt from the IAM and the P-Asserted-Identity agree; here the ISUP
- * number is only copied into its neutral form (the enum values are the
- * Q.763 ones). */
-int sigtoken_number_e164(char *out, size_t size, const struct isup_number *num, const char *cc)
-{
-	struct iwf_number_plan plan;
-	struct iwf_party_number pn;
-	size_t n = strnlen(num->digits, sizeof(num->digits));
-
-	if (size < 1)
-		return -ENOSPC;
-	out[0] = '\0';
-	iwf_number_plan_init(&plan);
-	if (cc && *cc) {
-		size_t ncc = strnlen(cc, IWF_CC_MAX + 1);
-
-		if (ncc > IWF_CC_MAX) {
-			LOGP(DSS7, LOGL_NOTICE, "signalling token: country code '%s' is not 1..3 digits\n", cc);
-			return -EDOM;
-		}
-		memcpy(plan.cc, cc, ncc);
-		plan.cc[ncc] = '\0';
-	}
-	if (n >= sizeof(pn.digits)) {
-		LOGP(DSS7, LOGL_NOTICE, "signalling token: number %s longer than 15 digits in E.164\n",
-		     num->digits);
-		return -EDOM;
-	}
-	memset(&pn, 0, sizeof(pn));
-	pn.present = true;
-	pn.nai = num->nai;
-	pn.npi = num->npi;
-	pn.pres = num->apri;
-	pn.screening = num->si;
-	memcpy(pn.digits, num->digits, n);
-	return iwf_number_e164(out, size, &pn, &plan);
-}
-
-int sigtoken_call_from_iam(struct sigtoken_call *call, const struct isup_msg *iam, const char *cc)
-{
-	const struct isup_param *p;
-	unsigned int i;
-	int rc;
-
-	memset(call, 0, sizeof(*call));
-	call->apri = ISUP_APRI_NOT_AVAILABLE;
-	if (iam->type != ISUP_MSG_IAM)
-		return -EINVAL;
-	p = isup_msg_param_find_c(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
-	if (!p || p->opaque)
-		return -EINVAL;
-	rc = sigtoken_number_e164(call->dest, sizeof(call->dest), &p->u.number, cc);
-	if (rc < 0)
-		return rc;
-	p = isup_msg_param_find_c(iam, ISUP_PAR_CALLING_PARTY_NUMBER);
-	if (p && !p->opaque) {
-		call->apri = p->u.number.apri;
-		/* Q.763 §3.10: "address not available" comes without digits */
-		if (p->u.number.digits[0]) {
-			rc = sigtoken_number_e164(call->orig, sizeof(call->orig), &p->u.number, cc);
-			if (rc < 0)
-				return rc;
-		}
-	}
-	for (i = 0; i < iam->num_opt && i < ISUP_MAX_OPT; i++) {
-		p = &iam->opt[i];
-		if (p->code != ISUP_PAR_GENERIC_NUMBER || p->opaque ||
-		    p->u.number.qualifier != ISUP_NQ_ADDITIONAL_CALLING)
-			continue;
-		rc = sigtoken_number_e164(call->addl, sizeof(call->addl), &p->u.number, cc);
-		if (rc < 0)
-			return rc;
-		break;
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------------------
  * Keys, HOP signing and verification
  * ------------------------------------------------------------------------ */
@@ -752,7 +673,7 @@ static int put_number(uint8_t *out, size_t size, size_t *off, const char *tn)
 #define HOP_DATA_MAX	(10 + 1 + KEYID_LEN + 4 + 3 * (1 + SIGTOKEN_E164_MAX) + 1 + 2 * 32 + \
 			 2 + SIGTOKEN_BIND_MAX + 2 + SIGTOKEN_E164_MAX)
 
-/* DESIGN §2.2 "What HOP signs", with the alg, key-id and iat of tok->hop */
+/* ARCHITECTURE §2.2 "What HOP signs", with the alg, key-id and iat of tok->hop */
 static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
 		    const struct sigtoken_call *call, struct sigtoken_key *k)
 {
@@ -1150,7 +1071,7 @@ unsigned int sigtoken_replay_count(const struct sigtoken_replay *rc)
 }
 
 /* ------------------------------------------------------------------------
- * Carriage in the IAM, DESIGN §2.1
+ * Carriage in the IAM, ARCHITECTURE §2.1
  * ------------------------------------------------------------------------ */
 
 /* Q.765: the originating and destination address fields, each a length
@@ -1282,7 +1203,7 @@ int sigtoken_iam_put(struct isup_msg *iam, const struct sigtoken *tok, uint16_t 
 		}
 		a = &p->u.app;
 		a->aci = aci;
-		a->sni = 0;	/* DESIGN §2.1: never notify ... */
+		a->sni = 0;	/* ARCHITECTURE §2.1: never notify ... */
 		a->rci = 0;	/* ... and never release the call for it */
 		a->si = i == 0;	/* new sequence, then subsequent segments */
 		a->apm_seg = nseg - 1 - i;

@@ -1,7 +1,7 @@
 #pragma once
 /*! \file sigtoken.h
- *  The stiwf profile v1 signalling token (DESIGN §2.2) and its carriage in
- *  the ISUP Application Transport parameter of an IAM (DESIGN §2.1).
+ *  The stiwf profile v1 signalling token (ARCHITECTURE §2.2) and its carriage in
+ *  the ISUP Application Transport parameter of an IAM (ARCHITECTURE §2.1).
  *
  *  Token layout: version (1 octet, 0x01), then TLVs of a 1-octet type and a
  *  1-octet length: HOP (0x01), PASSPORT (0x02), VERDICT (0x03), BIND (0x04),
@@ -51,7 +51,7 @@
 #define SIGTOKEN_HOP_LEN	(1 + KEYID_LEN + 4 + SIGTOKEN_SIG_LEN)	/*!< 77 */
 #define SIGTOKEN_PASSPORT_FIXED_LEN (1 + 4 + SIGTOKEN_UUID_LEN + 1 + SIGTOKEN_SIG_LEN)	/*!< 86 */
 #define SIGTOKEN_VERDICT_LEN	3
-/*! DESIGN §2.2 allows 200, the 1-octet TLV length only 255 - 86 */
+/*! ARCHITECTURE §2.2 allows 200, the 1-octet TLV length only 255 - 86 */
 #define SIGTOKEN_X5U_MAX	(255 - SIGTOKEN_PASSPORT_FIXED_LEN)
 /*! longest BIND value */
 #define SIGTOKEN_BIND_MAX	32
@@ -61,14 +61,14 @@
 #define SIGTOKEN_MAX_LEN	(1 + 2 + SIGTOKEN_HOP_LEN + 2 + 255 + 2 + SIGTOKEN_VERDICT_LEN + 2 + SIGTOKEN_BIND_MAX + \
 				 2 + SIGTOKEN_E164_MAX)
 
-/*! DESIGN §2.1: ACIs 64..127 are for non-standardised applications */
+/*! ARCHITECTURE §2.1: ACIs 64..127 are for non-standardised applications */
 #define SIGTOKEN_ACI_MIN	64
 #define SIGTOKEN_ACI_MAX	127
 #define SIGTOKEN_ACI_DEFAULT	90
 
 #define SIGTOKEN_WINDOW_DEFAULT	60	/*!< seconds an iat stays acceptable */
 
-/*! TLV types, DESIGN §2.2 */
+/*! TLV types, ARCHITECTURE §2.2 */
 enum sigtoken_tlv {
 	SIGTOKEN_TLV_HOP	= 0x01,
 	SIGTOKEN_TLV_PASSPORT	= 0x02,
@@ -97,7 +97,7 @@ extern const struct value_string sigtoken_reason_names[];
 /*! 0x01 HOP: the sending network's signature (Q.3057 role) */
 struct sigtoken_hop {
 	uint8_t alg;			/*!< enum sigtoken_alg */
-	uint8_t key_id[KEYID_LEN];	/*!< DESIGN §3 key-id of the signer */
+	uint8_t key_id[KEYID_LEN];	/*!< ARCHITECTURE §3 key-id of the signer */
 	uint32_t iat;			/*!< seconds since the epoch */
 	uint8_t sig[SIGTOKEN_SIG_LEN];	/*!< raw R||S */
 };
@@ -144,7 +144,7 @@ struct sigtoken {
 	struct sigtoken_orig orig;
 };
 
-/*! The identity of a call that HOP signs (DESIGN §2.2 "What HOP signs"):
+/*! The identity of a call that HOP signs (ARCHITECTURE §2.2 "What HOP signs"):
  *  E.164 digit strings without '+', "" when absent. */
 struct sigtoken_call {
 	char orig[SIGTOKEN_E164_MAX + 1];	/*!< calling party number */
@@ -182,29 +182,6 @@ int sigtoken_uuid_from_str(uint8_t out[SIGTOKEN_UUID_LEN], const char *s);
 /*! Lower-case RFC 9562 text form of a UUID.
  *  \returns 0 or -ENOSPC when \a size < SIGTOKEN_UUID_STR_LEN */
 int sigtoken_uuid_to_str(char *buf, size_t size, const uint8_t uuid[SIGTOKEN_UUID_LEN]);
-
-/*! An ISUP number in E.164 form, by its Nature of Address indicator (the
- *  rule is iwf_number_e164() of iwf/number.h with only the country code
- *  set, so that the P-Asserted-Identity agrees with what HOP signs):
- *  - international (4): the digits as they are;
- *  - national (significant) (3): \a cc, then the digits (a national
- *    significant number carries no trunk prefix, Q.763 §3.10 b);
- *  - subscriber (1), unknown (2) and the others: refused, as the area code
- *    or the prefixes that an exchange would apply are not known here.
- *  Only the digits 0-9 are accepted; a trailing ST ('F', Q.763 §3.9) is
- *  dropped.  The result has 1..15 digits (E.164 §6).
- *  \param[in] cc the peer's country code (E.164 digits), or NULL
- *  \returns 0, -EDOM when the number cannot be made E.164, -ENOSPC */
-int sigtoken_number_e164(char *out, size_t size, const struct isup_number *num, const char *cc);
-
-/*! The identity HOP signs, from an IAM: Calling Party Number (with its
- *  APRI; absent: "" and ISUP_APRI_NOT_AVAILABLE; present with no digits:
- *  "" and its APRI), Called Party Number, and the first Generic Number with
- *  qualifier 6 "additional calling party number" (absent: "").
- *  \param[in] cc country code for national numbers, or NULL
- *  \returns 0, -EINVAL when \a iam is not an IAM, -EDOM when a number
- *  cannot be made E.164 (see sigtoken_number_e164()) */
-int sigtoken_call_from_iam(struct sigtoken_call *call, const struct isup_msg *iam, const char *cc);
 
 /*! A P-256 key prepared for HOP: its key-id and OpenSSL contexts that are
  *  initialised once and reused for every signature, so that the per-call
@@ -262,7 +239,7 @@ int sigtoken_hop_sign(struct sigtoken *tok, struct sigtoken_key *key, uint32_t i
 int sigtoken_hop_verify(const struct sigtoken *tok, struct sigtoken_key *key,
 			const struct sigtoken_call *call);
 
-/*! DESIGN §2.2: accept \a iat when now - window - skew <= iat <= now + skew.
+/*! ARCHITECTURE §2.2: accept \a iat when now - window - skew <= iat <= now + skew.
  *  \returns 0, -ETIMEDOUT (too old), -ERANGE (in the future) */
 int sigtoken_iat_check(uint32_t iat, time_t now, unsigned int window, unsigned int skew);
 
@@ -315,7 +292,7 @@ bool sigtoken_replay_quiet(const struct sigtoken_replay *rc, time_t now);
  *  next sweep). */
 unsigned int sigtoken_replay_count(const struct sigtoken_replay *rc);
 
-/*! Put \a tok in \a iam (DESIGN §2.1): replace any APP parameters with
+/*! Put \a tok in \a iam (ARCHITECTURE §2.1): replace any APP parameters with
  *  \a aci by new ones (SNI = 0, RCI = 0, new sequence, the Q.765 address
  *  fields empty, segmented per Q.763 §3.82 when the token needs more than
  *  one), and make the Parameter Compatibility Information ask exchanges

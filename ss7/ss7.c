@@ -34,7 +34,7 @@ int stiwf_ss7_init(void *ctx)
 		LOGP(DSS7, LOGL_ERROR, "cannot initialise libosmo-sigtran: %d\n", rc);
 		return rc;
 	}
-	/* stiwfd is an ASP towards an STP or SG (DESIGN §6) */
+	/* stiwfd is an ASP towards an STP or SG (ARCHITECTURE §6) */
 	osmo_ss7_vty_init_asp(ctx);
 	isup_trunk_vty_init();
 	sccp_vty_init(ctx);

@@ -7,7 +7,7 @@
  *
  *  Input and output are the SCCP user data: the TCAP message itself.
  *
- *  The signature EXTERNAL (DESIGN §2.3)
+ *  The signature EXTERNAL (ARCHITECTURE §2.3)
  *  ------------------------------------
  *  The hop signature of a MAP dialogue travels as one more EXTERNAL in the
  *  user-information of the dialogue PDU: the AARQ of a Begin, or the AARE
@@ -53,7 +53,7 @@
  *  aside for examples ({joint-iso-itu-t(2) example(999)}).  Nobody is
  *  assigned OIDs there, so it cannot collide with a registered one and says
  *  plainly that it is a placeholder; 3057 points at Q.3057.  It is short
- *  because tshark 4.0 prints the 2.25 UUID OID of DESIGN §2.3 (an arc of
+ *  because tshark 4.0 prints the 2.25 UUID OID of ARCHITECTURE §2.3 (an arc of
  *  128 bits) as "(*** Malformed OID ***)" and gives no ber.direct_reference
  *  for it (our decoder accepts such arcs, up to 140 bits); tshark shows
  *  2.999.3057.1 as direct-reference "joint-iso-itu-t.999.3057.1" and the

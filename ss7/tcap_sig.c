@@ -1,4 +1,4 @@
-/* The hop signature of a MAP dialogue (stiwf profile v1, DESIGN §2.3).
+/* The hop signature of a MAP dialogue (stiwf profile v1, ARCHITECTURE §2.3).
  * See tcap_sig.h for where it goes and what it signs. */
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file tcap_sig.h
- *  The hop signature of a MAP dialogue (stiwf profile v1, DESIGN §2.3):
+ *  The hop signature of a MAP dialogue (stiwf profile v1, ARCHITECTURE §2.3):
  *  the Q.3057 role of the signalling token (ss7/sigtoken.h) carried in TCAP.
  *
  *  Where it goes

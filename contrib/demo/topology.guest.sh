@@ -1,5 +1,5 @@
 #!/bin/bash
-# The demo topology of DESIGN §6, run where SCTP works (a User-Mode-Linux
+# The demo topology of ARCHITECTURE §6, run where SCTP works (a User-Mode-Linux
 # guest on kernels without it; see tests/integration/uml/run.sh):
 #
 #   SIPp UAC -> Kamailio+secsipid (signs, SP A) -> stiwfd A (PC 100, SIP->ISUP)
@@ -258,7 +258,7 @@ if uac c6 "$SC/uac_call_identity.xml" "127.0.0.1:$SIP_A" 127.0.0.2 noncanon.csv 
 	ok=0
 fi
 n_a=$((n_a + 1)); n_b=$((n_b + 1)); report $n_a $n_b
-result $ok "verified at A but not carriable over ISUP (DESIGN §2.2): VERDICT passed, B re-signed (SP B), Kamailio verified it with B's certificate" e2e
+result $ok "verified at A but not carriable over ISUP (ARCHITECTURE §2.2): VERDICT passed, B re-signed (SP B), Kamailio verified it with B's certificate" e2e
 
 kill -TERM "$(bg_pid a)" "$(bg_pid b)"
 wait "$(bg_pid a)" || die "stiwfd A did not stop cleanly"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/bench/e2e.sh [--quick] [--keep] [TOP_BUILDDIR [SRCDIR]]
 #
-# End-to-end capacity of the reference topology of DESIGN §6 with real
+# End-to-end capacity of the reference topology of ARCHITECTURE §6 with real
 # peers: SIPp -> stiwfd A -> osmo-stp -> stiwfd B -> SIPp at rising call
 # rates, against Kamailio+secsipid signing the same load on the same
 # machine, with the post-dial delay the IWFs add and their memory while

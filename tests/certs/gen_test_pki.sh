@@ -90,7 +90,7 @@ expect_verify err20 "sp-a against TSCA roots" -CApath "$T/trust" -untrusted "$S/
 [ "$(wc -l <"$T/op2-full-chain.pem")" -lt "$(wc -l <"$T/op1-full-chain.pem")" ] &&
 	ok "op2 chain is shorter" || fail "op2 chain"
 
-# RFC 5280 §6.1 policy processing (DESIGN §3): the legitimate operators'
+# RFC 5280 §6.1 policy processing (ARCHITECTURE §3): the legitimate operators'
 # classes are valid for their whole paths; the provisional-only CA cannot
 # grant the full class it wrote into its signer's certificate.
 POL="-policy_check -explicit_policy"

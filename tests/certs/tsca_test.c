@@ -306,7 +306,7 @@ static void test_local(void)
 	env_free(&v);
 }
 
-/* What a signer's path grants (DESIGN §3): the class valid for the whole
+/* What a signer's path grants (ARCHITECTURE §3): the class valid for the whole
  * path (RFC 5280 §6.1), numbers only when a CA holds them and encompasses
  * the leaf's (RFC 9060), whatever the leaf names. */
 static void test_path(void)

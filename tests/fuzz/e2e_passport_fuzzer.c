@@ -1,5 +1,5 @@
 /* Fuzz iwf/e2e_passport.c: rebuilding the originating carrier's PASSporT
- * from the PASSPORT TLV of a token that came over ISUP (DESIGN §2.2) and
+ * from the PASSPORT TLV of a token that came over ISUP (ARCHITECTURE §2.2) and
  * the IAM's numbers.  Input: one octet n, n octets of calling number, one
  * octet m, m octets of called number (as the IAM would give them, not
  * trusted here either), then the token (sigtoken_decode()).

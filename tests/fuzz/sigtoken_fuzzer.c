@@ -13,6 +13,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "config.h"
+#include "iwf/isup_identity.h"
 #include "src/logging.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"

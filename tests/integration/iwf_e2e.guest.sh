@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs where SCTP works (see uml/run.sh): the reference topology of DESIGN
+# Runs where SCTP works (see uml/run.sh): the reference topology of ARCHITECTURE
 # §6 with two IWFs back to back through a real STP:
 #   SIPp UAC -> stiwfd A (PC 100, SIP->ISUP) -> osmo-stp -> stiwfd B
 #   (PC 200, ISUP->SIP) -> SIPp UAS

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs where SCTP works (see uml/run.sh): the topology of iwf_e2e.guest.sh
-# (iwf_topology.sh) for the DESIGN §4 cases it does not cover:
+# (iwf_topology.sh) for the ARCHITECTURE §4 cases it does not cover:
 #   1. the callee hangs up: BYE -> REL 16 -> BYE at the caller
 #   2. a PASSporT in non-canonical JSON: A verifies it but cannot carry it;
 #      B signs a new one
@@ -187,7 +187,7 @@ echo "ok: callee hangs up: BYE -> REL 16 -> BYE with Reason: Q.850;cause=16 at t
 
 # 2. A PASSporT signed over non-canonical JSON (other key order, white
 #    space): A verifies it (RFC 8224 checks the bytes received) but B could
-#    not rebuild it (DESIGN §2.2): no PASSPORT TLV, VERDICT passed; B signs
+#    not rebuild it (ARCHITECTURE §2.2): no PASSPORT TLV, VERDICT passed; B signs
 #    a new one, attest B (operator One, full, covers 1202555).
 nc_token=$(noncanonical_passport "$PKI_SHAKEN_SP_A_KEY" "$X5U_A" 12025550008 12025550001) ||
 	fail "cannot sign the non-canonical PASSporT"

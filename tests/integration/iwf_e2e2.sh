@@ -1,5 +1,5 @@
 #!/bin/bash
-# More DESIGN §4 cases end to end through two IWFs and a real STP (the
+# More ARCHITECTURE §4 cases end to end through two IWFs and a real STP (the
 # topology of iwf_e2e.sh, iwf_topology.sh): the callee hangs up, a
 # non-canonical PASSporT, IAMs by a revoked operator, a replayed IAM, one
 # signed before B's start and one bound to another network, injected by a

@@ -1,4 +1,4 @@
-# The two-IWF topology of DESIGN §6, shared by iwf_e2e.guest.sh and
+# The two-IWF topology of ARCHITECTURE §6, shared by iwf_e2e.guest.sh and
 # iwf_e2e2.guest.sh.  Source it after lib-bg.sh, in the guest's output
 # directory (./env read, pki/ made on the host).  It provides:
 #   topo_pki           x5u server, B's operator directory and map file
@@ -26,7 +26,7 @@ topo_pki() {
 	X5U_A=https://127.0.0.1:$HTTPSD_PORT/pem/sp-a-chain.pem
 	X5U_B=https://127.0.0.1:$HTTPSD_PORT/pem/sp-b-chain.pem
 	echo "x5u over HTTPS (test CA) from 127.0.0.1:$HTTPSD_PORT (${SECONDS}s)"
-	# B knows operator One's signing certificate locally (DESIGN §3 cert-dir)
+	# B knows operator One's signing certificate locally (ARCHITECTURE §3 cert-dir)
 	cp "$PKI_TSCA_OP1_FULL_CHAIN" ops/
 	# the map lets operator One (its key pinned) vouch for 1202555xxxx:
 	# attest B for its calls

@@ -11,7 +11,7 @@ fail() { echo "FAIL: $*"; echo "logs kept in $out"; exit 1; }
 STIWF=$top_builddir/stiwf
 
 # A signed IAM: HOP by TSCA operator 1, PASSporT of SHAKEN SP A carried end
-# to end, VERDICT passed (DESIGN §2.2).
+# to end, VERDICT passed (ARCHITECTURE §2.2).
 "$srcdir/contrib/gen-test-pki.sh" "$out/pki" >"$out/pki.log" 2>&1 || fail "test PKI"
 . "$out/pki/pki.env"
 identity=$("$STIWF" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u https://127.0.0.1:8443/sp-a.pem \

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The reference topology of DESIGN §6 with real peers on both sides, as
+# The reference topology of ARCHITECTURE §6 with real peers on both sides, as
 # contrib/demo.sh runs it: SIPp -> Kamailio+secsipid (signs) -> stiwfd A ->
 # osmo-stp -> stiwfd B -> Kamailio+secsipid (verifies with the original
 # signer's certificate) -> SIPp.  Passes when every call ends as expected.

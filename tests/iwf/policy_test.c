@@ -1,8 +1,8 @@
-/* Tests of iwf/policy.c: one row per line of the DESIGN §4 table, then the
+/* Tests of iwf/policy.c: one row per line of the ARCHITECTURE §4 table, then the
  * per-peer variants and the edge cases (revoked, unknown and untrusted
  * signers, provisional signer covering the number, non-canonical PASSporT,
  * no calling number, inconsistent evidence), and the TSCA path as a whole:
- * trusted operator CAs that overreach in class or numbers (DESIGN §3). */
+ * trusted operator CAs that overreach in class or numbers (ARCHITECTURE §3). */
 
 #include <errno.h>
 #include <stdio.h>
@@ -94,7 +94,7 @@ static void test_sip_to_isup(void)
 		int verstat;		/* VERDICT, -1: no token */
 		int verdict_reason;
 	} v[] = {
-		/* DESIGN §4 row 1 */
+		/* ARCHITECTURE §4 row 1 */
 		{ "verifies", P_DEFAULT, true, 0, 'A', true, 40,
 		  IWF_ACTION_FORWARD, "sip-verified", 0, NULL, "", true, STIR_VERSTAT_PASSED, 0 },
 		/* row 2, each failure code, continue and reject */
@@ -132,7 +132,7 @@ static void test_sip_to_isup(void)
 		/* a strict peer still forwards a verified call */
 		{ "verifies, strict peer", P_STRICT, true, 0, 'C', true, 40,
 		  IWF_ACTION_FORWARD, "sip-verified", 0, NULL, "", true, STIR_VERSTAT_PASSED, 0 },
-		/* DESIGN §2.2: no PASSPORT TLV when it cannot be rebuilt */
+		/* ARCHITECTURE §2.2: no PASSPORT TLV when it cannot be rebuilt */
 		{ "non-canonical PASSporT", P_DEFAULT, true, 0, 'B', false, 40,
 		  IWF_ACTION_FORWARD, "sip-verified-noncanonical", 0, NULL, "", false,
 		  STIR_VERSTAT_PASSED, 0 },
@@ -252,7 +252,7 @@ static void test_isup_to_sip(void)
 		char attest;
 		int pai_verstat;
 	} v[] = {
-		/* DESIGN §4 row 4 */
+		/* ARCHITECTURE §4 row 4 */
 		{ "HOP ok, PASSPORT verifies", P_DEFAULT, IWF_HOP_VALID, IWF_SIGNER_OK,
 		  IWF_SIGNER_CLASS_FULL, true, true, true, true, STIR_VERSTAT_PASSED,
 		  IWF_ACTION_FORWARD, "isup-passport-verified", IWF_IDENTITY_REBUILD, 0, STIR_VERSTAT_PASSED },
@@ -624,7 +624,7 @@ static char attest_for(const char *rel, const char *orig, const char *map_text, 
 	return attest;
 }
 
-/* DESIGN §3: a trusted operator CA issues itself a signing certificate
+/* ARCHITECTURE §3: a trusted operator CA issues itself a signing certificate
  * with the full-policy OID and a TNAuthList of numbers it does not hold.
  * The class must be valid for the whole path (RFC 5280 §6.1) and the
  * numbers must be held by a CA above the signer (RFC 9060 encompassing)
@@ -694,16 +694,16 @@ int main(void)
 		return 1;
 	s = CU_add_suite("policy", NULL, NULL);
 	CU_add_test(s, "defaults and knobs", test_defaults);
-	CU_add_test(s, "SIP -> ISUP (DESIGN 4 rows 1-3)", test_sip_to_isup);
+	CU_add_test(s, "SIP -> ISUP (ARCHITECTURE 4 rows 1-3)", test_sip_to_isup);
 	CU_add_test(s, "SIP evidence that does not hang together", test_sip_bad_evidence);
-	CU_add_test(s, "ISUP -> SIP (DESIGN 4 rows 4-6)", test_isup_to_sip);
+	CU_add_test(s, "ISUP -> SIP (ARCHITECTURE 4 rows 4-6)", test_isup_to_sip);
 	CU_add_test(s, "ISUP evidence that does not hang together", test_isup_bad_evidence);
 	CU_add_test(s, "ISUP: HOP signer not looked up (busy)", test_isup_signer_busy);
 	CU_add_test(s, "ISUP: shared replay store could not say", test_isup_replay_store);
 	CU_add_test(s, "JSON for the call log", test_json);
 	CU_add_test(s, "reason names", test_reason_names);
-	CU_add_test(s, "rogue operator CA (DESIGN 3)", test_rogue_operator_ca);
-	CU_add_test(s, "the map pins keys (DESIGN 3)", test_map_pins_key);
+	CU_add_test(s, "rogue operator CA (ARCHITECTURE 3)", test_rogue_operator_ca);
+	CU_add_test(s, "the map pins keys (ARCHITECTURE 3)", test_map_pins_key);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

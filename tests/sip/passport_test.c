@@ -788,7 +788,7 @@ static void test_tamper(void)
 }
 
 /* Correctly signed, but not in our canonical form: it verifies over the
- * octets as received and is reported non-canonical (DESIGN §2.2). */
+ * octets as received and is reported non-canonical (ARCHITECTURE §2.2). */
 static void test_noncanonical(void)
 {
 	static const struct { const char *h, *p; } v[] = {

@@ -270,7 +270,7 @@ while read -r name hex; do
 		field IRS isup.calling 30123456
 		;;
 	IAMTOK)
-		# a signalling token (DESIGN §2.1): APP with ACI 90, SNI = RCI = 0,
+		# a signalling token (ARCHITECTURE §2.1): APP with ACI 90, SNI = RCI = 0,
 		# new sequence, empty Q.765 addresses, then version 1 and the HOP
 		# TLV (01 4d, alg 01); the PCI asks to pass it on
 		field IAMTOK isup.cic 22

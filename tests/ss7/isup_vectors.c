@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "iwf/e2e_passport.h"
+#include "iwf/isup_identity.h"
 #include "sip/passport.h"
 #include "src/logging.h"
 #include "ss7/isup.h"
@@ -355,7 +356,7 @@ static int irs(void)
 	return print("IRS");
 }
 
-/* IAM, CIC 22, carrying a signalling token (DESIGN §2.1) in an APP
+/* IAM, CIC 22, carrying a signalling token (ARCHITECTURE §2.1) in an APP
  * parameter with ACI 90 and the PCI entry for it.  With \a x5u_len 169 the
  * token takes two APP segments and the IAM is split for the 272-octet MTP3
  * limit: "IAMTOKSEG" and "SGMTOK" are the two messages. */

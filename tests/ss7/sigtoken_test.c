@@ -1,6 +1,6 @@
 /* Unit tests of ss7/sigtoken.c: the stiwf profile v1 token codec, HOP
  * signing and verification, the iat window and replay cache, and the
- * token's carriage in an IAM (DESIGN §2). */
+ * token's carriage in an IAM (ARCHITECTURE §2). */
 
 #include <errno.h>
 #include <pthread.h>
@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "certs/keyid.h"
+#include "iwf/isup_identity.h"
 #include "src/logging.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
@@ -526,7 +527,7 @@ static void test_sign_verify(void)
 	TAMPER(memset(u.hop.sig + 32, 0, 32));
 	TAMPER(memset(u.hop.sig, 0xff, 64));
 #undef TAMPER
-	/* DESIGN §2.2 BIND: HOP covers it when present */
+	/* ARCHITECTURE §2.2 BIND: HOP covers it when present */
 	full_token(&t, 40);
 	CU_ASSERT_EQUAL_FATAL(sigtoken_bind_set(&t, "ZZ-OP2"), 0);
 	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&t, sk_a, 1700000100, &call0), 0);
@@ -624,7 +625,7 @@ static void test_tsca_cert(void)
 	verifier = sigtoken_key_alloc_x509(ctx, x);
 	wrong = sigtoken_key_alloc_x509(ctx, other);
 	CU_ASSERT_FATAL(signer && verifier && wrong);
-	/* DESIGN §3: key-id over the certificate's SubjectPublicKeyInfo */
+	/* ARCHITECTURE §3: key-id over the certificate's SubjectPublicKeyInfo */
 	CU_ASSERT(keyid_from_x509(kid, x) == 0);
 	CU_ASSERT(memcmp(kid, sigtoken_key_id(verifier), KEYID_LEN) == 0);
 	CU_ASSERT(memcmp(kid, sigtoken_key_id(signer), KEYID_LEN) == 0);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# init of the User-Mode-Linux guest (DESIGN §6).  The guest mounts the
+# init of the User-Mode-Linux guest (ARCHITECTURE §6).  The guest mounts the
 # host's / through hostfs; the kernel command line passes:
 #   STIWF_GUEST_SCRIPT  the script to run inside (absolute path)
 #   STIWF_GUEST_OUT     a host directory (in the build tree) for its output

@@ -5,7 +5,8 @@
 
 #include <osmocom/core/utils.h>
 
-#include "ss7/isup_identity.h"
+#include "iwf/isup_identity.h"
+#include "src/logging.h"
 
 /* Q.763 §3.54 transmission medium requirement: 3.1 kHz audio */
 #define TMR_3K1_AUDIO	3
@@ -143,4 +144,82 @@ int isup_msg_sip_progress(const struct isup_msg *msg)
 	default:
 		return 0;
 	}
+}
+
+/* The rule lives in iwf/number.c, so that the HOP signature, the PASSporT
+ * rebuilt from the IAM and the P-Asserted-Identity agree; here the ISUP
+ * number is only copied into its neutral form (the enum values are the
+ * Q.763 ones). */
+int sigtoken_number_e164(char *out, size_t size, const struct isup_number *num, const char *cc)
+{
+	struct iwf_number_plan plan;
+	struct iwf_party_number pn;
+	size_t n = strnlen(num->digits, sizeof(num->digits));
+
+	if (size < 1)
+		return -ENOSPC;
+	out[0] = '\0';
+	iwf_number_plan_init(&plan);
+	if (cc && *cc) {
+		size_t ncc = strnlen(cc, IWF_CC_MAX + 1);
+
+		if (ncc > IWF_CC_MAX) {
+			LOGP(DIWF, LOGL_NOTICE, "signalling token: country code '%s' is not 1..3 digits\n", cc);
+			return -EDOM;
+		}
+		memcpy(plan.cc, cc, ncc);
+		plan.cc[ncc] = '\0';
+	}
+	if (n >= sizeof(pn.digits)) {
+		LOGP(DIWF, LOGL_NOTICE, "signalling token: number %s longer than 15 digits in E.164\n",
+		     num->digits);
+		return -EDOM;
+	}
+	memset(&pn, 0, sizeof(pn));
+	pn.present = true;
+	pn.nai = num->nai;
+	pn.npi = num->npi;
+	pn.pres = num->apri;
+	pn.screening = num->si;
+	memcpy(pn.digits, num->digits, n);
+	return iwf_number_e164(out, size, &pn, &plan);
+}
+
+int sigtoken_call_from_iam(struct sigtoken_call *call, const struct isup_msg *iam, const char *cc)
+{
+	const struct isup_param *p;
+	unsigned int i;
+	int rc;
+
+	memset(call, 0, sizeof(*call));
+	call->apri = ISUP_APRI_NOT_AVAILABLE;
+	if (iam->type != ISUP_MSG_IAM)
+		return -EINVAL;
+	p = isup_msg_param_find_c(iam, ISUP_PAR_CALLED_PARTY_NUMBER);
+	if (!p || p->opaque)
+		return -EINVAL;
+	rc = sigtoken_number_e164(call->dest, sizeof(call->dest), &p->u.number, cc);
+	if (rc < 0)
+		return rc;
+	p = isup_msg_param_find_c(iam, ISUP_PAR_CALLING_PARTY_NUMBER);
+	if (p && !p->opaque) {
+		call->apri = p->u.number.apri;
+		/* Q.763 §3.10: "address not available" comes without digits */
+		if (p->u.number.digits[0]) {
+			rc = sigtoken_number_e164(call->orig, sizeof(call->orig), &p->u.number, cc);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	for (i = 0; i < iam->num_opt && i < ISUP_MAX_OPT; i++) {
+		p = &iam->opt[i];
+		if (p->code != ISUP_PAR_GENERIC_NUMBER || p->opaque ||
+		    p->u.number.qualifier != ISUP_NQ_ADDITIONAL_CALLING)
+			continue;
+		rc = sigtoken_number_e164(call->addl, sizeof(call->addl), &p->u.number, cc);
+		if (rc < 0)
+			return rc;
+		break;
+	}
+	return 0;
 }

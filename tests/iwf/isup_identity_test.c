@@ -1,4 +1,4 @@
-/* Unit tests of ss7/isup_identity.c: the identity of an IAM to and from
+/* Unit tests of iwf/isup_identity.c: the identity of an IAM to and from
  * the neutral form of iwf/number.h, through the Q.763 codec, and what a
  * backward message means to SIP. */
 
@@ -11,7 +11,7 @@
 #include <osmocom/core/utils.h>
 
 #include "src/logging.h"
-#include "ss7/isup_identity.h"
+#include "iwf/isup_identity.h"
 #include "ss7/sigtoken.h"
 
 static void set_party(struct iwf_party_number *p, uint8_t nai, uint8_t pres, uint8_t scr, const char *d)
