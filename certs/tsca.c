@@ -766,7 +766,7 @@ static enum tsca_err err_from_cert(enum cert_err e, const char *reason)
 }
 
 /* The signer's validity period against the bound of the class its path
- * grants (ARCHITECTURE §1: provisional 6 months, full 2 years); a signer of
+ * grants (provisional 6 months, full 2 years by default, ARCHITECTURE §1); a signer of
  * no class is held to the full bound.  The period itself, not the time
  * left: a certificate issued for too long is refused from its first day.
  * \returns 0 when within the bound, -EKEYREJECTED with detail when not */

@@ -33,11 +33,12 @@
  *  Provisional and full certificates are told apart by certificate-policy
  *  OID (ARCHITECTURE §3).  No public text fixes them (docs/STANDARDS.md §1.4), so they
  *  are configurable; the defaults are those of contrib/gen-test-pki.sh.
- *  A provisional certificate lives at most 6 months and a full one 2 years
- *  (ARCHITECTURE §1): a signer whose certificate's validity period (notAfter -
- *  notBefore) is longer than its class allows is refused
- *  (TSCA_ERR_LIFETIME), whatever the time asked for.  A signer of no class
- *  is held to the full bound.  Both bounds are configurable.
+ *  A provisional certificate is to live at most 6 months and a full one 2
+ *  years; no public text fixes these lifetimes either (ARCHITECTURE §1), so
+ *  both bounds are configurable (by default 184 and 731 days).  A signer
+ *  whose certificate's validity period (notAfter - notBefore) is longer
+ *  than its class allows is refused (TSCA_ERR_LIFETIME), whatever the time
+ *  asked for.  A signer of no class is held to the full bound.
  *
  *  What a signer's certificate claims counts only as far as its path
  *  grants it, so that a trusted operator CA cannot make itself a signer
