@@ -31,9 +31,11 @@ REDIS=$base KAM=$((base + 1)) SIP_B1=$((base + 2)) SIP_B2=$((base + 3)) SIP_C=$(
 UAS=$((base + 5)) UAC=$((base + 6)) PROBE=$((base + 7))
 VTY_B1=$((base + 11)) VTY_B2=$((base + 12)) VTY_C=$((base + 13))
 CICS=64
-# the caller: calls a second, hold time (ms)
-RATE=${FAULT_RATE:-8}
-HOLD=${FAULT_HOLD:-1000}
+# the caller: calls a second, hold time (ms); the replay store gets 3 s
+# (not 200 ms) to answer: on a busy machine the guest is slow, and a slow
+# answer would refuse calls in cases that expect all of them answered
+RATE=${FAULT_RATE:-2}
+HOLD=${FAULT_HOLD:-1500}
 
 RESULTS=$PWD/results.txt
 : >"$RESULTS"
@@ -127,7 +129,7 @@ tsca
  hop-window 600
  replay-store redis 127.0.0.1:$REDIS
  replay-store on-failure reject
- replay-store timeout 500
+ replay-store timeout 3000
 sip-peer acme
  remote 127.0.0.1 $KAM
  via-proxy 127.0.0.1 header X-Carrier acme
@@ -168,7 +170,7 @@ tsca
  hop-window 600
  replay-store redis 127.0.0.1:$REDIS
  replay-store on-failure reject
- replay-store timeout 500
+ replay-store timeout 3000
 sip-peer uas
  remote 127.0.0.1 $UAS
  country-code 1
@@ -196,16 +198,18 @@ EOC
 
 # The dispatcher as shipped, on loopback: the callers' address is
 # 127.0.0.1 (carrier acme), OPTIONS every second instead of 10 (the cases
-# would otherwise wait for the prober most of their time), and 10 s
-# instead of 60 for a final answer after a provisional one.
+# would otherwise wait for the prober most of their time), 10 s instead
+# of 60 for a final answer after a provisional one, and 5 s instead of 3
+# for a provisional answer (a guest on a busy machine is slow).
 sed -e "s#^listen=udp:192.0.2.10:5060#listen=udp:127.0.0.1:$KAM#" \
 	-e "s#/etc/kamailio/dispatcher.list#$PWD/dispatcher.list#" \
 	-e 's#198.51.100.1#127.0.0.1#' \
 	-e 's#"ds_ping_interval", 10)#"ds_ping_interval", 1)#' \
 	-e 's#"fr_inv_timer", 60000)#"fr_inv_timer", 10000)#' \
+	-e 's#"fr_timer", 3000)#"fr_timer", 5000)#' \
 	"$srcdir/contrib/cluster/kamailio-dispatcher.cfg" >kam.cfg
 grep -q "listen=udp:127.0.0.1:$KAM" kam.cfg && grep -q '"ds_ping_interval", 1)' kam.cfg &&
-	grep -q '"fr_inv_timer", 10000)' kam.cfg || fail "contrib/cluster/kamailio-dispatcher.cfg changed: the test cannot adapt it"
+	grep -q '"fr_inv_timer", 10000)' kam.cfg && grep -q '"fr_timer", 5000)' kam.cfg || fail "contrib/cluster/kamailio-dispatcher.cfg changed: the test cannot adapt it"
 cat >dispatcher.list <<EOC
 1 sip:127.0.0.1:$SIP_B1 0 0 duid=b1;weight=50
 1 sip:127.0.0.1:$SIP_B2 0 0 duid=b2;weight=50
@@ -269,11 +273,13 @@ NOT_READY=$srcdir/tests/integration/sipp/options_503.xml
 
 # load NAME CALLS: the caller places CALLS calls at RATE a second in the
 # background (LOAD_PID, a child of ours: its exit status is waited for);
-# its account goes to NAME.uac.log, its last screen to NAME.screen
+# its account goes to NAME.uac.log, its last screen to NAME.screen.  A
+# message the scenario does not expect (a 180 that overtook its 200
+# between two proxy workers) does not abort the call.
 load() {
 	rm -f "$1.uac.log" "$1.err" "$1.screen"
 	timeout $(( $2 / RATE + 120 )) sipp -sf "$SCEN" "127.0.0.1:$KAM" -i 127.0.0.1 -p "$UAC" -inf calls.csv \
-		-m "$2" -r "$RATE" -d "$HOLD" -l 200 -recv_timeout 30000 -max_invite_retrans 4 -nostdin \
+		-m "$2" -r "$RATE" -d "$HOLD" -l 200 -recv_timeout 30000 -max_invite_retrans 4 -default_behaviors all,-abortunexp -nostdin \
 		-trace_logs -log_file "$1.uac.log" -trace_err -error_file "$1.err" \
 		-trace_screen -screen_file "$1.screen" >/dev/null 2>&1 &
 	LOAD_PID=$!
@@ -305,7 +311,7 @@ account() {
 		"${codes:--}" >>table.txt
 	say "$(printf '%-4s %-10s %5d %8d %8d %7d %5d  %s' "$c" "$name" "$sent" "$ans" "$drop" "$failn" "$lost" "${codes:--}")"
 	[ "$sent" -eq "$calls" ] || fail "$c/$name: the caller placed $sent calls of $calls"
-	[ "$lost" -eq 0 ] || fail "$c/$name: $lost call(s) without a final answer: $(grep -o 'Call-Id: [^,]*' "$name.err" 2>/dev/null | head -n 5 | tr '\n' ' ')"
+	[ "$lost" -eq 0 ] || fail "$c/$name: $lost call(s) without a final answer: $(awk '$3 == "sent" {s[$2] = 1} $3 != "sent" {delete s[$2]} END {for (k in s) printf "call %s ", k}' "$log")(see $name.err)"
 }
 # clean CASE NAME CALLS: a run with no harm: every call answered
 clean() {
@@ -320,8 +326,11 @@ ACTIVE=b1 STANDBY=b2
 
 # ready NAME: the dispatcher takes instance NAME (its OPTIONS answered 200)
 # and it answers 200 to us
-dispatcher_up_count() { count kam.log "dispatcher: sip:127.0.0.1:$(sip_of "$1") up at"; }
-dispatcher_down_count() { count kam.log "dispatcher: sip:127.0.0.1:$(sip_of "$1") down at"; }
+# ds_pat NAME up|down: Kamailio's line when the dispatcher's verdict on
+# instance NAME changes (its address in $ru or $du)
+ds_pat() { echo "dispatcher: .*sip:127\.0\.0\.1:$(sip_of "$1")[ )].* $2 at"; }
+dispatcher_up_count() { count kam.log "$(ds_pat "$1" up)"; }
+dispatcher_down_count() { count kam.log "$(ds_pat "$1" down)"; }
 
 # rss_fd PID: resident set (kB) and open fds of a process
 rss_fd() {
@@ -349,7 +358,7 @@ options "$OK_200" "$SIP_B1" || fail "the active B1 did not answer OPTIONS 200"
 sipp_bg UAS_PID -sf "$srcdir/contrib/sipp/uas_answer.xml" -i 127.0.0.1 -p "$UAS" -trace_err -error_file uas.err ||
 	fail "SIPp UAS"
 ln -sf kam.1.log kam.log
-bg_start kam "dispatcher: sip:127.0.0.1:$SIP_B2 down at" kam.1.log kamailio -DD -E -f kam.cfg ||
+bg_start kam "dispatcher: .*sip:127\.0\.0\.1:$SIP_B2[ )].* down at" kam.1.log kamailio -DD -E -f kam.cfg ||
 	fail "Kamailio did not start, or did not take the standby out of its set"
 say "topology: redis, osmo-stp, C (PC 300), B1 active and B2 standby (PC 200), Kamailio dispatcher, SIPp UAS (${SECONDS}s)"
 say "load: $RATE calls/s, held ${HOLD} ms, $CICS circuits"
@@ -359,12 +368,12 @@ say "$TABLE_HEAD"
 # ---- the cases ----
 
 case_F0() {
-	clean F0 f0 $((RATE * 8))
+	clean F0 f0 $((RATE * 12))
 }
 
 # F1: SIGKILL of the active instance while calls are up
 case_F1() {
-	local n=$((RATE * 25)) base_ans trig inprog kill_ms t_as t_gra t_up up0 s av0 grs0 gra0
+	local n=$((RATE * 30)) base_ans trig inprog kill_ms t_as t_gra t_up up0 s av0 grs0 gra0
 	s=$STANDBY
 	base_ans=$(count "$ACTIVE.log" '"answered":true')
 	up0=$(dispatcher_up_count "$s")
@@ -373,21 +382,22 @@ case_F1() {
 	gra0=$(count "$s.log" "far: all $CICS circuits reset")
 	load f1 "$n"
 	# the trigger: calls established through the active instance (its
-	# call-log), a third of the run; the console says how many are up
-	trig=$(( base_ans + n / 3 ))
+	# call-log), a fifth of the run; the console says how many are up
+	trig=$(( base_ans + n / 5 ))
 	wait_log "$ACTIVE.log" '"answered":true' "$trig" 120 || fail "F1: $ACTIVE never answered $trig calls"
-	inprog=$("$STIWF" vty --port "$(vty_of "$ACTIVE")" 'show calls summary' | sed -n 's/^calls in progress: //p')
+	"$STIWF" vty --port "$(vty_of "$ACTIVE")" --timeout 30000 'show calls summary' >f1.vty 2>&1
+	inprog=$(tr -d '\r' <f1.vty | sed -n 's/^calls in progress: //p')
 	kill_ms=$(now_ms)
 	kill -KILL "$(bg_pid "$ACTIVE")"
-	[ "${inprog:-0}" -gt 0 ] || fail "F1: $ACTIVE had no call in progress when it was killed"
+	[ "${inprog:-0}" -gt 0 ] || fail "F1: $ACTIVE had no call in progress when it was killed: $(cat f1.vty)"
 	wait_log "$s.log" "user part SI 5 available" $((av0 + 1)) 60 || fail "F1: $s never became active"
 	wait_log "$s.log" "far: peer 300 reachable: resetting all circuits" $((grs0 + 1)) 10 || fail "F1: $s sent no GRS"
 	wait_log "$s.log" "far: all $CICS circuits reset" $((gra0 + 1)) 30 || fail "F1: $s got no GRA"
-	wait_log kam.log "dispatcher: sip:127.0.0.1:$(sip_of "$s") up at" $((up0 + 1)) 60 ||
+	wait_log kam.log "$(ds_pat "$s" up)" $((up0 + 1)) 60 ||
 		fail "F1: the dispatcher never took $s"
 	t_as=$(( $(osmo_ms "$(nth_line "$s.log" 'user part SI 5 available' $((av0 + 1)))") - kill_ms ))
 	t_gra=$(( $(osmo_ms "$(nth_line "$s.log" "far: all $CICS circuits reset" $((gra0 + 1)))") - kill_ms ))
-	t_up=$(( $(kam_ms "$(nth_line kam.log "dispatcher: sip:127.0.0.1:$(sip_of "$s") up at" $((up0 + 1)))") - kill_ms ))
+	t_up=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$s" up)" $((up0 + 1)))") - kill_ms ))
 	load_wait f1
 	account F1 f1-kill "$n"
 	[ "$ACC_ANS" -gt 0 ] || fail "F1: no call answered"
@@ -441,7 +451,7 @@ case_F3() {
 	# the instance of PC 200 the dispatcher takes first (OPTIONS 200: its
 	# AS active, its circuits reset) serves it now
 	timeout 90 tail -n +1 -F kam.log 2>/dev/null |
-		grep -E --line-buffered -m $((up1 + up2 + 1)) "dispatcher: sip:127.0.0.1:($SIP_B1|$SIP_B2) up at" >/dev/null
+		grep -E --line-buffered -m $((up1 + up2 + 1)) "dispatcher: .*sip:127\.0\.0\.1:($SIP_B1|$SIP_B2)[ )].* up at" >/dev/null
 	if [ "$(dispatcher_up_count b1)" -gt "$up1" ]; then
 		[ $ACTIVE = b1 ] || g0=$(count b1.log "far: all $CICS circuits reset")
 		ACTIVE=b1 STANDBY=b2 u0=$up1
@@ -453,7 +463,7 @@ case_F3() {
 	fi
 	t_as=$(( $(osmo_ms "$(grep 'user part SI 5 available' "$ACTIVE.log" | tail -n 1)") - t0 ))
 	t_gra=$(( $(osmo_ms "$(grep -E "far: all $CICS circuits reset" "$ACTIVE.log" | tail -n 1)") - t0 ))
-	t_up=$(( $(kam_ms "$(nth_line kam.log "dispatcher: sip:127.0.0.1:$(sip_of "$ACTIVE") up at" $((u0 + 1)))") - t0 ))
+	t_up=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$ACTIVE" up)" $((u0 + 1)))") - t0 ))
 	load_wait f3
 	account F3 f3-restart "$n"
 	options "$NOT_READY" "$(sip_of "$STANDBY")" || fail "F3: $STANDBY is not the standby after the restart"
@@ -508,17 +518,17 @@ case_F4() {
 	wait_log "$ACTIVE.log" '"answered":true' $((k + n / 4)) 120 || fail "F4: no calls answered"
 	t0=$(now_ms)
 	kill -KILL "$(bg_pid redis)"
-	wait_log kam.log "dispatcher: sip:127.0.0.1:$(sip_of "$ACTIVE") down at" $((d0 + 1)) 30 ||
+	wait_log kam.log "$(ds_pat "$ACTIVE" down)" $((d0 + 1)) 30 ||
 		fail "F4: the dispatcher kept $ACTIVE without its replay store"
-	t_down=$(( $(kam_ms "$(nth_line kam.log "dispatcher: sip:127.0.0.1:$(sip_of "$ACTIVE") down at" $((d0 + 1)))") - t0 ))
+	t_down=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$ACTIVE" down)" $((d0 + 1)))") - t0 ))
 	options "$NOT_READY" "$(sip_of "$ACTIVE")" || fail "F4: $ACTIVE did not answer 503 without its replay store"
 	t_back=$(now_ms)
 	start_redis
 	wait_log "$ACTIVE.log" "replay-store 127.0.0.1:$REDIS: connected" $((b0 + 1)) 30 || fail "F4: $ACTIVE never reconnected"
 	wait_log c.log "replay-store 127.0.0.1:$REDIS: connected" $((c0 + 1)) 30 || fail "F4: C never reconnected"
-	wait_log kam.log "dispatcher: sip:127.0.0.1:$(sip_of "$ACTIVE") up at" $((u0 + 1)) 30 ||
+	wait_log kam.log "$(ds_pat "$ACTIVE" up)" $((u0 + 1)) 30 ||
 		fail "F4: the dispatcher never took $ACTIVE back"
-	t_up=$(( $(kam_ms "$(nth_line kam.log "dispatcher: sip:127.0.0.1:$(sip_of "$ACTIVE") up at" $((u0 + 1)))") - t_back ))
+	t_up=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$ACTIVE" up)" $((u0 + 1)))") - t_back ))
 	load_wait f4
 	account F4 f4-redis "$n"
 	[ "$ACC_FAIL" -gt 0 ] || fail "F4: no call refused while the replay store was gone (fail closed)"
