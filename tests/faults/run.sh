@@ -44,7 +44,7 @@ done
 printf 'FAULT_CASES=%s\nFAULT_SOAK_MIN=%s\n' "$cases" "$soak" >"$out/faults.env"
 n=$(echo "$cases" | tr ',' '\n' | grep -c .)
 # a generous bound for a slow, shared machine; the cases wait on events
-limit=$(( 120 + n * 150 + soak * 60 ))
+limit=$(( 300 + n * 300 + soak * 60 ))
 STIWF_UML_MEM=${STIWF_UML_MEM:-768M} bash "$srcdir/tests/integration/uml/run.sh" \
 	"$srcdir/tests/faults/faults.guest.sh" "$out" "$limit" >"$out/run.log" 2>&1
 rc=$?
