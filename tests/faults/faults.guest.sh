@@ -396,14 +396,13 @@ case_F1() {
 	av0=$(count "$(lg "$s")" "user part SI 5 available")
 	grs0=$(count "$(lg "$s")" "far: peer 300 reachable: resetting all circuits")
 	gra0=$(count "$(lg "$s")" "far: all $CICS circuits reset")
-	load f1 "$n"
+	load f1-kill "$n"
 	# the trigger: calls established through the active instance (its
 	# call-log), a fifth of the run.  Its log, frozen by the SIGKILL, says
 	# how many calls it held: INVITEs taken less calls ended.
 	trig=$(( base_ans + n / 5 ))
 	wait_log "$(lg "$ACTIVE")" '"answered":true' "$trig" 120 || fail "F1: $ACTIVE never answered $trig calls"
 	kill_ms=$(now_ms)
-	echo "F1: trigger at $(date +%T.%3N): $(count "$(lg "$ACTIVE")" "\"answered\":true") answered"
 	kill -KILL "$(bg_pid "$ACTIVE")"
 	wait "$(bg_pid "$ACTIVE")" 2>/dev/null
 	inprog=$(( $(count "$(lg "$ACTIVE")" 'VERIFY\}: INVITE [^ ]+ from ') - $(count "$(lg "$ACTIVE")" 'call-log \{') ))
@@ -416,7 +415,7 @@ case_F1() {
 	t_as=$(( $(osmo_ms "$(nth_line "$(lg "$s")" 'user part SI 5 available' $((av0 + 1)))") - kill_ms ))
 	t_gra=$(( $(osmo_ms "$(nth_line "$(lg "$s")" "far: all $CICS circuits reset" $((gra0 + 1)))") - kill_ms ))
 	t_up=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$s" up)" $((up0 + 1)))") - kill_ms ))
-	load_wait f1
+	load_wait f1-kill
 	account F1 f1-kill "$n"
 	[ "$ACC_ANS" -gt 0 ] || fail "F1: no call answered"
 	STANDBY=$ACTIVE ACTIVE=$s
@@ -457,7 +456,7 @@ case_F3() {
 	k=$(count "$(lg "$ACTIVE")" '"answered":true')
 	un0=$(count "$(lg "$ACTIVE")" "user part SI 5 unavailable")
 	up1=$(dispatcher_up_count b1) up2=$(dispatcher_up_count b2)
-	load f3 "$n"
+	load f3-restart "$n"
 	wait_log "$(lg "$ACTIVE")" '"answered":true' $((k + n / 5)) 120 || fail "F3: no calls answered"
 	g0=$(count "$(lg "$ACTIVE")" "far: all $CICS circuits reset")
 	kill -TERM "$(bg_pid stp)"
@@ -481,7 +480,7 @@ case_F3() {
 	t_as=$(( $(osmo_ms "$(grep 'user part SI 5 available' "$(lg "$ACTIVE")" | tail -n 1)") - t0 ))
 	t_gra=$(( $(osmo_ms "$(grep -E "far: all $CICS circuits reset" "$(lg "$ACTIVE")" | tail -n 1)") - t0 ))
 	t_up=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$ACTIVE" up)" $((u0 + 1)))") - t0 ))
-	load_wait f3
+	load_wait f3-restart
 	account F3 f3-restart "$n"
 	options "$NOT_READY" "$(sip_of "$STANDBY")" || fail "F3: $STANDBY is not the standby after the restart"
 	say "F3: osmo-stp restarted: listening after ${t_stp} ms; $ACTIVE active after ${t_as} ms, circuits reset (GRA)" \
@@ -491,13 +490,13 @@ case_F3() {
 	# SIGSTOP for 5 s under load: the fault lasts 5 s (its duration, not a wait)
 	n=$((RATE * 15))
 	k=$(count "$(lg "$ACTIVE")" '"answered":true')
-	load f3s "$n"
+	load f3-sigstop "$n"
 	wait_log "$(lg "$ACTIVE")" '"answered":true' $((k + n / 4)) 120 || fail "F3: no calls answered"
 	kill -STOP "$(bg_pid stp)"
 	t0=$(now_ms)
 	sleep 5
 	kill -CONT "$(bg_pid stp)"
-	load_wait f3s
+	load_wait f3-sigstop
 	account F3 f3-sigstop "$n"
 	options "$OK_200" "$(sip_of "$ACTIVE")" || fail "F3: $ACTIVE not ready after osmo-stp continued"
 	say "F3: osmo-stp stopped 5 s under load: $ACC_ANS of $n answered, 0 lost"
@@ -510,8 +509,8 @@ case_F6() {
 	mod=/usr/lib/uml/modules/$(uname -r)/kernel/net/sched/sch_netem.ko
 	[ -f "$mod" ] && insmod "$mod" 2>/dev/null
 	tc qdisc add dev lo root netem delay 40ms 10ms loss 1% || fail "F6: tc netem on lo (sch_netem)"
-	load f6 "$n"
-	load_wait f6
+	load f6-netem "$n"
+	load_wait f6-netem
 	tc qdisc del dev lo root
 	account F6 f6-netem "$n"
 	say "F6: 40+-10 ms delay, 1 % loss on every hop: $ACC_ANS of $n answered, 0 lost"
@@ -531,7 +530,7 @@ case_F4() {
 	local c0 b0
 	c0=$(count c.log "replay-store 127.0.0.1:$REDIS: connected")
 	b0=$(count "$(lg "$ACTIVE")" "replay-store 127.0.0.1:$REDIS: connected")
-	load f4 "$n"
+	load f4-redis "$n"
 	wait_log "$(lg "$ACTIVE")" '"answered":true' $((k + n / 4)) 120 || fail "F4: no calls answered"
 	t0=$(now_ms)
 	kill -KILL "$(bg_pid redis)"
@@ -546,7 +545,7 @@ case_F4() {
 	wait_log kam.log "$(ds_pat "$ACTIVE" up)" $((u0 + 1)) 30 ||
 		fail "F4: the dispatcher never took $ACTIVE back"
 	t_up=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$ACTIVE" up)" $((u0 + 1)))") - t_back ))
-	load_wait f4
+	load_wait f4-redis
 	account F4 f4-redis "$n"
 	[ "$ACC_FAIL" -gt 0 ] || fail "F4: no call refused while the replay store was gone (fail closed)"
 	# fail closed: no call C took without checking its HOP in the store
