@@ -552,10 +552,10 @@ case_F4() {
 	store_rel=$(grep 'call-log {' c.log | grep -c '"hop_reason":"replay-store"')
 	grep 'call-log {' c.log | grep '"hop_reason":"replay-store"' | grep -q '"answered":true' &&
 		fail "F4: C answered a call whose HOP the store could not check"
-	clean F4 f4-after $((RATE * 4))
 	say "F4: Redis killed under load (on-failure reject): the dispatcher took B out after ${t_down} ms," \
 		"$ACC_FAIL calls refused (final codes above; $store_rel released by C with cause 21, store not answering)," \
 		"none answered unchecked; B back in the dispatcher ${t_up} ms after Redis restarted"
+	clean F4 f4-after $((RATE * 4))
 	MEASURED+=("F4 Redis down: B out of the dispatcher ${t_down} ms after the kill, back ${t_up} ms after the restart")
 }
 
