@@ -464,7 +464,7 @@ case_F3() {
 	wait_log "$(lg "$ACTIVE")" "user part SI 5 unavailable" $((un0 + 1)) 30 || fail "F3: $ACTIVE did not see the STP go"
 	t0=$(now_ms)
 	start_stp
-	t_stp=$(( $(now_ms) - t0 ))
+	t_stp=$(( $(osmo_ms "$(grep -m1 'Available via telnet' "$(lg stp)")") - t0 ))
 	# the instance of PC 200 the dispatcher takes first (OPTIONS 200: its
 	# AS active, its circuits reset) serves it now
 	wait_log kam.log "dispatcher: .*sip:127\.0\.0\.1:($SIP_B1|$SIP_B2)[ )].* up at" $((up1 + up2 + 1)) 90
