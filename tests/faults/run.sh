@@ -11,6 +11,8 @@
 #   --cases LIST       these cases, in this order (F0 F1 F2 F3 F4 F6)
 #   --soak-minutes N   afterwards, N minutes of load; memory and fds of the
 #                      active instance and the far end at start and end
+# FAULT_RATE (calls a second, default 2) and FAULT_HOLD (ms, default 1500)
+# set the load; FAULT_KEEP=1 keeps the logs of a passing run.
 # Prints a table per case (sent, answered, dropped, failed by code, lost)
 # and the measured times.  Exit status 0 when no call was lost and every
 # case held.
@@ -25,7 +27,7 @@ while [ $# -gt 0 ]; do
 	--full) cases=F0,F1,F2,F3,F6,F4 ;;
 	--cases) cases=${2:?--cases F0,F1,...}; shift ;;
 	--soak-minutes) soak=${2:?--soak-minutes N}; shift ;;
-	-h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)"; exit 2 ;;
 	esac
 	shift
@@ -41,7 +43,12 @@ for p in redis-server kamailio sipp osmo-stp; do
 	command -v $p >/dev/null || fail "$p not found (contrib/install-deps.sh installs the Debian packages)"
 done
 "$srcdir/contrib/gen-test-pki.sh" "$out/pki" >"$out/pki.log" 2>&1 || fail "test PKI"
-printf 'FAULT_CASES=%s\nFAULT_SOAK_MIN=%s\n' "$cases" "$soak" >"$out/faults.env"
+# the guest sees no environment of ours: what it needs goes in a file
+{
+	printf 'FAULT_CASES=%s\nFAULT_SOAK_MIN=%s\n' "$cases" "$soak"
+	[ -z "${FAULT_RATE:-}" ] || printf 'FAULT_RATE=%d\n' "$FAULT_RATE"
+	[ -z "${FAULT_HOLD:-}" ] || printf 'FAULT_HOLD=%d\n' "$FAULT_HOLD"
+} >"$out/faults.env"
 n=$(echo "$cases" | tr ',' '\n' | grep -c .)
 # a generous bound for a slow, shared machine; the cases wait on events
 limit=$(( 300 + n * 300 + soak * 60 ))
