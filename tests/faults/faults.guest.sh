@@ -11,8 +11,8 @@
 #     -> stiwfd C (PC 300, ISUP->SIP, HOP required, same Redis)
 #     -> SIPp UAS (answers every call)
 #
-# faults.env (written by run.sh) sets FAULT_CASES (F0,F1,...) and
-# FAULT_SOAK_MIN.  Each case puts load on the topology, does its harm
+# faults.env (written by run.sh) sets FAULT_CASES (F0,F1,...),
+# FAULT_SOAK_MIN and maybe FAULT_RATE, FAULT_HOLD.  Each case puts load on the topology, does its harm
 # while the calls run, waits for the caller to finish and counts: sent,
 # answered, dropped (answered, then the BYE failed), failed by final code,
 # lost (no final answer).  A lost call fails the case.  The table and the
