@@ -1,0 +1,594 @@
+#!/bin/bash
+# The fault suite (docs/RELIABILITY.md), run where SCTP works (see
+# tests/integration/uml/run.sh and tests/faults/run.sh):
+#
+#   SIPp UAC (tests/faults/uac_account.xml, every call accounted for)
+#     -> Kamailio (contrib/cluster/kamailio-dispatcher.cfg, addresses and
+#        probe interval replaced)
+#     -> stiwfd B1 (active) / B2 (hot standby): PC 200, one AS in
+#        traffic-mode override at osmo-stp, one Redis replay store
+#     -> osmo-stp
+#     -> stiwfd C (PC 300, ISUP->SIP, HOP required, same Redis)
+#     -> SIPp UAS (answers every call)
+#
+# faults.env (written by run.sh) sets FAULT_CASES (F0,F1,...),
+# FAULT_SOAK_MIN and maybe FAULT_RATE, FAULT_HOLD.  Each case puts load on the topology, does its harm
+# while the calls run, waits for the caller to finish and counts: sent,
+# answered, dropped (answered, then the BYE failed), failed by final code,
+# lost (no final answer).  A lost call fails the case.  The table and the
+# measured times go to results.txt.
+set -u
+. ./env
+. ./faults.env
+. "$srcdir/tests/integration/lib-bg.sh"
+# wait_log FILE PATTERN COUNT SECONDS (lib-bg.sh's, redone): inside the
+# User-Mode-Linux guest, lib-bg.sh's tail -F | grep -m pipeline returns
+# only at its deadline (measured: a line written 1 s after the start was
+# seen after the full 60 s), which would make every trigger of this
+# suite late.  Here the file is read again every 0.1 s until it holds
+# COUNT matching lines or the deadline passes: the wait ends within
+# 0.1 s of the event, and never earlier.
+wait_log() {
+	local file=$1 pat=$2 want=$3 deadline=$((SECONDS + $4))
+	while [ "$(grep -Ec -- "$pat" "$file" 2>/dev/null)" -lt "$want" ]; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.1
+	done
+}
+OUT=$PWD
+STIWFD=$top_builddir/stiwfd
+STIWF=$top_builddir/stiwf
+SCEN=$srcdir/tests/faults/uac_account.xml
+. "$OUT/pki/pki.env"
+
+base=31800
+REDIS=$base KAM=$((base + 1)) SIP_B1=$((base + 2)) SIP_B2=$((base + 3)) SIP_C=$((base + 4))
+UAS=$((base + 5)) UAC=$((base + 6)) PROBE=$((base + 7))
+VTY_B1=$((base + 11)) VTY_B2=$((base + 12)) VTY_C=$((base + 13))
+CICS=64
+# the caller: calls a second, hold time (ms); the replay store gets 3 s
+# (not 200 ms) to answer: on a busy machine the guest is slow, and a slow
+# answer would refuse calls in cases that expect all of them answered
+RATE=${FAULT_RATE:-2}
+HOLD=${FAULT_HOLD:-1500}
+
+declare -A RUN LOGF
+RESULTS=$OUT/results.txt
+: >"$RESULTS"
+say() { echo "$*"; echo "$*" >>"$RESULTS"; }
+
+fail() {
+	echo "FAIL: $*"
+	echo "FAIL: $*" >>"$RESULTS"
+	for f in "${LOGF[b1]:-}" "${LOGF[b2]:-}" c.log "${LOGF[stp]:-}" kam.log "${LOGF[redis]:-}"; do
+		[ -f "$f" ] || continue
+		echo "--- $f (last 40 lines)"
+		tail -n 40 "$f"
+	done
+	for f in *.err; do [ -s "$f" ] && { echo "--- $f"; head -n 20 "$f"; }; done
+	exit 1
+}
+
+mkdir -p ops
+cp "$PKI_TSCA_OP1_FULL_CHAIN" ops/
+
+# ---- configuration ----
+
+cat >stp.cfg <<EOC
+log stderr
+ logging filter all 1
+ logging color 0
+ logging print category 1
+ logging print extended-timestamp 1
+ logging level set-all notice
+ logging level lss7 info
+line vty
+ bind 127.0.0.1 4239
+cs7 instance 0
+ point-code format 24
+ point-code 1
+ xua rkm routing-key-allocation static-only
+ listen m3ua 2905
+  local-ip 127.0.0.1
+ asp asp-c 2906 2905 m3ua
+  local-ip 127.0.0.1
+  remote-ip 127.0.0.1
+ asp asp-b1 2907 2905 m3ua
+  local-ip 127.0.0.1
+  remote-ip 127.0.0.1
+ asp asp-b2 2908 2905 m3ua
+  local-ip 127.0.0.1
+  remote-ip 127.0.0.1
+ as as-c m3ua
+  asp asp-c
+  routing-key 30 300
+ as as-b m3ua
+  asp asp-b1
+  asp asp-b2
+  traffic-mode override
+  routing-key 20 200
+ route-table system
+  update route 300 16777215 linkset as-c
+  update route 200 16777215 linkset as-b
+EOC
+
+log_head() {
+	cat <<EOC
+log stderr
+ logging filter all 1
+ logging color 0
+ logging print category 1
+ logging print level 1
+ logging print extended-timestamp 1
+ logging level set-all notice
+ logging level main info
+ logging level iwf info
+ logging level ss7 info
+timer isup T22 1
+line vty
+ bind 127.0.0.1 $1
+EOC
+}
+
+# b_cfg N SIPPORT VTYPORT: instance N of PC 200 (the cluster's template,
+# contrib/cluster/stiwfd.conf.in, on loopback)
+b_cfg() {
+	{
+		log_head "$3"
+		cat <<EOC
+sip
+ local 127.0.0.1 $2
+ transport udp
+tsca
+ trust-dir $PKI_TSCA_TRUST_DIR
+ credential key $PKI_TSCA_OP1_FULL_KEY chain $PKI_TSCA_OP1_FULL_CHAIN
+ hop-window 600
+ replay-store redis 127.0.0.1:$REDIS
+ replay-store on-failure reject
+ replay-store timeout 3000
+sip-peer acme
+ remote 127.0.0.1 $KAM
+ via-proxy 127.0.0.1 header X-Carrier acme
+ country-code 1
+ss7-peer far
+ cs7-instance 0
+ point-code 300
+ cic 1 $CICS
+ country-code 1
+ number-format international
+route 1 ss7-peer far
+cs7 instance 0
+ point-code format 24
+ point-code 200
+ asp asp-b$1 2905 290$((6 + $1)) m3ua
+  local-ip 127.0.0.1
+  remote-ip 127.0.0.1
+  role asp
+  sctp-role client
+ as as-b m3ua
+  asp asp-b$1
+  routing-key 20 200
+EOC
+	} >"b$1.cfg"
+}
+b_cfg 1 "$SIP_B1" "$VTY_B1"
+b_cfg 2 "$SIP_B2" "$VTY_B2"
+
+{
+	log_head "$VTY_C"
+	cat <<EOC
+sip
+ local 127.0.0.1 $SIP_C
+ transport udp
+tsca
+ trust-dir $PKI_TSCA_TRUST_DIR
+ cert-dir $PWD/ops
+ hop-window 600
+ replay-store redis 127.0.0.1:$REDIS
+ replay-store on-failure reject
+ replay-store timeout 3000
+sip-peer uas
+ remote 127.0.0.1 $UAS
+ country-code 1
+ss7-peer iwf
+ cs7-instance 0
+ point-code 200
+ cic 1 $CICS
+ country-code 1
+ number-format international
+ hop-required
+ sip-peer uas
+cs7 instance 0
+ point-code format 24
+ point-code 300
+ asp asp-c 2905 2906 m3ua
+  local-ip 127.0.0.1
+  remote-ip 127.0.0.1
+  role asp
+  sctp-role client
+ as as-c m3ua
+  asp asp-c
+  routing-key 30 300
+EOC
+} >c.cfg
+
+# The dispatcher as shipped, on loopback: the callers' address is
+# 127.0.0.1 (carrier acme), OPTIONS every second instead of 10 (the cases
+# would otherwise wait for the prober most of their time), 10 s instead
+# of 60 for a final answer after a provisional one, and 5 s instead of 3
+# for a provisional answer (a guest on a busy machine is slow).
+sed -e "s#^listen=udp:192.0.2.10:5060#listen=udp:127.0.0.1:$KAM#" \
+	-e "s#/etc/kamailio/dispatcher.list#$PWD/dispatcher.list#" \
+	-e 's#198.51.100.1#127.0.0.1#' \
+	-e 's#"ds_ping_interval", 10)#"ds_ping_interval", 1)#' \
+	-e 's#"fr_inv_timer", 60000)#"fr_inv_timer", 10000)#' \
+	-e 's#"fr_timer", 3000)#"fr_timer", 5000)#' \
+	"$srcdir/contrib/cluster/kamailio-dispatcher.cfg" >kam.cfg
+grep -q "listen=udp:127.0.0.1:$KAM" kam.cfg && grep -q '"ds_ping_interval", 1)' kam.cfg &&
+	grep -q '"fr_inv_timer", 10000)' kam.cfg && grep -q '"fr_timer", 5000)' kam.cfg || fail "contrib/cluster/kamailio-dispatcher.cfg changed: the test cannot adapt it"
+cat >dispatcher.list <<EOC
+1 sip:127.0.0.1:$SIP_B1 0 0 duid=b1;weight=50
+1 sip:127.0.0.1:$SIP_B2 0 0 duid=b2;weight=50
+EOC
+printf 'SEQUENTIAL\n12025550002;12025550001\n12025550003;12025550004\n' >calls.csv
+
+# ---- helpers ----
+
+# epoch milliseconds now, and of a line with libosmocore's extended
+# timestamp (YYYYmmddHHMMSSmmm, local time) or Kamailio's "at S.US"
+now_ms() { date +%s%3N; }
+osmo_ms() {
+	local t=$1
+	echo $(( $(date -d "${t:0:4}-${t:4:2}-${t:6:2} ${t:8:2}:${t:10:2}:${t:12:2}" +%s) * 1000 + 10#${t:14:3} ))
+}
+kam_ms() {
+	local t=${1##* at }
+	echo $(( ${t%%.*} * 1000 + 10#${t#*.} / 1000 ))
+}
+# nth_line FILE PATTERN N: the Nth line matching
+nth_line() { grep -E -- "$2" "$1" | sed -n "${3}p"; }
+count() { grep -Ec -- "$2" "$1" 2>/dev/null; }
+
+# per-instance log names: a restarted process writes a new log, NAME.K.log
+# (K-th run); lg NAME names the current one.  No symbolic links: tail -F
+# (wait_log) would watch the link, not the file it points to.
+lg() { echo "${LOGF[$1]}"; }
+start_b() {
+	local n=$1 k
+	k=$(( ${RUN[b$n]:-0} + 1 ))
+	RUN[b$n]=$k
+	LOGF[b$n]=b$n.$k.log
+	bg_start "b$n" "DMAIN NOTICE ready:" "b$n.$k.log" "$STIWFD" -c "b$n.cfg" || fail "stiwfd B$n did not start"
+	wait_log "$(lg "b$n")" "replay-store 127.0.0.1:$REDIS: connected" 1 20 || fail "B$n never connected to Redis"
+}
+start_redis() {
+	local k
+	k=$(( ${RUN[redis]:-0} + 1 ))
+	RUN[redis]=$k
+	LOGF[redis]=redis.$k.log
+	bg_start redis "Ready to accept connections" "redis.$k.log" \
+		redis-server --port "$REDIS" --bind 127.0.0.1 --save "" --appendonly no --dir "$PWD" ||
+		fail "redis-server did not start"
+}
+start_stp() {
+	local k
+	k=$(( ${RUN[stp]:-0} + 1 ))
+	RUN[stp]=$k
+	LOGF[stp]=stp.$k.log
+	bg_start stp "Available via telnet" "stp.$k.log" osmo-stp -c stp.cfg || fail "osmo-stp did not start"
+}
+sip_of() { case $1 in b1) echo "$SIP_B1" ;; b2) echo "$SIP_B2" ;; esac; }
+vty_of() { case $1 in b1) echo "$VTY_B1" ;; b2) echo "$VTY_B2" ;; esac; }
+
+# options SCENARIO PORT: one OPTIONS, answered as SCENARIO wants
+options() {
+	timeout 20 sipp -sf "$1" "127.0.0.1:$2" -i 127.0.0.1 -p "$PROBE" -m 1 -nostdin -timeout 10s \
+		-timeout_error -trace_err -error_file "options-$2.err" >/dev/null 2>&1
+}
+OK_200=$srcdir/contrib/sipp/options.xml
+NOT_READY=$srcdir/tests/integration/sipp/options_503.xml
+
+# load NAME CALLS: the caller places CALLS calls at RATE a second in the
+# background (LOAD_PID, a child of ours: its exit status is waited for);
+# its account goes to NAME.uac.log, its last screen to NAME.screen.  A
+# message the scenario does not expect (a 180 that overtook its 200
+# between two proxy workers) does not abort the call.
+load() {
+	rm -f "$1.uac.log" "$1.err" "$1.screen"
+	timeout $(( $2 / RATE + 120 )) sipp -sf "$SCEN" "127.0.0.1:$KAM" -i 127.0.0.1 -p "$UAC" -inf calls.csv \
+		-m "$2" -r "$RATE" -d "$HOLD" -l 200 -recv_timeout 30000 -max_invite_retrans 4 -default_behaviors all,-abortunexp -nostdin \
+		-trace_logs -log_file "$1.uac.log" -trace_err -error_file "$1.err" \
+		-trace_screen -screen_file "$1.screen" >/dev/null 2>&1 &
+	LOAD_PID=$!
+	BG_ALL_PIDS="$BG_ALL_PIDS $LOAD_PID"
+}
+# load_wait NAME: until the caller ended (every call had its final answer
+# or its 30 s receive timeout); SIPp's status 0 or 1 (some call failed)
+load_wait() {
+	local rc
+	wait "$LOAD_PID"
+	rc=$?
+	[ $rc -le 1 ] || fail "$1: the caller ended with status $rc (124: it did not finish; see $1.screen)"
+}
+
+# account CASE NAME CALLS: count the caller's log; print the row; a call
+# without a final answer, or a count that does not add up, fails
+TABLE_HEAD=$(printf '%-4s %-10s %5s %8s %8s %7s %5s  %s' case run sent answered dropped failed lost \
+	'failed/dropped by code')
+account() {
+	local c=$1 name=$2 calls=$3 log=$2.uac.log sent ans drop failn lost codes
+	sent=$(count "$log" '^call [0-9]+ sent$')
+	ans=$(count "$log" '^call [0-9]+ answered$')
+	drop=$(count "$log" '^call [0-9]+ dropped [0-9]+$')
+	failn=$(count "$log" '^call [0-9]+ failed [0-9]+$')
+	lost=$(( sent - ans - drop - failn ))
+	codes=$(grep -E '^call [0-9]+ (failed|dropped) ' "$log" | awk '{k=$3" "$4; n[k]++} END {for (k in n) printf "%s:%d ", k, n[k]}')
+	ACC_SENT=$sent ACC_ANS=$ans ACC_DROP=$drop ACC_FAIL=$failn ACC_LOST=$lost
+	printf '%-4s %-10s %5d %8d %8d %7d %5d  %s\n' "$c" "$name" "$sent" "$ans" "$drop" "$failn" "$lost" \
+		"${codes:--}" >>table.txt
+	say "$(printf '%-4s %-10s %5d %8d %8d %7d %5d  %s' "$c" "$name" "$sent" "$ans" "$drop" "$failn" "$lost" "${codes:--}")"
+	[ "$sent" -eq "$calls" ] || fail "$c/$name: the caller placed $sent calls of $calls"
+	[ "$lost" -eq 0 ] || fail "$c/$name: $lost call(s) without a final answer: $(awk '$3 == "sent" {s[$2] = 1} $3 != "sent" {delete s[$2]} END {for (k in s) printf "call %s ", k}' "$log")(see $name.err)"
+}
+# clean CASE NAME CALLS: a run with no harm: every call answered
+clean() {
+	load "$2" "$3"
+	load_wait "$2"
+	account "$1" "$2" "$3"
+	[ "$ACC_ANS" -eq "$3" ] || fail "$1/$2: $ACC_ANS of $3 calls answered without a fault"
+}
+
+# the active and the standby instance of PC 200
+ACTIVE=b1 STANDBY=b2
+
+# ready NAME: the dispatcher takes instance NAME (its OPTIONS answered 200)
+# and it answers 200 to us
+# ds_pat NAME up|down: Kamailio's line when the dispatcher's verdict on
+# instance NAME changes (its address in $ru or $du)
+ds_pat() { echo "dispatcher: .*sip:127\.0\.0\.1:$(sip_of "$1")[ )].* $2 at"; }
+dispatcher_up_count() { count kam.log "$(ds_pat "$1" up)"; }
+dispatcher_down_count() { count kam.log "$(ds_pat "$1" down)"; }
+
+# rss_fd PID: resident set (kB) and open fds of a process
+rss_fd() {
+	echo "$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status") kB RSS, $(ls "/proc/$1/fd" | wc -l) fds"
+}
+
+# ---- the topology ----
+
+start_redis
+start_stp
+echo "redis, osmo-stp up (${SECONDS}s)"
+bg_start c "DMAIN NOTICE ready:" c.log "$STIWFD" -c c.cfg || fail "stiwfd C did not start"
+wait_log c.log "replay-store 127.0.0.1:$REDIS: connected" 1 20 || fail "C never connected to Redis"
+echo "C up (${SECONDS}s)"
+start_b 1
+echo "B1 up (${SECONDS}s)"
+wait_log "$(lg b1)" "user part SI 5 available" 1 30 || fail "B1's AS never became active"
+wait_log "$(lg b1)" "far: all $CICS circuits reset" 1 30 || fail "B1's circuits were never reset"
+wait_log c.log "iwf: all $CICS circuits reset" 1 30 || fail "C's circuits were never reset"
+echo "B1 active, circuits reset both ways (${SECONDS}s)"
+start_b 2
+echo "B2 up (${SECONDS}s)"
+options "$NOT_READY" "$SIP_B2" || fail "the standby B2 did not answer OPTIONS 503"
+options "$OK_200" "$SIP_B1" || fail "the active B1 did not answer OPTIONS 200"
+sipp_bg UAS_PID -sf "$srcdir/contrib/sipp/uas_answer.xml" -i 127.0.0.1 -p "$UAS" -trace_err -error_file uas.err ||
+	fail "SIPp UAS"
+bg_start kam "dispatcher: .*sip:127\.0\.0\.1:$SIP_B2[ )].* down at" kam.log kamailio -DD -E -f kam.cfg ||
+	fail "Kamailio did not start, or did not take the standby out of its set"
+say "topology: redis, osmo-stp, C (PC 300), B1 active and B2 standby (PC 200), Kamailio dispatcher, SIPp UAS (${SECONDS}s)"
+say "load: $RATE calls/s, held ${HOLD} ms, $CICS circuits"
+say ""
+say "$TABLE_HEAD"
+
+# ---- the cases ----
+
+case_F0() {
+	clean F0 f0 $((RATE * 12))
+}
+
+# F1: SIGKILL of the active instance while calls are up
+case_F1() {
+	local n=$((RATE * 30)) base_ans trig inprog kill_ms t_as t_gra t_up up0 s av0 grs0 gra0
+	s=$STANDBY
+	base_ans=$(count "$(lg "$ACTIVE")" '"answered":true')
+	up0=$(dispatcher_up_count "$s")
+	av0=$(count "$(lg "$s")" "user part SI 5 available")
+	grs0=$(count "$(lg "$s")" "far: peer 300 reachable: resetting all circuits")
+	gra0=$(count "$(lg "$s")" "far: all $CICS circuits reset")
+	load f1-kill "$n"
+	# the trigger: calls established through the active instance (its
+	# call-log), a fifth of the run.  Its log, frozen by the SIGKILL, says
+	# how many calls it held: INVITEs taken less calls ended.
+	trig=$(( base_ans + n / 5 ))
+	wait_log "$(lg "$ACTIVE")" '"answered":true' "$trig" 120 || fail "F1: $ACTIVE never answered $trig calls"
+	kill_ms=$(now_ms)
+	kill -KILL "$(bg_pid "$ACTIVE")"
+	wait "$(bg_pid "$ACTIVE")" 2>/dev/null
+	inprog=$(( $(count "$(lg "$ACTIVE")" 'VERIFY\}: INVITE [^ ]+ from ') - $(count "$(lg "$ACTIVE")" 'call-log \{') ))
+	[ "$inprog" -gt 0 ] || fail "F1: $ACTIVE held no call when it was killed"
+	wait_log "$(lg "$s")" "user part SI 5 available" $((av0 + 1)) 60 || fail "F1: $s never became active"
+	wait_log "$(lg "$s")" "far: peer 300 reachable: resetting all circuits" $((grs0 + 1)) 10 || fail "F1: $s sent no GRS"
+	wait_log "$(lg "$s")" "far: all $CICS circuits reset" $((gra0 + 1)) 30 || fail "F1: $s got no GRA"
+	wait_log kam.log "$(ds_pat "$s" up)" $((up0 + 1)) 60 ||
+		fail "F1: the dispatcher never took $s"
+	t_as=$(( $(osmo_ms "$(nth_line "$(lg "$s")" 'user part SI 5 available' $((av0 + 1)))") - kill_ms ))
+	t_gra=$(( $(osmo_ms "$(nth_line "$(lg "$s")" "far: all $CICS circuits reset" $((gra0 + 1)))") - kill_ms ))
+	t_up=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$s" up)" $((up0 + 1)))") - kill_ms ))
+	load_wait f1-kill
+	account F1 f1-kill "$n"
+	[ "$ACC_ANS" -gt 0 ] || fail "F1: no call answered"
+	STANDBY=$ACTIVE ACTIVE=$s
+	# calls after the takeover: every one answered
+	clean F1 f1-after $((RATE * 4))
+	say "F1: SIGKILL of the active B with $inprog call(s) in progress; the standby's AS active after ${t_as} ms," \
+		"its GRS answered (GRA) after ${t_gra} ms, the dispatcher sends it calls after ${t_up} ms"
+	MEASURED+=("F1 takeover after SIGKILL ($inprog calls up): AS active ${t_as} ms, GRA ${t_gra} ms, dispatcher ${t_up} ms")
+	# the killed instance comes back, as the standby
+	start_b "${STANDBY#b}"
+	options "$NOT_READY" "$(sip_of "$STANDBY")" || fail "F1: the restarted $STANDBY is not a standby (OPTIONS)"
+	grep -q "resetting all circuits" "$(lg "$STANDBY")" && fail "F1: the restarted $STANDBY reset circuits as a standby"
+	say "F1: the killed instance restarted as the standby (OPTIONS 503, no GRS)"
+}
+
+# F2: the standby restarts under load: no call disturbed, no second reset
+case_F2() {
+	local n=$((RATE * 12)) grs0 k
+	grs0=$(count c.log "iwf: CIC [0-9]+: GRS for")
+	k=$(count "$(lg "$ACTIVE")" '"answered":true')
+	load f2 "$n"
+	wait_log "$(lg "$ACTIVE")" '"answered":true' $((k + n / 4)) 120 || fail "F2: no calls answered"
+	kill -TERM "$(bg_pid "$STANDBY")"
+	wait "$(bg_pid "$STANDBY")" || fail "F2: the standby $STANDBY did not stop cleanly"
+	start_b "${STANDBY#b}"
+	load_wait f2
+	account F2 f2 "$n"
+	[ "$ACC_ANS" -eq "$n" ] || fail "F2: a standby restart disturbed calls"
+	options "$NOT_READY" "$(sip_of "$STANDBY")" || fail "F2: the restarted standby did not answer OPTIONS 503"
+	grep -q "resetting all circuits" "$(lg "$STANDBY")" && fail "F2: the restarted standby reset circuits"
+	[ "$(count c.log "iwf: CIC [0-9]+: GRS for")" -eq "$grs0" ] || fail "F2: the far end got a GRS"
+	say "F2: standby restarted under load: every call answered, no GRS from it, none at the far end"
+}
+
+# F3: osmo-stp restarts (ready time), then stops for 5 s (SIGSTOP)
+case_F3() {
+	local n=$((RATE * 20)) k t0 t_stp t_as t_gra t_up up1 up2 un0 g0 u0
+	k=$(count "$(lg "$ACTIVE")" '"answered":true')
+	un0=$(count "$(lg "$ACTIVE")" "user part SI 5 unavailable")
+	up1=$(dispatcher_up_count b1) up2=$(dispatcher_up_count b2)
+	load f3-restart "$n"
+	wait_log "$(lg "$ACTIVE")" '"answered":true' $((k + n / 5)) 120 || fail "F3: no calls answered"
+	g0=$(count "$(lg "$ACTIVE")" "far: all $CICS circuits reset")
+	kill -TERM "$(bg_pid stp)"
+	wait "$(bg_pid stp)" 2>/dev/null
+	wait_log "$(lg "$ACTIVE")" "user part SI 5 unavailable" $((un0 + 1)) 30 || fail "F3: $ACTIVE did not see the STP go"
+	t0=$(now_ms)
+	start_stp
+	t_stp=$(( $(osmo_ms "$(grep -m1 'Available via telnet' "$(lg stp)")") - t0 ))
+	# the instance of PC 200 the dispatcher takes first (OPTIONS 200: its
+	# AS active, its circuits reset) serves it now
+	wait_log kam.log "dispatcher: .*sip:127\.0\.0\.1:($SIP_B1|$SIP_B2)[ )].* up at" $((up1 + up2 + 1)) 90
+	if [ "$(dispatcher_up_count b1)" -gt "$up1" ]; then
+		[ $ACTIVE = b1 ] || g0=$(count "$(lg b1)" "far: all $CICS circuits reset")
+		ACTIVE=b1 STANDBY=b2 u0=$up1
+	elif [ "$(dispatcher_up_count b2)" -gt "$up2" ]; then
+		[ $ACTIVE = b2 ] || g0=$(count "$(lg b2)" "far: all $CICS circuits reset")
+		ACTIVE=b2 STANDBY=b1 u0=$up2
+	else
+		fail "F3: the dispatcher took no instance of PC 200 back after osmo-stp restarted"
+	fi
+	t_as=$(( $(osmo_ms "$(grep 'user part SI 5 available' "$(lg "$ACTIVE")" | tail -n 1)") - t0 ))
+	t_gra=$(( $(osmo_ms "$(grep -E "far: all $CICS circuits reset" "$(lg "$ACTIVE")" | tail -n 1)") - t0 ))
+	t_up=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$ACTIVE" up)" $((u0 + 1)))") - t0 ))
+	load_wait f3-restart
+	account F3 f3-restart "$n"
+	options "$NOT_READY" "$(sip_of "$STANDBY")" || fail "F3: $STANDBY is not the standby after the restart"
+	say "F3: osmo-stp restarted: listening after ${t_stp} ms; $ACTIVE active after ${t_as} ms, circuits reset (GRA)" \
+		"after ${t_gra} ms, calls through the dispatcher after ${t_up} ms"
+	MEASURED+=("F3 osmo-stp restart: STP up ${t_stp} ms, AS active ${t_as} ms, GRA ${t_gra} ms, dispatcher ${t_up} ms")
+
+	# SIGSTOP for 5 s under load: the fault lasts 5 s (its duration, not a wait)
+	n=$((RATE * 15))
+	k=$(count "$(lg "$ACTIVE")" '"answered":true')
+	load f3-sigstop "$n"
+	wait_log "$(lg "$ACTIVE")" '"answered":true' $((k + n / 4)) 120 || fail "F3: no calls answered"
+	kill -STOP "$(bg_pid stp)"
+	t0=$(now_ms)
+	sleep 5
+	kill -CONT "$(bg_pid stp)"
+	load_wait f3-sigstop
+	account F3 f3-sigstop "$n"
+	options "$OK_200" "$(sip_of "$ACTIVE")" || fail "F3: $ACTIVE not ready after osmo-stp continued"
+	say "F3: osmo-stp stopped 5 s under load: $ACC_ANS of $n answered, 0 lost"
+	clean F3 f3-after $((RATE * 4))
+}
+
+# F6: 40 ms +- 10 ms delay and 1 % loss on lo (every hop: SIP, M3UA, Redis)
+case_F6() {
+	local n=$((RATE * 15)) mod
+	mod=/usr/lib/uml/modules/$(uname -r)/kernel/net/sched/sch_netem.ko
+	[ -f "$mod" ] && insmod "$mod" 2>/dev/null
+	tc qdisc add dev lo root netem delay 40ms 10ms loss 1% || fail "F6: tc netem on lo (sch_netem)"
+	load f6-netem "$n"
+	load_wait f6-netem
+	tc qdisc del dev lo root
+	account F6 f6-netem "$n"
+	say "F6: 40+-10 ms delay, 1 % loss on every hop: $ACC_ANS of $n answered, 0 lost"
+	clean F6 f6-after $((RATE * 4))
+}
+
+# F4: Redis goes away under load.  The instances are configured
+# "replay-store on-failure reject" (the default: fail closed): while the
+# store is gone, B answers OPTIONS 503 (the dispatcher takes it out) and C
+# refuses a signed IAM it cannot check (REL 21); once Redis is back they
+# connect again and calls go through.
+case_F4() {
+	local n=$((RATE * 20)) k d0 u0 t0 t_down t_back t_up store_rel
+	k=$(count "$(lg "$ACTIVE")" '"answered":true')
+	d0=$(dispatcher_down_count "$ACTIVE")
+	u0=$(dispatcher_up_count "$ACTIVE")
+	local c0 b0
+	c0=$(count c.log "replay-store 127.0.0.1:$REDIS: connected")
+	b0=$(count "$(lg "$ACTIVE")" "replay-store 127.0.0.1:$REDIS: connected")
+	load f4-redis "$n"
+	wait_log "$(lg "$ACTIVE")" '"answered":true' $((k + n / 4)) 120 || fail "F4: no calls answered"
+	t0=$(now_ms)
+	kill -KILL "$(bg_pid redis)"
+	wait_log kam.log "$(ds_pat "$ACTIVE" down)" $((d0 + 1)) 30 ||
+		fail "F4: the dispatcher kept $ACTIVE without its replay store"
+	t_down=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$ACTIVE" down)" $((d0 + 1)))") - t0 ))
+	options "$NOT_READY" "$(sip_of "$ACTIVE")" || fail "F4: $ACTIVE did not answer 503 without its replay store"
+	t_back=$(now_ms)
+	start_redis
+	wait_log "$(lg "$ACTIVE")" "replay-store 127.0.0.1:$REDIS: connected" $((b0 + 1)) 30 || fail "F4: $ACTIVE never reconnected"
+	wait_log c.log "replay-store 127.0.0.1:$REDIS: connected" $((c0 + 1)) 30 || fail "F4: C never reconnected"
+	wait_log kam.log "$(ds_pat "$ACTIVE" up)" $((u0 + 1)) 30 ||
+		fail "F4: the dispatcher never took $ACTIVE back"
+	t_up=$(( $(kam_ms "$(nth_line kam.log "$(ds_pat "$ACTIVE" up)" $((u0 + 1)))") - t_back ))
+	load_wait f4-redis
+	account F4 f4-redis "$n"
+	[ "$ACC_FAIL" -gt 0 ] || fail "F4: no call refused while the replay store was gone (fail closed)"
+	# fail closed: no call C took without checking its HOP in the store
+	store_rel=$(grep 'call-log {' c.log | grep -c '"hop_reason":"replay-store"')
+	grep 'call-log {' c.log | grep '"hop_reason":"replay-store"' | grep -q '"answered":true' &&
+		fail "F4: C answered a call whose HOP the store could not check"
+	say "F4: Redis killed under load (on-failure reject): the dispatcher took B out after ${t_down} ms," \
+		"$ACC_FAIL calls refused (final codes above; $store_rel released by C with cause 21, store not answering)," \
+		"none answered unchecked; B back in the dispatcher ${t_up} ms after Redis restarted"
+	clean F4 f4-after $((RATE * 4))
+	MEASURED+=("F4 Redis down: B out of the dispatcher ${t_down} ms after the kill, back ${t_up} ms after the restart")
+}
+
+soak() {
+	local min=$1 n pb pc
+	n=$((RATE * 60 * min))
+	pb=$(bg_pid "$ACTIVE") pc=$(bg_pid c)
+	say "soak: $min min, $n calls; at start: $ACTIVE $(rss_fd "$pb"); C $(rss_fd "$pc")"
+	load soak "$n"
+	load_wait soak
+	account soak soak "$n"
+	say "soak: at end: $ACTIVE $(rss_fd "$pb"); C $(rss_fd "$pc")"
+	MEASURED+=("soak $min min: $ACTIVE $(rss_fd "$pb") at end; C $(rss_fd "$pc") at end")
+}
+
+MEASURED=()
+IFS=, read -r -a cases <<<"$FAULT_CASES"
+for c in "${cases[@]}"; do
+	type "case_$c" >/dev/null 2>&1 || fail "no case $c"
+	"case_$c"
+done
+[ "${FAULT_SOAK_MIN:-0}" -gt 0 ] && soak "$FAULT_SOAK_MIN"
+
+say ""
+say "measured (guest clock):"
+for m in "${MEASURED[@]}"; do say "  $m"; done
+
+# everything stops cleanly
+kill -TERM "$(bg_pid kam)" "$UAS_PID"
+for p in b1 b2 c; do
+	kill -TERM "$(bg_pid $p)"
+	wait "$(bg_pid $p)" || fail "stiwfd $p did not stop cleanly"
+done
+kill -TERM "$(bg_pid stp)" "$(bg_pid redis)"
+say "faults: ${#cases[@]} case(s) passed (${SECONDS}s)"
+exit 0
