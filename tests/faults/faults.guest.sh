@@ -21,20 +21,6 @@ set -u
 . ./env
 . ./faults.env
 . "$srcdir/tests/integration/lib-bg.sh"
-# wait_log FILE PATTERN COUNT SECONDS (lib-bg.sh's, redone): inside the
-# User-Mode-Linux guest, lib-bg.sh's tail -F | grep -m pipeline returns
-# only at its deadline (measured: a line written 1 s after the start was
-# seen after the full 60 s), which would make every trigger of this
-# suite late.  Here the file is read again every 0.1 s until it holds
-# COUNT matching lines or the deadline passes: the wait ends within
-# 0.1 s of the event, and never earlier.
-wait_log() {
-	local file=$1 pat=$2 want=$3 deadline=$((SECONDS + $4))
-	while [ "$(grep -Ec -- "$pat" "$file" 2>/dev/null)" -lt "$want" ]; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.1
-	done
-}
 OUT=$PWD
 STIWFD=$top_builddir/stiwfd
 STIWF=$top_builddir/stiwf

@@ -107,12 +107,15 @@ httpsd_start() {
 }
 
 # wait_log FILE PATTERN COUNT SECONDS: wait until FILE (a log written by a
-# bg_start process) holds COUNT lines matching PATTERN (grep -E).  It
-# follows the file as it grows (tail -F, inotify), so it returns as soon
-# as the line is written; no fixed sleeps.
+# bg_start process) holds COUNT lines matching PATTERN (grep -E), or fail
+# after SECONDS.  The file is read again every 0.1 s: the wait ends within
+# 0.1 s of the line being written and never before it.  (A tail -F | grep
+# -m pipeline returns only when tail next writes, which inside the
+# User-Mode-Linux guest, without inotify, was the deadline itself.)
 wait_log() {
-	local file=$1 pat=$2 count=$3 secs=$4
-	[ "$(grep -Ec -- "$pat" "$file" 2>/dev/null)" -ge "$count" ] && return 0
-	timeout "$secs" tail -n +1 -F "$file" 2>/dev/null | grep -E --line-buffered -m "$count" -- "$pat" >/dev/null
-	[ "$(grep -Ec -- "$pat" "$file" 2>/dev/null)" -ge "$count" ]
+	local file=$1 pat=$2 count=$3 deadline=$((SECONDS + $4))
+	while [ "$(grep -Ec -- "$pat" "$file" 2>/dev/null)" -lt "$count" ]; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.1
+	done
 }
