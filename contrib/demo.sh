@@ -28,7 +28,7 @@ make -C build -j"$(nproc)" tests/certs/httpsd tests/ss7/sccp_endpoint >>build.lo
 	echo "demo: build failed (full log in build.log)"
 	exit 1
 }
-echo "demo: built stiwfd $(build/stiwfd -V | cut -d' ' -f2)"
+echo "demo: built stiwfd $(build/stiwfd -V | head -n 1 | cut -d" " -f2)"
 
 out=$(mktemp -d "$top/build/demo.XXXXXX")
 echo "demo: test PKI (SHAKEN and TSCA) in $out/pki"
