@@ -349,6 +349,9 @@ int main(void)
 	CU_cleanup_registry();
 	unlink(path);
 	unlink(out_path);
+	/* libosmovty keeps the file it writes over as NAME.sav */
+	snprintf(path, sizeof(path), "map_peer_test.%d.out.sav", (int)getpid());
+	unlink(path);
 	iwf_map_cfg_reset(g_map_cfg);
 	iwf_cfg_reset(g_iwf_cfg);
 	talloc_free(tall_vty_vec_ctx);
