@@ -21,7 +21,7 @@
 #include "iwf/call_internal.h"
 #include "iwf/cause.h"
 #include "sip/stir_error.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "iwf/isup_identity.h"
 #include "ss7/isup_trunk.h"
 

@@ -40,7 +40,7 @@ enum iwf_call_dir {
 };
 extern const struct value_string iwf_call_dir_names[];
 
-/*! What the call layer works with; the daemon builds it (src/stiwfd.c).
+/*! What the call layer works with; the daemon builds it (src/stiwfd/stiwfd.c).
  *  Any of the services may be NULL: a call that needs a missing one takes
  *  the policy's path for "cannot verify" or "cannot sign". */
 struct iwf_call_env {
@@ -52,7 +52,7 @@ struct iwf_call_env {
 	struct credential *hop_cred;	/*!< the TSCA operator credential that signs HOP */
 	struct sigtoken_replay *replay;	/*!< HOP replay cache */
 	/*! the replay store shared with the other IWFs, asked after the
-	 *  cache (src/replay_store.h), or NULL */
+	 *  cache (src/core/replay_store.h), or NULL */
 	struct replay_store *store;
 	/*! the store could not answer: let the cache decide (else release) */
 	bool store_fail_local;

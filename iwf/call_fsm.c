@@ -24,8 +24,8 @@
 #include "sip/stir_as.h"
 #include "sip/stir_error.h"
 #include "sip/stir_vs.h"
-#include "src/logging.h"
-#include "src/replay_store.h"
+#include "src/core/logging.h"
+#include "src/core/replay_store.h"
 #include "iwf/isup_identity.h"
 #include "ss7/isup_trunk.h"
 
@@ -500,7 +500,7 @@ static void store_answered(struct iwf_call *call, int rc)
 	hop_checked(call, verdict);
 }
 
-/* Loop: the shared store's answer (src/replay_store.h) */
+/* Loop: the shared store's answer (src/core/replay_store.h) */
 static void store_done(int rc, void *priv)
 {
 	struct iwf_call *call = priv;

@@ -15,7 +15,7 @@
 #include "iwf/peer.h"
 #include "iwf/policy.h"
 #include "sip/sip_call.h"
-#include "src/workq.h"
+#include "src/core/workq.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
 

@@ -57,7 +57,7 @@ bool iwf_hop_bound_to(const struct sigtoken *tok, const char *net);
  *  store could not say whether the HOP was seen. */
 void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc);
 
-/*! The shared replay store's answer (src/replay_store.h: 0 first seen,
+/*! The shared replay store's answer (src/core/replay_store.h: 0 first seen,
  *  -EALREADY seen before, else why it could not say) for a HOP new in the
  *  local cache, as the rc iwf_hop_evidence() takes: 0 (valid, and
  *  *\a ours: this IWF remembered it first), -EALREADY (a replay), or when
