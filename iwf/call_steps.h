@@ -3,7 +3,8 @@
  *  The steps of the two call flows (ARCHITECTURE §4) that do no I/O and keep no
  *  state: what an incoming INVITE's identity is, what a HOP check and a
  *  TSCA answer mean as evidence, what the outgoing INVITE says.  The call
- *  FSM (iwf/call_fsm.c) runs them per call; "stiwf bench pipeline" runs the
+ *  flows (iwf/call_sip_to_isup.c, iwf/call_isup_to_sip.c) run them per
+ *  call; "stiwf bench pipeline" runs the
  *  same functions, so that it measures the daemon's code. */
 
 #include <stdbool.h>

@@ -4,7 +4,8 @@
  *  routes by called-number prefix, and the two trust domains with their
  *  credentials.  The VTY (iwf/peer_vty.c) fills them; the daemon turns
  *  them into live objects (trunks, trust stores, fetchers, credentials) at
- *  start; the call FSM (iwf/call_fsm.c) reads them.  No I/O here, but for
+ *  start; the call flows (iwf/call_sip_to_isup.c, iwf/call_isup_to_sip.c)
+ *  read them.  No I/O here, but for
  *  iwf_cfg_check() looking the configured paths up with stat().
  *
  *  Configuration, as written by "show running-config":

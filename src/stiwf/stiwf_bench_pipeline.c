@@ -2,9 +2,10 @@
  * in this process, per direction, against what OpenSSL alone costs for the
  * public-key operations of that call.
  *
- * A call runs the functions the call FSM (iwf/call_fsm.c) runs, in its
- * order, with the services the daemon builds (STI-VS and STI-AS over an
- * x5u cache, TSCA directory, domain map, replay cache, worker pool):
+ * A call runs the functions the call flows (iwf/call_sip_to_isup.c,
+ * iwf/call_isup_to_sip.c) run, in their order, with the services the
+ * daemon builds (STI-VS and STI-AS over an x5u cache, TSCA directory,
+ * domain map, replay cache, worker pool):
  *
  *   sip_to_isup           parse the INVITE text with Sofia, extract the
  *                         call info, map the numbers, build the IAM, derive
