@@ -249,6 +249,29 @@ static int sip_agent_talloc_destructor(struct stiwf_sip_agent *agent)
 	return 0;
 }
 
+/* The methods and extensions stiwfd handles, for Allow and Supported:
+ * PRACK and 100rel only while reliable provisional responses are on. */
+static const char *agent_allow_hdr(const struct stiwf_sip_cfg *cfg)
+{
+	return cfg->rel100 ? "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK" : "INVITE, ACK, BYE, CANCEL, OPTIONS";
+}
+
+static const char *agent_supported_hdr(const struct stiwf_sip_cfg *cfg)
+{
+	return cfg->rel100 ? "timer, 100rel" : "timer";
+}
+
+void stiwf_sip_agent_apply(struct stiwf_sip_agent *agent, const struct stiwf_sip_cfg *cfg)
+{
+	if (!agent || !agent->nua)
+		return;
+	/* handles created from now on take these; calls in progress keep
+	 * what they negotiated */
+	nua_set_params(agent->nua, SIPTAG_ALLOW_STR(agent_allow_hdr(cfg)), SIPTAG_SUPPORTED_STR(agent_supported_hdr(cfg)),
+		       NUTAG_EARLY_MEDIA(cfg->rel100), TAG_END());
+	LOGP(DSIP, LOGL_NOTICE, "SIP: 100rel %s\n", cfg->rel100 ? "supported" : "disabled");
+}
+
 struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_cfg *cfg)
 {
 	struct stiwf_sip_agent *agent;
@@ -357,8 +380,13 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 	agent->nua = nua_create(agent->root, sip_agent_event, (nua_magic_t *)agent,
 				NUTAG_URL(agent->url),
 				/* advertise only what stiwfd handles (RFC 3261 §20.5) */
-				SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
-				SIPTAG_SUPPORTED_STR("timer"),
+				SIPTAG_ALLOW_STR(agent_allow_hdr(cfg)),
+				SIPTAG_SUPPORTED_STR(agent_supported_hdr(cfg)),
+				/* RFC 3262: every 18x reliable to a caller that
+				 * supports 100rel, not only 183; Sofia holds
+				 * the 200 until the last one is PRACKed */
+				NUTAG_EARLY_MEDIA(cfg->rel100),
+				NUTAG_ONLY183_100REL(0),
 				NUTAG_ENABLEMESSAGE(0),
 				/* we answer OPTIONS: 503 while not ready */
 				NUTAG_APPL_METHOD("OPTIONS"),

@@ -43,6 +43,10 @@ struct stiwf_sip_cfg {
 	unsigned int n_tls_subjects;
 	unsigned int max_tcp_connections;	/*!< TCP connections accepted at once, 0: no bound */
 	unsigned int tcp_idle_timeout_s;	/*!< close a TCP connection idle this long, 0: never */
+	/*! reliable provisional responses (RFC 3262): advertise 100rel,
+	 *  send 18x reliably to callers that support it, PRACK those of
+	 *  callees; off: a caller that requires it gets 420 */
+	bool rel100;
 };
 
 /*! Defaults of the "sip" node's connection bounds. */
@@ -67,6 +71,10 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 /*! Begin a graceful shutdown; done(priv) runs on the loop when every
  *  transaction is closed (or after Sofia's own shutdown timeout). */
 void stiwf_sip_agent_shutdown(struct stiwf_sip_agent *agent, void (*done)(void *priv), void *priv);
+
+/*! Re-apply the settings of the "sip" node that can change while the
+ *  agent runs (100rel) to the running agent; no-op before start. */
+void stiwf_sip_agent_apply(struct stiwf_sip_agent *agent, const struct stiwf_sip_cfg *cfg);
 
 /*! Free the agent (after shutdown completed, or to abort). */
 void stiwf_sip_agent_free(struct stiwf_sip_agent *agent);

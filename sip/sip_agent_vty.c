@@ -244,6 +244,18 @@ DEFUN(cfg_sip_tcp_idle, cfg_sip_tcp_idle_cmd,
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_sip_100rel, cfg_sip_100rel_cmd,
+      "100rel (supported|disabled)",
+      "Reliable provisional responses (RFC 3262, PRACK)\n"
+      "Advertise 100rel: 18x sent reliably to callers that support it, callees' reliable 18x PRACKed (default)\n"
+      "Do not: a caller that requires 100rel gets 420 Bad Extension\n")
+{
+	g_sip_cfg->rel100 = !strcmp(argv[0], "supported");
+	if (g_sip_agent)
+		stiwf_sip_agent_apply(g_sip_agent, g_sip_cfg);
+	return CMD_SUCCESS;
+}
+
 static int config_write_sip(struct vty *vty)
 {
 	vty_out(vty, "sip%s", VTY_NEWLINE);
@@ -259,6 +271,7 @@ static int config_write_sip(struct vty *vty)
 	}
 	vty_out(vty, " max-tcp-connections %u%s", g_sip_cfg->max_tcp_connections, VTY_NEWLINE);
 	vty_out(vty, " tcp-idle-timeout %u%s", g_sip_cfg->tcp_idle_timeout_s, VTY_NEWLINE);
+	vty_out(vty, " 100rel %s%s", g_sip_cfg->rel100 ? "supported" : "disabled", VTY_NEWLINE);
 	if (g_sip_cfg->test_mode == STIWF_SIP_TEST_ECHO && g_sip_cfg->echo_answer_delay_ms)
 		vty_out(vty, " test-mode echo answer-delay %u%s", g_sip_cfg->echo_answer_delay_ms,
 			VTY_NEWLINE);
@@ -279,6 +292,7 @@ void stiwf_sip_vty_init(void *ctx)
 	g_sip_cfg->user_agent = talloc_strdup(g_sip_cfg, "stiwfd/" PACKAGE_VERSION);
 	g_sip_cfg->max_tcp_connections = STIWF_SIP_MAX_TCP_CONNECTIONS;
 	g_sip_cfg->tcp_idle_timeout_s = STIWF_SIP_TCP_IDLE_TIMEOUT_S;
+	g_sip_cfg->rel100 = true;
 	OSMO_ASSERT(g_sip_cfg->local_addr && g_sip_cfg->user_agent);
 
 	install_element(CONFIG_NODE, &cfg_sip_cmd);
@@ -294,6 +308,7 @@ void stiwf_sip_vty_init(void *ctx)
 	install_element(STIWF_SIP_NODE, &cfg_sip_no_tls_cmd);
 	install_element(STIWF_SIP_NODE, &cfg_sip_max_tcp_cmd);
 	install_element(STIWF_SIP_NODE, &cfg_sip_tcp_idle_cmd);
+	install_element(STIWF_SIP_NODE, &cfg_sip_100rel_cmd);
 	stiwf_sip_agent_vty_show_init();
 	sip_call_vty_init();
 }

@@ -15,8 +15,6 @@
 #include <strings.h>
 #include <sys/random.h>
 
-#include <openssl/evp.h>
-
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip_header.h>
@@ -28,6 +26,7 @@
 #include <osmocom/core/utils.h>
 
 #include "sip/identity.h"
+#include "sip/sdp_dir.h"
 #include "sip/sip_call_internal.h"
 #include "src/core/logging.h"
 
@@ -151,22 +150,18 @@ static const char *sdp_str(void *ctx, const sip_t *sip)
 	return talloc_strndup(ctx, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
 }
 
-/* SHA-256 of an SDP text, which a re-INVITE's offer is compared with. */
-static int sdp_digest(const char *sdp, uint8_t out[32])
-{
-	unsigned int len = 0;
-
-	if (EVP_Digest(sdp, strlen(sdp), out, &len, EVP_sha256(), NULL) != 1 || len != 32)
-		return -EIO;
-	return 0;
-}
-
 static int call_set_remote_sdp(struct sip_call *call, const char *sdp)
 {
-	int rc = sdp_digest(sdp, call->remote_sdp_digest);
+	int rc = sdp_dir_shape(sdp, strlen(sdp), &call->remote_sdp);
 
 	call->has_remote_sdp = rc == 0;
 	return rc;
+}
+
+/* Our SDP in force: the first, or the one a hold changed. */
+static const char *call_cur_sdp(const struct sip_call *call)
+{
+	return call->cur_sdp ? call->cur_sdp : call->local_sdp;
 }
 
 static bool sdp_ok(const char *sdp)
@@ -292,15 +287,23 @@ static void call_rx_invite(struct stiwf_sip_agent *agent, nua_handle_t *nh, cons
 }
 
 /* A re-INVITE in a confirmed dialog.  The media of the ISUP side cannot
- * change, so: a session refresh (RFC 4028 §10) repeats the last offer and
- * gets our SDP again; a re-INVITE without a body asks for our offer
- * (RFC 3261 §14.2) and gets the same SDP; any other offer gets 488
- * (RFC 3261 §21.4.26) with a Warning, which leaves the session as it was
- * (RFC 3261 §14.2). */
+ * change, so:
+ *  - a session refresh (RFC 4028 §10), an offer that repeats the last one
+ *    (its origin version aside), gets our SDP in force again;
+ *  - a re-INVITE without a body asks for our offer (RFC 3261 §14.2) and
+ *    gets the same;
+ *  - an offer that changes only stream directions, hold or resume
+ *    (RFC 3264 §8.4, RFC 6337 §5.3), gets our SDP with the mirrored
+ *    directions and the next origin version (RFC 3264 §6.1, §8): the
+ *    media gateways stop or resume sending, nothing crosses the border;
+ *  - any other offer gets 488 (RFC 3261 §21.4.26) with a Warning, which
+ *    leaves the session as it was (RFC 3261 §14.2). */
 static void call_rx_reinvite(struct sip_call *call, nua_handle_t *nh, const sip_t *sip)
 {
 	const char *offer = sdp_str(call, sip);
-	bool same;
+	struct sdp_dir_shape shape;
+	char was[64], now[64];
+	char *answer;
 
 	if (call->state != SIP_CALL_ST_CONFIRMED || !call->local_sdp) {
 		/* RFC 3261 §14.2: a second INVITE while one is pending */
@@ -308,24 +311,44 @@ static void call_rx_reinvite(struct sip_call *call, nua_handle_t *nh, const sip_
 		talloc_free((char *)offer);
 		return;
 	}
-	same = !offer;
-	if (offer && call->has_remote_sdp) {
-		uint8_t d[32];
-
-		same = sdp_digest(offer, d) == 0 && !memcmp(d, call->remote_sdp_digest, sizeof(d));
+	if (!offer) {
+		LOGCALL(call, LOGL_INFO, "re-INVITE without an offer: 200 with the same SDP\n");
+		goto same;
 	}
-	if (same) {
-		LOGCALL(call, LOGL_INFO, "re-INVITE %s: 200 with the same SDP\n",
-			offer ? "with the same offer" : "without an offer");
-		nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
-			    SIPTAG_PAYLOAD_STR(call->local_sdp), TAG_END());
-	} else {
+	if (!call->has_remote_sdp || sdp_dir_shape(offer, strlen(offer), &shape) < 0 ||
+	    !sdp_dir_same_but_modes(&shape, &call->remote_sdp)) {
 		LOGCALL(call, LOGL_NOTICE, "re-INVITE changes the media: 488\n");
 		nua_respond(nh, SIP_488_NOT_ACCEPTABLE,
 			    SIPTAG_WARNING_STR("399 stiwfd \"media changes are not carried across the SS7 border\""),
 			    TAG_END());
+		talloc_free((char *)offer);
+		return;
 	}
 	talloc_free((char *)offer);
+	if (shape.modes == call->remote_sdp.modes) {
+		LOGCALL(call, LOGL_INFO, "re-INVITE with the same offer: 200 with the same SDP\n");
+		goto same;
+	}
+	answer = sdp_dir_answer(call, call->local_sdp, &shape, call->sdp_changes + 1);
+	if (!answer) {
+		LOGCALL(call, LOGL_NOTICE, "re-INVITE changes stream directions but our SDP's streams "
+			"do not pair with the offer's: 488\n");
+		nua_respond(nh, SIP_488_NOT_ACCEPTABLE,
+			    SIPTAG_WARNING_STR("399 stiwfd \"the offer's streams do not match the session's\""),
+			    TAG_END());
+		return;
+	}
+	LOGCALL(call, LOGL_NOTICE, "re-INVITE: streams %s, were %s (%s): 200 with our SDP's directions mirrored\n",
+		sdp_dir_modes_str(&shape, now, sizeof(now)), sdp_dir_modes_str(&call->remote_sdp, was, sizeof(was)),
+		sdp_dir_on_hold(&shape) ? "hold" : "resume");
+	talloc_free(call->cur_sdp);
+	call->cur_sdp = answer;
+	call->sdp_changes++;
+	call->remote_sdp = shape;
+	/* fall through */
+same:
+	nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+		    SIPTAG_PAYLOAD_STR(call_cur_sdp(call)), TAG_END());
 }
 
 static void call_rx_response_invite(struct sip_call *call, int status, const char *phrase, const sip_t *sip)

@@ -17,6 +17,7 @@
 #include <osmocom/core/timer.h>
 
 #include "sip/sip_agent.h"
+#include "sip/sdp_dir.h"
 #include "sip/sip_call.h"
 
 enum sip_agent_ctr {
@@ -82,10 +83,15 @@ struct sip_call {
 	char calling[SIP_CALL_USER_MAX];	/*!< PAI (or From) user, as received or sent */
 	char called[SIP_CALL_USER_MAX];		/*!< Request-URI user */
 	char identity_summary[48];		/*!< ppt of each Identity received, "shaken,div" */
-	char *local_sdp;			/*!< the SDP we sent, for re-INVITEs */
-	/*! SHA-256 of the SDP the peer sent, valid when has_remote_sdp: all a
-	 *  re-INVITE is compared with, so no copy is held for the call's life */
-	uint8_t remote_sdp_digest[32];
+	char *local_sdp;			/*!< the SDP we sent first, for re-INVITEs */
+	/*! our SDP in force when a re-INVITE changed stream directions
+	 *  (hold), else NULL: local_sdp is */
+	char *cur_sdp;
+	unsigned int sdp_changes;		/*!< versions cur_sdp is past local_sdp */
+	/*! the SDP the peer sent last as a re-INVITE is compared with it:
+	 *  a digest and the streams' directions, valid when has_remote_sdp,
+	 *  so no copy is held for the call's life */
+	struct sdp_dir_shape remote_sdp;
 	bool has_remote_sdp;
 	void *priv;				/*!< the owner's */
 	bool owner_gone;			/*!< the owner let go: no more callbacks */

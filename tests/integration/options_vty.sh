@@ -64,8 +64,8 @@ echo "ok: 2 INVITEs rejected with 501 and a Warning"
 
 sipp_run message "${srcdir:-.}/tests/integration/sipp/message_405.xml" "127.0.0.1:$sip_port" "$sipp_port" 1 ||
 	fail "SIPp MESSAGE scenario failed: $(cat "$dir/message.err" 2>/dev/null)"
-grep -q $'^Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r$' "$dir/message.msgs" || fail "405 without the exact Allow"
-echo "ok: MESSAGE refused with 405 and Allow: INVITE, ACK, BYE, CANCEL, OPTIONS"
+grep -q $'^Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK\r$' "$dir/message.msgs" || fail "405 without the exact Allow"
+echo "ok: MESSAGE refused with 405 and Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK"
 
 out=$("$STIWF" vty --port "$vty_port" 'show version' 'show sip') || fail "VTY: $out"
 echo "$out" | sed 's/^/  vty| /'
