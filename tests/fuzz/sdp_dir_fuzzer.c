@@ -13,7 +13,7 @@
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/sdp_dir.h"
 
 static unsigned int mirror(unsigned int m)
