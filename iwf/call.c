@@ -182,9 +182,18 @@ static int sip_incoming(struct sip_call *leg, const struct sip_call_info *info, 
 static void sip_progress(struct sip_call *leg, int status, const char *sdp, void *priv)
 {
 	struct iwf_call *call = priv;
+	struct iwf_progress p = { .status = status, .early_media = sdp != NULL };
 
 	if (call)
-		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIP_PROGRESS, &status);
+		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIP_PROGRESS, &p);
+}
+
+static void sip_hold(struct sip_call *leg, bool held, void *priv)
+{
+	struct iwf_call *call = priv;
+
+	if (call)
+		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIP_HOLD, &held);
 }
 
 static void sip_connected(struct sip_call *leg, const char *sdp, void *priv)
@@ -225,6 +234,7 @@ static const struct sip_call_ops iwf_sip_ops = {
 	.connected = sip_connected,
 	.failed = sip_failed,
 	.released = sip_released,
+	.hold = sip_hold,
 };
 
 /* ---- ISUP leg callbacks ---- */
@@ -255,10 +265,17 @@ static void isup_incoming(struct isup_trunk *t, struct isup_call *isup, const st
 static void isup_progress_cb(struct isup_call *isup, const struct isup_msg *msg, void *call_priv)
 {
 	struct iwf_call *call = call_priv;
-	int status = isup_msg_sip_progress(msg);
+	struct iwf_progress p = { .status = isup_msg_sip_progress(msg), .early_media = isup_msg_inband(msg) };
+	int gni = isup_msg_notification(msg);
 
-	if (call)
-		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_ISUP_PROGRESS, &status);
+	if (!call)
+		return;
+	/* Q.733.2: the far end put the call on hold or took it back; the
+	 * media gateways carry the tone or the silence, SIP is not told */
+	if (gni == IWF_GNI_REMOTE_HOLD || gni == IWF_GNI_REMOTE_RETRIEVAL)
+		LOGPFSML(call->fi, LOGL_NOTICE, "CPG: %s from the ISUP side\n",
+			 gni == IWF_GNI_REMOTE_HOLD ? "remote hold" : "remote retrieval");
+	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_ISUP_PROGRESS, &p);
 }
 
 static void isup_answer_cb(struct isup_call *isup, const struct isup_msg *msg, void *call_priv)

@@ -59,6 +59,7 @@ const struct value_string iwf_call_event_names[] = {
 	{ IWF_CALL_EV_SIP_FAILED, "SIP_FAILED" },
 	{ IWF_CALL_EV_SIP_BYE, "SIP_BYE" },
 	{ IWF_CALL_EV_SHUTDOWN, "SHUTDOWN" },
+	{ IWF_CALL_EV_SIP_HOLD, "SIP_HOLD" },
 	{ 0, NULL }
 };
 
@@ -223,8 +224,11 @@ static void isup_answer(struct iwf_call *call)
 	call_state_chg(call, IWF_CALL_ST_ACTIVE);
 }
 
-/* 180/183 from SIP: ACM first (Q.1912.5 §7.2.3), then CPG */
-static void isup_progress(struct iwf_call *call, int status)
+/* 180/183 from SIP: ACM first (Q.1912.5 §7.2.3), then CPG.  An 18x with
+ * SDP is early media: the ACM says in-band information is available
+ * (Q.763 §3.37), or, once the ACM went, a CPG "in-band information"
+ * (§3.21) does, once. */
+static void isup_progress(struct iwf_call *call, const struct iwf_progress *pr)
 {
 	struct isup_msg *msg = talloc_zero(call, struct isup_msg);
 	struct isup_param *p;
@@ -239,25 +243,44 @@ static void isup_progress(struct iwf_call *call, int status)
 		p = isup_msg_param_find(msg, ISUP_PAR_BCI);
 		if (p) {
 			/* Q.763 §3.5: subscriber free on 180, no indication on 183 */
-			p->u.bci.called_status = status == 180 ? 1 : 0;
+			p->u.bci.called_status = pr->status == 180 ? 1 : 0;
 			p->u.bci.called_category = 1;	/* ordinary subscriber */
 			p->u.bci.interworking = 1;	/* interworking encountered: SIP beyond */
 			p->u.bci.isup = 0;
 		}
+		if (pr->early_media) {
+			p = isup_msg_opt_add(msg, ISUP_PAR_OBCI);
+			if (p)
+				p->u.obci.inband = 1;
+		}
 		rc = isup_call_send_acm(call->isup, msg);
 		call->acm_sent = rc == 0;
-	} else if (status == 180) {
+		call->inband_sent = rc == 0 && pr->early_media;
+	} else if (pr->status == 180) {
 		isup_msg_init(msg, ISUP_MSG_CPG, call->cic);
 		p = isup_msg_param_find(msg, ISUP_PAR_EVENT_INFO);
 		if (p)
 			p->u.event.event = ISUP_EVENT_ALERTING;
+		if (pr->early_media && !call->inband_sent) {
+			p = isup_msg_opt_add(msg, ISUP_PAR_OBCI);
+			if (p)
+				p->u.obci.inband = 1;
+		}
 		rc = isup_call_send_cpg(call->isup, msg);
+		call->inband_sent |= rc == 0 && pr->early_media;
+	} else if (pr->early_media && !call->inband_sent) {
+		isup_msg_init(msg, ISUP_MSG_CPG, call->cic);
+		p = isup_msg_param_find(msg, ISUP_PAR_EVENT_INFO);
+		if (p)
+			p->u.event.event = ISUP_EVENT_INBAND_INFO;
+		rc = isup_call_send_cpg(call->isup, msg);
+		call->inband_sent = rc == 0;
 	} else {
 		rc = 0;
 	}
 	talloc_free(msg);
 	if (rc < 0) {
-		LOGPFSML(call->fi, LOGL_ERROR, "cannot pass %d on to ISUP: %s\n", status, strerror(-rc));
+		LOGPFSML(call->fi, LOGL_ERROR, "cannot pass %d on to ISUP: %s\n", pr->status, strerror(-rc));
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "isup-progress");
 		return;
 	}
@@ -268,15 +291,18 @@ static void isup_progress(struct iwf_call *call, int status)
 static void st_setup_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct iwf_call *call = fi->priv;
-	int status = data ? *(int *)data : 0;
+	const struct iwf_progress *pr = data;
 	int rc;
 
 	switch (event) {
 	case IWF_CALL_EV_ISUP_PROGRESS:
-		/* SIP -> ISUP: ACM/CPG -> 180/183 */
-		if (!status)
+		/* SIP -> ISUP: ACM/CPG -> 180/183; the early media SDP with a
+		 * 183, or with a 180 when in-band information is available
+		 * (the network's ringback, 3GPP TS 29.163 §7.2.3.1.4) */
+		if (!pr || !pr->status)
 			break;
-		rc = sip_call_ring(call->sip, status, status == 183 ? iwf_call_sdp(call->ss7_peer) : NULL);
+		rc = sip_call_ring(call->sip, pr->status,
+				   pr->status == 183 || pr->early_media ? iwf_call_sdp(call->ss7_peer) : NULL);
 		if (rc < 0 && rc != -EBUSY) {
 			call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "sip-ring");
 			break;
@@ -287,7 +313,8 @@ static void st_setup_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *da
 		sip_answer(call);
 		break;
 	case IWF_CALL_EV_SIP_PROGRESS:
-		isup_progress(call, status);
+		if (pr)
+			isup_progress(call, pr);
 		break;
 	case IWF_CALL_EV_SIP_ANSWER:
 		if (call->dir == IWF_CALL_ISUP_TO_SIP)
@@ -298,16 +325,48 @@ static void st_setup_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *da
 	}
 }
 
+/* A hold or a resume re-INVITE, answered on SIP: the ISUP side hears of
+ * it in a CPG, event "progress", with the Generic Notification "remote
+ * hold" or "remote retrieval" (Q.733.2); the call stays up either way. */
+static void isup_notify_hold(struct iwf_call *call, bool held)
+{
+	struct isup_msg *msg = talloc_zero(call, struct isup_msg);
+	struct isup_param *p;
+	int rc = -ENOMEM;
+
+	if (msg && isup_msg_init(msg, ISUP_MSG_CPG, call->cic) == 0) {
+		p = isup_msg_param_find(msg, ISUP_PAR_EVENT_INFO);
+		if (p)
+			p->u.event.event = ISUP_EVENT_PROGRESS;
+		rc = isup_msg_add_notification(msg, held ? IWF_GNI_REMOTE_HOLD : IWF_GNI_REMOTE_RETRIEVAL);
+		if (rc == 0)
+			rc = call->isup ? isup_call_send_cpg(call->isup, msg) : -ENOTCONN;
+	}
+	talloc_free(msg);
+	if (rc < 0)
+		LOGPFSML(call->fi, LOGL_ERROR, "cannot send the CPG of a %s: %s\n", held ? "hold" : "resume",
+			 strerror(-rc));
+	else
+		LOGPFSML(call->fi, LOGL_NOTICE, "SIP %s: CPG with remote %s sent on CIC %u\n",
+			 held ? "hold" : "resume", held ? "hold" : "retrieval", call->cic);
+}
+
 static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
-	int status = data ? *(int *)data : 0;
+	struct iwf_call *call = fi->priv;
+	const struct iwf_progress *pr = data;
 
 	switch (event) {
 	case IWF_CALL_EV_SIP_PROGRESS:
 	case IWF_CALL_EV_ISUP_PROGRESS:
-	case IWF_CALL_EV_SIP_ANSWER:	/* the ACK to our 200 */
 		LOGPFSML(fi, LOGL_DEBUG, "%s %d on an answered call: nothing to do\n",
-			 osmo_fsm_event_name(fi->fsm, event), status);
+			 osmo_fsm_event_name(fi->fsm, event), pr ? pr->status : 0);
+		break;
+	case IWF_CALL_EV_SIP_ANSWER:	/* the ACK to our 200 */
+		LOGPFSML(fi, LOGL_DEBUG, "%s on an answered call: nothing to do\n", osmo_fsm_event_name(fi->fsm, event));
+		break;
+	case IWF_CALL_EV_SIP_HOLD:
+		isup_notify_hold(call, data && *(const bool *)data);
 		break;
 	default:
 		OSMO_ASSERT(0);
@@ -445,7 +504,7 @@ static const struct osmo_fsm_state iwf_call_states[] = {
 	[IWF_CALL_ST_ACTIVE] = {
 		.name = "ACTIVE",
 		.in_event_mask = S(IWF_CALL_EV_SIP_PROGRESS) | S(IWF_CALL_EV_ISUP_PROGRESS) |
-				 S(IWF_CALL_EV_SIP_ANSWER),
+				 S(IWF_CALL_EV_SIP_ANSWER) | S(IWF_CALL_EV_SIP_HOLD),
 		.action = st_active,
 	},
 };

@@ -97,6 +97,7 @@ struct iwf_call {
 	char signer[KEYID_HEX_LEN];
 	int pp_code;				/* STI-VS code of the rebuilt PASSporT */
 	bool acm_sent;
+	bool inband_sent;			/* ISUP was told of early media */
 
 	/* outcome */
 	struct iwf_decision dec;

@@ -146,6 +146,48 @@ int isup_msg_sip_progress(const struct isup_msg *msg)
 	}
 }
 
+bool isup_msg_inband(const struct isup_msg *msg)
+{
+	const struct isup_param *p;
+
+	if (msg->type != ISUP_MSG_ACM && msg->type != ISUP_MSG_CPG)
+		return false;
+	p = isup_msg_param_find_c(msg, ISUP_PAR_OBCI);
+	if (p && !p->opaque && p->u.obci.inband)
+		return true;
+	if (msg->type == ISUP_MSG_CPG) {
+		p = isup_msg_param_find_c(msg, ISUP_PAR_EVENT_INFO);
+		if (p && !p->opaque && p->u.event.event == ISUP_EVENT_INBAND_INFO)
+			return true;
+	}
+	return false;
+}
+
+int isup_msg_notification(const struct isup_msg *msg)
+{
+	const struct isup_param *p;
+
+	if (msg->type != ISUP_MSG_CPG)
+		return -1;
+	p = isup_msg_param_find_c(msg, IWF_PAR_GENERIC_NOTIFICATION);
+	/* kept as octets by the codec: one or more, bit 8 the extension */
+	if (!p || !p->opaque || p->u.opaque.len < 1)
+		return -1;
+	return p->u.opaque.data[0] & 0x7f;
+}
+
+int isup_msg_add_notification(struct isup_msg *msg, uint8_t notification)
+{
+	struct isup_param *p = isup_msg_opt_add(msg, IWF_PAR_GENERIC_NOTIFICATION);
+
+	if (!p)
+		return -ENOSPC;
+	p->opaque = true;
+	p->u.opaque.len = 1;
+	p->u.opaque.data[0] = 0x80 | (notification & 0x7f);	/* last octet */
+	return 0;
+}
+
 /* The rule lives in iwf/number.c, so that the HOP signature, the PASSporT
  * rebuilt from the IAM and the P-Asserted-Identity agree; here the ISUP
  * number is only copied into its neutral form (the enum values are the

@@ -37,6 +37,27 @@ int isup_iam_to_identity(struct iwf_isup_identity *id, const struct isup_msg *ia
  *  needs (a CPG of another event) */
 int isup_msg_sip_progress(const struct isup_msg *msg);
 
+/*! Whether an ACM or CPG says in-band information (tones, announcements)
+ *  is available: the Optional Backward Call Indicators' in-band bit
+ *  (Q.763 §3.37) or a CPG of event "in-band information" (§3.21).  The
+ *  SIP side then gets the early media SDP with its 18x. */
+bool isup_msg_inband(const struct isup_msg *msg);
+
+/*! Generic Notification Indicator (Q.763 §3.25, code 0x2c), its values
+ *  those of Q.931 §4.5.22 notification descriptions: the ones a call hold
+ *  (Q.733.2) sends in a CPG. */
+#define IWF_PAR_GENERIC_NOTIFICATION	0x2c
+#define IWF_GNI_REMOTE_HOLD		0x79
+#define IWF_GNI_REMOTE_RETRIEVAL	0x7a
+
+/*! The first notification of a CPG's Generic Notification Indicator
+ *  (7 bits), or -1 when it has none. */
+int isup_msg_notification(const struct isup_msg *msg);
+
+/*! Add a Generic Notification Indicator with one notification (7 bits)
+ *  to a CPG.  \returns 0, or -ENOSPC */
+int isup_msg_add_notification(struct isup_msg *msg, uint8_t notification);
+
 /*! An ISUP number in E.164 form, by its Nature of Address indicator (the
  *  rule is iwf_number_e164() of iwf/number.h with only the country code
  *  set, so that the P-Asserted-Identity agrees with what HOP signs):

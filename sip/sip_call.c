@@ -345,7 +345,11 @@ static void call_rx_reinvite(struct sip_call *call, nua_handle_t *nh, const sip_
 	call->cur_sdp = answer;
 	call->sdp_changes++;
 	call->remote_sdp = shape;
-	/* fall through */
+	nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+		    SIPTAG_PAYLOAD_STR(call_cur_sdp(call)), TAG_END());
+	if (call_owner_listens(call) && call->agent->call_ops->hold)
+		call->agent->call_ops->hold(call, sdp_dir_on_hold(&shape), call->priv);
+	return;
 same:
 	nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
 		    SIPTAG_PAYLOAD_STR(call_cur_sdp(call)), TAG_END());

@@ -171,6 +171,9 @@ struct sip_call_ops {
 	 *  of the BYE or CANCEL, or NULL.  Terminal. */
 	void (*released)(struct sip_call *call, enum sip_call_release_cause cause, const char *reason,
 			 void *priv);
+	/*! A re-INVITE held (true) or resumed (false) the streams, and was
+	 *  answered 200 with the mirrored directions (RFC 3264 §8.4). */
+	void (*hold)(struct sip_call *call, bool held, void *priv);
 };
 
 /*! Parameters of an outgoing INVITE (ISUP -> SIP). */

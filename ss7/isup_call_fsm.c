@@ -459,7 +459,9 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		call_tx(fi, ISUP_MSG_CPG, tx);
 		break;
 	case ISUP_CALL_EV_RX_CPG:
-		if (call->outgoing && call->trunk->ops.progress && !call->owner_gone)
+		/* after the answer a CPG may come either way: a notification
+		 * such as a hold (Q.733.2) goes forward too */
+		if (call->trunk->ops.progress && !call->owner_gone)
 			call->trunk->ops.progress(call, data, call->priv);
 		break;
 	case ISUP_CALL_EV_TX_REL:

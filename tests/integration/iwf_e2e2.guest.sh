@@ -13,6 +13,8 @@
 #   4. the same from PC 400, B's peer "lenient": the rogue's call goes on
 #      with a new PASSporT at attest C
 #   5. glare: A and B seize the single circuit between them at once
+#   6. early media (180 with SDP <-> ACM with in-band information) and a
+#      caller's hold and resume (CPG remote hold / retrieval)
 # A and B share one circuit (cic 1 1) so that 5 seizes the same CIC; A binds
 # its HOPs to B ("hop-bind send ZZ-B"), and B requires it of A, so that
 # every call from A crosses a bound HOP.
@@ -328,6 +330,23 @@ grep 'call-log {' b.log | tail -n 2 >glare.json
 grep -q '"sip_status":503,"cause":34' glare.json || fail "B's call-log has no 503/34 for its backed-off call: $(cat glare.json)"
 grep -q '"answered":true' glare.json || fail "B's call-log has no answered call from A: $(cat glare.json)"
 echo "ok: glare on CIC 1: A (controls odd CICs) keeps its call, answered; B backs off, no circuit for a repeat: 503 with Reason cause 34 at its caller"
+
+# 6. Early media and hold: the callee rings with SDP, so B's ACM says
+#    in-band information is available (Q.763 §3.37) and A's 180 carries
+#    the early media SDP; once answered, the caller holds and resumes: A
+#    answers each re-INVITE itself (a=recvonly, then a=sendrecv) and tells
+#    the ISUP side in a CPG "remote hold" / "remote retrieval" (Q.733.2),
+#    which B logs; the call stays up until the caller's BYE.
+printf 'SEQUENTIAL\n12025550013;12025550001\n' >hold.csv
+uas uas6 "$SC/uas_180_sdp.xml" "$UAS" || fail "SIPp UAS"
+uac uac6 "$SC/uac_early_hold.xml" 127.0.0.1 hold.csv || fail "early media, hold, resume: $(cat uac6.err 2>/dev/null)"
+wait_exit "$UAS_PID" 20 || fail "the callee of the held call did not finish"
+wait_log a.log 'SIP hold: CPG with remote hold sent on CIC' 1 10 || fail "A sent no CPG remote hold"
+wait_log a.log 'SIP resume: CPG with remote retrieval sent on CIC' 1 10 || fail "A sent no CPG remote retrieval"
+wait_log b.log 'CPG: remote hold from the ISUP side' 1 10 || fail "B did not see the remote hold"
+wait_log b.log 'CPG: remote retrieval from the ISUP side' 1 10 || fail "B did not see the remote retrieval"
+expect_call_logs 1 1
+echo "ok: early media: callee's 180 with SDP -> ACM with in-band information -> 180 with SDP at the caller; hold/resume answered recvonly/sendrecv by A, CPG remote hold/retrieval to B"
 
 grep 'call-log {' a.log b.log | sed 's/^.*call-log /  /' | cut -c1-300
 topo_stop

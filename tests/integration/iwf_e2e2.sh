@@ -26,16 +26,22 @@ grep -E 'Malformed|\[Expert Info \((Warning|Error)' "$out/decode.txt" |
 	fail "tshark reports malformed packets or expert warnings/errors"
 count() { grep -c "$1" "$out/decode.txt"; }
 # Each ISUP message crosses the STP: two M3UA DATA.  IAMs: 1 callee hangs
-# up, 1 non-canonical, 5 injected at PC 300, 1 at PC 400, 2 in the glare.
-n=$(count "Message Type: Initial address ("); [ "$n" -eq 20 ] || fail "tshark saw $n IAM, want 20 (10 IAMs, 2 hops)"
-n=$(count "Message Type: Answer ("); [ "$n" -eq 10 ] || fail "tshark saw $n ANM, want 10 (5 answered calls)"
-n=$(count "Message Type: Address complete ("); [ "$n" -eq 10 ] || fail "tshark saw $n ACM, want 10"
-n=$(count "Message Type: Release ("); [ "$n" -eq 18 ] || fail "tshark saw $n REL, want 18 (9 calls released on ISUP)"
+# up, 1 non-canonical, 5 injected at PC 300, 1 at PC 400, 2 in the glare,
+# 1 held and resumed.
+n=$(count "Message Type: Initial address ("); [ "$n" -eq 22 ] || fail "tshark saw $n IAM, want 22 (11 IAMs, 2 hops)"
+n=$(count "Message Type: Answer ("); [ "$n" -eq 12 ] || fail "tshark saw $n ANM, want 12 (6 answered calls)"
+n=$(count "Message Type: Address complete ("); [ "$n" -eq 12 ] || fail "tshark saw $n ACM, want 12"
+n=$(count "Message Type: Release ("); [ "$n" -eq 20 ] || fail "tshark saw $n REL, want 20 (10 calls released on ISUP)"
+n=$(count "In-band information indicator: in-band information or an appropriate pattern is now available"); [ "$n" -eq 2 ] ||
+	fail "tshark saw $n ACM with in-band information, want 2 (the callee rang with SDP)"
+n=$(count "Message Type: Call progress ("); [ "$n" -eq 4 ] || fail "tshark saw $n CPG, want 4 (hold and resume, 2 hops)"
+n=$(count "Notification indicator: Remote hold (121)"); [ "$n" -eq 2 ] || fail "tshark saw $n CPG remote hold, want 2"
+n=$(count "Notification indicator: Remote retrieval (122)"); [ "$n" -eq 2 ] || fail "tshark saw $n CPG remote retrieval, want 2"
 n=$(count "Cause indicator: Call rejected (21)"); [ "$n" -eq 8 ] ||
 	fail "tshark saw $n REL cause 21, want 8 (revoked operator, replay, startup quiet, other network under hop-required)"
-n=$(count "Cause indicator: Normal call clearing (16)"); [ "$n" -eq 10 ] || fail "tshark saw $n REL cause 16, want 10"
+n=$(count "Cause indicator: Normal call clearing (16)"); [ "$n" -eq 12 ] || fail "tshark saw $n REL cause 16, want 12"
 # the call that lost the glare sends no REL (Q.764 §2.9.1.4 b))
 n=$(count "Cause indicator: .*(34)"); [ "$n" -eq 0 ] || fail "tshark saw cause 34 on the wire"
-echo "ok: tshark decodes 10 IAMs, 5 answered calls, REL 21 for the revoked operator, the replay, the IAM from before B's start and the one bound elsewhere, no REL for the call that lost the glare, no malformed packet"
+echo "ok: tshark decodes 11 IAMs, 6 answered calls, an ACM with in-band information, 2 CPGs with a generic notification, REL 21 for the revoked operator, the replay, the IAM from before B's start and the one bound elsewhere, no REL for the call that lost the glare, no malformed packet"
 rm -rf "$out"
 echo "1 passed, 0 failed"

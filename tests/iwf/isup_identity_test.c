@@ -105,6 +105,60 @@ static void test_progress(void)
 	free(m);
 }
 
+/* in-band information (early media) and the hold notifications, through
+ * the codec: what is encoded is what the far end decodes */
+static void test_inband_hold(void)
+{
+	struct isup_msg *m = calloc(1, sizeof(*m)), *d = calloc(1, sizeof(*d));
+	struct isup_param *p;
+	uint8_t buf[272];
+	int n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	isup_msg_init(m, ISUP_MSG_ACM, 1);
+	CU_ASSERT_FALSE(isup_msg_inband(m));
+	p = isup_msg_opt_add(m, ISUP_PAR_OBCI);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	p->u.obci.inband = 1;
+	n = isup_msg_encode(buf, sizeof(buf), m);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(d, buf, (size_t)n), n);
+	CU_ASSERT_TRUE(isup_msg_inband(d));
+	CU_ASSERT_EQUAL(isup_msg_notification(d), -1);
+
+	isup_msg_init(m, ISUP_MSG_CPG, 1);
+	p = isup_msg_param_find(m, ISUP_PAR_EVENT_INFO);
+	p->u.event.event = ISUP_EVENT_INBAND_INFO;
+	CU_ASSERT_TRUE(isup_msg_inband(m));
+	CU_ASSERT_EQUAL(isup_msg_sip_progress(m), 183);
+	p->u.event.event = ISUP_EVENT_PROGRESS;
+	CU_ASSERT_FALSE(isup_msg_inband(m));
+	CU_ASSERT_EQUAL(isup_msg_add_notification(m, IWF_GNI_REMOTE_HOLD), 0);
+	n = isup_msg_encode(buf, sizeof(buf), m);
+	CU_ASSERT_FATAL(n > 0);
+	/* Q.763 §3.25: code 0x2c, length 1, extension bit set on the last octet */
+	{
+		bool found = false;
+		int i;
+
+		for (i = 0; i + 3 <= n; i++)
+			found |= buf[i] == 0x2c && buf[i + 1] == 0x01 && buf[i + 2] == 0xf9;
+		CU_ASSERT_TRUE(found);
+	}
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(d, buf, (size_t)n), n);
+	CU_ASSERT_EQUAL(isup_msg_notification(d), IWF_GNI_REMOTE_HOLD);
+	isup_msg_init(m, ISUP_MSG_CPG, 1);
+	CU_ASSERT_EQUAL(isup_msg_add_notification(m, IWF_GNI_REMOTE_RETRIEVAL), 0);
+	CU_ASSERT_EQUAL(isup_msg_notification(m), IWF_GNI_REMOTE_RETRIEVAL);
+	/* not on an ANM */
+	isup_msg_init(m, ISUP_MSG_ANM, 1);
+	CU_ASSERT_FALSE(isup_msg_inband(m));
+	CU_ASSERT_EQUAL(isup_msg_notification(m), -1);
+	free(m);
+	free(d);
+}
+
 int main(int argc, char **argv)
 {
 	void *ctx = talloc_named_const(NULL, 0, "isup_identity_test");
@@ -118,7 +172,8 @@ int main(int argc, char **argv)
 	suite = CU_add_suite("isup_identity", NULL, NULL);
 	if (!suite ||
 	    !CU_add_test(suite, "IAM identity round trip", test_roundtrip) ||
-	    !CU_add_test(suite, "ACM/CPG to 180/183", test_progress)) {
+	    !CU_add_test(suite, "ACM/CPG to 180/183", test_progress) ||
+	    !CU_add_test(suite, "in-band information and hold notifications", test_inband_hold)) {
 		CU_cleanup_registry();
 		return 1;
 	}
