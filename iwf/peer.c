@@ -19,6 +19,8 @@
 #include "iwf/map_peer.h"
 #include "iwf/peer.h"
 #include "sip/sip_call.h"
+#include "sip/sip_keepalive.h"
+#include "src/core/logging.h"
 
 struct iwf_cfg *g_iwf_cfg;
 
@@ -855,4 +857,37 @@ int iwf_cfg_check(char *err, size_t len)
 	}
 	/* the MAP border's peers lean on the tsca node */
 	return iwf_map_cfg_check(g_map_cfg, cfg, err, len);
+}
+
+static void sip_peer_keepalive_changed(struct sip_keepalive *ka, enum sip_keepalive_state st, void *priv)
+{
+	struct iwf_sip_peer *p = priv;
+
+	p->down = st == SIP_KEEPALIVE_DOWN;
+}
+
+int iwf_sip_peer_keepalive_apply(struct iwf_sip_peer *p, struct stiwf_sip_agent *agent)
+{
+	bool had = p->keepalive != NULL;
+	char uri[256];
+
+	talloc_free(p->keepalive);	/* NULLs p->keepalive (sip_keepalive_set_ref) */
+	p->down = false;
+	if (!agent || !p->keepalive_interval_s || !p->addr[0]) {
+		if (had)
+			LOGP(DIWF, LOGL_NOTICE, "sip-peer %s: keepalive stopped, the carrier counts as up\n", p->name);
+		return 0;
+	}
+	if (iwf_sip_peer_uri(uri, sizeof(uri), p) < 0)
+		return -ENOSPC;
+	p->keepalive = sip_keepalive_alloc(agent, agent, p->name, uri, p->keepalive_interval_s, p->keepalive_failures,
+					   sip_peer_keepalive_changed, p);
+	if (!p->keepalive) {
+		LOGP(DIWF, LOGL_ERROR, "sip-peer %s: cannot start its keepalive\n", p->name);
+		return -ENOMEM;
+	}
+	sip_keepalive_set_ref(p->keepalive, &p->keepalive);
+	LOGP(DIWF, LOGL_NOTICE, "sip-peer %s: OPTIONS to %s every %u s, down after %u failures\n", p->name, uri,
+	     p->keepalive_interval_s, p->keepalive_failures);
+	return 0;
 }

@@ -354,6 +354,14 @@ const struct iwf_route *iwf_route_lookup_up(const char *called, enum iwf_route_d
  *  \returns 0 or -ENOSPC */
 int iwf_sip_peer_uri(char *buf, size_t size, const struct iwf_sip_peer *peer);
 
+struct stiwf_sip_agent;
+/*! (Re)start the OPTIONS keepalive of \a peer on \a agent with its
+ *  settings as they are now (keepalive interval and failures, remote):
+ *  the one running is stopped, the peer counts as up until the new one
+ *  says otherwise; none when the interval is 0, the peer has no address
+ *  or \a agent is NULL.  \returns 0, -ENOSPC (URI), -ENOMEM */
+int iwf_sip_peer_keepalive_apply(struct iwf_sip_peer *peer, struct stiwf_sip_agent *agent);
+
 /*! \returns whether the route's peer is known to be down */
 bool iwf_route_peer_down(const struct iwf_route *r);
 

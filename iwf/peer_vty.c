@@ -16,6 +16,7 @@
 
 #include "certs/fetch.h"
 #include "certs/tsca.h"
+#include "sip/sip_agent.h"
 #include "sip/sip_keepalive.h"
 #include "iwf/map_peer.h"
 #include "iwf/number.h"
@@ -87,6 +88,22 @@ static bool runtime_change_refused(struct vty *vty, const char *what)
 		"(see runtime-iwf-changes)%s", what, VTY_NEWLINE);
 	LOGP(DIWF, LOGL_NOTICE, "VTY: runtime change refused: %s\n", what);
 	return true;
+}
+
+/* A keepalive setting or the address of a sip-peer changed from the
+ * console while stiwfd runs: its keepalive starts again with them (at
+ * start, stiwfd starts every keepalive once the file is read). */
+static int keepalive_reapply(struct vty *vty)
+{
+	struct iwf_sip_peer *p = vty->index;
+
+	if (!vty_interactive(vty) || !g_sip_agent || (!p->keepalive && !p->keepalive_interval_s))
+		return CMD_SUCCESS;
+	if (iwf_sip_peer_keepalive_apply(p, g_sip_agent) < 0) {
+		vty_out(vty, "%% sip-peer %s: cannot start its keepalive%s", p->name, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
 }
 
 static int check_path_arg(struct vty *vty, const char *what, const char *path)
@@ -1026,7 +1043,7 @@ DEFUN(cfg_sp_remote, cfg_sp_remote_cmd,
 	}
 	OSMO_STRLCPY_ARRAY(p->addr, canon);
 	p->port = port;
-	return CMD_SUCCESS;
+	return keepalive_reapply(vty);
 }
 
 /* RFC 3261 §25.1 token characters, for a header name */
@@ -1081,11 +1098,11 @@ DEFUN(cfg_sp_via_proxy, cfg_sp_via_proxy_cmd,
 
 DEFUN(cfg_sp_keepalive_interval, cfg_sp_keepalive_interval_cmd,
       "keepalive interval <1-3600>",
-      "OPTIONS keepalive: routes skip the carrier while it is down (read at start)\n"
+      "OPTIONS keepalive: routes skip the carrier while it is down\n"
       "Send an OPTIONS this often\n" "Seconds\n")
 {
 	((struct iwf_sip_peer *)vty->index)->keepalive_interval_s = (unsigned int)num_arg(argv[0]);
-	return CMD_SUCCESS;
+	return keepalive_reapply(vty);
 }
 
 DEFUN(cfg_sp_no_keepalive_interval, cfg_sp_no_keepalive_interval_cmd,
@@ -1093,7 +1110,7 @@ DEFUN(cfg_sp_no_keepalive_interval, cfg_sp_no_keepalive_interval_cmd,
       NO_STR "OPTIONS keepalive\n" "No OPTIONS: the carrier always counts as up (default)\n")
 {
 	((struct iwf_sip_peer *)vty->index)->keepalive_interval_s = 0;
-	return CMD_SUCCESS;
+	return keepalive_reapply(vty);
 }
 
 DEFUN(cfg_sp_keepalive_failures, cfg_sp_keepalive_failures_cmd,
@@ -1102,7 +1119,7 @@ DEFUN(cfg_sp_keepalive_failures, cfg_sp_keepalive_failures_cmd,
       "OPTIONS answered 408 or 503 in a row before the carrier is down (default 3)\n" "Count\n")
 {
 	((struct iwf_sip_peer *)vty->index)->keepalive_failures = (unsigned int)num_arg(argv[0]);
-	return CMD_SUCCESS;
+	return keepalive_reapply(vty);
 }
 
 DEFUN(cfg_sp_no_via_proxy, cfg_sp_no_via_proxy_cmd,

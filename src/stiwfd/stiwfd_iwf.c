@@ -26,7 +26,6 @@
 #include "iwf/peer.h"
 #include "sip/sip_agent.h"
 #include "sip/sip_call.h"
-#include "sip/sip_keepalive.h"
 #include "sip/sip_tls.h"
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
@@ -542,35 +541,17 @@ static int calls_ready(char *reason, size_t len, void *priv)
 	return 0;
 }
 
-static void keepalive_changed(struct sip_keepalive *ka, enum sip_keepalive_state st, void *priv)
-{
-	struct iwf_sip_peer *p = priv;
-
-	p->down = st == SIP_KEEPALIVE_DOWN;
-}
-
 /* An OPTIONS keepalive for every sip-peer that asks for one: routes skip
  * the peers it finds down (iwf_route_lookup_up()). */
 static int keepalives_start(struct stiwf_sip_agent *sip)
 {
 	struct iwf_sip_peer *p;
-	char uri[256];
+	int rc;
 
 	llist_for_each_entry(p, &g_iwf_cfg->sip_peers, entry) {
-		p->down = false;
-		if (!p->keepalive_interval_s || !p->addr[0])
-			continue;
-		if (iwf_sip_peer_uri(uri, sizeof(uri), p) < 0)
-			return -ENOSPC;
-		p->keepalive = sip_keepalive_alloc(sip, sip, p->name, uri, p->keepalive_interval_s,
-						   p->keepalive_failures, keepalive_changed, p);
-		if (!p->keepalive) {
-			LOGP(DMAIN, LOGL_ERROR, "sip-peer %s: cannot start its keepalive\n", p->name);
-			return -ENOMEM;
-		}
-		sip_keepalive_set_ref(p->keepalive, &p->keepalive);
-		LOGP(DMAIN, LOGL_NOTICE, "sip-peer %s: OPTIONS to %s every %u s, down after %u failures\n", p->name,
-		     uri, p->keepalive_interval_s, p->keepalive_failures);
+		rc = iwf_sip_peer_keepalive_apply(p, sip);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }

@@ -19,15 +19,20 @@ base=$(stiwf_port_base)
 sip_port=$base vty_port=$((base + 1)) p1_port=$((base + 3)) p2_port=$((base + 4))
 fail() { echo "FAIL: $*"; echo "--- stiwfd log:"; cat "$dir/stiwfd.log"; exit 1; }
 vty() { "$STIWF" vty --port "$vty_port" "$@"; }
+# configuration from the console needs the enable password
+vty_conf() { "$STIWF" vty --port "$vty_port" --password-file "$dir/vty.pw" enable 'configure terminal' "$@"; }
 
 echo "transport: SIP over UDP on host loopback (no SS7 in this test)"
 
+(umask 077; printf 'keepalive-test\n' >"$dir/vty.pw"; : >"$dir/stiwfd.conf")
 cat >"$dir/stiwfd.conf" <<CONF
 log stderr
  logging level set-all notice
  logging level sip info
 line vty
  bind 127.0.0.1 $vty_port
+enable password keepalive-test
+runtime-iwf-changes allow
 sip
  local 127.0.0.1 $sip_port
  transport udp
@@ -84,6 +89,20 @@ carrier P1B "$p1_port"
 wait_log "$dir/stiwfd.log" 'sip-peer p1: up \(OPTIONS answered 200' 2 30 || fail "p1 did not come up again"
 vty 'show routes' | grep -q '(down)' && fail "p1's route still marked down"
 echo "ok: p1 up again on its first OPTIONS 200"
+
+# 4. from the console while stiwfd runs: a keepalive for the quiet peer
+#    (nothing listens there: down after 2 failures), and none for p2
+vty_conf 'sip-peer quiet' 'keepalive failures 2' 'keepalive interval 1' >/dev/null || fail "VTY keepalive"
+wait_log "$dir/stiwfd.log" 'sip-peer quiet: OPTIONS to sip:127.0.0.1:[0-9]+.* every 1 s, down after 2 failures' 1 10 ||
+	fail "the keepalive set from the console did not start"
+wait_log "$dir/stiwfd.log" 'sip-peer quiet: down after 2 failed OPTIONS' 1 30 || fail "quiet not marked down"
+vty_conf 'sip-peer p2' 'no keepalive interval' >/dev/null || fail "VTY no keepalive"
+wait_log "$dir/stiwfd.log" 'sip-peer p2: keepalive stopped, the carrier counts as up' 1 10 || fail "p2's keepalive not stopped"
+out=$(vty 'show peers') || fail "VTY: $out"
+echo "$out" | grep -A2 '^sip-peer quiet:' | grep -q 'keepalive every 1 s, down after 2 failures: down' ||
+	fail "show peers does not say quiet is down: $out"
+echo "$out" | grep -A2 '^sip-peer p2:' | grep -q keepalive && fail "p2 still shows a keepalive: $out"
+echo "ok: keepalive set from the console takes effect at once (quiet down after 2 failures); 'no keepalive interval' stops p2's"
 
 stiwfd_stop TERM || fail "stiwfd exit status $? after SIGTERM"
 rm -rf "$dir"
