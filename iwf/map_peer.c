@@ -48,6 +48,8 @@ static void cfg_defaults(struct iwf_map_cfg *cfg)
 	iwf_map_cat_table_init(&cfg->cats);
 	cfg->imsi_mask = IWF_MAP_IMSI_MASK_DEFAULT;
 	cfg->max_dialogues = IWF_MAP_DIALOGUES_DEFAULT;
+	cfg->sig_oid_len = 0;
+	cfg->sig_oid_text[0] = '\0';
 }
 
 /* rate_ctr groups sit in libosmocore's global list: each one leaves it

@@ -101,6 +101,11 @@ struct iwf_map_cfg {
 	struct iwf_map_cat_table cats;
 	unsigned int imsi_mask;			/*!< IMSI digits masked at the end in logs */
 	unsigned int max_dialogues;
+	/*! "map-signature oid": direct-reference of the signature EXTERNAL,
+	 *  contents octets; sig_oid_len 0: TCAP_STIWF_SIG_OID (2.999.3057.1) */
+	uint8_t sig_oid[32];
+	size_t sig_oid_len;
+	char sig_oid_text[128];
 	/* live, set by the relay (src/stiwfd/map_relay.c), for the show commands */
 	struct rate_ctr_group *cat_ctrs[_NUM_IWF_MAP_CAT];
 	struct iwf_map_dlg_table *dialogues;

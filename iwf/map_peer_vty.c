@@ -21,6 +21,7 @@
 #include "src/core/logging.h"
 #include "src/core/vty_nodes.h"
 #include "ss7/gsm_map.h"
+#include "ss7/tcap_sig.h"
 
 static struct cmd_node map_peer_node = {
 	STIWF_MAP_PEER_NODE,
@@ -473,6 +474,48 @@ DEFUN(show_map_categories, show_map_categories_cmd,
 
 /* config writers */
 
+DEFUN(cfg_map_sig_oid, cfg_map_sig_oid_cmd,
+      "map-signature oid OID",
+      "The signature the MAP border adds to TCAP and looks for (docs/MAP.md)\n"
+      "Direct-reference of its EXTERNAL in the dialogue portion, agreed with the peers\n"
+      "Dotted OID, e.g. 1.3.6.1.4.1.NNNN.1 (default 2.999.3057.1)\n")
+{
+	int n;
+
+	if (runtime_change_refused(vty, "map-signature"))
+		return CMD_WARNING;
+	if (strlen(argv[0]) >= sizeof(g_map_cfg->sig_oid_text)) {
+		vty_out(vty, "%% map-signature oid: longer than %zu characters%s", sizeof(g_map_cfg->sig_oid_text) - 1,
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	n = tcap_sig_oid_parse(g_map_cfg->sig_oid, sizeof(g_map_cfg->sig_oid), argv[0]);
+	if (n < 0) {
+		vty_out(vty, "%% map-signature oid: not a dotted OID of at most %zu octets: %s%s",
+			sizeof(g_map_cfg->sig_oid), argv[0], VTY_NEWLINE);
+		g_map_cfg->sig_oid_len = 0;
+		g_map_cfg->sig_oid_text[0] = '\0';
+		return CMD_WARNING;
+	}
+	g_map_cfg->sig_oid_len = (size_t)n;
+	OSMO_STRLCPY_ARRAY(g_map_cfg->sig_oid_text, argv[0]);
+	if (vty_interactive(vty) && g_map_cfg->dialogues)
+		vty_out(vty, "%% takes effect when stiwfd restarts%s", VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_map_no_sig_oid, cfg_map_no_sig_oid_cmd,
+      "no map-signature oid",
+      NO_STR "The signature the MAP border adds to TCAP and looks for\n"
+      "Back to the default direct-reference, 2.999.3057.1\n")
+{
+	if (runtime_change_refused(vty, "map-signature"))
+		return CMD_WARNING;
+	g_map_cfg->sig_oid_len = 0;
+	g_map_cfg->sig_oid_text[0] = '\0';
+	return CMD_SUCCESS;
+}
+
 static int config_write_map(struct vty *vty)
 {
 	unsigned int op;
@@ -487,6 +530,8 @@ static int config_write_map(struct vty *vty)
 		vty_out(vty, "map-log imsi-mask %u%s", g_map_cfg->imsi_mask, VTY_NEWLINE);
 	if (g_map_cfg->max_dialogues != IWF_MAP_DIALOGUES_DEFAULT)
 		vty_out(vty, "map-dialogues max %u%s", g_map_cfg->max_dialogues, VTY_NEWLINE);
+	if (g_map_cfg->sig_oid_len)
+		vty_out(vty, "map-signature oid %s%s", g_map_cfg->sig_oid_text, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -531,6 +576,8 @@ void iwf_map_peer_vty_init(void *ctx)
 	install_element(CONFIG_NODE, &cfg_no_map_category_cmd);
 	install_element(CONFIG_NODE, &cfg_map_log_mask_cmd);
 	install_element(CONFIG_NODE, &cfg_map_dialogues_cmd);
+	install_element(CONFIG_NODE, &cfg_map_sig_oid_cmd);
+	install_element(CONFIG_NODE, &cfg_map_no_sig_oid_cmd);
 	install_node(&map_node, config_write_map);
 
 	install_element(CONFIG_NODE, &cfg_map_peer_cmd);

@@ -434,6 +434,12 @@ static int map_border_setup(struct stiwfd_iwf *d)
 		}
 		rcfg.sign_key = d->map_key;
 	}
+	if (g_map_cfg->sig_oid_len) {
+		rcfg.oid = g_map_cfg->sig_oid;
+		rcfg.oid_len = g_map_cfg->sig_oid_len;
+		LOGP(DMAIN, LOGL_NOTICE, "MAP border: signature EXTERNAL with direct-reference %s\n",
+		     g_map_cfg->sig_oid_text);
+	}
 	d->relay = map_relay_alloc(d->ctx, &rcfg);
 	if (!d->relay)
 		return -ENOMEM;

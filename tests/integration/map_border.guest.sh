@@ -13,6 +13,9 @@
 #      refused with a TC-ABORT;
 #   5. our VLR's updateLocation: relayed to the partner signed with our
 #      credential (operator One), which stiwf tcap verify accepts.
+# The border and its partner agreed on their own signature OID
+# ("map-signature oid"), not stiwf's default: the partner signs with it,
+# and stiwfd looks for it and signs with it.
 set -u
 . ./env
 . "$srcdir/tests/integration/lib-bg.sh"
@@ -20,6 +23,7 @@ STIWFD=$top_builddir/stiwfd
 STIWF=$top_builddir/stiwf
 EP=$top_builddir/tests/ss7/sccp_endpoint
 VTY=31270
+OID=1.3.6.1.4.1.99999.3057
 SIP=31260
 . pki/pki.env
 fail() {
@@ -82,6 +86,7 @@ sccp
  route gt 33 pc 200
  route gt 44 pc 200
  route default pc 200
+map-signature oid $OID
 map-peer home
  calling-gt 4930
  sign
@@ -112,11 +117,12 @@ bg_start stp "Available via telnet" stp.log osmo-stp -c "$srcdir/contrib/ss7/osm
 bg_start a "user part SI 3 available" a.log "$STIWFD" -c a.cfg || fail "stiwfd's SCCP did not come up"
 grep -q "DMAIN NOTICE ready:" a.log || fail "stiwfd not ready"
 grep -q "MAP border: 4 map-peer(s), TSCA trust on, signing on" a.log || fail "stiwfd: no MAP border"
+grep -q "MAP border: signature EXTERNAL with direct-reference $OID" a.log || fail "stiwfd: not our OID"
 echo "ok: osmo-stp and stiwfd (PC 100, MAP border, 4 map-peers) up (${SECONDS}s)"
 
 # the partner signs now, after stiwfd started (hop-startup-quiet)
 UL_PS=$("$STIWF" tcap sign --sign-key "$PKI_TSCA_OP2_FULL_KEY" --sign-cert "$PKI_TSCA_OP2_FULL_CHAIN" \
-	--orig 3360000001 "$UL_P") || fail "stiwf tcap sign"
+	--oid "$OID" --orig 3360000001 "$UL_P") || fail "stiwf tcap sign"
 timeout 30 "$EP" -c b.cfg -d 100 -n 5 -t 20000 \
 	-x "44700000001,4930000001,$ATI" -x "44700000001,4930000001,$SRISM" \
 	-x "3360000001,4930000001,$UL_PS" -x "3360000001,4930000001,$ATI_P" \
@@ -140,7 +146,7 @@ grep -q '"message_type": "Abort"' abort.json && grep -q '"dtid": "33000002"' abo
 # 5. our VLR's UL left signed by operator One, for our VLR's GT
 signed=$(grep "^rx UDT opc=100 dpc=200 .* called=3360000009 calling=4930000002 " b.log | awk '{print $NF}')
 [ -n "$signed" ] || fail "our VLR's UL was not relayed"
-"$STIWF" tcap verify --cert "$PKI_TSCA_OP1_FULL_CERT" "$signed" >verify.json ||
+"$STIWF" tcap verify --oid "$OID" --cert "$PKI_TSCA_OP1_FULL_CERT" "$signed" >verify.json ||
 	fail "stiwf tcap verify refuses our signature: $(cat verify.json)"
 grep -q '"valid": true' verify.json && grep -q '"orig": "4930000002"' verify.json ||
 	fail "our signature: $(cat verify.json)"

@@ -32,8 +32,9 @@ grep -q '^100|200|0x09|3360000001|33000002||1|' "$out/sccp.txt" ||
 	fail "tshark does not see the TC-ABORT (AARE reject-permanent) to 3360000001: $(cat "$out/sccp.txt")"
 grep -q '^100|200|0x0a|44700000001||0x01|' "$out/sccp.txt" ||
 	fail "tshark does not see the UDTS to 44700000001: $(cat "$out/sccp.txt")"
-grep '^100|200|0x09|3360000009|' "$out/sccp.txt" | grep -q '2.999.3057.1' ||
-	fail "tshark does not see our signature EXTERNAL in the Begin to 3360000009"
+grep '^100|200|0x09|3360000009|' "$out/sccp.txt" | grep -q '1.3.6.1.4.1.99999.3057' ||
+	fail "tshark does not see our signature EXTERNAL (map-signature oid 1.3.6.1.4.1.99999.3057) in the Begin to 3360000009"
+grep -q '2.999.3057.1' "$out/sccp.txt" && fail "tshark sees the default OID where the agreed one was configured"
 echo "ok: tshark decodes every SCCP message without expert information: the TC-ABORT, the UDTS, our signature"
 rm -rf "$out"
 echo "1 passed, 0 failed"

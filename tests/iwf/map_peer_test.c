@@ -156,14 +156,18 @@ static void test_round_trip(void)
 	 * with every knob */
 	CU_ASSERT_EQUAL_FATAL(read_text("timer map X1 60\nmap-category anyTimeInterrogation cat1\n"
 					"map-category 131 cat2\nmap-log imsi-mask 4\nmap-dialogues max 1000\n"
+					"map-signature oid 1.3.6.1.4.1.99999.3057\n"
 					EXAMPLE_PEERS, err, sizeof(err)), 0);
+	/* 1.3 -> 0x2b; 99999 -> 0x86 0x8d 0x1f; 3057 -> 0x97 0x71 */
+	CU_ASSERT_EQUAL(g_map_cfg->sig_oid_len, 10);
+	CU_ASSERT_EQUAL(memcmp(g_map_cfg->sig_oid, "\x2b\x06\x01\x04\x01\x86\x8d\x1f\x97\x71", 10), 0);
 	CU_ASSERT_EQUAL_FATAL(osmo_vty_write_config_file(out_path), 0);
 	written = slurp(out_path);
 	if (!strstr(written, WRITTEN_PEERS))
 		fprintf(stderr, "\n  written:\n%s\n", written);
 	CU_ASSERT_PTR_NOT_NULL(strstr(written, "timer map X1 60\nmap-category anyTimeInterrogation cat1\n"
 					      "map-category 131 cat2\nmap-log imsi-mask 4\n"
-					      "map-dialogues max 1000\n"));
+					      "map-dialogues max 1000\nmap-signature oid 1.3.6.1.4.1.99999.3057\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(written, WRITTEN_PEERS));
 
 	/* which reads back into the same, and writes the same again */
@@ -185,6 +189,8 @@ static void test_round_trip(void)
 	CU_ASSERT_PTR_NULL(strstr(written, "map-category"));
 	CU_ASSERT_PTR_NULL(strstr(written, "map-log"));
 	CU_ASSERT_PTR_NULL(strstr(written, "map-dialogues"));
+	CU_ASSERT_PTR_NULL(strstr(written, "map-signature"));
+	CU_ASSERT_EQUAL(g_map_cfg->sig_oid_len, 0);
 	CU_ASSERT_PTR_NULL(strstr(written, "timer map"));
 	free(written);
 
@@ -231,6 +237,8 @@ static const struct {
 	{ "cat", "map-category sendIMSI cat4\n", ":1: \"map-category sendIMSI cat4\"" },
 	{ "mask", "map-log imsi-mask 11\n", ":1: \"map-log imsi-mask 11\"" },
 	{ "max", "map-dialogues max 15\n", ":1: \"map-dialogues max 15\"" },
+	{ "oid", "map-signature oid 1.x.3\n", ":1: \"map-signature oid 1.x.3\"" },
+	{ "oid-arc", "map-signature oid 3.1\n", ":1: \"map-signature oid 3.1\"" },
 	{ "timer", "timer map X1 3601\n", ":1: \"timer map X1 3601\"" },
 	{ "typo", "map-peer a\n sing\n", ":2: \" sing\"" },
 };
