@@ -98,7 +98,7 @@ static void call_release_legs(struct iwf_call *call, uint8_t cause, const char *
 		call->cause = cause;
 	q850_reason(reason, sizeof(reason), cause);
 	if (call->isup) {
-		isup_call_release(call->isup, cause);
+		g_iwf_legs->isup_call_release(call->isup, cause);
 		call->isup = NULL;
 	}
 	if (call->sip) {
@@ -106,10 +106,10 @@ static void call_release_legs(struct iwf_call *call, uint8_t cause, const char *
 			status = iwf_sip_from_cause(call_causes(call), cause);
 			if (!call->sip_status)
 				call->sip_status = status;
-			if (sip_call_reject(call->sip, status, NULL, reason) < 0)
-				sip_call_release(call->sip, reason);
+			if (g_iwf_legs->sip_call_reject(call->sip, status, NULL, reason) < 0)
+				g_iwf_legs->sip_call_release(call->sip, reason);
 		} else {
-			sip_call_release(call->sip, reason);
+			g_iwf_legs->sip_call_release(call->sip, reason);
 		}
 		call->sip = NULL;
 	}
@@ -195,7 +195,7 @@ static void st_sign(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 /* The SIP answer of an incoming leg: the SS7 peer's media template */
 static void sip_answer(struct iwf_call *call)
 {
-	int rc = sip_call_answer(call->sip, iwf_call_sdp(call->ss7_peer));
+	int rc = g_iwf_legs->sip_call_answer(call->sip, iwf_call_sdp(call->ss7_peer));
 
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot answer on SIP: %s\n", strerror(-rc));
@@ -210,7 +210,8 @@ static void sip_answer(struct iwf_call *call)
 
 static void isup_answer(struct iwf_call *call)
 {
-	int rc = call->acm_sent ? isup_call_send_anm(call->isup, NULL) : isup_call_send_con(call->isup, NULL);
+	int rc = call->acm_sent ? g_iwf_legs->isup_call_send_anm(call->isup, NULL) :
+				  g_iwf_legs->isup_call_send_con(call->isup, NULL);
 
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot send %s: %s\n", call->acm_sent ? "ANM" : "CON", strerror(-rc));
@@ -244,14 +245,14 @@ static void isup_progress(struct iwf_call *call, int status)
 			p->u.bci.interworking = 1;	/* interworking encountered: SIP beyond */
 			p->u.bci.isup = 0;
 		}
-		rc = isup_call_send_acm(call->isup, msg);
+		rc = g_iwf_legs->isup_call_send_acm(call->isup, msg);
 		call->acm_sent = rc == 0;
 	} else if (status == 180) {
 		isup_msg_init(msg, ISUP_MSG_CPG, call->cic);
 		p = isup_msg_param_find(msg, ISUP_PAR_EVENT_INFO);
 		if (p)
 			p->u.event.event = ISUP_EVENT_ALERTING;
-		rc = isup_call_send_cpg(call->isup, msg);
+		rc = g_iwf_legs->isup_call_send_cpg(call->isup, msg);
 	} else {
 		rc = 0;
 	}
@@ -276,7 +277,7 @@ static void st_setup_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *da
 		/* SIP -> ISUP: ACM/CPG -> 180/183 */
 		if (!status)
 			break;
-		rc = sip_call_ring(call->sip, status, status == 183 ? iwf_call_sdp(call->ss7_peer) : NULL);
+		rc = g_iwf_legs->sip_call_ring(call->sip, status, status == 183 ? iwf_call_sdp(call->ss7_peer) : NULL);
 		if (rc < 0 && rc != -EBUSY) {
 			call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "sip-ring");
 			break;
