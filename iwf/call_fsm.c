@@ -32,7 +32,7 @@
 
 #define S(x) (1 << (x))
 
-/* Timers of the call layer ("timer iwf X1" in the VTY). */
+/* Timers of the call layer (not in the VTY). */
 struct osmo_tdef iwf_call_tdefs[] = {
 	{ .T = -1, .default_val = 10, .unit = OSMO_TDEF_S,
 	  .desc = "guard on verification and signing of a call (x5u and repository fetches included)" },
@@ -466,6 +466,9 @@ static struct osmo_fsm iwf_call_fsm = {
 static __attribute__((constructor)) void iwf_call_fsm_register(void)
 {
 	OSMO_ASSERT(osmo_fsm_register(&iwf_call_fsm) == 0);
+	/* a timer's val starts at 0, which osmo_tdef_get() returns as is:
+	 * without this the guard was never armed */
+	osmo_tdefs_reset(iwf_call_tdefs);
 }
 
 static int iwf_call_destructor(struct iwf_call *call)
