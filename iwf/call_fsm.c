@@ -32,7 +32,7 @@
 
 #define S(x) (1 << (x))
 
-/* Timers of the call layer ("timer iwf X1" in the VTY). */
+/* Timers of the call layer (not in the VTY). */
 struct osmo_tdef iwf_call_tdefs[] = {
 	{ .T = -1, .default_val = 10, .unit = OSMO_TDEF_S,
 	  .desc = "guard on verification and signing of a call (x5u and repository fetches included)" },
@@ -99,7 +99,7 @@ static void call_release_legs(struct iwf_call *call, uint8_t cause, const char *
 		call->cause = cause;
 	q850_reason(reason, sizeof(reason), cause);
 	if (call->isup) {
-		isup_call_release(call->isup, cause);
+		g_iwf_legs->isup_call_release(call->isup, cause);
 		call->isup = NULL;
 	}
 	if (call->sip) {
@@ -107,10 +107,10 @@ static void call_release_legs(struct iwf_call *call, uint8_t cause, const char *
 			status = iwf_sip_from_cause(call_causes(call), cause);
 			if (!call->sip_status)
 				call->sip_status = status;
-			if (sip_call_reject(call->sip, status, NULL, reason) < 0)
-				sip_call_release(call->sip, reason);
+			if (g_iwf_legs->sip_call_reject(call->sip, status, NULL, reason) < 0)
+				g_iwf_legs->sip_call_release(call->sip, reason);
 		} else {
-			sip_call_release(call->sip, reason);
+			g_iwf_legs->sip_call_release(call->sip, reason);
 		}
 		call->sip = NULL;
 	}
@@ -196,7 +196,7 @@ static void st_sign(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 /* The SIP answer of an incoming leg: the SS7 peer's media template */
 static void sip_answer(struct iwf_call *call)
 {
-	int rc = sip_call_answer(call->sip, iwf_call_sdp(call->ss7_peer));
+	int rc = g_iwf_legs->sip_call_answer(call->sip, iwf_call_sdp(call->ss7_peer));
 
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot answer on SIP: %s\n", strerror(-rc));
@@ -211,7 +211,8 @@ static void sip_answer(struct iwf_call *call)
 
 static void isup_answer(struct iwf_call *call)
 {
-	int rc = call->acm_sent ? isup_call_send_anm(call->isup, NULL) : isup_call_send_con(call->isup, NULL);
+	int rc = call->acm_sent ? g_iwf_legs->isup_call_send_anm(call->isup, NULL) :
+				  g_iwf_legs->isup_call_send_con(call->isup, NULL);
 
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot send %s: %s\n", call->acm_sent ? "ANM" : "CON", strerror(-rc));
@@ -253,7 +254,7 @@ static void isup_progress(struct iwf_call *call, const struct iwf_progress *pr)
 			if (p)
 				p->u.obci.inband = 1;
 		}
-		rc = isup_call_send_acm(call->isup, msg);
+		rc = g_iwf_legs->isup_call_send_acm(call->isup, msg);
 		call->acm_sent = rc == 0;
 		call->inband_sent = rc == 0 && pr->early_media;
 	} else if (pr->status == 180) {
@@ -266,14 +267,14 @@ static void isup_progress(struct iwf_call *call, const struct iwf_progress *pr)
 			if (p)
 				p->u.obci.inband = 1;
 		}
-		rc = isup_call_send_cpg(call->isup, msg);
+		rc = g_iwf_legs->isup_call_send_cpg(call->isup, msg);
 		call->inband_sent |= rc == 0 && pr->early_media;
 	} else if (pr->early_media && !call->inband_sent) {
 		isup_msg_init(msg, ISUP_MSG_CPG, call->cic);
 		p = isup_msg_param_find(msg, ISUP_PAR_EVENT_INFO);
 		if (p)
 			p->u.event.event = ISUP_EVENT_INBAND_INFO;
-		rc = isup_call_send_cpg(call->isup, msg);
+		rc = g_iwf_legs->isup_call_send_cpg(call->isup, msg);
 		call->inband_sent = rc == 0;
 	} else {
 		rc = 0;
@@ -301,7 +302,7 @@ static void st_setup_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *da
 		 * (the network's ringback, 3GPP TS 29.163 §7.2.3.1.4) */
 		if (!pr || !pr->status)
 			break;
-		rc = sip_call_ring(call->sip, pr->status,
+		rc = g_iwf_legs->sip_call_ring(call->sip, pr->status,
 				   pr->status == 183 || pr->early_media ? iwf_call_sdp(call->ss7_peer) : NULL);
 		if (rc < 0 && rc != -EBUSY) {
 			call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "sip-ring");
@@ -340,7 +341,7 @@ static void isup_notify_hold(struct iwf_call *call, bool held)
 			p->u.event.event = ISUP_EVENT_PROGRESS;
 		rc = isup_msg_add_notification(msg, held ? IWF_GNI_REMOTE_HOLD : IWF_GNI_REMOTE_RETRIEVAL);
 		if (rc == 0)
-			rc = call->isup ? isup_call_send_cpg(call->isup, msg) : -ENOTCONN;
+			rc = call->isup ? g_iwf_legs->isup_call_send_cpg(call->isup, msg) : -ENOTCONN;
 	}
 	talloc_free(msg);
 	if (rc < 0)
@@ -524,6 +525,9 @@ static struct osmo_fsm iwf_call_fsm = {
 static __attribute__((constructor)) void iwf_call_fsm_register(void)
 {
 	OSMO_ASSERT(osmo_fsm_register(&iwf_call_fsm) == 0);
+	/* a timer's val starts at 0, which osmo_tdef_get() returns as is:
+	 * without this the guard was never armed */
+	osmo_tdefs_reset(iwf_call_tdefs);
 }
 
 static int iwf_call_destructor(struct iwf_call *call)

@@ -117,6 +117,8 @@ struct iwf_call {
 
 /* call.c */
 extern struct iwf_call_env g_iwf_env;
+/* the legs' operations: env->legs, or the real ones */
+extern const struct iwf_call_leg_ops *g_iwf_legs;
 void iwf_call_ctr_inc(unsigned int idx);
 void iwf_call_log_line(struct iwf_call *call);
 const char *iwf_call_sdp(const struct iwf_ss7_peer *peer);

@@ -112,8 +112,8 @@ static void hop_verify_done(struct stiwf_work *w)
 		rc = sigtoken_replay_check(g_iwf_env.replay, &call->tok.hop, time(NULL));
 	if (rc == 0 && g_iwf_env.store) {
 		/* as long as the cache keeps it: until the iat leaves the window */
-		ttl = (int64_t)call->tok.hop.iat + (g_iwf_cfg->hop_window ? g_iwf_cfg->hop_window :
-						    SIGTOKEN_WINDOW_DEFAULT) + g_iwf_cfg->hop_skew - time(NULL) + 1;
+		ttl = (int64_t)call->tok.hop.iat + (g_iwf_env.hop_window ? g_iwf_env.hop_window :
+						    SIGTOKEN_WINDOW_DEFAULT) + g_iwf_env.hop_skew - time(NULL) + 1;
 		rc = replay_store_check(g_iwf_env.store, call->tok.hop.key_id, call->tok.hop.sig,
 					ttl < 1 ? 1 : (unsigned int)ttl, store_done, call, &call->store_req);
 		if (rc == 0)
@@ -206,7 +206,7 @@ static void isup_passport_verify(struct iwf_call *call)
 	talloc_free(buf);
 	values[0] = call->identity_out;
 	stir_vs_cfg_init(&cfg);
-	cfg.max_age = g_iwf_cfg->stir_max_age ? g_iwf_cfg->stir_max_age : STIR_VS_DEFAULT_MAX_AGE;
+	cfg.max_age = g_iwf_env.stir_max_age ? g_iwf_env.stir_max_age : STIR_VS_DEFAULT_MAX_AGE;
 	cfg.check_date = false;
 	cfg.identity_required = false;
 	in.identity = values;
@@ -322,8 +322,8 @@ void iwf_call_isup_start(struct iwf_call *call)
 	keyid_to_hex(call->signer, sizeof(call->signer), call->tok.hop.key_id);
 	/* ARCHITECTURE §2.2 window first: no lookup for a token that is stale anyway */
 	rc = sigtoken_iat_check(call->tok.hop.iat, time(NULL),
-				g_iwf_cfg->hop_window ? g_iwf_cfg->hop_window : SIGTOKEN_WINDOW_DEFAULT,
-				g_iwf_cfg->hop_skew);
+				g_iwf_env.hop_window ? g_iwf_env.hop_window : SIGTOKEN_WINDOW_DEFAULT,
+				g_iwf_env.hop_skew);
 	if (rc < 0 || !g_iwf_env.tsca || !g_iwf_env.replay) {
 		call->iev.hop_reason = rc == -ETIMEDOUT ? IWF_HOP_R_STALE :
 				       rc == -ERANGE ? IWF_HOP_R_FUTURE : IWF_HOP_R_NONE;
@@ -426,7 +426,7 @@ void isup_place_invite(struct iwf_call *call, int sign_rc)
 	}
 	iwf_invite_params(&p, &b, peer, call->called, call->calling, &call->sip_id, &call->dec, call->identity_out,
 			  iwf_call_sdp(call->ss7_peer));
-	call->sip = sip_call_place(g_iwf_env.sip, &p, call, &rc);
+	call->sip = g_iwf_legs->sip_call_place(g_iwf_env.sip, &p, call, &rc);
 	if (!call->sip) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot send the INVITE to %s: %s\n", peer->name, strerror(-rc));
 		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);
@@ -441,7 +441,7 @@ void isup_place_invite(struct iwf_call *call, int sign_rc)
 	TALLOC_FREE(call->iam);
 	call->identity_sent = call->identity_out != NULL;
 	TALLOC_FREE(call->identity_out);
-	osmo_strlcpy(call->call_id, sip_call_get_id(call->sip), sizeof(call->call_id));
+	osmo_strlcpy(call->call_id, g_iwf_legs->sip_call_get_id(call->sip), sizeof(call->call_id));
 	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s, verstat %s)\n", p.calling ? p.calling : "anonymous",
 		 p.called, peer->name,
 		 get_value_string(iwf_identity_action_names, call->dec.identity), p.verstat ? p.verstat : "-");

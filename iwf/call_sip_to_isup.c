@@ -92,7 +92,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	if (!call->sip_peer) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "INVITE from %s, which is no sip-peer: 403\n", info->peer_addr);
 		call->sip_status = 403;
-		sip_call_reject(call->sip, 403, NULL, NULL);
+		g_iwf_legs->sip_call_reject(call->sip, 403, NULL, NULL);
 		call->sip = NULL;
 		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);
 		call_end(call, IWF_CAUSE_CALL_REJECTED, "no-sip-peer");
@@ -103,7 +103,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 		LOGPFSML(call->fi, LOGL_NOTICE, "INVITE from %s (sip-peer %s, transport tls) not over TLS: 403\n",
 			 info->peer_addr, call->sip_peer->name);
 		call->sip_status = 403;
-		sip_call_reject(call->sip, 403, "TLS Required", "SIP ;cause=403;text=\"TLS required\"");
+		g_iwf_legs->sip_call_reject(call->sip, 403, "TLS Required", "SIP ;cause=403;text=\"TLS required\"");
 		call->sip = NULL;
 		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);
 		call_end(call, IWF_CAUSE_CALL_REJECTED, "tls-required");
@@ -178,7 +178,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 		return;
 	}
 	stir_vs_cfg_init(&cfg);
-	cfg.max_age = g_iwf_cfg->stir_max_age ? g_iwf_cfg->stir_max_age : STIR_VS_DEFAULT_MAX_AGE;
+	cfg.max_age = g_iwf_env.stir_max_age ? g_iwf_env.stir_max_age : STIR_VS_DEFAULT_MAX_AGE;
 	cfg.check_date = false;
 	/* the policy, not the STI-VS, answers 428 (ARCHITECTURE §4) */
 	cfg.identity_required = false;
@@ -227,8 +227,8 @@ void sip_decide(struct iwf_call *call)
 			 d->sip_phrase, get_value_string(iwf_policy_reason_names, d->reason));
 		iwf_call_ctr_inc(IWF_CALL_CTR_REJECTED_STIR);
 		call->sip_status = d->sip_status;
-		sip_call_reject(call->sip, d->sip_status, d->sip_phrase,
-				d->reason_header[0] ? d->reason_header : NULL);
+		g_iwf_legs->sip_call_reject(call->sip, d->sip_status, d->sip_phrase,
+					    d->reason_header[0] ? d->reason_header : NULL);
 		call->sip = NULL;
 		call_end(call, iwf_cause_from_sip(call_causes(call), d->sip_status), "policy");
 		return;
@@ -290,7 +290,7 @@ void sip_send_iam(struct iwf_call *call, int sign_rc)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "hop-sign");
 		return;
 	}
-	rc = isup_trunk_call_setup(trunk, call->iam, call, &call->isup);
+	rc = g_iwf_legs->isup_trunk_call_setup(trunk, call->iam, call, &call->isup);
 	if (rc < 0) {
 		uint8_t cause = rc == -EBUSY ? IWF_CAUSE_NO_CIRCUIT_AVAILABLE :
 				rc == -ENETDOWN ? IWF_CAUSE_NETWORK_OUT_OF_ORDER : IWF_CAUSE_TEMPORARY_FAILURE;
@@ -307,7 +307,7 @@ void sip_send_iam(struct iwf_call *call, int sign_rc)
 	/* the trunk keeps its own copy for repeat attempts; ours (a large
 	 * struct) is not needed once the IAM left */
 	TALLOC_FREE(call->iam);
-	call->cic = isup_call_cic(call->isup);
+	call->cic = g_iwf_legs->isup_call_cic(call->isup);
 	LOGPFSML(call->fi, LOGL_INFO, "IAM %s -> %s on CIC %u of %s (HOP %s, PASSPORT %s, VERDICT %s)\n",
 		 call->calling[0] ? call->calling : "-", call->called, call->cic, call->ss7_peer->name,
 		 call->tok.has_hop ? "yes" : "no", call->tok.has_passport ? "yes" : "no",

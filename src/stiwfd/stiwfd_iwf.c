@@ -581,6 +581,12 @@ int stiwfd_calls_setup(struct stiwfd_iwf *d, struct stiwf_sip_agent *sip)
 	d->env.sip = sip;
 	d->env.workq = d->wq;
 	d->env.media_addr = g_sip_cfg ? g_sip_cfg->local_addr : NULL;
+	/* the replay cache took its window from the same settings */
+	if (g_iwf_cfg) {
+		d->env.stir_max_age = g_iwf_cfg->stir_max_age;
+		d->env.hop_window = g_iwf_cfg->hop_window;
+		d->env.hop_skew = g_iwf_cfg->hop_skew;
+	}
 	rc = iwf_call_layer_init(d->ctx, &d->env);
 	if (rc == 0)
 		d->calls_up = true;
