@@ -1,6 +1,8 @@
 #pragma once
-/* Test helper: the PKI of contrib/gen-test-pki.sh, made once per test
- * program in a temporary directory under the build tree. */
+/* Test helper: the PKI of contrib/gen-test-pki.sh, in a temporary
+ * directory of each test program under the build tree.  "make check" makes
+ * it once per build (tests/pki, named by $STIWF_TEST_PKI) and each program
+ * works on its own copy; a program run by hand makes its own. */
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>

@@ -3,6 +3,7 @@
 # stiwfd under load, F4 Redis down); see tests/faults/run.sh and
 # docs/RELIABILITY.md.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest sipp osmo-stp kamailio redis-server
 srcdir=${srcdir:-.}
 bash "$srcdir/tests/faults/run.sh" --short || exit 1
 echo "3 passed, 0 failed"

@@ -13,6 +13,7 @@
 #    and a VTY session then have descriptors far above 1023 (FD_SETSIZE),
 #    which the event loop must serve like any other.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp
 . "${srcdir:-.}/tests/integration/lib.sh"
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
 SC=${srcdir:-.}/tests/integration/sipp

@@ -5,6 +5,7 @@
 # User-Mode-Linux guest when this kernel has no SCTP (uml/run.sh prints
 # which transport it used); tshark judges the capture here afterwards.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest osmo-stp tshark
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 out=$(mktemp -d "$top_builddir/tests/integration/isup_call_stp.XXXXXX") || exit 1

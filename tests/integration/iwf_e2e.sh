@@ -5,6 +5,7 @@
 # guest when this kernel has no SCTP (uml/run.sh prints which transport it
 # used); tshark judges the ISUP capture here afterwards.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest sipp osmo-stp tshark
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 out=$(mktemp -d "$top_builddir/tests/integration/iwf_e2e.XXXXXX") || exit 1

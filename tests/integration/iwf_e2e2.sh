@@ -7,6 +7,7 @@
 # User-Mode-Linux guest when this kernel has no SCTP (uml/run.sh prints
 # which transport it used); tshark judges the ISUP capture here afterwards.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest sipp osmo-stp tshark
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 mkdir -p "$top_builddir/tests/integration"

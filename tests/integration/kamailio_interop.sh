@@ -9,6 +9,7 @@
 #   x5u over HTTPS -- passes it with attest A, and fails it with 438 when
 #   the request's calling number is not the signed "orig".
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp kamailio
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 . "$srcdir/tests/integration/lib.sh"

@@ -3,6 +3,7 @@
 # stiwf's ss7/ transport.  Runs in a User-Mode-Linux guest when this kernel
 # has no SCTP (uml/run.sh prints which).
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest osmo-stp tshark
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 out=$(mktemp -d "$top_builddir/tests/integration/m3ua_stp.XXXXXX") || exit 1

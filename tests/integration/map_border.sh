@@ -7,6 +7,7 @@
 # Runs in a User-Mode-Linux guest when this kernel has no SCTP (uml/run.sh
 # prints which transport it used); tshark judges the capture here.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest osmo-stp tshark
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 out=$(mktemp -d "$top_builddir/tests/integration/map_border.XXXXXX") || exit 1

@@ -11,6 +11,7 @@
 #    UDP socket (python3);
 #  - "show metrics" on the VTY says what the endpoint says.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp
 . "${srcdir:-.}/tests/integration/lib.sh"
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
 

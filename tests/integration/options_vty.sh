@@ -5,6 +5,7 @@
 # counts what SIPp sent.  Under valgrind (STIWF_VALGRIND=1) the daemon must
 # also stop without leaks or memory errors.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp
 . "${srcdir:-.}/tests/integration/lib.sh"
 
 dir=$(mktemp -d "$top_builddir/tests/integration/options_vty.XXXXXX") || exit 1

@@ -9,6 +9,7 @@
 #    at the proxy) is matched by that address.
 # The matched calls then end with 503: there is no SS7 link.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp
 . "${srcdir:-.}/tests/integration/lib.sh"
 
 dir=$(mktemp -d "$top_builddir/tests/integration/proxy_ready.XXXXXX") || exit 1

@@ -7,6 +7,7 @@
 # here: the calls end in 503; the x5u is refused by the default fetch ACL,
 # so that the verdict is a failure, which the policy lets continue.)
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp
 . "${srcdir:-.}/tests/integration/lib.sh"
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
 

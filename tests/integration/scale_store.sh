@@ -8,6 +8,7 @@
 # takes it.  Runs in a User-Mode-Linux guest when this kernel has no SCTP
 # (uml/run.sh prints which transport it used).
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest sipp osmo-stp redis-server
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 mkdir -p "$top_builddir/tests/integration"

@@ -5,6 +5,7 @@
 # reassembled byte for byte.  Runs in a User-Mode-Linux guest when this
 # kernel has no SCTP (uml/run.sh prints which).
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest osmo-stp tshark
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 out=$(mktemp -d "$top_builddir/tests/integration/sccp_stp.XXXXXX")

@@ -11,6 +11,7 @@
 #  - no leg is left behind ("show sip calls").
 # Under valgrind (STIWF_VALGRIND=1) the daemon must also stop without leaks.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp
 . "${srcdir:-.}/tests/integration/lib.sh"
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
 

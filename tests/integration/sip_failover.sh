@@ -5,6 +5,7 @@
 # Runs in a User-Mode-Linux guest when this kernel has no SCTP (uml/run.sh
 # prints which transport it used).
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest sipp osmo-stp
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 out=$(mktemp -d "$top_builddir/tests/integration/sip_failover.XXXXXX") || exit 1

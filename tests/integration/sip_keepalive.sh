@@ -11,6 +11,7 @@
 # unit test (tests/iwf/peer_test, "route failover"): calls towards a
 # sip-peer come from ISUP, which needs M3UA.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp
 . "${srcdir:-.}/tests/integration/lib.sh"
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
 

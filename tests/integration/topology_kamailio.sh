@@ -4,6 +4,7 @@
 # osmo-stp -> stiwfd B -> Kamailio+secsipid (verifies with the original
 # signer's certificate) -> SIPp.  Passes when every call ends as expected.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest osmo-stp kamailio
 srcdir=${srcdir:-.}
 top_builddir=${top_builddir:-.}
 out=$(mktemp -d "$top_builddir/tests/integration/topology_kamailio.XXXXXX") || exit 1

@@ -18,6 +18,7 @@
 #   to it is left open at the stop;
 # - no memory error, no definite or indirect leak.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp valgrind
 . "${srcdir:-.}/tests/integration/lib.sh"
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
 SC=${srcdir:-.}/tests/integration/sipp
