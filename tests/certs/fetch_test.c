@@ -76,7 +76,8 @@ static void run_until(const unsigned int *calls, unsigned int n)
 
 	guard_fired = false;
 	osmo_timer_setup(&guard, guard_cb, NULL);
-	osmo_timer_schedule(&guard, 10, 0);
+	/* above the 15 s the default test policy allows a fetch */
+	osmo_timer_schedule(&guard, 30, 0);
 	while (*calls < n && !guard_fired)
 		osmo_select_main(0);
 	osmo_timer_del(&guard);
@@ -416,9 +417,11 @@ static void test_policy_init(struct fetch_policy *pol)
 	pol->ca_file = testhttps_ca_file();
 	/* every test runs its fetches to one host, some of them in parallel */
 	pol->max_in_flight_per_host = pol->max_in_flight;
-	/* generous: valgrind makes TLS slow */
-	pol->timeout_ms = 5000;
-	pol->connect_timeout_ms = 4000;
+	/* generous: valgrind makes TLS slow, and a loaded machine makes it
+	 * slower still (the name lookups of curl's resolver thread too);
+	 * the tests of the timeouts set theirs (test_fetcher_timeout()) */
+	pol->timeout_ms = 15000;
+	pol->connect_timeout_ms = 12000;
 }
 
 static struct fetcher *test_fetcher_timeout(long timeout_ms)
