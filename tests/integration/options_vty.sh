@@ -52,8 +52,10 @@ head -c 3000 /dev/zero | tr '\0' 'A' >/dev/udp/127.0.0.1/$sip_port
 
 sipp_run options "${srcdir:-.}/contrib/sipp/options.xml" "127.0.0.1:$sip_port" "$sipp_port" 5 ||
 	fail "SIPp OPTIONS scenario failed: $(cat "$dir/options.err" 2>/dev/null)"
-n=$(grep -c '^SIP/2.0 200 OK' "$dir/options.msgs")
-[ "$n" -eq 5 ] || fail "expected 5 answers 200 to OPTIONS, got $n"
+# one 200 per OPTIONS transaction: count Call-IDs, since under valgrind
+# SIPp retransmits and each retransmission is answered again
+n=$(awk '/^SIP\/2.0 /{ok = /^SIP\/2.0 200 OK/} ok && /^Call-ID:/{print $2; ok = 0}' "$dir/options.msgs" | sort -u | wc -l)
+[ "$n" -eq 5 ] || fail "expected 200 to 5 OPTIONS, got it for $n"
 grep -q '^Allow:.*INVITE' "$dir/options.msgs" || fail "OPTIONS answer without Allow: INVITE"
 echo "ok: malformed datagrams ignored, then 5 OPTIONS answered 200 OK"
 
