@@ -65,7 +65,7 @@ echo "ok: stiwf signed, Kamailio secsipid verified with SP A's certificate, call
 timeout 30 sipp -sf "$srcdir/contrib/sipp/uac_call_rejected.xml" -inf "$dir/bad.csv" \
 	"127.0.0.1:$kam_port" -i 127.0.0.1 -p "$uac_port" -m 1 -nostdin -timeout 20s -timeout_error \
 	-trace_err -error_file "$dir/bad.err" >/dev/null 2>&1 || fail "tampered call was not refused with 438"
-grep -q 'Identity of 12025550002 -> 12025550001 invalid' "$dir/kamailio.log" ||
+wait_log "$dir/kamailio.log" 'Identity of 12025550002 -> 12025550001 invalid' 1 10 ||
 	fail "Kamailio did not log the invalid Identity"
 echo "ok: a tampered signature is refused by Kamailio with 438 and Reason cause=438"
 

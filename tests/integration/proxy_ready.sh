@@ -11,6 +11,7 @@
 set -u
 . "${srcdir:-.}/tests/lib-needs.sh"; needs sipp
 . "${srcdir:-.}/tests/integration/lib.sh"
+. "${srcdir:-.}/tests/integration/lib-bg.sh"
 
 dir=$(mktemp -d "$top_builddir/tests/integration/proxy_ready.XXXXXX") || exit 1
 base=$(stiwf_port_base)
@@ -74,8 +75,9 @@ invite() {
 		-inf "$dir/$1.csv" -nostdin -timeout 20s -timeout_error -trace_msg -message_file "$dir/$1.msgs" \
 		-trace_err -error_file "$dir/$1.err" >/dev/null 2>&1 || fail "SIPp $1: $(cat "$dir/$1.err" 2>/dev/null)"
 	n_calls=$((n_calls + 1))
-	# the call-log line comes when the call ends, before the final response
-	[ "$(grep -c 'call-log {' "$dir/stiwfd.log")" -ge "$n_calls" ] || fail "$1: no call-log line"
+	# the call-log line comes when the call ends, around the final
+	# response: wait for it (bounded) rather than race the log
+	wait_log "$dir/stiwfd.log" 'call-log \{' "$n_calls" 10 || fail "$1: no call-log line"
 	grep 'call-log {' "$dir/stiwfd.log" | tail -n 1 >"$dir/$1.json"
 }
 # expect NAME PEER STATUS: the last call's sip_peer (or null) and final status
