@@ -292,7 +292,7 @@ static void isup_retry_cb(struct isup_call *isup, uint16_t old_cic, uint16_t new
 }
 
 /* Q.764 §2.5: SUS/RES on an answered call.  Nothing goes to the SIP side
- * (ARCHITECTURE "Overlap and suspension"): the media path stays as SDP
+ * (ARCHITECTURE §8.4): the media path stays as SDP
  * set it up, a network-initiated suspension is a transient of the ISUP
  * network, and the trunk releases the call (cause 102, BYE) when no RES
  * comes within T2/T6/T38. */

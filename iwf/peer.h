@@ -214,7 +214,7 @@ struct iwf_ss7_peer {
 	uint16_t max_sif_len;		/*!< 272 by default (Q.703 SIF, routing label included) */
 	/*! Q.764 §2.1.1.2 on incoming calls: en bloc (false, the default) or
 	 *  overlap, the IAM held until ST, max digits, or T35 with at least
-	 *  min digits (ARCHITECTURE "Overlap and suspension") */
+	 *  min digits (ARCHITECTURE §8.4) */
 	bool overlap;
 	uint8_t overlap_min, overlap_max;
 	struct iwf_policy policy;	/*!< HOP knobs, ACI, release cause */

@@ -734,7 +734,7 @@ static void st_in_cot_failed(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 }
 
 /* Q.764 §2.1.1.2: an overlap trunk's incoming call whose number is not
- * complete; the owner has not heard of it (ARCHITECTURE "Overlap"). */
+ * complete; the owner has not heard of it (ARCHITECTURE §8.4). */
 static void st_in_collecting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
 	struct isup_call *call = fi->priv;

@@ -23,6 +23,8 @@
  *     SIGUSR1 ("inject N: waiting for SIGUSR1"): the test changes the
  *     topology between two calls (kills the active IWF).  -x SPEC after
  *     an -s shapes that call, SPEC a comma-separated list of:
+ *       called:D the called number is D, not the one the IAM was made
+ *                (and its token signed) with
  *       keep:N   the IAM carries the first N digits of its called number,
  *                the others follow in SAMs of up to 3 digits (Q.764
  *                §2.1.1.2 overlap); "drop" sends no SAM
@@ -66,6 +68,7 @@ struct inj_plan {
 	uint8_t after_ind[MAX_AFTER];	/*!< their suspend/resume indicator */
 	unsigned int n_after;
 	bool wait;
+	char called[ISUP_NUMBER_MAX_DIGITS + 1];	/*!< "" the IAM's own */
 };
 
 static struct {
@@ -215,6 +218,8 @@ static struct isup_msg *inject_shape(const struct isup_msg *iam, const struct in
 	par = isup_msg_param_find(m, ISUP_PAR_CALLED_PARTY_NUMBER);
 	if (!par)
 		return m;
+	if (pl->called[0])
+		memcpy(par->u.number.digits, pl->called, sizeof(pl->called));
 	n = strlen(par->u.number.digits);
 	if (pl->keep >= 0 && (size_t)pl->keep < n) {
 		if (!pl->drop)
@@ -532,7 +537,11 @@ static int add_plan(const char *spec)
 	pl = &p.plans[p.n_iams - 1];
 	osmo_strlcpy(buf, spec, sizeof(buf));
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strncmp(tok, "keep:", 5)) {
+		if (!strncmp(tok, "called:", 7)) {
+			if (strlen(tok + 7) >= sizeof(pl->called))
+				return -EINVAL;
+			osmo_strlcpy(pl->called, tok + 7, sizeof(pl->called));
+		} else if (!strncmp(tok, "keep:", 5)) {
 			pl->keep = atoi(tok + 5);
 		} else if (!strcmp(tok, "drop")) {
 			pl->drop = true;
@@ -603,7 +612,7 @@ int main(int argc, char **argv)
 			break;
 		case 'x':
 			if (add_plan(optarg) < 0) {
-				fprintf(stderr, "isup_peer: -x: not after an -s, or not keep:N, drop, st, sus:I, "
+				fprintf(stderr, "isup_peer: -x: not after an -s, or not called:D, keep:N, drop, st, sus:I, "
 					"res:I, apm, wait\n");
 				return 2;
 			}
