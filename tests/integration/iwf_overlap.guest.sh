@@ -145,7 +145,7 @@ echo "ok: IAM 1202555 + SAM 000 + SAM 1/ST -> one INVITE to +12025550001, PASSpo
 # the IAMs say "international call" (FCI bit A): T38, not T6
 grep -q 'ex-CIC[0-9]*.*SUS (network initiated): call suspended, T38' b.log || fail "B did not suspend call 1 on SUS"
 grep -q 'RES: call resumed, T38 stopped' b.log || fail "B did not resume call 1 on RES"
-grep -q 'APM for application context 5 .*no APM user, discarded' b.log || fail "B did not discard the APM"
+grep -q 'APM for application context 100 .*no APM user, discarded' b.log || fail "B did not discard the APM"
 grep -q 'ex: CIC [0-9]*: .*circuit reset' b.log && fail "B reset a circuit"
 echo "ok: SUS/RES and an APM on an answered call: no SIP message, no circuit reset, the call ends normally"
 grep -q 'T35 expired with 4 digits (fewer than 8): REL cause 28' b.log || fail "B: no T35 REL 28 for call 2"

@@ -189,9 +189,10 @@ static int send_raw(uint8_t type, uint16_t cic, const char *digits, uint8_t ind)
 	if (par)
 		par->u.u8 = ind;
 	if (type == ISUP_MSG_APM) {
-		/* an application this IWF has no user for: Q.765 ACI 5 */
+		/* an application this IWF has no user for: ACI 100, of the range Q.765
+		 * leaves to non-standardised applications (not our token's) */
 		par = isup_msg_opt_add(m, ISUP_PAR_APP_TRANSPORT);
-		par->u.app.aci = 5;
+		par->u.app.aci = 100;
 		par->u.app.si = 1;
 		par->u.app.info_len = 3;
 	}
