@@ -23,8 +23,8 @@
 #include "iwf/policy.h"
 #include "sip/sip_tls.h"
 #include "ss7/isup_trunk.h"
-#include "src/logging.h"
-#include "src/vty_nodes.h"
+#include "src/core/logging.h"
+#include "src/core/vty_nodes.h"
 
 /* Longest file path we keep */
 #define PATH_ARG_MAX	1023
