@@ -328,6 +328,21 @@ static void isup_retry_cb(struct isup_call *isup, uint16_t old_cic, uint16_t new
 	call->cic = new_cic;
 }
 
+/* Q.764 §2.5: SUS/RES on an answered call.  Nothing goes to the SIP side
+ * (ARCHITECTURE §8.4): the media path stays as SDP
+ * set it up, a network-initiated suspension is a transient of the ISUP
+ * network, and the trunk releases the call (cause 102, BYE) when no RES
+ * comes within T2/T6/T38. */
+static void isup_suspend_cb(struct isup_call *isup, bool suspended, uint8_t indicator, void *call_priv)
+{
+	struct iwf_call *call = call_priv;
+
+	if (!call)
+		return;
+	LOGPFSML(call->fi, LOGL_INFO, "ISUP leg %s (%s initiated), not signalled in SIP\n",
+		 suspended ? "suspended" : "resumed", indicator ? "network" : "ISDN subscriber");
+}
+
 static void isup_alert_cb(struct isup_trunk *t, uint16_t cic, const char *what, void *priv)
 {
 	struct iwf_ss7_peer *peer = priv;
@@ -343,6 +358,7 @@ void iwf_call_trunk_ops_fill(struct isup_trunk_ops *ops)
 	ops->answer = isup_answer_cb;
 	ops->released = isup_released_cb;
 	ops->retry = isup_retry_cb;
+	ops->suspend = isup_suspend_cb;
 	ops->alert = isup_alert_cb;
 }
 

@@ -362,6 +362,8 @@ struct iwf_ss7_peer *iwf_ss7_peer_alloc(struct iwf_cfg *cfg, const char *name)
 		return NULL;
 	OSMO_STRLCPY_ARRAY(p->name, name);
 	p->max_sif_len = IWF_MAX_SIF_DEFAULT;
+	p->overlap_min = IWF_OVERLAP_MIN_DEFAULT;
+	p->overlap_max = IWF_OVERLAP_MAX_DEFAULT;
 	iwf_policy_init(&p->policy);
 	iwf_number_plan_init(&p->plan);
 	p->repo_miss_limit = true;

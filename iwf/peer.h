@@ -81,6 +81,10 @@
 #define IWF_CS7_INST_MAX	15
 /*! Q.703 §2.3.8: 272 octets of SIF over MTP2 */
 #define IWF_MAX_SIF_DEFAULT	272
+/* "overlap collect" without digit counts: the shortest and longest numbers
+ * an international E.164 plan has (E.164 §6: at most 15 digits) */
+#define IWF_OVERLAP_MIN_DEFAULT	7
+#define IWF_OVERLAP_MAX_DEFAULT	15
 #define IWF_MAX_SIF_MIN		64
 #define IWF_MAX_SIF_MAX		4096
 /*! iat windows of PASSporTs (ATIS-1000074 §5.3.1: 60 s) and HOP tokens */
@@ -209,6 +213,11 @@ struct iwf_ss7_peer {
 		uint16_t first, last;
 	} cic[IWF_PEER_MAX_CIC_RANGES];
 	uint16_t max_sif_len;		/*!< 272 by default (Q.703 SIF, routing label included) */
+	/*! Q.764 §2.1.1.2 on incoming calls: en bloc (false, the default) or
+	 *  overlap, the IAM held until ST, max digits, or T35 with at least
+	 *  min digits (ARCHITECTURE §8.4) */
+	bool overlap;
+	uint8_t overlap_min, overlap_max;
 	struct iwf_policy policy;	/*!< HOP knobs, ACI, release cause */
 	struct iwf_number_plan plan;
 	char *sdp_template;		/*!< path of the media gateway's SDP, or NULL */

@@ -23,6 +23,7 @@
 #include "iwf/peer.h"
 #include "iwf/policy.h"
 #include "sip/sip_tls.h"
+#include "ss7/isup_trunk.h"
 #include "src/core/logging.h"
 #include "src/core/vty_nodes.h"
 
@@ -1299,6 +1300,51 @@ DEFUN(cfg_tp_max_msg_len, cfg_tp_max_msg_len_cmd,
 	return CMD_SUCCESS;
 }
 
+static int tp_overlap_set(struct vty *vty, bool overlap, unsigned int min, unsigned int max)
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	if (min > max) {
+		vty_out(vty, "%% min-digits %u is more than max-digits %u%s", min, max, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	p->overlap = overlap;
+	p->overlap_min = (uint8_t)min;
+	p->overlap_max = (uint8_t)max;
+	/* a trunk in service takes it for its next incoming IAM */
+	if (p->trunk)
+		isup_trunk_set_overlap(p->trunk, overlap, min, max);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_tp_overlap_enbloc, cfg_tp_overlap_enbloc_cmd,
+      "overlap en-bloc",
+      "Address signalling of incoming calls (Q.764 2.1.1.2)\n"
+      "The IAM carries the whole called number; a SAM is discarded (default)\n")
+{
+	struct iwf_ss7_peer *p = vty->index;
+
+	return tp_overlap_set(vty, false, p->overlap_min, p->overlap_max);
+}
+
+DEFUN(cfg_tp_overlap_collect, cfg_tp_overlap_collect_cmd,
+      "overlap collect",
+      "Address signalling of incoming calls (Q.764 2.1.1.2)\n"
+      "Collect SAM digits until ST, 15 digits, or T35 with at least 7 digits (else REL 28)\n")
+{
+	return tp_overlap_set(vty, true, IWF_OVERLAP_MIN_DEFAULT, IWF_OVERLAP_MAX_DEFAULT);
+}
+
+DEFUN(cfg_tp_overlap_collect_n, cfg_tp_overlap_collect_n_cmd,
+      "overlap collect min-digits <1-40> max-digits <1-40>",
+      "Address signalling of incoming calls (Q.764 2.1.1.2)\n"
+      "Collect SAM digits until ST, max-digits, or T35 with at least min-digits (else REL 28)\n"
+      "Fewest digits a number may have when T35 expires\n" "Digits\n"
+      "Digits that complete a number without ST\n" "Digits\n")
+{
+	return tp_overlap_set(vty, true, num_arg(argv[0]), num_arg(argv[1]));
+}
+
 /* 1..32 printable ASCII characters without space: the BIND TLV value */
 static bool hop_bind_name_ok(const char *s)
 {
@@ -1786,6 +1832,11 @@ static void vty_dump_peers(struct vty *vty)
 		vty_out(vty, ", max SIF %u, sip-peer %s, trunk %s%s", tp->max_sif_len,
 			tp->sip_peer[0] ? tp->sip_peer : "-", tp->trunk ? "in service" : "not started",
 			VTY_NEWLINE);
+		if (tp->overlap)
+			vty_out(vty, "  address signalling: overlap, %u to %u digits%s", tp->overlap_min,
+				tp->overlap_max, VTY_NEWLINE);
+		else
+			vty_out(vty, "  address signalling: en bloc%s", VTY_NEWLINE);
 		show_policy(vty, &tp->policy, &tp->plan);
 		if (tp->hop_bind_send[0] || tp->hop_bind_require[0])
 			vty_out(vty, "  hop-bind send %s, require %s%s", tp->hop_bind_send[0] ? tp->hop_bind_send : "-",
@@ -2017,6 +2068,11 @@ static int config_write_ss7_peers(struct vty *vty)
 		for (i = 0; i < p->n_cic_ranges; i++)
 			vty_out(vty, " cic %u %u%s", p->cic[i].first, p->cic[i].last, VTY_NEWLINE);
 		vty_out(vty, " max-message-length %u%s", p->max_sif_len, VTY_NEWLINE);
+		if (p->overlap)
+			vty_out(vty, " overlap collect min-digits %u max-digits %u%s", p->overlap_min,
+				p->overlap_max, VTY_NEWLINE);
+		else
+			vty_out(vty, " overlap en-bloc%s", VTY_NEWLINE);
 		if (p->plan.cc[0])
 			vty_out(vty, " country-code %s%s", p->plan.cc, VTY_NEWLINE);
 		vty_out(vty, " number-format %s%s", get_value_string(iwf_number_format_names, p->plan.format),
@@ -2190,6 +2246,9 @@ void iwf_peer_vty_init(void *ctx)
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_sip_to_isup_cause_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_cic_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_max_msg_len_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_overlap_enbloc_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_overlap_collect_cmd);
+	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_overlap_collect_n_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_sdp_template_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_no_sdp_template_cmd);
 	install_element(STIWF_SS7_PEER_NODE, &cfg_tp_sip_peer_cmd);

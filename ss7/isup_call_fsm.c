@@ -1,8 +1,10 @@
 /* The call on one ISUP circuit: ITU-T Q.764 §2.1 (set-up), §2.2
  * (unsuccessful set-up), §2.3 (release), §2.9.6 (T1/T5), and the automatic
  * repeat attempt of §2.9.1.4 and §2.12; the information request of §2.1.6
- * (national use) answered from what the call has, and the incoming side of
- * the continuity check of §2.1.8 for an exchange without check equipment.
+ * (national use) answered from what the call has, the incoming side of
+ * the continuity check of §2.1.8 for an exchange without check equipment,
+ * overlap address signalling on incoming calls (§2.1.1.2, T35), and the
+ * suspension of an answered call by SUS/RES (§2.5, T2/T6/T38).
  *
  * The FSM instance is the call: on a repeat attempt it moves to another
  * circuit and keeps its handle.  A call ends (instance freed) when its
@@ -46,6 +48,10 @@ static const struct value_string isup_call_event_names[] = {
 	{ ISUP_CALL_EV_RX_INR,		"RX_INR" },
 	{ ISUP_CALL_EV_RX_COT,		"RX_COT" },
 	{ ISUP_CALL_EV_RELEASE_REQ,	"RELEASE_REQ" },
+	{ ISUP_CALL_EV_RX_SAM,		"RX_SAM" },
+	{ ISUP_CALL_EV_RX_SUS,		"RX_SUS" },
+	{ ISUP_CALL_EV_RX_RES,		"RX_RES" },
+	{ ISUP_CALL_EV_RX_APM,		"RX_APM" },
 	{ 0, NULL }
 };
 
@@ -172,6 +178,136 @@ static void call_unexpected(struct osmo_fsm_inst *fi, uint32_t event)
 	LOGPFSML(fi, LOGL_NOTICE, "CIC %u: %s unexpected in state %s, discarded\n", call->cic->cic,
 		 osmo_fsm_event_name(fi->fsm, event), osmo_fsm_inst_state_name(fi));
 	rate_ctr_inc(rate_ctr_group_get_ctr(call->trunk->ctrs, ISUP_TRUNK_CTR_UNEXPECTED));
+}
+
+/* Q.764 §2.1.1.2: the Called Party Number of the IAM held for more digits */
+static struct isup_number *held_cdpn(struct isup_call *call)
+{
+	struct isup_param *p = call->iam ? isup_msg_param_find(call->iam, ISUP_PAR_CALLED_PARTY_NUMBER) : NULL;
+
+	return p && !p->opaque ? &p->u.number : NULL;
+}
+
+/* Address digits of a called number, the ST signal not counted */
+static size_t cdpn_len(const char *digits)
+{
+	size_t n = strlen(digits);
+
+	return n && digits[n - 1] == 'F' ? n - 1 : n;
+}
+
+/* Whether an incoming call has all its digits: always on an en-bloc trunk;
+ * on an overlap trunk when the ST signal ended them (Q.763 §3.9) or the
+ * most digits the trunk's numbering plan has arrived */
+static bool cdpn_complete(const struct isup_trunk *t, const char *digits)
+{
+	size_t n = strlen(digits);
+
+	if (!t->overlap)
+		return true;
+	if (n && digits[n - 1] == 'F')
+		return true;
+	return n >= t->ov_max_digits;
+}
+
+/* The held IAM goes to the owner; the call waits for its answer */
+static void call_offer_held(struct osmo_fsm_inst *fi)
+{
+	struct isup_call *call = fi->priv;
+	/* off the call: the owner may end the call while it is offered */
+	struct isup_msg *iam = talloc_steal(NULL, call->iam);
+
+	call->iam = NULL;
+	osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_IAM_RCVD, 0, 0);
+	call->owner_gone = false;
+	isup_call_offer(call, iam);
+	talloc_free(iam);
+}
+
+/* Offer the held IAM, or collect more digits under T35 (Q.764 §2.1.1.2) */
+static void call_offer_or_collect(struct osmo_fsm_inst *fi)
+{
+	struct isup_call *call = fi->priv;
+	const struct isup_number *n = held_cdpn(call);
+
+	if (!n || cdpn_complete(call->trunk, n->digits)) {
+		call_offer_held(fi);
+		return;
+	}
+	osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_COLLECTING, tdef_s(ISUP_T35), ISUP_T35);
+}
+
+/* Q.764 §2.1.1.2: a SAM adds its digits to the held IAM's Called Party
+ * Number.  \returns true when they were added, false when the SAM was
+ * discarded (logged) or the call released for too many digits */
+static bool call_rx_sam(struct osmo_fsm_inst *fi, const struct isup_msg *sam)
+{
+	struct isup_call *call = fi->priv;
+	const struct isup_param *p = isup_msg_param_find_c(sam, ISUP_PAR_SUBSEQUENT_NUMBER);
+	struct isup_number *n = held_cdpn(call);
+	size_t have, add;
+
+	if (!n || !p || p->opaque) {
+		call_unexpected(fi, ISUP_CALL_EV_RX_SAM);
+		return false;
+	}
+	have = strlen(n->digits);
+	add = strlen(p->u.subsequent.digits);
+	if (have && n->digits[have - 1] == 'F') {
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: SAM after the ST signal, discarded\n", call->cic->cic);
+		rate_ctr_inc(rate_ctr_group_get_ctr(call->trunk->ctrs, ISUP_TRUNK_CTR_UNEXPECTED));
+		return false;
+	}
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->trunk->ctrs, ISUP_TRUNK_CTR_SAM_RX));
+	if (have + add > ISUP_NUMBER_MAX_DIGITS) {
+		/* no numbering plan has such numbers: Q.850 cause 28 */
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: SAM: subsequent number makes %zu digits, more than %u: "
+			 "REL cause 28\n", call->cic->cic, have + add, ISUP_NUMBER_MAX_DIGITS);
+		TALLOC_FREE(call->iam);
+		call_start_release(fi, ISUP_CAUSE_ADDRESS_INCOMPLETE, ISUP_LOC_TRANSIT, NULL, 0);
+		return false;
+	}
+	memcpy(n->digits + have, p->u.subsequent.digits, add + 1);
+	LOGPFSML(fi, LOGL_INFO, "CIC %u: SAM: %zu digit(s) added, %zu in all\n", call->cic->cic, add,
+		 cdpn_len(n->digits));
+	return true;
+}
+
+/* Q.764 §2.5: SUS on an answered call: the call stays, the circuit is
+ * supervised for the RES by T2 (ISDN subscriber initiated), T6
+ * (network initiated) or T38 (network initiated, international call) */
+static void call_rx_sus(struct osmo_fsm_inst *fi, const struct isup_msg *sus)
+{
+	struct isup_call *call = fi->priv;
+	const struct isup_param *p = isup_msg_param_find_c(sus, ISUP_PAR_SUSPEND_RESUME);
+	uint8_t ind = p && !p->opaque ? (p->u.u8 & 0x01) : 1;
+	int T = !ind ? ISUP_T2 : call->international ? ISUP_T38 : ISUP_T6;
+
+	call->sus_ind = ind;
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->trunk->ctrs, ISUP_TRUNK_CTR_SUS_RX));
+	LOGPFSML(fi, LOGL_INFO, "CIC %u: SUS (%s initiated): call suspended, T%d\n", call->cic->cic,
+		 ind ? "network" : "ISDN subscriber", T);
+	osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_SUSPENDED, tdef_s(T), T);
+	if (call->trunk->ops.suspend && !call->owner_gone)
+		call->trunk->ops.suspend(call, true, ind, call->priv);
+}
+
+/* Q.765: an APM carries information for an application (APM user) of the
+ * context its application transport parameter names.  stiwfd has no APM
+ * user: the message is discarded, the call and the circuit are left as
+ * they are. */
+static void call_rx_apm(struct osmo_fsm_inst *fi, const struct isup_msg *apm)
+{
+	struct isup_call *call = fi->priv;
+	const struct isup_param *p = isup_msg_param_find_c(apm, ISUP_PAR_APP_TRANSPORT);
+
+	rate_ctr_inc(rate_ctr_group_get_ctr(call->trunk->ctrs, ISUP_TRUNK_CTR_APM_RX));
+	if (p && !p->opaque)
+		LOGPFSML(fi, LOGL_INFO, "CIC %u: APM for application context %u (release call indicator %u): "
+			 "no APM user, discarded\n", call->cic->cic, p->u.app.aci, p->u.app.rci);
+	else
+		LOGPFSML(fi, LOGL_INFO, "CIC %u: APM without an application transport parameter, discarded\n",
+			 call->cic->cic);
 }
 
 /* Q.764 §2.9.1.4 b), §2.12: automatic repeat attempt on another circuit;
@@ -324,6 +460,9 @@ static void st_out_iam_sent(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	case ISUP_CALL_EV_RELEASE_REQ:
 		call_release_req(fi, data);
 		break;
+	case ISUP_CALL_EV_RX_APM:
+		call_rx_apm(fi, data);
+		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
 		break;
@@ -365,6 +504,9 @@ static void st_out_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	case ISUP_CALL_EV_RELEASE_REQ:
 		call_release_req(fi, data);
 		break;
+	case ISUP_CALL_EV_RX_APM:
+		call_rx_apm(fi, data);
+		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
 		break;
@@ -404,6 +546,9 @@ static void st_in_iam_rcvd(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	case ISUP_CALL_EV_RELEASE_REQ:
 		call_release_req(fi, data);
 		break;
+	case ISUP_CALL_EV_RX_APM:
+		call_rx_apm(fi, data);
+		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
 		break;
@@ -439,6 +584,9 @@ static void st_in_alerting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case ISUP_CALL_EV_RELEASE_REQ:
 		call_release_req(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_APM:
+		call_rx_apm(fi, data);
 		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
@@ -477,6 +625,12 @@ static void st_active(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case ISUP_CALL_EV_RELEASE_REQ:
 		call_release_req(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_SUS:
+		call_rx_sus(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_APM:
+		call_rx_apm(fi, data);
 		break;
 	case ISUP_CALL_EV_CIRCUIT_LOST:
 		call_circuit_lost(fi, data);
@@ -523,21 +677,13 @@ static void st_in_await_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data
 	struct isup_call *call = fi->priv;
 	const struct isup_msg *msg = data;
 	const struct isup_param *p;
-	struct isup_msg *iam;
 
 	switch (event) {
 	case ISUP_CALL_EV_RX_COT:
 		p = isup_msg_param_find_c(msg, ISUP_PAR_CONTINUITY);
-		/* off the call: the owner may end the call while it is offered */
-		iam = talloc_steal(NULL, call->iam);
-		call->iam = NULL;
 		if (p && !p->opaque && p->u.u8) {
-			LOGPFSML(fi, LOGL_INFO, "CIC %u: continuity check successful, call offered\n",
-				 call->cic->cic);
-			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_IAM_RCVD, 0, 0);
-			call->owner_gone = false;
-			isup_call_offer(call, iam);
-			talloc_free(iam);
+			LOGPFSML(fi, LOGL_INFO, "CIC %u: continuity check successful\n", call->cic->cic);
+			call_offer_or_collect(fi);
 			break;
 		}
 		/* Q.764 §2.1.8: the call is not set up; the circuit awaits
@@ -545,8 +691,13 @@ static void st_in_await_cot(struct osmo_fsm_inst *fi, uint32_t event, void *data
 		 * heard of the call */
 		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: COT: continuity check failed, call abandoned, T27\n",
 			 call->cic->cic);
-		talloc_free(iam);
+		TALLOC_FREE(call->iam);
 		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_COT_FAILED, tdef_s(ISUP_T27), ISUP_T27);
+		break;
+	case ISUP_CALL_EV_RX_SAM:
+		/* Q.764 §2.1.1.2: digits may follow while the COT is awaited;
+		 * T8 keeps running, T35 starts after the COT */
+		call_rx_sam(fi, data);
 		break;
 	case ISUP_CALL_EV_RX_REL:
 		call_rx_rel(fi, data);
@@ -571,6 +722,96 @@ static void st_in_cot_failed(struct osmo_fsm_inst *fi, uint32_t event, void *dat
 	switch (event) {
 	case ISUP_CALL_EV_RX_REL:
 		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		call_release_req(fi, data);
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+/* Q.764 §2.1.1.2: an overlap trunk's incoming call whose number is not
+ * complete; the owner has not heard of it (ARCHITECTURE §8.4). */
+static void st_in_collecting(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	const struct isup_number *n;
+
+	switch (event) {
+	case ISUP_CALL_EV_RX_SAM:
+		if (!call_rx_sam(fi, data))
+			break;
+		n = held_cdpn(call);
+		if (n && cdpn_complete(call->trunk, n->digits)) {
+			LOGPFSML(fi, LOGL_INFO, "CIC %u: number complete (%s), call offered\n", call->cic->cic,
+				 n->digits[strlen(n->digits) - 1] == 'F' ? "ST" : "most digits");
+			call_offer_held(fi);
+			break;
+		}
+		/* T35 restarts on each address message */
+		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_COLLECTING, tdef_s(ISUP_T35), ISUP_T35);
+		break;
+	case ISUP_CALL_EV_RX_REL:
+		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_INR:
+		call_rx_inr(fi, data);
+		break;
+	case ISUP_CALL_EV_RELEASE_REQ:
+		call_release_req(fi, data);
+		break;
+	case ISUP_CALL_EV_CIRCUIT_LOST:
+		call_circuit_lost(fi, data);
+		break;
+	default:
+		call_unexpected(fi, event);
+		break;
+	}
+}
+
+/* Q.764 §2.5: an answered call suspended by SUS, awaiting RES */
+static void st_suspended(struct osmo_fsm_inst *fi, uint32_t event, void *data)
+{
+	struct isup_call *call = fi->priv;
+	struct isup_call_tx *tx = data;
+
+	switch (event) {
+	case ISUP_CALL_EV_RX_RES:
+		LOGPFSML(fi, LOGL_INFO, "CIC %u: RES: call resumed, T%d stopped\n", call->cic->cic, fi->T);
+		osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_ACTIVE, 0, 0);
+		if (call->trunk->ops.suspend && !call->owner_gone)
+			call->trunk->ops.suspend(call, false, call->sus_ind, call->priv);
+		break;
+	case ISUP_CALL_EV_RX_SUS:
+		/* already suspended: the running timer is not restarted */
+		LOGPFSML(fi, LOGL_INFO, "CIC %u: SUS while suspended, T%d keeps running\n", call->cic->cic,
+			 fi->T);
+		break;
+	case ISUP_CALL_EV_TX_CPG:
+		call_tx(fi, ISUP_MSG_CPG, tx);
+		break;
+	case ISUP_CALL_EV_RX_CPG:
+		if (call->outgoing && call->trunk->ops.progress && !call->owner_gone)
+			call->trunk->ops.progress(call, data, call->priv);
+		break;
+	case ISUP_CALL_EV_TX_REL:
+		call->owner_gone = true;
+		call_start_release(fi, tx->cause, ISUP_LOC_BEYOND_IWP, NULL, 0);
+		tx->rc = 0;
+		break;
+	case ISUP_CALL_EV_RX_REL:
+		call_rx_rel(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_INR:
+		call_rx_inr(fi, data);
+		break;
+	case ISUP_CALL_EV_RX_APM:
+		call_rx_apm(fi, data);
 		break;
 	case ISUP_CALL_EV_RELEASE_REQ:
 		call_release_req(fi, data);
@@ -665,6 +906,32 @@ static int call_timer_cb(struct osmo_fsm_inst *fi)
 		call_term(fi);
 		break;
 	}
+	case ISUP_CALL_ST_IN_COLLECTING: {
+		/* Q.764 §2.1.1.2, Annex A T35: no more digits.  Enough for
+		 * the trunk's numbering plan: the number is taken as complete;
+		 * fewer: cause 28 (the owner has not been told of the call) */
+		const struct isup_number *n = held_cdpn(call);
+		size_t len = n ? cdpn_len(n->digits) : 0;
+
+		rate_ctr_inc(rate_ctr_group_get_ctr(call->trunk->ctrs, ISUP_TRUNK_CTR_T35_EXPIRED));
+		if (len >= call->trunk->ov_min_digits) {
+			LOGPFSML(fi, LOGL_INFO, "CIC %u: T35 expired with %zu digits: number complete, call offered\n",
+				 call->cic->cic, len);
+			call_offer_held(fi);
+			break;
+		}
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: T35 expired with %zu digits (fewer than %u): REL cause 28\n",
+			 call->cic->cic, len, call->trunk->ov_min_digits);
+		TALLOC_FREE(call->iam);
+		call_start_release(fi, ISUP_CAUSE_ADDRESS_INCOMPLETE, ISUP_LOC_TRANSIT, NULL, 0);
+		break;
+	}
+	case ISUP_CALL_ST_SUSPENDED:
+		/* Q.764 §2.5, Annex A T2/T6/T38: no RES, release with cause 102 */
+		LOGPFSML(fi, LOGL_NOTICE, "CIC %u: T%d expired, no RES: REL cause 102\n", call->cic->cic, fi->T);
+		call_release_up(call, ISUP_CAUSE_RECOVERY_ON_TIMER);
+		call_start_release(fi, ISUP_CAUSE_RECOVERY_ON_TIMER, ISUP_LOC_TRANSIT, NULL, 0);
+		break;
 	default:
 		LOGPFSML(fi, LOGL_ERROR, "timer in state %s\n", osmo_fsm_inst_state_name(fi));
 		break;
@@ -693,7 +960,8 @@ void isup_call_detach(struct isup_call *call)
 #define RX_EVENTS (S(ISUP_CALL_EV_RX_ACM) | S(ISUP_CALL_EV_RX_CPG) | S(ISUP_CALL_EV_RX_ANM) | \
 		   S(ISUP_CALL_EV_RX_CON) | S(ISUP_CALL_EV_RX_REL) | S(ISUP_CALL_EV_RX_RLC) | \
 		   S(ISUP_CALL_EV_CIRCUIT_LOST) | S(ISUP_CALL_EV_RX_INR) | S(ISUP_CALL_EV_RX_COT) | \
-		   S(ISUP_CALL_EV_RELEASE_REQ))
+		   S(ISUP_CALL_EV_RELEASE_REQ) | S(ISUP_CALL_EV_RX_SAM) | S(ISUP_CALL_EV_RX_SUS) | \
+		   S(ISUP_CALL_EV_RX_RES) | S(ISUP_CALL_EV_RX_APM))
 
 static void st_null(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 {
@@ -703,7 +971,7 @@ static const struct osmo_fsm_state isup_call_states[] = {
 	[ISUP_CALL_ST_NULL] = {
 		.name = "NULL",
 		.out_state_mask = S(ISUP_CALL_ST_OUT_IAM_SENT) | S(ISUP_CALL_ST_IN_IAM_RCVD) |
-				  S(ISUP_CALL_ST_IN_AWAIT_COT),
+				  S(ISUP_CALL_ST_IN_AWAIT_COT) | S(ISUP_CALL_ST_IN_COLLECTING),
 		.action = st_null,
 	},
 	[ISUP_CALL_ST_OUT_IAM_SENT] = {
@@ -737,7 +1005,7 @@ static const struct osmo_fsm_state isup_call_states[] = {
 	[ISUP_CALL_ST_ACTIVE] = {
 		.name = "ACTIVE",
 		.in_event_mask = RX_EVENTS | S(ISUP_CALL_EV_TX_CPG) | S(ISUP_CALL_EV_TX_REL),
-		.out_state_mask = S(ISUP_CALL_ST_RELEASING),
+		.out_state_mask = S(ISUP_CALL_ST_RELEASING) | S(ISUP_CALL_ST_SUSPENDED),
 		.action = st_active,
 	},
 	[ISUP_CALL_ST_RELEASING] = {
@@ -750,7 +1018,7 @@ static const struct osmo_fsm_state isup_call_states[] = {
 		.name = "IN_AWAIT_COT",
 		.in_event_mask = RX_EVENTS,
 		.out_state_mask = S(ISUP_CALL_ST_IN_IAM_RCVD) | S(ISUP_CALL_ST_IN_COT_FAILED) |
-				  S(ISUP_CALL_ST_RELEASING),
+				  S(ISUP_CALL_ST_RELEASING) | S(ISUP_CALL_ST_IN_COLLECTING),
 		.action = st_in_await_cot,
 	},
 	[ISUP_CALL_ST_IN_COT_FAILED] = {
@@ -758,6 +1026,19 @@ static const struct osmo_fsm_state isup_call_states[] = {
 		.in_event_mask = RX_EVENTS,
 		.out_state_mask = S(ISUP_CALL_ST_RELEASING),
 		.action = st_in_cot_failed,
+	},
+	[ISUP_CALL_ST_IN_COLLECTING] = {
+		.name = "IN_COLLECTING",
+		.in_event_mask = RX_EVENTS,
+		.out_state_mask = S(ISUP_CALL_ST_IN_COLLECTING) | S(ISUP_CALL_ST_IN_IAM_RCVD) |
+				  S(ISUP_CALL_ST_RELEASING),
+		.action = st_in_collecting,
+	},
+	[ISUP_CALL_ST_SUSPENDED] = {
+		.name = "SUSPENDED",
+		.in_event_mask = RX_EVENTS | S(ISUP_CALL_EV_TX_CPG) | S(ISUP_CALL_EV_TX_REL),
+		.out_state_mask = S(ISUP_CALL_ST_ACTIVE) | S(ISUP_CALL_ST_RELEASING),
+		.action = st_suspended,
 	},
 };
 
@@ -802,8 +1083,14 @@ struct isup_call *isup_call_fsm_start(struct isup_trunk *t, struct isup_cic *c, 
 		 * performed on a previous circuit */
 		uint8_t cont = nci && !nci->opaque ? nci->u.nci.continuity : 0;
 
-		if (cont == 1 || cont == 2) {
-			/* the owner hears of the call with the COT */
+		const struct isup_param *fci = iam ? isup_msg_param_find_c(iam, ISUP_PAR_FCI) : NULL;
+		const struct isup_param *cdpn = iam ? isup_msg_param_find_c(iam, ISUP_PAR_CALLED_PARTY_NUMBER) : NULL;
+		bool collect = cdpn && !cdpn->opaque && !cdpn_complete(t, cdpn->u.number.digits);
+
+		call->international = fci && !fci->opaque && fci->u.fci.international;
+		if (cont == 1 || cont == 2 || collect) {
+			/* the owner hears of the call with the COT or the
+			 * last digits */
 			call->iam = talloc_zero(call, struct isup_msg);
 			if (!call->iam)
 				goto fail;
@@ -815,8 +1102,10 @@ struct isup_call *isup_call_fsm_start(struct isup_trunk *t, struct isup_cic *c, 
 		}
 		c->call = call;
 		c->last_used = ++t->use_seq;
-		if (call->iam)
+		if (cont == 1 || cont == 2)
 			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_AWAIT_COT, tdef_s(ISUP_T8), ISUP_T8);
+		else if (collect)
+			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_COLLECTING, tdef_s(ISUP_T35), ISUP_T35);
 		else
 			osmo_fsm_inst_state_chg(fi, ISUP_CALL_ST_IN_IAM_RCVD, 0, 0);
 		*rc = 0;
@@ -826,6 +1115,9 @@ struct isup_call *isup_call_fsm_start(struct isup_trunk *t, struct isup_cic *c, 
 	/* what an INF tells (Q.764 §2.1.6), kept beyond the IAM copy */
 	{
 		const struct isup_param *p = isup_msg_param_find_c(iam, ISUP_PAR_CALLING_PARTY_NUMBER);
+		const struct isup_param *fci = isup_msg_param_find_c(iam, ISUP_PAR_FCI);
+
+		call->international = fci && !fci->opaque && fci->u.fci.international;
 
 		if (p && !p->opaque) {
 			call->has_cgpn = true;
@@ -879,7 +1171,7 @@ int isup_call_fsm_release_circuit(struct isup_trunk *t, struct isup_cic *c, uint
 
 bool isup_call_awaits_cot(const struct isup_call *call)
 {
-	return call->fi->state == ISUP_CALL_ST_IN_AWAIT_COT;
+	return call->fi->state == ISUP_CALL_ST_IN_AWAIT_COT || call->fi->state == ISUP_CALL_ST_IN_COLLECTING;
 }
 
 void isup_call_offer(struct isup_call *call, const struct isup_msg *iam)

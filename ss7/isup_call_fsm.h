@@ -22,6 +22,9 @@ enum isup_call_state {
 	ISUP_CALL_ST_IN_AWAIT_COT,	/*!< incoming IAM asking for a continuity check: T8,
 					 *   not yet handed to the owner */
 	ISUP_CALL_ST_IN_COT_FAILED,	/*!< COT "check failed" received: T27 until the reset */
+	ISUP_CALL_ST_IN_COLLECTING,	/*!< overlap: IAM held, SAMs add digits, T35;
+					 *   not yet handed to the owner */
+	ISUP_CALL_ST_SUSPENDED,		/*!< answered call, SUS received: T2, T6 or T38 */
 };
 
 enum isup_call_event {
@@ -46,6 +49,10 @@ enum isup_call_event {
 	/*! Q.764 §2.9.5.3: unrecognized information whose instructions say
 	 *  "release call".  data: const struct isup_call_rel_req * */
 	ISUP_CALL_EV_RELEASE_REQ,
+	ISUP_CALL_EV_RX_SAM,		/*!< data: const struct isup_msg * */
+	ISUP_CALL_EV_RX_SUS,
+	ISUP_CALL_EV_RX_RES,
+	ISUP_CALL_EV_RX_APM,
 };
 
 /*! Event data of ISUP_CALL_EV_RELEASE_REQ */
@@ -71,5 +78,6 @@ struct isup_call_lost {
 struct isup_call *isup_call_fsm_start(struct isup_trunk *t, struct isup_cic *c, bool outgoing,
 				      const struct isup_msg *iam, void *priv, int *rc);
 
-/*! Whether an incoming call waits for a COT before it goes to the owner */
+/*! Whether an incoming call waits for a COT or for more digits (overlap)
+ *  before it goes to the owner */
 bool isup_call_awaits_cot(const struct isup_call *call);

@@ -78,6 +78,9 @@ struct isup_trunk {
 	uint32_t opc, dpc;
 	uint8_t ni;
 	size_t max_sif_len;
+	/* Q.764 §2.1.1.2: overlap address signalling on incoming calls */
+	bool overlap;
+	uint8_t ov_min_digits, ov_max_digits;
 	struct isup_trunk_ops ops;
 	void *priv;
 	bool available;			/*!< MTP user part can send */
@@ -122,6 +125,10 @@ struct isup_call {
 	struct isup_number cgpn;
 	bool has_cpc;
 	uint8_t cpc;
+	/* Q.764 §2.5: the call is treated as international (FCI bit A of
+	 * its IAM): a network-initiated suspension runs T38, not T6 */
+	bool international;
+	uint8_t sus_ind;		/*!< suspend/resume indicator of the SUS in force */
 };
 
 /* isup_trunk.c, for the call FSM and the VTY */

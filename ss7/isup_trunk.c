@@ -30,8 +30,12 @@
 struct osmo_tdef isup_tdefs[] = {
 	{ .T = ISUP_T1, .default_val = 15, .min_val = 1, .max_val = 60,
 	  .desc = "REL sent, awaiting RLC: retransmit REL (Q.764: 15-60 s)" },
+	{ .T = ISUP_T2, .default_val = 180, .min_val = 1, .max_val = 180,
+	  .desc = "ISDN subscriber initiated SUS received, awaiting RES: release, cause 102 (Q.764: 3 min)" },
 	{ .T = ISUP_T5, .default_val = 300, .min_val = 1, .max_val = 900,
 	  .desc = "REL sent, awaiting RLC: send RSC, alert (Q.764: 5-15 min)" },
+	{ .T = ISUP_T6, .default_val = 60, .min_val = 1, .max_val = 180,
+	  .desc = "network initiated SUS received, awaiting RES: release, cause 102 (Q.764: per Q.118)" },
 	{ .T = ISUP_T7, .default_val = 20, .min_val = 1, .max_val = 30,
 	  .desc = "IAM sent, awaiting ACM/CON: release, cause 102 (Q.764: 20-30 s)" },
 	{ .T = ISUP_T8, .default_val = 10, .min_val = 1, .max_val = 15,
@@ -66,6 +70,11 @@ struct osmo_tdef isup_tdefs[] = {
 	  .desc = "COT \"check failed\" received, awaiting CCR: circuit reset (Q.764: 4 min)" },
 	{ .T = ISUP_T34, .default_val = 3, .min_val = 2, .max_val = 4,
 	  .desc = "first segment received, awaiting SGM (Q.764: 2-4 s)" },
+	{ .T = ISUP_T35, .default_val = 15, .min_val = 1, .max_val = 20,
+	  .desc = "overlap: address message received, awaiting more digits: release, cause 28 (Q.764: 15-20 s)" },
+	{ .T = ISUP_T38, .default_val = 15, .min_val = 1, .max_val = 20,
+	  .desc = "network initiated SUS on an international call, awaiting RES: release, cause 102 "
+		  "(Q.764: 15-20 s)" },
 	{}
 };
 
@@ -108,6 +117,10 @@ static const struct rate_ctr_desc isup_trunk_ctr_desc[] = {
 					    "messages unrecognized or with unrecognized parameters" },
 	[ISUP_TRUNK_CTR_INR_RX]		= { "inr:rx", "INR received, answered with INF" },
 	[ISUP_TRUNK_CTR_CQM_RX]		= { "cqm:rx", "CQM received, answered with CQR" },
+	[ISUP_TRUNK_CTR_SAM_RX]		= { "sam:rx", "SAMs received while collecting digits" },
+	[ISUP_TRUNK_CTR_T35_EXPIRED]	= { "t35:expired", "digit collections ended by T35" },
+	[ISUP_TRUNK_CTR_SUS_RX]		= { "sus:rx", "SUS received on an answered call" },
+	[ISUP_TRUNK_CTR_APM_RX]		= { "apm:rx", "APM received on a call, discarded" },
 };
 
 static const struct rate_ctr_group_desc isup_trunk_ctrg_desc = {
@@ -558,6 +571,8 @@ struct isup_trunk *isup_trunk_alloc(void *ctx, const char *name, uint32_t opc, u
 	t->ops = *ops;
 	t->priv = priv;
 	t->max_sif_len = ISUP_MTP3_SIF_MAX;
+	t->ov_min_digits = 1;
+	t->ov_max_digits = ISUP_NUMBER_MAX_DIGITS;
 	llist_add_tail(&t->list, &isup_trunks);
 	return t;
 }
@@ -620,6 +635,17 @@ int isup_trunk_set_ni(struct isup_trunk *t, uint8_t ni)
 	if (ni > 3)
 		return -EINVAL;
 	t->ni = ni;
+	return 0;
+}
+
+int isup_trunk_set_overlap(struct isup_trunk *t, bool overlap, unsigned int min_digits,
+			   unsigned int max_digits)
+{
+	if (min_digits < 1 || min_digits > max_digits || max_digits > ISUP_NUMBER_MAX_DIGITS)
+		return -EINVAL;
+	t->overlap = overlap;
+	t->ov_min_digits = (uint8_t)min_digits;
+	t->ov_max_digits = (uint8_t)max_digits;
 	return 0;
 }
 
@@ -1533,10 +1559,17 @@ static int rx_process(struct isup_trunk *t, struct isup_cic *c, const struct isu
 		/* Q.764 §2.9.5.1: it answers no CQM of ours */
 		rx_log_unexpected(t, c, msg, "answering no CQM of ours");
 		return -EPROTO;
+	case ISUP_MSG_SAM:
+		return rx_call_msg(t, c, msg, ISUP_CALL_EV_RX_SAM);
+	case ISUP_MSG_SUS:
+		return rx_call_msg(t, c, msg, ISUP_CALL_EV_RX_SUS);
+	case ISUP_MSG_RES:
+		return rx_call_msg(t, c, msg, ISUP_CALL_EV_RX_RES);
+	case ISUP_MSG_APM:
+		return rx_call_msg(t, c, msg, ISUP_CALL_EV_RX_APM);
 	default:
-		/* SAM, SUS, RES, APM: an en-bloc IWF without suspend/resume
-		 * or APM users; INF and LPA: we send no INR, no CCR.  On an
-		 * idle circuit they are unexpected (Q.764 §2.9.5.1) */
+		/* INF and LPA: we send no INR, no CCR.  On an idle circuit
+		 * they are unexpected (Q.764 §2.9.5.1) */
 		if (!c->call && !c->await_reset) {
 			rx_log_unexpected(t, c, msg, "on an idle circuit, circuit reset");
 			isup_cic_reset_start(c);

@@ -31,7 +31,9 @@ struct isup_call;
 /*! Timer numbers of Q.764 Annex A used here (the T of the "isup" osmo_tdef
  *  group, settable with "timer isup TNN" in the VTY). */
 #define ISUP_T1		1	/*!< REL sent: retransmit REL */
+#define ISUP_T2		2	/*!< user-initiated SUS received: await RES, then release (cause 102) */
 #define ISUP_T5		5	/*!< REL sent: give up, RSC and alert */
+#define ISUP_T6		6	/*!< network-initiated SUS received: await RES, then release (cause 102) */
 #define ISUP_T7		7	/*!< IAM sent: await ACM/CON */
 #define ISUP_T8		8	/*!< IAM with a continuity check received: await COT */
 #define ISUP_T9		9	/*!< ACM received: await answer (Q.118), 0 = off */
@@ -49,6 +51,8 @@ struct isup_call;
 #define ISUP_T23	23	/*!< GRS sent: alert, retransmit every T23 */
 #define ISUP_T27	27	/*!< COT "check failed" received: await CCR, then RSC */
 #define ISUP_T34	34	/*!< first segment received: await SGM */
+#define ISUP_T35	35	/*!< overlap: latest address message received, awaiting more digits */
+#define ISUP_T38	38	/*!< network-initiated SUS on an international call: await RES */
 
 /*! Q.850 cause values the call control itself uses */
 #define ISUP_CAUSE_NORMAL_CLEARING	16
@@ -56,6 +60,7 @@ struct isup_call;
 #define ISUP_CAUSE_NO_USER_RESPONDING	18
 #define ISUP_CAUSE_NO_ANSWER		19
 #define ISUP_CAUSE_CALL_REJECTED	21
+#define ISUP_CAUSE_ADDRESS_INCOMPLETE	28	/*!< invalid number format (address incomplete) */
 #define ISUP_CAUSE_NORMAL_UNSPECIFIED	31
 #define ISUP_CAUSE_NO_CIRCUIT		34
 #define ISUP_CAUSE_TEMPORARY_FAILURE	41
@@ -123,6 +128,10 @@ enum isup_trunk_ctr {
 						 *   type, or with unrecognized parameters */
 	ISUP_TRUNK_CTR_INR_RX,			/*!< INR received and answered with INF */
 	ISUP_TRUNK_CTR_CQM_RX,			/*!< CQM received and answered with CQR */
+	ISUP_TRUNK_CTR_SAM_RX,			/*!< SAMs received while collecting digits */
+	ISUP_TRUNK_CTR_T35_EXPIRED,		/*!< digit collection ended by T35 */
+	ISUP_TRUNK_CTR_SUS_RX,			/*!< SUS received on an answered call */
+	ISUP_TRUNK_CTR_APM_RX,			/*!< APM received on a call (discarded, Q.765) */
 };
 
 /*! What the trunk needs from its owner.  Only \a send is mandatory. */
@@ -149,6 +158,11 @@ struct isup_trunk_ops {
 	 *  attempt (dual seizure, UCIC, BLO or reset before a backward message). */
 	void (*retry)(struct isup_call *call, uint16_t old_cic, uint16_t new_cic, const char *reason,
 		      void *call_priv);
+	/*! SUS (\a suspended, \a indicator is the Q.763 §3.52 suspend/resume
+	 *  indicator: 0 ISDN subscriber initiated, 1 network initiated) or RES
+	 *  received on an answered call.  The trunk supervises the suspension
+	 *  itself (T2, T6 or T38; on expiry the released callback says 102). */
+	void (*suspend)(struct isup_call *call, bool suspended, uint8_t indicator, void *call_priv);
 	/*! Maintenance alert (Q.764 Annex A: T5, T13, T15, T17, T19, T21, T23). */
 	void (*alert)(struct isup_trunk *t, uint16_t cic, const char *what, void *priv);
 };
@@ -174,6 +188,17 @@ int isup_trunk_add_cics(struct isup_trunk *t, uint16_t first, uint16_t last);
  *  messages are segmented, Q.764 §2.1.12).  \returns 0 or -EINVAL */
 int isup_trunk_set_ni(struct isup_trunk *t, uint8_t ni);
 int isup_trunk_set_max_sif(struct isup_trunk *t, size_t max_sif_len);
+
+/*! Q.764 §2.1.1.2 overlap address signalling on incoming calls.  En bloc
+ *  (the default): the IAM carries the whole number and is offered at once;
+ *  a SAM is unexpected.  Overlap: an IAM whose Called Party Number neither
+ *  ends with ST nor has \a max_digits digits is held while SAMs add digits,
+ *  T35 restarted on each; it is offered (its Called Party Number completed)
+ *  on ST, on \a max_digits, or when T35 expires with at least
+ *  \a min_digits digits; with fewer, T35 releases it with cause 28.
+ *  \returns 0, or -EINVAL unless 1 <= \a min_digits <= \a max_digits <= 40 */
+int isup_trunk_set_overlap(struct isup_trunk *t, bool overlap, unsigned int min_digits,
+			   unsigned int max_digits);
 
 /*! Find a trunk by name among all trunks. */
 struct isup_trunk *isup_trunk_find(const char *name);

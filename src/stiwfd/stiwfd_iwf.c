@@ -498,6 +498,7 @@ int stiwfd_ss7_setup(struct stiwfd_iwf *d)
 		}
 		if (peer->max_sif_len)
 			isup_trunk_set_max_sif(t, peer->max_sif_len);
+		isup_trunk_set_overlap(t, peer->overlap, peer->overlap_min, peer->overlap_max);
 		rc = sdp_load(peer);
 		if (rc < 0)
 			return rc;

@@ -3,7 +3,9 @@
  * The input is a program: each step is a message from the peer (well-formed
  * ISUP of any type, on any of a few circuits or on one that is not ours,
  * perhaps with an unrecognized parameter and compatibility instructions
- * (Q.764 §2.9.5.3), or raw octets), a local action (call set-up, ACM/CPG/ANM/CON/REL on a live
+ * (Q.764 §2.9.5.3), or raw octets; an IAM may switch the trunk to overlap
+ * address signalling, Q.764 §2.1.1.2, and SAMs carry digits with or
+ * without ST), a local action (call set-up, ACM/CPG/ANM/CON/REL on a live
  * call, blocking, reset, MTP up or down) or a jump of the fake clock that
  * lets the Q.764 timers expire.  Everything the trunk sends must decode with
  * our own codec.  After the program a final reset (MTP down and up, the
@@ -217,8 +219,23 @@ static void peer_msg(struct isup_trunk *t, struct prog *pg)
 		abort();
 	if (isup_msg_init(m, type, cic) < 0)
 		goto out;
-	if (type == ISUP_MSG_IAM)
-		fill_iam(m, next(pg));
+	if (type == ISUP_MSG_IAM) {
+		uint8_t d = next(pg);
+
+		fill_iam(m, d);
+		/* bit 7: the trunk collects digits from here on */
+		isup_trunk_set_overlap(t, d & 0x80, 4, 12);
+	}
+	p = isup_msg_param_find(m, ISUP_PAR_SUBSEQUENT_NUMBER);
+	if (p) {
+		uint8_t d = next(pg);
+
+		snprintf(p->u.subsequent.digits, sizeof(p->u.subsequent.digits), "%.*s%s", 1 + d % 6,
+			 "555000", d & 0x80 ? "F" : "");
+	}
+	p = isup_msg_param_find(m, ISUP_PAR_SUSPEND_RESUME);
+	if (p)
+		p->u.u8 = next(pg) & 1;
 	p = isup_msg_param_find(m, ISUP_PAR_CAUSE);
 	if (p)
 		p->u.cause.value = next(pg) & 0x7f;

@@ -146,6 +146,7 @@ static void example(char *buf, size_t size)
 	    " point-code 200\n"
 	    " cic 1 31\n"
 	    " max-message-length 272\n"
+	    " overlap en-bloc\n"
 	    " country-code 1\n"
 	    " number-format international\n"
 	    " aci 90\n"
@@ -454,6 +455,7 @@ static void test_round_trip_knobs(void)
 		" cic 0 10\n"
 		" cic 100 4095\n"
 		" max-message-length 4096\n"
+		" overlap collect min-digits 8 max-digits 12\n"
 		" country-code 49\n"
 		" number-format national\n"
 		" trunk-prefix 0\n"
@@ -680,6 +682,10 @@ static const struct bad_case bad_cases[] = {
 	{ TP " point-code 16777216\n", 3, "pc range" },
 	{ TP " max-message-length 63\n", 3, "length range" },
 	{ TP " max-message-length 4097\n", 3, "length range" },
+	{ TP " overlap collect min-digits 9 max-digits 8\n", 3, "min above max" },
+	{ TP " overlap collect min-digits 0 max-digits 8\n", 3, "digits range" },
+	{ TP " overlap collect min-digits 4 max-digits 41\n", 3, "digits range" },
+	{ TP " overlap overlap\n", 3, "overlap mode" },
 	{ TP " no cic 1 2\n", 3, "no such range" },
 	{ TP " sip-peer a/b\n", 3, "bad name" },
 	{ "ss7-peer x\n" " cic 1 1\n cic 2 2\n cic 3 3\n cic 4 4\n cic 5 5\n cic 6 6\n cic 7 7\n cic 8 8\n"

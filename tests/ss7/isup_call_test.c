@@ -54,6 +54,7 @@ static struct {
 	struct isup_call *last_incoming;
 	uint8_t last_cause;
 	unsigned int last_iam_unknown;	/* unrecognized parameters the owner got */
+	char last_cdpn[ISUP_NUMBER_MAX_DIGITS + 1];	/* the called number it got */
 } owner;
 
 static int send_fail;
@@ -120,6 +121,7 @@ static void cb_incoming(struct isup_trunk *t, struct isup_call *call, const stru
 
 	owner.last_incoming = call;
 	owner.last_iam_unknown = 0;
+	osmo_strlcpy(owner.last_cdpn, p ? p->u.number.digits : "", sizeof(owner.last_cdpn));
 	for (i = 0; i < iam->num_opt; i++)
 		owner.last_iam_unknown += !isup_param_known(iam->opt[i].code);
 	owner_log("incoming %u %u", isup_call_cic(call), p ? (uint32_t)strlen(p->u.number.digits) : 0);
@@ -148,6 +150,11 @@ static void cb_retry(struct isup_call *call, uint16_t old_cic, uint16_t new_cic,
 	owner_log("retry %u->%u", old_cic, new_cic);
 }
 
+static void cb_suspend(struct isup_call *call, bool suspended, uint8_t indicator, void *call_priv)
+{
+	owner_log(suspended ? "suspended %u" : "resumed %u", indicator, 0);
+}
+
 static void cb_alert(struct isup_trunk *t, uint16_t cic, const char *what, void *priv)
 {
 	owner_log("alert %u", cic, 0);
@@ -160,6 +167,7 @@ static const struct isup_trunk_ops ops = {
 	.answer = cb_answer,
 	.released = cb_released,
 	.retry = cb_retry,
+	.suspend = cb_suspend,
 	.alert = cb_alert,
 };
 
@@ -1627,6 +1635,304 @@ static void test_cot(void)
 	}
 }
 
+/* An IAM with called number \a called on \a cic; \a intl sets FCI bit A */
+static int peer_iam_num(struct isup_trunk *t, uint16_t cic, const char *called, bool intl)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	int rc;
+
+	CU_ASSERT_FATAL(m != NULL);
+	fill_iam(m, called);
+	m->cic = cic;
+	isup_msg_param_find(m, ISUP_PAR_FCI)->u.fci.international = intl;
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+static int peer_sam(struct isup_trunk *t, uint16_t cic, const char *digits)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	int rc;
+
+	CU_ASSERT_FATAL(m != NULL);
+	isup_msg_init(m, ISUP_MSG_SAM, cic);
+	osmo_strlcpy(isup_msg_param_find(m, ISUP_PAR_SUBSEQUENT_NUMBER)->u.subsequent.digits, digits,
+		     sizeof(m->mand[0].u.subsequent.digits));
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+/* SUS or RES with suspend/resume indicator \a ind (0 subscriber, 1 network) */
+static int peer_sus_res(struct isup_trunk *t, uint8_t type, uint16_t cic, uint8_t ind)
+{
+	struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+	int rc;
+
+	CU_ASSERT_FATAL(m != NULL);
+	isup_msg_init(m, type, cic);
+	isup_msg_param_find(m, ISUP_PAR_SUSPEND_RESUME)->u.u8 = ind;
+	rc = peer_send_msg(t, m);
+	talloc_free(m);
+	return rc;
+}
+
+/* Q.764 §2.1.1.2: overlap address signalling, T35 */
+static void test_overlap(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call;
+
+	CU_ASSERT_EQUAL(isup_trunk_set_overlap(t, true, 0, 15), -EINVAL);
+	CU_ASSERT_EQUAL(isup_trunk_set_overlap(t, true, 9, 8), -EINVAL);
+	CU_ASSERT_EQUAL(isup_trunk_set_overlap(t, true, 8, 41), -EINVAL);
+
+	/* en bloc (the default): the IAM is offered at once, a SAM is
+	 * unexpected on the busy circuit and discarded, no reset */
+	CU_ASSERT_EQUAL(peer_iam_num(t, 1, "1202555", false), 0);
+	CU_ASSERT(owner_saw("incoming 1 7"));
+	CU_ASSERT_STRING_EQUAL(owner.last_cdpn, "1202555");
+	CU_ASSERT_EQUAL(peer_sam(t, 1, "0001"), 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 1), 0);
+	reset_capture();
+
+	CU_ASSERT_EQUAL(isup_trunk_set_overlap(t, true, 8, 11), 0);
+	/* SAMs until the most digits: offered with the whole number, T35
+	 * restarted by each SAM (14 + 14 s without expiry) */
+	CU_ASSERT_EQUAL(peer_iam_num(t, 2, "1202", false), 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IN_BUSY);
+	clock_advance(14);
+	CU_ASSERT_EQUAL(peer_sam(t, 2, "555"), 0);
+	clock_advance(14);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(peer_sam(t, 2, "0001"), 0);
+	CU_ASSERT(owner_saw("incoming 2 11"));
+	CU_ASSERT_STRING_EQUAL(owner.last_cdpn, "12025550001");
+	call = owner.last_incoming;
+	/* a SAM after the call was offered: discarded */
+	CU_ASSERT_EQUAL(peer_sam(t, 2, "9"), 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(isup_call_send_acm(call, NULL), 0);
+	clock_advance(30);
+	CU_ASSERT(last_is(ISUP_MSG_ACM, 2, 0, 0));
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+	reset_capture();
+
+	/* ST ends the number before the most digits */
+	CU_ASSERT_EQUAL(peer_iam_num(t, 3, "44", false), 0);
+	CU_ASSERT_EQUAL(peer_sam(t, 3, "20F"), 0);
+	CU_ASSERT(owner_saw("incoming 3 5"));
+	CU_ASSERT_STRING_EQUAL(owner.last_cdpn, "4420F");
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 3), 0);
+	/* an IAM with ST or with the most digits is complete at once */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_iam_num(t, 3, "123F", false), 0);
+	CU_ASSERT(owner_saw("incoming 3 4"));
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 3), 0);
+	reset_capture();
+
+	/* T35 (15 s) with enough digits: the number is taken as complete */
+	CU_ASSERT_EQUAL(peer_iam_num(t, 4, "1202555", false), 0);
+	CU_ASSERT_EQUAL(peer_sam(t, 4, "0"), 0);
+	clock_advance(14);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	clock_advance(1);
+	CU_ASSERT(owner_saw("incoming 4 8"));
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+	reset_capture();
+
+	/* T35 with too few digits: REL 28, the owner never knew */
+	CU_ASSERT_EQUAL(peer_iam_num(t, 5, "1202", false), 0);
+	CU_ASSERT_EQUAL(peer_sam(t, 5, "55"), 0);
+	clock_advance(14);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	clock_advance(1);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 5, ISUP_CAUSE_ADDRESS_INCOMPLETE, 0));
+	CU_ASSERT_EQUAL(owner.n, 0);
+	/* a late SAM while our REL awaits its RLC: discarded */
+	CU_ASSERT_EQUAL(peer_sam(t, 5, "5"), 0);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 5), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 5), ISUP_CIC_ST_IDLE);
+	reset_capture();
+
+	/* the peer gives up while we collect: RLC, the owner never knew */
+	CU_ASSERT_EQUAL(peer_iam_num(t, 6, "1202", false), 0);
+	CU_ASSERT_EQUAL(peer_send_rel(t, 6, 16), 0);
+	CU_ASSERT(last_is(ISUP_MSG_RLC, 6, 0, 0));
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 6), ISUP_CIC_ST_IDLE);
+	reset_capture();
+
+	/* more than 40 digits: REL 28 */
+	CU_ASSERT_EQUAL(isup_trunk_set_overlap(t, true, 8, 40), 0);
+	CU_ASSERT_EQUAL(peer_iam_num(t, 7, "12345678901234567890", false), 0);
+	CU_ASSERT_EQUAL(peer_sam(t, 7, "1234567890123456789"), 0);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(peer_sam(t, 7, "12"), 0);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 7, ISUP_CAUSE_ADDRESS_INCOMPLETE, 0));
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 7), 0);
+	reset_capture();
+
+	/* digits arrive while a COT is awaited; after the COT T35 runs */
+	CU_ASSERT_EQUAL(isup_trunk_set_overlap(t, true, 8, 11), 0);
+	{
+		struct isup_msg *m = talloc_zero(test_ctx, struct isup_msg);
+
+		fill_iam(m, "1202");
+		m->cic = 8;
+		isup_msg_param_find(m, ISUP_PAR_NCI)->u.nci.continuity = 2;
+		CU_ASSERT_EQUAL(peer_send_msg(t, m), 0);
+		talloc_free(m);
+	}
+	CU_ASSERT_EQUAL(peer_sam(t, 8, "555"), 0);
+	CU_ASSERT_EQUAL(peer_cot(t, 8, true), 0);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(peer_sam(t, 8, "0001"), 0);
+	CU_ASSERT(owner_saw("incoming 8 11"));
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 8), 0);
+
+	/* a SAM on an idle circuit: unexpected, circuit reset (Q.764 §2.9.5.1) */
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_sam(t, 1, "1"), -EPROTO);
+	CU_ASSERT(last_is(ISUP_MSG_RSC, 1, 0, 0));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 1), 0);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_SAM_RX), 9);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_T35_EXPIRED), 2);
+	trunk_down(t);
+}
+
+/* Q.764 §2.5: SUS/RES on an answered call, T2/T6/T38; APM discarded */
+static void test_suspend(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_call *call;
+	struct isup_msg *m;
+
+	/* network initiated, national call: T6 (60 s); RES in time */
+	call = call_in_active(t, 1);
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_SUS, 1, 1), 0);
+	CU_ASSERT(owner_saw("suspended 1"));
+	clock_advance(59);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_RES, 1, 1), 0);
+	CU_ASSERT(owner_saw("resumed 1"));
+	clock_advance(120);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	/* the call goes on: the owner can release it */
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 1, 16, 0));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 1), 0);
+	reset_capture();
+
+	/* no RES within T6: REL 102, the owner hears 102 */
+	call = call_in_active(t, 2);
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_SUS, 2, 1), 0);
+	/* a second SUS does not restart T6 */
+	clock_advance(30);
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_SUS, 2, 1), 0);
+	clock_advance(29);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	clock_advance(1);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 2, ISUP_CAUSE_RECOVERY_ON_TIMER, 0));
+	CU_ASSERT(owner_saw("released 102"));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 2), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 2), ISUP_CIC_ST_IDLE);
+	reset_capture();
+
+	/* ISDN subscriber initiated: T2 (3 min) */
+	call = call_in_active(t, 3);
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_SUS, 3, 0), 0);
+	CU_ASSERT(owner_saw("suspended 0"));
+	clock_advance(179);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	clock_advance(1);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 3, ISUP_CAUSE_RECOVERY_ON_TIMER, 0));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 3), 0);
+	reset_capture();
+
+	/* network initiated on an international call: T38 (15 s) */
+	CU_ASSERT_EQUAL(peer_iam_num(t, 4, "12025550001", true), 0);
+	call = owner.last_incoming;
+	CU_ASSERT_EQUAL(isup_call_send_con(call, NULL), 0);
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_SUS, 4, 1), 0);
+	clock_advance(14);
+	CU_ASSERT_EQUAL(wire.n, 0);
+	clock_advance(1);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 4, ISUP_CAUSE_RECOVERY_ON_TIMER, 0));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+	reset_capture();
+
+	/* suspended: the peer or the owner may still release */
+	call = call_in_active(t, 5);
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_SUS, 5, 1), 0);
+	CU_ASSERT_EQUAL(peer_send_rel(t, 5, 16), 0);
+	CU_ASSERT(last_is(ISUP_MSG_RLC, 5, 0, 0));
+	CU_ASSERT(owner_saw("released 16"));
+	reset_capture();
+	call = call_in_active(t, 5);
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_SUS, 5, 0), 0);
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT(last_is(ISUP_MSG_REL, 5, 16, 0));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 5), 0);
+	clock_advance(200);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	reset_capture();
+
+	/* SUS before the answer, RES without SUS: discarded, no reset */
+	CU_ASSERT_EQUAL(peer_send_iam(t, 6), 0);
+	call = owner.last_incoming;
+	CU_ASSERT_EQUAL(isup_call_send_acm(call, NULL), 0);
+	reset_capture();
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_SUS, 6, 1), 0);
+	CU_ASSERT_EQUAL(isup_call_send_anm(call, NULL), 0);
+	CU_ASSERT_EQUAL(peer_sus_res(t, ISUP_MSG_RES, 6, 1), 0);
+	clock_advance(200);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT(last_is(ISUP_MSG_ANM, 6, 0, 0));
+	CU_ASSERT(!owner_saw("suspended 1"));
+
+	/* APM on the call: discarded, the call and circuit stay */
+	m = talloc_zero(test_ctx, struct isup_msg);
+	CU_ASSERT_FATAL(m != NULL);
+	isup_msg_init(m, ISUP_MSG_APM, 6);
+	{
+		struct isup_param *p = isup_msg_opt_add(m, ISUP_PAR_APP_TRANSPORT);
+
+		p->u.app.aci = 5;
+		p->u.app.rci = 1;
+		p->u.app.si = 1;
+		p->u.app.info_len = 4;
+	}
+	CU_ASSERT_EQUAL(peer_send_msg(t, m), 0);
+	CU_ASSERT_EQUAL(wire.n, 1);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 6), ISUP_CIC_ST_IN_BUSY);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_APM_RX), 1);
+	/* an APM on an idle circuit: unexpected, reset */
+	m->cic = 7;
+	CU_ASSERT_EQUAL(peer_send_msg(t, m), -EPROTO);
+	CU_ASSERT(last_is(ISUP_MSG_RSC, 7, 0, 0));
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 7), 0);
+	talloc_free(m);
+	CU_ASSERT_EQUAL(isup_call_release(call, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 6), 0);
+	CU_ASSERT_EQUAL(isup_trunk_ctr_get(t, ISUP_TRUNK_CTR_SUS_RX), 6);
+	trunk_down(t);
+}
+
 int main(int argc, char **argv)
 {
 	void *ctx = talloc_named_const(NULL, 0, "isup_call_test");
@@ -1662,7 +1968,9 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "Q.764 2.9.5.3.2 unrecognized parameters", test_compat_params) ||
 	    !CU_add_test(suite, "INR answered with INF", test_inr) ||
 	    !CU_add_test(suite, "CQM answered with CQR", test_cqm) ||
-	    !CU_add_test(suite, "COT, T8, T27", test_cot)) {
+	    !CU_add_test(suite, "COT, T8, T27", test_cot) ||
+	    !CU_add_test(suite, "overlap: SAM, ST, T35, cause 28", test_overlap) ||
+	    !CU_add_test(suite, "SUS/RES, T2/T6/T38, APM", test_suspend)) {
 		CU_cleanup_registry();
 		return 1;
 	}

@@ -21,7 +21,19 @@
  *     and unblocks the last call's CIC (its UBA proves our last RLC went
  *     out) and exits 0.  With -g, each IAM after the first waits for a
  *     SIGUSR1 ("inject N: waiting for SIGUSR1"): the test changes the
- *     topology between two calls (kills the active IWF).
+ *     topology between two calls (kills the active IWF).  -x SPEC after
+ *     an -s shapes that call, SPEC a comma-separated list of:
+ *       called:D the called number is D, not the one the IAM was made
+ *                (and its token signed) with
+ *       keep:N   the IAM carries the first N digits of its called number,
+ *                the others follow in SAMs of up to 3 digits (Q.764
+ *                §2.1.1.2 overlap); "drop" sends no SAM
+ *       st       the last address message ends with the ST signal
+ *       sus:I, res:I, apm   sent in this order once the call is answered
+ *                (SUS/RES with suspend/resume indicator I, an APM)
+ *       wait     after them the call is not released: the IWF releases it
+ *     The exchange role answers a called number of fewer than 8 digits
+ *     with REL 28 (address incomplete).
  *
  * All use CICs 1..8.  Each event is printed on one line. */
 
@@ -45,10 +57,24 @@
 #include "ss7/mtp_user.h"
 
 #define MAX_INJECT 8
+#define MAX_AFTER 8
+
+/* -x: how an injected call is shaped */
+struct inj_plan {
+	int keep;			/*!< digits in the IAM, -1 all */
+	bool drop;			/*!< the other digits are not sent */
+	bool st;
+	uint8_t after[MAX_AFTER];	/*!< message types sent once answered */
+	uint8_t after_ind[MAX_AFTER];	/*!< their suspend/resume indicator */
+	unsigned int n_after;
+	bool wait;
+	char called[ISUP_NUMBER_MAX_DIGITS + 1];	/*!< "" the IAM's own */
+};
 
 static struct {
 	struct stiwf_mtp_user *mtp;
 	struct isup_trunk *trunk;
+	uint32_t dpc;
 	bool exchange;
 	int step;
 	int exit_code;
@@ -58,6 +84,7 @@ static struct {
 	/* inject: the IAMs to send, the one in progress (1-based, 0 before) */
 	bool inject;
 	struct isup_msg *iams[MAX_INJECT];
+	struct inj_plan plans[MAX_INJECT];
 	unsigned int n_iams, cur;
 	bool cur_ended;
 	bool gated;			/* -g: SIGUSR1 before each IAM after the first */
@@ -142,11 +169,80 @@ static int caller_call(const char *num)
 	return 0;
 }
 
+/* inject: a message the trunk has no API for (SAM, SUS, RES, APM) on the
+ * circuit of a call, on the SLS of the circuit as the trunk sends (the
+ * low 4 bits of the CIC) so that it keeps its order after the IAM */
+static int send_raw(uint8_t type, uint16_t cic, const char *digits, uint8_t ind)
+{
+	struct isup_msg *m = talloc_zero(NULL, struct isup_msg);
+	struct isup_param *par;
+	uint8_t buf[64];
+	int len = -ENOMEM;
+
+	if (!m)
+		return len;
+	isup_msg_init(m, type, cic);
+	par = isup_msg_param_find(m, ISUP_PAR_SUBSEQUENT_NUMBER);
+	if (par)
+		snprintf(par->u.subsequent.digits, sizeof(par->u.subsequent.digits), "%s", digits);
+	par = isup_msg_param_find(m, ISUP_PAR_SUSPEND_RESUME);
+	if (par)
+		par->u.u8 = ind;
+	if (type == ISUP_MSG_APM) {
+		/* an application this IWF has no user for: ACI 100, of the range Q.765
+		 * leaves to non-standardised applications (not our token's) */
+		par = isup_msg_opt_add(m, ISUP_PAR_APP_TRANSPORT);
+		par->u.app.aci = 100;
+		par->u.app.si = 1;
+		par->u.app.info_len = 3;
+	}
+	len = isup_msg_encode(buf, sizeof(buf), m);
+	talloc_free(m);
+	if (len < 0)
+		return len;
+	say("inject: %s on CIC %u%.0u", isup_msg_type_name(type), cic, 0);
+	return stiwf_mtp_user_send(p.mtp, p.dpc, cic & 0x0f, buf, (size_t)len);
+}
+
+/* inject: the IAM as -x shapes it, and the digits for the SAMs */
+static struct isup_msg *inject_shape(const struct isup_msg *iam, const struct inj_plan *pl, char *rest,
+				     size_t rest_size)
+{
+	struct isup_msg *m = talloc_zero(NULL, struct isup_msg);
+	struct isup_param *par;
+	size_t n;
+
+	rest[0] = '\0';
+	if (!m)
+		return NULL;
+	*m = *iam;
+	par = isup_msg_param_find(m, ISUP_PAR_CALLED_PARTY_NUMBER);
+	if (!par)
+		return m;
+	if (pl->called[0])
+		memcpy(par->u.number.digits, pl->called, sizeof(pl->called));
+	n = strlen(par->u.number.digits);
+	if (pl->keep >= 0 && (size_t)pl->keep < n) {
+		if (!pl->drop)
+			snprintf(rest, rest_size, "%s", par->u.number.digits + pl->keep);
+		par->u.number.digits[pl->keep] = '\0';
+	}
+	if (pl->st && !rest[0]) {
+		n = strlen(par->u.number.digits);
+		if (n + 1 < sizeof(par->u.number.digits))
+			memcpy(par->u.number.digits + n, "F", 2);
+	} else if (pl->st && strlen(rest) + 1 < rest_size) {
+		strcat(rest, "F");
+	}
+	return m;
+}
+
 /* inject: the next IAM once the circuits are reset and the last call's
  * circuit is idle again */
 static void inject_step(void)
 {
 	struct isup_call *call;
+	char rest[ISUP_NUMBER_MAX_DIGITS + 2], *d;
 	int rc;
 
 	if (p.cur == 0) {
@@ -176,7 +272,16 @@ static void inject_step(void)
 	p.gate_said = false;
 	p.cur++;
 	p.cur_ended = false;
-	rc = isup_trunk_call_setup(p.trunk, p.iams[p.cur - 1], (void *)(uintptr_t)p.cur, &call);
+	{
+		struct isup_msg *iam = inject_shape(p.iams[p.cur - 1], &p.plans[p.cur - 1], rest, sizeof(rest));
+
+		if (!iam) {
+			finish(1);
+			return;
+		}
+		rc = isup_trunk_call_setup(p.trunk, iam, (void *)(uintptr_t)p.cur, &call);
+		talloc_free(iam);
+	}
 	if (rc == -ENETDOWN) {
 		/* the peer's GRS came in before our own poll of the AS state
 		 * saw the user part available: wait for the next event */
@@ -191,6 +296,19 @@ static void inject_step(void)
 	}
 	p.last_cic = isup_call_cic(call);
 	say("inject %s%u: IAM on CIC %u", "", p.cur, p.last_cic);
+	/* Q.764 §2.1.1.2: the other digits in SAMs, 3 at a time */
+	for (d = rest; *d; ) {
+		char sam[4];
+		size_t k = strlen(d) > 3 ? 3 : strlen(d);
+
+		memcpy(sam, d, k);
+		sam[k] = '\0';
+		d += k;
+		if (send_raw(ISUP_MSG_SAM, p.last_cic, sam, 0) < 0) {
+			finish(1);
+			return;
+		}
+	}
 }
 
 /* caller: the script, advanced after every event */
@@ -270,7 +388,16 @@ static void cb_answer(struct isup_call *call, const struct isup_msg *msg, void *
 	const char *num = priv;
 
 	if (p.inject) {
-		say("inject %s%u: answered, REL %u", "", (unsigned int)(uintptr_t)priv, 16);
+		unsigned int n = (unsigned int)(uintptr_t)priv, i;
+		const struct inj_plan *pl = &p.plans[n - 1];
+
+		for (i = 0; i < pl->n_after; i++)
+			send_raw(pl->after[i], isup_call_cic(call), "", pl->after_ind[i]);
+		if (pl->wait) {
+			say("inject %s%u: answered, awaiting the IWF's REL%.0u", "", n, 0);
+			return;
+		}
+		say("inject %s%u: answered, REL %u", "", n, 16);
 		isup_call_release(call, ISUP_CAUSE_NORMAL_CLEARING);
 		p.cur_ended = true;
 		return;
@@ -337,6 +464,12 @@ static void cb_incoming(struct isup_trunk *t, struct isup_call *call, const stru
 	size_t n = strlen(digits);
 
 	say("exchange: IAM for %s on CIC %u%.0u", digits, isup_call_cic(call), 0);
+	if (n < 8) {
+		/* Q.850 cause 28: the number is incomplete for this exchange */
+		isup_call_release(call, 28);
+		say("exchange: %s incomplete, REL %u%.0u", digits, 28, 0);
+		return;
+	}
 	if (n >= 2 && !strcmp(digits + n - 2, "17")) {
 		isup_call_release(call, ISUP_CAUSE_USER_BUSY);
 		say("exchange: %s busy, REL %u%.0u", digits, 17, 0);
@@ -394,6 +527,41 @@ static const struct isup_trunk_ops peer_ops = {
 	.alert = cb_alert,
 };
 
+/* -x SPEC for the last IAM given with -s */
+static int add_plan(const char *spec)
+{
+	struct inj_plan *pl;
+	char buf[256], *tok, *save = NULL;
+
+	if (!p.n_iams || strlen(spec) >= sizeof(buf))
+		return -EINVAL;
+	pl = &p.plans[p.n_iams - 1];
+	osmo_strlcpy(buf, spec, sizeof(buf));
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(tok, "called:", 7)) {
+			if (strlen(tok + 7) >= sizeof(pl->called))
+				return -EINVAL;
+			osmo_strlcpy(pl->called, tok + 7, sizeof(pl->called));
+		} else if (!strncmp(tok, "keep:", 5)) {
+			pl->keep = atoi(tok + 5);
+		} else if (!strcmp(tok, "drop")) {
+			pl->drop = true;
+		} else if (!strcmp(tok, "st")) {
+			pl->st = true;
+		} else if (!strcmp(tok, "wait")) {
+			pl->wait = true;
+		} else if (pl->n_after < MAX_AFTER && (!strncmp(tok, "sus:", 4) || !strncmp(tok, "res:", 4))) {
+			pl->after[pl->n_after] = tok[0] == 's' ? ISUP_MSG_SUS : ISUP_MSG_RES;
+			pl->after_ind[pl->n_after++] = atoi(tok + 4) & 1;
+		} else if (pl->n_after < MAX_AFTER && !strcmp(tok, "apm")) {
+			pl->after[pl->n_after++] = ISUP_MSG_APM;
+		} else {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* inject: one IAM as "stiwf isup iam" prints it */
 static int add_iam(void *ctx, const char *hex)
 {
@@ -411,6 +579,7 @@ static int add_iam(void *ctx, const char *hex)
 	len = osmo_hexparse(hex, buf, n);
 	if (len <= 0 || isup_msg_decode(m, buf, (size_t)len) < 0 || m->type != ISUP_MSG_IAM)
 		goto out;
+	p.plans[p.n_iams].keep = -1;
 	p.iams[p.n_iams++] = m;
 	m = NULL;
 	rc = 0;
@@ -431,7 +600,7 @@ int main(int argc, char **argv)
 	char err[768];
 	int opt;
 
-	while ((opt = getopt_long_only(argc, argv, "c:r:d:t:s:g", lopts, NULL)) != -1) {
+	while ((opt = getopt_long_only(argc, argv, "c:r:d:t:s:x:g", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'g':
 			p.gated = true;
@@ -439,6 +608,13 @@ int main(int argc, char **argv)
 		case 's':
 			if (add_iam(ctx, optarg) < 0) {
 				fprintf(stderr, "isup_peer: -s: not an IAM in hex, or more than %u\n", MAX_INJECT);
+				return 2;
+			}
+			break;
+		case 'x':
+			if (add_plan(optarg) < 0) {
+				fprintf(stderr, "isup_peer: -x: not after an -s, or not called:D, keep:N, drop, st, sus:I, "
+					"res:I, apm, wait\n");
 				return 2;
 			}
 			break;
@@ -463,6 +639,7 @@ int main(int argc, char **argv)
 	}
 	if (!conf || !role || !dpc || dpc > 0xffffff || timeout_ms > 3600000)
 		return 2;
+	p.dpc = (uint32_t)dpc;
 	p.exchange = !strcmp(role, "exchange");
 	p.inject = !strcmp(role, "inject");
 	if (p.inject != (p.n_iams > 0))

@@ -39,6 +39,8 @@ static const struct {
 	{ "IAM CIC 4095, no optional part", "ff0f01" "00" "2001" "0a" "00" "0200"
 		 "0403100201" },
 	{ "SAM", "150002" "0200" "03802103" },
+	/* Q.763 §3.51: even, "123" and the ST signal */
+	{ "SAM with ST", "150002" "0200" "030021f3" },
 	{ "ACM", "150006" "1614" "01" "290101" "00" },
 	{ "CON", "150007" "1614" "00" },
 	{ "CPG", "15002c" "01" "01" "290101" "00" },
@@ -50,6 +52,9 @@ static const struct {
 	{ "RLC with cause", "150010" "01" "1202849f" "00" },
 	{ "SUS", "15000d" "01" "00" },
 	{ "RES", "15000e" "00" "00" },
+	/* Q.763 §3.52: network initiated, with a call reference */
+	{ "SUS network initiated, call reference", "15000d" "01" "01" "0105785634" "3812" "00" },
+	{ "RES network initiated", "15000e" "01" "00" },
 	{ "RSC", "150012" },
 	{ "BLO", "150013" },
 	{ "BLA", "150015" },
@@ -462,6 +467,13 @@ static void test_malformed(void)
 		{ "CGB status length not matching the range", "150018" "00" "01" "04" "0fffffff", -EBADMSG },
 		{ "redirection information of 3 octets", "150001" "00" "2001" "0a" "00" "0206" "0403100201"
 			"1303000000" "00", -EBADMSG },
+		{ "SAM subsequent number of 0 octets", "150002" "0200" "00", -EBADMSG },
+		{ "SAM odd without address signals", "150002" "0200" "0180", -EBADMSG },
+		{ "SAM with 42 digits", "150002" "0200" "16" "00"
+			"111111111111111111111111111111111111111111", -EBADMSG },
+		{ "SAM without pointer", "150002", -EBADMSG },
+		{ "SUS without indicators", "15000d", -EBADMSG },
+		{ "RES optional pointer past the end", "15000e" "01" "05", -EBADMSG },
 		{ "CdPN with 42 digits", "150001" "00" "2001" "0a" "00" "0200"
 			"17" "0410" "111111111111111111111111111111111111111111", -EBADMSG },
 	};

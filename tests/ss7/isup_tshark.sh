@@ -234,6 +234,15 @@ while read -r name hex; do
 		field COT isup.message_type 5
 		field COT isup.continuity_indicator 1
 		;;
+	SAM)
+		field SAM isup.message_type 2
+		field SAM isup.cic 21
+		expect SAM "$work/SAM.out" "Subsequent Number: 0001"
+		;;
+	SUS|RES)
+		field $name isup.cic 21
+		expect $name "$work/$name.out" "Suspend/Resume indicator: network initiated"
+		;;
 	CQM)
 		field CQM isup.message_type 42
 		expect CQM "$work/CQM.out" "Range: 4" "Parameter Length: 1"
@@ -349,7 +358,7 @@ done <"$work/vectors.txt"
 
 echo "tshark checked:$checked"
 for want in IAM ACM ANM REL RLC CPG GRS IAMTOK IAMTOKSEG SGMTOK IAME2E CON GRA CGB CGBA CGU CGUA RSC BLO \
-	BLA UBL UBA UCIC CCR LPA CFN RLCCAUSE RELDIAG INR INF INFNA COT CQM CQR FAC IDR IRS; do
+	BLA UBL UBA UCIC CCR LPA CFN RLCCAUSE RELDIAG INR INF INFNA COT SAM SUS RES CQM CQR FAC IDR IRS; do
 	case " $checked " in
 	*" $want "*) ;;
 	*) echo "FAIL: vector $want missing"; fail=1 ;;

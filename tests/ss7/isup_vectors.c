@@ -286,6 +286,26 @@ static int cot(void)
 	return print("COT");
 }
 
+/* SAM, CIC 21: subsequent number "0001" and ST (Q.763 §3.51). */
+static int sam(void)
+{
+	isup_msg_init(&msg, ISUP_MSG_SAM, 21);
+	strcpy(msg.mand[0].u.subsequent.digits, "0001F");
+	return print("SAM");
+}
+
+/* SUS and RES, CIC 21: network initiated (Q.763 §3.52). */
+static int sus_res(void)
+{
+	isup_msg_init(&msg, ISUP_MSG_SUS, 21);
+	msg.mand[0].u.u8 = 1;
+	if (print("SUS"))
+		return 1;
+	isup_msg_init(&msg, ISUP_MSG_RES, 21);
+	msg.mand[0].u.u8 = 1;
+	return print("RES");
+}
+
 /* CQM, CIC 1, range 3 (4 circuits). */
 static int cqm(void)
 {
@@ -468,7 +488,7 @@ int main(int argc, char **argv)
 	if (con() || gra() || cg(ISUP_MSG_CGB) || cg(ISUP_MSG_CGBA) || cg(ISUP_MSG_CGU) || cg(ISUP_MSG_CGUA) ||
 	    simple(ISUP_MSG_RSC) || simple(ISUP_MSG_BLO) || simple(ISUP_MSG_BLA) || simple(ISUP_MSG_UBL) ||
 	    simple(ISUP_MSG_UBA) || simple(ISUP_MSG_UCIC) || simple(ISUP_MSG_CCR) || simple(ISUP_MSG_LPA) ||
-	    cfn() || rlc_cause() || rel_diag() || inr() || inf() || inf_na() || cot() || cqm() || cqr() ||
+	    cfn() || rlc_cause() || rel_diag() || inr() || inf() || inf_na() || cot() || sam() || sus_res() || cqm() || cqr() ||
 	    fac() || idr() || irs())
 		return 1;
 	pkey = EVP_EC_gen("P-256");
