@@ -7,6 +7,7 @@
 # tshark judges the ISUP capture here afterwards.
 set -u
 srcdir=${srcdir:-.}
+. "${srcdir:-.}/tests/lib-needs.sh"; needs guest sipp osmo-stp tshark
 top_builddir=${top_builddir:-.}
 mkdir -p "$top_builddir/tests/integration"
 out=$(mktemp -d "$top_builddir/tests/integration/iwf_overlap.XXXXXX") || exit 1

@@ -12,6 +12,7 @@
 #    Unsupported: 100rel;
 #  - no leg is left behind.
 set -u
+. "${srcdir:-.}/tests/lib-needs.sh"; needs sipp
 . "${srcdir:-.}/tests/integration/lib.sh"
 . "${srcdir:-.}/tests/integration/lib-bg.sh"
 
