@@ -297,7 +297,7 @@ int isup_iam_divert_put(struct isup_msg *iam, const struct sip_divert *d)
 	struct isup_param *p;
 	int rc;
 
-	if (iam->type != ISUP_MSG_IAM || !d->present || d->reason > SIP_DIVERT_NOT_REACHABLE ||
+	if (iam->type != ISUP_MSG_IAM || !d->present || d->national || d->reason > SIP_DIVERT_NOT_REACHABLE ||
 	    d->counter < 1 || d->counter > SIP_DIVERT_COUNTER_MAX)
 		return -EINVAL;
 	rc = divert_number(iam, ISUP_PAR_ORIG_CALLED_NUMBER, d->orig_called, d->restricted);

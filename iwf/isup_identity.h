@@ -76,5 +76,6 @@ int isup_iam_divert_get(struct sip_divert *d, const struct isup_msg *iam, const 
  *  there: redirecting indicator "call diverted" (3), or "call diverted, all
  *  redirection information presentation restricted" (4) when restricted;
  *  an original reason above 3 goes as unknown (Q.763 §3.45 a has 0..3).
- *  \returns 0, -EINVAL (not present, a bad number), -EMSGSIZE */
+ *  \returns 0, -EINVAL (not present, a number not known to be E.164 or
+ *  not 1..15 digits), -EMSGSIZE */
 int isup_iam_divert_put(struct isup_msg *iam, const struct sip_divert *d);

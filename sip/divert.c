@@ -287,10 +287,17 @@ static int slice_uint(const struct dv_slice *s, unsigned int max_digits, unsigne
 
 /* The number of an entry's URI: the part before '?' (RFC 3261 §19.1.1
  * headers, where History-Info puts its Reason) is canonicalised. */
-static int entry_tn(const struct dv_cursor *c, const struct dv_entry *e, char *out, size_t size)
+static int entry_tn(const struct dv_cursor *c, const struct dv_entry *e, char *out, size_t size, bool *global)
 {
 	const char *q = memchr(e->uri.p, '?', e->uri.len);
 	size_t len = q ? (size_t)(q - e->uri.p) : e->uri.len;
+	size_t skip = 0;
+
+	if (len >= 4 && (!strncasecmp(e->uri.p, "tel:", 4) || !strncasecmp(e->uri.p, "sip:", 4)))
+		skip = 4;
+	else if (len >= 5 && !strncasecmp(e->uri.p, "sips:", 5))
+		skip = 5;
+	*global = len > skip && e->uri.p[skip] == '+';
 
 	if (stiwf_tn_normalize(e->uri.p, len, out, size) < 0) {
 		LOGP(DSIP, LOGL_NOTICE, "%s: URI '%.*s' holds no telephone number\n", c->hdr,
@@ -362,12 +369,15 @@ int sip_diversion_parse(struct sip_divert *d, const char *buf, size_t len)
 	for (i = 0; i < n; i++) {
 		char tn[STIWF_TN_MAX + 1];
 		const struct dv_slice *v;
+		bool global;
 		unsigned int count = 1;
 		uint8_t reason = SIP_DIVERT_UNKNOWN;
 
-		rc = entry_tn(&c, &e[i], tn, sizeof(tn));
+		rc = entry_tn(&c, &e[i], tn, sizeof(tn), &global);
 		if (rc < 0)
 			goto out;
+		if (!global)
+			d->national = true;
 		v = param_get(&e[i], "counter");
 		if (v && (slice_uint(v, 2, &count) < 0 || count == 0)) {
 			LOGP(DSIP, LOGL_NOTICE, "Diversion: entry %d: 'counter' is not 1..99\n", i + 1);
@@ -418,6 +428,7 @@ int sip_history_info_parse(struct sip_divert *d, const char *buf, size_t len)
 		const struct dv_slice *parent;
 		char tn[STIWF_TN_MAX + 1];
 		unsigned int cause;
+		bool global;
 		int from = -1, k, reason;
 
 		rc = uri_cause(&e[i], &cause);
@@ -460,9 +471,11 @@ int sip_history_info_parse(struct sip_divert *d, const char *buf, size_t len)
 			rc = -EBADMSG;
 			goto out;
 		}
-		rc = entry_tn(&c, &e[from], tn, sizeof(tn));
+		rc = entry_tn(&c, &e[from], tn, sizeof(tn), &global);
 		if (rc < 0)
 			goto out;
+		if (!global)
+			d->national = true;
 		divert_add(d, tn, reason, 1, false);
 	}
 	rc = 0;

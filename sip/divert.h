@@ -52,6 +52,9 @@ struct sip_divert {
 	uint8_t reason;				/*!< enum sip_divert_reason of the last */
 	uint8_t counter;			/*!< diversions, 1..SIP_DIVERT_COUNTER_MAX */
 	bool restricted;			/*!< the diverting party asked for privacy */
+	/*! a number came without '+' (not global, RFC 3966 §5.1.4): its
+	 *  digits are not known to be E.164 */
+	bool national;
 };
 
 /*! Parse one Diversion header value (RFC 5806 §4: a comma-separated list
