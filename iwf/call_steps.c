@@ -102,6 +102,23 @@ int iwf_iam_add_divert(struct isup_msg *iam, const struct sip_divert *d, const c
 	return rc;
 }
 
+int iwf_invite_diversion(char *out, size_t size, const struct isup_msg *iam, const char *cc, const char *call_id)
+{
+	struct sip_divert d;
+	int rc;
+
+	if (size)
+		out[0] = '\0';
+	rc = isup_iam_divert_get(&d, iam, cc);
+	if (rc == 0 && !d.present)
+		return 0;
+	if (rc == 0)
+		rc = sip_diversion_format(out, size, &d);
+	if (rc < 0)
+		LOGP(DIWF, LOGL_NOTICE, "IAM %s: redirection not carried to SIP (%s)\n", call_id, strerror(-rc));
+	return rc;
+}
+
 enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err)
 {
 	switch (err) {

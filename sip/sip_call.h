@@ -198,6 +198,9 @@ struct sip_call_out_params {
 	const char *identity[SIP_CALL_IDENTITY_MAX];
 	unsigned int n_identity;
 	const char *sdp;		/*!< the SDP offer (the trunk's template) */
+	/*! Diversion header value of a forwarded call (sip_diversion_format()),
+	 *  or NULL */
+	const char *diversion;
 };
 
 /*! Register the owner of calls: ops for both directions, agent_priv for

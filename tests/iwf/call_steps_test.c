@@ -126,6 +126,17 @@ static void test_divert(void)
 	CU_ASSERT(p && !strcmp(p->u.number.digits, "12025550100"));
 	p = isup_msg_param_find_c(iam, ISUP_PAR_REDIRECTION_INFO);
 	CU_ASSERT(p && p->u.redir.reason == SIP_DIVERT_USER_BUSY && p->u.redir.counter == 1);
+	/* and back: the IAM's redirection as a Diversion header */
+	{
+		char hdr[256];
+
+		CU_ASSERT(iwf_invite_diversion(hdr, sizeof(hdr), iam, "1", "c1") > 0);
+		CU_ASSERT_STRING_EQUAL(hdr, "<tel:+12025550100>;reason=user-busy;counter=1;privacy=off");
+		CU_ASSERT_EQUAL(iwf_invite_diversion(hdr, 10, iam, "1", "c1"), -ENOSPC);
+		CU_ASSERT_EQUAL_FATAL(isup_msg_init(iam, ISUP_MSG_IAM, 1), 0);
+		CU_ASSERT_EQUAL(iwf_invite_diversion(hdr, sizeof(hdr), iam, "1", "c1"), 0);
+		CU_ASSERT_STRING_EQUAL(hdr, "");
+	}
 	free(iam);
 }
 

@@ -409,6 +409,19 @@ static void test_invite_encode_parse(void)
 	CU_ASSERT_STRING_EQUAL(info.call_id, "0123456789abcdef@stiwf");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(info.sdp);
 	CU_ASSERT_STRING_EQUAL(info.sdp, p.sdp);
+	CU_ASSERT(!info.divert.present);
+
+	/* a forwarded call: the Diversion header goes out and reads back */
+	p.diversion = "<tel:+12025550100>;reason=user-busy;counter=1;privacy=off";
+	rc = sip_call_invite_encode(buf, sizeof(buf), &p, "0123456789abcdef@stiwf");
+	CU_ASSERT_FATAL(rc > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\r\nDiversion: <tel:+12025550100>;reason=user-busy;counter=1;privacy=off\r\n"));
+	CU_ASSERT_EQUAL_FATAL(sip_call_info_parse(ctx, &info, buf, rc, &status), 0);
+	CU_ASSERT(info.divert.present);
+	CU_ASSERT_STRING_EQUAL(info.divert.redirecting, "12025550100");
+	p.diversion = "<tel:+1>\r\nX: y";
+	CU_ASSERT_EQUAL(sip_call_invite_encode(buf, sizeof(buf), &p, "0123456789abcdef@stiwf"), -EINVAL);
+	p.diversion = NULL;
 
 	/* no room, a bad Call-ID, a bad parameter */
 	CU_ASSERT_EQUAL(sip_call_invite_encode(small, sizeof(small), &p, "1@stiwf"), -ENOSPC);
