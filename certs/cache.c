@@ -17,7 +17,7 @@
 
 #include "certs/cache.h"
 #include "certs/certchain.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 #define CACHE_BUCKETS 256
 #define CA_BUCKETS 64

@@ -15,7 +15,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "certs/credential.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 static int credential_destructor(struct credential *cred)
 {

@@ -26,7 +26,7 @@
 #include <osmocom/core/timer.h>
 
 #include "certs/fetch.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 const struct value_string fetch_err_names[] = {
 	{ FETCH_OK, "ok" },

@@ -3,7 +3,7 @@
  *  Asynchronous HTTP(S) fetches of certificate chains and CRLs (ARCHITECTURE §5):
  *  libcurl's multi interface driven by libosmocore osmo_fds and an
  *  osmo_timer, so it runs under osmo_select_main() and inside stiwfd's
- *  GMainLoop (src/evloop.c) alike, and never blocks the loop.
+ *  GMainLoop (src/core/evloop.c) alike, and never blocks the loop.
  *
  *  Every answer is treated as hostile: the body is capped, the whole
  *  transfer is time-limited (one deadline for all its redirect hops), only

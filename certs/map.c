@@ -16,7 +16,7 @@
 #include <osmocom/core/utils.h>
 
 #include "certs/map.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 const struct value_string certmap_trust_names[] = {
 	{ CERTMAP_TRUST_OK,		"ok" },

@@ -30,7 +30,7 @@
  *  - is X revoked or unknown?  The trust store decides that; the map takes
  *    its answer as an input (struct certmap_signer.trust) and fails closed.
  *
- *  And for the MAP border (GSMA FS.11 screening, src/map_relay.h):
+ *  And for the MAP border (GSMA FS.11 screening, src/stiwfd/map_relay.h):
  *  - which operator's network does an SCCP calling global title belong to
  *    (`gt-prefix`, certmap_entry_by_gt())?  Unauthenticated: it names a
  *    network, it grants nothing;

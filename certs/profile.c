@@ -14,7 +14,7 @@
 
 #include "certs/profile.h"
 #include "certs/tnauthlist.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 const struct value_string profile_check_names[] = {
 	{ PROFILE_CHK_KEY_P256, "key-p256" },

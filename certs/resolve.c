@@ -19,7 +19,7 @@
 #include "certs/profile.h"
 #include "certs/resolve.h"
 #include "certs/tnauthlist.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 #define RESOLVE_REASON_LEN 256
 /* Most CRL distribution points a domain keeps current. */

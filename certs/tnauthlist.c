@@ -11,7 +11,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "certs/tnauthlist.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 const struct value_string tnauth_entry_type_names[] = {
 	{ TNAUTH_ENTRY_SPC, "spc" },

@@ -18,7 +18,7 @@
 
 #include "certs/cache.h"
 #include "certs/truststore.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 const struct value_string cert_err_names[] = {
 	{ CERT_OK, "ok" },

@@ -29,7 +29,7 @@
 #include "certs/tokenbucket.h"
 #include "certs/truststore.h"
 #include "certs/tsca.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 #define TSCA_DETAIL_LEN 256
 #define TSCA_BUCKETS 256

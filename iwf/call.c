@@ -21,7 +21,7 @@
 #include "iwf/call_internal.h"
 #include "iwf/cause.h"
 #include "sip/stir_error.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "iwf/isup_identity.h"
 #include "ss7/isup_trunk.h"
 
@@ -61,6 +61,26 @@ static const struct rate_ctr_group_desc iwf_call_ctrg_desc = {
 };
 
 struct iwf_call_env g_iwf_env;
+
+static const struct iwf_call_leg_ops real_legs = {
+	.sip_agent_set_call_ops = sip_agent_set_call_ops,
+	.sip_call_set_priv = sip_call_set_priv,
+	.sip_call_place = sip_call_place,
+	.sip_call_ring = sip_call_ring,
+	.sip_call_answer = sip_call_answer,
+	.sip_call_reject = sip_call_reject,
+	.sip_call_release = sip_call_release,
+	.sip_call_get_id = sip_call_get_id,
+	.isup_trunk_call_setup = isup_trunk_call_setup,
+	.isup_call_set_priv = isup_call_set_priv,
+	.isup_call_cic = isup_call_cic,
+	.isup_call_send_acm = isup_call_send_acm,
+	.isup_call_send_cpg = isup_call_send_cpg,
+	.isup_call_send_anm = isup_call_send_anm,
+	.isup_call_send_con = isup_call_send_con,
+	.isup_call_release = isup_call_release,
+};
+const struct iwf_call_leg_ops *g_iwf_legs = &real_legs;
 
 static struct {
 	void *ctx;
@@ -169,7 +189,7 @@ static int sip_incoming(struct sip_call *leg, const struct sip_call_info *info, 
 		return -ENOMEM;
 	call->sip = leg;
 	osmo_strlcpy(call->call_id, info->call_id, sizeof(call->call_id));
-	sip_call_set_priv(leg, call);
+	g_iwf_legs->sip_call_set_priv(leg, call);
 	iwf_call_ctr_inc(IWF_CALL_CTR_SIP_IN);
 	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s from %s:%u, %s -> %s, %u Identity\n", info->call_id,
 		 info->peer_addr, info->peer_port, info->pai.present ? info->pai.user : info->from.user,
@@ -235,13 +255,13 @@ static void isup_incoming(struct isup_trunk *t, struct isup_call *isup, const st
 	struct iwf_call *call = call_new(IWF_CALL_ISUP_TO_SIP);
 
 	if (!call) {
-		isup_call_release(isup, IWF_CAUSE_TEMPORARY_FAILURE);
+		g_iwf_legs->isup_call_release(isup, IWF_CAUSE_TEMPORARY_FAILURE);
 		return;
 	}
 	call->isup = isup;
 	call->ss7_peer = peer;
-	call->cic = isup_call_cic(isup);
-	isup_call_set_priv(isup, call);
+	call->cic = g_iwf_legs->isup_call_cic(isup);
+	g_iwf_legs->isup_call_set_priv(isup, call);
 	iwf_call_ctr_inc(IWF_CALL_CTR_ISUP_IN);
 	call->iam = talloc_memdup(call, iam, sizeof(*iam));
 	if (!call->iam) {
@@ -436,6 +456,7 @@ int iwf_call_layer_init(void *ctx, const struct iwf_call_env *env)
 		return -ENOMEM;
 	}
 	g_iwf_env = *env;
+	g_iwf_legs = env->legs ? env->legs : &real_legs;
 	if (env->hop_cred) {
 		layer.hop_key = sigtoken_key_alloc(layer.ctx, env->hop_cred->key);
 		if (!layer.hop_key)
@@ -443,7 +464,7 @@ int iwf_call_layer_init(void *ctx, const struct iwf_call_env *env)
 	}
 	default_sdp_init(env->media_addr);
 	if (env->sip)
-		sip_agent_set_call_ops(env->sip, &iwf_sip_ops, NULL);
+		g_iwf_legs->sip_agent_set_call_ops(env->sip, &iwf_sip_ops, NULL);
 	return 0;
 }
 
@@ -455,13 +476,14 @@ void iwf_call_layer_fini(void)
 	if (!layer.ctx)
 		return;
 	if (g_iwf_env.sip)
-		sip_agent_set_call_ops(g_iwf_env.sip, NULL, NULL);
+		g_iwf_legs->sip_agent_set_call_ops(g_iwf_env.sip, NULL, NULL);
 	llist_for_each_entry_safe(call, tmp, &layer.calls, entry)
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SHUTDOWN, &cause);
 	rate_ctr_group_free(layer.ctrg);
 	TALLOC_FREE(layer.ctx);
 	memset(&layer, 0, sizeof(layer));
 	memset(&g_iwf_env, 0, sizeof(g_iwf_env));
+	g_iwf_legs = &real_legs;
 }
 
 unsigned int iwf_call_count(void)

@@ -33,6 +33,12 @@ struct certmap;
 struct isup_trunk_ops;
 struct iwf_ss7_peer;
 struct replay_store;
+struct sip_call;
+struct sip_call_ops;
+struct sip_call_out_params;
+struct isup_call;
+struct isup_msg;
+struct isup_trunk;
 
 enum iwf_call_dir {
 	IWF_CALL_SIP_TO_ISUP,
@@ -40,7 +46,35 @@ enum iwf_call_dir {
 };
 extern const struct value_string iwf_call_dir_names[];
 
-/*! What the call layer works with; the daemon builds it (src/stiwfd.c).
+/*! What the call layer does to its legs: the Sofia-SIP leg of
+ *  sip/sip_call.h and the ISUP circuit of ss7/isup_trunk.h, under the names
+ *  of those functions.  The daemon leaves iwf_call_env.legs NULL, which
+ *  means those; the unit test of the call FSM drives the calls with its
+ *  own (tests/iwf/call_fsm_test.c). */
+struct iwf_call_leg_ops {
+	void (*sip_agent_set_call_ops)(struct stiwf_sip_agent *agent, const struct sip_call_ops *ops,
+				       void *agent_priv);
+	void (*sip_call_set_priv)(struct sip_call *call, void *priv);
+	struct sip_call *(*sip_call_place)(struct stiwf_sip_agent *agent, const struct sip_call_out_params *p,
+					   void *priv, int *err);
+	int (*sip_call_ring)(struct sip_call *call, int status, const char *sdp);
+	int (*sip_call_answer)(struct sip_call *call, const char *sdp);
+	int (*sip_call_reject)(struct sip_call *call, int status, const char *phrase, const char *reason);
+	int (*sip_call_release)(struct sip_call *call, const char *reason);
+	const char *(*sip_call_get_id)(const struct sip_call *call);
+
+	int (*isup_trunk_call_setup)(struct isup_trunk *t, const struct isup_msg *iam, void *call_priv,
+				     struct isup_call **call);
+	void (*isup_call_set_priv)(struct isup_call *call, void *call_priv);
+	uint16_t (*isup_call_cic)(const struct isup_call *call);
+	int (*isup_call_send_acm)(struct isup_call *call, const struct isup_msg *msg);
+	int (*isup_call_send_cpg)(struct isup_call *call, const struct isup_msg *msg);
+	int (*isup_call_send_anm)(struct isup_call *call, const struct isup_msg *msg);
+	int (*isup_call_send_con)(struct isup_call *call, const struct isup_msg *msg);
+	int (*isup_call_release)(struct isup_call *call, uint8_t cause);
+};
+
+/*! What the call layer works with; the daemon builds it (src/stiwfd/stiwfd.c).
  *  Any of the services may be NULL: a call that needs a missing one takes
  *  the policy's path for "cannot verify" or "cannot sign". */
 struct iwf_call_env {
@@ -52,12 +86,17 @@ struct iwf_call_env {
 	struct credential *hop_cred;	/*!< the TSCA operator credential that signs HOP */
 	struct sigtoken_replay *replay;	/*!< HOP replay cache */
 	/*! the replay store shared with the other IWFs, asked after the
-	 *  cache (src/replay_store.h), or NULL */
+	 *  cache (src/core/replay_store.h), or NULL */
 	struct replay_store *store;
 	/*! the store could not answer: let the cache decide (else release) */
 	bool store_fail_local;
 	struct certmap *map;		/*!< the domain map */
 	const char *media_addr;		/*!< address of the default SDP template */
+	/* the settings the flows read, as they were when the layer started */
+	unsigned int stir_max_age;	/*!< oldest PASSporT iat ("stir / max-age"); 0: 60 s */
+	unsigned int hop_window;	/*!< oldest HOP iat ("tsca / hop-window"); 0: 60 s */
+	unsigned int hop_skew;		/*!< clock skew allowed for a HOP iat ("tsca / hop-skew") */
+	const struct iwf_call_leg_ops *legs;	/*!< NULL: the real legs */
 };
 
 /*! Start the call layer: counters, and the SIP call ops on env->sip.

@@ -1,6 +1,7 @@
 #pragma once
 /*! \file call_internal.h
- *  What iwf/call.c (legs, layer, log line, VTY) and iwf/call_fsm.c (state)
+ *  What iwf/call.c (legs, layer, log line, VTY), iwf/call_fsm.c (state)
+ *  and the two flows (iwf/call_sip_to_isup.c, iwf/call_isup_to_sip.c)
  *  share about a call.  Not for other rooms. */
 
 #include <stdbool.h>
@@ -11,11 +12,12 @@
 #include <osmocom/core/fsm.h>
 
 #include "iwf/call.h"
+#include "iwf/call_fsm.h"
 #include "iwf/number.h"
 #include "iwf/peer.h"
 #include "iwf/policy.h"
 #include "sip/sip_call.h"
-#include "src/workq.h"
+#include "src/core/workq.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
 
@@ -114,12 +116,29 @@ struct iwf_call {
 
 /* call.c */
 extern struct iwf_call_env g_iwf_env;
+/* the legs' operations: env->legs, or the real ones */
+extern const struct iwf_call_leg_ops *g_iwf_legs;
 void iwf_call_ctr_inc(unsigned int idx);
 void iwf_call_log_line(struct iwf_call *call);
 const char *iwf_call_sdp(const struct iwf_ss7_peer *peer);
 /* the HOP credential's prepared key, or NULL */
 struct sigtoken_key *iwf_call_hop_key(void);
 
-/* call_fsm.c: the flows */
+/* call_fsm.c: the state table the flows drive */
+void call_state_chg(struct iwf_call *call, enum iwf_call_state st);
+/* the cause overrides of the call's trunk, or NULL for RFC 3398's */
+const struct iwf_cause_map *call_causes(const struct iwf_call *call);
+/* a verdict on the global counters and on those of the peer */
+void verdict_inc(struct iwf_call *call, enum iwf_call_ctr idx);
+/* release what is left of the call and terminate its FSM */
+void call_end(struct iwf_call *call, uint8_t cause, const char *end);
+
+/* call_sip_to_isup.c: the SIP -> ISUP flow */
 void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info);
+void sip_decide(struct iwf_call *call);
+void sip_send_iam(struct iwf_call *call, int sign_rc);
+
+/* call_isup_to_sip.c: the ISUP -> SIP flow */
 void iwf_call_isup_start(struct iwf_call *call);
+void isup_decide(struct iwf_call *call);
+void isup_place_invite(struct iwf_call *call, int sign_rc);

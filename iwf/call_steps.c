@@ -14,7 +14,7 @@
 #include "iwf/cause.h"
 #include "sip/stir_error.h"
 #include "ss7/isup.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "iwf/isup_identity.h"
 
 static void sip_tn_from_user(struct iwf_sip_tn *tn, const char *user)

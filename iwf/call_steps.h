@@ -3,7 +3,8 @@
  *  The steps of the two call flows (ARCHITECTURE §4) that do no I/O and keep no
  *  state: what an incoming INVITE's identity is, what a HOP check and a
  *  TSCA answer mean as evidence, what the outgoing INVITE says.  The call
- *  FSM (iwf/call_fsm.c) runs them per call; "stiwf bench pipeline" runs the
+ *  flows (iwf/call_sip_to_isup.c, iwf/call_isup_to_sip.c) run them per
+ *  call; "stiwf bench pipeline" runs the
  *  same functions, so that it measures the daemon's code. */
 
 #include <stdbool.h>
@@ -72,7 +73,7 @@ bool iwf_hop_bound_to(const struct sigtoken *tok, const char *net);
  *  store could not say whether the HOP was seen. */
 void iwf_hop_evidence(struct iwf_isup_evidence *iev, int rc);
 
-/*! The shared replay store's answer (src/replay_store.h: 0 first seen,
+/*! The shared replay store's answer (src/core/replay_store.h: 0 first seen,
  *  -EALREADY seen before, else why it could not say) for a HOP new in the
  *  local cache, as the rc iwf_hop_evidence() takes: 0 (valid, and
  *  *\a ours: this IWF remembered it first), -EALREADY (a replay), or when

@@ -6,7 +6,7 @@
 #include <osmocom/core/utils.h>
 
 #include "iwf/isup_identity.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 /* Q.763 §3.54 transmission medium requirement: 3.1 kHz audio */
 #define TMR_3K1_AUDIO	3

@@ -1,6 +1,6 @@
 #pragma once
 /*! \file map_peer.h
- *  The MAP border's configuration (src/map_relay.h carries it out): one
+ *  The MAP border's configuration (src/stiwfd/map_relay.h carries it out): one
  *  map-peer per network that MAP traffic comes from, matched on the SCCP
  *  calling global title (longest `calling-gt` prefix over all map-peers;
  *  the `calling-gt default` peer takes the rest), the operation ->
@@ -101,7 +101,7 @@ struct iwf_map_cfg {
 	struct iwf_map_cat_table cats;
 	unsigned int imsi_mask;			/*!< IMSI digits masked at the end in logs */
 	unsigned int max_dialogues;
-	/* live, set by the relay (src/map_relay.c), for the show commands */
+	/* live, set by the relay (src/stiwfd/map_relay.c), for the show commands */
 	struct rate_ctr_group *cat_ctrs[_NUM_IWF_MAP_CAT];
 	struct iwf_map_dlg_table *dialogues;
 };

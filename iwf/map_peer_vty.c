@@ -18,8 +18,8 @@
 #include "iwf/map_dialogue.h"
 #include "iwf/map_peer.h"
 #include "iwf/peer.h"
-#include "src/logging.h"
-#include "src/vty_nodes.h"
+#include "src/core/logging.h"
+#include "src/core/vty_nodes.h"
 #include "ss7/gsm_map.h"
 
 static struct cmd_node map_peer_node = {

@@ -2,7 +2,7 @@
 /*! \file map_policy.h
  *  MAP screening at the border (GSMA FS.11 categories) with signatures:
  *  the operation -> category table and the decision for one message of a
- *  map-peer.  Pure decisions: the caller (src/map_relay.c) decodes the
+ *  map-peer.  Pure decisions: the caller (src/stiwfd/map_relay.c) decodes the
  *  message (ss7/tcap.h, ss7/gsm_map.h), verifies its signature (the TSCA
  *  directory, the domain map), finds the dialogue it belongs to, hands the
  *  facts in and carries the decision out.
@@ -120,7 +120,7 @@ extern const struct value_string iwf_map_policy_names[];
 enum iwf_map_block_action {
 	IWF_MAP_BLOCK_DROP,		/*!< silently */
 	IWF_MAP_BLOCK_UDTS,		/*!< UDTS/XUDTS when the message asked for return, else dropped */
-	IWF_MAP_BLOCK_TC_ABORT,		/*!< a TCAP Abort to the originator (src/map_relay.h) */
+	IWF_MAP_BLOCK_TC_ABORT,		/*!< a TCAP Abort to the originator (src/stiwfd/map_relay.h) */
 };
 extern const struct value_string iwf_map_block_action_names[];
 

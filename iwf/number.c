@@ -7,7 +7,7 @@
 
 #include <osmocom/core/utils.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "iwf/number.h"
 
 const struct value_string iwf_nai_names[] = {

@@ -4,7 +4,8 @@
  *  routes by called-number prefix, and the two trust domains with their
  *  credentials.  The VTY (iwf/peer_vty.c) fills them; the daemon turns
  *  them into live objects (trunks, trust stores, fetchers, credentials) at
- *  start; the call FSM (iwf/call_fsm.c) reads them.  No I/O here, but for
+ *  start; the call flows (iwf/call_sip_to_isup.c, iwf/call_isup_to_sip.c)
+ *  read them.  No I/O here, but for
  *  iwf_cfg_check() looking the configured paths up with stat().
  *
  *  Configuration, as written by "show running-config":
@@ -86,7 +87,7 @@
 #define IWF_WINDOW_DEFAULT	60
 /*! Longest numeric address we keep (IPv6 and a zone index fit) */
 #define IWF_ADDR_MAX		48
-/*! The shared replay store (src/replay_store.h): Redis port, answer timeout */
+/*! The shared replay store (src/core/replay_store.h): Redis port, answer timeout */
 #define IWF_REPLAY_STORE_PORT_DEFAULT		6379
 #define IWF_REPLAY_STORE_TIMEOUT_DEFAULT	200
 /*! Longest receiving-network name of a HOP binding (SIGTOKEN_BIND_MAX) */
@@ -292,7 +293,7 @@ struct iwf_cfg {
 	 *  default on */
 	bool hop_startup_quiet;
 	/*! "replay-store redis ADDR[:PORT]": the HOP replay store shared
-	 *  with the other IWFs (src/replay_store.h); addr "" for local */
+	 *  with the other IWFs (src/core/replay_store.h); addr "" for local */
 	char replay_store_addr[IWF_ADDR_MAX];
 	uint16_t replay_store_port;
 	/*! "replay-store on-failure local": a store that cannot answer

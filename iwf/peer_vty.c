@@ -22,8 +22,8 @@
 #include "iwf/peer.h"
 #include "iwf/policy.h"
 #include "sip/sip_tls.h"
-#include "src/logging.h"
-#include "src/vty_nodes.h"
+#include "src/core/logging.h"
+#include "src/core/vty_nodes.h"
 
 /* Longest file path we keep */
 #define PATH_ARG_MAX	1023

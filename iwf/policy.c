@@ -9,7 +9,7 @@
 #include "iwf/cause.h"
 #include "iwf/policy.h"
 #include "sip/stir_error.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 const struct value_string iwf_stir_failure_action_names[] = {
 	{ IWF_STIR_FAIL_CONTINUE,	"continue" },

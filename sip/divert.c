@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/divert.h"
 
 /* Parameters of one entry looked at; more is an error. */

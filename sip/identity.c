@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/identity.h"
 
 /* More parameters than this in one header is an attack, not a PASSporT. */

@@ -13,7 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/passport.h"
 #include "sip/stir_error.h"
 

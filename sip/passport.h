@@ -131,7 +131,7 @@ int passport_sign(struct passport *pp, EVP_PKEY *key);
 
 /*! Sign the signing input already in pp (passport_encode()) with ES256.
  *  Logs nothing and touches only pp and key, so it may run on a worker
- *  thread (src/workq.h) while the loop goes on.
+ *  thread (src/core/workq.h) while the loop goes on.
  *  \param[in] key a loaded P-256 private key (checked by the caller)
  *  \returns 0, -EINVAL (nothing encoded), -ENOMEM or -EIO */
 int passport_sig_create(struct passport *pp, EVP_PKEY *key);

@@ -1,5 +1,5 @@
 /* The SIP user agent: Sofia-SIP nua on Sofia's glib root, so that its sockets
- * and timers are served by the shared GMainLoop (src/evloop.c).
+ * and timers are served by the shared GMainLoop (src/core/evloop.c).
  *
  * OPTIONS get 200 when the owner's readiness callback says stiwfd can take
  * calls (or there is none), else 503 with Retry-After and a Reason;
@@ -34,7 +34,7 @@
 
 #include "sip/sip_call_internal.h"
 #include "sip/sip_tls.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 static const struct rate_ctr_desc sip_agent_ctr_desc[] = {
 	[SIP_CTR_RX_OPTIONS] = { "sip:rx_options", "OPTIONS requests answered" },
@@ -381,7 +381,7 @@ struct stiwf_sip_agent *stiwf_sip_agent_start(void *ctx, const struct stiwf_sip_
 				 * message for ever: both hold a descriptor for
 				 * any peer that opens a connection and stays
 				 * silent.  The number of connections is bounded
-				 * on accept() (src/accept_limit.c). */
+				 * on accept() (src/core/accept_limit.c). */
 				TPTAG_IDLE(cfg->tcp_idle_timeout_s ? cfg->tcp_idle_timeout_s * 1000u : UINT_MAX),
 				TPTAG_TIMEOUT(SIP_AGENT_INCOMPLETE_MSG_MS),
 				TAG_END());

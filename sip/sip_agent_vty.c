@@ -13,7 +13,7 @@
 #include "config.h"
 #include "sip/sip_agent.h"
 #include "sip/sip_call.h"
-#include "src/vty_nodes.h"
+#include "src/core/vty_nodes.h"
 
 struct stiwf_sip_cfg *g_sip_cfg;
 

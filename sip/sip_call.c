@@ -29,7 +29,7 @@
 
 #include "sip/identity.h"
 #include "sip/sip_call_internal.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 const struct value_string sip_call_dir_names[] = {
 	{ SIP_CALL_DIR_IN, "in" },

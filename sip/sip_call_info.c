@@ -25,7 +25,7 @@
 
 #include "sip/identity.h"
 #include "sip/sip_call_internal.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 static int reject(struct sip_call_reject *rej, int status, const char *phrase, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

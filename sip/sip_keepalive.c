@@ -16,7 +16,7 @@
 
 #include "sip/sip_call_internal.h"
 #include "sip/sip_keepalive.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 const struct value_string sip_keepalive_state_names[] = {
 	{ SIP_KEEPALIVE_UNKNOWN, "unknown" },

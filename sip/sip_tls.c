@@ -25,7 +25,7 @@
 
 #include "certs/credential.h"
 #include "sip/sip_tls.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 /* Most certificates taken from a certificate or CA file */
 #define SIP_TLS_MAX_CERTS	64

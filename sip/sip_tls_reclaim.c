@@ -40,7 +40,7 @@
 #include <osmocom/core/timer.h>
 
 #include "sip/sip_tls.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 struct tracked_ssl {
 	struct llist_head entry;

@@ -12,8 +12,8 @@
 #include "certs/credential.h"
 #include "sip/passport.h"
 #include "sip/stir_as.h"
-#include "src/logging.h"
-#include "src/workq.h"
+#include "src/core/logging.h"
+#include "src/core/workq.h"
 
 struct stir_as {
 	struct credential *cred;	/* borrowed, or our child (stir_as_load()) */

@@ -24,8 +24,8 @@
 #include "sip/identity.h"
 #include "sip/passport.h"
 #include "sip/stir_vs.h"
-#include "src/logging.h"
-#include "src/workq.h"
+#include "src/core/logging.h"
+#include "src/core/workq.h"
 
 #define DETAIL_LEN 256
 

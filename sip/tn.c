@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/tn.h"
 
 /* An input longer than this is not a telephone number in any form. */

@@ -7,7 +7,7 @@
 #include <osmocom/core/utils.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/gsm_map.h"
 
 const struct value_string gsm_map_op_names[] = {

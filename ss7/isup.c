@@ -7,7 +7,7 @@
 #include <osmocom/core/utils.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup.h"
 
 const struct value_string isup_msg_type_names[] = {

@@ -17,7 +17,7 @@
 #include <osmocom/core/tdef.h>
 #include <osmocom/core/utils.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup_call_fsm.h"
 #include "ss7/isup_internal.h"
 

@@ -16,7 +16,7 @@
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup_call_fsm.h"
 #include "ss7/isup_internal.h"
 #include "ss7/isup_trunk.h"

@@ -21,7 +21,7 @@
 #include <osmocom/sigtran/sigtran_sap.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/mtp_user.h"
 
 #define MTP_STATE_POLL_MS 100

@@ -7,7 +7,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sccp_reasm.h"
 
 struct osmo_tdef sccp_tdefs[] = {

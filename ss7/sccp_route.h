@@ -6,7 +6,7 @@
  *  (longest prefix wins; a default entry takes the rest), with an optional
  *  SSN and translation type for the called address, and whether the next
  *  hop wants the MAP signature (`strip-signature`).  sccp_route_lookup()
- *  is a plain function for whoever relays MAP traffic (src/map_relay.h). */
+ *  is a plain function for whoever relays MAP traffic (src/stiwfd/map_relay.h). */
 
 #include <stdbool.h>
 #include <stddef.h>

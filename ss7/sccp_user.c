@@ -13,7 +13,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sccp_user.h"
 
 /* Largest encoded message: what fits in an M3UA DATA as we send it */

@@ -13,7 +13,7 @@
 #include <osmocom/vty/tdef_vty.h>
 #include <osmocom/vty/vty.h>
 
-#include "src/vty_nodes.h"
+#include "src/core/vty_nodes.h"
 #include "ss7/sccp_route.h"
 #include "ss7/sccp_user.h"
 

@@ -15,7 +15,7 @@
 
 #include "config.h"
 #include "certs/keyid.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sigtoken.h"
 
 const struct value_string sigtoken_tlv_names[] = {

@@ -290,7 +290,7 @@ struct sigtoken_replay *sigtoken_replay_alloc(void *ctx, unsigned int window, un
  *  -ESTALE (signed before the start, startup quiet) */
 int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop *hop, time_t now);
 
-/*! A replay store shared with other IWFs (src/replay_store.h) stands
+/*! A replay store shared with other IWFs (src/core/replay_store.h) stands
  *  behind this cache: the caller asks it, asynchronously, after
  *  sigtoken_replay_check() found the HOP new here.  With one the startup
  *  quiet does not apply: the store knows what was seen before the start. */

@@ -8,7 +8,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup_internal.h"
 #include "ss7/isup_trunk.h"
 #include "ss7/sccp_reasm.h"
@@ -16,7 +16,7 @@
 #include "ss7/ss7.h"
 
 /* libosmocore keeps one list of timer groups for "timer GROUP T VAL" and
- * "show timer": the groups of the SS7 room, which src/cfg.c joins to the
+ * "show timer": the groups of the SS7 room, which src/stiwfd/cfg.c joins to the
  * others'. */
 struct osmo_tdef_group stiwf_ss7_tdef_groups[] = {
 	{ .name = "isup", .desc = "ISUP call control and circuit maintenance (Q.764 Annex A)",

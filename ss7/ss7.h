@@ -7,7 +7,7 @@ struct vty;
 struct osmo_tdef_group;
 
 /*! The timer groups of the SS7 room ("timer isup", "timer sccp"), ended
- *  by an empty entry: src/cfg.c gives them to the VTY with the others */
+ *  by an empty entry: src/stiwfd/cfg.c gives them to the VTY with the others */
 extern struct osmo_tdef_group stiwf_ss7_tdef_groups[];
 
 /*! Initialise libosmo-sigtran and install its cs7 VTY nodes.

@@ -8,7 +8,7 @@
 #include <osmocom/core/utils.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/tcap.h"
 
 /* Q.773 §4.2.2: { itu-t recommendation q 773 as(1) dialogue-as(1) version1(1) }

@@ -9,7 +9,7 @@
 
 #include "config.h"
 #include "certs/keyid.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/ber.h"
 #include "ss7/sigtoken.h"
 #include "ss7/tcap.h"

@@ -1,53 +1,55 @@
 #!/bin/bash
 # The include rules between the rooms of the tree (docs/ARCHITECTURE.md §7):
 #
-#   src/ entry points (stiwfd, stiwf, cfg.c, ...)
-#        |
-#       iwf/                 call FSMs, mapping, policy
-#      /    \
-#   sip/    ss7/             the two legs, blind to each other
-#      \    /
-#      certs/                trust stores, fetch and cache, key store
-#        |
-#   src/ core                logging, event loop, worker pool, VTY node ids
+#   src/stiwfd/   src/stiwf/   the entry points: the daemon, the tool
+#          \        /
+#            iwf/              call FSMs, mapping, policy
+#           /    \
+#       sip/    ss7/           the two legs, blind to each other
+#           \    /
+#           certs/             trust stores, fetch and cache, key store
+#             |
+#         src/core/            logging, event loop, worker pool, VTY node ids
 #
 # A room may include the rooms below it only.  This test fails, naming
 # file, line and rule, when
 #   * sip/ includes ss7/ or ss7/ includes sip/;
-#   * sip/, ss7/ or certs/ include iwf/ or an entry point of src/;
-#   * certs/ includes a leg (sip/ or ss7/).
-# "src/ core" is what libstiwf_core.a is built from (src/Makefile.inc) and
-# the src/ headers without a .c of their own; every other src/ header
-# belongs to an entry point.  A rule broken here shows up later as a link
-# cycle (an archive listed twice in STIWF_LIBS).
+#   * sip/, ss7/ or certs/ include iwf/;
+#   * sip/, ss7/, certs/ or iwf/ include an entry point (src/stiwfd/,
+#     src/stiwf/);
+#   * certs/ includes a leg (sip/ or ss7/);
+#   * src/core/ includes anything of the tree outside src/core/;
+#   * one entry point includes the other (what both need is core).
+# Every file of src/ sits in one of its three folders.  A rule broken here
+# shows up later as a link cycle (an archive listed twice in STIWF_LIBS).
 #
 # usage: tests/layers.sh [SRCDIR]   (make check passes $srcdir)
 set -u
 top=${1:-${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}}
 cd "$top" || exit 2
-for d in sip ss7 certs iwf src; do
+for d in sip ss7 certs iwf src/core src/stiwfd src/stiwf; do
 	if [ ! -d "$d" ]; then
 		echo "layers: no $d/ in $top" >&2
 		exit 2
 	fi
 done
 
-# the .c files of libstiwf_core.a, from its _SOURCES list
-core=$(sed -n '/^libstiwf_core_a_SOURCES *=/,/\$(NULL)/p' src/Makefile.inc |
-	grep -o 'src/[A-Za-z0-9_]*\.c')
-if [ -z "$core" ]; then
-	echo "layers: no libstiwf_core_a_SOURCES in src/Makefile.inc" >&2
-	exit 2
-fi
+fail=0
+# src/ holds its three folders and nothing else of code
+while IFS= read -r f; do
+	echo "layers: $f: src/ keeps its code in src/core/, src/stiwfd/ or src/stiwf/"
+	fail=1
+done < <(find src -name '*.[ch]' ! -path 'src/core/*' ! -path 'src/stiwfd/*' ! -path 'src/stiwf/*')
 
-# is src/NAME.h part of the core? (its .c is in libstiwf_core.a, or it has none)
-is_core() {
-	local c=${1%.h}.c
-	[ ! -e "$c" ] && return 0
-	printf '%s\n' "$core" | grep -qx "$c"
+# the room of a path: its first folder, or its first two under src/
+room() {
+	case $1 in
+	src/*/*) local r=${1#src/}; echo "src/${r%%/*}" ;;
+	*/*) echo "${1%%/*}" ;;
+	*) echo "" ;;
+	esac
 }
 
-fail=0
 checked=0
 # every quoted include of a room, as FILE:LINE:TARGET with "../" dropped
 while IFS= read -r hit; do
@@ -57,9 +59,10 @@ while IFS= read -r hit; do
 	target=$(printf '%s\n' "${rest#*:}" | sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\(\.\.\/\)*\([^"]*\)".*/\2/p')
 	[ -n "$target" ] || continue
 	checked=$((checked + 1))
-	from=${file%%/*}
-	to=${target%%/*}
-	[ "$to" = "$target" ] && continue	# same folder or a system path
+	from=$(room "$file")
+	to=$(room "$target")
+	[ -n "$to" ] || continue	# same folder or a system path
+	[ "$from" = "$to" ] && continue
 	why=
 	case "$from:$to" in
 	sip:ss7 | ss7:sip)
@@ -68,22 +71,28 @@ while IFS= read -r hit; do
 		why="$from/ sits below iwf/" ;;
 	certs:sip | certs:ss7)
 		why="certs/ sits below the legs" ;;
-	sip:src | ss7:src | certs:src)
-		is_core "$target" || why="$target belongs to an entry point, not to libstiwf_core.a" ;;
+	sip:src/stiwfd | ss7:src/stiwfd | certs:src/stiwfd | iwf:src/stiwfd | \
+	sip:src/stiwf | ss7:src/stiwf | certs:src/stiwf | iwf:src/stiwf)
+		why="$to/ is an entry point: only src/core/ sits below every room" ;;
+	src/stiwfd:src/stiwf | src/stiwf:src/stiwfd)
+		why="the entry points do not include each other: what both need goes to src/core/" ;;
+	src/core:*)
+		why="src/core/ is the floor: it includes no room" ;;
 	esac
 	if [ -n "$why" ]; then
 		echo "layers: $file:$line includes $target: $why"
 		fail=1
 	fi
-done < <(grep -rnE --include='*.c' --include='*.h' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' sip ss7 certs)
+done < <(grep -rnE --include='*.c' --include='*.h' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' \
+	sip ss7 certs iwf src)
 
 if [ "$checked" -eq 0 ]; then
-	echo "layers: no includes found under sip/ ss7/ certs/" >&2
+	echo "layers: no includes found under sip/ ss7/ certs/ iwf/ src/" >&2
 	exit 2
 fi
 if [ "$fail" -ne 0 ]; then
 	echo "layers: FAIL (move the code to the room above, or the shared part to the room below)"
 	exit 1
 fi
-echo "layers: ok ($checked includes of sip/ ss7/ certs/ checked)"
+echo "layers: ok ($checked includes of sip/ ss7/ certs/ iwf/ src/ checked)"
 exit 0

@@ -21,7 +21,7 @@
 
 #include "certs/cache.h"
 #include "certs/certchain.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "tests/certs/testpki.h"
 
 static void *ctx;

@@ -17,7 +17,7 @@
 #include <osmocom/core/utils.h>
 
 #include "certs/credential.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "tests/certs/testpki.h"
 
 static void *ctx;

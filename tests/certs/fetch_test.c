@@ -22,8 +22,8 @@
 #include <osmocom/core/utils.h>
 
 #include "certs/fetch.h"
-#include "src/evloop.h"
-#include "src/logging.h"
+#include "src/core/evloop.h"
+#include "src/core/logging.h"
 #include "tests/certs/testhttps.h"
 #include "tests/certs/testpki.h"
 
@@ -865,7 +865,7 @@ static void test_free_in_flight(void)
 	CU_ASSERT_EQUAL(g.calls, 0);
 }
 
-/* Inside stiwfd's GMainLoop (src/evloop.c) the same fetcher runs too. */
+/* Inside stiwfd's GMainLoop (src/core/evloop.c) the same fetcher runs too. */
 static GMainLoop *gloop;
 
 static void glib_done_cb(const struct fetch_result *res, void *priv)

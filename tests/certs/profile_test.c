@@ -15,7 +15,7 @@
 #include <osmocom/core/utils.h>
 
 #include "certs/profile.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "tests/certs/testpki.h"
 
 #define SHAKEN_CP "2.16.840.1.114569.1.1.3"

@@ -16,7 +16,7 @@
 #include <osmocom/core/utils.h>
 
 #include "certs/tnauthlist.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "tests/certs/testpki.h"
 
 static void *ctx;

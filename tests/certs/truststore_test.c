@@ -33,7 +33,7 @@
 #include "certs/resolve.h"
 #include "certs/tnauthlist.h"
 #include "certs/truststore.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "tests/certs/testhttps.h"
 #include "tests/certs/testpki.h"
 

@@ -30,7 +30,7 @@
 #include "certs/tokenbucket.h"
 #include "certs/truststore.h"
 #include "certs/tsca.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sigtoken.h"
 #include "tests/certs/testhttps.h"
 #include "tests/certs/testpki.h"

@@ -13,7 +13,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "certs/cache.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 /* a fixed clock: the arithmetic, not the time of the run, is fuzzed */
 #define NOW 1700000000

@@ -12,7 +12,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "certs/map.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 /* A fixed field holds a string: terminated inside it, printable ASCII. */
 static void check_field(const char *s, size_t size, bool may_be_empty)

@@ -17,7 +17,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "certs/truststore.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 static EVP_PKEY *key;
 static X509 *issuer;

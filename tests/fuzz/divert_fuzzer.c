@@ -9,7 +9,7 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/divert.h"
 
 static void check(const struct sip_divert *d)

@@ -20,7 +20,7 @@
 
 #include "iwf/e2e_passport.h"
 #include "sip/passport.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sigtoken.h"
 
 #define NUM_MAX 32

@@ -13,7 +13,7 @@
 #include <osmocom/core/logging.h>
 
 #include "certs/fetch.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

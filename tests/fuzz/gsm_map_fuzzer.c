@@ -12,7 +12,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/gsm_map.h"
 #include "ss7/tcap.h"
 

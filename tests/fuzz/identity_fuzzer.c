@@ -7,7 +7,7 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/identity.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

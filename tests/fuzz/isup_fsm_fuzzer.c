@@ -23,7 +23,7 @@
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup.h"
 #include "ss7/isup_trunk.h"
 

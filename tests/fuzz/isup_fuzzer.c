@@ -13,7 +13,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup.h"
 
 static struct isup_msg m1, m2, first, sgm, rx1, rx2;

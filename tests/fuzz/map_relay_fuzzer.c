@@ -1,4 +1,4 @@
-/* Fuzz the MAP border's receive path (src/map_relay.c): the input is a
+/* Fuzz the MAP border's receive path (src/stiwfd/map_relay.c): the input is a
  * sequence of messages that reach stiwf's SCCP from the network, each a
  * record
  *     flags (1 octet) | length (1 octet) | TCAP message (length octets)
@@ -27,8 +27,8 @@
 #include "certs/map.h"
 #include "iwf/map_dialogue.h"
 #include "iwf/map_peer.h"
-#include "src/logging.h"
-#include "src/map_relay.h"
+#include "src/core/logging.h"
+#include "src/stiwfd/map_relay.h"
 #include "ss7/sccp.h"
 #include "ss7/sccp_route.h"
 #include "ss7/sccp_user.h"

@@ -1,4 +1,4 @@
-/* Fuzz the metrics endpoint's request parser (src/metrics.c,
+/* Fuzz the metrics endpoint's request parser (src/core/metrics.c,
  * metrics_http_parse()) as the endpoint feeds it: the octets received so
  * far, growing, with the endpoint's bound.  The input is handed over in
  * exact-size copies, so that a read past the length shows. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/metrics.h"
+#include "src/core/metrics.h"
 
 static void check(const uint8_t *data, size_t len, size_t bound)
 {

@@ -16,7 +16,7 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/passport.h"
 
 /* A key made for the fuzz corpus only; its private half signed the seeds. */

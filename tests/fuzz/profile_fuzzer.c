@@ -13,7 +13,7 @@
 #include <osmocom/core/logging.h>
 
 #include "certs/profile.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 static void check(X509 *cert, time_t now)
 {

@@ -15,7 +15,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sccp.h"
 #include "ss7/sccp_reasm.h"
 

@@ -14,7 +14,7 @@
 
 #include "config.h"
 #include "iwf/isup_identity.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
 

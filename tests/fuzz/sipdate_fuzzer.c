@@ -13,7 +13,7 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/stir_vs.h"
 
 static int num(const char *p, size_t n)

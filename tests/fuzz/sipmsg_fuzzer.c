@@ -25,7 +25,7 @@
 
 #include "sip/identity.h"
 #include "sip/sip_call_internal.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 /* nta gives each message a size limit before it parses; without one a
  * Content-Length of 4 GB makes Sofia allocate that much for the body. */

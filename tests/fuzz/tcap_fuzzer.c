@@ -11,7 +11,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/tcap.h"
 #include "tests/ss7/tcap_util.h"
 

@@ -20,7 +20,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sigtoken.h"
 #include "ss7/tcap.h"
 #include "ss7/tcap_sig.h"

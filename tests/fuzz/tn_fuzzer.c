@@ -9,7 +9,7 @@
 #include <osmocom/core/application.h>
 #include <osmocom/core/logging.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "sip/tn.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,7 +10,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "certs/tnauthlist.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

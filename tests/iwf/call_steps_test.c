@@ -2,7 +2,7 @@
  * the store's answer makes of the HOP (iwf_replay_store_verdict()), the
  * evidence and the policy's decision that follow, and when the HOP is
  * forgotten as the call ends (iwf_hop_forget_due()).  The store itself,
- * against a real Redis, is tests/src/replay_store_test.c; the whole path
+ * against a real Redis, is tests/src/core/replay_store_test.c; the whole path
  * through two IWFs is tests/integration/scale_failover.sh. */
 
 #include <errno.h>

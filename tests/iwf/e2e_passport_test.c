@@ -15,7 +15,7 @@
 
 #include "iwf/e2e_passport.h"
 #include "sip/passport.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sigtoken.h"
 
 #define X5U "https://cert.example.org/sp-a-chain.pem"

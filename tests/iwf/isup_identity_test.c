@@ -10,7 +10,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "iwf/isup_identity.h"
 #include "ss7/sigtoken.h"
 

@@ -24,8 +24,8 @@
 #include "iwf/map_dialogue.h"
 #include "iwf/map_peer.h"
 #include "iwf/peer.h"
-#include "src/cfg.h"
-#include "src/logging.h"
+#include "src/stiwfd/cfg.h"
+#include "src/core/logging.h"
 
 static void *ctx;
 static char path[256], out_path[256];

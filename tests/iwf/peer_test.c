@@ -24,8 +24,8 @@
 #include "iwf/map_peer.h"
 #include "iwf/peer.h"
 #include "sip/sip_call.h"
-#include "src/cfg.h"
-#include "src/logging.h"
+#include "src/stiwfd/cfg.h"
+#include "src/core/logging.h"
 
 static void *ctx;
 static char dir[256];		/* scratch directory with the files the example names */

@@ -20,7 +20,7 @@
 #include "iwf/call_steps.h"
 #include "iwf/policy.h"
 #include "sip/stir_error.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sigtoken.h"
 #include "tests/certs/testpki.h"
 

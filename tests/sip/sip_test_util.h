@@ -6,7 +6,7 @@
 #include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 
 static void *sip_test_ctx;
 

@@ -26,7 +26,7 @@
 #include "sip/identity.h"
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
-#include "src/workq.h"
+#include "src/core/workq.h"
 #include "tests/certs/testhttps.h"
 #include "tests/certs/testpki.h"
 #include "tests/sip/sip_test_util.h"

@@ -12,7 +12,7 @@
 #include <osmocom/core/utils.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/ber.h"
 
 static int hex2bin(const char *hex, uint8_t *out, size_t max)

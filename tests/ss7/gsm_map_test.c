@@ -14,7 +14,7 @@
 #include <osmocom/core/utils.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/gsm_map.h"
 #include "ss7/tcap.h"
 #include "tests/ss7/tcap_vectors_ind.h"
@@ -605,7 +605,7 @@ static void test_results(void)
  * gives digits that are digits */
 /* The Aborts a border node answers refused messages with decode to what
  * Q.773/Q.774 and TS 29.002 say they carry (tshark judges them too:
- * tests/src/map_relay_tshark.sh) */
+ * tests/src/stiwfd/map_relay_tshark.sh) */
 static void test_aborts(void)
 {
 	static const uint8_t tid[] = { 0x10, 0x20, 0x30, 0x40 };

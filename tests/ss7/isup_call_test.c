@@ -15,7 +15,7 @@
 #include <osmocom/core/utils.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup.h"
 #include "ss7/isup_trunk.h"
 

@@ -11,7 +11,7 @@
 #include <osmocom/core/utils.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup.h"
 
 #define BUF_MAX 4096

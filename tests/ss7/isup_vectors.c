@@ -12,7 +12,7 @@
 #include "iwf/e2e_passport.h"
 #include "iwf/isup_identity.h"
 #include "sip/passport.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
 

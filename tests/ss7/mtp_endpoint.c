@@ -25,8 +25,8 @@
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
-#include "src/cfg.h"
-#include "src/logging.h"
+#include "src/stiwfd/cfg.h"
+#include "src/core/logging.h"
 #include "ss7/mtp_user.h"
 
 #define MAX_SEND 64

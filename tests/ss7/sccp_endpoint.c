@@ -36,8 +36,8 @@
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
 
-#include "src/cfg.h"
-#include "src/logging.h"
+#include "src/stiwfd/cfg.h"
+#include "src/core/logging.h"
 #include "ss7/sccp_user.h"
 
 #define MAX_SEND 16

@@ -20,8 +20,8 @@
 #include <osmocom/vty/vector.h>
 #include <osmocom/vty/vty.h>
 
-#include "src/cfg.h"
-#include "src/logging.h"
+#include "src/stiwfd/cfg.h"
+#include "src/core/logging.h"
 #include "ss7/sccp_reasm.h"
 #include "ss7/sccp_route.h"
 
@@ -295,7 +295,7 @@ int main(void)
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
-	/* as tests/src/cfg_test.c: libosmovty's tables and libosmocore's root
+	/* as tests/src/stiwfd/cfg_test.c: libosmovty's tables and libosmocore's root
 	 * context, for a clean valgrind exit */
 	talloc_free(tall_vty_vec_ctx);
 	talloc_free(tall_vty_cmd_ctx);

@@ -39,7 +39,7 @@
 #include <osmocom/sigtran/osmo_ss7.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sccp.h"
 #include "ss7/sccp_reasm.h"
 #include "ss7/sccp_user.h"

@@ -12,7 +12,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/sccp.h"
 #include "ss7/sccp_user.h"
 

@@ -20,7 +20,7 @@
 #include "config.h"
 #include "certs/keyid.h"
 #include "iwf/isup_identity.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
 #include "tests/certs/testpki.h"
@@ -904,7 +904,7 @@ static void test_replay_restart(void)
 	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[1].hop, start + 5 + 60 + 5 + 1), -ETIMEDOUT);
 
 	/* a shared store behind: no quiet, the local cache still answers
-	 * first (the store is asked by the caller, src/replay_store.h) */
+	 * first (the store is asked by the caller, src/core/replay_store.h) */
 	sigtoken_replay_set_shared(after, true);
 	CU_ASSERT(!sigtoken_replay_quiet(after, start));
 	CU_ASSERT_EQUAL(sigtoken_replay_check(after, &t[0].hop, start + 1), 0);

@@ -20,7 +20,7 @@
 
 #include "config.h"
 #include "certs/keyid.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/ber.h"
 #include "ss7/gsm_map.h"
 #include "ss7/sccp.h"

@@ -14,7 +14,7 @@
 #include <osmocom/core/utils.h>
 
 #include "config.h"
-#include "src/logging.h"
+#include "src/core/logging.h"
 #include "ss7/ber.h"
 #include "ss7/tcap.h"
 #include "tests/ss7/tcap_util.h"
