@@ -417,6 +417,7 @@ void isup_place_invite(struct iwf_call *call, int sign_rc)
 	struct iwf_sip_peer *peer = call->sip_peer;
 	struct sip_call_out_params p;
 	struct iwf_invite_bufs b;
+	char diversion[256];
 	int rc;
 
 	if (sign_rc < 0) {
@@ -426,6 +427,11 @@ void isup_place_invite(struct iwf_call *call, int sign_rc)
 	}
 	iwf_invite_params(&p, &b, peer, call->called, call->calling, &call->sip_id, &call->dec, call->identity_out,
 			  iwf_call_sdp(call->ss7_peer));
+	/* a forwarded call: who forwarded it (docs/FORWARDING.md) */
+	if (call->iam && iwf_invite_diversion(diversion, sizeof(diversion), call->iam,
+					      call->ss7_peer && call->ss7_peer->plan.cc[0] ? call->ss7_peer->plan.cc : NULL,
+					      call->call_id) > 0)
+		p.diversion = diversion;
 	call->sip = g_iwf_legs->sip_call_place(g_iwf_env.sip, &p, call, &rc);
 	if (!call->sip) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot send the INVITE to %s: %s\n", peer->name, strerror(-rc));

@@ -149,6 +149,9 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 		return;
 	}
 
+	/* a forwarded call: who forwarded it (docs/FORWARDING.md) */
+	iwf_iam_add_divert(call->iam, &info->divert, info->call_id);
+
 	/* STI-VS over the Identity values (RFC 8224 §6.2) */
 	call->sev.identity_present = info->n_identity > 0;
 	call->identity = talloc_zero_array(call, char *, info->n_identity ? info->n_identity : 1);

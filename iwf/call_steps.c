@@ -14,6 +14,7 @@
 #include "iwf/cause.h"
 #include "sip/stir_error.h"
 #include "ss7/isup.h"
+#include "src/core/logging.h"
 #include "iwf/isup_identity.h"
 
 static void sip_tn_from_user(struct iwf_sip_tn *tn, const char *user)
@@ -80,6 +81,41 @@ int iwf_iam_for_ss7_peer(void *ctx, const struct iwf_sip_identity *sip_id, const
 		rc = isup_iam_from_identity(*iam, 0, isup_id, intl);
 	if (rc == 0)
 		rc = sigtoken_call_from_iam(sc, *iam, ss7->plan.cc[0] ? ss7->plan.cc : NULL);
+	return rc;
+}
+
+int iwf_iam_add_divert(struct isup_msg *iam, const struct sip_divert *d, const char *call_id)
+{
+	int rc;
+
+	if (!d->present)
+		return 0;
+	rc = isup_iam_divert_put(iam, d);
+	if (rc < 0)
+		LOGP(DIWF, LOGL_NOTICE, "INVITE %s: diverted from %s%s, not carried in the IAM (%s)\n", call_id,
+		     d->national ? "" : "+", d->redirecting,
+		     d->national ? "Diversion/History-Info number is not global" : strerror(-rc));
+	else
+		LOGP(DIWF, LOGL_INFO, "INVITE %s: diverted from +%s (original +%s, %s, counter %u)\n", call_id,
+		     d->redirecting, d->orig_called, get_value_string(sip_divert_reason_names, d->reason),
+		     d->counter);
+	return rc;
+}
+
+int iwf_invite_diversion(char *out, size_t size, const struct isup_msg *iam, const char *cc, const char *call_id)
+{
+	struct sip_divert d;
+	int rc;
+
+	if (size)
+		out[0] = '\0';
+	rc = isup_iam_divert_get(&d, iam, cc);
+	if (rc == 0 && !d.present)
+		return 0;
+	if (rc == 0)
+		rc = sip_diversion_format(out, size, &d);
+	if (rc < 0)
+		LOGP(DIWF, LOGL_NOTICE, "IAM %s: redirection not carried to SIP (%s)\n", call_id, strerror(-rc));
 	return rc;
 }
 

@@ -38,6 +38,21 @@ int iwf_iam_for_ss7_peer(void *ctx, const struct iwf_sip_identity *sip_id, const
 			 const struct iwf_ss7_peer *ss7, const char *called, struct iwf_isup_identity *isup_id,
 			 struct isup_msg **iam, struct sigtoken_call *sc);
 
+/*! SIP -> ISUP: a forwarded INVITE's history (Diversion or History-Info,
+ *  sip/divert.h) as the IAM's Original Called Number, Redirecting Number
+ *  and Redirection Information (Q.1912.5, docs/FORWARDING.md).  Nothing
+ *  when \a d is not present.  A history the IAM cannot carry (a number
+ *  that is not global E.164) is left out with a log line; the call goes on.
+ *  \returns 0 (added or nothing to add), -EINVAL (left out), -EMSGSIZE */
+int iwf_iam_add_divert(struct isup_msg *iam, const struct sip_divert *d, const char *call_id);
+
+/*! ISUP -> SIP: the Diversion header value (RFC 5806) of an IAM that
+ *  carries redirection (isup_iam_divert_get(), docs/FORWARDING.md).
+ *  \param[in] cc the ss7-peer's country code, or NULL
+ *  \returns its length, 0 when the IAM is not a forwarded call, < 0 when
+ *  its redirection cannot be written (logged; the call goes on without) */
+int iwf_invite_diversion(char *out, size_t size, const struct isup_msg *iam, const char *cc, const char *call_id);
+
 /*! The trust store's word on a HOP signer, from the TSCA directory's answer. */
 enum iwf_signer_trust iwf_signer_trust_from_tsca(enum tsca_err err);
 

@@ -55,3 +55,16 @@ int e2e_passport_rebuild(struct passport *pp, const struct sigtoken_passport *tl
  *  "<full form>;info=<x5u>;alg=ES256;ppt=shaken".
  *  \returns its length, -EINVAL, -ENOSPC */
 int e2e_passport_identity(char *out, size_t size, const struct passport *pp);
+
+/*! Reduce a decoded, full-form "div" PASSporT (RFC 8946 §3) to the DIV TLV
+ *  (ARCHITECTURE §2.2): header {"alg":"ES256","ppt":"div","typ":"passport",
+ *  "x5u":X}, claims {"dest":{"tn":[CdPN]},"div":{"tn":D},"iat":T,
+ *  "orig":{"tn":CgPN}} in canonical JSON, nothing else.
+ *  \returns E2E_PP_OK or the reason it cannot travel */
+enum e2e_passport_err e2e_div_to_tlv(struct sigtoken_div *out, const struct passport *pp,
+				     const char *orig_e164, const char *dest_e164);
+
+/*! Rebuild the "div" PASSporT from the DIV TLV and the IAM's numbers.
+ *  \returns 0, -EINVAL, -ENOSPC */
+int e2e_div_rebuild(struct passport *pp, const struct sigtoken_div *tlv, const char *orig_e164,
+		    const char *dest_e164);

@@ -265,3 +265,99 @@ int sigtoken_call_from_iam(struct sigtoken_call *call, const struct isup_msg *ia
 	}
 	return 0;
 }
+
+int isup_iam_divert_get(struct sip_divert *d, const struct isup_msg *iam, const char *cc)
+{
+	const struct isup_param *rdn, *ocn, *ri;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	rdn = isup_msg_param_find_c(iam, ISUP_PAR_REDIRECTING_NUMBER);
+	ocn = isup_msg_param_find_c(iam, ISUP_PAR_ORIG_CALLED_NUMBER);
+	ri = isup_msg_param_find_c(iam, ISUP_PAR_REDIRECTION_INFO);
+	if (rdn && rdn->opaque)
+		rdn = NULL;
+	if (ocn && ocn->opaque)
+		ocn = NULL;
+	if (ri && ri->opaque)
+		ri = NULL;
+	if (!rdn && !ocn)
+		return 0;
+	if (!rdn)
+		rdn = ocn;
+	if (!ocn)
+		ocn = rdn;
+	rc = sigtoken_number_e164(d->redirecting, sizeof(d->redirecting), &rdn->u.number, cc);
+	if (rc == 0)
+		rc = sigtoken_number_e164(d->orig_called, sizeof(d->orig_called), &ocn->u.number, cc);
+	if (rc < 0) {
+		LOGP(DIWF, LOGL_NOTICE, "IAM: redirecting or original called number is not E.164\n");
+		memset(d, 0, sizeof(*d));
+		return -EDOM;
+	}
+	d->present = true;
+	d->counter = 1;
+	d->restricted = rdn->u.number.apri == ISUP_APRI_RESTRICTED || ocn->u.number.apri == ISUP_APRI_RESTRICTED;
+	if (ri) {
+		d->orig_reason = ri->u.redir.orig_reason <= SIP_DIVERT_NOT_REACHABLE ? ri->u.redir.orig_reason : 0;
+		if (ri->u.redir.has_octet2) {
+			d->reason = ri->u.redir.reason <= SIP_DIVERT_NOT_REACHABLE ? ri->u.redir.reason : 0;
+			if (ri->u.redir.counter >= 1)
+				d->counter = OSMO_MIN(ri->u.redir.counter, SIP_DIVERT_COUNTER_MAX);
+		} else {
+			d->reason = d->orig_reason;
+		}
+		/* Q.763 §3.45: indicators 2, 4 and 6 restrict presentation */
+		if (ri->u.redir.indicator == 2 || ri->u.redir.indicator == 4 || ri->u.redir.indicator == 6)
+			d->restricted = true;
+	}
+	return 0;
+}
+
+static int divert_number(struct isup_msg *iam, uint8_t code, const char *tn, bool restricted)
+{
+	struct isup_param *p = isup_msg_param_find(iam, code);
+	size_t n = strlen(tn);
+
+	if (!n || n > SIGTOKEN_E164_MAX || strspn(tn, "0123456789") != n)
+		return -EINVAL;
+	if (!p)
+		p = isup_msg_opt_add(iam, code);
+	if (!p)
+		return -EMSGSIZE;
+	memset(&p->u, 0, sizeof(p->u));
+	p->opaque = false;
+	p->u.number.nai = ISUP_NAI_INTERNATIONAL;
+	p->u.number.npi = 1;
+	p->u.number.apri = restricted ? ISUP_APRI_RESTRICTED : ISUP_APRI_ALLOWED;
+	memcpy(p->u.number.digits, tn, n + 1);
+	return 0;
+}
+
+int isup_iam_divert_put(struct isup_msg *iam, const struct sip_divert *d)
+{
+	struct isup_param *p;
+	int rc;
+
+	if (iam->type != ISUP_MSG_IAM || !d->present || d->national || d->reason > SIP_DIVERT_NOT_REACHABLE ||
+	    d->counter < 1 || d->counter > SIP_DIVERT_COUNTER_MAX)
+		return -EINVAL;
+	rc = divert_number(iam, ISUP_PAR_ORIG_CALLED_NUMBER, d->orig_called, d->restricted);
+	if (rc == 0)
+		rc = divert_number(iam, ISUP_PAR_REDIRECTING_NUMBER, d->redirecting, d->restricted);
+	if (rc < 0)
+		return rc;
+	p = isup_msg_param_find(iam, ISUP_PAR_REDIRECTION_INFO);
+	if (!p)
+		p = isup_msg_opt_add(iam, ISUP_PAR_REDIRECTION_INFO);
+	if (!p)
+		return -EMSGSIZE;
+	memset(&p->u, 0, sizeof(p->u));
+	p->opaque = false;
+	p->u.redir.indicator = d->restricted ? 4 : 3;
+	p->u.redir.orig_reason = d->orig_reason <= SIP_DIVERT_UNCONDITIONAL ? d->orig_reason : SIP_DIVERT_UNKNOWN;
+	p->u.redir.has_octet2 = true;
+	p->u.redir.counter = d->counter;
+	p->u.redir.reason = d->reason;
+	return 0;
+}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "iwf/number.h"
+#include "sip/divert.h"
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
 
@@ -80,3 +81,22 @@ int sigtoken_number_e164(char *out, size_t size, const struct isup_number *num, 
  *  \returns 0, -EINVAL when \a iam is not an IAM, -EDOM when a number
  *  cannot be made E.164 (see sigtoken_number_e164()) */
 int sigtoken_call_from_iam(struct sigtoken_call *call, const struct isup_msg *iam, const char *cc);
+
+/*! Read a forwarded call's redirection from an IAM (Q.1912.5, docs/FORWARDING.md):
+ *  Redirecting Number (Q.763 §3.44) is the last diverting number, Original
+ *  Called Number (§3.38) the first (the Redirecting Number when absent),
+ *  Redirection Information (§3.45) gives reasons and counter (absent:
+ *  reasons unknown, counter 1).  A presentation-restricted number restricts.
+ *  \param[out] d cleared; d->present stays false without OCN and RDN
+ *  \param[in] cc country code for national numbers, or NULL
+ *  \returns 0, -EDOM when a number cannot be made E.164 (logged) */
+int isup_iam_divert_get(struct sip_divert *d, const struct isup_msg *iam, const char *cc);
+
+/*! Add Original Called Number, Redirecting Number (international, E.164
+ *  digits) and Redirection Information for \a d to \a iam, replacing any
+ *  there: redirecting indicator "call diverted" (3), or "call diverted, all
+ *  redirection information presentation restricted" (4) when restricted;
+ *  an original reason above 3 goes as unknown (Q.763 §3.45 a has 0..3).
+ *  \returns 0, -EINVAL (not present, a number not known to be E.164 or
+ *  not 1..15 digits), -EMSGSIZE */
+int isup_iam_divert_put(struct isup_msg *iam, const struct sip_divert *d);

@@ -197,6 +197,34 @@ fail:
 	return rc;
 }
 
+int passport_div_chain_check(const struct passport *shaken, const struct passport *div, const char *dest_tn,
+			     const char **detail)
+{
+	unsigned int i;
+
+	*detail = "";
+	if (div->ppt != PASSPORT_PPT_DIV || !div->div_tn[0]) {
+		*detail = "not a 'div' PASSporT with a 'div' claim";
+		return -EINVAL;
+	}
+	if (!div->orig_tn[0] || strcmp(div->orig_tn, shaken->orig_tn)) {
+		*detail = "'div' PASSporT 'orig' is not the SHAKEN PASSporT's 'orig'";
+		return -EINVAL;
+	}
+	for (i = 0; i < shaken->num_dest_tn; i++)
+		if (!strcmp(shaken->dest_tn[i], div->div_tn))
+			break;
+	if (i == shaken->num_dest_tn) {
+		*detail = "'div' claim is not a 'dest' of the SHAKEN PASSporT";
+		return -EINVAL;
+	}
+	for (i = 0; i < div->num_dest_tn; i++)
+		if (dest_tn && !strcmp(div->dest_tn[i], dest_tn))
+			return 0;
+	*detail = "'div' PASSporT 'dest' is not the called number";
+	return -EINVAL;
+}
+
 /* ------------------------------------------------------------------------
  * canonical encoding, RFC 8225 §9
  *

@@ -109,6 +109,16 @@ int passport_init_div(struct passport *pp, const char *x5u, const char *orig_tn,
 		      const char *const *dest_tn, unsigned int num_dest, int64_t iat,
 		      const char *div_tn);
 
+/*! RFC 8946 §4.2: whether "div" PASSporT \a div extends SHAKEN PASSporT
+ *  \a shaken for a request to \a dest_tn: the same "orig" (RFC 8946 §3), a
+ *  "div" claim naming the number \a shaken was signed for (its "dest"),
+ *  and \a dest_tn among the "dest" numbers of \a div.  Signatures and
+ *  credentials are not looked at here.
+ *  \param[out] detail the claim that does not match, for a log line
+ *  \returns 0, or -EINVAL with \a detail set */
+int passport_div_chain_check(const struct passport *shaken, const struct passport *div, const char *dest_tn,
+			     const char **detail);
+
 /*! Encode the header and claims of pp in the canonical form of RFC 8225 §9
  *  (keys in lexicographic order, no white space) into pp->signing_input.
  *  \returns 0, -EINVAL (pp incomplete), -ENOSPC or -ENOMEM */

@@ -654,6 +654,8 @@ static int out_params_check(const struct sip_call_out_params *p)
 			return -EINVAL;
 	if (!sdp_ok(p->sdp))
 		return -EINVAL;
+	if (p->diversion && !hdr_value_ok(p->diversion, SIP_DIVERT_HDR_MAX))
+		return -EINVAL;
 	return 0;
 }
 
@@ -664,7 +666,7 @@ struct out_hdrs {
 	char *ruri;		/* Request-URI */
 	char *to;
 	char *from;
-	char *hdrs;		/* P-Asserted-Identity and Identity lines, "" if none */
+	char *hdrs;		/* P-Asserted-Identity, Identity and Diversion lines, "" if none */
 };
 
 static int out_hdrs_build(su_home_t *home, const struct sip_call_out_params *p, struct out_hdrs *h)
@@ -726,6 +728,9 @@ static int out_hdrs_build(su_home_t *home, const struct sip_call_out_params *p, 
 	for (i = 0; h->hdrs && i < p->n_identity; i++)
 		h->hdrs = su_sprintf(home, "%s%sIdentity: %s", h->hdrs, h->hdrs[0] ? "\r\n" : "",
 				     p->identity[i]);
+	/* RFC 5806: who forwarded the call */
+	if (h->hdrs && p->diversion)
+		h->hdrs = su_sprintf(home, "%s%sDiversion: %s", h->hdrs, h->hdrs[0] ? "\r\n" : "", p->diversion);
 	if (!h->hdrs)
 		return -ENOMEM;
 	return 0;

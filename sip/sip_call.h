@@ -24,6 +24,8 @@
 
 #include <osmocom/core/utils.h>
 
+#include "sip/divert.h"
+
 struct stiwf_sip_agent;
 struct sip_call;
 
@@ -135,6 +137,10 @@ struct sip_call_info {
 	 *  with no plain TCP listener (sip_agent_tls_only_stream()) that
 	 *  means TLS, its certificate verified by Sofia */
 	bool stream;
+	/*! Diversion (RFC 5806), else History-Info (RFC 7044): the call's
+	 *  forwarding history (sip/divert.h); a malformed one is ignored with
+	 *  a log line naming the field */
+	struct sip_divert divert;
 	/*! the headers of sip_call_info_trust_headers() that came */
 	struct sip_call_trusted_hdr trusted[SIP_CALL_TRUSTED_HDR_MAX];
 	unsigned int n_trusted;
@@ -195,6 +201,9 @@ struct sip_call_out_params {
 	const char *identity[SIP_CALL_IDENTITY_MAX];
 	unsigned int n_identity;
 	const char *sdp;		/*!< the SDP offer (the trunk's template) */
+	/*! Diversion header value of a forwarded call (sip_diversion_format()),
+	 *  or NULL */
+	const char *diversion;
 };
 
 /*! Register the owner of calls: ops for both directions, agent_priv for

@@ -292,6 +292,55 @@ static void trusted_collect(struct sip_call_info *info, const sip_t *sip)
 	}
 }
 
+/* Diversion (RFC 5806) when one came, else History-Info (RFC 7044; its
+ * headers are one list, RFC 3261 §7.3.1).  These only inform the far side
+ * (ISUP redirection): a malformed one is dropped with a log line, the call
+ * goes on. */
+static void divert_collect(struct sip_call_info *info, const sip_t *sip)
+{
+	char hi[SIP_DIVERT_HDR_MAX];
+	const sip_unknown_t *un;
+	size_t hi_len = 0;
+	bool hi_bad = false, div_seen = false;
+
+	memset(&info->divert, 0, sizeof(info->divert));
+	for (un = sip->sip_unknown; un; un = un->un_next) {
+		size_t len;
+
+		if (!un->un_name || !un->un_value)
+			continue;
+		len = strlen(un->un_value);
+		if (!strcasecmp(un->un_name, "Diversion")) {
+			div_seen = true;
+			if (sip_diversion_parse(&info->divert, un->un_value, len) < 0) {
+				LOGP(DSIP, LOGL_NOTICE, "INVITE %s: Diversion header ignored\n", info->call_id);
+				memset(&info->divert, 0, sizeof(info->divert));
+				return;
+			}
+		} else if (!strcasecmp(un->un_name, "History-Info") && !hi_bad) {
+			if (len + 1 > sizeof(hi) - hi_len) {
+				hi_bad = true;
+				continue;
+			}
+			if (hi_len)
+				hi[hi_len++] = ',';
+			memcpy(hi + hi_len, un->un_value, len);
+			hi_len += len;
+		}
+	}
+	if (div_seen || !hi_len)
+		return;
+	if (hi_bad) {
+		LOGP(DSIP, LOGL_NOTICE, "INVITE %s: History-Info: longer than %u octets, ignored\n", info->call_id,
+		     SIP_DIVERT_HDR_MAX);
+		return;
+	}
+	if (sip_history_info_parse(&info->divert, hi, hi_len) < 0) {
+		LOGP(DSIP, LOGL_NOTICE, "INVITE %s: History-Info header ignored\n", info->call_id);
+		memset(&info->divert, 0, sizeof(info->divert));
+	}
+}
+
 int sip_call_info_extract(void *ctx, struct sip_call_info *info, msg_t *msg, const sip_t *sip,
 			  struct sip_call_reject *rej)
 {
@@ -360,6 +409,7 @@ int sip_call_info_extract(void *ctx, struct sip_call_info *info, msg_t *msg, con
 	if (rc < 0)
 		return rc;
 	trusted_collect(info, sip);
+	divert_collect(info, sip);
 
 	if (sip->sip_date) {
 		if (sip->sip_date->d_time < SU_TIME_EPOCH)

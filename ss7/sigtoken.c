@@ -24,6 +24,7 @@ const struct value_string sigtoken_tlv_names[] = {
 	{ SIGTOKEN_TLV_VERDICT,		"VERDICT" },
 	{ SIGTOKEN_TLV_BIND,		"BIND" },
 	{ SIGTOKEN_TLV_ORIG,		"ORIG" },
+	{ SIGTOKEN_TLV_DIV,		"DIV" },
 	{ 0, NULL }
 };
 
@@ -219,6 +220,63 @@ static int orig_decode(struct sigtoken_orig *o, const uint8_t *v, size_t len)
 	return 0;
 }
 
+/* ARCHITECTURE §2.2 DIV: iat 4, div-len 1, div digits, x5u-len 1, x5u, sig 64;
+ * the value ends exactly after the signature (it is hashed as sent) */
+static int div_decode(struct sigtoken_div *d, const uint8_t *v, size_t len)
+{
+	size_t i, n, x;
+
+	if (len < SIGTOKEN_DIV_FIXED_LEN)
+		return bad("DIV: shorter than its fixed fields");
+	d->iat = get_u32(v);
+	n = v[4];
+	if (len - SIGTOKEN_DIV_FIXED_LEN < n)
+		return bad("DIV: div-len runs past the TLV");
+	if (!orig_valid(v + 5, n))
+		return bad("DIV: div is not 1..15 decimal digits");
+	x = v[5 + n];
+	if (len - SIGTOKEN_DIV_FIXED_LEN - n != x)
+		return bad("DIV: x5u-len does not match the TLV length");
+	if (x == 0 || x > SIGTOKEN_X5U_MAX)
+		return bad("DIV: x5u empty or longer than 169 octets");
+	for (i = 0; i < x; i++) {
+		if (!x5u_char_ok(v[6 + n + i]))
+			return bad("DIV: x5u has a character that is not printable ASCII");
+	}
+	d->div_len = n;
+	memcpy(d->div, v + 5, n);
+	d->div[n] = '\0';
+	d->x5u_len = x;
+	memcpy(d->x5u, v + 6 + n, x);
+	d->x5u[x] = '\0';
+	memcpy(d->sig, v + 6 + n + x, SIGTOKEN_SIG_LEN);
+	return 0;
+}
+
+int sigtoken_div_encode(uint8_t *out, size_t size, const struct sigtoken_div *d)
+{
+	size_t i, n = d->div_len, x = d->x5u_len, need;
+
+	if (!orig_valid((const uint8_t *)d->div, n))
+		return inval("DIV div length", n);
+	if (x == 0 || x > SIGTOKEN_X5U_MAX)
+		return inval("DIV x5u length", x);
+	for (i = 0; i < x; i++) {
+		if (!x5u_char_ok(d->x5u[i]))
+			return inval("DIV x5u character at", i);
+	}
+	need = SIGTOKEN_DIV_FIXED_LEN + n + x;
+	if (size < need)
+		return -ENOSPC;
+	put_u32(out, d->iat);
+	out[4] = n;
+	memcpy(out + 5, d->div, n);
+	out[5 + n] = x;
+	memcpy(out + 6 + n, d->x5u, x);
+	memcpy(out + 6 + n + x, d->sig, SIGTOKEN_SIG_LEN);
+	return need;
+}
+
 int sigtoken_orig_set(struct sigtoken *tok, const char *digits)
 {
 	size_t n = digits ? strnlen(digits, SIGTOKEN_E164_MAX + 1) : 0;
@@ -291,6 +349,10 @@ int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 		case SIGTOKEN_TLV_ORIG:
 			rc = orig_decode(&tok->orig, buf + off + 2, vlen);
 			tok->has_orig = true;
+			break;
+		case SIGTOKEN_TLV_DIV:
+			rc = div_decode(&tok->div, buf + off + 2, vlen);
+			tok->has_div = true;
 			break;
 		default:
 			/* ARCHITECTURE §2.2: unknown TLV types are skipped */
@@ -415,6 +477,16 @@ int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok)
 		out[off + 1] = tok->orig.len;
 		memcpy(out + off + 2, tok->orig.digits, tok->orig.len);
 		off += 2 + tok->orig.len;
+	}
+	if (tok->has_div) {
+		if (size - off < 2)
+			return -ENOSPC;
+		rc = sigtoken_div_encode(out + off + 2, size - off - 2, &tok->div);
+		if (rc < 0)
+			return rc;
+		out[off] = SIGTOKEN_TLV_DIV;
+		out[off + 1] = rc;
+		off += 2 + rc;
 	}
 	return off;
 }
@@ -671,7 +743,7 @@ static int put_number(uint8_t *out, size_t size, size_t *off, const char *tn)
 
 #define HOP_DOMAIN	"STIWF-HOP1"
 #define HOP_DATA_MAX	(10 + 1 + KEYID_LEN + 4 + 3 * (1 + SIGTOKEN_E164_MAX) + 1 + 2 * 32 + \
-			 2 + SIGTOKEN_BIND_MAX + 2 + SIGTOKEN_E164_MAX)
+			 2 + SIGTOKEN_BIND_MAX + 2 + SIGTOKEN_E164_MAX + 1 + 32)
 
 /* ARCHITECTURE §2.2 "What HOP signs", with the alg, key-id and iat of tok->hop */
 static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
@@ -742,6 +814,17 @@ static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
 		out[off++] = tok->orig.len;
 		memcpy(out + off, tok->orig.digits, tok->orig.len);
 		off += tok->orig.len;
+	}
+	/* DIV by its hash, after BIND and ORIG, only when present (sigtoken.h) */
+	if (tok->has_div) {
+		rc = sigtoken_div_encode(tlv, sizeof(tlv), &tok->div);
+		if (rc < 0)
+			return rc;
+		out[off++] = SIGTOKEN_TLV_DIV;
+		rc = sha256(k, out + off, tlv, rc);
+		if (rc < 0)
+			return rc;
+		off += 32;
 	}
 	return off;
 }

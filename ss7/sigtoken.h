@@ -5,7 +5,7 @@
  *
  *  Token layout: version (1 octet, 0x01), then TLVs of a 1-octet type and a
  *  1-octet length: HOP (0x01), PASSPORT (0x02), VERDICT (0x03), BIND (0x04),
- *  ORIG (0x05).
+ *  ORIG (0x05), DIV (0x06).
  *  Unknown TLV types are skipped; a duplicate type or a truncated TLV makes
  *  the whole token invalid.
  *
@@ -21,6 +21,13 @@
  *  ISUP does not use it, HOP covers it the way it covers BIND: the HOP
  *  signed input then ends with 0x05, its length and its digits (after
  *  BIND's), so that no TLV of a token travels unsigned.
+ *
+ *  DIV is the "div" PASSporT (RFC 8946 §3) of a diverted call, end to end
+ *  like PASSPORT: iat, the "div" claim's number (the number the call was
+ *  diverted from, E.164), x5u and the signature; "orig" and "dest" are the
+ *  IAM's calling and called numbers.  HOP covers it when present: the HOP
+ *  signed input then ends with 0x06 and SHA-256 over the DIV value (after
+ *  BIND's and ORIG's).  A token without DIV signs what it always signed.
  *
  *  One limit the design text leaves implicit: the TLV length octet caps a
  *  PASSPORT value at 255 octets, so its x5u can be at most 255 - 86 = 169
@@ -57,9 +64,11 @@
 #define SIGTOKEN_BIND_MAX	32
 /*! E.164 §6: at most 15 digits */
 #define SIGTOKEN_E164_MAX	15
-/*! the longest token we encode: version and the five TLVs */
+/*! the longest token we encode: version and the six TLVs */
 #define SIGTOKEN_MAX_LEN	(1 + 2 + SIGTOKEN_HOP_LEN + 2 + 255 + 2 + SIGTOKEN_VERDICT_LEN + 2 + SIGTOKEN_BIND_MAX + \
-				 2 + SIGTOKEN_E164_MAX)
+				 2 + SIGTOKEN_E164_MAX + 2 + SIGTOKEN_DIV_FIXED_LEN + SIGTOKEN_E164_MAX + SIGTOKEN_X5U_MAX)
+/*! DIV value without the div digits and x5u: iat, div-len, x5u-len, sig */
+#define SIGTOKEN_DIV_FIXED_LEN	(4 + 1 + 1 + SIGTOKEN_SIG_LEN)	/*!< 70 */
 
 /*! ARCHITECTURE §2.1: ACIs 64..127 are for non-standardised applications */
 #define SIGTOKEN_ACI_MIN	64
@@ -75,6 +84,7 @@ enum sigtoken_tlv {
 	SIGTOKEN_TLV_VERDICT	= 0x03,
 	SIGTOKEN_TLV_BIND	= 0x04,
 	SIGTOKEN_TLV_ORIG	= 0x05,
+	SIGTOKEN_TLV_DIV	= 0x06,
 };
 extern const struct value_string sigtoken_tlv_names[];
 
@@ -130,6 +140,17 @@ struct sigtoken_orig {
 	char digits[SIGTOKEN_E164_MAX + 1];	/*!< NUL-terminated E.164 digits */
 };
 
+/*! 0x06 DIV: the "div" PASSporT (RFC 8946 §3) of a diverted call, end to
+ *  end; the x5u is at most SIGTOKEN_X5U_MAX octets as in PASSPORT */
+struct sigtoken_div {
+	uint32_t iat;
+	uint8_t div_len;			/*!< 1..SIGTOKEN_E164_MAX */
+	char div[SIGTOKEN_E164_MAX + 1];	/*!< the "div" "tn", E.164 digits */
+	uint8_t x5u_len;
+	char x5u[SIGTOKEN_X5U_MAX + 1];		/*!< NUL-terminated, x5u_len octets */
+	uint8_t sig[SIGTOKEN_SIG_LEN];
+};
+
 /*! A decoded token.  Decoders clear it first. */
 struct sigtoken {
 	bool has_hop;
@@ -137,11 +158,13 @@ struct sigtoken {
 	bool has_verdict;
 	bool has_bind;
 	bool has_orig;
+	bool has_div;
 	struct sigtoken_hop hop;
 	struct sigtoken_passport passport;
 	struct sigtoken_verdict verdict;
 	struct sigtoken_bind bind;
 	struct sigtoken_orig orig;
+	struct sigtoken_div div;
 };
 
 /*! The identity of a call that HOP signs (ARCHITECTURE §2.2 "What HOP signs"):
@@ -166,7 +189,7 @@ int sigtoken_bind_set(struct sigtoken *tok, const char *net);
  *  \returns 0, or -EINVAL unless \a digits is 1..15 decimal digits */
 int sigtoken_orig_set(struct sigtoken *tok, const char *digits);
 
-/*! Encode a token: version, then HOP, PASSPORT, VERDICT, BIND, ORIG when present.
+/*! Encode a token: version, then HOP, PASSPORT, VERDICT, BIND, ORIG, DIV when present.
  *  \returns octets written, -ENOSPC, or -EINVAL for a field out of range */
 int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok);
 
@@ -174,6 +197,9 @@ int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok);
  *  \returns octets written, -ENOSPC, -EINVAL */
 int sigtoken_passport_encode(uint8_t *out, size_t size, const struct sigtoken_passport *pp);
 int sigtoken_verdict_encode(uint8_t *out, size_t size, const struct sigtoken_verdict *v);
+/*! Encode the value of the DIV TLV, as HOP hashes it.
+ *  \returns octets written, -ENOSPC, -EINVAL */
+int sigtoken_div_encode(uint8_t *out, size_t size, const struct sigtoken_div *d);
 
 /*! Parse a UUID in its RFC 9562 text form (8-4-4-4-12 hex digits, either case).
  *  \returns 0 or -EINVAL */
@@ -222,7 +248,7 @@ int sigtoken_key_verify(struct sigtoken_key *key, const uint8_t sig[SIGTOKEN_SIG
 			size_t len);
 
 /*! Sign: fill tok->hop (alg ES256, the key's key-id, \a iat, the signature
- *  over the call identity and the PASSPORT, VERDICT, BIND and ORIG already
+ *  over the call identity and the PASSPORT, VERDICT, BIND, ORIG and DIV already
  *  in \a tok)
  *  and set tok->has_hop.
  *  \returns 0, -EINVAL (no private key, bad number), -EIO (OpenSSL) */

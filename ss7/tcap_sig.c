@@ -63,6 +63,8 @@ int tcap_sig_token_decode(struct tcap_sig_token *tok, const uint8_t *buf, size_t
 		return sig_bad("token", "a VERDICT TLV, which a TCAP signature does not cover");
 	if (t.has_bind)
 		return sig_bad("token", "a BIND TLV, which a TCAP signature does not cover");
+	if (t.has_div)
+		return sig_bad("token", "a DIV TLV, which a TCAP signature does not cover");
 	tok->hop = t.hop;
 	if (t.has_orig) {
 		tok->has_orig = true;

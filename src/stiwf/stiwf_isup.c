@@ -642,6 +642,19 @@ static json_t *token_json(const struct sigtoken *t)
 		set_str(x, "network", t->bind.net);
 		json_object_set_new(o, "BIND", x);
 	}
+	if (t->has_orig) {
+		x = json_object();
+		set_str(x, "digits", t->orig.digits);
+		json_object_set_new(o, "ORIG", x);
+	}
+	if (t->has_div) {
+		x = json_object();
+		set_int(x, "iat", t->div.iat);
+		set_str(x, "div", t->div.div);
+		set_str(x, "x5u", t->div.x5u);
+		set_hex(x, "sig", t->div.sig, SIGTOKEN_SIG_LEN);
+		json_object_set_new(o, "DIV", x);
+	}
 	return o;
 }
 

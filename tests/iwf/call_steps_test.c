@@ -6,6 +6,7 @@
  * through two IWFs is tests/integration/scale_failover.sh. */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
@@ -99,6 +100,46 @@ static void test_forget_due(void)
 	CU_ASSERT_FALSE(iwf_hop_forget_due(false, true, false, 41));
 }
 
+/* a forwarded INVITE's history reaches the IAM; one the IAM cannot carry
+ * is left out and the IAM stays as it was */
+static void test_divert(void)
+{
+	struct sip_divert d = {
+		.present = true, .orig_called = "12025550100", .redirecting = "12025550100",
+		.reason = SIP_DIVERT_USER_BUSY, .orig_reason = SIP_DIVERT_USER_BUSY, .counter = 1,
+	};
+	struct isup_msg *iam = calloc(1, sizeof(*iam));
+	const struct isup_param *p;
+
+	CU_ASSERT_FATAL(iam != NULL);
+	CU_ASSERT_EQUAL_FATAL(isup_msg_init(iam, ISUP_MSG_IAM, 1), 0);
+	d.present = false;
+	CU_ASSERT_EQUAL(iwf_iam_add_divert(iam, &d, "c1"), 0);
+	CU_ASSERT_EQUAL(iam->num_opt, 0);
+	d.national = true;
+	d.present = true;
+	CU_ASSERT_EQUAL(iwf_iam_add_divert(iam, &d, "c1"), -EINVAL);
+	CU_ASSERT_EQUAL(iam->num_opt, 0);
+	d.national = false;
+	CU_ASSERT_EQUAL(iwf_iam_add_divert(iam, &d, "c1"), 0);
+	p = isup_msg_param_find_c(iam, ISUP_PAR_REDIRECTING_NUMBER);
+	CU_ASSERT(p && !strcmp(p->u.number.digits, "12025550100"));
+	p = isup_msg_param_find_c(iam, ISUP_PAR_REDIRECTION_INFO);
+	CU_ASSERT(p && p->u.redir.reason == SIP_DIVERT_USER_BUSY && p->u.redir.counter == 1);
+	/* and back: the IAM's redirection as a Diversion header */
+	{
+		char hdr[256];
+
+		CU_ASSERT(iwf_invite_diversion(hdr, sizeof(hdr), iam, "1", "c1") > 0);
+		CU_ASSERT_STRING_EQUAL(hdr, "<tel:+12025550100>;reason=user-busy;counter=1;privacy=off");
+		CU_ASSERT_EQUAL(iwf_invite_diversion(hdr, 10, iam, "1", "c1"), -ENOSPC);
+		CU_ASSERT_EQUAL_FATAL(isup_msg_init(iam, ISUP_MSG_IAM, 1), 0);
+		CU_ASSERT_EQUAL(iwf_invite_diversion(hdr, sizeof(hdr), iam, "1", "c1"), 0);
+		CU_ASSERT_STRING_EQUAL(hdr, "");
+	}
+	free(iam);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -108,7 +149,8 @@ int main(void)
 		return 1;
 	s = CU_add_suite("call_steps", NULL, NULL);
 	if (!s || !CU_add_test(s, "the shared store's answer, the evidence and the decision", test_verdicts) ||
-	    !CU_add_test(s, "a HOP forgotten after a re-routable release, only ours", test_forget_due)) {
+	    !CU_add_test(s, "a HOP forgotten after a re-routable release, only ours", test_forget_due) ||
+	    !CU_add_test(s, "a forwarded INVITE's history in the IAM", test_divert)) {
 		CU_cleanup_registry();
 		return 1;
 	}

@@ -41,6 +41,98 @@ static struct passport *signed_pp(const char *orig, const char *dest, const char
 	return rx;
 }
 
+/* a signed "div" PASSporT (RFC 8946 §3) as a receiver decodes it */
+static struct passport *signed_div(const char *orig, const char *dest, const char *div)
+{
+	struct passport *pp = talloc_zero(NULL, struct passport), *rx = talloc_zero(NULL, struct passport);
+	const char *d[1] = { dest };
+	char tok[PASSPORT_TOKEN_MAX + 1];
+	int n;
+
+	CU_ASSERT_FATAL(pp && rx);
+	CU_ASSERT_EQUAL_FATAL(passport_init_div(pp, X5U, orig, d, 1, 1700000010, div), 0);
+	CU_ASSERT_EQUAL_FATAL(passport_sign(pp, key), 0);
+	n = passport_full_form(pp, tok, sizeof(tok));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL_FATAL(passport_decode(rx, tok, (size_t)n), 0);
+	talloc_free(pp);
+	return rx;
+}
+
+/* ARCHITECTURE §2.2 DIV: a forwarded call's div PASSporT through the DIV
+ * TLV and back verifies, and still extends the SHAKEN one (RFC 8946 §4.2) */
+static void test_div_round_trip(void)
+{
+	struct passport *sh = signed_pp("4930123456", "12025550100", UUID);
+	struct passport *dv = signed_div("4930123456", "12025550177", "12025550100");
+	struct passport *rb = talloc_zero(NULL, struct passport);
+	struct sigtoken_div tlv;
+	struct sigtoken tok;
+	const char *detail;
+	char ident[8192];
+	uint8_t buf[512];
+	int n;
+
+	CU_ASSERT_FATAL(rb != NULL);
+	CU_ASSERT_EQUAL(e2e_div_to_tlv(&tlv, dv, "4930123456", "12025550177"), E2E_PP_OK);
+	CU_ASSERT_STRING_EQUAL(tlv.div, "12025550100");
+	CU_ASSERT_EQUAL(tlv.iat, 1700000010);
+	memset(&tok, 0, sizeof(tok));
+	tok.has_div = true;
+	tok.div = tlv;
+	n = sigtoken_encode(buf, sizeof(buf), &tok);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(sigtoken_decode(&tok, buf, (size_t)n), n);
+	CU_ASSERT_EQUAL(e2e_div_rebuild(rb, &tok.div, "4930123456", "12025550177"), 0);
+	CU_ASSERT_EQUAL(rb->signing_input_len, dv->signing_input_len);
+	CU_ASSERT_EQUAL(memcmp(rb->signing_input, dv->signing_input, dv->signing_input_len), 0);
+	CU_ASSERT_EQUAL(passport_verify(rb, key), 0);
+	CU_ASSERT_EQUAL(passport_div_chain_check(sh, rb, "12025550177", &detail), 0);
+	n = e2e_passport_identity(ident, sizeof(ident), rb);
+	CU_ASSERT(n > 0 && strstr(ident, ";info=<" X5U ">;alg=ES256;ppt=div") != NULL);
+
+	/* other numbers in the IAM: refused at the ingress, and a rebuild
+	 * for them does not verify */
+	CU_ASSERT_EQUAL(e2e_div_to_tlv(&tlv, dv, "4930123457", "12025550177"), E2E_PP_NUMBERS);
+	CU_ASSERT_EQUAL(e2e_div_to_tlv(&tlv, dv, "4930123456", "12025550100"), E2E_PP_NUMBERS);
+	CU_ASSERT_EQUAL(e2e_div_rebuild(rb, &tok.div, "4930123457", "12025550177"), 0);
+	CU_ASSERT(passport_verify(rb, key) != 0);
+	/* a SHAKEN PASSporT is not a div one, and the other way round */
+	CU_ASSERT_EQUAL(e2e_div_to_tlv(&tlv, sh, "4930123456", "12025550100"), E2E_PP_NOT_SHAKEN);
+	{
+		struct sigtoken_passport ptlv;
+
+		CU_ASSERT_EQUAL(e2e_passport_to_tlv(&ptlv, dv, "4930123456", "12025550177"), E2E_PP_NOT_SHAKEN);
+	}
+	talloc_free(sh);
+	talloc_free(dv);
+	talloc_free(rb);
+}
+
+/* RFC 8946 §4.2: what ties a div PASSporT to the SHAKEN one */
+static void test_div_chain(void)
+{
+	struct passport *sh = signed_pp("4930123456", "12025550100", UUID);
+	struct passport *ok = signed_div("4930123456", "12025550177", "12025550100");
+	struct passport *other_orig = signed_div("4930999999", "12025550177", "12025550100");
+	struct passport *other_div = signed_div("4930123456", "12025550177", "12025550101");
+	const char *detail;
+
+	CU_ASSERT_EQUAL(passport_div_chain_check(sh, ok, "12025550177", &detail), 0);
+	CU_ASSERT_STRING_EQUAL(detail, "");
+	CU_ASSERT_EQUAL(passport_div_chain_check(sh, other_orig, "12025550177", &detail), -EINVAL);
+	CU_ASSERT(strstr(detail, "'orig'") != NULL);
+	CU_ASSERT_EQUAL(passport_div_chain_check(sh, other_div, "12025550177", &detail), -EINVAL);
+	CU_ASSERT(strstr(detail, "'div' claim") != NULL);
+	CU_ASSERT_EQUAL(passport_div_chain_check(sh, ok, "12025550178", &detail), -EINVAL);
+	CU_ASSERT(strstr(detail, "'dest'") != NULL);
+	CU_ASSERT_EQUAL(passport_div_chain_check(sh, sh, "12025550100", &detail), -EINVAL);
+	talloc_free(sh);
+	talloc_free(ok);
+	talloc_free(other_orig);
+	talloc_free(other_div);
+}
+
 static void test_round_trip(void)
 {
 	struct passport *pp = signed_pp("4930123456", "12025550100", UUID);
@@ -292,6 +384,8 @@ int main(int argc, char **argv)
 		return 1;
 	suite = CU_add_suite("e2e_passport", NULL, NULL);
 	if (!suite || !CU_add_test(suite, "round_trip", test_round_trip) ||
+	    !CU_add_test(suite, "div PASSporT through the DIV TLV", test_div_round_trip) ||
+	    !CU_add_test(suite, "div PASSporT chain, RFC 8946 §4.2", test_div_chain) ||
 	    !CU_add_test(suite, "refused", test_refused) ||
 	    !CU_add_test(suite, "Rich Call Data is not carried", test_rcd) ||
 	    !CU_add_test(suite, "rebuild takes E.164 numbers only", test_rebuild_numbers)) {

@@ -25,6 +25,72 @@ static void set_party(struct iwf_party_number *p, uint8_t nai, uint8_t pres, uin
 	osmo_strlcpy(p->digits, d, sizeof(p->digits));
 }
 
+/* SIP diversion -> IAM (Q.763 §3.38, §3.44, §3.45) -> wire -> SIP diversion,
+ * and the SIP headers it makes on the far side */
+static void test_divert(void)
+{
+	struct sip_divert d = {
+		.present = true, .orig_called = "4930111", .redirecting = "4930222",
+		.orig_reason = SIP_DIVERT_USER_BUSY, .reason = SIP_DIVERT_NOT_REACHABLE, .counter = 2,
+	};
+	struct iwf_isup_identity in;
+	struct isup_msg *iam = calloc(1, sizeof(*iam)), *rx = calloc(1, sizeof(*rx));
+	const struct isup_param *p;
+	struct sip_divert back;
+	char hdr[256];
+	uint8_t buf[512];
+	int len;
+
+	CU_ASSERT_FATAL(iam && rx);
+	memset(&in, 0, sizeof(in));
+	set_party(&in.called, IWF_NAI_INTERNATIONAL, 0, 0, "4930333");
+	set_party(&in.calling, IWF_NAI_INTERNATIONAL, 0, IWF_SCREEN_NETWORK, "12025550001");
+	CU_ASSERT_EQUAL_FATAL(isup_iam_from_identity(iam, 7, &in, true), 0);
+	/* no redirection parameters: not diverted */
+	CU_ASSERT_EQUAL(isup_iam_divert_get(&back, iam, "49"), 0);
+	CU_ASSERT(!back.present);
+	CU_ASSERT_EQUAL(isup_iam_divert_put(iam, &d), 0);
+	len = isup_msg_encode(buf, sizeof(buf), iam);
+	CU_ASSERT_FATAL(len > 0);
+	CU_ASSERT_EQUAL_FATAL(isup_msg_decode(rx, buf, len), len);
+	p = isup_msg_param_find_c(rx, ISUP_PAR_REDIRECTION_INFO);
+	CU_ASSERT(p && p->u.redir.indicator == 3 && p->u.redir.orig_reason == 1 && p->u.redir.counter == 2 &&
+		  p->u.redir.reason == 6);
+	p = isup_msg_param_find_c(rx, ISUP_PAR_ORIG_CALLED_NUMBER);
+	CU_ASSERT(p && !strcmp(p->u.number.digits, "4930111") && p->u.number.nai == ISUP_NAI_INTERNATIONAL);
+	CU_ASSERT_EQUAL(isup_iam_divert_get(&back, rx, "49"), 0);
+	CU_ASSERT_EQUAL(memcmp(&back, &d, sizeof(d)), 0);
+	CU_ASSERT(sip_diversion_format(hdr, sizeof(hdr), &back) > 0);
+	CU_ASSERT_STRING_EQUAL(hdr, "<tel:+4930222>;reason=unavailable;counter=1;privacy=off,"
+				    "<tel:+4930111>;reason=user-busy;counter=1;privacy=off");
+
+	/* a national redirecting number takes the country code; no OCN: the
+	 * RDN is also the original called number; indicator 4 restricts */
+	isup_msg_opt_del(rx, (unsigned int)(isup_msg_param_find_c(rx, ISUP_PAR_ORIG_CALLED_NUMBER) - rx->opt));
+	isup_msg_param_find(rx, ISUP_PAR_REDIRECTING_NUMBER)->u.number.nai = ISUP_NAI_NATIONAL;
+	osmo_strlcpy(isup_msg_param_find(rx, ISUP_PAR_REDIRECTING_NUMBER)->u.number.digits, "30222",
+		     ISUP_NUMBER_MAX_DIGITS);
+	isup_msg_param_find(rx, ISUP_PAR_REDIRECTION_INFO)->u.redir.indicator = 4;
+	CU_ASSERT_EQUAL(isup_iam_divert_get(&back, rx, "49"), 0);
+	CU_ASSERT_STRING_EQUAL(back.redirecting, "4930222");
+	CU_ASSERT_STRING_EQUAL(back.orig_called, "4930222");
+	CU_ASSERT(back.restricted);
+	/* a subscriber number cannot be made E.164 */
+	isup_msg_param_find(rx, ISUP_PAR_REDIRECTING_NUMBER)->u.number.nai = ISUP_NAI_SUBSCRIBER;
+	CU_ASSERT_EQUAL(isup_iam_divert_get(&back, rx, "49"), -EDOM);
+	CU_ASSERT(!back.present);
+	/* refused: not diverted, bad number, counter out of range */
+	d.counter = 6;
+	CU_ASSERT_EQUAL(isup_iam_divert_put(iam, &d), -EINVAL);
+	d.counter = 1;
+	osmo_strlcpy(d.redirecting, "49x", sizeof(d.redirecting));
+	CU_ASSERT_EQUAL(isup_iam_divert_put(iam, &d), -EINVAL);
+	d.present = false;
+	CU_ASSERT_EQUAL(isup_iam_divert_put(iam, &d), -EINVAL);
+	free(iam);
+	free(rx);
+}
+
 static void test_roundtrip(void)
 {
 	struct iwf_isup_identity in, out;
@@ -173,7 +239,8 @@ int main(int argc, char **argv)
 	if (!suite ||
 	    !CU_add_test(suite, "IAM identity round trip", test_roundtrip) ||
 	    !CU_add_test(suite, "ACM/CPG to 180/183", test_progress) ||
-	    !CU_add_test(suite, "in-band information and hold notifications", test_inband_hold)) {
+	    !CU_add_test(suite, "in-band information and hold notifications", test_inband_hold) ||
+	    !CU_add_test(suite, "forwarded call: Diversion to IAM redirection and back", test_divert)) {
 		CU_cleanup_registry();
 		return 1;
 	}

@@ -142,6 +142,45 @@ static void test_tel_and_minimal(void)
 	talloc_free(ctx);
 }
 
+/* a forwarded INVITE: Diversion wins over History-Info; History-Info split
+ * over two headers is one list; a malformed one is ignored, the call kept */
+static void test_divert(void)
+{
+	struct sip_call_info info;
+	struct sip_call_reject rej;
+	void *ctx = talloc_new(NULL);
+	msg_t *msg;
+
+	msg = parse("From: <tel:+12025550002>;tag=1\r\n", "tel:+12025550177",
+		    "Diversion: <tel:+12025550100>;reason=user-busy;counter=1\r\n"
+		    "History-Info: <sip:+12025550999@a.example>;index=1\r\n", NULL, NULL);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(extract(msg, &info, &rej, ctx), 0);
+	CU_ASSERT(info.divert.present);
+	CU_ASSERT_STRING_EQUAL(info.divert.redirecting, "12025550100");
+	CU_ASSERT_EQUAL(info.divert.reason, SIP_DIVERT_USER_BUSY);
+	msg_destroy(msg);
+
+	msg = parse("From: <tel:+12025550002>;tag=1\r\n", "tel:+12025550177",
+		    "History-Info: <sip:+12025550100@a.example;user=phone>;index=1\r\n"
+		    "History-Info: <sip:+12025550177@b.example;user=phone;cause=408>;index=1.1;mp=1\r\n",
+		    NULL, NULL);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(extract(msg, &info, &rej, ctx), 0);
+	CU_ASSERT(info.divert.present);
+	CU_ASSERT_STRING_EQUAL(info.divert.orig_called, "12025550100");
+	CU_ASSERT_EQUAL(info.divert.reason, SIP_DIVERT_NO_REPLY);
+	msg_destroy(msg);
+
+	msg = parse("From: <tel:+12025550002>;tag=1\r\n", "tel:+12025550177",
+		    "Diversion: <tel:+12025550100>;counter=x\r\n", NULL, NULL);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(extract(msg, &info, &rej, ctx), 0);
+	CU_ASSERT(!info.divert.present);
+	msg_destroy(msg);
+	talloc_free(ctx);
+}
+
 static void test_identity_limit(void)
 {
 	struct sip_call_info info;
@@ -370,6 +409,19 @@ static void test_invite_encode_parse(void)
 	CU_ASSERT_STRING_EQUAL(info.call_id, "0123456789abcdef@stiwf");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(info.sdp);
 	CU_ASSERT_STRING_EQUAL(info.sdp, p.sdp);
+	CU_ASSERT(!info.divert.present);
+
+	/* a forwarded call: the Diversion header goes out and reads back */
+	p.diversion = "<tel:+12025550100>;reason=user-busy;counter=1;privacy=off";
+	rc = sip_call_invite_encode(buf, sizeof(buf), &p, "0123456789abcdef@stiwf");
+	CU_ASSERT_FATAL(rc > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\r\nDiversion: <tel:+12025550100>;reason=user-busy;counter=1;privacy=off\r\n"));
+	CU_ASSERT_EQUAL_FATAL(sip_call_info_parse(ctx, &info, buf, rc, &status), 0);
+	CU_ASSERT(info.divert.present);
+	CU_ASSERT_STRING_EQUAL(info.divert.redirecting, "12025550100");
+	p.diversion = "<tel:+1>\r\nX: y";
+	CU_ASSERT_EQUAL(sip_call_invite_encode(buf, sizeof(buf), &p, "0123456789abcdef@stiwf"), -EINVAL);
+	p.diversion = NULL;
 
 	/* no room, a bad Call-ID, a bad parameter */
 	CU_ASSERT_EQUAL(sip_call_invite_encode(small, sizeof(small), &p, "1@stiwf"), -ENOSPC);
@@ -405,6 +457,7 @@ int main(void)
 	CU_add_test(s, "INVITE with every field", test_full);
 	CU_add_test(s, "tel URIs, optional headers absent", test_tel_and_minimal);
 	CU_add_test(s, "Identity headers beyond the limit", test_identity_limit);
+	CU_add_test(s, "Diversion and History-Info of a forwarded INVITE", test_divert);
 	CU_add_test(s, "headers a proxy sets", test_trusted_headers);
 	CU_add_test(s, "refusals name the header", test_refusals);
 	CU_add_test(s, "missing From", test_missing_from);

@@ -278,6 +278,21 @@ while read -r name hex; do
 		field IRS isup.mcid_response_indicators 0x01
 		field IRS isup.calling 30123456
 		;;
+	IAMFWD)
+		field IAMFWD isup.cic 24
+		field IAMFWD isup.called 4930222
+		field IAMFWD isup.calling 4921987654
+		field IAMFWD isup.original_called_number 4930111
+		field IAMFWD isup.redirecting 30111
+		field IAMFWD isup.redirecting_ind 3
+		field IAMFWD isup.original_redirection_reason 1
+		field IAMFWD isup.redirection_counter 1
+		field IAMFWD isup.redirection_reason 1
+		expect IAMFWD "$work/IAMFWD.out" \
+			"Original Called Number" \
+			"Redirecting Number" \
+			"Address presentation restricted indicator: presentation restricted (1)"
+		;;
 	IAMTOK)
 		# a signalling token (ARCHITECTURE §2.1): APP with ACI 90, SNI = RCI = 0,
 		# new sequence, empty Q.765 addresses, then version 1 and the HOP
@@ -357,7 +372,7 @@ while read -r name hex; do
 done <"$work/vectors.txt"
 
 echo "tshark checked:$checked"
-for want in IAM ACM ANM REL RLC CPG GRS IAMTOK IAMTOKSEG SGMTOK IAME2E CON GRA CGB CGBA CGU CGUA RSC BLO \
+for want in IAM IAMFWD ACM ANM REL RLC CPG GRS IAMTOK IAMTOKSEG SGMTOK IAME2E CON GRA CGB CGBA CGU CGUA RSC BLO \
 	BLA UBL UBA UCIC CCR LPA CFN RLCCAUSE RELDIAG INR INF INFNA COT SAM SUS RES CQM CQR FAC IDR IRS; do
 	case " $checked " in
 	*" $want "*) ;;

@@ -81,6 +81,39 @@ static int iam(void)
 	return print("IAM");
 }
 
+/* IAM of a forwarded call, CIC 24 (Q.763 §3.38, §3.44, §3.45): the call
+ * for +4930111 was forwarded on busy to +4930222; the original called and
+ * the redirecting number are the same, presentation allowed; redirection
+ * information: call diverted (3), original reason user busy (1), counter
+ * 1, redirecting reason user busy (1). */
+static int iam_forwarded(void)
+{
+	struct isup_param *p;
+
+	isup_msg_init(&msg, ISUP_MSG_IAM, 24);
+	p = isup_msg_param_find(&msg, ISUP_PAR_FCI);
+	p->u.fci.isup = 1;
+	p = isup_msg_param_find(&msg, ISUP_PAR_CPC);
+	p->u.u8 = 0x0a;
+	p = isup_msg_param_find(&msg, ISUP_PAR_CALLED_PARTY_NUMBER);
+	number(&p->u.number, ISUP_NAI_INTERNATIONAL, "4930222");
+	p = isup_msg_opt_add(&msg, ISUP_PAR_CALLING_PARTY_NUMBER);
+	number(&p->u.number, ISUP_NAI_INTERNATIONAL, "4921987654");
+	p->u.number.si = ISUP_SI_NETWORK_PROVIDED;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_ORIG_CALLED_NUMBER);
+	number(&p->u.number, ISUP_NAI_INTERNATIONAL, "4930111");
+	p = isup_msg_opt_add(&msg, ISUP_PAR_REDIRECTING_NUMBER);
+	number(&p->u.number, ISUP_NAI_NATIONAL, "30111");
+	p->u.number.apri = ISUP_APRI_RESTRICTED;
+	p = isup_msg_opt_add(&msg, ISUP_PAR_REDIRECTION_INFO);
+	p->u.redir.indicator = 3;
+	p->u.redir.orig_reason = 1;
+	p->u.redir.has_octet2 = true;
+	p->u.redir.counter = 1;
+	p->u.redir.reason = 1;
+	return print("IAMFWD");
+}
+
 /* ACM, CIC 21: BCI charge, subscriber free, ordinary subscriber, ISUP all
  * the way, ISDN access; OBCI in-band information available. */
 static int acm(void)
@@ -483,7 +516,7 @@ int main(int argc, char **argv)
 
 	if (stiwf_logging_init(ctx) < 0)
 		return 1;
-	if (iam() || acm() || anm() || rel() || rlc() || cpg() || grs())
+	if (iam() || iam_forwarded() || acm() || anm() || rel() || rlc() || cpg() || grs())
 		return 1;
 	if (con() || gra() || cg(ISUP_MSG_CGB) || cg(ISUP_MSG_CGBA) || cg(ISUP_MSG_CGU) || cg(ISUP_MSG_CGUA) ||
 	    simple(ISUP_MSG_RSC) || simple(ISUP_MSG_BLO) || simple(ISUP_MSG_BLA) || simple(ISUP_MSG_UBL) ||

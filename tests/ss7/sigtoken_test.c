@@ -34,6 +34,9 @@ static void *ctx;
 #define VD_HEX	"0303" "02" "01b4"
 /* BIND "ZZ-OP2" */
 #define BD_HEX	"0406" "5a5a2d4f5032"
+/* DIV: iat, div "4930111", x5u "https://x/d.", sig */
+#define DV_HEX	"0659" "65000002" "07" "34393330313131" "0c" "68747470733a2f2f782f642e" \
+	"55555555555555555555555555555555555555555555555555555555555555556666666666666666666666666666666666666666666666666666666666666666"
 
 /* Well-formed tokens.  \a exact: re-encoding gives the same octets (no
  * unknown TLVs, TLVs in type order). */
@@ -51,6 +54,8 @@ static const struct {
 	{ "order free", "01" VD_HEX PP_HEX HOP_HEX, false, true, true, true },
 	{ "HOP PASSPORT VERDICT BIND", "01" HOP_HEX PP_HEX VD_HEX BD_HEX, true, true, true, true },
 	{ "BIND first", "01" BD_HEX HOP_HEX, false, true, false, false },
+	{ "HOP PASSPORT VERDICT BIND DIV", "01" HOP_HEX PP_HEX VD_HEX BD_HEX DV_HEX, true, true, true, true },
+	{ "DIV first", "01" DV_HEX HOP_HEX, false, true, false, false },
 };
 
 static int hex2bin(const char *hex, uint8_t *out, size_t max)
@@ -221,6 +226,16 @@ static void test_invalid(void)
 		{ "BIND with DEL", "01" "0401" "7f" },
 		{ "BIND 33 octets", "01" "0421" "414141414141414141414141414141414141414141414141414141414141414141" },
 		{ "empty", "" },
+		{ "DIV twice", "01" DV_HEX DV_HEX },
+		{ "DIV div-len past the TLV", "01" "0646" "65000002" "07" "34393330313131" "00"
+		  "555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555" },
+		{ "DIV div not digits", "01" "0659" "65000002" "07" "3439333031312b" "0c"
+		  "68747470733a2f2f782f642e" "55555555555555555555555555555555555555555555555555555555555555556666666666666666666666666666666666666666666666666666666666666666" },
+		{ "DIV x5u-len one more than the TLV", "01" "0659" "65000002" "07" "34393330313131" "0d"
+		  "68747470733a2f2f782f642e" "55555555555555555555555555555555555555555555555555555555555555556666666666666666666666666666666666666666666666666666666666666666" },
+		{ "DIV empty x5u", "01" "064d" "65000002" "07" "34393330313131" "00" "55555555555555555555555555555555555555555555555555555555555555556666666666666666666666666666666666666666666666666666666666666666" },
+		{ "DIV x5u with a space", "01" "0659" "65000002" "07" "34393330313131" "0c"
+		  "68747470733a2f2f782f202e" "55555555555555555555555555555555555555555555555555555555555555556666666666666666666666666666666666666666666666666666666666666666" },
 	};
 	uint8_t in[1024];
 	struct sigtoken t;
@@ -437,6 +452,23 @@ static void full_token(struct sigtoken *t, size_t x5u_len)
 	t->verdict.verstat = SIGTOKEN_VERSTAT_PASSED;
 }
 
+/* a DIV TLV diverted from \a div with an x5u of \a x5u_len octets */
+static void div_tlv(struct sigtoken_div *d, const char *div, size_t x5u_len)
+{
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	d->iat = 1700000050;
+	d->div_len = strlen(div);
+	memcpy(d->div, div, d->div_len);
+	memcpy(d->x5u, "https://cert.example.org/", 25);
+	for (i = 25; i < x5u_len; i++)
+		d->x5u[i] = 'A' + i % 26;
+	d->x5u_len = x5u_len;
+	for (i = 0; i < SIGTOKEN_SIG_LEN; i++)
+		d->sig[i] = 0xa0 ^ i;
+}
+
 static const struct sigtoken_call call0 = {
 	.orig = "4930123456", .apri = ISUP_APRI_ALLOWED, .dest = "12025550100", .addl = "4915550001",
 };
@@ -577,14 +609,44 @@ static void test_sign_verify(void)
 	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&u, sk_a, 1700000100, &call0), 0);
 	CU_ASSERT_EQUAL(sigtoken_orig_set(&u, "491700000002"), 0);
 	CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), -EBADMSG);
+	/* DIV (ARCHITECTURE §2.2): HOP covers it by its hash */
+	full_token(&t, 40);
+	div_tlv(&t.div, "4930111", 40);
+	t.has_div = true;
+	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&t, sk_a, 1700000100, &call0), 0);
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&t, pk_a, &call0), 0);
+#define TAMPER(stmt) do { \
+		u = t; c = call0; stmt; \
+		if (sigtoken_hop_verify(&u, pk_a, &c) != -EBADMSG) { \
+			fprintf(stderr, "tampered '%s' still verifies\n", #stmt); \
+			CU_FAIL(#stmt); \
+		} \
+	} while (0)
+	TAMPER(u.has_div = false);
+	TAMPER(u.div.iat++);
+	TAMPER(u.div.div[6] = '2');
+	TAMPER(u.div.x5u[30] ^= 1);
+	TAMPER(u.div.sig[63] ^= 1);
+	TAMPER(div_tlv(&u.div, "4930112", 40));
+#undef TAMPER
+	/* a HOP signed without DIV does not take one added: a DIV cannot be
+	 * slipped into a token on the way */
+	full_token(&u, 40);
+	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&u, sk_a, 1700000100, &call0), 0);
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), 0);
+	u.div = t.div;
+	u.has_div = true;
+	CU_ASSERT_EQUAL(sigtoken_hop_verify(&u, pk_a, &call0), -EBADMSG);
 	{
 		uint8_t buf[SIGTOKEN_MAX_LEN];
 		int n;
 
-		/* the longest token: all five TLVs at their longest is the bound */
+		/* the longest token: all six TLVs at their longest is the bound */
 		full_token(&t, SIGTOKEN_X5U_MAX);
 		CU_ASSERT_EQUAL(sigtoken_bind_set(&t, "12345678901234567890123456789012"), 0);
 		CU_ASSERT_EQUAL(sigtoken_orig_set(&t, "123456789012345"), 0);
+		div_tlv(&t.div, "123456789012345", SIGTOKEN_X5U_MAX);
+		t.has_div = true;
 		CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&t, sk_a, 1700000100, &call0), 0);
 		n = sigtoken_encode(buf, sizeof(buf), &t);
 		CU_ASSERT_EQUAL_FATAL(n, SIGTOKEN_MAX_LEN);
@@ -883,7 +945,7 @@ static void test_replay_forget(void)
 
 /* Sign an IAM, send it through the codec (and SGM when it is long), get
  * the token and the call identity back, verify. */
-static void roundtrip_iam(size_t x5u_len, bool want_sgm)
+static void roundtrip_iam(size_t x5u_len, bool want_sgm, bool with_div)
 {
 	struct isup_msg *m = talloc_zero(ctx, struct isup_msg), *first = talloc_zero(ctx, struct isup_msg);
 	struct isup_msg *sgm = talloc_zero(ctx, struct isup_msg), *rx = talloc_zero(ctx, struct isup_msg);
@@ -902,6 +964,10 @@ static void roundtrip_iam(size_t x5u_len, bool want_sgm)
 	CU_ASSERT_STRING_EQUAL(c.addl, "4915550001");
 	CU_ASSERT_EQUAL(c.apri, ISUP_APRI_ALLOWED);
 	full_token(&t, x5u_len);
+	if (with_div) {
+		div_tlv(&t.div, "12025550199", x5u_len);
+		t.has_div = true;
+	}
 	CU_ASSERT_EQUAL_FATAL(sigtoken_hop_sign(&t, sk_a, 1700000000, &c), 0);
 	CU_ASSERT_EQUAL_FATAL(sigtoken_iam_put(m, &t, SIGTOKEN_ACI_DEFAULT), 0);
 	p = isup_msg_param_find_c(m, ISUP_PAR_PCI);
@@ -991,13 +1057,19 @@ static void test_iam_replace(void)
 
 static void test_iam_short(void)
 {
-	roundtrip_iam(40, false);
+	roundtrip_iam(40, false, false);
 }
 
 /* The longest x5u: the token takes two APP parameters, the IAM an SGM. */
 static void test_iam_long_x5u(void)
 {
-	roundtrip_iam(SIGTOKEN_X5U_MAX, true);
+	roundtrip_iam(SIGTOKEN_X5U_MAX, true, false);
+}
+
+/* a forwarded call's token (ARCHITECTURE §2.2 DIV) in APP segments and an SGM */
+static void test_iam_div(void)
+{
+	roundtrip_iam(40, true, true);
 }
 
 static void test_iam_errors(void)
@@ -1117,6 +1189,7 @@ int main(int argc, char **argv)
 	    !CU_add_test(suite, "IAM with a token through the codec", test_iam_short) ||
 	    !CU_add_test(suite, "IAM with the longest x5u: APP segments and SGM", test_iam_long_x5u) ||
 	    !CU_add_test(suite, "IAM carriage errors", test_iam_errors) ||
+	    !CU_add_test(suite, "IAM with a DIV TLV: APP segments and SGM", test_iam_div) ||
 	    !CU_add_test(suite, "a token replaced by a shorter one", test_iam_replace)) {
 		CU_cleanup_registry();
 		return 1;
