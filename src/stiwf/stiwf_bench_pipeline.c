@@ -2,23 +2,37 @@
  * in this process, per direction, against what OpenSSL alone costs for the
  * public-key operations of that call.
  *
- * A call runs the functions the call flows (iwf/call_sip_to_isup.c,
- * iwf/call_isup_to_sip.c) run, in their order, with the services the
- * daemon builds (STI-VS and STI-AS over an x5u cache, TSCA directory,
- * domain map, replay cache, worker pool):
+ * Each measured call is a real call of the call layer (iwf/call.c): it
+ * enters through the layer's own entry points (the SIP agent's incoming()
+ * callback, the ISUP trunk's), runs the call FSM and its flows
+ * (iwf/call_sip_to_isup.c, iwf/call_isup_to_sip.c, iwf/call_steps.c) with
+ * the services the daemon builds (STI-VS and STI-AS over an x5u cache,
+ * TSCA directory, domain map, replay cache, worker pool), and peers and
+ * routes set up in code through iwf/peer.h.  Only the legs are the
+ * bench's (iwf_call_env.legs): they take the IAM or the INVITE the flow
+ * emits, encoded as the trunk or Sofia would send it, and the caller then
+ * hangs up (CANCEL, or REL 16), which ends the call.  The per-call log
+ * line is built as in the daemon; its output is filtered (DIWF at ERROR).
  *
- *   sip_to_isup           parse the INVITE text with Sofia, extract the
- *                         call info, map the numbers, build the IAM, derive
- *                         the call identity, STI-VS (x5u cache hit), reduce
- *                         the PASSporT to the PASSPORT TLV, policy, HOP
- *                         sign, put the token in the IAM, encode it
- *   isup_to_sip_rebuild   decode such an IAM, map the numbers, get the
- *                         token, check iat, TSCA lookup (local directory),
- *                         map, HOP verify, replay check, rebuild the
- *                         PASSporT and verify it with the STI-VS (cache
- *                         hit), policy, build and serialize the INVITE
+ *   sip_to_isup           parse the INVITE text with Sofia into the call
+ *                         info (as the SIP agent does); the layer: a call
+ *                         and its FSM, find the sip-peer by address and the
+ *                         route, map the numbers, build the IAM, derive the
+ *                         call identity, STI-VS (x5u cache hit), reduce the
+ *                         PASSporT to the PASSPORT TLV, policy, HOP sign,
+ *                         put the token in the IAM; the leg encodes it;
+ *                         CANCEL, REL 16, the log line
+ *   isup_to_sip_rebuild   decode such an IAM; the layer: map the numbers,
+ *                         get the token, check iat, TSCA lookup (local
+ *                         directory), map, HOP verify, replay check,
+ *                         rebuild the PASSporT and verify it with the
+ *                         STI-VS (cache hit), policy, route to the
+ *                         sip-peer, the INVITE's parameters; the leg
+ *                         serializes the INVITE (it must carry the
+ *                         caller's signature); REL 16, CANCEL, the log line
  *   isup_to_sip_resign    the same for an IAM with HOP but no PASSPORT:
- *                         HOP verify, policy, STI-AS sign, INVITE
+ *                         HOP verify, policy, STI-AS sign, INVITE (with a
+ *                         signature of its own)
  *
  * Their floors are raw EVP ES256 on the same key (EVP_DigestVerifyInit +
  * EVP_DigestVerify, EVP_DigestSignInit + EVP_DigestSign): one verify and
@@ -27,9 +41,10 @@
  * of the machine hits all alike; the figures are medians over the rounds.
  *
  * "pipeline" runs one call at a time with the crypto inline on the loop
- * (one core).  "scaling" runs many calls in flight with the crypto on the
- * worker pool, as the daemon does, once with one worker and once with one
- * worker per core (or --threads), and reports the speed-up. */
+ * (one core, a call layer without worker pool).  "scaling" runs many calls
+ * in flight with the crypto on the worker pool, as the daemon does, once
+ * with one worker and once with one worker per core (or --threads), and
+ * reports the speed-up. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,8 +58,10 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/x509v3.h>
+#include <osmocom/core/application.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/logging.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
@@ -52,32 +69,32 @@
 #include "certs/cache.h"
 #include "certs/credential.h"
 #include "certs/fetch.h"
-#include "certs/keyid.h"
 #include "certs/map.h"
 #include "certs/resolve.h"
-#include "certs/tnauthlist.h"
 #include "certs/truststore.h"
 #include "certs/tsca.h"
-#include "iwf/call_steps.h"
-#include "iwf/e2e_passport.h"
+#include "iwf/call.h"
+#include "iwf/cause.h"
 #include "iwf/number.h"
 #include "iwf/peer.h"
-#include "iwf/policy.h"
 #include "sip/passport.h"
 #include "sip/sip_call.h"
 #include "sip/stir_as.h"
 #include "sip/stir_vs.h"
 #include "src/stiwf/stiwf_bench.h"
 #include "src/stiwf/stiwf_bench_pki.h"
+#include "src/core/logging.h"
 #include "src/core/workq.h"
 #include "ss7/isup.h"
-#include "iwf/isup_identity.h"
+#include "ss7/isup_trunk.h"
 #include "ss7/sigtoken.h"
 
 #define PL_X5U		"https://cert.example.org/sp-a-chain.pem"
 #define PL_CALLING	"12025550002"
 #define PL_CALLED	"12025550001"
 #define PL_CC		"1"
+#define PL_ROUTE	"1202"
+#define PL_SIP_ADDR	"192.0.2.10"
 /* distinct HOP signatures per direction: the replay cache sees each once
  * per pass and is renewed when the pass starts again */
 #define PL_NUM_IAMS	512
@@ -126,33 +143,40 @@ struct pl {
 	bool dir_made, file_made;
 	char file[160];
 	struct credential sti_cred;	/* borrowed key and certificate */
+	struct credential hop_cred;	/* the TSCA credential: borrowed key and certificate */
 	struct cert_domain *sh_dom;
 	struct tsca_dir *tsca;
 	struct certmap *map;
-	/* per kind of IAM, one replay cache per pass over them, the last two
-	 * kept: a call of the previous pass still in flight checks against
-	 * its own pass's cache */
-	struct sigtoken_replay *replay[2][2];
-	unsigned int pass[2];
-	struct sigtoken_key *hop_key;	/* the TSCA credential's, prepared once (as the call layer's) */
-	struct iwf_sip_peer sip_peer;
-	struct iwf_ss7_peer ss7_peer;
-	const char *sdp;
+	/* the HOP replay cache of the call layer, new with each pass over
+	 * the IAMs (layer_up()) */
+	struct sigtoken_replay *replay;
 	struct pl_svc *svc;		/* in force */
+
+	/* the call layer and its configuration, set up in code */
+	bool layer_up;
+	const struct sip_call_ops *sip_ops;	/* the layer's SIP callbacks */
+	struct isup_trunk_ops trunk_ops;	/* the layer's ISUP callbacks */
+	struct iwf_cfg *saved_cfg;	/* the process's, given back at the end */
+	struct iwf_ss7_peer *ss7_peer;
+	bool log_saved;
+	int log_enabled, log_level;	/* DIWF on stderr, given back at the end */
+	struct llist_head live;		/* struct pl_call in flight */
 
 	/* inputs */
 	char invite[4096];
 	size_t invite_len;
 	char invite_noid[4096];		/* without Identity: makes the re-sign IAMs */
 	size_t invite_noid_len;
+	char orig_sig[128];		/* the caller's PASSporT's signature (base64url) */
 	uint8_t iams[2][PL_NUM_IAMS][PL_IAM_MAX];	/* [0] HOP+PASSPORT, [1] HOP only */
 	int iam_len[2][PL_NUM_IAMS];
 	unsigned int next_iam[2];
-	bool generating;		/* setup: SIP->ISUP calls keep their IAM */
-	const char *gen_invite;
+	struct isup_msg *iam_in;	/* the IAM decoded for the layer */
+	const char *gen_invite;		/* setup: SIP->ISUP calls keep their IAM */
 	size_t gen_invite_len;
 	uint8_t *gen_out;
 	int *gen_out_len;
+	char invite_out[PL_INVITE_MAX];	/* what the INVITE leg serialized */
 
 	/* the floors */
 	EVP_MD_CTX *mdctx;
@@ -165,31 +189,219 @@ struct pl {
 	unsigned long sink;
 };
 
+/* A call of the bench: the two legs the call layer drives, as stubs that
+ * take what the flow emits (the IAM encoded as the trunk would send it,
+ * the INVITE serialized as sip_call_place() would send it). */
+struct pl_leg {
+	struct pl_call *c;
+	void *priv;			/* the call layer's call */
+};
+
 struct pl_call {
+	struct llist_head entry;	/* pl->live */
 	struct pl *pl;
 	enum pl_dir dir;
-	struct isup_msg *iam;
-	struct sigtoken tok;
-	struct sigtoken_call sc;
-	struct iwf_sip_identity sip_id;
-	struct iwf_isup_identity isup_id;
-	struct iwf_policy policy;
-	struct iwf_sip_evidence sev;
-	struct iwf_isup_evidence iev;
-	struct iwf_decision dec;
-	char calling[SIGTOKEN_E164_MAX + 1];
-	char called[SIGTOKEN_E164_MAX + 1];
-	char signer[KEYID_HEX_LEN];
-	struct stiwf_work work;
-	struct sigtoken_key *key;
-	uint32_t sign_iat;
+	struct pl_leg sip, isup;
+	bool egress;			/* the IAM or INVITE left */
+	bool hung_up;			/* the bench ended the call after it */
+	bool closed;			/* the layer released or refused one of our legs */
+	char call_id[48];
+};
+
+/* ------------------------------------------------------------ the legs */
+
+static int pl_agent;	/* the SIP agent's address; never read */
+
+static struct pl *g_pl;	/* the run the stub legs belong to */
+
+/* the bench call whose \a which leg the call layer's call \a priv owns */
+static struct pl_call *call_by_priv(struct pl *pl, void *priv, bool sip)
+{
+	struct pl_call *c;
+
+	llist_for_each_entry(c, &pl->live, entry) {
+		if ((sip ? c->sip.priv : c->isup.priv) == priv)
+			return c;
+	}
+	return NULL;
+}
+
+static void s_set_call_ops(struct stiwf_sip_agent *agent, const struct sip_call_ops *ops, void *agent_priv)
+{
+	g_pl->sip_ops = ops;
+}
+
+static void s_set_priv(struct sip_call *leg, void *priv)
+{
+	((struct pl_leg *)leg)->priv = priv;
+}
+
+/* the INVITE of an ISUP -> SIP call: serialized as nua would send it */
+static struct sip_call *s_place(struct stiwf_sip_agent *agent, const struct sip_call_out_params *p, void *priv,
+				int *err)
+{
+	struct pl *pl = g_pl;
+	struct pl_call *c = call_by_priv(pl, priv, false);
+	const char *id = p->n_identity ? p->identity[0] : NULL;
+	uint8_t rnd[12];
 	int rc;
-	char *identity_out;
-	struct sigtoken_replay *replay;
-	struct stiwf_workq *wq;		/* the pool its jobs go to */
+
+	*err = -EINVAL;
+	if (!c)
+		return NULL;
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+		return NULL;
+	snprintf(c->call_id, sizeof(c->call_id), "%s@stiwf", osmo_hexdump_nospc(rnd, sizeof(rnd)));
+	rc = sip_call_invite_encode(pl->invite_out, sizeof(pl->invite_out), p, c->call_id);
+	/* the rebuilt PASSporT is the caller's, with its signature; a
+	 * re-signed one has a signature of its own */
+	if (rc < 0 || !id || (c->dir == PL_ISUP_TO_SIP_REBUILD) != (strstr(id, pl->orig_sig) != NULL)) {
+		fprintf(stderr, "stiwf bench: %s: %s\n", pl_dir_names[c->dir],
+			rc < 0 ? "the INVITE cannot be serialized" :
+			!id ? "the INVITE has no Identity" : "the INVITE has the wrong Identity");
+		*err = rc < 0 ? rc : -EINVAL;
+		return NULL;
+	}
+	pl->sink += pl->invite_out[rc - 1];
+	c->sip.priv = priv;
+	c->egress = true;
+	*err = 0;
+	return (struct sip_call *)&c->sip;
+}
+
+static int s_ring(struct sip_call *leg, int status, const char *sdp)
+{
+	return 0;
+}
+
+static int s_answer(struct sip_call *leg, const char *sdp)
+{
+	return 0;
+}
+
+static int s_reject(struct sip_call *leg, int status, const char *phrase, const char *reason)
+{
+	((struct pl_leg *)leg)->c->closed = true;
+	return 0;
+}
+
+static int s_release(struct sip_call *leg, const char *reason)
+{
+	((struct pl_leg *)leg)->c->closed = true;
+	return 0;
+}
+
+static const char *s_get_id(const struct sip_call *leg)
+{
+	return ((const struct pl_leg *)leg)->c->call_id;
+}
+
+/* the IAM of a SIP -> ISUP call: encoded as the trunk sends it */
+static int i_setup(struct isup_trunk *t, const struct isup_msg *iam, void *call_priv, struct isup_call **leg)
+{
+	struct pl *pl = g_pl;
+	struct pl_call *c = call_by_priv(pl, call_priv, true);
+	uint8_t out[PL_IAM_MAX];
+	struct isup_msg *m;
+	int rc;
+
+	if (!c)
+		return -EINVAL;
+	/* the trunk takes the IAM for a circuit of its own */
+	m = talloc_memdup(c, iam, sizeof(*iam));
+	if (!m)
+		return -ENOMEM;
+	m->cic = 1;
+	rc = isup_msg_encode(out, sizeof(out), m);
+	talloc_free(m);
+	if (rc < 0) {
+		fprintf(stderr, "stiwf bench: sip_to_isup: the IAM cannot be encoded: %s\n", strerror(-rc));
+		return rc;
+	}
+	if (pl->gen_out) {
+		memcpy(pl->gen_out, out, rc);
+		*pl->gen_out_len = rc;
+	}
+	pl->sink += out[rc - 1];
+	c->isup.priv = call_priv;
+	c->egress = true;
+	*leg = (struct isup_call *)&c->isup;
+	return 0;
+}
+
+static void i_set_priv(struct isup_call *leg, void *priv)
+{
+	((struct pl_leg *)leg)->priv = priv;
+}
+
+static uint16_t i_cic(const struct isup_call *leg)
+{
+	return 1;
+}
+
+static int i_send(struct isup_call *leg, const struct isup_msg *msg)
+{
+	return 0;
+}
+
+static int i_release(struct isup_call *leg, uint8_t cause)
+{
+	((struct pl_leg *)leg)->c->closed = true;
+	return 0;
+}
+
+static const struct iwf_call_leg_ops pl_legs = {
+	.sip_agent_set_call_ops = s_set_call_ops,
+	.sip_call_set_priv = s_set_priv,
+	.sip_call_place = s_place,
+	.sip_call_ring = s_ring,
+	.sip_call_answer = s_answer,
+	.sip_call_reject = s_reject,
+	.sip_call_release = s_release,
+	.sip_call_get_id = s_get_id,
+	.isup_trunk_call_setup = i_setup,
+	.isup_call_set_priv = i_set_priv,
+	.isup_call_cic = i_cic,
+	.isup_call_send_acm = i_send,
+	.isup_call_send_cpg = i_send,
+	.isup_call_send_anm = i_send,
+	.isup_call_send_con = i_send,
+	.isup_call_release = i_release,
 };
 
 /* ------------------------------------------------------------ the calls */
+
+/* The call layer on the services in force (pl->svc) and a fresh replay
+ * cache; no call may be in flight. */
+static int layer_up(struct pl *pl)
+{
+	struct iwf_call_env env = {
+		.sip = (struct stiwf_sip_agent *)&pl_agent,
+		.workq = pl->svc->wq,
+		.vs = pl->svc->vs,
+		.as = pl->svc->as,
+		.tsca = pl->tsca,
+		.hop_cred = &pl->hop_cred,
+		.map = pl->map,
+		.stir_max_age = PL_WINDOW,
+		.hop_window = PL_WINDOW,
+		.legs = &pl_legs,
+	};
+
+	if (pl->layer_up)
+		iwf_call_layer_fini();
+	pl->layer_up = false;
+	talloc_free(pl->replay);
+	pl->replay = sigtoken_replay_alloc(pl->ctx, PL_WINDOW, 0, 2 * PL_NUM_IAMS);
+	if (!pl->replay)
+		return -ENOMEM;
+	env.replay = pl->replay;
+	g_pl = pl;
+	if (iwf_call_layer_init(pl->ctx, &env) < 0 || !pl->sip_ops)
+		return -ENOMEM;
+	pl->layer_up = true;
+	return 0;
+}
 
 static void call_finish(struct pl_call *c, bool ok)
 {
@@ -200,447 +412,120 @@ static void call_finish(struct pl_call *c, bool ok)
 	else
 		pl->failed++;
 	pl->in_flight--;
+	llist_del(&c->entry);
 	talloc_free(c);
 }
 
-/* SIP -> ISUP, the last step: the token in the IAM, the IAM as octets */
-static void s2i_send_iam(struct pl_call *c)
+/* End the calls whose IAM or INVITE left, as their caller hangs up
+ * (CANCEL towards ISUP, REL towards SIP), and count those the layer is
+ * done with. */
+static void calls_reap(struct pl *pl)
 {
-	struct pl *pl = c->pl;
-	uint8_t out[PL_IAM_MAX];
-	int rc = c->rc;
+	struct pl_call *c, *tmp;
+	uint8_t cause = IWF_CAUSE_NORMAL_CLEARING;
 
-	if (rc == 0)
-		rc = sigtoken_iam_put(c->iam, &c->tok, c->policy.aci);
-	if (rc == 0)
-		rc = isup_msg_encode(out, sizeof(out), c->iam);
-	if (rc < 0 || !c->tok.has_hop) {
-		fprintf(stderr, "stiwf bench: sip_to_isup: no IAM: %s\n", strerror(rc < 0 ? -rc : EINVAL));
-		call_finish(c, false);
-		return;
+	llist_for_each_entry_safe(c, tmp, &pl->live, entry) {
+		if (c->egress && !c->hung_up && !c->closed) {
+			c->hung_up = true;
+			if (c->dir == PL_SIP_TO_ISUP)
+				pl->sip_ops->released((struct sip_call *)&c->sip, SIP_CALL_REL_CANCEL, NULL,
+						      c->sip.priv);
+			else
+				pl->trunk_ops.released((struct isup_call *)&c->isup, cause, c->isup.priv);
+		}
+		if (!c->closed)
+			continue;
+		if (!c->egress)
+			fprintf(stderr, "stiwf bench: %s: the call ended before its %s left\n", pl_dir_names[c->dir],
+				c->dir == PL_SIP_TO_ISUP ? "IAM" : "INVITE");
+		call_finish(c, c->egress && c->hung_up);
 	}
-	if (pl->generating && pl->gen_out) {
-		memcpy(pl->gen_out, out, rc);
-		*pl->gen_out_len = rc;
-	}
-	pl->sink += out[rc - 1];
-	call_finish(c, true);
-}
-
-/* worker: the HOP signature, as hop_sign_work() */
-static void s2i_sign_work(struct stiwf_work *w)
-{
-	struct pl_call *c = w->priv;
-
-	c->rc = sigtoken_hop_sign(&c->tok, c->key, c->sign_iat, &c->sc);
-}
-
-static void s2i_sign_done(struct stiwf_work *w)
-{
-	struct pl_call *c = w->priv;
-
-	TALLOC_FREE(c->key);
-	s2i_send_iam(c);
-}
-
-/* as sip_decide() */
-static void s2i_decide(struct pl_call *c)
-{
-	struct pl *pl = c->pl;
-	struct iwf_decision *d = &c->dec;
-
-	if (iwf_policy_sip_to_isup(&c->policy, &c->sev, d) < 0 || d->action != IWF_ACTION_FORWARD) {
-		fprintf(stderr, "stiwf bench: sip_to_isup: refused by policy\n");
-		call_finish(c, false);
-		return;
-	}
-	c->tok.has_passport = d->tlv_passport && c->sev.passport_canonical;
-	if (!c->tok.has_passport)
-		memset(&c->tok.passport, 0, sizeof(c->tok.passport));
-	c->tok.has_verdict = d->tlv_verdict;
-	c->tok.verdict.verstat = d->verdict_verstat;
-	c->tok.verdict.reason = d->verdict_reason;
-	c->key = sigtoken_key_dup(c, pl->hop_key);
-	if (!c->key) {
-		call_finish(c, false);
-		return;
-	}
-	c->sign_iat = (uint32_t)time(NULL);
-	c->work.work = s2i_sign_work;
-	c->work.done = s2i_sign_done;
-	c->work.priv = c;
-	if (pl->svc->wq && stiwf_workq_submit(pl->svc->wq, &c->work) == 0)
-		return;
-	s2i_sign_work(&c->work);
-	s2i_sign_done(&c->work);
-}
-
-/* as vs_done() */
-static void s2i_vs_done(const struct stir_vs_result *res, void *priv)
-{
-	struct pl_call *c = priv;
-
-	c->sev.stir_code = res->code;
-	c->sev.attest = res->code == 0 ? res->attest : 0;
-	c->sev.passport_canonical = false;
-	if (res->code == 0 && res->pp) {
-		c->sev.x5u_len = strlen(res->pp->x5u);
-		if (res->canonical &&
-		    e2e_passport_to_tlv(&c->tok.passport, res->pp, c->sc.orig, c->sc.dest) == E2E_PP_OK)
-			c->sev.passport_canonical = true;
-	}
-	if (c->sev.identity_present && !c->sev.passport_canonical) {
-		fprintf(stderr, "stiwf bench: sip_to_isup: STI-VS: %d %s\n", res->code, res->detail);
-		call_finish(c, false);
-		return;
-	}
-	s2i_decide(c);
-}
-
-/* as iwf_call_sip_start() */
-static void s2i_start(struct pl_call *c, const char *text, size_t len)
-{
-	struct pl *pl = c->pl;
-	struct iwf_isup_identity e164;
-	struct iwf_number_plan plan;
-	struct stir_vs_input in = {};
-	struct stir_vs_cfg cfg;
-	struct sip_call_info info;
-	const struct iwf_ss7_peer *ss7 = &pl->ss7_peer;
-	int status, rc;
-
-	rc = sip_call_info_parse(c, &info, text, len, &status);
-	if (rc < 0) {
-		fprintf(stderr, "stiwf bench: sip_to_isup: INVITE refused: %d\n", status);
-		call_finish(c, false);
-		return;
-	}
-	iwf_sip_identity_from_info(&c->sip_id, &info);
-	plan = pl->sip_peer.plan;
-	plan.format = IWF_NUMFMT_INTERNATIONAL;
-	rc = iwf_number_sip_to_isup(&e164, &c->sip_id, &plan);
-	if (rc == 0) {
-		osmo_strlcpy(c->called, e164.called.digits, sizeof(c->called));
-		if (e164.calling.present)
-			osmo_strlcpy(c->calling, e164.calling.digits, sizeof(c->calling));
-		c->policy = pl->sip_peer.policy;
-		c->policy.aci = ss7->policy.aci;
-		rc = iwf_iam_for_ss7_peer(c, &c->sip_id, &pl->sip_peer.plan, ss7, c->called, &c->isup_id, &c->iam,
-					  &c->sc);
-	}
-	if (rc < 0) {
-		fprintf(stderr, "stiwf bench: sip_to_isup: no IAM: %s\n", strerror(-rc));
-		call_finish(c, false);
-		return;
-	}
-	c->sev.identity_present = info.n_identity > 0;
-	if (!info.n_identity) {
-		s2i_decide(c);
-		return;
-	}
-	stir_vs_cfg_init(&cfg);
-	cfg.max_age = PL_WINDOW;
-	cfg.identity_required = false;
-	in.identity = (const char *const *)info.identity;
-	in.num_identity = info.n_identity;
-	in.orig_tn = c->calling;
-	in.dest_tn = c->called;
-	in.now = time(NULL);
-	if (!stir_vs_verify(pl->svc->vs, c, &cfg, &in, s2i_vs_done, c))
-		call_finish(c, false);
-}
-
-/* ISUP -> SIP, the last step: the INVITE as isup_place_invite() has
- * sip_call_place() send it, serialized */
-static void i2s_invite(struct pl_call *c)
-{
-	struct pl *pl = c->pl;
-	struct sip_call_out_params p;
-	struct iwf_invite_bufs b;
-	char call_id[48];
-	uint8_t rnd[12];
-	char *out;
-	int rc;
-
-	iwf_invite_params(&p, &b, &pl->sip_peer, c->called, c->calling, &c->sip_id, &c->dec, c->identity_out,
-			  pl->sdp);
-	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
-		call_finish(c, false);
-		return;
-	}
-	snprintf(call_id, sizeof(call_id), "%s@stiwf", osmo_hexdump_nospc(rnd, sizeof(rnd)));
-	out = talloc_size(c, PL_INVITE_MAX);
-	rc = out ? sip_call_invite_encode(out, PL_INVITE_MAX, &p, call_id) : -ENOMEM;
-	if (rc < 0 || !c->identity_out) {
-		fprintf(stderr, "stiwf bench: %s: no INVITE: %s\n", pl_dir_names[c->dir],
-			strerror(rc < 0 ? -rc : ENOENT));
-		call_finish(c, false);
-		return;
-	}
-	pl->sink += out[rc - 1];
-	call_finish(c, true);
-}
-
-static void i2s_as_done(const struct stir_as_result *res, void *priv)
-{
-	struct pl_call *c = priv;
-
-	if (res->rc == 0)
-		c->identity_out = talloc_strdup(c, res->identity);
-	if (!c->identity_out) {
-		call_finish(c, false);
-		return;
-	}
-	i2s_invite(c);
-}
-
-/* as isup_decide() */
-static void i2s_decide(struct pl_call *c)
-{
-	struct pl *pl = c->pl;
-	struct iwf_decision *d = &c->dec;
-	struct stir_as_input in = {};
-	enum iwf_identity_action want = c->dir == PL_ISUP_TO_SIP_REBUILD ? IWF_IDENTITY_REBUILD :
-					IWF_IDENTITY_SIGN;
-
-	if (iwf_policy_isup_to_sip(&c->policy, &c->iev, d) < 0 || d->action != IWF_ACTION_FORWARD ||
-	    d->identity != want) {
-		fprintf(stderr, "stiwf bench: %s: policy says %s (%s)\n", pl_dir_names[c->dir],
-			get_value_string(iwf_identity_action_names, d->identity),
-			get_value_string(iwf_policy_reason_names, d->reason));
-		call_finish(c, false);
-		return;
-	}
-	if (d->identity == IWF_IDENTITY_REBUILD) {
-		i2s_invite(c);
-		return;
-	}
-	TALLOC_FREE(c->identity_out);
-	in.orig_tn = c->sc.orig;
-	in.dest_tn = c->sc.dest;
-	in.iat = time(NULL);
-	in.attest = d->attest;
-	if (!stir_as_sign(pl->svc->as, c, &in, i2s_as_done, c))
-		call_finish(c, false);
-}
-
-/* as pp_vs_done() */
-static void i2s_pp_done(const struct stir_vs_result *res, void *priv)
-{
-	struct pl_call *c = priv;
-
-	c->iev.passport_verifies = res->code == 0 && res->verstat == STIR_VERSTAT_PASSED;
-	if (!c->iev.passport_verifies)
-		TALLOC_FREE(c->identity_out);
-	i2s_decide(c);
-}
-
-/* as isup_passport_verify() */
-static void i2s_passport_verify(struct pl_call *c)
-{
-	struct pl *pl = c->pl;
-	struct passport *pp;
-	struct stir_vs_input in = {};
-	struct stir_vs_cfg cfg;
-	const char *values[1];
-	char *buf;
-	int rc;
-
-	pp = talloc_zero(c, struct passport);
-	buf = talloc_size(c, STIR_AS_IDENTITY_MAX);
-	rc = (pp && buf) ? e2e_passport_rebuild(pp, &c->tok.passport, c->sc.orig, c->sc.dest) : -ENOMEM;
-	if (rc == 0)
-		rc = e2e_passport_identity(buf, STIR_AS_IDENTITY_MAX, pp);
-	if (rc < 0) {
-		talloc_free(pp);
-		talloc_free(buf);
-		call_finish(c, false);
-		return;
-	}
-	c->identity_out = talloc_strdup(c, buf);
-	talloc_free(buf);
-	values[0] = c->identity_out;
-	stir_vs_cfg_init(&cfg);
-	cfg.max_age = PL_WINDOW;
-	cfg.identity_required = false;
-	in.identity = values;
-	in.num_identity = 1;
-	in.orig_tn = c->sc.orig;
-	in.dest_tn = c->sc.dest;
-	in.now = time(NULL);
-	in.pp = pp;
-	if (!c->identity_out || !stir_vs_verify(pl->svc->vs, c, &cfg, &in, i2s_pp_done, c)) {
-		talloc_free(pp);
-		call_finish(c, false);
-		return;
-	}
-	talloc_free(pp);
-}
-
-static void i2s_hop_work(struct stiwf_work *w)
-{
-	struct pl_call *c = w->priv;
-
-	c->rc = sigtoken_hop_verify(&c->tok, c->key, &c->sc);
-}
-
-/* as hop_verify_done() */
-static void i2s_hop_done(struct stiwf_work *w)
-{
-	struct pl_call *c = w->priv;
-	int rc = c->rc;
-
-	TALLOC_FREE(c->key);
-	if (rc == 0)
-		rc = sigtoken_replay_check(c->replay, &c->tok.hop, time(NULL));
-	iwf_hop_evidence(&c->iev, rc);
-	if (c->iev.hop != IWF_HOP_VALID) {
-		fprintf(stderr, "stiwf bench: %s: HOP %s\n", pl_dir_names[c->dir],
-			get_value_string(iwf_hop_reason_names, c->iev.hop_reason));
-		call_finish(c, false);
-		return;
-	}
-	if (c->iev.passport_present) {
-		i2s_passport_verify(c);
-		return;
-	}
-	i2s_decide(c);
-}
-
-/* as tsca_done() */
-static void i2s_tsca_done(const struct tsca_result *res, void *priv)
-{
-	struct pl_call *c = priv;
-	struct pl *pl = c->pl;
-
-	iwf_signer_evidence(&c->iev, pl->map, res, c->sc.orig);
-	if (res->err != TSCA_OK) {
-		fprintf(stderr, "stiwf bench: %s: HOP signer: %s\n", pl_dir_names[c->dir], res->detail);
-		call_finish(c, false);
-		return;
-	}
-	c->work.work = i2s_hop_work;
-	c->work.done = i2s_hop_done;
-	c->work.priv = c;
-	if (pl->svc->wq) {
-		c->key = res->key ? sigtoken_key_dup(c, res->key) : sigtoken_key_alloc_x509(c, res->leaf);
-		if (c->key && stiwf_workq_submit(pl->svc->wq, &c->work) == 0)
-			return;
-		TALLOC_FREE(c->key);
-	}
-	c->rc = sigtoken_hop_verify(&c->tok, res->key, &c->sc);
-	i2s_hop_done(&c->work);
-}
-
-/* as iwf_call_isup_start() with the IAM of the trunk */
-static void i2s_start(struct pl_call *c, const uint8_t *octets, size_t len)
-{
-	struct pl *pl = c->pl;
-	struct tsca_result res;
-	const struct iwf_ss7_peer *ss7 = &pl->ss7_peer;
-	const char *cc = ss7->plan.cc[0] ? ss7->plan.cc : NULL;
-	int rc;
-
-	c->iam = talloc_zero(c, struct isup_msg);
-	rc = c->iam ? isup_msg_decode(c->iam, octets, len) : -ENOMEM;
-	c->policy = ss7->policy;
-	if (rc >= 0)
-		rc = isup_iam_to_identity(&c->isup_id, c->iam);
-	if (rc == 0)
-		rc = iwf_number_isup_to_sip(&c->sip_id, &c->isup_id, &ss7->plan);
-	if (rc < 0) {
-		fprintf(stderr, "stiwf bench: %s: IAM: %s\n", pl_dir_names[c->dir], strerror(-rc));
-		call_finish(c, false);
-		return;
-	}
-	osmo_strlcpy(c->called, c->sip_id.ruri.digits, sizeof(c->called));
-	if (c->sip_id.pai.present)
-		osmo_strlcpy(c->calling, c->sip_id.pai.digits, sizeof(c->calling));
-	rc = sigtoken_iam_get(&c->tok, c->iam, c->policy.aci);
-	c->iev.hop = c->tok.has_hop ? IWF_HOP_INVALID : IWF_HOP_MISSING;
-	if (rc == 0) {
-		c->iev.passport_present = c->tok.has_passport;
-		c->iev.verdict_present = c->tok.has_verdict;
-		c->iev.verdict_verstat = c->tok.verdict.verstat;
-		c->iev.verdict_reason = c->tok.verdict.reason;
-		rc = sigtoken_call_from_iam(&c->sc, c->iam, cc);
-	}
-	c->iev.has_calling = c->sc.orig[0] != '\0';
-	if (c->sc.orig[0])
-		osmo_strlcpy(c->calling, c->sc.orig, sizeof(c->calling));
-	if (rc == 0 && !c->tok.has_hop)
-		rc = -ENOENT;
-	if (rc == 0) {
-		keyid_to_hex(c->signer, sizeof(c->signer), c->tok.hop.key_id);
-		rc = sigtoken_iat_check(c->tok.hop.iat, time(NULL), PL_WINDOW, 0);
-	}
-	if (rc < 0) {
-		fprintf(stderr, "stiwf bench: %s: token: %s\n", pl_dir_names[c->dir], strerror(-rc));
-		call_finish(c, false);
-		return;
-	}
-	if (tsca_dir_lookup_local(pl->tsca, c->tok.hop.key_id, (time_t)c->tok.hop.iat, &res) == 0) {
-		i2s_tsca_done(&res, c);
-		return;
-	}
-	if (!tsca_lookup(pl->tsca, c->tok.hop.key_id, (time_t)c->tok.hop.iat, i2s_tsca_done, c))
-		call_finish(c, false);
-}
-
-/* as iwf_call_destructor(): a job the worker still holds must not
- * outlive the call */
-static int call_destructor(struct pl_call *c)
-{
-	if (c->wq)
-		stiwf_workq_cancel(c->wq, &c->work);
-	return 0;
-}
-
-/* Start one call of direction dir.  \returns 0 or -ENOMEM */
-static int call_start(struct pl *pl, enum pl_dir dir)
-{
-	struct pl_call *c = talloc_zero(pl->calls, struct pl_call);
-	unsigned int k, i;
-
-	if (!c)
-		return -ENOMEM;
-	c->pl = pl;
-	c->dir = dir;
-	c->wq = pl->svc->wq;
-	talloc_set_destructor(c, call_destructor);
-	pl->in_flight++;
-	if (dir == PL_SIP_TO_ISUP) {
-		if (pl->generating)
-			s2i_start(c, pl->gen_invite, pl->gen_invite_len);
-		else
-			s2i_start(c, pl->invite, pl->invite_len);
-		return 0;
-	}
-	k = dir == PL_ISUP_TO_SIP_REBUILD ? 0 : 1;
-	i = pl->next_iam[k]++;
-	if (pl->next_iam[k] == PL_NUM_IAMS)
-		pl->next_iam[k] = 0;
-	if (i == 0) {
-		/* a new pass over the IAMs: a new replay cache, so that no IAM
-		 * is seen twice by one cache */
-		pl->pass[k]++;
-		talloc_free(pl->replay[k][pl->pass[k] % 2]);
-		pl->replay[k][pl->pass[k] % 2] = sigtoken_replay_alloc(pl->ctx, PL_WINDOW, 0, PL_NUM_IAMS);
-	}
-	c->replay = pl->replay[k][pl->pass[k] % 2];
-	if (!c->replay) {
-		call_finish(c, false);
-		return -ENOMEM;
-	}
-	i2s_start(c, pl->iams[k][i], pl->iam_len[k][i]);
-	return 0;
 }
 
 /* Run the loop until no call is in flight. */
 static void calls_drain(struct pl *pl)
 {
-	while (pl->in_flight)
+	calls_reap(pl);
+	while (pl->in_flight) {
 		osmo_select_main(0);
+		calls_reap(pl);
+	}
+}
+
+/* SIP -> ISUP: the INVITE as the SIP agent hands it to the call layer
+ * (parsed by Sofia as nta parses it, the source address from the socket) */
+static int s2i_start(struct pl_call *c, const char *text, size_t len)
+{
+	struct pl *pl = c->pl;
+	struct sip_call_info info;
+	int status, rc;
+
+	rc = sip_call_info_parse(c, &info, text, len, &status);
+	if (rc < 0) {
+		fprintf(stderr, "stiwf bench: sip_to_isup: INVITE refused: %d\n", status);
+		return rc;
+	}
+	osmo_strlcpy(info.peer_addr, PL_SIP_ADDR, sizeof(info.peer_addr));
+	info.peer_port = 5060;
+	return pl->sip_ops->incoming((struct sip_call *)&c->sip, &info, NULL);
+}
+
+/* ISUP -> SIP: the IAM as the trunk hands it to the call layer, decoded */
+static int i2s_start(struct pl_call *c, const uint8_t *octets, size_t len)
+{
+	struct pl *pl = c->pl;
+	int rc;
+
+	rc = isup_msg_decode(pl->iam_in, octets, len);
+	if (rc < 0) {
+		fprintf(stderr, "stiwf bench: %s: IAM: %s\n", pl_dir_names[c->dir], strerror(-rc));
+		return rc;
+	}
+	pl->trunk_ops.incoming((struct isup_trunk *)&pl_agent, (struct isup_call *)&c->isup, pl->iam_in,
+			       pl->ss7_peer);
+	return 0;
+}
+
+/* Start one call of direction dir.  \returns 0, -ENOMEM, -EIO */
+static int call_start(struct pl *pl, enum pl_dir dir)
+{
+	struct pl_call *c;
+	unsigned int k = 0, i;
+	int rc;
+
+	if (dir != PL_SIP_TO_ISUP) {
+		k = dir == PL_ISUP_TO_SIP_REBUILD ? 0 : 1;
+		if (pl->next_iam[k] == PL_NUM_IAMS) {
+			/* a new pass over the IAMs: a new replay cache (a new
+			 * call layer), so that no IAM is seen twice by one */
+			calls_drain(pl);
+			pl->next_iam[0] = pl->next_iam[1] = 0;
+			if (layer_up(pl) < 0)
+				return -ENOMEM;
+		}
+	}
+	c = talloc_zero(pl->calls, struct pl_call);
+	if (!c)
+		return -ENOMEM;
+	c->pl = pl;
+	c->dir = dir;
+	c->sip.c = c;
+	c->isup.c = c;
+	llist_add_tail(&c->entry, &pl->live);
+	pl->in_flight++;
+	if (dir == PL_SIP_TO_ISUP) {
+		rc = pl->gen_invite ? s2i_start(c, pl->gen_invite, pl->gen_invite_len) :
+				      s2i_start(c, pl->invite, pl->invite_len);
+	} else {
+		i = pl->next_iam[k]++;
+		rc = i2s_start(c, pl->iams[k][i], pl->iam_len[k][i]);
+	}
+	if (rc < 0) {
+		call_finish(c, false);
+		return -EIO;
+	}
+	calls_reap(pl);
+	return 0;
 }
 
 /* ------------------------------------------------------------ the floors */
@@ -700,7 +585,8 @@ static PL_MEASURE int measure_calls(struct pl *pl, enum pl_dir dir, unsigned int
 		t = stiwf_bench_now() - t0;
 	} while (t * 1000 < ms);
 	*rate = (pl->done - done0) / t;
-	return 0;
+	/* every call left the call layer's table */
+	return iwf_call_count() ? -EIO : 0;
 }
 
 /* calls per second of dir with \a n calls kept in flight, for about ms
@@ -716,6 +602,7 @@ static PL_MEASURE int measure_in_flight(struct pl *pl, enum pl_dir dir, unsigned
 				return -ENOMEM;
 		}
 		osmo_select_main(0);
+		calls_reap(pl);
 		if (pl->failed)
 			return -EIO;
 		t = stiwf_bench_now() - t0;
@@ -723,7 +610,7 @@ static PL_MEASURE int measure_in_flight(struct pl *pl, enum pl_dir dir, unsigned
 	t = stiwf_bench_now() - t0;
 	*rate = (pl->done - done0) / t;
 	calls_drain(pl);
-	return pl->failed ? -EIO : 0;
+	return pl->failed || iwf_call_count() ? -EIO : 0;
 }
 
 struct floor_arg {
@@ -885,11 +772,25 @@ static int invite_text(char *buf, size_t size, const char *identity)
 /* The IAMs the ISUP->SIP calls read, made by SIP->ISUP calls: each with its
  * own HOP signature.  k 0: from a signed INVITE (HOP+PASSPORT+VERDICT),
  * 1: from one without Identity (HOP+VERDICT). */
+/* What the SIP -> ISUP call put in IAM i of kind k: a HOP, and the
+ * PASSPORT when the INVITE had a PASSporT (k 0) */
+static int iam_check(struct pl *pl, unsigned int k, unsigned int i)
+{
+	struct sigtoken tok;
+
+	if (isup_msg_decode(pl->iam_in, pl->iams[k][i], pl->iam_len[k][i]) < 0 ||
+	    sigtoken_iam_get(&tok, pl->iam_in, pl->ss7_peer->policy.aci) < 0 || !tok.has_hop ||
+	    tok.has_passport != (k == 0)) {
+		fprintf(stderr, "stiwf bench: sip_to_isup: the IAM lacks its token\n");
+		return -EIO;
+	}
+	return 0;
+}
+
 static int iams_make(struct pl *pl, unsigned int k)
 {
 	unsigned int i;
 
-	pl->generating = true;
 	pl->gen_invite = k == 0 ? pl->invite : pl->invite_noid;
 	pl->gen_invite_len = k == 0 ? pl->invite_len : pl->invite_noid_len;
 	for (i = 0; i < PL_NUM_IAMS; i++) {
@@ -899,12 +800,56 @@ static int iams_make(struct pl *pl, unsigned int k)
 		if (call_start(pl, PL_SIP_TO_ISUP) < 0)
 			break;
 		calls_drain(pl);
-		if (pl->failed || pl->iam_len[k][i] <= 0)
+		if (pl->failed || pl->iam_len[k][i] <= 0 || iam_check(pl, k, i) < 0)
 			break;
 	}
-	pl->generating = false;
+	pl->gen_invite = NULL;
 	pl->gen_out = NULL;
 	return i == PL_NUM_IAMS ? 0 : -EIO;
+}
+
+/* The configuration the calls see, as the console would make it: the
+ * sip-peer the INVITEs come from and the ISUP->SIP calls go to, the
+ * ss7-peer (country code 1) the IAMs go to and come from, on a trunk that
+ * is the bench's, and a route each way. */
+static int peers_setup(struct pl *pl)
+{
+	struct iwf_sip_peer *sip;
+	struct iwf_ss7_peer *ss7;
+
+	g_iwf_cfg = iwf_cfg_alloc(pl->ctx);
+	if (!g_iwf_cfg)
+		return -ENOMEM;
+	sip = iwf_sip_peer_alloc(g_iwf_cfg, "sbc");
+	ss7 = iwf_ss7_peer_alloc(g_iwf_cfg, "stp");
+	if (!sip || !ss7)
+		return -ENOMEM;
+	osmo_strlcpy(sip->addr, PL_SIP_ADDR, sizeof(sip->addr));
+	if (iwf_number_plan_set_cc(&ss7->plan, PL_CC) < 0 || iwf_ss7_peer_add_cic(g_iwf_cfg, ss7, 1, 31) < 0 ||
+	    iwf_route_set(g_iwf_cfg, PL_ROUTE, IWF_ROUTE_SS7, "stp") < 0 ||
+	    iwf_route_set(g_iwf_cfg, PL_ROUTE, IWF_ROUTE_SIP, "sbc") < 0)
+		return -EINVAL;
+	ss7->trunk = &pl_agent;
+	pl->ss7_peer = ss7;
+	iwf_call_trunk_ops_fill(&pl->trunk_ops);
+	return 0;
+}
+
+/* The signature of the caller's PASSporT (the JWS's third part), which an
+ * INVITE with the PASSporT rebuilt carries again. */
+static int orig_sig(struct pl *pl, const char *identity)
+{
+	const char *end = strchr(identity, ';'), *dot;
+
+	if (!end)
+		end = identity + strlen(identity);
+	for (dot = end; dot > identity && dot[-1] != '.'; dot--)
+		;
+	if (dot == identity || end - dot < 16 || (size_t)(end - dot) >= sizeof(pl->orig_sig))
+		return -EINVAL;
+	memcpy(pl->orig_sig, dot, end - dot);
+	pl->orig_sig[end - dot] = '\0';
+	return 0;
 }
 
 static int pl_setup(struct pl *pl, const struct stiwf_bench_opts *o)
@@ -935,24 +880,16 @@ static int pl_setup(struct pl *pl, const struct stiwf_bench_opts *o)
 	pl->sti_cred.x5u = (char *)PL_X5U;
 	if (shaken_setup(pl) < 0 || tsca_setup(pl) < 0)
 		goto fail;
-	pl->hop_key = sigtoken_key_alloc(pl->ctx, pl->pkey);
+	pl->hop_cred.key = pl->pkey;
+	pl->hop_cred.leaf = pl->ts_leaf;
 	pl->mdctx = EVP_MD_CTX_new();
-	if (!pl->hop_key || !pl->mdctx)
+	pl->iam_in = talloc_zero(pl->ctx, struct isup_msg);
+	if (!pl->mdctx || !pl->iam_in)
 		goto fail;
 
-	/* the peers, with the defaults of the configuration */
-	osmo_strlcpy(pl->sip_peer.name, "sbc", sizeof(pl->sip_peer.name));
-	osmo_strlcpy(pl->sip_peer.addr, "192.0.2.10", sizeof(pl->sip_peer.addr));
-	pl->sip_peer.port = 5060;
-	iwf_policy_init(&pl->sip_peer.policy);
-	iwf_number_plan_init(&pl->sip_peer.plan);
-	osmo_strlcpy(pl->ss7_peer.name, "stp", sizeof(pl->ss7_peer.name));
-	iwf_policy_init(&pl->ss7_peer.policy);
-	iwf_number_plan_init(&pl->ss7_peer.plan);
-	if (iwf_number_plan_set_cc(&pl->ss7_peer.plan, PL_CC) < 0)
+	/* the peers and routes, with the defaults of the configuration */
+	if (peers_setup(pl) < 0)
 		goto fail;
-	pl->sdp = "v=0\r\no=stiwfd 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-		  "m=audio 4000 RTP/AVP 0 8\r\na=sendrecv\r\n";
 
 	/* the caller's PASSporT, signed by "its carrier" with the STI key */
 	pp = talloc_zero(pl->ctx, struct passport);
@@ -968,6 +905,8 @@ static int pl_setup(struct pl *pl, const struct stiwf_bench_opts *o)
 	if (rc < 0)
 		goto fail;
 	pl->invite_len = rc;
+	if (orig_sig(pl, identity) < 0)
+		goto fail;
 	rc = invite_text(pl->invite_noid, sizeof(pl->invite_noid), NULL);
 	if (rc < 0)
 		goto fail;
@@ -985,6 +924,8 @@ static int pl_setup(struct pl *pl, const struct stiwf_bench_opts *o)
 		goto fail;
 	talloc_free(pp);
 
+	if (layer_up(pl) < 0)
+		goto fail;
 	if (iams_make(pl, 0) < 0 || iams_make(pl, 1) < 0)
 		goto fail;
 	/* and one call of each kind, which warms the caches */
@@ -1009,7 +950,17 @@ static void pl_free(struct pl *pl)
 {
 	/* the calls (cancelling their jobs), then the services and the
 	 * pools' threads, then the keys */
+	if (pl->layer_up)
+		iwf_call_layer_fini();
 	talloc_free(pl->calls);
+	if (pl->saved_cfg != g_iwf_cfg) {
+		iwf_cfg_reset(g_iwf_cfg);
+		g_iwf_cfg = pl->saved_cfg;
+	}
+	if (pl->log_saved) {
+		osmo_stderr_target->categories[DIWF].enabled = pl->log_enabled;
+		osmo_stderr_target->categories[DIWF].loglevel = pl->log_level;
+	}
 	talloc_free(pl->ctx);
 	EVP_MD_CTX_free(pl->mdctx);
 	X509_free(pl->sh_root);
@@ -1029,6 +980,15 @@ static struct pl *pl_alloc(const struct stiwf_bench_opts *o)
 
 	if (!pl)
 		return NULL;
+	INIT_LLIST_HEAD(&pl->live);
+	pl->saved_cfg = g_iwf_cfg;
+	/* the per-call log line (NOTICE) is built, not printed */
+	if (osmo_stderr_target) {
+		pl->log_saved = true;
+		pl->log_enabled = osmo_stderr_target->categories[DIWF].enabled;
+		pl->log_level = osmo_stderr_target->categories[DIWF].loglevel;
+		log_set_category_filter(osmo_stderr_target, DIWF, 1, LOGL_ERROR);
+	}
 	pl->ctx = talloc_named_const(NULL, 0, "stiwf bench pipeline");
 	pl->calls = talloc_named_const(NULL, 0, "stiwf bench calls");
 	if (!pl->ctx || !pl->calls || pl_setup(pl, o) < 0) {
@@ -1153,7 +1113,7 @@ int stiwf_bench_scaling(const struct stiwf_bench_opts *o, json_t *out)
 		for (k = 0; k < _NUM_PL_DIR; k++) {
 			for (s = 0; s < 2; s++) {
 				pl->svc = svc[s];
-				if (measure_in_flight(pl, k, in_flight, o->ms, &rates[k][s][r]) < 0) {
+				if (layer_up(pl) < 0 || measure_in_flight(pl, k, in_flight, o->ms, &rates[k][s][r]) < 0) {
 					fprintf(stderr, "stiwf bench: %s with %u workers failed\n", pl_dir_names[k],
 						threads[s]);
 					ERR_clear_error();
