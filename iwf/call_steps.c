@@ -1,5 +1,4 @@
-/* The stateless steps of the call flows, shared by the call FSM and
- * "stiwf bench pipeline" (see call_steps.h). */
+/* The stateless steps of the call flows (see call_steps.h). */
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,8 +4,8 @@
  *  state: what an incoming INVITE's identity is, what a HOP check and a
  *  TSCA answer mean as evidence, what the outgoing INVITE says.  The call
  *  flows (iwf/call_sip_to_isup.c, iwf/call_isup_to_sip.c) run them per
- *  call; "stiwf bench pipeline" runs the
- *  same functions, so that it measures the daemon's code. */
+ *  call; "stiwf bench pipeline" measures them by driving whole calls
+ *  through the call layer with stub legs. */
 
 #include <stdbool.h>
 
