@@ -340,6 +340,77 @@ rss_fd() {
 	echo "$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status") kB RSS, $(ls "/proc/$1/fd" | wc -l) fds"
 }
 
+# calls_in VTYPORT: calls in that instance's table ("show calls")
+calls_in() {
+	"$STIWF" vty --port "$1" 'show calls' 2>/dev/null | sed -n 's/^\([0-9]*\) call(s).*/\1/p'
+}
+# trunk VTYPORT NAME FIELD: a figure of "show isup trunk NAME": free
+# (circuits idle), circuits, out (IAMs sent), in (IAMs taken)
+trunk() {
+	"$STIWF" vty --port "$1" "show isup trunk $2" 2>/dev/null | awk -v f="$3" '
+		/^ISUP trunk/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^free/) fr = $i; if ($(i+1) ~ /^circuits/) c = $i } }
+		/^ calls out/ { o = $3; n = $5 }
+		END { if (f == "free") print fr; else if (f == "circuits") print c; else if (f == "out") print o; else print n }'
+}
+# sip_in VTYPORT: INVITEs the instance took ("show calls summary")
+sip_in() {
+	"$STIWF" vty --port "$1" 'show calls summary' 2>/dev/null | awk '$1 == "call:sip_in" {print $2}'
+}
+# snap_counters TAG: INVITEs taken by B1 and B2, IAMs they sent, IAMs C
+# took, before a run (a restarted instance starts from 0: the counts of
+# the instances alive at the end are compared with what they were then,
+# or 0 if they started since)
+declare -A SNAP
+snap_counters() {
+	local b
+	for b in b1 b2; do
+		SNAP[$1.$b.pid]=$(bg_pid $b)
+		SNAP[$1.$b.inv]=$(sip_in "$(vty_of $b)")
+		SNAP[$1.$b.out]=$(trunk "$(vty_of $b)" far out)
+	done
+	SNAP[$1.c.in]=$(trunk "$VTY_C" iwf in)
+	SNAP_TAG=$1
+}
+# wait_idle CASE SECONDS: until no call is in B1's, B2's or C's table and
+# every circuit is idle at both ends (the last calls' BYEs and RLC)
+idle_now() {
+	local b
+	for b in b1 b2; do
+		[ "$(calls_in "$(vty_of $b)")" = 0 ] || return 1
+	done
+	[ "$(calls_in "$VTY_C")" = 0 ] || return 1
+	[ "$(trunk "$VTY_C" iwf free)" = "$CICS" ] || return 1
+	[ "$(trunk "$(vty_of "$ACTIVE")" far free)" = "$CICS" ] || return 1
+}
+wait_idle() {
+	local deadline=$((SECONDS + $2))
+	until idle_now; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.5
+	done
+}
+# check_calls CASE INVITES IAMS: after a run (since snap_counters): no call
+# left in any table, every circuit idle at both ends, INVITEs taken by B1
+# and B2 = INVITES (or, with INVITES "-", not checked: the proxy answered
+# some itself), IAMs sent by them = IAMs taken by C = IAMS
+check_calls() {
+	local c=$1 inv=0 out=0 cin b v
+	wait_idle "$c" 30 || fail "$c: calls left after the run: B1 $(calls_in "$VTY_B1"), B2 $(calls_in "$VTY_B2"), C $(calls_in "$VTY_C") in their tables; circuits idle: C $(trunk "$VTY_C" iwf free), $ACTIVE $(trunk "$(vty_of "$ACTIVE")" far free) of $CICS"
+	for b in b1 b2; do
+		v=$(sip_in "$(vty_of $b)")
+		[ "$(bg_pid $b)" = "${SNAP[$SNAP_TAG.$b.pid]}" ] && v=$((v - SNAP[$SNAP_TAG.$b.inv]))
+		inv=$((inv + v))
+		v=$(trunk "$(vty_of $b)" far out)
+		[ "$(bg_pid $b)" = "${SNAP[$SNAP_TAG.$b.pid]}" ] && v=$((v - SNAP[$SNAP_TAG.$b.out]))
+		out=$((out + v))
+	done
+	cin=$(( $(trunk "$VTY_C" iwf in) - SNAP[$SNAP_TAG.c.in] ))
+	say "$c: accounting: INVITEs taken by B $inv, IAMs sent $out, IAMs taken by C $cin; no call in any table, all $CICS circuits idle"
+	[ "$2" = - ] || [ "$inv" -eq "$2" ] || fail "$c: B took $inv INVITEs of $2 placed"
+	[ "$out" -eq "$cin" ] || fail "$c: B sent $out IAMs, C took $cin"
+	[ "$3" = - ] || [ "$out" -eq "$3" ] || fail "$c: $out IAMs for $3 expected"
+}
+
 # ---- the topology ----
 
 start_redis
@@ -545,16 +616,61 @@ case_F4() {
 	MEASURED+=("F4 Redis down: B out of the dispatcher ${t_down} ms after the kill, back ${t_up} ms after the restart")
 }
 
+# soak MINUTES: a steady RATE calls a second for MINUTES; every minute a
+# row: resident set and open fds of the active B and of C, calls in their
+# tables, calls answered so far.  Flat means: at the end, each one's RSS
+# within SOAK_RSS_PCT % or SOAK_RSS_KB kB (whichever is larger) of its
+# value at the 5-minute mark (the first minute when shorter), fds equal to
+# that mark's, no call left in either table, every circuit idle, and
+# INVITEs taken = IAMs sent = IAMs received = calls placed.
+SOAK_RSS_PCT=${SOAK_RSS_PCT:-10} SOAK_RSS_KB=${SOAK_RSS_KB:-4096}
 soak() {
-	local min=$1 n pb pc
+	local min=$1 n pb pc t0 m row ref_b ref_c end_b end_c refm lim
 	n=$((RATE * 60 * min))
 	pb=$(bg_pid "$ACTIVE") pc=$(bg_pid c)
-	say "soak: $min min, $n calls; at start: $ACTIVE $(rss_fd "$pb"); C $(rss_fd "$pc")"
+	snap_counters pre
+	say ""
+	say "soak: $min min at $RATE calls/s ($n calls), held ${HOLD} ms; a row a minute"
+	say "$(printf '%4s %9s %5s %7s %9s %5s %7s %9s' min B-rss-kB B-fds B-calls C-rss-kB C-fds C-calls answered)"
+	soak_row() {
+		printf '%4s %9s %5s %7s %9s %5s %7s %9s' "$1" \
+			"$(awk '/^VmRSS:/ {print $2}' "/proc/$pb/status")" "$(ls "/proc/$pb/fd" | wc -l)" \
+			"$(calls_in "$(vty_of "$ACTIVE")")" \
+			"$(awk '/^VmRSS:/ {print $2}' "/proc/$pc/status")" "$(ls "/proc/$pc/fd" | wc -l)" \
+			"$(calls_in "$VTY_C")" "$(count soak.uac.log '^call [0-9]+ answered$')"
+	}
+	t0=$SECONDS
 	load soak "$n"
+	refm=5
+	[ "$min" -ge 5 ] || refm=1
+	for ((m = 0; m <= min; m++)); do
+		# the sampling period (a measurement cadence, not a wait for an event)
+		while [ $((SECONDS - t0)) -lt $((m * 60)) ]; do sleep 1; done
+		row=$(soak_row "$m")
+		say "$row"
+		[ "$m" -ne "$refm" ] || { ref_b=$(echo "$row" | awk '{print $2, $3}'); ref_c=$(echo "$row" | awk '{print $5, $6}'); }
+	done
 	load_wait soak
+	# the calls of the last minute end (hold time, BYE)
+	wait_idle soak 30
+	row=$(soak_row end)
+	say "$row"
 	account soak soak "$n"
-	say "soak: at end: $ACTIVE $(rss_fd "$pb"); C $(rss_fd "$pc")"
-	MEASURED+=("soak $min min: $ACTIVE $(rss_fd "$pb") at end; C $(rss_fd "$pc") at end")
+	[ "$ACC_ANS" -eq "$n" ] || fail "soak: $ACC_ANS of $n calls answered without a fault"
+	check_calls soak "$n" "$n"
+	end_b=$(echo "$row" | awk '{print $2, $3}') end_c=$(echo "$row" | awk '{print $5, $6}')
+	flat() { # NAME "RSS FDS"(ref) "RSS FDS"(end)
+		local r0=${2% *} f0=${2#* } r1=${3% *} f1=${3#* }
+		lim=$(( r0 * SOAK_RSS_PCT / 100 ))
+		[ "$lim" -ge "$SOAK_RSS_KB" ] || lim=$SOAK_RSS_KB
+		[ $((r1 - r0)) -le "$lim" ] ||
+			fail "soak: $1's RSS grew from $r0 kB (minute $refm) to $r1 kB: more than $lim kB"
+		[ "$f1" -eq "$f0" ] || fail "soak: $1 held $f0 fds at minute $refm and $f1 at the end"
+		say "soak: $1 flat: RSS $r0 kB at minute $refm, $r1 kB at the end ($((r1 - r0)) kB, bound $lim kB); fds $f0 and $f1"
+	}
+	flat "$ACTIVE" "$ref_b" "$end_b"
+	flat C "$ref_c" "$end_c"
+	MEASURED+=("soak $min min ($n calls, all answered): $ACTIVE RSS ${ref_b% *} -> ${end_b% *} kB, fds ${ref_b#* } -> ${end_b#* }; C RSS ${ref_c% *} -> ${end_c% *} kB, fds ${ref_c#* } -> ${end_c#* }")
 }
 
 MEASURED=()

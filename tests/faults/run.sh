@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/faults/run.sh [--short | --full] [--cases F0,F1,...] [--soak-minutes N]
+# tests/faults/run.sh --soak [MINUTES]
 # The fault suite (docs/RELIABILITY.md): load through the dispatcher, an
 # active and a standby stiwfd, osmo-stp and a far-end stiwfd, and one
 # fault at a time; every call the caller placed must end with an answer
@@ -9,8 +10,10 @@
 #                      (the default; what "make check" runs)
 #   --full             F0 F1 F2 F3 F6 F4 ("make check-faults")
 #   --cases LIST       these cases, in this order (F0 F1 F2 F3 F4 F6)
-#   --soak-minutes N   afterwards, N minutes of load; memory and fds of the
-#                      active instance and the far end at start and end
+#   --soak-minutes N   afterwards, N minutes of load: a row a minute with
+#                      memory, fds and calls in the tables of the active
+#                      instance and the far end; they must stay flat
+#   --soak [MINUTES]   only the soak, MINUTES (default 30) ("make check-soak")
 # FAULT_RATE (calls a second, default 2) and FAULT_HOLD (ms, default 1500)
 # set the load; FAULT_KEEP=1 keeps the logs of a passing run.
 # Prints a table per case (sent, answered, dropped, failed by code, lost)
@@ -27,7 +30,11 @@ while [ $# -gt 0 ]; do
 	--full) cases=F0,F1,F2,F3,F6,F4 ;;
 	--cases) cases=${2:?--cases F0,F1,...}; shift ;;
 	--soak-minutes) soak=${2:?--soak-minutes N}; shift ;;
-	-h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+	--soak)
+		cases="" soak=30
+		case ${2:-} in [0-9]*) soak=$2; shift ;; esac
+		;;
+	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)"; exit 2 ;;
 	esac
 	shift
@@ -51,7 +58,7 @@ done
 } >"$out/faults.env"
 n=$(echo "$cases" | tr ',' '\n' | grep -c .)
 # a generous bound for a slow, shared machine; the cases wait on events
-limit=$(( 300 + n * 300 + soak * 60 ))
+limit=$(( 300 + n * 300 + soak * 66 + (soak > 0) * 120 ))
 STIWF_UML_MEM=${STIWF_UML_MEM:-768M} bash "$srcdir/tests/integration/uml/run.sh" \
 	"$srcdir/tests/faults/faults.guest.sh" "$out" "$limit" >"$out/run.log" 2>&1
 rc=$?
