@@ -391,6 +391,8 @@ trunk() {
 sip_in() {
 	"$STIWF" vty --port "$1" 'show calls summary' 2>/dev/null | awk '$1 == "call:sip_in" {print $2}'
 }
+# alive NAME: that instance runs (F1 kills one; it restarts later)
+alive() { kill -0 "$(bg_pid "$1")" 2>/dev/null; }
 # snap_counters TAG: INVITEs taken by B1 and B2, IAMs they sent, IAMs C
 # took, before a run (a restarted instance starts from 0: the counts of
 # the instances alive at the end are compared with what they were then,
@@ -400,6 +402,7 @@ snap_counters() {
 	local b
 	for b in b1 b2; do
 		SNAP[$1.$b.pid]=$(bg_pid $b)
+		alive $b || continue
 		SNAP[$1.$b.inv]=$(sip_in "$(vty_of $b)")
 		SNAP[$1.$b.out]=$(trunk "$(vty_of $b)" far out)
 	done
@@ -407,10 +410,12 @@ snap_counters() {
 	SNAP_TAG=$1
 }
 # wait_idle CASE SECONDS: until no call is in B1's, B2's or C's table and
-# every circuit is idle at both ends (the last calls' BYEs and RLC)
+# every circuit is idle at both ends (the last calls' BYEs and RLC); an
+# instance that is not running (killed in F1, not yet restarted) is left out
 idle_now() {
 	local b
 	for b in b1 b2; do
+		alive $b || continue
 		[ "$(calls_in "$(vty_of $b)")" = 0 ] || return 1
 	done
 	[ "$(calls_in "$VTY_C")" = 0 ] || return 1
@@ -432,6 +437,7 @@ check_calls() {
 	local c=$1 inv=0 out=0 cin b v
 	wait_idle "$c" 30 || fail "$c: calls left after the run: B1 $(calls_in "$VTY_B1"), B2 $(calls_in "$VTY_B2"), C $(calls_in "$VTY_C") in their tables; circuits idle: C $(trunk "$VTY_C" iwf free), $ACTIVE $(trunk "$(vty_of "$ACTIVE")" far free) of $CICS"
 	for b in b1 b2; do
+		alive $b || continue
 		v=$(sip_in "$(vty_of $b)")
 		[ "$(bg_pid $b)" = "${SNAP[$SNAP_TAG.$b.pid]}" ] && v=$((v - SNAP[$SNAP_TAG.$b.inv]))
 		inv=$((inv + v))
