@@ -795,6 +795,7 @@ id_expect() {
 # Stale Date) with a log line naming 'iat'.
 f7_hop() { # NAME OFFSET within|future|stale
 	local name=$1 n=$((RATE * 5)) v0 r0 cnt
+	[ "$FAULT_SHORT" != 1 ] || n=$((RATE * 2))
 	echo "$2" >b-clock
 	v0=$(count c.log '"hop":"valid"')
 	r0=$(count c.log "HOP by [0-9a-f]+ not checked: $3: 'iat' [0-9]+ is -?[0-9]+ s from now [0-9]+ \\(hop-window 600, hop-skew 60\\)")
@@ -823,7 +824,7 @@ case_F7() {
 		f7_hop f7-behind700 -700 stale
 	fi
 	echo "+0" >b-clock
-	clean F7 f7-after $((RATE * 3))
+	clean F7 f7-after $((RATE * (FAULT_SHORT == 1 ? 2 : 3)))
 	[ "$FAULT_SHORT" = 1 ] && return
 	# the PASSporT's iat: the signer's clock behind B's
 	local l0 n=$((RATE * 3))
@@ -851,6 +852,7 @@ case_F7() {
 X5U_MARGIN=${X5U_MARGIN:-2000}
 f5_phase() { # NAME URL PARAMS what
 	local name=$1 n=$((RATE * 8)) a b max
+	[ "$FAULT_SHORT" != 1 ] || n=$((RATE * 3))
 	id_run F5 "$name" "$n" "$2" "$3"
 	if [ "$4" = up ]; then
 		id_expect "$name" a TN-Validation-Passed
