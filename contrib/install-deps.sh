@@ -21,7 +21,7 @@ TEST_PKGS="
 	tshark user-mode-linux kmod
 	clang libclang-rt-14-dev valgrind
 	procps iproute2 netcat-openbsd xxd jq
-	redis-server
+	redis-server faketime
 "
 
 pkgs="$BUILD_PKGS"

@@ -227,7 +227,8 @@ void iwf_call_isup_start(struct iwf_call *call)
 	struct iwf_ss7_peer *ss7 = call->ss7_peer;
 	struct tsca_result res;
 	const struct iwf_route *route;
-	unsigned int n_down = 0;
+	unsigned int n_down = 0, window;
+	time_t now;
 	const char *cc;
 	const char *name;
 	int rc;
@@ -321,16 +322,23 @@ void iwf_call_isup_start(struct iwf_call *call)
 	}
 	keyid_to_hex(call->signer, sizeof(call->signer), call->tok.hop.key_id);
 	/* ARCHITECTURE §2.2 window first: no lookup for a token that is stale anyway */
-	rc = sigtoken_iat_check(call->tok.hop.iat, time(NULL),
-				g_iwf_env.hop_window ? g_iwf_env.hop_window : SIGTOKEN_WINDOW_DEFAULT,
-				g_iwf_env.hop_skew);
+	now = time(NULL);
+	window = g_iwf_env.hop_window ? g_iwf_env.hop_window : SIGTOKEN_WINDOW_DEFAULT;
+	rc = sigtoken_iat_check(call->tok.hop.iat, now, window, g_iwf_env.hop_skew);
 	if (rc < 0 || !g_iwf_env.tsca || !g_iwf_env.replay) {
 		call->iev.hop_reason = rc == -ETIMEDOUT ? IWF_HOP_R_STALE :
 				       rc == -ERANGE ? IWF_HOP_R_FUTURE : IWF_HOP_R_NONE;
 		if (rc == 0)
 			call->iev.signer_trust = IWF_SIGNER_UNKNOWN;
-		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s not checked: %s\n", call->signer,
-			 rc < 0 ? get_value_string(iwf_hop_reason_names, call->iev.hop_reason) : "no TSCA trust");
+		if (rc < 0)
+			/* name the field and the bounds: a skewed clock at the signer shows here */
+			LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s not checked: %s: 'iat' %u is %lld s from now "
+				 "%lld (hop-window %u, hop-skew %u)\n", call->signer,
+				 get_value_string(iwf_hop_reason_names, call->iev.hop_reason), call->tok.hop.iat,
+				 (long long)call->tok.hop.iat - (long long)now, (long long)now, window,
+				 g_iwf_env.hop_skew);
+		else
+			LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s not checked: no TSCA trust\n", call->signer);
 		verdict_inc(call, IWF_CALL_CTR_HOP_INVALID);
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 		return;
