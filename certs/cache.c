@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The certificate cache: RFC 7234 lifetimes with the ATIS-1000074 24 h
  * floor, capped at the leaf's notAfter; LRU-bounded in entries and bytes;
  * a short negative cache.  See cache.h. */

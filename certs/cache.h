@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file cache.h
  *  The certificate cache of one trust domain, keyed by URL (x5u or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Certificate chain parser for fetched chains (RFC 8224 §7.2). */
 
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file certchain.h
  *  Parse a certificate chain as served at an x5u or a repository URL

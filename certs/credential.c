@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Signing credentials: key + chain (+ x5u), checked once at load time.
  * The key file must be private to its owner (as OpenSSH insists for its
  * keys), and the key must be the one the leaf certificate names. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file credential.h
  *  A signing credential (ARCHITECTURE §3: one per trust domain): private key,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Asynchronous HTTP(S) fetches on libcurl's multi interface, driven by
  * libosmocore osmo_fds and one osmo_timer (ARCHITECTURE §5).
  *

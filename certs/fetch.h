@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file fetch.h
  *  Asynchronous HTTP(S) fetches of certificate chains and CRLs (ARCHITECTURE §5):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The address ACL of certificate fetches (fetch.h): which addresses a
  * fetch may connect to.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Key identifiers: SHA-256 over the SubjectPublicKeyInfo DER, first 8 octets
  * (ARCHITECTURE §2.2). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file keyid.h
  *  Key identifiers (ARCHITECTURE §2.2): the first 8 octets of SHA-256 over the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The map between the SHAKEN and TSCA trust domains (ARCHITECTURE §3).  See map.h. */
 
 #include <errno.h>

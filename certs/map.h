@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file map.h
  *  The map between the two trust domains (ARCHITECTURE §3): which SHAKEN Service

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ATIS-1000080 §6.4.1 end-entity profile: each check separately, with a
  * verdict and a reason, so a failure maps to SIP 437 (ATIS-1000074 §5.3.2:
  * "437 Unsupported Credential" when the credential is not supported). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file profile.h
  *  ATIS-1000080 §6.4.1 end-entity certificate profile checks (docs/STANDARDS.md

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* x5u / repository URL -> verified key, for one trust domain.  See resolve.h.
  *
  * A request is a small state machine stepped from the loop: every answer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file resolve.h
  *  From a certificate URL to a verified public key, for one trust domain

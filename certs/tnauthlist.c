@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* TNAuthList (RFC 8226 §9): a bounded DER decoder and the "may this
  * certificate vouch for this number" question. */
 

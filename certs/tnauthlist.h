@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file tnauthlist.h
  *  The TNAuthList certificate extension (RFC 8226 §9, id-pe 26):

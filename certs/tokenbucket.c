@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A token bucket on a caller-given clock.  See tokenbucket.h. */
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file tokenbucket.h
  *  A token bucket: at most \a burst events at once, \a rate events per

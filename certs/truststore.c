@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Trust store of one domain: anchors, intermediates, CRLs, chain
  * verification with a verified-chain cache.  See truststore.h. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file truststore.h
  *  The trust store of one domain (ARCHITECTURE §3): trust anchors and optional

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The TSCA signer directory: key-id -> verified chain -> prepared key.
  * See tsca.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file tsca.h
  *  The TSCA signer directory (ARCHITECTURE §3, TSCA domain): from the key-id of a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # contrib/bench.sh [STIWF-BENCH-OPTIONS...]
 # Install what is missing, build stiwf as it is deployed (optimised, no
 # sanitizers) in build-bench/, and run every benchmark:

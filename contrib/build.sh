@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # contrib/build.sh DIR [CONFIGURE-ARGS...]
 # Configure (once) and build stiwf out of tree in DIR, relative to the
 # source tree.  Shared by demo.sh and test.sh.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The first of the README's two commands: install what is missing, build,
 # and run the main job, the reference topology of ARCHITECTURE §6:
 #

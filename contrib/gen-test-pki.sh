@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # gen-test-pki.sh OUTDIR
 #
 # Build a throw-away PKI for tests and demos of stiwf, with the openssl CLI

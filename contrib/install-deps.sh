@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Install the Debian 12 packages that stiwf needs to build, test and run its
 # demo topology.  Idempotent: when everything is present it only checks.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The second of the README's two commands: install what is missing, build,
 # and pass every test.  Exits non-zero on any failure, and on any test that
 # reports SKIP (a missing dependency must not let a run pass), apart from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The IWF call layer: the legs' callbacks, the per-call log line, counters
  * and the VTY (see call.h).  The flows and the state are in call_fsm.c. */
 

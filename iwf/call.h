@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file call.h
  *  The IWF call layer: the B2BUA that joins a SIP leg (sip/sip_call.h) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The IWF call: the state of a call as an osmo_fsm (see call.h and
  * call_fsm.h), shared by the two flows of ARCHITECTURE §4
  * (iwf/call_sip_to_isup.c, iwf/call_isup_to_sip.c). */

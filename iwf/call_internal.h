@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file call_internal.h
  *  What iwf/call.c (legs, layer, log line, VTY), iwf/call_fsm.c (state)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The IWF call: the ISUP -> SIP flow of ARCHITECTURE §4 (IAM, HOP and TSCA
  * checks, the PASSporT rebuilt and verified, policy, STI-AS, INVITE).  The
  * state table is in iwf/call_fsm.c. */

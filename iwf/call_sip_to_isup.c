@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The IWF call: the SIP -> ISUP flow of ARCHITECTURE §4 (INVITE, STI-VS,
  * policy, HOP signature, IAM).  The state table is in iwf/call_fsm.c. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The stateless steps of the call flows (see call_steps.h). */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file call_steps.h
  *  The steps of the two call flows (ARCHITECTURE §4) that do no I/O and keep no

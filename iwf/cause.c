@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SIP <-> ISUP cause mapping (RFC 3398, Q.1912.5). */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file cause.h
  *  SIP status codes <-> ISUP cause values (Q.850), after RFC 3398 §7.2.4.1

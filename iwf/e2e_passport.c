@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* End-to-end carriage of a SHAKEN PASSporT across ISUP.  See e2e_passport.h. */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file e2e_passport.h
  *  End-to-end carriage of a SHAKEN PASSporT across ISUP (ARCHITECTURE §2.2): the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* IAM identity fields <-> iwf/number.h neutral form (see isup_identity.h). */
 
 #include <errno.h>

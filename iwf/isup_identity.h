@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file isup_identity.h
  *  The identity fields of an IAM in the neutral form of iwf/number.h, both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The MAP border's dialogue table (see map_dialogue.h). */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file map_dialogue.h
  *  The MAP border's table of open TCAP dialogues (Q.774 transactions), so

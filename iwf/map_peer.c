@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The MAP border's configuration objects (see map_peer.h). */
 
 #include <errno.h>

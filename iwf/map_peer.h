@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file map_peer.h
  *  The MAP border's configuration (src/stiwfd/map_relay.h carries it out): one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VTY of the MAP border: "map-peer NAME", "map-category", "map-log",
  * "map-dialogues", "timer map", and "show map-peers", "show map
  * dialogues", "show map categories" (see map_peer.h). */

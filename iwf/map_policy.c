@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MAP screening by FS.11 category, with signatures (see map_policy.h). */
 
 #include <errno.h>

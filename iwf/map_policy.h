@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file map_policy.h
  *  MAP screening at the border (GSMA FS.11 categories) with signatures:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Calling and called identity across the border (Q.1912.5, RFC 3398,
  * RFC 3323).  See number.h. */
 

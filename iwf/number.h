@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file number.h
  *  Calling and called identity across the border (docs/STANDARDS.md §4.4):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The IWF's configuration objects: SIP and SS7 peers, routes, trust
  * domains; their defaults, lookups and consistency checks. */
 

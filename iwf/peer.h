@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file peer.h
  *  The IWF's configuration objects (ARCHITECTURE §4, §5): SIP peers, SS7 peers,

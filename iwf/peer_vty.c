@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The VTY of the IWF's configuration: the "stir" and "tsca" trust domain
  * nodes, "sip-peer NAME", "ss7-peer NAME", "route", and "show peers" /
  * "show routes" (also as "show iwf peers" / "show iwf routes"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Attestation across the border (ARCHITECTURE §4).  See policy.h. */
 
 #include <errno.h>

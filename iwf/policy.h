@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file policy.h
  *  Attestation across the border: the table of ARCHITECTURE §4, with per-peer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Diversion (RFC 5806) and History-Info (RFC 7044, RFC 4458) headers. */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file divert.h
  *  Call diversion in SIP, as ISUP's redirection parameters need it:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Identity header value parser, RFC 8224 §4.1. */
 
 #include <errno.h>

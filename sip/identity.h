@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file identity.h
  *  A bounded parser for one SIP Identity header value (RFC 8224 §4.1).

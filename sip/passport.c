@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* PASSporT codec: RFC 8225, RFC 8588 (SHAKEN), RFC 8946 (div). */
 
 #include <errno.h>

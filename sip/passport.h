@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file passport.h
  *  PASSporT (RFC 8225) with the SHAKEN (RFC 8588) and "div" (RFC 8946)

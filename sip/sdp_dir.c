@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Stream directions of an SDP offer and answer (see sdp_dir.h).  The SDP
  * itself passes through stiwfd untouched (ARCHITECTURE §5: signalling
  * only); only a re-INVITE that holds or resumes streams is answered with

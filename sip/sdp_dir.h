@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Stream directions of an SDP offer and answer (RFC 3264 §5.1, §6.1, §8.4):
  * what a hold or resume re-INVITE changes, and the answer to it. */
 #pragma once

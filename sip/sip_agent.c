@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The SIP user agent: Sofia-SIP nua on Sofia's glib root, so that its sockets
  * and timers are served by the shared GMainLoop (src/core/evloop.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sip_agent.h
  *  The SIP user agent of stiwfd: one Sofia-SIP nua bound to the configured

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The "sip" configuration node and "show sip". */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SIP call legs of the B2BUA on Sofia-SIP nua.
  *
  * nua runs with its media layer off (NUTAG_MEDIA_ENABLE(0)): SDP passes

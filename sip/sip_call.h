@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sip_call.h
  *  One SIP call leg of the B2BUA, in either direction, behind an API that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the IWF needs of an incoming INVITE, taken from Sofia's parsed
  * message into fixed-size fields.  Sofia's parser has already refused what
  * it cannot parse (nta answers "400 Bad <Name> Header" for a header in its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sip_call_internal.h
  *  What sip_agent.c, sip_call.c and their tests share.  Includes Sofia

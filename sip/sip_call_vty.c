@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* "show sip calls" and "clear sip call": the live legs of the agent. */
 
 #include <inttypes.h>

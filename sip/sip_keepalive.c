@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Liveness of SIP peers by OPTIONS (sip/sip_keepalive.h). */
 
 #include <errno.h>

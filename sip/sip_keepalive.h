@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sip_keepalive.h
  *  Liveness of a SIP peer by OPTIONS (RFC 3261 §11): one OPTIONS every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SIP over TLS: Sofia-SIP's credential directory, the TLS 1.2 floor and
  * the certificate pins of TLS peers (see sip_tls.h). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sip_tls.h
  *  SIP over TLS with Sofia-SIP: the files Sofia wants, the protocol floor

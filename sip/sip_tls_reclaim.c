@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Freeing the OpenSSL connection objects Sofia-SIP leaves behind (see
  * sip_tls.h, sip_tls_reclaim_init()).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* STIR/SHAKEN authentication service (STI-AS).  See stir_as.h. */
 
 #include <errno.h>

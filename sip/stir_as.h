@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file stir_as.h
  *  The STIR/SHAKEN authentication service (STI-AS) of RFC 8224 §5 and

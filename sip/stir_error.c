@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* STIR failure codes, reason phrases and verstat values. */
 
 #include <errno.h>

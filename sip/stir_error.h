@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file stir_error.h
  *  STIR failure codes (RFC 8224 §6.2.2, §13; ATIS-1000074 §5.3) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* STIR/SHAKEN verification service (STI-VS).  See stir_vs.h for the order
  * of the checks and the codes they answer with.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file stir_vs.h
  *  The STIR/SHAKEN verification service (STI-VS) of RFC 8224 §6.2 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Telephone-number canonicalisation, RFC 8224 §8.3. */
 
 #include <errno.h>

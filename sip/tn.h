@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file tn.h
  *  Telephone-number canonicalisation for STIR (RFC 8224 §8.3): the form in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bounded X.690 BER reader and writer.  See ber.h. */
 
 #include <errno.h>

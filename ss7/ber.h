@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file ber.h
  *  A bounded reader and writer of ITU-T X.690 Basic Encoding Rules, for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MAP field extraction, 3GPP TS 29.002.  See gsm_map.h. */
 
 #include <errno.h>

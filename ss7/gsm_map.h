@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file gsm_map.h
  *  The fields of MAP operations (3GPP TS 29.002) that border screening

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ISDN User Part codec, ITU-T Q.763 (ITU variant).  See isup.h. */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file isup.h
  *  ISDN User Part codec, ITU-T Q.763 (ITU variant, not ANSI T1.113).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The call on one ISUP circuit: ITU-T Q.764 §2.1 (set-up), §2.2
  * (unsuccessful set-up), §2.3 (release), §2.9.6 (T1/T5), and the automatic
  * repeat attempt of §2.9.1.4 and §2.12; the information request of §2.1.6

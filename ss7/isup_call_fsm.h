@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file isup_call_fsm.h
  *  The call on one ISUP circuit, ITU-T Q.764 §2.1-§2.3 basic call, as an

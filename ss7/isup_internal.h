@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file isup_internal.h
  *  Objects shared by isup_trunk.c, isup_call_fsm.c and isup_trunk_vty.c;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* An ISUP trunk: the circuits towards one SS7 peer, their maintenance
  * (ITU-T Q.764 §2.8 blocking, §2.9.3 reset, §2.12 unequipped CIC, the
  * circuit group query), the reception of ISUP messages with the handling of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file isup_trunk.h
  *  ISUP call control, ITU-T Q.764 basic call, for a border IWF: one trunk

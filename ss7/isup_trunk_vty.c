@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VTY of the ISUP trunks: "show isup trunk [NAME]".  Their timers are the
  * "isup" group of ss7/ss7.c ("timer isup T7 25", "show timer isup"). */
 

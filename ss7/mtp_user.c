@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* MTP user part binding on libosmo-sigtran.
  *
  * Receiving: libosmo-sigtran calls the user's prim_cb with an

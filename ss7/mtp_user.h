@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file mtp_user.h
  *  An MTP3 user part (ISUP is service indicator 5, stiwf's own SCCP 3) on

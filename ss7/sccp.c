@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SCCP connectionless messages and party addresses, ITU-T Q.713 (see
  * sccp.h), and their segmentation into XUDT, Q.714 §4.1.1.2. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sccp.h
  *  SCCP connectionless messages, ITU-T Q.713 (ITU variant only: 14-bit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reassembly of segmented XUDT, Q.714 §4.1.1.3 (see sccp_reasm.h). */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sccp_reasm.h
  *  Reassembly of segmented XUDT messages (Q.714 §4.1.1.3) with hard bounds:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The "sccp" node's data and the called-GT route table (see sccp_route.h). */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sccp_route.h
  *  The "sccp" configuration node: which cs7 instance carries stiwf's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf's own SCCP on a cs7 instance, connectionless part (see
  * sccp_user.h). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sccp_user.h
  *  stiwf's own SCCP, connectionless classes 0 and 1 (Q.714 §4): the MTP

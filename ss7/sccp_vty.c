@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VTY of stiwf's own SCCP: the "sccp" node (cs7 instance, our global
  * title, message size, reassembly bounds, called-GT routes), "show sccp"
  * and "show sccp routes". */

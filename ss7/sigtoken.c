@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf profile v1 signalling token (ARCHITECTURE §2.2) and its carriage in the
  * ISUP APP parameter (ARCHITECTURE §2.1).  See sigtoken.h. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file sigtoken.h
  *  The stiwf profile v1 signalling token (ARCHITECTURE §2.2) and its carriage in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libosmo-sigtran set-up.  Only ss7/ includes sigtran headers. */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file ss7.h
  *  The SS7 room's entry points for the daemon: libosmo-sigtran set-up and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* TCAP message codec, ITU-T Q.773.  See tcap.h. */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file tcap.h
  *  TCAP messages, ITU-T Q.773 (the ASN.1 of the ITU white book, as

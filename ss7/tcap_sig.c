@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The hop signature of a MAP dialogue (stiwf profile v1, ARCHITECTURE §2.3).
  * See tcap_sig.h for where it goes and what it signs. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file tcap_sig.h
  *  The hop signature of a MAP dialogue (stiwf profile v1, ARCHITECTURE §2.3):

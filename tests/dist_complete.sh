@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/dist_complete.sh SRCDIR DISTDIR
 # The release tarball is complete: every file that git tracks in SRCDIR is
 # in DISTDIR (the tree "make dist" is about to pack), except those named

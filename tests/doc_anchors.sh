@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The anchors of docs/ARCHITECTURE.md still point at code: every
 # `DIR/FILE.c:function` (or .h) names a file that exists and defines that
 # function (a line that starts with its return type and has "function("),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The include rules between the rooms of the tree (docs/ARCHITECTURE.md §7):
 #
 #   src/stiwfd/   src/stiwf/   the entry points: the daemon, the tool

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/layers.sh must fail on each rule it states: plant one violation at
 # a time in a copy of the tree's rooms and check that layers.sh exits 1
 # naming the planted file and the rule; the unchanged copy must pass.

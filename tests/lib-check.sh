@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/lib-check.sh: what the shell tests of the tools share.  Source it
 # after setting $work (a scratch directory); each check prints "ok: WHAT" or
 # "FAIL: WHAT ..." and counts failures; checks_done ends the test.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # needs WHAT...: source this file and call it at the top of a test script,
 # before the test does anything.  When one of the programs a test runs is
 # missing, the test reports SKIP (automake's exit 77) with a line naming

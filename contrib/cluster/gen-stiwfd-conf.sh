@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # contrib/cluster/gen-stiwfd-conf.sh N [TEMPLATE] > stiwfd-N.conf
 # Write the configuration of stiwfd instance N (1, 2, ...) of the sample
 # cluster (docs/SCALING.md): instances 2k-1 and 2k share point code 200+k,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The demo topology of ARCHITECTURE §6, run where SCTP works (a User-Mode-Linux
 # guest on kernels without it; see tests/integration/uml/run.sh):
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bounds on accepted connections per listening address.
  *
  * Sofia-SIP (tport_accept()), libosmovty (the telnet console) and

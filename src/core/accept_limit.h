@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file accept_limit.h
  *  Bounds on the connections stiwfd accepts per listening address (SIP over

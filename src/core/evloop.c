@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The shared event loop: glib drives, libosmocore rides along.
  *
  * GMainContext calls a replaceable poll function with the fds of its sources

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file evloop.h
  *  One event loop for the whole daemon (ARCHITECTURE §5): glib's GMainLoop, whose

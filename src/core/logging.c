@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Log categories and their defaults. */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file logging.h
  *  Log categories of stiwf, one per module (docs/STYLE.md: LOGP with per-module categories). */

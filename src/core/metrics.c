@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Prometheus text endpoint and "show metrics" (src/core/metrics.h). */
 
 #define _GNU_SOURCE	/* accept4() */

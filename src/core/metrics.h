@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file metrics.h
  *  Every libosmocore counter group (rate_ctr) of the daemon in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The shared HOP replay store on Redis (see replay_store.h).
  *
  * hiredis's async context rides on the glib loop through its glib adapter

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file replay_store.h
  *  The HOP replay store shared by the IWFs of one network (docs/SCALING.md):

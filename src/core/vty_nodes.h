@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file vty_nodes.h
  *  VTY node numbers of stiwf, after libosmocore's (libosmo-sigtran's cs7

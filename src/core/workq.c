@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Crypto worker pool: N pthreads take jobs from one queue, finished jobs go to
  * a done list and an eventfd wakes the event loop, which runs their done
  * callbacks.  One mutex guards both lists; it is held only to move a job. */

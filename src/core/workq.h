@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file workq.h
  *  The crypto worker pool (ARCHITECTURE §5).  Signing and verification run on a

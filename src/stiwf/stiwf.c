@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf: the command-line tool.  Subcommands, each with --help:
  *   vty      run commands on a running stiwfd's console
  *   cert     inspect a certificate

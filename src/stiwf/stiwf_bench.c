@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf bench isup|passport: what the signalling token (isup) and the
  * STI-AS/STI-VS (passport, see below) cost per call (tcap: in
  * stiwf_bench_tcap.c), against what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file stiwf_bench.h
  *  The sections of "stiwf bench": each measures in this process (or runs a

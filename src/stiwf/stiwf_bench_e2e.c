@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf bench e2e: the end-to-end benchmark is a script, because it needs
  * the ARCHITECTURE §6 topology (osmo-stp, two stiwfd, SIPp, Kamailio) and, on a
  * kernel without SCTP, a User-Mode-Linux guest.  This runs it, lets its

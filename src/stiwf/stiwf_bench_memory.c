@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf bench memory: what a full certificate cache costs in resident
  * memory.
  *

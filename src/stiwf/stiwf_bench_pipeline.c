@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf bench pipeline|scaling: the whole per-call work of the daemon,
  * in this process, per direction, against what OpenSSL alone costs for the
  * public-key operations of that call.

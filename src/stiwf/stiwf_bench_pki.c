@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Certificates made in memory for the benchmarks (stiwf_bench_pki.h). */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file stiwf_bench_pki.h
  *  Certificates the benchmarks make in memory: trust anchors, intermediate

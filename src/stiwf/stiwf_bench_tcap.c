@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf bench tcap: what the hop signature of a MAP dialogue (ss7/tcap_sig.h,
  * ARCHITECTURE §2.3) costs per message, against what OpenSSL alone costs for the
  * same ES256 operation over an input of the same size, on the same key.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the "stiwf bench" sections share (stiwf_bench.h). */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf cert: look at certificates with stiwf's own eyes.
  *   stiwf cert inspect [--at EPOCH] FILE
  * prints what the verifier sees (names, serial, validity, key-id,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf isup: build and read ISUP messages with stiwf's own codec.
  *   stiwf isup iam --called TN --calling TN [--presentation allowed|restricted]
  *                  [--cic N] [--aci N] [--sign-key FILE --sign-cert FILE] [--iat EPOCH]

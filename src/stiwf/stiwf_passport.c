@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf passport: sign and decode PASSporTs (RFC 8225/8588) from scripts.
  * The contract other tools rely on:
  *

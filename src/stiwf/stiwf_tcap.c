@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwf tcap: read, sign and verify TCAP messages (MAP dialogues) with the
  * hop signature of ss7/tcap_sig.h (ARCHITECTURE §2.3).
  *   stiwf tcap decode [--sccp] [--oid OID] HEX

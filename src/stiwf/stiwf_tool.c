@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared helpers of the stiwf tool's subcommands. */
 
 #include <errno.h>

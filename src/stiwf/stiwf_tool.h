@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file stiwf_tool.h
  *  Shared bits of the stiwf tool's subcommands. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The signer look-up that "stiwf isup decode --verify" and "stiwf tcap
  * verify" share, and the tools' file readers.  See stiwf_tsca.h. */
 

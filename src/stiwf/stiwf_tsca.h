@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file stiwf_tsca.h
  *  What the tool's verifying subcommands ("stiwf isup decode --verify",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VTY console client.  libosmovty speaks telnet: it negotiates with IAC
  * sequences, echoes what it is sent and ends each answer with a prompt
  * "NAME> " or "NAME# ".  We drop the telnet commands, the echo and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file vty_client.h
  *  A minimal client of stiwfd's VTY console (telnet on 127.0.0.1), so that

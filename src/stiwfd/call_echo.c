@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The test owner of SIP call legs (see call_echo.h). */
 
 #include <errno.h>

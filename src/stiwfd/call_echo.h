@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file call_echo.h
  *  The call owner of stiwfd until the IWF call layer exists: "test-mode

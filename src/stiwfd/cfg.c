@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VTY set-up and reading the configuration file. */
 
 #define _GNU_SOURCE

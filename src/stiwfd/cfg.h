@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file cfg.h
  *  stiwfd's configuration: one libosmovty file holding our own nodes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwfd as a MAP border node (see map_relay.h). */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file map_relay.h
  *  stiwfd as a MAP border node: the consumer of stiwf's own SCCP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwfd: the STIR/SHAKEN <-> SS7 interworking daemon. */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stiwfd's live IWF objects (see stiwfd_iwf.h). */
 
 #include <errno.h>

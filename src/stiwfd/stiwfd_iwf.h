@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /*! \file stiwfd_iwf.h
  *  stiwfd's live IWF objects, built from the configuration (iwf/peer.h)

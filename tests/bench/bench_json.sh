@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # "stiwf bench": every in-process section runs and reports, as one JSON
 # object, the figures docs/BENCHMARKS.md documents (short rounds: this checks
 # that the benchmarks work and what they report, not how fast anything is).

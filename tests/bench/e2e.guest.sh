@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The end-to-end capacity benchmark (tests/bench/e2e.sh), run where SCTP
 # works (a User-Mode-Linux guest on kernels without it; see
 # tests/integration/uml/run.sh), in the guest's output directory.  It reads

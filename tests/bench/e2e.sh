@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/e2e.sh [--quick] [--keep] [TOP_BUILDDIR [SRCDIR]]
 #
 # End-to-end capacity of the reference topology of ARCHITECTURE §6 with real

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make check: "stiwf bench e2e --quick" runs tests/bench/e2e.sh --quick, the
 # end-to-end benchmark
 # through both paths and holds 1,000 calls; its one JSON object must be

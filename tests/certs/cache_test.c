@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of certs/cache.c and certs/certchain.c: RFC 7234 lifetimes, the
  * ATIS-1000074 24 h floor, the notAfter cap, the negative cache (kept
  * apart from the chains), LRU

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of certs/credential.c: a good key and chain load; a key open to
  * group or others, a key that is not the leaf's, a broken chain and a bad
  * x5u are refused; nothing leaks on any path. */

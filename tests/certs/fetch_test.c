@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of certs/fetch.c and certs/fetch_acl.c against tests/certs/httpsd:
  * the URL policy, the address ACL (server-side request forgery), a good
  * fetch, single flight, cancellation, the in-flight caps, the misbehaving

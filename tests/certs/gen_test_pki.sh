@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Check contrib/gen-test-pki.sh: what it makes verifies (or fails) the way
 # contrib/README.pki.md says, the keys are private, TNAuthList is the
 # RFC 8226 encoding, and a second run works.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A small HTTPS server for the certs/ tests: serves files and misbehaves on
  * request.
  *

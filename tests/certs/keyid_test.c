@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of certs/keyid.c: the key-id of every test PKI certificate equals
  * what gen-test-pki.sh computed with the openssl CLI, certificate and key
  * agree, and the hex form round-trips. */

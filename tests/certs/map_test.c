@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of certs/map.c with the test PKI (contrib/README.pki.md): the
  * class a certificate names by policy OID, numbers from the TNAuthList the
  * path holds (never the leaf's own claim) and from the entry pinning the

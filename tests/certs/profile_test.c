@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of certs/profile.c: the test PKI's SP certificates pass every
  * ATIS-1000080 check; certificates crafted here each break exactly one
  * check, and only that one fails. */

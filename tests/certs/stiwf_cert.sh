@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # "stiwf cert inspect" on the test PKI: output fields, verdicts, exit codes.
 set -eu
 top_srcdir=${top_srcdir:-.}

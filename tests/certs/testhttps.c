@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Test helper: run tests/certs/httpsd. */
 
 #define _GNU_SOURCE

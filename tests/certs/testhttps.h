@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /* Test helper: start and stop tests/certs/httpsd (see there for what it
  * serves) with a server certificate for 127.0.0.1 from a throw-away test CA

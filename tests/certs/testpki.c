@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Test helper: the PKI of contrib/gen-test-pki.sh in a temporary directory:
  * a copy of the one "make check" made ($STIWF_TEST_PKI), or made here when a
  * test program runs on its own. */

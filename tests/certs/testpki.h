@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /* Test helper: the PKI of contrib/gen-test-pki.sh, in a temporary
  * directory of each test program under the build tree.  "make check" makes

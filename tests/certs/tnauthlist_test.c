@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of certs/tnauthlist.c: hand-made DER vectors (RFC 8226 §9, explicit
  * tags), truncation and bit-flip loops, every certificate of the test PKI,
  * and tnauthlist_covers_tn() at its edges. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of certs/truststore.c and certs/resolve.c: chain verification of
  * the test PKI (good SP chain, delegate, expired, untrusted root, revoked by
  * a CRL file and by a CRL fetched from the distribution point, bad

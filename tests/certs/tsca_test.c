@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of certs/tsca.c, the TSCA signer directory, on the test PKI of
  * contrib/gen-test-pki.sh and against tests/certs/httpsd as the repository:
  * local directory hits (files named anything, CAs in separate files),

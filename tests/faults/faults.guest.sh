@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The fault suite (docs/RELIABILITY.md), run where SCTP works (see
 # tests/integration/uml/run.sh and tests/faults/run.sh):
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/faults/run.sh [--short | --full] [--cases F0,F1,...] [--soak-minutes N]
 # tests/faults/run.sh --soak [MINUTES]
 # The fault suite (docs/RELIABILITY.md): load through the dispatcher, an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # "make check": the short fault run (F0 baseline, F1 kill -9 of the active
 # stiwfd under load, F4 Redis down); F7 and F5 run in "make check-faults".
 # See tests/faults/run.sh and docs/RELIABILITY.md.

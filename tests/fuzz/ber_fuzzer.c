@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness of the BER reader (ss7/ber.c): walk any tree; what walks is
  * re-written with indefinite and with minimal definite lengths and must walk
  * to the same number of elements; INTEGERs, BOOLEANs and OIDs found on the

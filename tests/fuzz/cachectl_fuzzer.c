@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz the caching-header arithmetic of certs/cache.c: Cache-Control
  * (RFC 7234 §5.2), Expires, Date, Age, as a response brings them.  The
  * input is up to four lines: Cache-Control, Expires, Date, Age (a missing

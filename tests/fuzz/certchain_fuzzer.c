@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz certs/certchain.c: a fetched certificate chain (PEM, or one DER
  * certificate), as served at an x5u (RFC 8224 §7.2). */
 

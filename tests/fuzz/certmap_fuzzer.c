@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz certs/map.c: the domain map file loader (certmap_load_buf(), the
  * format in map.h), then the questions the call path and the MAP border
  * ask of what it built. */

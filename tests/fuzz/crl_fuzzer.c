@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz the CRL parser of certs/truststore.c as a distribution point or a
  * CRL file delivers it (PEM or DER, RFC 5280 §5), and the store behind it:
  * the bytes go through truststore_add_crl_buf() against an issuer whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness: the Diversion and History-Info parsers (sip/divert.c);
  * what parses is written back and parsed again. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz iwf/e2e_passport.c: rebuilding the originating carrier's PASSporT
  * from the PASSPORT TLV of a token that came over ISUP (ARCHITECTURE §2.2) and
  * the IAM's numbers.  Input: one octet n, n octets of calling number, one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz the header collector of certs/fetch.c (fetch_hdrs_line()), fed as
  * libcurl's header callback feeds it: one header line at a time, not
  * NUL-terminated, each the exact size of its line.  Lines are split at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz the URL and address policy of certs/fetch.c and certs/fetch_acl.c:
  * fetch_url_check() on a hostile URL (an x5u from an INVITE, a Location
  * of a redirect) under a policy with ACL lines and a configured URL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness of the MAP field extraction (ss7/gsm_map.c): the input as a
  * TCAP message whose components go through the extraction, and as an
  * operation code octet (bit 8: a result) followed by a parameter. */

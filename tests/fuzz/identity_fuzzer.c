@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness: the Identity header value parser (sip/identity.c). */
 
 #include <stdint.h>

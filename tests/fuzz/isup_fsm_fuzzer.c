@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness: ISUP call control (ss7/isup_trunk.c, ss7/isup_call_fsm.c).
  *
  * The input is a program: each step is a message from the peer (well-formed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness of the ISUP codec: decode; what decodes must re-encode and
  * decode again to the same message; segmentation and reassembly of it must
  * not crash.  A message type the codec does not lay out is read as an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz the MAP border's receive path (src/stiwfd/map_relay.c): the input is a
  * sequence of messages that reach stiwf's SCCP from the network, each a
  * record

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz the metrics endpoint's request parser (src/core/metrics.c,
  * metrics_http_parse()) as the endpoint feeds it: the octets received so
  * far, growing, with the endpoint's bound.  The input is handed over in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness: the PASSporT full-form decoder (sip/passport.c), then the
  * claim checks, the canonical re-encoding and verification against one
  * fixed P-256 public key (the seed corpus holds tokens it signed).  Inputs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz certs/profile.c: the ATIS-1000080 end-entity checks on a
  * certificate as a peer serves it (one DER certificate: the leaf of an x5u
  * chain or of a TSCA repository chain).  Every check gives a verdict and a

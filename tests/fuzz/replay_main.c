@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Without libFuzzer (gcc builds), each harness links this main, which feeds
  * it every file named on the command line or found in a named directory:
  * the seed corpus and the crashers we fixed then run in every "make check". */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/fuzz/run.sh NAME|tests/fuzz/NAME.fuzz [SECONDS]
 # Run one harness over its seed corpus.  In a --enable-fuzz (clang) build the
 # harness is a libFuzzer binary and runs for SECONDS (default 10; "make fuzz"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness of the SCCP codec and reassembly (ss7/sccp.c,
  * ss7/sccp_reasm.c): decode; what decodes re-encodes and decodes again to
  * the same fields; the input as a party address alone likewise; segments

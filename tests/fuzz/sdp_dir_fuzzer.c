@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness: stream directions of SDP offers (sip/sdp_dir.c), which
  * read the SDP of every INVITE and re-INVITE from SIP peers.  The input is
  * the first offer, a NUL octet, and the re-INVITE's offer; when the second

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness of ss7/sigtoken.c: the input is tried as a token and as an
  * ISUP message carrying one.  What decodes must re-encode to a token that
  * decodes to the same thing; a token found in an IAM must survive being

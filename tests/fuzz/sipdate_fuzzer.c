@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness: the SIP Date header parser of the STI-VS
  * (stir_sip_date_parse(), sip/stir_vs.c), which reads the Date header of
  * every INVITE when the peer's Date check is on (RFC 8224 §6.2.1).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz sip/sip_call_info.c: the input is one SIP message as it arrives on
  * the wire.  Sofia's parser (with the extra header classes stiwfd enables
  * for P-Asserted-Identity and Privacy, sip_agent.c) takes it first, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness of the TCAP codec (ss7/tcap.c): decode; what decodes must
  * re-encode and decode to the same message; inserting the signature
  * EXTERNAL and stripping it must give back the input octet for octet. */

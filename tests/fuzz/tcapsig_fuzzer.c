@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness of ss7/tcap_sig.c.  The input is a TCAP message:
  *  - extract the signature: on success the stripped message decodes, the
  *    token re-encodes to one that decodes the same, putting the token back

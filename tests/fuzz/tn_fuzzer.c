@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz harness: telephone-number canonicalisation (sip/tn.c), which reads
  * From, P-Asserted-Identity and Request-URI values from SIP peers. */
 

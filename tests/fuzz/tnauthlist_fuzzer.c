@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz certs/tnauthlist.c: raw DER TNAuthorizationList (RFC 8226 §9). */
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # stiwfd under descriptor exhaustion, on the host: a peer opens 1100 idle
 # TCP connections to the SIP port and 1100 to the VTY console, then a
 # signed INVITE arrives whose PASSporT needs an x5u fetch (a new libcurl

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """conn_hold.py HOST PORT N [--greeting]: open N TCP connections to
 HOST:PORT and hold them idle, as a peer exhausting a server's descriptors
 would.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): osmo-stp with the two-ASP test
 # configuration (contrib/ss7/), the simulated exchange B (PC 200) and the
 # caller A (PC 100), both on stiwf's ISUP call control; tshark captures.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ISUP call control (ss7/isup_trunk.c, ss7/isup_call_fsm.c) through a real
 # osmo-stp over M3UA/SCTP: a caller (PC 100) places calls towards a
 # simulated exchange (PC 200), both built on stiwf's ss7/ code.  Runs in a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): the reference topology of ARCHITECTURE
 # §6 with two IWFs back to back through a real STP:
 #   SIPp UAC -> stiwfd A (PC 100, SIP->ISUP) -> osmo-stp -> stiwfd B

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end through two IWFs and a real STP (ARCHITECTURE §6 reference topology):
 # SIPp UAC -> stiwfd A (PC 100) -> osmo-stp -> stiwfd B (PC 200) -> SIPp UAS,
 # with the test PKI and an HTTPS x5u server.  Runs in a User-Mode-Linux

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): the topology of iwf_e2e.guest.sh
 # (iwf_topology.sh) for the ARCHITECTURE §4 cases it does not cover:
 #   1. the callee hangs up: BYE -> REL 16 -> BYE at the caller

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # More ARCHITECTURE §4 cases end to end through two IWFs and a real STP (the
 # topology of iwf_e2e.sh, iwf_topology.sh): the callee hangs up, a
 # non-canonical PASSporT, IAMs by a revoked operator, a replayed IAM, one

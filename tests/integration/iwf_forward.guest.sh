@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): a forwarded call through the
 # reference topology of ARCHITECTURE §6 (docs/FORWARDING.md):
 #   SIPp UAC (INVITE with Diversion) -> stiwfd A (SIP->ISUP) -> osmo-stp

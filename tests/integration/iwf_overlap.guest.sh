@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): overlap address signalling and
 # suspend/resume at the border (ARCHITECTURE §8.4).
 # IWF B (the topology of iwf_topology.sh, without A) has an ss7-peer "ex"

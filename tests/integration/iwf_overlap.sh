@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Overlap address signalling and suspend/resume at the border
 # (ARCHITECTURE §8.4) through a real STP: an exchange
 # sends IAM + SAMs, SUS/RES and an APM to IWF B; SIPp is the callee and a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The two-IWF topology of ARCHITECTURE §6, shared by iwf_e2e.guest.sh and
 # iwf_e2e2.guest.sh.  Source it after lib-bg.sh, in the guest's output
 # directory (./env read, pki/ made on the host).  It provides:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # STIR/SHAKEN interop with a real peer, Kamailio 5.6 with secsipid:
 #   stiwf signs (stiwf passport sign) and Kamailio's secsipid_check_identity()
 #   verifies with the signer's certificate: the call goes through; a token

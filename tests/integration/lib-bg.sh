@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Bash helpers to start a background process and wait, without sleeping,
 # until it printed a given line.  Source it.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The MAP attack topology, sourced by map_attack.guest.sh and the demo
 # (contrib/demo/topology.guest.sh); it runs where SCTP works, in the
 # current directory, after lib-bg.sh, with STIWFD, EP (tests/ss7/sccp_endpoint)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Bash helpers for STIR test material.  Source it.
 
 # b64url: base64url without padding (RFC 4648 §5) of stdin

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Bash helpers for the integration tests and the demo: start stiwfd, wait
 # until it says it is ready (read from its log stream, no sleeps), stop it.
 # Needs bash (read -t).

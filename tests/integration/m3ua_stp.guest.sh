@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): osmo-stp with the two-ASP test
 # configuration (contrib/ss7/), endpoint B (PC 200) echoing, endpoint A
 # (PC 100) sending an IAM, ACM, ANM, REL and RLC and an IAM signed with a

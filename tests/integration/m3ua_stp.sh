@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ISUP through a real osmo-stp over M3UA/SCTP, between two endpoints built on
 # stiwf's ss7/ transport.  Runs in a User-Mode-Linux guest when this kernel
 # has no SCTP (uml/run.sh prints which).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): the SigPloit attack set against
 # the border of an HLR's network, through a real osmo-stp, once per policy
 # of that border (tests/integration/lib-map-attack.sh draws the topology:

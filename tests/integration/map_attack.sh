@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The SigPloit MAP attack set against stiwfd at the border of an HLR's
 # network, through a real osmo-stp over M3UA/SCTP, under each of the
 # policies reject, screen and tag (map_attack.guest.sh says what each must

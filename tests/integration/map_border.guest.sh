@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): osmo-stp with the two-ASP test
 # configuration (contrib/ss7/), stiwfd as a MAP border node at PC 100, and
 # an SCCP endpoint at PC 200 that sends five TC-BEGINs through it and

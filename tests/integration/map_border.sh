@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # stiwfd as a MAP border node through a real osmo-stp over M3UA/SCTP:
 # stiwfd (PC 100) with an sccp node and map-peers, and an SCCP endpoint
 # (PC 200) that plays every other node: an attacker's (44...), a roaming

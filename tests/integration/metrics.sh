@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Counters out of stiwfd, on this host's loopback:
 #  - two INVITEs without Identity from sip-peer carrier (no M3UA here:
 #    they end in 503), then a scrape of the Prometheus endpoint with curl:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # stiwfd with a real SIP peer: SIPp pings it with OPTIONS (200 expected,
 # Allow listing INVITE), sends an INVITE (501 with a Warning expected: no
 # call routing exists yet), and the VTY console answers "show version" and

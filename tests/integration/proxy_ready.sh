@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # stiwfd behind a proxy (docs/SCALING.md), on this host's loopback:
 #  - OPTIONS readiness: an ss7-peer whose AS is not active (no M3UA here)
 #    makes OPTIONS get 503 with Retry-After and a Reason;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # RFC 9795 Rich Call Data at the SIP -> ISUP border, on this host's
 # loopback: an INVITE whose PASSporT holds "rcd" and "crn" claims.  stiwfd
 # logs at NOTICE that the Rich Call Data is not carried into ISUP and is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh and scale_failover.sh):
 #   redis-server; osmo-stp with AS "as-b" (PC 200) in traffic-mode override
 #   with ASPs asp-b1 and asp-b2, and AS "as-x" (PC 100) for the exchange;

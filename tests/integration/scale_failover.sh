@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Scale-out (docs/SCALING.md): one point code served by an active stiwfd B
 # and a hot standby B' (two ASPs of one AS in traffic-mode override at
 # osmo-stp), sharing one Redis replay store.  A signed IAM taken by B,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh and scale_store.sh): redis-server,
 # osmo-stp of the test topology (contrib/ss7/), stiwfd B (PC 200) on
 # Redis, the exchange at PC 100 (tests/ss7/isup_peer, role inject, gated

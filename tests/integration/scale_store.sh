@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The shared replay store in the ISUP->SIP call flow (docs/SCALING.md),
 # one stiwfd B on Redis behind osmo-stp: an IAM refused with a re-routable
 # cause (the callee's 503: REL 41) forgets its HOP in Redis, so that the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): osmo-stp with the two-ASP test
 # configuration (contrib/ss7/), SCCP endpoint B (PC 200) echoing, SCCP
 # endpoint A (PC 100) sending 120 octets (one UDT) and 900 octets (XUDT

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # stiwf's own SCCP (service indicator 3) through a real osmo-stp over
 # M3UA/SCTP, between two endpoints built on ss7/sccp_user.c: a UDT and
 # user data longer than an MTP3 SIF in XUDT segments, there and back,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reliable provisional responses (RFC 3262) and hold/resume re-INVITEs
 # (RFC 3264 §8.4) on the SIP leg of stiwfd ("test-mode echo": it answers
 # every INVITE itself with 180 and 200), against SIPp:

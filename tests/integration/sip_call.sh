@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The SIP call leg of stiwfd through the real daemon in "test-mode echo"
 # (it answers every INVITE itself with 180 and 200), against SIPp:
 #  - an answered call released by the caller's BYE;

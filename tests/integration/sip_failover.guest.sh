@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs where SCTP works (see uml/run.sh): two IWFs back to back through a
 # real STP, and two SIPp carriers p1 and p2 behind B, both answering
 # OPTIONS (-aa) and calls.  B routes 1202... to p1 and 1... to p2, and

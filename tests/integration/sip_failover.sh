@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Calls from ISUP fail over between sip-peers by their OPTIONS keepalive
 # (sip/sip_keepalive.h), through the reference topology of two IWFs and a
 # real STP: SIPp UAC -> stiwfd A -> osmo-stp -> stiwfd B -> SIPp p1 or p2.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Liveness of sip-peers by OPTIONS (sip/sip_keepalive.h), on this host's
 # loopback, with two SIPp instances as the carriers (-aa: they answer
 # OPTIONS 200):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # SIP over TLS with a sip-peer of transport tls, against the real daemon in
 # "test-mode echo", with openssl s_client / s_server as the peer (Debian's
 # SIPp is built without TLS).  The test makes its own PKI with openssl:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The reference topology of ARCHITECTURE §6 with real peers on both sides, as
 # contrib/demo.sh runs it: SIPp -> Kamailio+secsipid (signs) -> stiwfd A ->
 # osmo-stp -> stiwfd B -> Kamailio+secsipid (verifies with the original

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # stiwfd with the whole IWF configured (both trust domains, credentials,
 # a sip-peer, an ss7-peer on a cs7 instance, the MAP border on its SCCP)
 # under valgrind, on the host:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Who may do what on stiwfd's VTY console (telnet), against the real daemon:
 #  - by default the console listens on loopback only: not on the host's
 #    other addresses;

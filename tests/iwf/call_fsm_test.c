@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The call FSM (iwf/call_fsm.c and its two flows) driven through the call
  * layer's own entry points (the SIP agent's call ops, the ISUP trunk's),
  * with stub leg operations as the driver: each test looks at what the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The replay step of an ISUP->SIP call with a shared replay store: what
  * the store's answer makes of the HOP (iwf_replay_store_verdict()), the
  * evidence and the policy's decision that follow, and when the HOP is

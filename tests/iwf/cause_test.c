@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SIP <-> ISUP cause mapping: the RFC 3398 rows a carrier relies on, the
  * class fallbacks, and per-peer overrides. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of iwf/e2e_passport.c: a signed PASSporT reduced to the PASSPORT
  * TLV and rebuilt from it verifies with the original key; what cannot be
  * rebuilt byte for byte is refused with its reason; a changed TLV field or

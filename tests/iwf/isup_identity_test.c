@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of iwf/isup_identity.c: the identity of an IAM to and from
  * the neutral form of iwf/number.h, through the Q.763 codec, and what a
  * backward message means to SIP. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The MAP border's dialogue table (iwf/map_dialogue.c) on a fake clock:
  * both sides of a dialogue are found by (peer, GT, TID) and carry what was
  * found on its first messages, the bound evicts the least recently used,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The MAP border's configuration (iwf/map_peer.c, iwf/map_peer_vty.c):
  * the example of iwf/map_peer.h is read into what it says and written back
  * exactly, bad lines are refused with file:line, a calling GT finds its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The MAP border's decisions (iwf/map_policy.c): every category, policy,
  * verdict, home check, screening knob and dialogue state of a foreign
  * map-peer against the table of map_policy.h, written out here a second

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of iwf/number.c: the E.164 rule, SIP URI user parts, and the
  * identity mapping both ways (Q.1912.5, RFC 3398, RFC 3323), table-driven:
  * restricted presentation, missing PAI, From != PAI, national and

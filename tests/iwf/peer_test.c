@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The IWF configuration (iwf/peer.c, iwf/peer_vty.c): the example of
  * iwf/peer.h parses into what it says, "write" gives it back unchanged and
  * reads back into the same objects, every bad line is refused with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of iwf/policy.c: one row per line of the ARCHITECTURE §4 table, then the
  * per-peer variants and the edge cases (revoked, unknown and untrusted
  * signers, provisional signer covering the number, non-canonical PASSporT,

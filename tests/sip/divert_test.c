@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of sip/divert.c: Diversion (RFC 5806) and History-Info
  * (RFC 7044, RFC 4458) as ISUP redirection (Q.763 §3.38, §3.44, §3.45). */
 

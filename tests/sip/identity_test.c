@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of sip/identity.c: RFC 8224 §4.1 Identity header values. */
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of sip/passport.c: RFC 8225, RFC 8588, RFC 8946. */
 
 #include <errno.h>

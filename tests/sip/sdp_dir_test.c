@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Stream directions of SDP offers and answers (sip/sdp_dir.c): what a hold
  * or resume re-INVITE is told apart by, and the answer it gets. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of sip/sip_call_info.c: what an incoming INVITE hands the IWF,
  * from raw SIP parsed by Sofia's own message parser (with the extra header
  * classes stiwfd enables), and the refusals of what we cannot carry. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /* Helpers shared by the tests of sip/: logging set-up and tear-down, so that
  * LOGP works and valgrind sees every block freed at exit. */

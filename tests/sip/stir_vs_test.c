@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of sip/stir_vs.c and sip/stir_as.c: every STI-VS check with its SIP
  * code (RFC 8224 §6.2, ATIS-1000074 §5.3) against the test PKI served by
  * tests/certs/httpsd; the worker-pool path; cancellation; one fetch shared

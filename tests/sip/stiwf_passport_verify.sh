@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # "stiwf passport verify": its JSON and exit codes for a pass and each
 # failure class, with the x5u fetched over HTTPS from tests/certs/httpsd
 # (or given with --cert): stale/future iat 403, wrong orig/dest and bad

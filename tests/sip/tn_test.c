@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of sip/tn.c: RFC 8224 §8.3 canonicalisation. */
 
 #include <errno.h>

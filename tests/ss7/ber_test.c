@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of ss7/ber.c: X.690 identifier and length octets, the
  * indefinite form, the depth limit, INTEGER/BOOLEAN/OID helpers, and the
  * writer with its length fix-up. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of ss7/gsm_map.c: the screening fields of MAP operations from
  * other stacks' encodings (RestComm jSS7's MAP parameter tests, and whole
  * TCAP messages from SigFW, go-tcap, aionetworking and jSS7), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of ss7/isup_trunk.c and ss7/isup_call_fsm.c: Q.764 basic
  * call and circuit maintenance against a scripted peer, with the wire
  * captured and libosmocore's fake clock driving the timers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* An ISUP endpoint on stiwf's ss7/ code (M3UA user part + trunk + call
  * FSM) for the integration test through osmo-stp.  Two roles:
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Third-party ISUP messages (tests/ss7/isup-real/, SOURCES.md says where
 # each comes from) decoded by the build's "stiwf isup decode" and by tshark,
 # compared field by field by isup-real/check.sh: all 44 must agree.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of ss7/isup.c: ITU-T Q.763 message and parameter codec,
  * digits, and Q.764 simple segmentation. */
 

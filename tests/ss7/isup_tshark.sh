@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tshark as the independent judge of the ISUP encoder: each message printed
 # by tests/ss7/isup_vectors is wrapped in an M3UA DATA message (RFC 4666
 # §3.3.1: Protocol Data with OPC 100, DPC 200, SI 5 = ISUP, NI 0, MP 0,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Print ISUP messages built with the encoder, one per line as
  * "NAME HEX", for tests/ss7/isup_tshark.sh to hand to tshark. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A test endpoint on the ss7/ transport: an ASP of an STP that sends user
  * part messages, prints what it receives and optionally echoes it.  The
  * M3UA integration test runs two of them through osmo-stp.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A test endpoint of stiwf's own SCCP (ss7/sccp_user.h) on the ss7/
  * transport: an ASP of an STP that sends user data as UDT or XUDT
  * segments, prints what it receives (reassembled) and optionally echoes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The "sccp" node (ss7/sccp_vty.c) and its route table (ss7/sccp_route.c):
  * a configuration is written back exactly as it was read, bad lines are
  * refused with file:line, the longest called-GT prefix wins over the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of ss7/sccp.c (Q.713 codec and XUDT segmentation),
  * ss7/sccp_reasm.c (Q.714 reassembly) and ss7/sccp_user.c (the SI 3 user):
  * vectors from other stacks, round trips of every message type and global

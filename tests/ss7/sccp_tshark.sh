@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tshark as the independent judge of stiwf's SCCP: each message printed by
 # tests/ss7/sccp_vectors (as the SCCP user sends it) is wrapped in an M3UA
 # DATA message (RFC 4666 §3.3.1: OPC 100, DPC 200, SI 3 = SCCP, NI 0, MP 0,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Prints SCCP messages as stiwf's SCCP user sends them, one per line:
  * "NAME HEX".  tests/ss7/sccp_tshark.sh has tshark decode each and compare
  * the fields with the ones set here: every message type (UDT, UDTS, XUDT,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of ss7/sigtoken.c: the stiwf profile v1 token codec, HOP
  * signing and verification, the iat window and replay cache, and the
  * token's carriage in an IAM (ARCHITECTURE §2). */

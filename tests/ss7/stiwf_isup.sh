@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # "stiwf isup iam/decode" and "stiwf bench isup" on the test PKI: output
 # fields, HOP verification verdicts, exit codes; the PASSporT carried end to
 # end (stiwf passport sign -> isup iam --passport -> isup decode --verify

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # "stiwf tcap decode/sign/verify" on the test PKI: the fields decode shows
 # (SCCP addresses, TCAP, MAP operation and subscriber fields, the token),
 # signing bare TCAP and SCCP UDTs, verification verdicts against one

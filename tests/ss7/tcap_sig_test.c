@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of ss7/tcap_sig.c, the hop signature of a MAP dialogue: sign,
  * extract and verify over the other stacks' messages; strip(sign(x)) == x;
  * the signed input checked with OpenSSL alone; every signed field tampered

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of ss7/tcap.c: Q.773 messages from other stacks decoded to the
  * values they state, encode/decode round trips of every message type, the
  * decoder's limits, truncation and bit flips, and the user-information

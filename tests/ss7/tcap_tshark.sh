@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tshark as the independent judge of the TCAP encoder, of the signature
 # EXTERNAL insert and of messages signed by tcap_sig_sign(): each message printed by tests/ss7/tcap_vectors is put in
 # an SCCP UDT (Q.713 §4.10: class 0, called and calling party addresses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /* Helpers shared by the TCAP/MAP unit tests and fuzz harnesses: comparing
  * two decoded messages field by field, and re-writing a message with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Print TCAP messages built with our encoder (and with the signature
  * EXTERNAL inserted, or signed for real by tcap_sig_sign() with a key made
  * here), one a line as "NAME CALLED_SSN CALLING_SSN HEX", for

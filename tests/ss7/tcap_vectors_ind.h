@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 /* TCAP messages encoded by stacks no one here wrote, taken as facts from
  * their public test suites (tests/ss7/tcap_map_vectors.md says where

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # init of the User-Mode-Linux guest (ARCHITECTURE §6).  The guest mounts the
 # host's / through hostfs; the kernel command line passes:
 #   STIWF_GUEST_SCRIPT  the script to run inside (absolute path)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/integration/uml/run.sh SCRIPT OUTDIR [TIMEOUT]
 # Run SCRIPT (bash) where SCTP works: on this host when its kernel has SCTP,
 # otherwise inside a User-Mode-Linux guest that sees the host's filesystem.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bounds on accepted connections (src/core/accept_limit.c): the accept() that
  * Sofia-SIP and libosmovty call gives out at most the bound, closes the
  * rest at once, and counts a slot free again once its connection closed. */

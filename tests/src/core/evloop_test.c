@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The shared event loop: with stiwf_evloop_install(), one GMainLoop serves
  * glib sources, libosmocore osmo_fds and osmo_timers, and the worker pool's
  * eventfd, all on one thread. */

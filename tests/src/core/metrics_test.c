@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The metrics endpoint's request parser (metrics_http_parse()) and the
  * Prometheus text of counter groups (metrics_format()). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The shared HOP replay store against a real Redis server, started here on
  * a free port in a directory of its own: first seen, replay (also from a
  * second IWF's connection), no answer in time, the server down and back,

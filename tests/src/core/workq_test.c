@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The crypto worker pool: jobs run on worker threads, their done callbacks
  * on the thread that runs the event loop, exactly once, and a cancelled job
  * never calls back. */

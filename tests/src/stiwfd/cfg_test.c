@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading the configuration file: good files set what they say, bad ones are
  * refused with the file, the line number and the line. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The MAP border's whole receive path (src/stiwfd/map_relay.c) through the
  * transport seam of the SCCP user (sccp_user_alloc() with a send function
  * that captures what leaves): a configuration read by the real VTY, the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tshark as the independent judge of what the MAP border sends when it
 # blocks a message (src/stiwfd/map_relay.h): tests/src/stiwfd/map_relay_test writes the
 # SCCP of each TC-ABORT, UDTS and XUDTS it saw leave; each is wrapped in an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isup-real: decode third-party ISUP messages with "stiwf isup decode" and
 # with tshark, and compare them field by field.
 #
