@@ -28,6 +28,56 @@ static int digest(const char *s, size_t len, uint8_t out[32])
 	return 0;
 }
 
+/* RFC 8866 §9 token-char */
+static bool token_char(unsigned char c)
+{
+	return c == 0x21 || (c >= 0x23 && c <= 0x27) || c == 0x2a || c == 0x2b || c == 0x2d || c == 0x2e ||
+	       (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x5e && c <= 0x7e);
+}
+
+/* Whether an SDP is in the line grammar of RFC 8866 §9 as far as Sofia-SIP
+ * 1.12's parser needs it to end: every line "<a-z>=..." (the parser skips
+ * white space before the type letter), and every m= line media SP
+ * port["/"n] SP proto *("/" token) 1*(SP fmt), all tokens.  That parser
+ * loops allocating without end on an m= line whose format list holds a
+ * character outside token (a tab, "(", an octet over 0x7f) for a transport
+ * it does not know, so such an SDP never reaches it.  Lines end at CR, LF
+ * or CRLF, as the parser reads them.  A NUL before len, which the parser
+ * would stop at, is refused too. */
+bool sdp_dir_media_lines_ok(const char *sdp, size_t len)
+{
+	size_t i = 0, j;
+
+	if (memchr(sdp, 0, len))
+		return false;
+	while (i < len) {
+		size_t stop = i;
+
+		while (stop < len && sdp[stop] != '\r' && sdp[stop] != '\n')
+			stop++;
+		if (stop > i && (stop - i < 2 || sdp[i] < 'a' || sdp[i] > 'z' || sdp[i + 1] != '='))
+			return false;
+		if (stop > i && sdp[i] == 'm') {
+			bool prev_sep = true;
+
+			for (j = i + 2; j < stop; j++) {
+				unsigned char c = (unsigned char)sdp[j];
+				bool sep = c == ' ' || c == '/';
+
+				if (!sep && !token_char(c))
+					return false;
+				if (sep && prev_sep)
+					return false;	/* empty field */
+				prev_sep = sep;
+			}
+			if (prev_sep)
+				return false;	/* empty line or field */
+		}
+		i = stop + 1;
+	}
+	return true;
+}
+
 int sdp_dir_shape(const char *sdp, size_t len, struct sdp_dir_shape *out)
 {
 	sdp_parser_t *p;
@@ -42,7 +92,7 @@ int sdp_dir_shape(const char *sdp, size_t len, struct sdp_dir_shape *out)
 	if (!sdp || !len || len > SDP_DIR_TEXT_MAX)
 		return -EINVAL;
 	/* the parser copies the text into its own home */
-	p = sdp_parse(NULL, sdp, (issize_t)len, 0);
+	p = sdp_dir_media_lines_ok(sdp, len) ? sdp_parse(NULL, sdp, (issize_t)len, 0) : NULL;
 	s = p ? sdp_session(p) : NULL;
 	if (s) {
 		for (m = s->sdp_media; m; m = m->m_next, n++) {
@@ -91,7 +141,7 @@ char *sdp_dir_answer(void *ctx, const char *base, const struct sdp_dir_shape *of
 	unsigned int i = 0;
 	char *out = NULL;
 
-	if (!base || !offer->parsed || strlen(base) > SDP_DIR_TEXT_MAX)
+	if (!base || !offer->parsed || strlen(base) > SDP_DIR_TEXT_MAX || !sdp_dir_media_lines_ok(base, strlen(base)))
 		return NULL;
 	p = sdp_parse(NULL, base, (issize_t)strlen(base), 0);
 	s = p ? sdp_session(p) : NULL;

@@ -20,8 +20,14 @@ struct sdp_dir_shape {
 	 *  2 recvonly, 3 sendrecv (Sofia's sdp_mode_t) */
 	uint16_t modes;
 	uint8_t n_media;
-	bool parsed;	/*!< false: Sofia's parser refused it, or too many streams */
+	bool parsed;	/*!< false: an m= line off the grammar, Sofia's parser refused it, or too many streams */
 };
+
+/*! Whether an SDP of len octets is made of "<a-z>=value" lines whose m=
+ *  lines are in RFC 8866 grammar (tokens separated by single SP or "/"),
+ *  and holds no NUL: an SDP that is not is never given to Sofia-SIP's
+ *  parser, which does not end on some such format lists. */
+bool sdp_dir_media_lines_ok(const char *sdp, size_t len);
 
 /*! Shape of an SDP of len octets (need not be NUL-terminated).
  *  \returns 0, -EINVAL (empty or over 8 kB), -EIO (digest) */

@@ -138,6 +138,49 @@ static void test_bounds(void)
 	}
 }
 
+/* An m= line whose format list leaves the grammar (a tab, "(", an octet
+ * over 0x7f, for a transport Sofia-SIP does not know) made its parser
+ * allocate without end: such an SDP is compared as opaque text and never
+ * parsed, and one in the grammar still is. */
+static void test_hostile_media_line(void)
+{
+	static const char head[] = "v=0\r\no=- 1 2 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n";
+	static const char *const bad[] = {
+		"m=audio 4000 RT\xff\xff\r\n", "m=audio 4000 RT 0 (\r\n", "m=audio 4000 udp \x80\r\n",
+		"m=audio 4000 RT \t\r\n", "m=audio 4000 RTP/AVP  0\r\n", "m=audio 4000 RTP/AVP 0 \r\n",
+		"m=\r\n", "m=audio 4000 RTP//AVP 0\r\n", "m=audio 4000 RTP/AVP 0\rm=audio 4002 RT 0 (\r\n",
+		"\tm=audio 4000 RT 0 (\r\n", " m=audio 4000 RTP/AVP 0\r\n", "M=audio 4000 RTP/AVP 0\r\n",
+		"x\r\n",
+	};
+	static const char *const good[] = {
+		"m=audio 4000 RTP/AVP 0 8\r\n", "m=audio 4000/2 RTP/AVP 0\r\n", "m=message 7394 TCP/MSRP *\r\n",
+		"m=audio 4000 RTP/AVP 0\n",
+	};
+	struct sdp_dir_shape sh;
+	char buf[256];
+	unsigned int k;
+	int n;
+
+	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		n = snprintf(buf, sizeof(buf), "%s%s", head, bad[k]);
+		CU_ASSERT_FALSE(sdp_dir_media_lines_ok(buf, (size_t)n));
+		CU_ASSERT_EQUAL(sdp_dir_shape(buf, (size_t)n, &sh), 0);
+		CU_ASSERT_FALSE(sh.parsed);
+		CU_ASSERT_PTR_NULL(sdp_dir_answer(NULL, buf, &sh, 1));
+	}
+	for (k = 0; k < sizeof(good) / sizeof(good[0]); k++) {
+		n = snprintf(buf, sizeof(buf), "%s%s", head, good[k]);
+		CU_ASSERT_TRUE(sdp_dir_media_lines_ok(buf, (size_t)n));
+		CU_ASSERT_EQUAL(sdp_dir_shape(buf, (size_t)n, &sh), 0);
+		CU_ASSERT_TRUE(sh.parsed);
+		CU_ASSERT_EQUAL(sh.n_media, 1);
+	}
+	/* a NUL inside the length */
+	n = snprintf(buf, sizeof(buf), "%s%s", head, good[0]);
+	buf[10] = '\0';
+	CU_ASSERT_FALSE(sdp_dir_media_lines_ok(buf, (size_t)n));
+}
+
 int main(void)
 {
 	CU_pSuite suite;
@@ -150,7 +193,8 @@ int main(void)
 	if (!suite ||
 	    !CU_add_test(suite, "hold, resume and codec change told apart", test_shape) ||
 	    !CU_add_test(suite, "answer mirrors directions within ours, next version", test_answer) ||
-	    !CU_add_test(suite, "bounds, prefixes, too many streams", test_bounds)) {
+	    !CU_add_test(suite, "bounds, prefixes, too many streams", test_bounds) ||
+	    !CU_add_test(suite, "m= lines off the grammar are never parsed", test_hostile_media_line)) {
 		CU_cleanup_registry();
 		return 1;
 	}
