@@ -926,6 +926,32 @@ static void test_as(void)
 	CU_ASSERT_EQUAL(g.attest, 'C');
 	CU_ASSERT_STRING_EQUAL(g.origid, "123e4567-e89b-42d3-a456-426655440000");
 
+	/* a forwarded call (RFC 8946): the SHAKEN PASSporT for the number
+	 * first called, a div PASSporT from there to the called one; the
+	 * STI-VS passes the pair for the called number */
+	{
+		struct stir_as_input sin = { .orig_tn = ORIG, .dest_tn = "12025550300", .iat = in.iat };
+		struct stir_as_input din = { .orig_tn = ORIG, .dest_tn = "12025550377", .iat = in.iat,
+					     .div_tn = "12025550300" };
+		const char *two[2];
+
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		CU_ASSERT_PTR_NOT_NULL(stir_as_sign(as, NULL, &sin, as_cb, &a));
+		CU_ASSERT_PTR_NOT_NULL(stir_as_sign(as, NULL, &din, as_cb, &b));
+		run_until(&a.calls, 1);
+		run_until(&b.calls, 1);
+		CU_ASSERT_EQUAL(b.rc, 0);
+		CU_ASSERT(strlen(b.identity) > strlen(";alg=ES256;ppt=div") &&
+			  !strcmp(b.identity + strlen(b.identity) - strlen(";alg=ES256;ppt=div"), ";alg=ES256;ppt=div"));
+		two[0] = a.identity;
+		two[1] = b.identity;
+		g = verify(&v, NULL, two, 2, ORIG, "12025550377", NULL, in.iat);
+		CU_ASSERT_EQUAL(g.code, 0);
+		CU_ASSERT_EQUAL(g.div_outcome, STIR_VS_DIV_PASSED);
+		CU_ASSERT_STRING_EQUAL(g.judged_dest, "12025550300");
+	}
+
 	/* cancelled on the pool: no callback */
 	memset(&a, 0, sizeof(a));
 	r = stir_as_sign(as, NULL, &in, as_cb, &a);
