@@ -22,6 +22,7 @@
 #include "iwf/call_internal.h"
 #include "iwf/cause.h"
 #include "sip/stir_error.h"
+#include "sip/stir_vs.h"
 #include "src/core/logging.h"
 #include "iwf/isup_identity.h"
 #include "ss7/isup_trunk.h"
@@ -51,6 +52,12 @@ static const struct rate_ctr_desc iwf_call_ctr_desc[] = {
 	[IWF_CALL_CTR_REBUILT] = { "passport:rebuilt", "INVITEs with the original PASSporT rebuilt" },
 	[IWF_CALL_CTR_SIGNED] = { "passport:signed", "INVITEs with a PASSporT signed here" },
 	[IWF_CALL_CTR_RETRY] = { "isup:retry", "ISUP repeat attempts on another circuit" },
+	[IWF_CALL_CTR_DIV_PASSED] = { "stir:div_passed", "INVITEs whose div PASSporT verified (RFC 8946)" },
+	[IWF_CALL_CTR_DIV_FAILED] = { "stir:div_failed", "INVITEs whose div PASSporT failed" },
+	[IWF_CALL_CTR_DIV_IGNORED] = { "stir:div_ignored", "INVITEs with a div PASSporT not verified" },
+	[IWF_CALL_CTR_DIV_OUT] = { "div:carried", "IAMs that carry the div PASSporT (DIV TLV)" },
+	[IWF_CALL_CTR_DIV_REBUILT] = { "div:rebuilt", "INVITEs with the original div PASSporT rebuilt" },
+	[IWF_CALL_CTR_DIV_SIGNED] = { "div:signed", "INVITEs with a div PASSporT signed here" },
 };
 
 static const struct rate_ctr_group_desc iwf_call_ctrg_desc = {
@@ -421,10 +428,13 @@ void iwf_call_log_line(struct iwf_call *call)
 		json_object_set_new(side, "detail", json_str_or_null(call->vs_detail));
 		json_object_set_new(side, "spc", json_str_or_null(call->spc_in));
 		json_object_set_new(side, "origid", json_str_or_null(call->origid_in));
+		json_object_set_new(side, "div", call->div_in ?
+				    json_string(get_value_string(stir_vs_div_names, call->div_in)) : json_null());
 		json_object_set_new(o, "sip_in", side);
 		side = json_object();
 		json_object_set_new(side, "hop", json_boolean(call->tok.has_hop));
 		json_object_set_new(side, "passport", json_boolean(call->tok.has_passport));
+		json_object_set_new(side, "div", json_boolean(call->tok.has_div));
 		json_object_set_new(side, "verdict", call->tok.has_verdict ?
 				    json_string(get_value_string(sigtoken_verstat_names, call->tok.verdict.verstat)) :
 				    json_null());
@@ -442,12 +452,15 @@ void iwf_call_log_line(struct iwf_call *call)
 		json_object_set_new(side, "passport", json_boolean(call->iev.passport_present));
 		json_object_set_new(side, "passport_verifies", json_boolean(call->iev.passport_verifies));
 		json_object_set_new(side, "passport_code", json_integer(call->pp_code));
+		json_object_set_new(side, "div", json_boolean(call->tok.has_div));
+		json_object_set_new(side, "div_verifies", json_boolean(call->div_verifies));
 		json_object_set_new(side, "verdict", call->iev.verdict_present ?
 				    json_string(get_value_string(sigtoken_verstat_names, call->iev.verdict_verstat)) :
 				    json_null());
 		json_object_set_new(o, "isup_in", side);
 		side = json_object();
 		json_object_set_new(side, "identity", json_boolean(call->identity_out || call->identity_sent));
+		json_object_set_new(side, "div", json_str_or_null(call->div_out));
 		json_object_set_new(side, "verstat", call->dec.has_pai_verstat ?
 				    json_string(get_value_string(stir_verstat_names, call->dec.pai_verstat)) :
 				    json_null());

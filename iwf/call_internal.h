@@ -45,6 +45,12 @@ enum iwf_call_ctr {
 	IWF_CALL_CTR_REBUILT,		/* original Identity rebuilt towards SIP */
 	IWF_CALL_CTR_SIGNED,		/* new PASSporT signed towards SIP */
 	IWF_CALL_CTR_RETRY,		/* ISUP repeat attempts */
+	IWF_CALL_CTR_DIV_PASSED,	/* INVITEs whose div PASSporT verified (RFC 8946) */
+	IWF_CALL_CTR_DIV_FAILED,	/* INVITEs whose div PASSporT failed */
+	IWF_CALL_CTR_DIV_IGNORED,	/* INVITEs with a div PASSporT not verified */
+	IWF_CALL_CTR_DIV_OUT,		/* DIV TLV sent */
+	IWF_CALL_CTR_DIV_REBUILT,	/* original div PASSporT rebuilt towards SIP */
+	IWF_CALL_CTR_DIV_SIGNED,	/* new div PASSporT signed towards SIP */
 };
 
 struct iwf_call {
@@ -80,6 +86,8 @@ struct iwf_call {
 	char vs_detail[96];
 	char spc_in[16];
 	char origid_in[40];
+	int div_in;				/* enum stir_vs_div: the INVITE's div PASSporT */
+	bool div_carriable;			/* tok.div holds it, rebuildable (e2e_div_to_tlv()) */
 	struct stiwf_work work;
 	struct sigtoken_key *sign_key;
 	uint32_t sign_iat;
@@ -97,6 +105,10 @@ struct iwf_call {
 						 * which is then freed */
 	char signer[KEYID_HEX_LEN];
 	int pp_code;				/* STI-VS code of the rebuilt PASSporT */
+	char *identity_div_out;			/* second Identity value, a div PASSporT, or NULL */
+	const char *div_out;			/* "rebuilt", "signed" or NULL: the INVITE's div PASSporT */
+	bool div_verifies;			/* the DIV TLV's rebuilt div PASSporT verified */
+	char div_sign_from[SIGTOKEN_E164_MAX + 1];	/* re-signing: the number first called, or "" */
 	bool acm_sent;
 	bool inband_sent;			/* ISUP was told of early media */
 

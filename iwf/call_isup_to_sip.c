@@ -167,12 +167,20 @@ static void pp_vs_done(const struct stir_vs_result *res, void *priv)
 	call->iev.passport_verifies = res->code == 0 && res->verstat == STIR_VERSTAT_PASSED;
 	osmo_strlcpy(call->vs_detail, res->detail ? res->detail : "", sizeof(call->vs_detail));
 	osmo_strlcpy(call->spc_in, res->spc ? res->spc : "", sizeof(call->spc_in));
+	call->div_verifies = res->div == STIR_VS_DIV_PASSED;
+	if (call->identity_div_out && !call->div_verifies)
+		LOGPFSML(call->fi, LOGL_NOTICE, "rebuilt 'div' PASSporT does not verify: %s\n",
+			 res->div_detail && res->div_detail[0] ? res->div_detail :
+			 get_value_string(stir_vs_div_names, res->div));
 	if (!call->iev.passport_verifies) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "rebuilt PASSporT does not verify: %d %s\n", res->code,
 			 call->vs_detail);
 		/* the rebuilt value is not sent */
 		TALLOC_FREE(call->identity_out);
 	}
+	/* the div PASSporT goes only beside the SHAKEN one it extends */
+	if (!call->iev.passport_verifies || !call->div_verifies)
+		TALLOC_FREE(call->identity_div_out);
 	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 }
 
@@ -183,18 +191,34 @@ static void isup_passport_verify(struct iwf_call *call)
 	struct passport *pp;
 	struct stir_vs_input in = {};
 	struct stir_vs_cfg cfg;
-	const char *values[1];
+	const char *values[2];
+	const char *pp_dest = call->sc.dest;
 	char *buf;
 	int rc;
 
 	pp = talloc_zero(call, struct passport);
 	buf = talloc_size(call, STIR_AS_IDENTITY_MAX);
-	rc = (pp && buf) ? e2e_passport_rebuild(pp, &call->tok.passport, call->sc.orig, call->sc.dest) :
-			   -ENOMEM;
+	/* a forwarded call (docs/FORWARDING.md §3): the div PASSporT from
+	 * the DIV TLV, and the SHAKEN one for the number first called */
+	if (call->tok.has_div && pp && buf) {
+		rc = e2e_div_rebuild(pp, &call->tok.div, call->sc.orig, call->sc.dest);
+		if (rc == 0)
+			rc = e2e_passport_identity(buf, STIR_AS_IDENTITY_MAX, pp);
+		if (rc >= 0) {
+			call->identity_div_out = talloc_strdup(call, buf);
+			pp_dest = call->tok.div.div;
+		} else {
+			LOGPFSML(call->fi, LOGL_NOTICE, "DIV TLV cannot be rebuilt (%s): the PASSporT is judged "
+				 "without it\n", strerror(-rc));
+		}
+		memset(pp, 0, sizeof(*pp));
+	}
+	rc = (pp && buf) ? e2e_passport_rebuild(pp, &call->tok.passport, call->sc.orig, pp_dest) : -ENOMEM;
 	if (rc == 0)
 		rc = e2e_passport_identity(buf, STIR_AS_IDENTITY_MAX, pp);
 	if (rc < 0 || !g_iwf_env.vs) {
 		talloc_free(pp);
+		TALLOC_FREE(call->identity_div_out);
 		LOGPFSML(call->fi, LOGL_NOTICE, "PASSPORT TLV cannot be rebuilt or verified: %s\n",
 			 rc < 0 ? strerror(-rc) : "no STI-VS");
 		talloc_free(buf);
@@ -212,6 +236,10 @@ static void isup_passport_verify(struct iwf_call *call)
 	cfg.identity_required = false;
 	in.identity = values;
 	in.num_identity = 1;
+	if (call->identity_div_out) {
+		values[1] = call->identity_div_out;
+		in.num_identity = 2;
+	}
 	in.orig_tn = call->sc.orig;
 	in.dest_tn = call->sc.dest;
 	in.now = time(NULL);
@@ -288,6 +316,8 @@ void iwf_call_isup_start(struct iwf_call *call)
 	} else if (rc == 0 && call->tok.has_hop) {
 		call->iev.hop = IWF_HOP_INVALID;	/* until it verifies */
 	}
+	if (rc == 0 && call->tok.has_div && !call->tok.has_passport)
+		LOGPFSML(call->fi, LOGL_NOTICE, "DIV TLV without a PASSPORT TLV to extend: not used\n");
 	if (rc == 0) {
 		call->iev.passport_present = call->tok.has_passport;
 		call->iev.verdict_present = call->tok.has_verdict;
@@ -359,9 +389,28 @@ void iwf_call_isup_start(struct iwf_call *call)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "no-memory");
 }
 
+static void as_div_done(const struct stir_as_result *res, void *priv)
+{
+	struct iwf_call *call = priv;
+	int rc = res->rc;
+
+	call->as_req = NULL;
+	if (rc == 0) {
+		call->identity_div_out = talloc_strdup(call, res->identity);
+		if (!call->identity_div_out)
+			rc = -ENOMEM;
+	}
+	if (rc == 0) {
+		call->div_out = "signed";
+		iwf_call_ctr_inc(IWF_CALL_CTR_DIV_SIGNED);
+	}
+	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIGNED, &rc);
+}
+
 static void as_done(const struct stir_as_result *res, void *priv)
 {
 	struct iwf_call *call = priv;
+	struct stir_as_input in = {};
 	int rc = res->rc;
 
 	call->as_req = NULL;
@@ -370,7 +419,40 @@ static void as_done(const struct stir_as_result *res, void *priv)
 		if (!call->identity_out)
 			rc = -ENOMEM;
 	}
+	if (rc == 0 && call->div_sign_from[0]) {
+		/* RFC 8946 §3: the SHAKEN PASSporT names the number first
+		 * called; this one says where the call went from there */
+		in.orig_tn = call->sc.orig;
+		in.dest_tn = call->sc.dest;
+		in.iat = res->pp ? res->pp->iat : time(NULL);
+		in.div_tn = call->div_sign_from;
+		call->as_req = stir_as_sign(g_iwf_env.as, call, &in, as_div_done, call);
+		if (call->as_req)
+			return;
+		rc = -ENOMEM;
+	}
 	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIGNED, &rc);
+}
+
+/* The number an IAM's call was first diverted from, when its redirection
+ * reads (isup_iam_divert_get()), into \a out as E.164 digits; "" if none. */
+static void iam_div_from(struct iwf_call *call, char *out, size_t size)
+{
+	struct sip_divert *d;
+	const char *cc = call->ss7_peer && call->ss7_peer->plan.cc[0] ? call->ss7_peer->plan.cc : NULL;
+	size_t n;
+
+	out[0] = '\0';
+	if (!call->iam)
+		return;
+	d = talloc_zero(call, struct sip_divert);
+	if (d && isup_iam_divert_get(d, call->iam, cc) == 0 && d->present && !d->national) {
+		n = strnlen(d->orig_called, sizeof(d->orig_called));
+		if (n >= 1 && n <= SIGTOKEN_E164_MAX && strspn(d->orig_called, "0123456789") == n &&
+		    strcmp(d->orig_called, call->sc.dest))
+			osmo_strlcpy(out, d->orig_called, size);
+	}
+	talloc_free(d);
 }
 
 void isup_decide(struct iwf_call *call)
@@ -398,11 +480,16 @@ void isup_decide(struct iwf_call *call)
 	if (d->identity == IWF_IDENTITY_REBUILD) {
 		iwf_call_ctr_inc(IWF_CALL_CTR_REBUILT);
 		call->attest_out = call->tok.passport.attest;
+		if (call->identity_out && call->identity_div_out) {
+			iwf_call_ctr_inc(IWF_CALL_CTR_DIV_REBUILT);
+			call->div_out = "rebuilt";
+		}
 		rc = 0;
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIGNED, &rc);
 		return;
 	}
 	TALLOC_FREE(call->identity_out);
+	TALLOC_FREE(call->identity_div_out);
 	if (d->identity != IWF_IDENTITY_SIGN || !g_iwf_env.as) {
 		if (d->identity == IWF_IDENTITY_SIGN)
 			LOGPFSML(call->fi, LOGL_NOTICE, "no STI credential: the INVITE goes without Identity\n");
@@ -412,6 +499,13 @@ void isup_decide(struct iwf_call *call)
 	}
 	in.orig_tn = call->sc.orig;
 	in.dest_tn = call->sc.dest;
+	/* a forwarded call (docs/FORWARDING.md §4): the SHAKEN PASSporT for
+	 * the number first called, then a div PASSporT to the called one */
+	iam_div_from(call, call->div_sign_from, sizeof(call->div_sign_from));
+	if (call->div_sign_from[0] && call->sc.orig[0])
+		in.dest_tn = call->div_sign_from;
+	else
+		call->div_sign_from[0] = '\0';
 	in.iat = time(NULL);
 	in.attest = d->attest;
 	call->attest_out = d->attest;
@@ -436,6 +530,12 @@ void isup_place_invite(struct iwf_call *call, int sign_rc)
 	}
 	iwf_invite_params(&p, &b, peer, call->called, call->calling, &call->sip_id, &call->dec, call->identity_out,
 			  iwf_call_sdp(call->ss7_peer));
+	/* RFC 8946 §4: the div PASSporT beside the SHAKEN one it extends */
+	if (call->identity_out && call->identity_div_out && p.n_identity == 1) {
+		p.identity[p.n_identity++] = call->identity_div_out;
+	} else if (call->div_out) {
+		call->div_out = NULL;
+	}
 	/* a forwarded call: who forwarded it (docs/FORWARDING.md) */
 	if (call->iam && iwf_invite_diversion(diversion, sizeof(diversion), call->iam,
 					      call->ss7_peer && call->ss7_peer->plan.cc[0] ? call->ss7_peer->plan.cc : NULL,
@@ -456,9 +556,11 @@ void isup_place_invite(struct iwf_call *call, int sign_rc)
 	TALLOC_FREE(call->iam);
 	call->identity_sent = call->identity_out != NULL;
 	TALLOC_FREE(call->identity_out);
+	TALLOC_FREE(call->identity_div_out);
 	osmo_strlcpy(call->call_id, g_iwf_legs->sip_call_get_id(call->sip), sizeof(call->call_id));
-	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s, verstat %s)\n", p.calling ? p.calling : "anonymous",
-		 p.called, peer->name,
-		 get_value_string(iwf_identity_action_names, call->dec.identity), p.verstat ? p.verstat : "-");
+	LOGPFSML(call->fi, LOGL_INFO, "INVITE %s -> %s to %s (%s%s%s, verstat %s)\n", p.calling ? p.calling : "anonymous",
+		 p.called, peer->name, get_value_string(iwf_identity_action_names, call->dec.identity),
+		 call->div_out ? ", div PASSporT " : "", call->div_out ? call->div_out : "",
+		 p.verstat ? p.verstat : "-");
 	call_state_chg(call, IWF_CALL_ST_SETUP);
 }

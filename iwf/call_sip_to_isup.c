@@ -50,13 +50,42 @@ static void vs_done(const struct stir_vs_result *res, void *priv)
 	osmo_strlcpy(call->vs_detail, res->detail ? res->detail : "", sizeof(call->vs_detail));
 	osmo_strlcpy(call->spc_in, res->spc ? res->spc : "", sizeof(call->spc_in));
 	osmo_strlcpy(call->origid_in, res->origid ? res->origid : "", sizeof(call->origid_in));
+	call->div_in = res->div;
+	call->div_carriable = false;
 	if (res->code == 0 && res->pp) {
+		/* a forwarded call's SHAKEN PASSporT names the number first
+		 * called, which the DIV TLV carries (docs/FORWARDING.md §3) */
+		const char *pp_dest = res->div_pp ? res->div_pp->div_tn : call->sc.dest;
+		enum e2e_passport_err err;
+
 		call->sev.x5u_len = strlen(res->pp->x5u);
 		/* ARCHITECTURE §2.2: carry it only when the far IWF can rebuild it
 		 * byte for byte from the TLV and the IAM's numbers */
 		if (res->canonical &&
-		    e2e_passport_to_tlv(&call->tok.passport, res->pp, call->sc.orig, call->sc.dest) == E2E_PP_OK)
+		    e2e_passport_to_tlv(&call->tok.passport, res->pp, call->sc.orig, pp_dest) == E2E_PP_OK)
 			call->sev.passport_canonical = true;
+		if (res->div_pp) {
+			err = e2e_div_to_tlv(&call->tok.div, res->div_pp, call->sc.orig, call->sc.dest);
+			if (err == E2E_PP_OK && call->sev.passport_canonical)
+				call->div_carriable = true;
+			else
+				LOGPFSML(call->fi, LOGL_NOTICE, "'div' PASSporT (diverted from %s) not carried into "
+					 "ISUP: %s\n", res->div_pp->div_tn, err != E2E_PP_OK ?
+					 get_value_string(e2e_passport_err_names, err) :
+					 "the SHAKEN PASSporT it extends cannot travel in the PASSPORT TLV");
+		}
+	}
+	switch (res->div) {
+	case STIR_VS_DIV_PASSED:
+		iwf_call_ctr_inc(IWF_CALL_CTR_DIV_PASSED);
+		break;
+	case STIR_VS_DIV_FAILED:
+		iwf_call_ctr_inc(IWF_CALL_CTR_DIV_FAILED);
+		break;
+	default:
+		if (res->div == STIR_VS_DIV_IGNORED || res->num_div_ignored)
+			iwf_call_ctr_inc(IWF_CALL_CTR_DIV_IGNORED);
+		break;
 	}
 	if (res->pp && res->pp->rcd_claims) {
 		char names[32];
@@ -244,6 +273,15 @@ void sip_decide(struct iwf_call *call)
 		memset(&call->tok.passport, 0, sizeof(call->tok.passport));
 	else
 		iwf_call_ctr_inc(IWF_CALL_CTR_PASSPORT_OUT);
+	/* ARCHITECTURE §2.2 DIV: only beside the PASSPORT it extends */
+	call->tok.has_div = call->tok.has_passport && call->div_carriable;
+	if (call->div_carriable && !call->tok.has_div)
+		LOGPFSML(call->fi, LOGL_NOTICE, "'div' PASSporT not carried into ISUP: the policy sends no "
+			 "PASSPORT TLV for it to extend\n");
+	if (!call->tok.has_div)
+		memset(&call->tok.div, 0, sizeof(call->tok.div));
+	else
+		iwf_call_ctr_inc(IWF_CALL_CTR_DIV_OUT);
 	call->tok.has_verdict = d->tlv_verdict;
 	call->tok.verdict.verstat = d->verdict_verstat;
 	call->tok.verdict.reason = d->verdict_reason;
@@ -287,7 +325,7 @@ void sip_send_iam(struct iwf_call *call, int sign_rc)
 	struct isup_trunk *trunk = call->ss7_peer->trunk;
 	int rc = sign_rc;
 
-	if (rc == 0 && (call->tok.has_hop || call->tok.has_passport || call->tok.has_verdict))
+	if (rc == 0 && (call->tok.has_hop || call->tok.has_passport || call->tok.has_verdict || call->tok.has_div))
 		rc = sigtoken_iam_put(call->iam, &call->tok, call->policy.aci);
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot sign or place the token: %s\n", strerror(-rc));
@@ -312,9 +350,10 @@ void sip_send_iam(struct iwf_call *call, int sign_rc)
 	 * struct) is not needed once the IAM left */
 	TALLOC_FREE(call->iam);
 	call->cic = g_iwf_legs->isup_call_cic(call->isup);
-	LOGPFSML(call->fi, LOGL_INFO, "IAM %s -> %s on CIC %u of %s (HOP %s, PASSPORT %s, VERDICT %s)\n",
+	LOGPFSML(call->fi, LOGL_INFO, "IAM %s -> %s on CIC %u of %s (HOP %s, PASSPORT %s, DIV %s, VERDICT %s)\n",
 		 call->calling[0] ? call->calling : "-", call->called, call->cic, call->ss7_peer->name,
 		 call->tok.has_hop ? "yes" : "no", call->tok.has_passport ? "yes" : "no",
+		 call->tok.has_div ? "yes" : "no",
 		 call->tok.has_verdict ? get_value_string(sigtoken_verstat_names, call->tok.verdict.verstat) : "no");
 	call_state_chg(call, IWF_CALL_ST_SETUP);
 }

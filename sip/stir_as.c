@@ -177,6 +177,15 @@ static int as_prepare(struct stir_as *as, const struct stir_as_input *in, struct
 		origid = uuid;
 	}
 	dest[0] = in->dest_tn;
+	if (in->div_tn) {
+		rc = passport_init_div(pp, as->cred->x5u, in->orig_tn, dest, 1, in->iat, in->div_tn);
+		if (rc < 0) {
+			LOGP(DSTIR, LOGL_NOTICE, "STI-AS: cannot build a 'div' PASSporT for %s -> %s diverted "
+			     "from %s\n", in->orig_tn, in->dest_tn, in->div_tn);
+			return rc;
+		}
+		return passport_encode(pp);
+	}
 	rc = passport_init_shaken(pp, as->cred->x5u, in->attest ? in->attest : as->attest, in->orig_tn,
 				  dest, 1, in->iat, origid);
 	if (rc < 0) {
@@ -195,7 +204,8 @@ static int as_identity(const struct stir_as *as, const struct passport *pp, char
 	n = passport_full_form(pp, out, outlen);
 	if (n < 0)
 		return n;
-	m = snprintf(out + n, outlen - n, ";info=<%s>;alg=ES256;ppt=shaken", as->cred->x5u);
+	m = snprintf(out + n, outlen - n, ";info=<%s>;alg=ES256;ppt=%s", as->cred->x5u,
+		     pp->ppt == PASSPORT_PPT_DIV ? "div" : "shaken");
 	if (m < 0 || (size_t)m >= outlen - n)
 		return -ENOSPC;
 	return n + m;

@@ -4,7 +4,8 @@
  *  The STIR/SHAKEN authentication service (STI-AS) of RFC 8224 §5 and
  *  ATIS-1000074 §5.2: signs a SHAKEN PASSporT (RFC 8225, RFC 8588) for a
  *  call with the configured credential and produces the Identity header
- *  value `<full form>;info=<x5u>;alg=ES256;ppt=shaken`.
+ *  value `<full form>;info=<x5u>;alg=ES256;ppt=shaken`; or, for a
+ *  forwarded call, a "div" PASSporT (RFC 8946 §3) with `ppt=div`.
  *
  *  The credential (certs/credential.h) is checked when it is loaded: the
  *  key file is not open to group or others, the key is the leaf
@@ -38,6 +39,10 @@ struct stir_as_input {
 	const char *dest_tn;
 	int64_t iat;		/*!< issued-at, seconds since the epoch */
 	char attest;		/*!< 0: the configured one */
+	/*! NULL: a SHAKEN PASSporT.  Else a "div" PASSporT (RFC 8946 §3) of a
+	 *  call diverted from this canonical number to dest_tn: no attest,
+	 *  no origid, Identity "ppt=div". */
+	const char *div_tn;
 };
 
 /*! The answer; valid during the callback only. */

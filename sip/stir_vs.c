@@ -43,6 +43,14 @@ const struct value_string stir_vs_step_names[] = {
 	{ 0, NULL }
 };
 
+const struct value_string stir_vs_div_names[] = {
+	{ STIR_VS_DIV_NONE, "none" },
+	{ STIR_VS_DIV_PASSED, "passed" },
+	{ STIR_VS_DIV_FAILED, "failed" },
+	{ STIR_VS_DIV_IGNORED, "ignored" },
+	{ 0, NULL }
+};
+
 struct stir_vs {
 	struct cert_domain *d;
 	struct stiwf_workq *wq;
@@ -78,6 +86,15 @@ struct stir_vs_req {
 	unsigned int num_div_ignored;
 	char spc[STIR_VS_SPC_MAX + 1];
 	struct passport pp;
+
+	/* the first full-form "div" PASSporT (RFC 8946) */
+	bool have_div;				/* decoded into div */
+	bool div_chained;			/* its checks so far hold: the SHAKEN one is
+						 * judged against div.div_tn */
+	bool div_phase;				/* its credential and signature are being checked */
+	enum stir_vs_div div_outcome;
+	char div_detail[DETAIL_LEN];
+	struct passport div;
 };
 
 /*! Defaults: 60 s, no Date check, no Identity required (ATIS-1000074
@@ -144,6 +161,9 @@ static void req_deliver(struct stir_vs_req *r)
 		.spc = r->spc,
 		.cert_cached = r->cert_cached,
 		.num_div_ignored = r->num_div_ignored,
+		.div = r->div_outcome,
+		.div_detail = r->div_detail,
+		.judged_dest = r->dest_tn,
 	};
 
 	if (r->have_pp) {
@@ -152,6 +172,31 @@ static void req_deliver(struct stir_vs_req *r)
 		res.origid = r->pp.origid;
 		res.canonical = passport_is_canonical(&r->pp);
 	}
+	if (r->have_div && r->div_outcome == STIR_VS_DIV_NONE) {
+		/* the SHAKEN PASSporT failed before the div one was verified */
+		r->div_outcome = STIR_VS_DIV_IGNORED;
+		res.div = r->div_outcome;
+		LOGP(DSTIR, LOGL_INFO, "STI-VS %s -> %s: 'div' PASSporT not verified: the SHAKEN PASSporT "
+		     "failed first\n", r->orig_tn, r->dest_tn);
+	}
+	if (r->div_outcome == STIR_VS_DIV_PASSED) {
+		res.div_pp = &r->div;
+		res.judged_dest = r->div.div_tn;
+	}
+	switch (r->div_outcome) {
+	case STIR_VS_DIV_PASSED:
+		vs->stats.div_passed++;
+		break;
+	case STIR_VS_DIV_FAILED:
+		vs->stats.div_failed++;
+		break;
+	case STIR_VS_DIV_IGNORED:
+		vs->stats.div_ignored++;
+		break;
+	default:
+		break;
+	}
+	vs->stats.div_ignored += r->num_div_ignored;
 	if (r->no_identity)
 		res.verstat = STIR_VERSTAT_NO_VALIDATION;
 	else if (r->code == 0)
@@ -161,8 +206,9 @@ static void req_deliver(struct stir_vs_req *r)
 	switch (res.verstat) {
 	case STIR_VERSTAT_PASSED:
 		vs->stats.passed++;
-		LOGP(DSTIR, LOGL_INFO, "STI-VS %s -> %s: passed, attest %c, origid %s, SPC %s\n",
-		     r->orig_tn, r->dest_tn, r->pp.attest, r->pp.origid, r->spc[0] ? r->spc : "-");
+		LOGP(DSTIR, LOGL_INFO, "STI-VS %s -> %s: passed, attest %c, origid %s, SPC %s%s%s\n",
+		     r->orig_tn, r->dest_tn, r->pp.attest, r->pp.origid, r->spc[0] ? r->spc : "-",
+		     res.div_pp ? ", forwarded from " : "", res.div_pp ? r->div.div_tn : "");
 		break;
 	case STIR_VERSTAT_FAILED:
 		vs->stats.failed++;
@@ -298,9 +344,59 @@ static bool pp_is_token(const struct passport *pp, const struct identity_hdr *ih
 	return len > 0 && (size_t)len == pp->sig_len && !memcmp(sig, pp->sig, pp->sig_len);
 }
 
-/* Step 1: pick the SHAKEN PASSporT among the Identity headers.
+/* A decoded "div" PASSporT at Identity[i]: the first is kept for
+ * verification, any other is ignored (RFC 8946 §4.2 chains of several
+ * diversions are not followed). */
+static void keep_div(struct stir_vs_req *r, unsigned int i, const struct passport *pp,
+		     const struct identity_hdr *ih, struct identity_hdr *div_ih)
+{
+	if (r->have_div) {
+		r->num_div_ignored++;
+		LOGP(DSTIR, LOGL_INFO, "STI-VS: Identity[%u]: a second 'div' PASSporT (RFC 8946): not verified, "
+		     "ignored\n", i);
+		return;
+	}
+	if (pp != &r->div)
+		r->div = *pp;
+	r->have_div = true;
+	*div_ih = *ih;
+}
+
+/* The headers after the chosen SHAKEN one: the first full-form "div"
+ * PASSporT among them, when none came before. */
+static void scan_divs(struct stir_vs_req *r, const struct stir_vs_input *in, unsigned int from, unsigned int n,
+		      struct identity_hdr *div_ih)
+{
+	struct identity_hdr ih;
+	unsigned int i;
+
+	for (i = from; i < n; i++) {
+		const char *v = in->identity[i];
+		size_t len = v ? strnlen(v, IDENTITY_HDR_MAX + 1) : 0;
+
+		if (!v || len > IDENTITY_HDR_MAX || identity_hdr_parse(&ih, v, len) < 0)
+			continue;
+		if (ih.compact || r->have_div) {
+			if (stir_slice_eq(&ih.ppt, "div")) {
+				r->num_div_ignored++;
+				LOGP(DSTIR, LOGL_INFO, "STI-VS: Identity[%u]: 'div' PASSporT (RFC 8946) %s: not "
+				     "verified, ignored\n", i, ih.compact ? "in compact form" : "after the first");
+			}
+			continue;
+		}
+		if (passport_decode(&r->div, ih.token.ptr, ih.token.len) < 0 || r->div.ppt != PASSPORT_PPT_DIV) {
+			memset(&r->div, 0, sizeof(r->div));
+			continue;
+		}
+		keep_div(r, i, &r->div, &ih, div_ih);
+	}
+}
+
+/* Step 1: pick the SHAKEN PASSporT among the Identity headers, and the
+ * first full-form "div" PASSporT (into r->div, its header into div_ih).
  * \returns 0 when r->pp holds it, else a code with r->detail set */
-static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in, struct identity_hdr *ih_out)
+static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in, struct identity_hdr *ih_out,
+			   struct identity_hdr *div_ih)
 {
 	struct identity_hdr ih;
 	unsigned int i, n = in->num_identity;
@@ -325,9 +421,11 @@ static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in
 		if (ih.compact) {
 			/* RFC 8946 §5: a div PASSporT may come compact; say so */
 			if (stir_slice_eq(&ih.ppt, "div")) {
+				/* its "div" claim would be rebuilt from a Diversion
+				 * header (RFC 8946 §5): not done */
 				r->num_div_ignored++;
 				LOGP(DSTIR, LOGL_INFO, "STI-VS: Identity[%u]: 'div' PASSporT (RFC 8946) "
-				     "not verified, ignored\n", i);
+				     "in compact form: not verified, ignored\n", i);
 				continue;
 			}
 			if (!first_err)
@@ -348,12 +446,8 @@ static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in
 			continue;
 		}
 		if (r->pp.ppt == PASSPORT_PPT_DIV) {
-			/* RFC 8946: verifying a div PASSporT needs the diversion
-			 * history of the request; we verify the SHAKEN one it
-			 * extends and report the original calling identity. */
-			r->num_div_ignored++;
-			LOGP(DSTIR, LOGL_INFO, "STI-VS: Identity[%u]: 'div' PASSporT (RFC 8946) not "
-			     "verified, ignored\n", i);
+			/* RFC 8946 §4: verified with the SHAKEN one it extends */
+			keep_div(r, i, &r->pp, &ih, div_ih);
 			continue;
 		}
 		if (r->pp.ppt != PASSPORT_PPT_SHAKEN) {
@@ -371,9 +465,16 @@ static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in
 		req_fail(r, 0, STIR_VS_STEP_NONE, "%s", "");
 		*ih_out = ih;
 		r->have_pp = true;
+		scan_divs(r, in, i + 1, n, div_ih);
 		return 0;
 	}
 	memset(&r->pp, 0, sizeof(r->pp));
+	if (r->have_div) {
+		/* nothing it could extend */
+		r->num_div_ignored++;
+		r->have_div = false;
+		memset(&r->div, 0, sizeof(r->div));
+	}
 	if (first_err)
 		return first_err;
 	if (r->num_div_ignored) {
@@ -388,6 +489,55 @@ static int choose_identity(struct stir_vs_req *r, const struct stir_vs_input *in
 		return STIR_ERR_USE_IDENTITY;
 	}
 	return -ENOENT;
+}
+
+static void div_fail(struct stir_vs_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The div PASSporT fails a check: it extends nothing (stir_vs.h) */
+static void div_fail(struct stir_vs_req *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->div_outcome = STIR_VS_DIV_FAILED;
+	r->div_chained = false;
+	va_start(ap, fmt);
+	vsnprintf(r->div_detail, sizeof(r->div_detail), fmt, ap);
+	va_end(ap);
+	LOGP(DSTIR, LOGL_NOTICE, "STI-VS %s -> %s: 'div' PASSporT (RFC 8946) failed: %s; the SHAKEN PASSporT "
+	     "is judged against the called number\n", r->orig_tn, r->dest_tn, r->div_detail);
+}
+
+/* RFC 8946 §4: the checks of the div PASSporT that need no I/O, the
+ * SHAKEN one (r->pp) decoded.  When they hold, r->div_chained. */
+static void check_div(struct stir_vs_req *r, const struct identity_hdr *ih)
+{
+	const struct passport *dv = &r->div;
+	const char *detail = "";
+
+	if (!r->have_div)
+		return;
+	/* ATIS-1000074 §5.3.1, as for the SHAKEN PASSporT */
+	if (!dv->x5u[0] || ih->info.len != strlen(dv->x5u) || memcmp(ih->info.ptr, dv->x5u, ih->info.len)) {
+		div_fail(r, "info: %s", dv->x5u[0] ? "Identity 'info' differs from the PASSporT 'x5u'" :
+			 "PASSporT without 'x5u'");
+		return;
+	}
+	/* RFC 8225 §4-5, RFC 8946 §3 */
+	if (passport_check_claims(dv) || passport_check_identity(dv, ih)) {
+		div_fail(r, "claims: PASSporT header or claims (alg, typ, ppt, orig, dest, div, x5u)");
+		return;
+	}
+	/* RFC 8224 §6.2.1 */
+	if (passport_check_iat(dv, r->now, r->cfg.max_age)) {
+		div_fail(r, "freshness: 'iat' %lld is more than %u s from now %lld", (long long)dv->iat,
+			 r->cfg.max_age, (long long)r->now);
+		return;
+	}
+	if (passport_div_chain_check(&r->pp, dv, r->dest_tn, &detail)) {
+		div_fail(r, "chain (RFC 8946 §4.2): %s", detail);
+		return;
+	}
+	r->div_chained = true;
 }
 
 /* Steps 2-4, no I/O.  \returns 0 or the code (r->detail set) */
@@ -445,31 +595,98 @@ static int check_request(struct stir_vs_req *r, const struct stir_vs_input *in, 
 			 "PASSporT 'orig' %s is not the calling number %s", pp->orig_tn, r->orig_tn);
 		return r->code;
 	}
-	if (passport_check_numbers(pp, r->orig_tn, r->dest_tn)) {
+	/* RFC 8946 §4.2: a forwarded call's SHAKEN PASSporT names the
+	 * number first called, which the div PASSporT names as its "div" */
+	if (r->div_chained && passport_check_numbers(pp, r->orig_tn, r->div.div_tn)) {
 		req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_CLAIMS,
-			 "no PASSporT 'dest' is the called number %s", r->dest_tn);
+			 "no PASSporT 'dest' is %s, the number the 'div' PASSporT says the call was "
+			 "diverted from", r->div.div_tn);
+		return r->code;
+	}
+	if (!r->div_chained && passport_check_numbers(pp, r->orig_tn, r->dest_tn)) {
+		req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_CLAIMS,
+			 "no PASSporT 'dest' is the called number %s%s%s", r->dest_tn,
+			 r->div_outcome == STIR_VS_DIV_FAILED ? "; the 'div' PASSporT failed: " : "",
+			 r->div_outcome == STIR_VS_DIV_FAILED ? r->div_detail : "");
 		return r->code;
 	}
 	return 0;
 }
 
+static void resolved(const struct cert_resolve_result *res, void *priv);
+
+/* The div PASSporT's credential or signature decided (\a fmt NULL: it
+ * verified); the SHAKEN one, verified, is then judged for good. */
+static void div_end(struct stir_vs_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void div_end(struct stir_vs_req *r, const char *fmt, ...)
+{
+	char detail[DETAIL_LEN];
+	va_list ap;
+
+	r->div_phase = false;
+	if (!fmt) {
+		r->div_outcome = STIR_VS_DIV_PASSED;
+		LOGP(DSTIR, LOGL_INFO, "STI-VS %s -> %s: 'div' PASSporT (RFC 8946) verified: diverted from %s, "
+		     "x5u %s\n", r->orig_tn, r->dest_tn, r->div.div_tn, r->div.x5u);
+		req_answer(r);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	div_fail(r, "%s", detail);
+	/* without the div PASSporT, the called number decides (step 4) */
+	if (passport_check_numbers(&r->pp, r->orig_tn, r->dest_tn))
+		req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_CLAIMS,
+			 "no PASSporT 'dest' is the called number %s; the 'div' PASSporT failed: %s", r->dest_tn,
+			 r->div_detail);
+	req_answer(r);
+}
+
+/* The SHAKEN PASSporT verified: now the div PASSporT's credential */
+static void div_start(struct stir_vs_req *r)
+{
+	r->div_phase = true;
+	/* a cache hit answers from inside (and may free r when not in
+	 * stir_vs_verify()): r is not touched afterwards */
+	if (cert_resolve_x5u_cached(r->vs->d, r->div.x5u, r->now, resolved, r) == 0)
+		return;
+	r->resolve = cert_resolve_x5u(r->vs->d, r->div.x5u, r->now, resolved, r);
+	if (!r->resolve)
+		div_end(r, "credential: x5u %s cannot be looked up (out of memory)", r->div.x5u);
+}
+
 static void sig_done(struct stir_vs_req *r, int rc)
 {
 	r->vs->stats.sig_verifications++;
+	if (r->div_phase) {
+		if (rc == STIR_ERR_UNSUPPORTED_CRED)
+			div_end(r, "credential: x5u %s: certificate key is not EC P-256 (ES256)", r->div.x5u);
+		else if (rc)
+			div_end(r, "signature: does not verify with the x5u certificate %s", r->div.x5u);
+		else
+			div_end(r, NULL);
+		return;
+	}
 	if (rc == STIR_ERR_UNSUPPORTED_CRED)
 		req_fail(r, rc, STIR_VS_STEP_CREDENTIAL, "certificate key is not EC P-256 (ES256)");
 	else if (rc)
 		req_fail(r, STIR_ERR_INVALID_IDENTITY, STIR_VS_STEP_SIGNATURE,
 			 "PASSporT signature does not verify with the x5u certificate");
+	else if (r->div_chained) {
+		div_start(r);
+		return;
+	}
 	req_answer(r);
 }
 
-/* on a worker thread: only r->pp, r->pkey and r->sig_rc */
+/* on a worker thread: only r->pp or r->div, r->pkey and r->sig_rc */
 static void work_fn(struct stiwf_work *w)
 {
 	struct stir_vs_req *r = w->priv;
 
-	r->sig_rc = passport_sig_verify(&r->pp, r->pkey);
+	r->sig_rc = passport_sig_verify(r->div_phase ? &r->div : &r->pp, r->pkey);
 }
 
 /* on the loop */
@@ -482,14 +699,63 @@ static void work_done(struct stiwf_work *w)
 	sig_done(r, r->sig_rc);
 }
 
+/* Check the signature of the PASSporT being verified (r->div in the div
+ * phase, else r->pp) with \a pkey: on the pool, else inline. */
+static void check_sig(struct stir_vs_req *r, EVP_PKEY *pkey)
+{
+	struct stir_vs *vs = r->vs;
+
+	if (vs->wq) {
+		EVP_PKEY_free(r->pkey);
+		EVP_PKEY_up_ref(pkey);
+		r->pkey = pkey;
+		r->work.work = work_fn;
+		r->work.done = work_done;
+		r->work.priv = r;
+		if (stiwf_workq_submit(vs->wq, &r->work) == 0) {
+			r->on_pool = true;
+			return;
+		}
+		LOGP(DSTIR, LOGL_NOTICE, "STI-VS: worker pool refused the job, verifying inline\n");
+	}
+	sig_done(r, passport_sig_verify(r->div_phase ? &r->div : &r->pp, pkey));
+}
+
+/* The div PASSporT's credential (RFC 8946 §4: as for the SHAKEN one) */
+static void div_resolved(struct stir_vs_req *r, const struct cert_resolve_result *res)
+{
+	const struct tnauthlist *tl = res->tnauth;
+
+	if (res->err != CERT_OK) {
+		div_end(r, "credential: x5u %s: %s: %s", r->div.x5u, get_value_string(cert_err_names, res->err),
+			res->reason);
+		return;
+	}
+	if (!passport_key_is_p256(res->pkey)) {
+		div_end(r, "credential: x5u %s: certificate key is not EC P-256 (ES256)", r->div.x5u);
+		return;
+	}
+	/* the diverting network signs: a certificate that lists numbers
+	 * must list the one it diverted from (RFC 8226 §9) */
+	if (tl && (tnauthlist_count(tl, TNAUTH_ENTRY_ONE) || tnauthlist_count(tl, TNAUTH_ENTRY_RANGE)) &&
+	    !tnauthlist_covers_tn(tl, r->div.div_tn)) {
+		div_end(r, "authority: 'div' %s is not in the TNAuthList of the x5u certificate", r->div.div_tn);
+		return;
+	}
+	check_sig(r, res->pkey);
+}
+
 static void resolved(const struct cert_resolve_result *res, void *priv)
 {
 	struct stir_vs_req *r = priv;
-	struct stir_vs *vs = r->vs;
 	const struct tnauthlist *tl = res->tnauth;
 
 	/* the resolver frees its request after we return */
 	r->resolve = NULL;
+	if (r->div_phase) {
+		div_resolved(r, res);
+		return;
+	}
 	r->cert_cached = res->cached;
 	if (res->spc)
 		snprintf(r->spc, sizeof(r->spc), "%s", res->spc);
@@ -516,19 +782,7 @@ static void resolved(const struct cert_resolve_result *res, void *priv)
 		req_answer(r);
 		return;
 	}
-	if (vs->wq) {
-		EVP_PKEY_up_ref(res->pkey);
-		r->pkey = res->pkey;
-		r->work.work = work_fn;
-		r->work.done = work_done;
-		r->work.priv = r;
-		if (stiwf_workq_submit(vs->wq, &r->work) == 0) {
-			r->on_pool = true;
-			return;
-		}
-		LOGP(DSTIR, LOGL_NOTICE, "STI-VS: worker pool refused the job, verifying inline\n");
-	}
-	sig_done(r, passport_sig_verify(&r->pp, res->pkey));
+	check_sig(r, res->pkey);
 }
 
 /*! Verify the Identity of one request.
@@ -542,7 +796,7 @@ static void resolved(const struct cert_resolve_result *res, void *priv)
 struct stir_vs_req *stir_vs_verify(struct stir_vs *vs, void *ctx, const struct stir_vs_cfg *cfg,
 				   const struct stir_vs_input *in, stir_vs_cb cb, void *priv)
 {
-	struct identity_hdr ih;
+	struct identity_hdr ih, div_ih;
 	struct stir_vs_req *r;
 	int rc;
 
@@ -574,9 +828,11 @@ struct stir_vs_req *stir_vs_verify(struct stir_vs *vs, void *ctx, const struct s
 		return r;
 	}
 
-	rc = choose_identity(r, in, &ih);
-	if (rc == 0)
+	rc = choose_identity(r, in, &ih, &div_ih);
+	if (rc == 0) {
+		check_div(r, &div_ih);
 		rc = check_request(r, in, &ih);
+	}
 	if (rc) {
 		osmo_timer_schedule(&r->timer, 0, 0);
 		return r;

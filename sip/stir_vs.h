@@ -12,9 +12,10 @@
  *
  *   1. choice and syntax of the Identity header (RFC 8224 §4.1, RFC 8225,
  *      RFC 8588): 438.  Of several headers, the first SHAKEN one that
- *      parses and decodes is verified.  A "div" PASSporT (RFC 8946) is not
- *      verified: it is logged and counted in stir_vs_result.num_div_ignored,
- *      and the SHAKEN PASSporT it extends decides.  A compact-form SHAKEN
+ *      parses and decodes is verified.  The first full-form "div"
+ *      PASSporT (RFC 8946) is verified too (see below); others, and
+ *      compact-form ones, are logged and counted in
+ *      stir_vs_result.num_div_ignored.  A compact-form SHAKEN
  *      PASSporT cannot be rebuilt from the request (attest and origid are
  *      not in it, RFC 8588 §6), so it is a 438.  No Identity header at all:
  *      428 when the peer requires one, else No-TN-Validation with code 0.
@@ -38,6 +39,20 @@
  *      "orig" that the signer may not assert -- the same class of failure
  *      as an "orig" that does not match the request.
  *   7. the ES256 signature (RFC 8225 §8, RFC 7518 §3.4): 438.
+ *
+ *  A "div" PASSporT (RFC 8946 §4) is checked before step 2 of the SHAKEN
+ *  one: "info" against "x5u", header and claims, "iat" freshness, and the
+ *  chain of RFC 8946 §4.2 (passport_div_chain_check(): the same "orig",
+ *  its "div" claim a "dest" of the SHAKEN PASSporT, the called number one
+ *  of its "dest").  When these hold, the SHAKEN PASSporT is judged
+ *  against the number the call was diverted from (its "div" claim) rather
+ *  than the called number; after the SHAKEN signature verified, the div
+ *  PASSporT's credential is resolved, a certificate listing numbers must
+ *  list its "div" number (it is the diverting network that signs), and
+ *  its signature is checked.  A div PASSporT that fails any of these is
+ *  logged with the check that failed (stir_vs_result.div_detail) and
+ *  extends nothing: the SHAKEN PASSporT is judged against the called
+ *  number, as without it (a forwarded call then fails step 4, 438).
  *
  *  The signature check, the one CPU-heavy step, runs on the worker pool
  *  when the service has one, inline on the loop otherwise.  A certificate
@@ -103,6 +118,17 @@ enum stir_vs_step {
 };
 extern const struct value_string stir_vs_step_names[];
 
+/*! What became of the "div" PASSporT of a request (RFC 8946). */
+enum stir_vs_div {
+	STIR_VS_DIV_NONE,		/*!< none in the request */
+	STIR_VS_DIV_PASSED,		/*!< verified: the SHAKEN one was judged against its "div" */
+	STIR_VS_DIV_FAILED,		/*!< a check failed (div_detail): it extends nothing */
+	STIR_VS_DIV_IGNORED,		/*!< present but not verified (compact form, or the
+					 *   SHAKEN PASSporT failed first) */
+	_NUM_STIR_VS_DIV
+};
+extern const struct value_string stir_vs_div_names[];
+
 /*! The answer; valid during the callback only. */
 struct stir_vs_result {
 	enum stir_verstat verstat;
@@ -116,6 +142,13 @@ struct stir_vs_result {
 	bool canonical;			/*!< RFC 8225 §9 form: can be rebuilt (ARCHITECTURE §2.2) */
 	bool cert_cached;		/*!< the certificate came from the cache */
 	unsigned int num_div_ignored;	/*!< "div" PASSporTs not verified */
+	enum stir_vs_div div;		/*!< the first full-form "div" PASSporT's fate */
+	const char *div_detail;		/*!< the div check that failed, "" otherwise */
+	/*! The verified "div" PASSporT (div == STIR_VS_DIV_PASSED), else NULL */
+	const struct passport *div_pp;
+	/*! The number the SHAKEN PASSporT was judged against: the called
+	 *  number, or the verified div PASSporT's "div" claim */
+	const char *judged_dest;
 	/*! The decoded SHAKEN PASSporT (attest, iat, origid, x5u, sig for the
 	 *  PASSPORT TLV, ARCHITECTURE §2.2), or NULL when none decoded. */
 	const struct passport *pp;
@@ -128,6 +161,7 @@ struct stir_vs_stats {
 	unsigned long passed, failed, no_validation;
 	unsigned long sig_verifications;	/*!< ES256 verifications run */
 	unsigned long on_workers;		/*!< of them, on the worker pool */
+	unsigned long div_passed, div_failed, div_ignored;	/*!< "div" PASSporTs (RFC 8946) */
 };
 
 struct stir_vs;

@@ -49,15 +49,19 @@ static void sign_usage(FILE *out)
 	fprintf(out,
 		"Usage: stiwf passport sign --key FILE --x5u URL --attest A|B|C --orig TN --dest TN\n"
 		"                           [--dest TN]... [--origid UUID] [--iat EPOCH]\n"
+		"       stiwf passport sign --key FILE --x5u URL --div TN --orig TN --dest TN [--iat EPOCH]\n"
 		"Sign a SHAKEN PASSporT (RFC 8225, RFC 8588) with ES256 and print the Identity\n"
 		"header value (RFC 8224): <passport>;info=<URL>;alg=ES256;ppt=shaken\n"
+		"With --div, sign a \"div\" PASSporT (RFC 8946 §3) instead: a call to --orig's\n"
+		"--dest diverted from TN (no --attest, no --origid); ppt=div.\n"
 		"  --key FILE     PEM private key (P-256), mode 0600 or stricter\n"
 		"  --x5u URL      where the signer's certificate chain is published\n"
 		"  --attest L     attestation level A, B or C\n"
 		"  --orig TN      calling number: digits, +E.164, tel: or sip: URI\n"
 		"  --dest TN      called number (repeat for several)\n"
 		"  --origid UUID  origination identifier (default: a random UUID)\n"
-		"  --iat EPOCH    issued-at time (default: now)\n");
+		"  --iat EPOCH    issued-at time (default: now)\n"
+		"  --div TN       the number the call was diverted from (RFC 8946 §3)\n");
 }
 
 static int cmd_sign(int argc, char **argv)
@@ -70,10 +74,12 @@ static int cmd_sign(int argc, char **argv)
 		{ "dest", required_argument, NULL, 'd' },
 		{ "origid", required_argument, NULL, 'u' },
 		{ "iat", required_argument, NULL, 'i' },
+		{ "div", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *key_path = NULL, *x5u = NULL, *origid = NULL, *orig_in = NULL;
+	const char *key_path = NULL, *x5u = NULL, *origid = NULL, *orig_in = NULL, *div_in = NULL;
+	char div[STIWF_TN_MAX + 1];
 	const char *dest_in[PASSPORT_DEST_TN_MAX];
 	char orig[STIWF_TN_MAX + 1], dest[PASSPORT_DEST_TN_MAX][STIWF_TN_MAX + 1];
 	const char *dest_p[PASSPORT_DEST_TN_MAX];
@@ -86,7 +92,7 @@ static int cmd_sign(int argc, char **argv)
 	int opt, rc = STIWF_EXIT_USAGE;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "k:x:a:o:d:u:i:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "k:x:a:o:d:u:i:D:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'k':
 			key_path = optarg;
@@ -114,6 +120,9 @@ static int cmd_sign(int argc, char **argv)
 		case 'u':
 			origid = optarg;
 			break;
+		case 'D':
+			div_in = optarg;
+			break;
 		case 'i':
 			if (stiwf_tool_parse_epoch(optarg, &iat) < 0) {
 				fprintf(stderr, "stiwf passport sign: bad --iat '%s'\n", optarg);
@@ -128,7 +137,8 @@ static int cmd_sign(int argc, char **argv)
 			return STIWF_EXIT_USAGE;
 		}
 	}
-	if (!key_path || !x5u || !attest || !orig_in || n_dest == 0 || optind != argc) {
+	/* a div PASSporT has no attest or origid (RFC 8946 §3) */
+	if (!key_path || !x5u || !orig_in || n_dest == 0 || optind != argc || (div_in ? attest || origid : !attest)) {
 		sign_usage(stderr);
 		return STIWF_EXIT_USAGE;
 	}
@@ -142,6 +152,10 @@ static int cmd_sign(int argc, char **argv)
 			return STIWF_EXIT_USAGE;
 		}
 		dest_p[i] = dest[i];
+	}
+	if (div_in && stiwf_tn_normalize(div_in, strlen(div_in), div, sizeof(div)) < 0) {
+		fprintf(stderr, "stiwf passport sign: --div '%s' is not a telephone number\n", div_in);
+		return STIWF_EXIT_USAGE;
 	}
 	if (!origid) {
 		if (stir_uuid_v4(uuid, sizeof(uuid)) < 0)
@@ -160,7 +174,10 @@ static int cmd_sign(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	rc = passport_init_shaken(pp, x5u, attest, orig, dest_p, n_dest, (int64_t)iat, origid);
+	if (div_in)
+		rc = passport_init_div(pp, x5u, orig, dest_p, n_dest, (int64_t)iat, div);
+	else
+		rc = passport_init_shaken(pp, x5u, attest, orig, dest_p, n_dest, (int64_t)iat, origid);
 	if (rc < 0) {
 		fprintf(stderr, "stiwf passport sign: bad --x5u, --origid or numbers\n");
 		rc = STIWF_EXIT_USAGE;
@@ -177,7 +194,7 @@ static int cmd_sign(int argc, char **argv)
 		goto out;
 	}
 	/* RFC 8224 §4.1; secsipid and others need ;info= (it is mandatory) */
-	printf("%s;info=<%s>;alg=ES256;ppt=shaken\n", token, x5u);
+	printf("%s;info=<%s>;alg=ES256;ppt=%s\n", token, x5u, div_in ? "div" : "shaken");
 	rc = 0;
 out:
 	free(pp);
@@ -338,6 +355,15 @@ static void verify_cb(const struct stir_vs_result *res, void *priv)
 	if (!o) {
 		st->exit_code = 1;
 		return;
+	}
+	/* RFC 8946: what became of a div PASSporT, and the number the SHAKEN
+	 * one was judged against */
+	if (res->div != STIR_VS_DIV_NONE) {
+		json_object_set_new(o, "div", json_string(get_value_string(stir_vs_div_names, res->div)));
+		if (res->div_detail && res->div_detail[0])
+			json_object_set_new(o, "div_detail", json_string(res->div_detail));
+		if (res->judged_dest)
+			json_object_set_new(o, "judged_dest", json_string(res->judged_dest));
 	}
 	json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	printf("\n");

@@ -52,6 +52,10 @@ struct got {
 	unsigned int div;
 	int64_t iat;
 	char detail[256];
+	enum stir_vs_div div_outcome;
+	char div_detail[256];
+	char judged_dest[32];
+	bool have_div_pp;
 };
 
 static void vs_cb(const struct stir_vs_result *res, void *priv)
@@ -72,6 +76,10 @@ static void vs_cb(const struct stir_vs_result *res, void *priv)
 	g->have_pp = res->pp != NULL;
 	g->div = res->num_div_ignored;
 	g->iat = res->pp ? res->pp->iat : 0;
+	g->div_outcome = res->div;
+	snprintf(g->div_detail, sizeof(g->div_detail), "%s", res->div_detail ? res->div_detail : "");
+	snprintf(g->judged_dest, sizeof(g->judged_dest), "%s", res->judged_dest ? res->judged_dest : "");
+	g->have_div_pp = res->div_pp != NULL;
 }
 
 static bool guard_fired;
@@ -360,7 +368,8 @@ static void test_headers(void)
 	g = verify(&v, NULL, two, 2, ORIG, DEST, NULL, now);
 	CU_ASSERT_EQUAL(g.code, 0);
 
-	/* a "div" PASSporT (RFC 8946) beside it is ignored, and counted */
+	/* a "div" PASSporT (RFC 8946) beside it that does not lead to the
+	 * called number fails, and extends nothing: the SHAKEN one decides */
 	{
 		struct passport *pp = talloc_zero(ctx, struct passport);
 		const char *dst[1] = { "12025550077" };
@@ -379,7 +388,10 @@ static void test_headers(void)
 		if (g.code)
 			printf("\n  div + shaken: %d at %s", g.code, get_value_string(stir_vs_step_names, g.step));
 		CU_ASSERT_EQUAL(g.code, 0);
-		CU_ASSERT_EQUAL(g.div, 1);
+		CU_ASSERT_EQUAL(g.div, 0);
+		CU_ASSERT_EQUAL(g.div_outcome, STIR_VS_DIV_FAILED);
+		CU_ASSERT_PTR_NOT_NULL(strstr(g.div_detail, "'div' PASSporT 'dest' is not the called number"));
+		CU_ASSERT_STRING_EQUAL(g.judged_dest, DEST);
 		/* alone, it extends nothing */
 		g = verify(&v, NULL, two, 1, ORIG, DEST, NULL, now);
 		CU_ASSERT_EQUAL(g.code, 438);
@@ -480,6 +492,138 @@ static void test_decoded_pp(void)
 	CU_ASSERT_EQUAL(g.step, STIR_VS_STEP_SIGNATURE);
 	env_free(&v);
 	talloc_free(pp);
+}
+
+/* A "div" PASSporT (RFC 8946) signed with the test PKI's NAME.key, x5u =
+ * PATH on the test server, as an Identity header value into out. */
+static void sign_div(char *out, size_t outlen, const char *name, const char *path, const char *orig,
+		     const char *dest, const char *div, int64_t iat)
+{
+	struct passport *pp = talloc_zero(ctx, struct passport);
+	const char *dst[1] = { dest };
+	char key[256];
+	EVP_PKEY *k;
+	int n;
+
+	snprintf(key, sizeof(key), "%s.key", name);
+	k = testpki_key(key);
+	CU_ASSERT_FATAL(k != NULL);
+	CU_ASSERT_EQUAL_FATAL(passport_init_div(pp, testhttps_url(path), orig, dst, 1, iat, div), 0);
+	CU_ASSERT_EQUAL_FATAL(passport_sign(pp, k), 0);
+	n = passport_full_form(pp, out, outlen);
+	CU_ASSERT_FATAL(n > 0);
+	snprintf(out + n, outlen - n, ";info=<%s>;alg=ES256;ppt=div", testhttps_url(path));
+	EVP_PKEY_free(k);
+	talloc_free(pp);
+}
+
+#define FWD_FROM "12025550300"	/* the number first called, busy */
+#define FWD_TO "12025550377"	/* where it forwarded the call */
+
+struct divcase {
+	const char *what;
+	const char *signer, *path;	/* the div PASSporT's */
+	const char *orig, *dest, *div;
+	long iat_offset;
+	enum stir_vs_div outcome;
+	const char *detail;		/* in the div detail */
+	int code;			/* of the whole request */
+};
+
+/* RFC 8946 §4: a forwarded call verifies through its div PASSporT; a div
+ * PASSporT that fails any check extends nothing, and the call fails as it
+ * would without it (438), naming the div check in its detail. */
+static void test_div(void)
+{
+	static const struct divcase cases[] = {
+		{ "valid chain", "shaken/sp-b", "/pem/sp-b-chain.pem", ORIG, FWD_TO, FWD_FROM, 0,
+		  STIR_VS_DIV_PASSED, "", 0 },
+		{ "signed by the originating SP", "shaken/sp-a", "/pem/sp-a-chain.pem", ORIG, FWD_TO, FWD_FROM, 0,
+		  STIR_VS_DIV_PASSED, "", 0 },
+		{ "wrong orig", "shaken/sp-b", "/pem/sp-b-chain.pem", "12025550003", FWD_TO, FWD_FROM, 0,
+		  STIR_VS_DIV_FAILED, "chain (RFC 8946 §4.2): 'div' PASSporT 'orig' is not the SHAKEN PASSporT's 'orig'",
+		  438 },
+		{ "wrong div", "shaken/sp-b", "/pem/sp-b-chain.pem", ORIG, FWD_TO, "12025550199", 0,
+		  STIR_VS_DIV_FAILED, "chain (RFC 8946 §4.2): 'div' claim is not a 'dest' of the SHAKEN PASSporT",
+		  438 },
+		{ "wrong dest", "shaken/sp-b", "/pem/sp-b-chain.pem", ORIG, "12025550378", FWD_FROM, 0,
+		  STIR_VS_DIV_FAILED, "'div' PASSporT 'dest' is not the called number", 438 },
+		{ "bad signature", "shaken/sp-b", "/pem/sp-a-chain.pem", ORIG, FWD_TO, FWD_FROM, 0,
+		  STIR_VS_DIV_FAILED, "signature: does not verify", 438 },
+		{ "stale", "shaken/sp-b", "/pem/sp-b-chain.pem", ORIG, FWD_TO, FWD_FROM, -61,
+		  STIR_VS_DIV_FAILED, "freshness: 'iat'", 438 },
+		{ "untrusted", "shaken/sp-untrusted", "/pem/sp-untrusted-chain.pem", ORIG, FWD_TO, FWD_FROM, 0,
+		  STIR_VS_DIV_FAILED, "credential: x5u", 438 },
+		{ "delegate not for div", "shaken/delegate", "/pem/delegate-chain.pem", ORIG, FWD_TO, FWD_FROM, 0,
+		  STIR_VS_DIV_FAILED, "authority: 'div' " FWD_FROM " is not in the TNAuthList", 438 },
+	};
+	char shaken[STIR_AS_IDENTITY_MAX], div[STIR_AS_IDENTITY_MAX];
+	const char *two[2];
+	time_t now = time(NULL);
+	unsigned int pass;
+	struct env v;
+	size_t i;
+
+	/* inline, then on the worker pool */
+	for (pass = 0; pass < 2; pass++) {
+		env_init(&v, pass);
+		sign(shaken, sizeof(shaken), "shaken/sp-a", "/pem/sp-a-chain.pem", ORIG, FWD_FROM, now);
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			const struct divcase *c = &cases[i];
+			struct got g;
+
+			sign_div(div, sizeof(div), c->signer, c->path, c->orig, c->dest, c->div, now + c->iat_offset);
+			/* RFC 8946 puts no order on the headers: either way */
+			two[i % 2] = shaken;
+			two[1 - i % 2] = div;
+			g = verify(&v, NULL, two, 2, ORIG, FWD_TO, NULL, now);
+			if (g.code != c->code || g.div_outcome != c->outcome || !strstr(g.div_detail, c->detail))
+				printf("\n  %s: %d (%s), div %s (%s)", c->what, g.code, g.detail,
+				       get_value_string(stir_vs_div_names, g.div_outcome), g.div_detail);
+			CU_ASSERT_EQUAL(g.code, c->code);
+			CU_ASSERT_EQUAL(g.div_outcome, c->outcome);
+			CU_ASSERT_PTR_NOT_NULL(strstr(g.div_detail, c->detail));
+			CU_ASSERT_EQUAL(g.div, 0);
+			if (c->code == 0) {
+				CU_ASSERT_EQUAL(g.verstat, STIR_VERSTAT_PASSED);
+				CU_ASSERT_EQUAL(g.attest, 'A');
+				CU_ASSERT_STRING_EQUAL(g.judged_dest, FWD_FROM);
+				CU_ASSERT(g.have_div_pp);
+				/* the SHAKEN PASSporT's own SPC, not the div signer's */
+				CU_ASSERT_STRING_EQUAL(g.spc, "1234");
+			} else {
+				/* as without it: the SHAKEN 'dest' is not the called number */
+				CU_ASSERT_EQUAL(g.step, STIR_VS_STEP_CLAIMS);
+				CU_ASSERT_PTR_NOT_NULL(strstr(g.detail, "no PASSporT 'dest' is the called number "
+							     FWD_TO));
+				CU_ASSERT_STRING_EQUAL(g.judged_dest, FWD_TO);
+				CU_ASSERT_FALSE(g.have_div_pp);
+			}
+		}
+		/* no div PASSporT: the forwarded call fails as before */
+		{
+			struct got g = verify1(&v, shaken, ORIG, FWD_TO, now);
+
+			CU_ASSERT_EQUAL(g.code, 438);
+			CU_ASSERT_EQUAL(g.div_outcome, STIR_VS_DIV_NONE);
+		}
+		/* a SHAKEN PASSporT that fails first: the div one is not looked at */
+		sign(shaken, sizeof(shaken), "shaken/sp-b", "/pem/sp-a-chain.pem", ORIG, FWD_FROM, now);
+		sign_div(div, sizeof(div), "shaken/sp-b", "/pem/sp-b-chain.pem", ORIG, FWD_TO, FWD_FROM, now);
+		two[0] = shaken;
+		two[1] = div;
+		{
+			struct got g = verify(&v, NULL, two, 2, ORIG, FWD_TO, NULL, now);
+
+			CU_ASSERT_EQUAL(g.code, 438);
+			CU_ASSERT_EQUAL(g.step, STIR_VS_STEP_SIGNATURE);
+			CU_ASSERT_EQUAL(g.div_outcome, STIR_VS_DIV_IGNORED);
+		}
+		CU_ASSERT_EQUAL(stir_vs_stats(v.vs)->div_passed, 2);
+		CU_ASSERT_EQUAL(stir_vs_stats(v.vs)->div_failed, ARRAY_SIZE(cases) - 2);
+		CU_ASSERT_EQUAL(stir_vs_stats(v.vs)->div_ignored, 1);
+		env_free(&v);
+	}
 }
 
 static void test_date_parse(void)
@@ -782,6 +926,32 @@ static void test_as(void)
 	CU_ASSERT_EQUAL(g.attest, 'C');
 	CU_ASSERT_STRING_EQUAL(g.origid, "123e4567-e89b-42d3-a456-426655440000");
 
+	/* a forwarded call (RFC 8946): the SHAKEN PASSporT for the number
+	 * first called, a div PASSporT from there to the called one; the
+	 * STI-VS passes the pair for the called number */
+	{
+		struct stir_as_input sin = { .orig_tn = ORIG, .dest_tn = "12025550300", .iat = in.iat };
+		struct stir_as_input din = { .orig_tn = ORIG, .dest_tn = "12025550377", .iat = in.iat,
+					     .div_tn = "12025550300" };
+		const char *two[2];
+
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		CU_ASSERT_PTR_NOT_NULL(stir_as_sign(as, NULL, &sin, as_cb, &a));
+		CU_ASSERT_PTR_NOT_NULL(stir_as_sign(as, NULL, &din, as_cb, &b));
+		run_until(&a.calls, 1);
+		run_until(&b.calls, 1);
+		CU_ASSERT_EQUAL(b.rc, 0);
+		CU_ASSERT(strlen(b.identity) > strlen(";alg=ES256;ppt=div") &&
+			  !strcmp(b.identity + strlen(b.identity) - strlen(";alg=ES256;ppt=div"), ";alg=ES256;ppt=div"));
+		two[0] = a.identity;
+		two[1] = b.identity;
+		g = verify(&v, NULL, two, 2, ORIG, "12025550377", NULL, in.iat);
+		CU_ASSERT_EQUAL(g.code, 0);
+		CU_ASSERT_EQUAL(g.div_outcome, STIR_VS_DIV_PASSED);
+		CU_ASSERT_STRING_EQUAL(g.judged_dest, "12025550300");
+	}
+
 	/* cancelled on the pool: no callback */
 	memset(&a, 0, sizeof(a));
 	r = stir_as_sign(as, NULL, &in, as_cb, &a);
@@ -834,6 +1004,7 @@ int main(int argc, char **argv)
 	suite = CU_add_suite("stir_vs", NULL, NULL);
 	if (!suite || !CU_add_test(suite, "checks", test_checks) ||
 	    !CU_add_test(suite, "headers", test_headers) ||
+	    !CU_add_test(suite, "div", test_div) ||
 	    !CU_add_test(suite, "date_parse", test_date_parse) ||
 	    !CU_add_test(suite, "decoded PASSporT from the caller", test_decoded_pp) ||
 	    !CU_add_test(suite, "single_flight_and_cache", test_single_flight_and_cache) ||

@@ -6,7 +6,8 @@
 # signature 438, info != x5u, unreachable, hanging, garbage, 404, oversized
 # and redirect-to-http repositories 436, a loopback x5u (the test server
 # itself) refused without --fetch-permit and one with a query string,
-# untrusted/expired/revoked 437, usage errors 2.  And "stiwf bench passport" runs and prints its fields.
+# untrusted/expired/revoked 437, usage errors 2; a forwarded call's div
+# PASSporT (RFC 8946, "passport sign --div").  And "stiwf bench passport" runs and prints its fields.
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -213,6 +214,34 @@ expect "delegate certificate covering orig" 0 0 TN-Validation-Passed -- --identi
 v=$(sign DELEGATE "$base/pem/delegate-chain.pem")
 expect "delegate certificate not covering orig" 1 438 TN-Validation-Failed -- --identity "$v" --orig "$orig" \
 	--dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
+
+# a forwarded call (RFC 8946): SP A's SHAKEN PASSporT for the number first
+# called, SP B's div PASSporT on to $dest ("passport sign --div")
+fwd=$("$stiwf" passport sign --key "$PKI_SHAKEN_SP_A_KEY" --x5u "$base/pem/sp-a-chain.pem" --attest A \
+	--orig "$orig" --dest 12025550300 --origid 123e4567-e89b-42d3-a456-426655440000) || bad "sign for 12025550300"
+div=$("$stiwf" passport sign --key "$PKI_SHAKEN_SP_B_KEY" --x5u "$base/pem/sp-b-chain.pem" --div 12025550300 \
+	--orig "$orig" --dest "$dest") || bad "sign --div"
+case $div in *';alg=ES256;ppt=div') ok "sign --div: ppt=div" ;; *) bad "sign --div: $div" ;; esac
+expect "forwarded: div PASSporT extends the SHAKEN one" 0 0 TN-Validation-Passed -- --identity "$fwd" \
+	--identity "$div" --orig "$orig" --dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
+case $LAST in
+*'"div":"passed","judged_dest":"12025550300"}') ok "forwarded: div passed, judged against 12025550300" ;;
+*) bad "forwarded JSON: $LAST" ;;
+esac
+expect "forwarded without the div PASSporT" 1 438 TN-Validation-Failed -- --identity "$fwd" --orig "$orig" \
+	--dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
+div=$("$stiwf" passport sign --key "$PKI_SHAKEN_SP_B_KEY" --x5u "$base/pem/sp-b-chain.pem" --div 12025550399 \
+	--orig "$orig" --dest "$dest") || bad "sign --div"
+expect "forwarded, 'div' not the SHAKEN 'dest'" 1 438 TN-Validation-Failed -- --identity "$fwd" \
+	--identity "$div" --orig "$orig" --dest "$dest" --trust "$trust" --x5u-ca "$ca" --fetch-permit 127.0.0.0/8
+case $LAST in
+*'"div":"failed","div_detail":"chain (RFC 8946 §4.2): '"'div'"' claim is not a '"'dest'"' of the SHAKEN PASSporT"'*) ok "forwarded: the failing div check named" ;;
+*) bad "forwarded, wrong div JSON: $LAST" ;;
+esac
+rc=0
+"$stiwf" passport sign --key "$PKI_SHAKEN_SP_B_KEY" --x5u "$base/pem/sp-b-chain.pem" --div 12025550300 --attest A \
+	--orig "$orig" --dest "$dest" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] && ok "sign --div with --attest: usage error" || bad "sign --div --attest: exit $rc"
 
 expect "usage: no --trust" 2 0 x -- --identity "$good" --orig "$orig" --dest "$dest"
 expect "usage: bad --now" 2 0 x -- --identity "$good" --orig "$orig" --dest "$dest" --trust "$trust" --now x
