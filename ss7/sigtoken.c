@@ -546,39 +546,28 @@ int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok)
  * UUIDs, RFC 9562 §4
  * ------------------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* the hex digit groups of a UUID's text, separated by '-' */
+static const uint8_t uuid_groups[] = { 8, 4, 4, 4, 12 };
 
 int sigtoken_uuid_from_str(uint8_t out[SIGTOKEN_UUID_LEN], const char *s)
 {
-	size_t i, o = 0;
+	struct bytebuf_rd r;
+	struct bytebuf_wr w;
+	const uint8_t *digits;
+	uint8_t dash;
+	size_t i;
 
 	memset(out, 0, SIGTOKEN_UUID_LEN);
 	if (strnlen(s, SIGTOKEN_UUID_STR_LEN) != SIGTOKEN_UUID_STR_LEN - 1)
 		return -EINVAL;
-	for (i = 0; i < SIGTOKEN_UUID_STR_LEN - 1;) {
-		int hi, lo;
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				goto fail;
-			i++;
-			continue;
-		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
-		if (hi < 0 || lo < 0)
+	bytebuf_rd_init(&r, (const uint8_t *)s, SIGTOKEN_UUID_STR_LEN - 1);
+	bytebuf_wr_init(&w, out, SIGTOKEN_UUID_LEN);
+	for (i = 0; i < ARRAY_SIZE(uuid_groups); i++) {
+		if (i > 0 && (bytebuf_get_u8(&r, &dash) < 0 || dash != '-'))
 			goto fail;
-		out[o++] = (hi << 4) | lo;
-		i += 2;
+		if (bytebuf_get_ptr(&r, &digits, uuid_groups[i]) < 0 ||
+		    bytebuf_put_hex(&w, (const char *)digits, uuid_groups[i]) < 0)
+			goto fail;
 	}
 	return 0;
 fail:
