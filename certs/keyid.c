@@ -10,6 +10,7 @@
 #include <openssl/x509.h>
 
 #include "certs/keyid.h"
+#include "src/core/bytebuf.h"
 
 /* SHA-256 of a DER blob, first KEYID_LEN octets. */
 static int keyid_digest(uint8_t out[KEYID_LEN], const unsigned char *der, int der_len)
@@ -107,32 +108,17 @@ int keyid_to_hex(char *buf, size_t len, const uint8_t id[KEYID_LEN])
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*! Parse exactly 16 hex digits (either case) into a key-id.
- *  \returns 0 or -EINVAL */
+ *  \returns 0 or -EINVAL (then \a out is all zero) */
 int keyid_from_hex(uint8_t out[KEYID_LEN], const char *hex)
 {
-	size_t i;
+	struct bytebuf_wr w;
 
 	memset(out, 0, KEYID_LEN);
 	if (strnlen(hex, KEYID_HEX_LEN) != KEYID_HEX_LEN - 1)
 		return -EINVAL;
-	for (i = 0; i < KEYID_LEN; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)((hi << 4) | lo);
-	}
+	bytebuf_wr_init(&w, out, KEYID_LEN);
+	if (bytebuf_put_hex(&w, hex, KEYID_HEX_LEN - 1) < 0)
+		return -EINVAL;
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 #include <osmocom/core/utils.h>
 
+#include "sip/b64url.h"
 #include "sip/identity.h"
 #include "sip/tn.h"
 
@@ -84,15 +85,6 @@ struct passport {
  *  ("rcd, crn"), into buf; "" for none.
  *  \returns buf */
 const char *passport_rcd_claims_str(char *buf, size_t len, unsigned int mask);
-
-/*! Encode base64url without padding (RFC 4648 §5, RFC 7515 §2).
- *  \returns the characters written (out is NUL-terminated), -ENOSPC */
-int stir_b64url_encode(char *out, size_t outlen, const uint8_t *in, size_t len);
-
-/*! Decode base64url without padding; '=', '+', '/', white space and
- *  non-zero trailing bits (RFC 4648 §3.5) are rejected.
- *  \returns the octets written, -EBADMSG for bad input, -ENOSPC */
-int stir_b64url_decode(uint8_t *out, size_t outlen, const char *in, size_t len);
 
 /*! Fill pp for a SHAKEN PASSporT (RFC 8588) to sign or to rebuild a compact
  *  form: header alg ES256, typ passport, ppt shaken, x5u.

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "certs/keyid.h"
+#include "src/core/bytebuf.h"
 #include "src/core/logging.h"
 #include "ss7/sigtoken.h"
 
@@ -64,19 +65,6 @@ static int inval(const char *field, unsigned int v)
 	return -EINVAL;
 }
 
-static uint32_t get_u32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 static bool reason_valid(uint16_t r)
 {
 	switch (r) {
@@ -102,53 +90,78 @@ static bool x5u_char_ok(uint8_t c)
 
 static int hop_decode(struct sigtoken_hop *h, const uint8_t *v, size_t len)
 {
+	struct bytebuf_rd r;
+
 	if (len != SIGTOKEN_HOP_LEN)
 		return bad("HOP: length is not 77");
-	h->alg = v[0];
+	/* the length is checked: none of the gets can fail */
+	bytebuf_rd_init(&r, v, len);
+	bytebuf_get_u8(&r, &h->alg);
 	if (h->alg != SIGTOKEN_ALG_ES256)
 		return bad("HOP: alg is not 1 (ES256)");
-	memcpy(h->key_id, v + 1, KEYID_LEN);
-	h->iat = get_u32(v + 1 + KEYID_LEN);
-	memcpy(h->sig, v + 1 + KEYID_LEN + 4, SIGTOKEN_SIG_LEN);
+	bytebuf_get_bytes(&r, h->key_id, KEYID_LEN);
+	bytebuf_get_u32be(&r, &h->iat);
+	bytebuf_get_bytes(&r, h->sig, SIGTOKEN_SIG_LEN);
 	return 0;
+}
+
+/* An x5u of 1..SIGTOKEN_X5U_MAX octets of x5u_char_ok() */
+static bool x5u_valid(const uint8_t *x5u, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > SIGTOKEN_X5U_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!x5u_char_ok(x5u[i]))
+			return false;
+	}
+	return true;
 }
 
 static int passport_decode(struct sigtoken_passport *pp, const uint8_t *v, size_t len)
 {
-	size_t i, n;
+	struct bytebuf_rd r;
+	const uint8_t *x5u;
+	uint8_t attest;
+	size_t n;
 
 	if (len < SIGTOKEN_PASSPORT_FIXED_LEN)
 		return bad("PASSPORT: shorter than its fixed fields");
-	pp->attest = v[0];
+	/* up to x5u-len the gets cannot fail: the fixed fields are there */
+	bytebuf_rd_init(&r, v, len);
+	bytebuf_get_u8(&r, &attest);
+	pp->attest = attest;
 	if (pp->attest != 'A' && pp->attest != 'B' && pp->attest != 'C')
 		return bad("PASSPORT: attest is not 'A', 'B' or 'C'");
-	pp->iat = get_u32(v + 1);
-	memcpy(pp->origid, v + 5, SIGTOKEN_UUID_LEN);
-	n = v[5 + SIGTOKEN_UUID_LEN];
+	bytebuf_get_u32be(&r, &pp->iat);
+	bytebuf_get_bytes(&r, pp->origid, SIGTOKEN_UUID_LEN);
 	/* the value must end exactly after x5u and sig: it is hashed as sent */
-	if (len - SIGTOKEN_PASSPORT_FIXED_LEN != n)
+	if (bytebuf_get_lv(&r, &x5u, &n) < 0 || bytebuf_get_bytes(&r, pp->sig, SIGTOKEN_SIG_LEN) < 0 ||
+	    bytebuf_left(&r) != 0)
 		return bad("PASSPORT: x5u-len does not match the TLV length");
 	if (n == 0)
 		return bad("PASSPORT: empty x5u");
-	for (i = 0; i < n; i++) {
-		if (!x5u_char_ok(v[6 + SIGTOKEN_UUID_LEN + i]))
-			return bad("PASSPORT: x5u has a character that is not printable ASCII");
-	}
+	if (!x5u_valid(x5u, n))
+		return bad("PASSPORT: x5u has a character that is not printable ASCII");
 	pp->x5u_len = n;
-	memcpy(pp->x5u, v + 6 + SIGTOKEN_UUID_LEN, n);
+	memcpy(pp->x5u, x5u, n);
 	pp->x5u[n] = '\0';
-	memcpy(pp->sig, v + 6 + SIGTOKEN_UUID_LEN + n, SIGTOKEN_SIG_LEN);
 	return 0;
 }
 
 static int verdict_decode(struct sigtoken_verdict *vd, const uint8_t *v, size_t len)
 {
+	struct bytebuf_rd r;
+
 	if (len != SIGTOKEN_VERDICT_LEN)
 		return bad("VERDICT: length is not 3");
-	vd->verstat = v[0];
+	/* the length is checked: none of the gets can fail */
+	bytebuf_rd_init(&r, v, len);
+	bytebuf_get_u8(&r, &vd->verstat);
 	if (vd->verstat > SIGTOKEN_VERSTAT_FAILED)
 		return bad("VERDICT: verstat is not 0, 1 or 2");
-	vd->reason = (v[1] << 8) | v[2];
+	bytebuf_get_u16be(&r, &vd->reason);
 	if (!reason_valid(vd->reason))
 		return bad("VERDICT: reason is not 0, 403, 428, 436, 437 or 438");
 	if (vd->verstat == SIGTOKEN_VERSTAT_PASSED && vd->reason != 0)
@@ -225,57 +238,79 @@ static int orig_decode(struct sigtoken_orig *o, const uint8_t *v, size_t len)
  * the value ends exactly after the signature (it is hashed as sent) */
 static int div_decode(struct sigtoken_div *d, const uint8_t *v, size_t len)
 {
-	size_t i, n, x;
+	struct bytebuf_rd r;
+	const uint8_t *div, *x5u;
+	size_t n, x;
 
 	if (len < SIGTOKEN_DIV_FIXED_LEN)
 		return bad("DIV: shorter than its fixed fields");
-	d->iat = get_u32(v);
-	n = v[4];
-	if (len - SIGTOKEN_DIV_FIXED_LEN < n)
+	bytebuf_rd_init(&r, v, len);
+	bytebuf_get_u32be(&r, &d->iat);
+	/* div-len may take at most what the fixed fields leave */
+	if (bytebuf_get_lv(&r, &div, &n) < 0 || bytebuf_left(&r) < 1 + SIGTOKEN_SIG_LEN)
 		return bad("DIV: div-len runs past the TLV");
-	if (!orig_valid(v + 5, n))
+	if (!orig_valid(div, n))
 		return bad("DIV: div is not 1..15 decimal digits");
-	x = v[5 + n];
-	if (len - SIGTOKEN_DIV_FIXED_LEN - n != x)
+	if (bytebuf_get_lv(&r, &x5u, &x) < 0 || bytebuf_get_bytes(&r, d->sig, SIGTOKEN_SIG_LEN) < 0 ||
+	    bytebuf_left(&r) != 0)
 		return bad("DIV: x5u-len does not match the TLV length");
 	if (x == 0 || x > SIGTOKEN_X5U_MAX)
 		return bad("DIV: x5u empty or longer than 169 octets");
-	for (i = 0; i < x; i++) {
-		if (!x5u_char_ok(v[6 + n + i]))
-			return bad("DIV: x5u has a character that is not printable ASCII");
-	}
+	if (!x5u_valid(x5u, x))
+		return bad("DIV: x5u has a character that is not printable ASCII");
 	d->div_len = n;
-	memcpy(d->div, v + 5, n);
+	memcpy(d->div, div, n);
 	d->div[n] = '\0';
 	d->x5u_len = x;
-	memcpy(d->x5u, v + 6 + n, x);
+	memcpy(d->x5u, x5u, x);
 	d->x5u[x] = '\0';
-	memcpy(d->sig, v + 6 + n + x, SIGTOKEN_SIG_LEN);
 	return 0;
+}
+
+/* The x5u of an encoder's input, or the first octet that is not one;
+ * -EINVAL logged naming the field */
+static int x5u_check(const char *field, const char *x5u, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > SIGTOKEN_X5U_MAX) {
+		LOGP(DSS7, LOGL_ERROR, "signalling token: %s x5u length %zu out of range\n", field, n);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (!x5u_char_ok(x5u[i])) {
+			LOGP(DSS7, LOGL_ERROR, "signalling token: %s x5u character at %zu out of range\n", field, i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The octets a value encoder wrote, or -ENOSPC */
+static int wr_done(const struct bytebuf_wr *w, int rc)
+{
+	return rc < 0 ? rc : (int)w->pos;
 }
 
 int sigtoken_div_encode(uint8_t *out, size_t size, const struct sigtoken_div *d)
 {
-	size_t i, n = d->div_len, x = d->x5u_len, need;
+	struct bytebuf_wr w;
+	int rc;
 
-	if (!orig_valid((const uint8_t *)d->div, n))
-		return inval("DIV div length", n);
-	if (x == 0 || x > SIGTOKEN_X5U_MAX)
-		return inval("DIV x5u length", x);
-	for (i = 0; i < x; i++) {
-		if (!x5u_char_ok(d->x5u[i]))
-			return inval("DIV x5u character at", i);
-	}
-	need = SIGTOKEN_DIV_FIXED_LEN + n + x;
-	if (size < need)
-		return -ENOSPC;
-	put_u32(out, d->iat);
-	out[4] = n;
-	memcpy(out + 5, d->div, n);
-	out[5 + n] = x;
-	memcpy(out + 6 + n, d->x5u, x);
-	memcpy(out + 6 + n + x, d->sig, SIGTOKEN_SIG_LEN);
-	return need;
+	if (!orig_valid((const uint8_t *)d->div, d->div_len))
+		return inval("DIV div length", d->div_len);
+	rc = x5u_check("DIV", d->x5u, d->x5u_len);
+	if (rc < 0)
+		return rc;
+	bytebuf_wr_init(&w, out, size);
+	rc = bytebuf_put_u32be(&w, d->iat);
+	if (rc == 0)
+		rc = bytebuf_put_lv(&w, d->div, d->div_len);
+	if (rc == 0)
+		rc = bytebuf_put_lv(&w, d->x5u, d->x5u_len);
+	if (rc == 0)
+		rc = bytebuf_put_bytes(&w, d->sig, SIGTOKEN_SIG_LEN);
+	return wr_done(&w, rc);
 }
 
 int sigtoken_orig_set(struct sigtoken *tok, const char *digits)
@@ -296,28 +331,27 @@ int sigtoken_orig_set(struct sigtoken *tok, const char *digits)
 int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 {
 	uint8_t seen[256 / 8] = { 0 };
-	size_t off;
+	struct bytebuf_rd r;
+	uint8_t version;
 	int rc = 0;
 
 	memset(tok, 0, sizeof(*tok));
-	if (len < 1)
+	bytebuf_rd_init(&r, buf, len);
+	if (bytebuf_get_u8(&r, &version) < 0)
 		return bad("empty");
-	if (buf[0] != SIGTOKEN_VERSION) {
-		LOGP(DSS7, LOGL_NOTICE, "signalling token: version %u, not 1\n", buf[0]);
+	if (version != SIGTOKEN_VERSION) {
+		LOGP(DSS7, LOGL_NOTICE, "signalling token: version %u, not 1\n", version);
 		return -EBADMSG;
 	}
-	off = 1;
-	while (off < len) {
-		uint8_t type;
-		size_t vlen;
+	while (bytebuf_left(&r)) {
+		const uint8_t *v;
+		uint8_t type, vlen;
 
-		if (len - off < 2) {
+		if (bytebuf_get_u8(&r, &type) < 0 || bytebuf_get_u8(&r, &vlen) < 0) {
 			rc = bad("TLV truncated in its type and length");
 			goto fail;
 		}
-		type = buf[off];
-		vlen = buf[off + 1];
-		if (len - off - 2 < vlen) {
+		if (bytebuf_get_ptr(&r, &v, vlen) < 0) {
 			LOGP(DSS7, LOGL_NOTICE, "signalling token: TLV 0x%02x (%s) truncated\n",
 			     type, get_value_string(sigtoken_tlv_names, type));
 			rc = -EBADMSG;
@@ -332,27 +366,27 @@ int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 		seen[type / 8] |= 1 << (type % 8);
 		switch (type) {
 		case SIGTOKEN_TLV_HOP:
-			rc = hop_decode(&tok->hop, buf + off + 2, vlen);
+			rc = hop_decode(&tok->hop, v, vlen);
 			tok->has_hop = true;
 			break;
 		case SIGTOKEN_TLV_PASSPORT:
-			rc = passport_decode(&tok->passport, buf + off + 2, vlen);
+			rc = passport_decode(&tok->passport, v, vlen);
 			tok->has_passport = true;
 			break;
 		case SIGTOKEN_TLV_VERDICT:
-			rc = verdict_decode(&tok->verdict, buf + off + 2, vlen);
+			rc = verdict_decode(&tok->verdict, v, vlen);
 			tok->has_verdict = true;
 			break;
 		case SIGTOKEN_TLV_BIND:
-			rc = bind_decode(&tok->bind, buf + off + 2, vlen);
+			rc = bind_decode(&tok->bind, v, vlen);
 			tok->has_bind = true;
 			break;
 		case SIGTOKEN_TLV_ORIG:
-			rc = orig_decode(&tok->orig, buf + off + 2, vlen);
+			rc = orig_decode(&tok->orig, v, vlen);
 			tok->has_orig = true;
 			break;
 		case SIGTOKEN_TLV_DIV:
-			rc = div_decode(&tok->div, buf + off + 2, vlen);
+			rc = div_decode(&tok->div, v, vlen);
 			tok->has_div = true;
 			break;
 		default:
@@ -361,7 +395,6 @@ int sigtoken_decode(struct sigtoken *tok, const uint8_t *buf, size_t len)
 		}
 		if (rc < 0)
 			goto fail;
-		off += 2 + vlen;
 	}
 	return len;
 fail:
@@ -372,163 +405,169 @@ fail:
 
 int sigtoken_passport_encode(uint8_t *out, size_t size, const struct sigtoken_passport *pp)
 {
-	size_t i, n = pp->x5u_len, need;
+	struct bytebuf_wr w;
+	int rc;
 
 	if (pp->attest != 'A' && pp->attest != 'B' && pp->attest != 'C')
 		return inval("PASSPORT attest", (uint8_t)pp->attest);
-	if (n == 0 || n > SIGTOKEN_X5U_MAX)
-		return inval("PASSPORT x5u length", n);
-	for (i = 0; i < n; i++) {
-		if (!x5u_char_ok(pp->x5u[i]))
-			return inval("PASSPORT x5u character at", i);
-	}
-	need = SIGTOKEN_PASSPORT_FIXED_LEN + n;
-	if (size < need)
-		return -ENOSPC;
-	out[0] = pp->attest;
-	put_u32(out + 1, pp->iat);
-	memcpy(out + 5, pp->origid, SIGTOKEN_UUID_LEN);
-	out[5 + SIGTOKEN_UUID_LEN] = n;
-	memcpy(out + 6 + SIGTOKEN_UUID_LEN, pp->x5u, n);
-	memcpy(out + 6 + SIGTOKEN_UUID_LEN + n, pp->sig, SIGTOKEN_SIG_LEN);
-	return need;
+	rc = x5u_check("PASSPORT", pp->x5u, pp->x5u_len);
+	if (rc < 0)
+		return rc;
+	bytebuf_wr_init(&w, out, size);
+	rc = bytebuf_put_u8(&w, pp->attest);
+	if (rc == 0)
+		rc = bytebuf_put_u32be(&w, pp->iat);
+	if (rc == 0)
+		rc = bytebuf_put_bytes(&w, pp->origid, SIGTOKEN_UUID_LEN);
+	if (rc == 0)
+		rc = bytebuf_put_lv(&w, pp->x5u, pp->x5u_len);
+	if (rc == 0)
+		rc = bytebuf_put_bytes(&w, pp->sig, SIGTOKEN_SIG_LEN);
+	return wr_done(&w, rc);
 }
 
 int sigtoken_verdict_encode(uint8_t *out, size_t size, const struct sigtoken_verdict *v)
 {
+	struct bytebuf_wr w;
+	int rc;
+
 	if (v->verstat > SIGTOKEN_VERSTAT_FAILED)
 		return inval("VERDICT verstat", v->verstat);
 	if (!reason_valid(v->reason) || (v->verstat == SIGTOKEN_VERSTAT_PASSED && v->reason))
 		return inval("VERDICT reason", v->reason);
-	if (size < SIGTOKEN_VERDICT_LEN)
-		return -ENOSPC;
-	out[0] = v->verstat;
-	out[1] = v->reason >> 8;
-	out[2] = v->reason & 0xff;
-	return SIGTOKEN_VERDICT_LEN;
+	bytebuf_wr_init(&w, out, size);
+	rc = bytebuf_put_u8(&w, v->verstat);
+	if (rc == 0)
+		rc = bytebuf_put_u16be(&w, v->reason);
+	return wr_done(&w, rc);
 }
 
 static int hop_encode(uint8_t *out, size_t size, const struct sigtoken_hop *h)
 {
+	struct bytebuf_wr w;
+	int rc;
+
 	if (h->alg != SIGTOKEN_ALG_ES256)
 		return inval("HOP alg", h->alg);
-	if (size < SIGTOKEN_HOP_LEN)
-		return -ENOSPC;
-	out[0] = h->alg;
-	memcpy(out + 1, h->key_id, KEYID_LEN);
-	put_u32(out + 1 + KEYID_LEN, h->iat);
-	memcpy(out + 1 + KEYID_LEN + 4, h->sig, SIGTOKEN_SIG_LEN);
-	return SIGTOKEN_HOP_LEN;
+	bytebuf_wr_init(&w, out, size);
+	rc = bytebuf_put_u8(&w, h->alg);
+	if (rc == 0)
+		rc = bytebuf_put_bytes(&w, h->key_id, KEYID_LEN);
+	if (rc == 0)
+		rc = bytebuf_put_u32be(&w, h->iat);
+	if (rc == 0)
+		rc = bytebuf_put_bytes(&w, h->sig, SIGTOKEN_SIG_LEN);
+	return wr_done(&w, rc);
+}
+
+/* The TLVs of a token in the order they are sent */
+static const uint8_t tlv_order[] = {
+	SIGTOKEN_TLV_HOP, SIGTOKEN_TLV_PASSPORT, SIGTOKEN_TLV_VERDICT,
+	SIGTOKEN_TLV_BIND, SIGTOKEN_TLV_ORIG, SIGTOKEN_TLV_DIV,
+};
+
+static bool tlv_present(const struct sigtoken *tok, uint8_t type)
+{
+	switch (type) {
+	case SIGTOKEN_TLV_HOP:
+		return tok->has_hop;
+	case SIGTOKEN_TLV_PASSPORT:
+		return tok->has_passport;
+	case SIGTOKEN_TLV_VERDICT:
+		return tok->has_verdict;
+	case SIGTOKEN_TLV_BIND:
+		return tok->has_bind;
+	case SIGTOKEN_TLV_ORIG:
+		return tok->has_orig;
+	case SIGTOKEN_TLV_DIV:
+		return tok->has_div;
+	default:
+		return false;
+	}
+}
+
+/* The value of TLV \a type of \a tok into v[0..255), as the token carries
+ * it and as HOP signs or hashes it.  \returns its length, or -EINVAL for a
+ * field out of range */
+static int tlv_value(uint8_t v[255], uint8_t type, const struct sigtoken *tok)
+{
+	switch (type) {
+	case SIGTOKEN_TLV_HOP:
+		return hop_encode(v, 255, &tok->hop);
+	case SIGTOKEN_TLV_PASSPORT:
+		return sigtoken_passport_encode(v, 255, &tok->passport);
+	case SIGTOKEN_TLV_VERDICT:
+		return sigtoken_verdict_encode(v, 255, &tok->verdict);
+	case SIGTOKEN_TLV_BIND:
+		if (!bind_valid((const uint8_t *)tok->bind.net, tok->bind.len))
+			return inval("BIND network length", tok->bind.len);
+		memcpy(v, tok->bind.net, tok->bind.len);
+		return tok->bind.len;
+	case SIGTOKEN_TLV_ORIG:
+		if (!orig_valid((const uint8_t *)tok->orig.digits, tok->orig.len))
+			return inval("ORIG length", tok->orig.len);
+		memcpy(v, tok->orig.digits, tok->orig.len);
+		return tok->orig.len;
+	case SIGTOKEN_TLV_DIV:
+		return sigtoken_div_encode(v, 255, &tok->div);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The one TLV writer: TLV \a type of \a tok, whole, into \a w.
+ * \returns 0, -EINVAL (a field out of range) or -ENOSPC */
+static int tlv_put(struct bytebuf_wr *w, uint8_t type, const struct sigtoken *tok)
+{
+	uint8_t v[255];
+	int n = tlv_value(v, type, tok);
+
+	if (n < 0)
+		return n;
+	return bytebuf_put_tlv(w, type, v, n);
 }
 
 int sigtoken_encode(uint8_t *out, size_t size, const struct sigtoken *tok)
 {
-	size_t off = 0;
+	struct bytebuf_wr w;
+	size_t i;
 	int rc;
 
-	if (size < 1)
-		return -ENOSPC;
-	out[off++] = SIGTOKEN_VERSION;
-	if (tok->has_hop) {
-		if (size - off < 2)
-			return -ENOSPC;
-		rc = hop_encode(out + off + 2, size - off - 2, &tok->hop);
-		if (rc < 0)
-			return rc;
-		out[off] = SIGTOKEN_TLV_HOP;
-		out[off + 1] = rc;
-		off += 2 + rc;
+	bytebuf_wr_init(&w, out, size);
+	rc = bytebuf_put_u8(&w, SIGTOKEN_VERSION);
+	for (i = 0; rc == 0 && i < ARRAY_SIZE(tlv_order); i++) {
+		if (tlv_present(tok, tlv_order[i]))
+			rc = tlv_put(&w, tlv_order[i], tok);
 	}
-	if (tok->has_passport) {
-		if (size - off < 2)
-			return -ENOSPC;
-		rc = sigtoken_passport_encode(out + off + 2, size - off - 2, &tok->passport);
-		if (rc < 0)
-			return rc;
-		out[off] = SIGTOKEN_TLV_PASSPORT;
-		out[off + 1] = rc;
-		off += 2 + rc;
-	}
-	if (tok->has_verdict) {
-		if (size - off < 2)
-			return -ENOSPC;
-		rc = sigtoken_verdict_encode(out + off + 2, size - off - 2, &tok->verdict);
-		if (rc < 0)
-			return rc;
-		out[off] = SIGTOKEN_TLV_VERDICT;
-		out[off + 1] = rc;
-		off += 2 + rc;
-	}
-	if (tok->has_bind) {
-		if (!bind_valid((const uint8_t *)tok->bind.net, tok->bind.len))
-			return inval("BIND network length", tok->bind.len);
-		if (size - off < 2 + (size_t)tok->bind.len)
-			return -ENOSPC;
-		out[off] = SIGTOKEN_TLV_BIND;
-		out[off + 1] = tok->bind.len;
-		memcpy(out + off + 2, tok->bind.net, tok->bind.len);
-		off += 2 + tok->bind.len;
-	}
-	if (tok->has_orig) {
-		if (!orig_valid((const uint8_t *)tok->orig.digits, tok->orig.len))
-			return inval("ORIG length", tok->orig.len);
-		if (size - off < 2 + (size_t)tok->orig.len)
-			return -ENOSPC;
-		out[off] = SIGTOKEN_TLV_ORIG;
-		out[off + 1] = tok->orig.len;
-		memcpy(out + off + 2, tok->orig.digits, tok->orig.len);
-		off += 2 + tok->orig.len;
-	}
-	if (tok->has_div) {
-		if (size - off < 2)
-			return -ENOSPC;
-		rc = sigtoken_div_encode(out + off + 2, size - off - 2, &tok->div);
-		if (rc < 0)
-			return rc;
-		out[off] = SIGTOKEN_TLV_DIV;
-		out[off + 1] = rc;
-		off += 2 + rc;
-	}
-	return off;
+	return wr_done(&w, rc);
 }
 
 /* ------------------------------------------------------------------------
  * UUIDs, RFC 9562 §4
  * ------------------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* the hex digit groups of a UUID's text, separated by '-' */
+static const uint8_t uuid_groups[] = { 8, 4, 4, 4, 12 };
 
 int sigtoken_uuid_from_str(uint8_t out[SIGTOKEN_UUID_LEN], const char *s)
 {
-	size_t i, o = 0;
+	struct bytebuf_rd r;
+	struct bytebuf_wr w;
+	const uint8_t *digits;
+	uint8_t dash;
+	size_t i;
 
 	memset(out, 0, SIGTOKEN_UUID_LEN);
 	if (strnlen(s, SIGTOKEN_UUID_STR_LEN) != SIGTOKEN_UUID_STR_LEN - 1)
 		return -EINVAL;
-	for (i = 0; i < SIGTOKEN_UUID_STR_LEN - 1;) {
-		int hi, lo;
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				goto fail;
-			i++;
-			continue;
-		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
-		if (hi < 0 || lo < 0)
+	bytebuf_rd_init(&r, (const uint8_t *)s, SIGTOKEN_UUID_STR_LEN - 1);
+	bytebuf_wr_init(&w, out, SIGTOKEN_UUID_LEN);
+	for (i = 0; i < ARRAY_SIZE(uuid_groups); i++) {
+		if (i > 0 && (bytebuf_get_u8(&r, &dash) < 0 || dash != '-'))
 			goto fail;
-		out[o++] = (hi << 4) | lo;
-		i += 2;
+		if (bytebuf_get_ptr(&r, &digits, uuid_groups[i]) < 0 ||
+		    bytebuf_put_hex(&w, (const char *)digits, uuid_groups[i]) < 0)
+			goto fail;
 	}
 	return 0;
 fail:
@@ -728,18 +767,30 @@ static int sha256(struct sigtoken_key *k, uint8_t out[32], const uint8_t *data, 
 }
 
 /* len, digits: the digits must be an E.164 string of 0..15 digits */
-static int put_number(uint8_t *out, size_t size, size_t *off, const char *tn)
+static int put_number(struct bytebuf_wr *w, const char *tn)
 {
 	size_t n = strnlen(tn, SIGTOKEN_E164_MAX + 1);
 
 	if (n > SIGTOKEN_E164_MAX || !all_digits(tn, n))
 		return -EINVAL;
-	if (size - *off < 1 + n)
-		return -ENOSPC;
-	out[(*off)++] = n;
-	memcpy(out + *off, tn, n);
-	*off += n;
-	return 0;
+	return bytebuf_put_lv(w, tn, n);
+}
+
+/* SHA-256 of TLV \a type's value, or 32 zero octets when \a tok has none */
+static int put_tlv_hash(struct bytebuf_wr *w, uint8_t type, const struct sigtoken *tok, struct sigtoken_key *k)
+{
+	uint8_t v[255], md[32] = { 0 };
+	int rc;
+
+	if (tlv_present(tok, type)) {
+		rc = tlv_value(v, type, tok);
+		if (rc < 0)
+			return rc;
+		rc = sha256(k, md, v, rc);
+		if (rc < 0)
+			return rc;
+	}
+	return bytebuf_put_bytes(w, md, sizeof(md));
 }
 
 #define HOP_DOMAIN	"STIWF-HOP1"
@@ -750,84 +801,43 @@ static int put_number(uint8_t *out, size_t size, size_t *off, const char *tn)
 static int hop_data(uint8_t *out, size_t size, const struct sigtoken *tok,
 		    const struct sigtoken_call *call, struct sigtoken_key *k)
 {
-	uint8_t tlv[255];
-	size_t off = 0;
+	struct bytebuf_wr w;
 	int rc;
 
-	if (size < HOP_DATA_MAX)
-		return -ENOSPC;
-	memcpy(out, HOP_DOMAIN, 10);
-	off = 10;
-	out[off++] = tok->hop.alg;
-	memcpy(out + off, tok->hop.key_id, KEYID_LEN);
-	off += KEYID_LEN;
-	put_u32(out + off, tok->hop.iat);
-	off += 4;
-	rc = put_number(out, size, &off, call->orig);
-	if (rc < 0)
-		return rc;
-	if (call->apri > 3)
-		return -EINVAL;
-	out[off++] = call->apri;
-	rc = put_number(out, size, &off, call->dest);
-	if (rc < 0)
-		return rc;
-	rc = put_number(out, size, &off, call->addl);
-	if (rc < 0)
-		return rc;
-	if (tok->has_passport) {
-		rc = sigtoken_passport_encode(tlv, sizeof(tlv), &tok->passport);
-		if (rc < 0)
-			return rc;
-		rc = sha256(k, out + off, tlv, rc);
-		if (rc < 0)
-			return rc;
-	} else {
-		memset(out + off, 0, 32);
-	}
-	off += 32;
-	if (tok->has_verdict) {
-		rc = sigtoken_verdict_encode(tlv, sizeof(tlv), &tok->verdict);
-		if (rc < 0)
-			return rc;
-		rc = sha256(k, out + off, tlv, rc);
-		if (rc < 0)
-			return rc;
-	} else {
-		memset(out + off, 0, 32);
-	}
-	off += 32;
+	bytebuf_wr_init(&w, out, size);
+	rc = bytebuf_put_bytes(&w, HOP_DOMAIN, 10);
+	if (rc == 0)
+		rc = bytebuf_put_u8(&w, tok->hop.alg);
+	if (rc == 0)
+		rc = bytebuf_put_bytes(&w, tok->hop.key_id, KEYID_LEN);
+	if (rc == 0)
+		rc = bytebuf_put_u32be(&w, tok->hop.iat);
+	if (rc == 0)
+		rc = put_number(&w, call->orig);
+	if (rc == 0)
+		rc = call->apri > 3 ? -EINVAL : bytebuf_put_u8(&w, call->apri);
+	if (rc == 0)
+		rc = put_number(&w, call->dest);
+	if (rc == 0)
+		rc = put_number(&w, call->addl);
+	if (rc == 0)
+		rc = put_tlv_hash(&w, SIGTOKEN_TLV_PASSPORT, tok, k);
+	if (rc == 0)
+		rc = put_tlv_hash(&w, SIGTOKEN_TLV_VERDICT, tok, k);
 	/* the BIND TLV as sent, only when present: a HOP without it signs
 	 * what it always signed, and a BIND cannot be added or removed */
-	if (tok->has_bind) {
-		if (!bind_valid((const uint8_t *)tok->bind.net, tok->bind.len))
-			return -EINVAL;
-		out[off++] = SIGTOKEN_TLV_BIND;
-		out[off++] = tok->bind.len;
-		memcpy(out + off, tok->bind.net, tok->bind.len);
-		off += tok->bind.len;
-	}
+	if (rc == 0 && tok->has_bind)
+		rc = tlv_put(&w, SIGTOKEN_TLV_BIND, tok);
 	/* ORIG likewise (sigtoken.h): no TLV of a token travels unsigned */
-	if (tok->has_orig) {
-		if (!orig_valid((const uint8_t *)tok->orig.digits, tok->orig.len))
-			return -EINVAL;
-		out[off++] = SIGTOKEN_TLV_ORIG;
-		out[off++] = tok->orig.len;
-		memcpy(out + off, tok->orig.digits, tok->orig.len);
-		off += tok->orig.len;
-	}
+	if (rc == 0 && tok->has_orig)
+		rc = tlv_put(&w, SIGTOKEN_TLV_ORIG, tok);
 	/* DIV by its hash, after BIND and ORIG, only when present (sigtoken.h) */
-	if (tok->has_div) {
-		rc = sigtoken_div_encode(tlv, sizeof(tlv), &tok->div);
-		if (rc < 0)
-			return rc;
-		out[off++] = SIGTOKEN_TLV_DIV;
-		rc = sha256(k, out + off, tlv, rc);
-		if (rc < 0)
-			return rc;
-		off += 32;
+	if (rc == 0 && tok->has_div) {
+		rc = bytebuf_put_u8(&w, SIGTOKEN_TLV_DIV);
+		if (rc == 0)
+			rc = put_tlv_hash(&w, SIGTOKEN_TLV_DIV, tok, k);
 	}
-	return off;
+	return wr_done(&w, rc);
 }
 
 int sigtoken_key_sign(struct sigtoken_key *key, uint8_t sig[SIGTOKEN_SIG_LEN], const uint8_t *data, size_t len)

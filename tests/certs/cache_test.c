@@ -24,6 +24,7 @@
 #include "certs/certchain.h"
 #include "src/core/logging.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 static time_t fake_now;
@@ -490,40 +491,47 @@ static void test_certchain(void)
 	X509_free(ca);
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	ctx = talloc_named_const(NULL, 0, "cache_test");
-	log_init(&stiwf_log_info, NULL);
+	ctx = root;
 	if (!testpki_dir())
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("cache", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "lifetime", test_lifetime) ||
-	    !CU_add_test(suite, "delta", test_delta) ||
-	    !CU_add_test(suite, "expiry", test_expiry) ||
-	    !CU_add_test(suite, "negative", test_negative) ||
-	    !CU_add_test(suite, "negative_apart", test_negative_apart) ||
-	    !CU_add_test(suite, "lru", test_lru) ||
-	    !CU_add_test(suite, "shared_ca", test_shared_ca) ||
-	    !CU_add_test(suite, "certchain", test_certchain)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+		return -1;
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
+	unsigned int failures = 0;
+
 	testpki_cleanup();
-	log_fini();
-	talloc_free(osmo_ctx);
 	if (talloc_total_blocks(ctx) != 1) {
 		fprintf(stderr, "cache_test: talloc blocks left\n");
-		failed++;
+		failures++;
 	}
-	talloc_free(ctx);
-	return failed ? 1 : 0;
+	return failures;
 }
+
+static const struct cunit_test tests[] = {
+	{ "lifetime", test_lifetime },
+	{ "delta", test_delta },
+	{ "expiry", test_expiry },
+	{ "negative", test_negative },
+	{ "negative_apart", test_negative_apart },
+	{ "lru", test_lru },
+	{ "shared_ca", test_shared_ca },
+	{ "certchain", test_certchain },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "cache", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "cache_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -20,6 +20,7 @@
 #include "certs/credential.h"
 #include "src/core/logging.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 
@@ -160,30 +161,33 @@ static void test_chain_order(void)
 	X509_free(deleg);
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	ctx = talloc_named_const(NULL, 0, "credential_test");
-	log_init(&stiwf_log_info, NULL);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("credential", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "load", test_load) ||
-	    !CU_add_test(suite, "chain_order", test_chain_order)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	testpki_cleanup();
-	log_fini();
-	/* libosmocore's per-thread root context, reachable only from TLS:
-	 * free it so that valgrind's leak check sees a clean exit */
-	talloc_free(osmo_ctx);
-	talloc_free(ctx);
-	return failed ? 1 : 0;
+	ctx = root;
+	return 0;
 }
+
+static unsigned int teardown(void)
+{
+	testpki_cleanup();
+	return 0;
+}
+
+static const struct cunit_test tests[] = {
+	{ "load", test_load },
+	{ "chain_order", test_chain_order },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "credential", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "credential_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -27,6 +27,7 @@
 #include "src/core/logging.h"
 #include "tests/certs/testhttps.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 
@@ -907,52 +908,59 @@ static void test_glib_loop(void)
 	talloc_free(f);
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	ctx = talloc_named_const(NULL, 0, "fetch_test");
-	log_init(&stiwf_log_info, NULL);
+	ctx = root;
 	if (!testpki_dir() || testhttps_start() < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("fetch", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "policy", test_policy) ||
-	    !CU_add_test(suite, "acl", test_acl) ||
-	    !CU_add_test(suite, "hdrs", test_hdrs) ||
-	    !CU_add_test(suite, "truncate_flip", test_truncate_flip) ||
-	    !CU_add_test(suite, "ssrf", test_ssrf) ||
-	    !CU_add_test(suite, "deadline", test_deadline) ||
-	    !CU_add_test(suite, "busy", test_busy) ||
-	    !CU_add_test(suite, "good", test_good) ||
-	    !CU_add_test(suite, "single_flight", test_single_flight) ||
-	    !CU_add_test(suite, "never_answers", test_never_answers) ||
-	    !CU_add_test(suite, "misbehaving", test_misbehaving) ||
-	    !CU_add_test(suite, "redirects", test_redirects) ||
-	    !CU_add_test(suite, "redirect_loop", test_redirect_loop) ||
-	    !CU_add_test(suite, "refused_async", test_refused_async) ||
-	    !CU_add_test(suite, "lab_http", test_lab_http) ||
-	    !CU_add_test(suite, "cancel", test_cancel) ||
-	    !CU_add_test(suite, "tls_untrusted", test_tls_untrusted) ||
-	    !CU_add_test(suite, "free_in_flight", test_free_in_flight) ||
-	    !CU_add_test(suite, "glib_loop", test_glib_loop)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+		return -1;
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
+	unsigned int failures = 0;
+
 	testhttps_stop();
 	testpki_cleanup();
-	log_fini();
-	talloc_free(osmo_ctx);
 	if (talloc_total_blocks(ctx) != 1) {
 		fprintf(stderr, "fetch_test: talloc blocks left\n");
-		failed++;
+		failures++;
 	}
-	talloc_free(ctx);
-	return failed ? 1 : 0;
+	return failures;
 }
+
+static const struct cunit_test tests[] = {
+	{ "policy", test_policy },
+	{ "acl", test_acl },
+	{ "hdrs", test_hdrs },
+	{ "truncate_flip", test_truncate_flip },
+	{ "ssrf", test_ssrf },
+	{ "deadline", test_deadline },
+	{ "busy", test_busy },
+	{ "good", test_good },
+	{ "single_flight", test_single_flight },
+	{ "never_answers", test_never_answers },
+	{ "misbehaving", test_misbehaving },
+	{ "redirects", test_redirects },
+	{ "redirect_loop", test_redirect_loop },
+	{ "refused_async", test_refused_async },
+	{ "lab_http", test_lab_http },
+	{ "cancel", test_cancel },
+	{ "tls_untrusted", test_tls_untrusted },
+	{ "free_in_flight", test_free_in_flight },
+	{ "glib_loop", test_glib_loop },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "fetch", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "fetch_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

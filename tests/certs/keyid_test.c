@@ -13,6 +13,7 @@
 
 #include "certs/keyid.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 /* The value of NAME in pki.env (NAME='value'), or "" */
 static const char *pki_env(const char *name)
@@ -105,23 +106,26 @@ static void test_keyid_hex(void)
 	CU_ASSERT_EQUAL(keyid_from_hex(out, ""), -EINVAL);
 }
 
-int main(int argc, char **argv)
+static unsigned int teardown(void)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("keyid", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "pki", test_keyid_pki) ||
-	    !CU_add_test(suite, "hex", test_keyid_hex)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
 	testpki_cleanup();
-	return failed ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "pki", test_keyid_pki },
+	{ "hex", test_keyid_hex },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "keyid", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "keyid_test",
+	.log = CUNIT_LOG_SILENT,
+	.teardown = teardown,
+	.suites = suites,
+};

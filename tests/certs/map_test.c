@@ -21,6 +21,7 @@
 #include "certs/keyid.h"
 #include "certs/map.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 static void *ctx, *held;
 static X509 *op1_full, *op1_prov, *op2_full, *rogue, *sp_a, *sp_b, *delegate;
@@ -627,38 +628,44 @@ static void test_load_file(void)
 	talloc_free(map);
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failed;
+	ctx = root;
+	return 0;
+}
 
-	ctx = talloc_named_const(NULL, 0, "map_test");
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("map", suite_init, suite_cleanup);
-	if (!suite || !CU_add_test(suite, "full/provisional by policy OID", test_class) ||
-	    !CU_add_test(suite, "numbers the path holds", test_numbers_from_certificates) ||
-	    !CU_add_test(suite, "configured entries, SPC <-> operator", test_entries) ||
-	    !CU_add_test(suite, "one call's answers", test_assess) ||
-	    !CU_add_test(suite, "text loader", test_loader) ||
-	    !CU_add_test(suite, "global titles and home networks", test_gt_imsi) ||
-	    !CU_add_test(suite, "map file", test_load_file)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+static unsigned int teardown(void)
+{
+	unsigned int failures = 0;
+
 	testpki_cleanup();
 	if (talloc_total_blocks(ctx) != 1) {
 		fprintf(stderr, "talloc: %zu blocks left\n", talloc_total_blocks(ctx));
-		failed++;
+		failures++;
 	}
-	talloc_free(ctx);
-	/* libosmocore's per-thread root context, reachable only from TLS:
-	 * free it so that valgrind's leak check sees a clean exit */
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failed ? 1 : 0;
+	return failures;
 }
+
+static const struct cunit_test tests[] = {
+	{ "full/provisional by policy OID", test_class },
+	{ "numbers the path holds", test_numbers_from_certificates },
+	{ "configured entries, SPC <-> operator", test_entries },
+	{ "one call's answers", test_assess },
+	{ "text loader", test_loader },
+	{ "global titles and home networks", test_gt_imsi },
+	{ "map file", test_load_file },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "map", suite_init, suite_cleanup, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "map_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

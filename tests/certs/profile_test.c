@@ -18,6 +18,7 @@
 #include "certs/profile.h"
 #include "src/core/logging.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 #define SHAKEN_CP "2.16.840.1.114569.1.1.3"
 #define TNAUTH_SPC_1234 "DER:30:08:A0:06:16:04:31:32:33:34"
@@ -227,30 +228,28 @@ static void test_tables(void)
 	}
 }
 
-int main(int argc, char **argv)
+static unsigned int teardown(void)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	log_init(&stiwf_log_info, NULL);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("profile", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "crafted", test_crafted) ||
-	    !CU_add_test(suite, "time_argument", test_time_argument) ||
-	    !CU_add_test(suite, "pki", test_pki) ||
-	    !CU_add_test(suite, "tables", test_tables)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
 	testpki_cleanup();
-	log_fini();
-	/* libosmocore's per-thread root context, reachable only from TLS:
-	 * free it so that valgrind's leak check sees a clean exit */
-	talloc_free(osmo_ctx);
-	return failed ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "crafted", test_crafted },
+	{ "time_argument", test_time_argument },
+	{ "pki", test_pki },
+	{ "tables", test_tables },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "profile", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "profile_test",
+	.log = CUNIT_LOG_SILENT,
+	.teardown = teardown,
+	.suites = suites,
+};

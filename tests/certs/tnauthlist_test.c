@@ -19,6 +19,7 @@
 #include "certs/tnauthlist.h"
 #include "src/core/logging.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 
@@ -462,36 +463,39 @@ static void test_covers_tn(void)
 	CU_ASSERT_STRING_EQUAL(tnauthlist_first_spc(&l), "4930123400");
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	ctx = talloc_named_const(NULL, 0, "tnauthlist_test");
-	log_init(&stiwf_log_info, NULL);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("tnauthlist", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "vectors", test_vectors) ||
-	    !CU_add_test(suite, "truncation", test_truncation) ||
-	    !CU_add_test(suite, "bitflip", test_bitflip) ||
-	    !CU_add_test(suite, "too_many", test_too_many) ||
-	    !CU_add_test(suite, "generated_certs", test_generated_certs) ||
-	    !CU_add_test(suite, "duplicate_extension", test_duplicate_extension) ||
-	    !CU_add_test(suite, "covers_tn", test_covers_tn) ||
-	    !CU_add_test(suite, "encompasses", test_encompasses)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	testpki_cleanup();
-	log_fini();
-	/* libosmocore's per-thread root context, reachable only from TLS:
-	 * free it so that valgrind's leak check sees a clean exit */
-	talloc_free(osmo_ctx);
-	talloc_free(ctx);
-	return failed ? 1 : 0;
+	ctx = root;
+	return 0;
 }
+
+static unsigned int teardown(void)
+{
+	testpki_cleanup();
+	return 0;
+}
+
+static const struct cunit_test tests[] = {
+	{ "vectors", test_vectors },
+	{ "truncation", test_truncation },
+	{ "bitflip", test_bitflip },
+	{ "too_many", test_too_many },
+	{ "generated_certs", test_generated_certs },
+	{ "duplicate_extension", test_duplicate_extension },
+	{ "covers_tn", test_covers_tn },
+	{ "encompasses", test_encompasses },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "tnauthlist", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "tnauthlist_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -37,6 +37,7 @@
 #include "src/core/logging.h"
 #include "tests/certs/testhttps.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 
@@ -816,48 +817,55 @@ static void test_resolve_tsca(void)
 	X509_free(rg);
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	ctx = talloc_named_const(NULL, 0, "truststore_test");
-	log_init(&stiwf_log_info, NULL);
+	ctx = root;
 	if (!testpki_dir() || testhttps_start() < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("truststore", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "verify", test_verify) ||
-	    !CU_add_test(suite, "bad_signature", test_bad_signature) ||
-	    !CU_add_test(suite, "crl_files", test_crl_files) ||
-	    !CU_add_test(suite, "crl_truncate_flip", test_crl_truncate_flip) ||
-	    !CU_add_test(suite, "sip_codes", test_sip_codes) ||
-	    !CU_add_test(suite, "memo", test_memo) ||
-	    !CU_add_test(suite, "resolve", test_resolve) ||
-	    !CU_add_test(suite, "resolve_cache", test_resolve_cache) ||
-	    !CU_add_test(suite, "resolve_cdp", test_resolve_cdp) ||
-	    !CU_add_test(suite, "resolve_policy", test_resolve_policy) ||
-	    !CU_add_test(suite, "resolve_busy", test_resolve_busy) ||
-	    !CU_add_test(suite, "resolve_cdp_untrusted", test_resolve_cdp_untrusted) ||
-	    !CU_add_test(suite, "crl_refresh_file", test_crl_refresh_file) ||
-	    !CU_add_test(suite, "crl_refresh_cdp", test_crl_refresh_cdp) ||
-	    !CU_add_test(suite, "resolve_tsca", test_resolve_tsca)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+		return -1;
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
+	unsigned int failures = 0;
+
 	testhttps_stop();
 	testpki_cleanup();
-	log_fini();
-	talloc_free(osmo_ctx);
 	if (talloc_total_blocks(ctx) != 1) {
 		fprintf(stderr, "truststore_test: talloc blocks left\n");
-		failed++;
+		failures++;
 	}
-	talloc_free(ctx);
-	return failed ? 1 : 0;
+	return failures;
 }
+
+static const struct cunit_test tests[] = {
+	{ "verify", test_verify },
+	{ "bad_signature", test_bad_signature },
+	{ "crl_files", test_crl_files },
+	{ "crl_truncate_flip", test_crl_truncate_flip },
+	{ "sip_codes", test_sip_codes },
+	{ "memo", test_memo },
+	{ "resolve", test_resolve },
+	{ "resolve_cache", test_resolve_cache },
+	{ "resolve_cdp", test_resolve_cdp },
+	{ "resolve_policy", test_resolve_policy },
+	{ "resolve_busy", test_resolve_busy },
+	{ "resolve_cdp_untrusted", test_resolve_cdp_untrusted },
+	{ "crl_refresh_file", test_crl_refresh_file },
+	{ "crl_refresh_cdp", test_crl_refresh_cdp },
+	{ "resolve_tsca", test_resolve_tsca },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "truststore", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "truststore_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -35,6 +35,7 @@
 #include "ss7/sigtoken.h"
 #include "tests/certs/testhttps.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 static char local_dir[4200];
@@ -795,43 +796,50 @@ static void test_cfg(void)
 	talloc_free(ts);
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	ctx = talloc_named_const(NULL, 0, "tsca_test");
-	log_init(&stiwf_log_info, NULL);
+	ctx = root;
 	if (!testpki_dir() || testhttps_start() < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("tsca", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "cfg", test_cfg) ||
-	    !CU_add_test(suite, "local", test_local) ||
-	    !CU_add_test(suite, "path", test_path) ||
-	    !CU_add_test(suite, "lifetime", test_lifetime) ||
-	    !CU_add_test(suite, "time_and_revocation", test_time_and_revocation) ||
-	    !CU_add_test(suite, "repo", test_repo) ||
-	    !CU_add_test(suite, "local_then_repo", test_local_then_repo) ||
-	    !CU_add_test(suite, "token_bucket", test_token_bucket) ||
-	    !CU_add_test(suite, "rate_limit", test_rate_limit)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+		return -1;
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
+	unsigned int failures = 0;
+
 	testhttps_stop();
 	testpki_cleanup();
-	log_fini();
-	talloc_free(osmo_ctx);
 	if (talloc_total_blocks(ctx) != 1) {
 		fprintf(stderr, "tsca_test: talloc blocks left\n");
 		talloc_report_full(ctx, stderr);
-		failed++;
+		failures++;
 	}
-	talloc_free(ctx);
-	return failed ? 1 : 0;
+	return failures;
 }
+
+static const struct cunit_test tests[] = {
+	{ "cfg", test_cfg },
+	{ "local", test_local },
+	{ "path", test_path },
+	{ "lifetime", test_lifetime },
+	{ "time_and_revocation", test_time_and_revocation },
+	{ "repo", test_repo },
+	{ "local_then_repo", test_local_then_repo },
+	{ "token_bucket", test_token_bucket },
+	{ "rate_limit", test_rate_limit },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "tsca", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "tsca_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -35,6 +35,7 @@
 #include "ss7/isup.h"
 #include "ss7/isup_trunk.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 #define CALLING "12125550111"
 #define CALLED "12025550100"
@@ -539,7 +540,6 @@ static int suite_init(void)
 	fclose(f);
 	if (stiwf_config_read(conf_path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
-		return -1;
 	}
 	return testpki_dir() ? 0 : -1;
 }
@@ -553,32 +553,36 @@ static int suite_clean(void)
 	return 0;
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
-	ctx = talloc_named_const(NULL, 0, "call_fsm_test");
+	ctx = root;
 	/* the guard timer runs on a fake clock (clock_advance()) */
 	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
 	osmo_gettimeofday_override = true;
-	stiwf_logging_init(ctx);
 	if (stiwf_vty_init(ctx) < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("iwf call fsm", suite_init, suite_clean);
-	CU_add_test(s, "SIP -> ISUP: IAM, ACM, ANM, BYE", test_sip_to_isup_call);
-	CU_add_test(s, "glare: no circuit left", test_glare_no_circuit);
-	CU_add_test(s, "glare: repeat attempt, then busy", test_glare_repeat_then_busy);
-	CU_add_test(s, "ISUP -> SIP: INVITE, 180, 200, BYE", test_isup_to_sip_call);
-	CU_add_test(s, "REL during SIGN", test_rel_during_sign);
-	CU_add_test(s, "guard timer", test_guard_timer);
-	CU_add_test(s, "shutdown", test_shutdown);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	talloc_free(ctx);
-	return failures ? 1 : 0;
+		return -1;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "SIP -> ISUP: IAM, ACM, ANM, BYE", test_sip_to_isup_call },
+	{ "glare: no circuit left", test_glare_no_circuit },
+	{ "glare: repeat attempt, then busy", test_glare_repeat_then_busy },
+	{ "ISUP -> SIP: INVITE, 180, 200, BYE", test_isup_to_sip_call },
+	{ "REL during SIGN", test_rel_during_sign },
+	{ "guard timer", test_guard_timer },
+	{ "shutdown", test_shutdown },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "iwf call fsm", suite_init, suite_clean, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "call_fsm_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.suites = suites,
+};

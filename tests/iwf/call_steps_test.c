@@ -17,6 +17,7 @@
 #include "iwf/call_steps.h"
 #include "iwf/cause.h"
 #include "iwf/policy.h"
+#include "tests/cunit_main.h"
 
 /* store answer, on-failure local, hop-required -> verdict, ours, action, cause, hop_reason */
 static const struct {
@@ -141,23 +142,20 @@ static void test_divert(void)
 	free(iam);
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "the shared store's answer, the evidence and the decision", test_verdicts },
+	{ "a HOP forgotten after a re-routable release, only ours", test_forget_due },
+	{ "a forwarded INVITE's history in the IAM", test_divert },
+	{ NULL }
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("call_steps", NULL, NULL);
-	if (!s || !CU_add_test(s, "the shared store's answer, the evidence and the decision", test_verdicts) ||
-	    !CU_add_test(s, "a HOP forgotten after a re-routable release, only ours", test_forget_due) ||
-	    !CU_add_test(s, "a forwarded INVITE's history in the IAM", test_divert)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "call_steps", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "call_steps_test",
+	.log = CUNIT_LOG_SILENT,
+	.suites = suites,
+};

@@ -10,6 +10,7 @@
 #include <osmocom/core/utils.h>
 
 #include "iwf/cause.h"
+#include "tests/cunit_main.h"
 
 static const struct {
 	int sip;
@@ -126,23 +127,23 @@ static void test_phrases(void)
 	CU_ASSERT_STRING_EQUAL(iwf_sip_reason_phrase(299), "Unknown");
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "SIP -> ISUP defaults (RFC 3398 7.2.4.1)", test_sip_to_isup_defaults },
+	{ "ISUP -> SIP defaults (RFC 3398 8.2.6.1)", test_isup_to_sip_defaults },
+	{ "busy round trip", test_busy_round_trip },
+	{ "per-peer overrides", test_overrides },
+	{ "reason phrases", test_phrases },
+	{ "causes that let the exchange route again", test_reroutable },
+	{ NULL }
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("cause", NULL, NULL);
-	CU_add_test(s, "SIP -> ISUP defaults (RFC 3398 7.2.4.1)", test_sip_to_isup_defaults);
-	CU_add_test(s, "ISUP -> SIP defaults (RFC 3398 8.2.6.1)", test_isup_to_sip_defaults);
-	CU_add_test(s, "busy round trip", test_busy_round_trip);
-	CU_add_test(s, "per-peer overrides", test_overrides);
-	CU_add_test(s, "reason phrases", test_phrases);
-	CU_add_test(s, "causes that let the exchange route again", test_reroutable);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "cause", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "cause_test",
+	.log = CUNIT_LOG_SILENT,
+	.suites = suites,
+};

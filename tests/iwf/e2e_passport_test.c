@@ -18,6 +18,7 @@
 #include "sip/passport.h"
 #include "src/core/logging.h"
 #include "ss7/sigtoken.h"
+#include "tests/cunit_main.h"
 
 #define X5U "https://cert.example.org/sp-a-chain.pem"
 #define UUID "4437a2d6-3a8e-4c39-9a6d-2f5e0d3b1a7c"
@@ -374,31 +375,37 @@ static void test_rcd(void)
 	talloc_free(rx);
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	log_init(&stiwf_log_info, NULL);
 	key = EVP_EC_gen("P-256");
-	if (!key || CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("e2e_passport", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "round_trip", test_round_trip) ||
-	    !CU_add_test(suite, "div PASSporT through the DIV TLV", test_div_round_trip) ||
-	    !CU_add_test(suite, "div PASSporT chain, RFC 8946 §4.2", test_div_chain) ||
-	    !CU_add_test(suite, "refused", test_refused) ||
-	    !CU_add_test(suite, "Rich Call Data is not carried", test_rcd) ||
-	    !CU_add_test(suite, "rebuild takes E.164 numbers only", test_rebuild_numbers)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	EVP_PKEY_free(key);
-	log_fini();
-	talloc_free(osmo_ctx);
-	return failed ? 1 : 0;
+	return key ? 0 : -1;
 }
+
+static unsigned int teardown(void)
+{
+	EVP_PKEY_free(key);
+	return 0;
+}
+
+static const struct cunit_test tests[] = {
+	{ "round_trip", test_round_trip },
+	{ "div PASSporT through the DIV TLV", test_div_round_trip },
+	{ "div PASSporT chain, RFC 8946 §4.2", test_div_chain },
+	{ "refused", test_refused },
+	{ "Rich Call Data is not carried", test_rcd },
+	{ "rebuild takes E.164 numbers only", test_rebuild_numbers },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "e2e_passport", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "e2e_passport_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

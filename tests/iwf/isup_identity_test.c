@@ -14,6 +14,7 @@
 #include "src/core/logging.h"
 #include "iwf/isup_identity.h"
 #include "ss7/sigtoken.h"
+#include "tests/cunit_main.h"
 
 static void set_party(struct iwf_party_number *p, uint8_t nai, uint8_t pres, uint8_t scr, const char *d)
 {
@@ -226,32 +227,21 @@ static void test_inband_hold(void)
 	free(d);
 }
 
-int main(int argc, char **argv)
-{
-	void *ctx = talloc_named_const(NULL, 0, "isup_identity_test");
-	CU_pSuite suite;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "IAM identity round trip", test_roundtrip },
+	{ "ACM/CPG to 180/183", test_progress },
+	{ "in-band information and hold notifications", test_inband_hold },
+	{ "forwarded call: Diversion to IAM redirection and back", test_divert },
+	{ NULL }
+};
 
-	if (stiwf_logging_init(ctx) < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("isup_identity", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "IAM identity round trip", test_roundtrip) ||
-	    !CU_add_test(suite, "ACM/CPG to 180/183", test_progress) ||
-	    !CU_add_test(suite, "in-band information and hold notifications", test_inband_hold) ||
-	    !CU_add_test(suite, "forwarded call: Diversion to IAM redirection and back", test_divert)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "isup_identity", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "isup_identity_test",
+	.log = CUNIT_LOG_STDERR,
+	.suites = suites,
+};

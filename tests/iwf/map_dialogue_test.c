@@ -16,6 +16,7 @@
 #include <osmocom/core/timer.h>
 
 #include "iwf/map_dialogue.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 
@@ -220,29 +221,42 @@ static void test_timer(void)
 	iwf_map_dlg_table_free(t);
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
-	ctx = talloc_named_const(NULL, 0, "map_dialogue_test");
+	ctx = root;
 	iwf_map_tdefs_init();
 	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
 	osmo_gettimeofday_override = true;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("map dialogues", NULL, NULL);
-	CU_add_test(s, "both sides, inheritance, replaced TIDs", test_both_sides);
-	CU_add_test(s, "the bound evicts the least recently used", test_bound);
-	CU_add_test(s, "the dialogue timer", test_timer);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
+	unsigned int failures = 0;
+
 	if (talloc_total_blocks(ctx) != 1) {
 		fprintf(stderr, "talloc: %zu blocks left\n", talloc_total_blocks(ctx));
 		failures++;
 	}
-	talloc_free(ctx);
-	return failures ? 1 : 0;
+	return failures;
 }
+
+static const struct cunit_test tests[] = {
+	{ "both sides, inheritance, replaced TIDs", test_both_sides },
+	{ "the bound evicts the least recently used", test_bound },
+	{ "the dialogue timer", test_timer },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "map dialogues", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "map_dialogue_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

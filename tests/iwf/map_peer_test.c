@@ -27,6 +27,7 @@
 #include "iwf/peer.h"
 #include "src/stiwfd/cfg.h"
 #include "src/core/logging.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 static char path[256], out_path[256];
@@ -331,31 +332,19 @@ static void test_cfg_check(void)
 	iwf_map_cfg_reset(g_map_cfg);
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
-	ctx = talloc_named_const(NULL, 0, "map_peer_test");
-	stiwf_logging_init(ctx);
+	ctx = root;
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	if (stiwf_vty_init(ctx) < 0)
-		return 1;
+		return -1;
 	snprintf(path, sizeof(path), "map_peer_test.%d.conf", (int)getpid());
 	snprintf(out_path, sizeof(out_path), "map_peer_test.%d.out", (int)getpid());
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("map-peer", NULL, NULL);
-	CU_add_test(s, "the example of iwf/map_peer.h", test_example);
-	CU_add_test(s, "written back exactly", test_round_trip);
-	CU_add_test(s, "bad lines name file:line", test_bad_lines);
-	CU_add_test(s, "a calling GT's map-peer", test_peer_by_gt);
-	CU_add_test(s, "IMSI masking, operation words", test_helpers);
-	CU_add_test(s, "iwf_cfg_check", test_cfg_check);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
 	unlink(path);
 	unlink(out_path);
 	/* libosmovty keeps the file it writes over as NAME.sav */
@@ -366,6 +355,28 @@ int main(void)
 	talloc_free(tall_vty_vec_ctx);
 	talloc_free(tall_vty_cmd_ctx);
 	talloc_free(tall_vty_ctx);
-	talloc_free(ctx);
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "the example of iwf/map_peer.h", test_example },
+	{ "written back exactly", test_round_trip },
+	{ "bad lines name file:line", test_bad_lines },
+	{ "a calling GT's map-peer", test_peer_by_gt },
+	{ "IMSI masking, operation words", test_helpers },
+	{ "iwf_cfg_check", test_cfg_check },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "map-peer", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "map_peer_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -12,6 +12,7 @@
 #include <CUnit/Basic.h>
 
 #include "iwf/map_policy.h"
+#include "tests/cunit_main.h"
 
 /* map_policy.h's table: [policy][valid][category] ->
  *   "fwd"   forwarded
@@ -251,21 +252,21 @@ static void test_bad_input(void)
 	CU_ASSERT_STRING_EQUAL(get_value_string(iwf_map_block_action_names, IWF_MAP_BLOCK_TC_ABORT), "tc-abort");
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "every category x policy x verdict x home x dialogue", test_every_case },
+	{ "the attacks under each policy", test_attacks },
+	{ "the operation -> category table", test_categories },
+	{ "bad input", test_bad_input },
+	{ NULL }
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("map policy", NULL, NULL);
-	CU_add_test(s, "every category x policy x verdict x home x dialogue", test_every_case);
-	CU_add_test(s, "the attacks under each policy", test_attacks);
-	CU_add_test(s, "the operation -> category table", test_categories);
-	CU_add_test(s, "bad input", test_bad_input);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "map policy", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "map_policy_test",
+	.log = CUNIT_LOG_SILENT,
+	.suites = suites,
+};

@@ -14,6 +14,7 @@
 #include <osmocom/core/utils.h>
 
 #include "iwf/number.h"
+#include "tests/cunit_main.h"
 
 /* Peers: A international in Germany, B national in Germany with prefixes,
  * N national in North America, X without a country code. */
@@ -448,29 +449,31 @@ static void test_round_trip(void)
 	}
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
 	plans_init();
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("number", NULL, NULL);
-	CU_add_test(s, "number plan", test_plan);
-	CU_add_test(s, "E.164 rule", test_e164);
-	CU_add_test(s, "SIP user part parse", test_tn_parse);
-	CU_add_test(s, "SIP URI format", test_tn_uri);
-	CU_add_test(s, "SIP -> ISUP (Q.1912.5 6.1.3)", test_sip_to_isup);
-	CU_add_test(s, "ISUP -> SIP (Q.1912.5 7.1.3)", test_isup_to_sip);
-	CU_add_test(s, "round trip", test_round_trip);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	/* libosmocore's per-thread root context, reachable only from TLS:
-	 * free it so that valgrind's leak check sees a clean exit */
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "number plan", test_plan },
+	{ "E.164 rule", test_e164 },
+	{ "SIP user part parse", test_tn_parse },
+	{ "SIP URI format", test_tn_uri },
+	{ "SIP -> ISUP (Q.1912.5 6.1.3)", test_sip_to_isup },
+	{ "ISUP -> SIP (Q.1912.5 7.1.3)", test_isup_to_sip },
+	{ "round trip", test_round_trip },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "number", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "number_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.suites = suites,
+};

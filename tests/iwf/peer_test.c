@@ -27,6 +27,7 @@
 #include "sip/sip_call.h"
 #include "src/stiwfd/cfg.h"
 #include "src/core/logging.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 static char dir[256];		/* scratch directory with the files the example names */
@@ -1108,35 +1109,16 @@ static void test_contrib_example(void)
 	iwf_cfg_reset(g_iwf_cfg);
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
-	ctx = talloc_named_const(NULL, 0, "peer_test");
-	stiwf_logging_init(ctx);
+	ctx = root;
 	if (stiwf_vty_init(ctx) < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("iwf peer", NULL, NULL);
-	CU_add_test(s, "scratch files", make_scratch);
-	CU_add_test(s, "the example of iwf/peer.h", test_example);
-	CU_add_test(s, "round trip of the example", test_round_trip_example);
-	CU_add_test(s, "round trip of every knob", test_round_trip_knobs);
-	CU_add_test(s, "no forms", test_no_forms);
-	CU_add_test(s, "bad lines name file:line", test_bad_lines);
-	CU_add_test(s, "route lookup", test_route_lookup);
-	CU_add_test(s, "route failover", test_route_failover);
-	CU_add_test(s, "validators", test_validators);
-	CU_add_test(s, "iwf_cfg_check", test_cfg_check);
-	CU_add_test(s, "carriers behind a proxy", test_via_proxy);
-	CU_add_test(s, "example of contrib/stiwfd.conf", test_contrib_example);
-	CU_add_test(s, "remove scratch files", remove_scratch);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+		return -1;
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
 	iwf_cfg_reset(g_iwf_cfg);
 	/* libosmovty's command tables and libosmocore's per-thread root
 	 * context are only reachable from globals that point past talloc's
@@ -1145,8 +1127,35 @@ int main(void)
 	talloc_free(tall_vty_vec_ctx);
 	talloc_free(tall_vty_cmd_ctx);
 	talloc_free(tall_vty_ctx);
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "scratch files", make_scratch },
+	{ "the example of iwf/peer.h", test_example },
+	{ "round trip of the example", test_round_trip_example },
+	{ "round trip of every knob", test_round_trip_knobs },
+	{ "no forms", test_no_forms },
+	{ "bad lines name file:line", test_bad_lines },
+	{ "route lookup", test_route_lookup },
+	{ "route failover", test_route_failover },
+	{ "validators", test_validators },
+	{ "iwf_cfg_check", test_cfg_check },
+	{ "carriers behind a proxy", test_via_proxy },
+	{ "example of contrib/stiwfd.conf", test_contrib_example },
+	{ "remove scratch files", remove_scratch },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "iwf peer", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "peer_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

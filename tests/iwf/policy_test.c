@@ -24,6 +24,7 @@
 #include "src/core/logging.h"
 #include "ss7/sigtoken.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 /* policy variants */
 enum pol {
@@ -683,37 +684,43 @@ static void test_map_pins_key(void)
 	CU_ASSERT_EQUAL(attest_for("tsca/op2-full.pem", "442071234567", text, &d), 'C');
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
-	log_init(&stiwf_log_info, NULL);
 	if (!testpki_dir())
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("policy", NULL, NULL);
-	CU_add_test(s, "defaults and knobs", test_defaults);
-	CU_add_test(s, "SIP -> ISUP (ARCHITECTURE 4 rows 1-3)", test_sip_to_isup);
-	CU_add_test(s, "SIP evidence that does not hang together", test_sip_bad_evidence);
-	CU_add_test(s, "ISUP -> SIP (ARCHITECTURE 4 rows 4-6)", test_isup_to_sip);
-	CU_add_test(s, "ISUP evidence that does not hang together", test_isup_bad_evidence);
-	CU_add_test(s, "ISUP: HOP signer not looked up (busy)", test_isup_signer_busy);
-	CU_add_test(s, "ISUP: shared replay store could not say", test_isup_replay_store);
-	CU_add_test(s, "JSON for the call log", test_json);
-	CU_add_test(s, "reason names", test_reason_names);
-	CU_add_test(s, "rogue operator CA (ARCHITECTURE 3)", test_rogue_operator_ca);
-	CU_add_test(s, "the map pins keys (ARCHITECTURE 3)", test_map_pins_key);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	testpki_cleanup();
-	log_fini();
-	/* libosmocore's per-thread root context, reachable only from TLS:
-	 * free it so that valgrind's leak check sees a clean exit */
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
+		return -1;
+	return 0;
 }
+
+static unsigned int teardown(void)
+{
+	testpki_cleanup();
+	return 0;
+}
+
+static const struct cunit_test tests[] = {
+	{ "defaults and knobs", test_defaults },
+	{ "SIP -> ISUP (ARCHITECTURE 4 rows 1-3)", test_sip_to_isup },
+	{ "SIP evidence that does not hang together", test_sip_bad_evidence },
+	{ "ISUP -> SIP (ARCHITECTURE 4 rows 4-6)", test_isup_to_sip },
+	{ "ISUP evidence that does not hang together", test_isup_bad_evidence },
+	{ "ISUP: HOP signer not looked up (busy)", test_isup_signer_busy },
+	{ "ISUP: shared replay store could not say", test_isup_replay_store },
+	{ "JSON for the call log", test_json },
+	{ "reason names", test_reason_names },
+	{ "rogue operator CA (ARCHITECTURE 3)", test_rogue_operator_ca },
+	{ "the map pins keys (ARCHITECTURE 3)", test_map_pins_key },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "policy", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "policy_test",
+	.log = CUNIT_LOG_SILENT,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -10,7 +10,7 @@
 #include <osmocom/core/utils.h>
 
 #include "sip/divert.h"
-#include "tests/sip/sip_test_util.h"
+#include "tests/cunit_main.h"
 
 static int div_parse(struct sip_divert *d, const char *s)
 {
@@ -234,27 +234,21 @@ static void test_format(void)
 	CU_ASSERT_EQUAL(sip_divert_reason_from_cause(200), -EINVAL);
 }
 
-int main(void)
-{
-	CU_pSuite suite;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "Diversion, RFC 5806", test_diversion },
+	{ "History-Info, RFC 7044 and RFC 4458", test_history_info },
+	{ "every prefix fails cleanly", test_truncation },
+	{ "format and parse back", test_format },
+	{ NULL }
+};
 
-	sip_test_log_init("divert_test");
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("divert", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "Diversion, RFC 5806", test_diversion) ||
-	    !CU_add_test(suite, "History-Info, RFC 7044 and RFC 4458", test_history_info) ||
-	    !CU_add_test(suite, "every prefix fails cleanly", test_truncation) ||
-	    !CU_add_test(suite, "format and parse back", test_format)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	sip_test_log_fini();
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "divert", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "divert_test",
+	.log = CUNIT_LOG_FATAL,
+	.suites = suites,
+};

@@ -9,7 +9,7 @@
 #include <osmocom/core/utils.h>
 
 #include "sip/identity.h"
-#include "tests/sip/sip_test_util.h"
+#include "tests/cunit_main.h"
 
 #define TOK_FULL "eyJhbGciOiJFUzI1NiJ9.eyJpYXQiOjF9.c2ln"
 #define TOK_CMPT "..c2lnbmF0dXJl"
@@ -231,28 +231,22 @@ static void test_slice_eq(void)
 	CU_ASSERT_FALSE(stir_slice_eq(&none, ""));
 }
 
-int main(void)
-{
-	CU_pSuite suite;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "table of RFC 8224 §4.1 vectors", test_identity_table },
+	{ "length cap and bounded reads", test_identity_bounds },
+	{ "every prefix fails cleanly", test_identity_truncation },
+	{ "every bit flip fails cleanly", test_identity_bitflip },
+	{ "slice comparison", test_slice_eq },
+	{ NULL }
+};
 
-	sip_test_log_init("identity_test");
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("identity", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "table of RFC 8224 §4.1 vectors", test_identity_table) ||
-	    !CU_add_test(suite, "length cap and bounded reads", test_identity_bounds) ||
-	    !CU_add_test(suite, "every prefix fails cleanly", test_identity_truncation) ||
-	    !CU_add_test(suite, "every bit flip fails cleanly", test_identity_bitflip) ||
-	    !CU_add_test(suite, "slice comparison", test_slice_eq)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	sip_test_log_fini();
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "identity", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "identity_test",
+	.log = CUNIT_LOG_FATAL,
+	.suites = suites,
+};

@@ -16,7 +16,7 @@
 
 #include "sip/passport.h"
 #include "sip/stir_error.h"
-#include "tests/sip/sip_test_util.h"
+#include "tests/cunit_main.h"
 
 static EVP_PKEY *g_key;		/* P-256, signs */
 static EVP_PKEY *g_other;	/* P-256, not the signer */
@@ -1127,52 +1127,58 @@ static void test_stir_error(void)
 			       "No-TN-Validation");
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failures;
-
-	sip_test_log_init("passport_test");
 	g_key = EVP_EC_gen("P-256");
 	g_other = EVP_EC_gen("P-256");
 	g_p384 = EVP_EC_gen("P-384");
 	if (!g_key || !g_other || !g_p384)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("passport", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "base64url codec", test_b64url) ||
-	    !CU_add_test(suite, "canonical SHAKEN encoding", test_encode_shaken) ||
-	    !CU_add_test(suite, "encoder matches jansson", test_encode_matches_jansson) ||
-	    !CU_add_test(suite, "canonical flag of mutated tokens", test_canonical_mutants) ||
-	    !CU_add_test(suite, "RFC 8225 Appendix A values", test_encode_rfc8225_example) ||
-	    !CU_add_test(suite, "another implementation's token", test_interop_foreign) ||
-	    !CU_add_test(suite, "sign, full form, decode, verify", test_sign_verify) ||
-	    !CU_add_test(suite, "ES256 with prepared contexts", test_es256_contexts) ||
-	    !CU_add_test(suite, "ES256 on several threads", test_es256_threads) ||
-	    !CU_add_test(suite, "every tampered value fails", test_tamper) ||
-	    !CU_add_test(suite, "non-canonical signed JSON verifies", test_noncanonical) ||
-	    !CU_add_test(suite, "compact form round trip", test_compact) ||
-	    !CU_add_test(suite, "div PASSporT", test_div) ||
-	    !CU_add_test(suite, "verify rejects header and claims", test_verify_rejects) ||
-	    !CU_add_test(suite, "decode rejects malformed tokens", test_decode_rejects) ||
-	    !CU_add_test(suite, "iat window", test_check_iat) ||
-	    !CU_add_test(suite, "number comparison", test_check_numbers) ||
-	    !CU_add_test(suite, "init rejects bad values", test_init_rejects) ||
-	    !CU_add_test(suite, "truncation and bit flips never verify", test_truncation_bitflip) ||
-	    !CU_add_test(suite, "Identity parameters match the PASSporT", test_check_identity) ||
-	    !CU_add_test(suite, "STIR codes and Reason header", test_stir_error)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
+		return -1;
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
 	EVP_PKEY_free(g_key);
 	EVP_PKEY_free(g_other);
 	EVP_PKEY_free(g_p384);
-	sip_test_log_fini();
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "base64url codec", test_b64url },
+	{ "canonical SHAKEN encoding", test_encode_shaken },
+	{ "encoder matches jansson", test_encode_matches_jansson },
+	{ "canonical flag of mutated tokens", test_canonical_mutants },
+	{ "RFC 8225 Appendix A values", test_encode_rfc8225_example },
+	{ "another implementation's token", test_interop_foreign },
+	{ "sign, full form, decode, verify", test_sign_verify },
+	{ "ES256 with prepared contexts", test_es256_contexts },
+	{ "ES256 on several threads", test_es256_threads },
+	{ "every tampered value fails", test_tamper },
+	{ "non-canonical signed JSON verifies", test_noncanonical },
+	{ "compact form round trip", test_compact },
+	{ "div PASSporT", test_div },
+	{ "verify rejects header and claims", test_verify_rejects },
+	{ "decode rejects malformed tokens", test_decode_rejects },
+	{ "iat window", test_check_iat },
+	{ "number comparison", test_check_numbers },
+	{ "init rejects bad values", test_init_rejects },
+	{ "truncation and bit flips never verify", test_truncation_bitflip },
+	{ "Identity parameters match the PASSporT", test_check_identity },
+	{ "STIR codes and Reason header", test_stir_error },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "passport", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "passport_test",
+	.log = CUNIT_LOG_FATAL,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

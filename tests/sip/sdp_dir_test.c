@@ -10,7 +10,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "sip/sdp_dir.h"
-#include "tests/sip/sip_test_util.h"
+#include "tests/cunit_main.h"
 
 #define SDP(ver, dir, pt) \
 	"v=0\r\no=- 1 " ver " IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n" \
@@ -181,27 +181,21 @@ static void test_hostile_media_line(void)
 	CU_ASSERT_FALSE(sdp_dir_media_lines_ok(buf, (size_t)n));
 }
 
-int main(void)
-{
-	CU_pSuite suite;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "hold, resume and codec change told apart", test_shape },
+	{ "answer mirrors directions within ours, next version", test_answer },
+	{ "bounds, prefixes, too many streams", test_bounds },
+	{ "m= lines off the grammar are never parsed", test_hostile_media_line },
+	{ NULL }
+};
 
-	sip_test_log_init("sdp_dir_test");
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("sdp_dir", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "hold, resume and codec change told apart", test_shape) ||
-	    !CU_add_test(suite, "answer mirrors directions within ours, next version", test_answer) ||
-	    !CU_add_test(suite, "bounds, prefixes, too many streams", test_bounds) ||
-	    !CU_add_test(suite, "m= lines off the grammar are never parsed", test_hostile_media_line)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	sip_test_log_fini();
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "sdp_dir", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "sdp_dir_test",
+	.log = CUNIT_LOG_FATAL,
+	.suites = suites,
+};

@@ -20,7 +20,7 @@
 
 #include "sip/identity.h"
 #include "sip/sip_call_internal.h"
-#include "tests/sip/sip_test_util.h"
+#include "tests/cunit_main.h"
 
 #define ID_SHAKEN "eyJhbGciOiJFUzI1NiJ9.eyJhIjoxfQ.c2ln;info=<https://c.example/a.pem>;ppt=shaken"
 #define ID_DIV "eyJhbGciOiJFUzI1NiJ9.eyJiIjoxfQ.ZGl2;info=<https://c.example/b.pem>;ppt=div"
@@ -445,29 +445,33 @@ static void test_invite_encode_parse(void)
 	talloc_free(ctx);
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int fails;
-
-	sip_test_log_init("sip_call_info_test");
 	mclass = sip_extend_mclass(NULL);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	s = CU_add_suite("sip_call_info", NULL, NULL);
-	CU_add_test(s, "INVITE with every field", test_full);
-	CU_add_test(s, "tel URIs, optional headers absent", test_tel_and_minimal);
-	CU_add_test(s, "Identity headers beyond the limit", test_identity_limit);
-	CU_add_test(s, "Diversion and History-Info of a forwarded INVITE", test_divert);
-	CU_add_test(s, "headers a proxy sets", test_trusted_headers);
-	CU_add_test(s, "refusals name the header", test_refusals);
-	CU_add_test(s, "missing From", test_missing_from);
-	CU_add_test(s, "truncated INVITEs", test_truncation);
-	CU_add_test(s, "outgoing INVITE as text, parsed back", test_invite_encode_parse);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	fails = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	sip_test_log_fini();
-	return fails ? EXIT_FAILURE : EXIT_SUCCESS;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "INVITE with every field", test_full },
+	{ "tel URIs, optional headers absent", test_tel_and_minimal },
+	{ "Identity headers beyond the limit", test_identity_limit },
+	{ "Diversion and History-Info of a forwarded INVITE", test_divert },
+	{ "headers a proxy sets", test_trusted_headers },
+	{ "refusals name the header", test_refusals },
+	{ "missing From", test_missing_from },
+	{ "truncated INVITEs", test_truncation },
+	{ "outgoing INVITE as text, parsed back", test_invite_encode_parse },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "sip_call_info", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "sip_call_info_test",
+	.log = CUNIT_LOG_FATAL,
+	.setup = setup,
+	.suites = suites,
+};

@@ -30,7 +30,7 @@
 #include "src/core/workq.h"
 #include "tests/certs/testhttps.h"
 #include "tests/certs/testpki.h"
-#include "tests/sip/sip_test_util.h"
+#include "tests/cunit_main.h"
 
 #define ORIG "12025550002"
 #define DEST "12025550001"
@@ -990,46 +990,56 @@ static void test_uuid(void)
 	}
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failed;
-
-	sip_test_log_init("stir_vs_test log");
-	ctx = talloc_named_const(NULL, 0, "stir_vs_test");
+	/* its own context: the talloc check at the end sees only what the
+	 * tests allocated, not the logging */
+	ctx = talloc_named_const(root, 0, "stir_vs_test");
 	if (!testpki_dir() || make_odd_certs() < 0 || testhttps_start() < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("stir_vs", NULL, NULL);
-	if (!suite || !CU_add_test(suite, "checks", test_checks) ||
-	    !CU_add_test(suite, "headers", test_headers) ||
-	    !CU_add_test(suite, "div", test_div) ||
-	    !CU_add_test(suite, "date_parse", test_date_parse) ||
-	    !CU_add_test(suite, "decoded PASSporT from the caller", test_decoded_pp) ||
-	    !CU_add_test(suite, "single_flight_and_cache", test_single_flight_and_cache) ||
-	    !CU_add_test(suite, "workers", test_workers) ||
-	    !CU_add_test(suite, "cancel", test_cancel) ||
-	    !CU_add_test(suite, "hang", test_hang) ||
-	    !CU_add_test(suite, "in_flight_cap", test_in_flight_cap) ||
-	    !CU_add_test(suite, "cheap_first", test_cheap_first) ||
-	    !CU_add_test(suite, "as", test_as) ||
-	    !CU_add_test(suite, "uuid", test_uuid)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+		return -1;
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
+	unsigned int failures = 0;
+
 	testhttps_stop();
 	testpki_cleanup();
 	if (talloc_total_blocks(ctx) != 1) {
 		fprintf(stderr, "stir_vs_test: talloc blocks left\n");
 		talloc_report_full(ctx, stderr);
-		failed++;
+		failures++;
 	}
-	talloc_free(ctx);
-	sip_test_log_fini();
-	return failed ? 1 : 0;
+	return failures;
 }
+
+static const struct cunit_test tests[] = {
+	{ "checks", test_checks },
+	{ "headers", test_headers },
+	{ "div", test_div },
+	{ "date_parse", test_date_parse },
+	{ "decoded PASSporT from the caller", test_decoded_pp },
+	{ "single_flight_and_cache", test_single_flight_and_cache },
+	{ "workers", test_workers },
+	{ "cancel", test_cancel },
+	{ "hang", test_hang },
+	{ "in_flight_cap", test_in_flight_cap },
+	{ "cheap_first", test_cheap_first },
+	{ "as", test_as },
+	{ "uuid", test_uuid },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "stir_vs", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "stir_vs_test",
+	.log = CUNIT_LOG_FATAL,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

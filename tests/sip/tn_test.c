@@ -9,7 +9,7 @@
 #include <osmocom/core/utils.h>
 
 #include "sip/tn.h"
-#include "tests/sip/sip_test_util.h"
+#include "tests/cunit_main.h"
 
 struct tn_vec {
 	const char *in;
@@ -177,28 +177,21 @@ static void test_tn_bitflip(void)
 	}
 }
 
-int main(void)
-{
-	CU_pSuite suite;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "table of RFC 8224 §8.3 vectors", test_tn_table },
+	{ "output and input bounds", test_tn_outlen },
+	{ "every prefix fails cleanly or yields digits", test_tn_truncation },
+	{ "every bit flip fails cleanly or yields digits", test_tn_bitflip },
+	{ NULL }
+};
 
-	sip_test_log_init("tn_test");
+static const struct cunit_suite suites[] = {
+	{ "tn", NULL, NULL, tests },
+	{ NULL }
+};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("tn", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "table of RFC 8224 §8.3 vectors", test_tn_table) ||
-	    !CU_add_test(suite, "output and input bounds", test_tn_outlen) ||
-	    !CU_add_test(suite, "every prefix fails cleanly or yields digits", test_tn_truncation) ||
-	    !CU_add_test(suite, "every bit flip fails cleanly or yields digits", test_tn_bitflip)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	sip_test_log_fini();
-	return failures ? 1 : 0;
-}
+const struct cunit_program cunit_program = {
+	.name = "tn_test",
+	.log = CUNIT_LOG_FATAL,
+	.suites = suites,
+};

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "src/core/logging.h"
 #include "ss7/ber.h"
+#include "tests/cunit_main.h"
 
 static int hex2bin(const char *hex, uint8_t *out, size_t max)
 {
@@ -524,37 +525,26 @@ static void test_truncation_bitflip(void)
 	}
 }
 
-int main(int argc, char **argv)
-{
-	void *ctx = talloc_named_const(NULL, 0, "ber_test");
-	CU_pSuite suite;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "identifier octets", test_identifier },
+	{ "length octets", test_length },
+	{ "indefinite form", test_indefinite },
+	{ "depth limit", test_depth_limit },
+	{ "cursor", test_cursor },
+	{ "INTEGER, BOOLEAN, OCTET STRING", test_integer },
+	{ "OBJECT IDENTIFIER", test_oid },
+	{ "writer", test_writer },
+	{ "every prefix and every bit flip", test_truncation_bitflip },
+	{ NULL }
+};
 
-	if (stiwf_logging_init(ctx) < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("ber", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "identifier octets", test_identifier) ||
-	    !CU_add_test(suite, "length octets", test_length) ||
-	    !CU_add_test(suite, "indefinite form", test_indefinite) ||
-	    !CU_add_test(suite, "depth limit", test_depth_limit) ||
-	    !CU_add_test(suite, "cursor", test_cursor) ||
-	    !CU_add_test(suite, "INTEGER, BOOLEAN, OCTET STRING", test_integer) ||
-	    !CU_add_test(suite, "OBJECT IDENTIFIER", test_oid) ||
-	    !CU_add_test(suite, "writer", test_writer) ||
-	    !CU_add_test(suite, "every prefix and every bit flip", test_truncation_bitflip)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "ber", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "ber_test",
+	.log = CUNIT_LOG_STDERR,
+	.suites = suites,
+};

@@ -19,6 +19,7 @@
 #include "ss7/gsm_map.h"
 #include "ss7/tcap.h"
 #include "tests/ss7/tcap_vectors_ind.h"
+#include "tests/cunit_main.h"
 
 #define BUF_MAX 4096
 
@@ -713,36 +714,25 @@ static void test_truncation_bitflip(void)
 	CU_ASSERT(bad > 1000);
 }
 
-int main(int argc, char **argv)
-{
-	void *ctx = talloc_named_const(NULL, 0, "gsm_map_test");
-	CU_pSuite suite;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "jSS7's MAP arguments decode to their values", test_param_vectors },
+	{ "whole messages from other stacks", test_message_vectors },
+	{ "application contexts", test_application_contexts },
+	{ "IMSI and AddressString digits", test_digits },
+	{ "refusals", test_refusals },
+	{ "results", test_results },
+	{ "the Aborts of refused messages", test_aborts },
+	{ "every prefix and every bit flip", test_truncation_bitflip },
+	{ NULL }
+};
 
-	if (stiwf_logging_init(ctx) < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("gsm_map", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "jSS7's MAP arguments decode to their values", test_param_vectors) ||
-	    !CU_add_test(suite, "whole messages from other stacks", test_message_vectors) ||
-	    !CU_add_test(suite, "application contexts", test_application_contexts) ||
-	    !CU_add_test(suite, "IMSI and AddressString digits", test_digits) ||
-	    !CU_add_test(suite, "refusals", test_refusals) ||
-	    !CU_add_test(suite, "results", test_results) ||
-	    !CU_add_test(suite, "the Aborts of refused messages", test_aborts) ||
-	    !CU_add_test(suite, "every prefix and every bit flip", test_truncation_bitflip)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "gsm_map", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "gsm_map_test",
+	.log = CUNIT_LOG_STDERR,
+	.suites = suites,
+};

@@ -19,6 +19,7 @@
 #include "src/core/logging.h"
 #include "ss7/isup.h"
 #include "ss7/isup_trunk.h"
+#include "tests/cunit_main.h"
 
 #define OUR_PC	100
 #define PEER_PC	200
@@ -1934,54 +1935,49 @@ static void test_suspend(void)
 	trunk_down(t);
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	void *ctx = talloc_named_const(NULL, 0, "isup_call_test");
-	CU_pSuite suite;
-	unsigned int failures;
-
-	test_ctx = talloc_named_const(ctx, 0, "test");
-	if (stiwf_logging_init(ctx) < 0)
-		return 1;
+	test_ctx = talloc_named_const(root, 0, "test");
 	/* the hostile-input loops log a lot: quiet unless asked */
 	if (!getenv("ISUP_TEST_LOG"))
 		log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
 	osmo_gettimeofday_override = true;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("isup_call", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "GRS at start, GRA, T22/T23, link down and up", test_grs_at_start) ||
-	    !CU_add_test(suite, "outgoing call answered, released by either side", test_outgoing_answered) ||
-	    !CU_add_test(suite, "busy, T7, T9, send failure", test_outgoing_failures) ||
-	    !CU_add_test(suite, "T1 retransmission, T5 -> RSC", test_t1_t5) ||
-	    !CU_add_test(suite, "incoming call", test_incoming) ||
-	    !CU_add_test(suite, "dual seizure on both sides of the comparison", test_dual_seizure) ||
-	    !CU_add_test(suite, "RSC and GRS received during calls", test_rsc_received) ||
-	    !CU_add_test(suite, "RSC with no other circuit for the repeat", test_rsc_no_other_circuit) ||
-	    !CU_add_test(suite, "blocking idle and busy circuits, group blocking", test_blocking) ||
-	    !CU_add_test(suite, "UCIC -> failover", test_ucic_failover) ||
-	    !CU_add_test(suite, "unknown CIC, wrong state, garbage", test_unexpected) ||
-	    !CU_add_test(suite, "every prefix and bit flip of an IAM", test_fuzz_states) ||
-	    !CU_add_test(suite, "SGM reassembly and T34", test_segmentation) ||
-	    !CU_add_test(suite, "Q.764 2.9.5.3.1 unrecognized messages", test_compat_messages) ||
-	    !CU_add_test(suite, "Q.764 2.9.5.3.2 unrecognized parameters", test_compat_params) ||
-	    !CU_add_test(suite, "INR answered with INF", test_inr) ||
-	    !CU_add_test(suite, "CQM answered with CQR", test_cqm) ||
-	    !CU_add_test(suite, "COT, T8, T27", test_cot) ||
-	    !CU_add_test(suite, "overlap: SAM, ST, T35, cause 28", test_overlap) ||
-	    !CU_add_test(suite, "SUS/RES, T2/T6/T38, APM", test_suspend)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "GRS at start, GRA, T22/T23, link down and up", test_grs_at_start },
+	{ "outgoing call answered, released by either side", test_outgoing_answered },
+	{ "busy, T7, T9, send failure", test_outgoing_failures },
+	{ "T1 retransmission, T5 -> RSC", test_t1_t5 },
+	{ "incoming call", test_incoming },
+	{ "dual seizure on both sides of the comparison", test_dual_seizure },
+	{ "RSC and GRS received during calls", test_rsc_received },
+	{ "RSC with no other circuit for the repeat", test_rsc_no_other_circuit },
+	{ "blocking idle and busy circuits, group blocking", test_blocking },
+	{ "UCIC -> failover", test_ucic_failover },
+	{ "unknown CIC, wrong state, garbage", test_unexpected },
+	{ "every prefix and bit flip of an IAM", test_fuzz_states },
+	{ "SGM reassembly and T34", test_segmentation },
+	{ "Q.764 2.9.5.3.1 unrecognized messages", test_compat_messages },
+	{ "Q.764 2.9.5.3.2 unrecognized parameters", test_compat_params },
+	{ "INR answered with INF", test_inr },
+	{ "CQM answered with CQR", test_cqm },
+	{ "COT, T8, T27", test_cot },
+	{ "overlap: SAM, ST, T35, cause 28", test_overlap },
+	{ "SUS/RES, T2/T6/T38, APM", test_suspend },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "isup_call", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "isup_call_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.suites = suites,
+};

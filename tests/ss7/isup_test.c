@@ -14,6 +14,7 @@
 #include "config.h"
 #include "src/core/logging.h"
 #include "ss7/isup.h"
+#include "tests/cunit_main.h"
 
 #define BUF_MAX 4096
 
@@ -1038,41 +1039,28 @@ static void test_segmentation(void)
 	free(rx2);
 }
 
-int main(int argc, char **argv)
-{
-	void *ctx = talloc_named_const(NULL, 0, "isup_test");
-	CU_pSuite suite;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "vectors decode and re-encode byte-exact", test_vectors_roundtrip },
+	{ "IAM fields", test_iam_fields },
+	{ "fields of other messages", test_other_fields },
+	{ "every prefix fails", test_truncation },
+	{ "every bit flipped", test_bitflip },
+	{ "malformed messages", test_malformed },
+	{ "decode(encode(x)) == x for every type", test_build_roundtrip },
+	{ "encoder rejects invalid fields", test_encode_invalid },
+	{ "BCD digits", test_digits },
+	{ "unrecognized messages and parameters", test_unrecognized },
+	{ "segmentation and reassembly", test_segmentation },
+	{ NULL }
+};
 
-	if (stiwf_logging_init(ctx) < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("isup", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "vectors decode and re-encode byte-exact", test_vectors_roundtrip) ||
-	    !CU_add_test(suite, "IAM fields", test_iam_fields) ||
-	    !CU_add_test(suite, "fields of other messages", test_other_fields) ||
-	    !CU_add_test(suite, "every prefix fails", test_truncation) ||
-	    !CU_add_test(suite, "every bit flipped", test_bitflip) ||
-	    !CU_add_test(suite, "malformed messages", test_malformed) ||
-	    !CU_add_test(suite, "decode(encode(x)) == x for every type", test_build_roundtrip) ||
-	    !CU_add_test(suite, "encoder rejects invalid fields", test_encode_invalid) ||
-	    !CU_add_test(suite, "BCD digits", test_digits) ||
-	    !CU_add_test(suite, "unrecognized messages and parameters", test_unrecognized) ||
-	    !CU_add_test(suite, "segmentation and reassembly", test_segmentation)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	/* libosmocore's per-thread contexts, allocated by its constructor:
-	 * freed so that valgrind --leak-check=full reports nothing */
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "isup", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "isup_test",
+	.log = CUNIT_LOG_STDERR,
+	.suites = suites,
+};

@@ -25,6 +25,7 @@
 #include "src/core/logging.h"
 #include "ss7/sccp_reasm.h"
 #include "ss7/sccp_route.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 static char path[256], out_path[256];
@@ -273,37 +274,24 @@ static void test_sample_config(void)
 	CU_ASSERT(g_sccp_cfg->enabled && g_sccp_cfg->n_routes > 0);
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
-	ctx = talloc_named_const(NULL, 0, "sccp_route_test");
-	stiwf_logging_init(ctx);
+	ctx = root;
 	log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	if (stiwf_vty_init(ctx) < 0)
-		return 1;
+		return -1;
 	snprintf(path, sizeof(path), "sccp_route_test.%d.conf", (int)getpid());
 	snprintf(out_path, sizeof(out_path), "sccp_route_test.%d.written", (int)getpid());
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("sccp_route", NULL, NULL);
-	CU_add_test(s, "written back as read", test_round_trip);
-	CU_add_test(s, "longest prefix, default, rewrite", test_lookup);
-	CU_add_test(s, "bad lines name file and line", test_bad_lines);
-	CU_add_test(s, "the sample in contrib/stiwfd.conf", test_sample_config);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
 	/* as tests/src/stiwfd/cfg_test.c: libosmovty's tables and libosmocore's root
 	 * context, for a clean valgrind exit */
 	talloc_free(tall_vty_vec_ctx);
 	talloc_free(tall_vty_cmd_ctx);
 	talloc_free(tall_vty_ctx);
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
 	unlink(path);
 	unlink(out_path);
 	{
@@ -312,5 +300,26 @@ int main(void)
 		snprintf(sav, sizeof(sav), "%s.sav", out_path);
 		unlink(sav);
 	}
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "written back as read", test_round_trip },
+	{ "longest prefix, default, rewrite", test_lookup },
+	{ "bad lines name file and line", test_bad_lines },
+	{ "the sample in contrib/stiwfd.conf", test_sample_config },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "sccp_route", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "sccp_route_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -44,6 +44,7 @@
 #include "ss7/sccp.h"
 #include "ss7/sccp_reasm.h"
 #include "ss7/sccp_user.h"
+#include "tests/cunit_main.h"
 
 #define BUF_MAX 4096
 
@@ -1375,55 +1376,47 @@ static void test_si3_binding(void)
 }
 #endif
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	void *ctx = talloc_named_const(NULL, 0, "sccp_test");
-	CU_pSuite suite;
-	unsigned int failures;
-
-	test_ctx = talloc_named_const(ctx, 0, "test");
-	msgb_talloc_ctx_init(ctx, 0);
-	if (stiwf_logging_init(ctx) < 0)
-		return 1;
+	test_ctx = talloc_named_const(root, 0, "test");
+	msgb_talloc_ctx_init(root, 0);
 	/* the hostile-input loops would log a lot */
 	if (!getenv("SCCP_TEST_LOG"))
 		log_set_log_level(osmo_stderr_target, LOGL_FATAL);
 	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
 	osmo_gettimeofday_override = true;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("sccp", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "vectors of other stacks decode to their fields", test_vectors) ||
-	    !CU_add_test(suite, "party address vectors of libosmo-sigtran", test_addr_vectors) ||
-	    !CU_add_test(suite, "decode(encode(x)) == x, every type and GTI", test_build_roundtrip) ||
-	    !CU_add_test(suite, "BCD digits, odd and even", test_digits) ||
-	    !CU_add_test(suite, "every prefix fails", test_truncation) ||
-	    !CU_add_test(suite, "every bit flipped", test_bitflip) ||
-	    !CU_add_test(suite, "malformed messages name the field", test_malformed) ||
-	    !CU_add_test(suite, "encoder bounds", test_encode_errors) ||
-	    !CU_add_test(suite, "address rewrite keeps the user data", test_address_rewrite) ||
-	    !CU_add_test(suite, "XUDT segmentation", test_segmentation) ||
-	    !CU_add_test(suite, "reassembly: in order, reversed, copies, timer", test_reasm_orders) ||
-	    !CU_add_test(suite, "reassembly: failures and bounds", test_reasm_failures) ||
-	    !CU_add_test(suite, "reassembly of jSS7's segments", test_reasm_jss7) ||
-	    !CU_add_test(suite, "SCCP user: delivery, return, segmenting", test_user) ||
-#if STIWF_SS7_USER_API == 1
-	    !CU_add_test(suite, "SI 3 on a libosmo-sigtran 1.6 cs7 instance", test_si3_binding) ||
-#endif
-	    false) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	/* libosmocore's per-thread contexts, allocated by its constructor:
-	 * freed so that valgrind --leak-check=full reports nothing */
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "vectors of other stacks decode to their fields", test_vectors },
+	{ "party address vectors of libosmo-sigtran", test_addr_vectors },
+	{ "decode(encode(x)) == x, every type and GTI", test_build_roundtrip },
+	{ "BCD digits, odd and even", test_digits },
+	{ "every prefix fails", test_truncation },
+	{ "every bit flipped", test_bitflip },
+	{ "malformed messages name the field", test_malformed },
+	{ "encoder bounds", test_encode_errors },
+	{ "address rewrite keeps the user data", test_address_rewrite },
+	{ "XUDT segmentation", test_segmentation },
+	{ "reassembly: in order, reversed, copies, timer", test_reasm_orders },
+	{ "reassembly: failures and bounds", test_reasm_failures },
+	{ "reassembly of jSS7's segments", test_reasm_jss7 },
+	{ "SCCP user: delivery, return, segmenting", test_user },
+#if STIWF_SS7_USER_API == 1
+	{ "SI 3 on a libosmo-sigtran 1.6 cs7 instance", test_si3_binding },
+#endif
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "sccp", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "sccp_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.suites = suites,
+};

@@ -25,6 +25,7 @@
 #include "ss7/isup.h"
 #include "ss7/sigtoken.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 
@@ -1140,20 +1141,15 @@ static void test_iam_errors(void)
 	talloc_free(m);
 }
 
-int main(int argc, char **argv)
+static int setup(void *root)
 {
-	CU_pSuite suite;
-	unsigned int failures;
-
-	ctx = talloc_named_const(NULL, 0, "sigtoken_test");
-	if (stiwf_logging_init(ctx) < 0)
-		return 1;
+	ctx = root;
 	/* the tests provoke every error: keep the log to real surprises */
 	log_set_category_filter(osmo_stderr_target, DSS7, 1, LOGL_FATAL);
 	key_a = EVP_EC_gen("P-256");
 	key_b = EVP_EC_gen("P-256");
 	if (!key_a || !key_b)
-		return 1;
+		return -1;
 	sk_a = sigtoken_key_alloc(ctx, key_a);
 	sk_b = sigtoken_key_alloc(ctx, key_b);
 	{
@@ -1169,45 +1165,52 @@ int main(int argc, char **argv)
 		pk_a = pub ? sigtoken_key_alloc(ctx, pub) : NULL;
 		EVP_PKEY_free(pub);
 	}
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("sigtoken", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "token vectors decode and re-encode", test_vectors) ||
-	    !CU_add_test(suite, "every cut inside a TLV fails", test_truncation) ||
-	    !CU_add_test(suite, "every bit flipped", test_bitflip) ||
-	    !CU_add_test(suite, "invalid tokens and fields", test_invalid) ||
-	    !CU_add_test(suite, "UUID text and binary", test_uuid) ||
-	    !CU_add_test(suite, "numbers to E.164 by NAI", test_numbers) ||
-	    !CU_add_test(suite, "prepared keys and key-ids", test_keys) ||
-	    !CU_add_test(suite, "HOP sign, verify, every signed field tampered", test_sign_verify) ||
-	    !CU_add_test(suite, "HOP with a TSCA operator certificate", test_tsca_cert) ||
-	    !CU_add_test(suite, "copies of a prepared key, on threads", test_key_dup) ||
-	    !CU_add_test(suite, "iat window", test_iat_window) ||
-	    !CU_add_test(suite, "replay cache", test_replay) ||
-	    !CU_add_test(suite, "replay after a restart: startup quiet, shared store", test_replay_restart) ||
-	    !CU_add_test(suite, "replay cache: forget after a re-routable release", test_replay_forget) ||
-	    !CU_add_test(suite, "IAM with a token through the codec", test_iam_short) ||
-	    !CU_add_test(suite, "IAM with the longest x5u: APP segments and SGM", test_iam_long_x5u) ||
-	    !CU_add_test(suite, "IAM carriage errors", test_iam_errors) ||
-	    !CU_add_test(suite, "IAM with a DIV TLV: APP segments and SGM", test_iam_div) ||
-	    !CU_add_test(suite, "a token replaced by a shorter one", test_iam_replace)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
 	testpki_cleanup();
 	talloc_free(sk_a);
 	talloc_free(sk_b);
 	talloc_free(pk_a);
 	EVP_PKEY_free(key_a);
 	EVP_PKEY_free(key_b);
-	log_fini();
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "token vectors decode and re-encode", test_vectors },
+	{ "every cut inside a TLV fails", test_truncation },
+	{ "every bit flipped", test_bitflip },
+	{ "invalid tokens and fields", test_invalid },
+	{ "UUID text and binary", test_uuid },
+	{ "numbers to E.164 by NAI", test_numbers },
+	{ "prepared keys and key-ids", test_keys },
+	{ "HOP sign, verify, every signed field tampered", test_sign_verify },
+	{ "HOP with a TSCA operator certificate", test_tsca_cert },
+	{ "copies of a prepared key, on threads", test_key_dup },
+	{ "iat window", test_iat_window },
+	{ "replay cache", test_replay },
+	{ "replay after a restart: startup quiet, shared store", test_replay_restart },
+	{ "replay cache: forget after a re-routable release", test_replay_forget },
+	{ "IAM with a token through the codec", test_iam_short },
+	{ "IAM with the longest x5u: APP segments and SGM", test_iam_long_x5u },
+	{ "IAM carriage errors", test_iam_errors },
+	{ "IAM with a DIV TLV: APP segments and SGM", test_iam_div },
+	{ "a token replaced by a shorter one", test_iam_replace },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "sigtoken", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "sigtoken_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

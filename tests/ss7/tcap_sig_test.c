@@ -32,6 +32,7 @@
 #include "tests/certs/testpki.h"
 #include "tests/ss7/tcap_util.h"
 #include "tests/ss7/tcap_vectors_ind.h"
+#include "tests/cunit_main.h"
 
 #define BUF_MAX 4096
 #define IAT 1700000000u
@@ -1041,16 +1042,13 @@ static void test_oid(void)
 	CU_ASSERT_EQUAL(tcap_sig_verify(&tok, z, zlen, pk), 0);
 }
 
-int main(int argc, char **argv)
-{
-	CU_pSuite suite;
-	unsigned int failures;
-	EVP_PKEY *k1, *k2;
-	X509 *c1, *c2;
+/* the operators' keys and certificates of the test PKI */
+static EVP_PKEY *k1, *k2;
+static X509 *c1, *c2;
 
-	ctx = talloc_named_const(NULL, 0, "tcap_sig_test");
-	if (stiwf_logging_init(ctx) < 0)
-		return 1;
+static int setup(void *root)
+{
+	ctx = root;
 	sccp_tdefs_init();
 	ul_arg_len = osmo_hexparse(ul_arg_hex, ul_arg, sizeof(ul_arg));
 	k1 = testpki_key("tsca/op1-full.key");
@@ -1059,7 +1057,6 @@ int main(int argc, char **argv)
 	c2 = testpki_cert("tsca/op2-full.pem");
 	if (ul_arg_len <= 0 || !k1 || !k2 || !c1 || !c2) {
 		fprintf(stderr, "no test PKI\n");
-		return 1;
 	}
 	sk = sigtoken_key_alloc(ctx, k1);
 	sk2 = sigtoken_key_alloc(ctx, k2);
@@ -1067,39 +1064,45 @@ int main(int argc, char **argv)
 	pk2 = sigtoken_key_alloc_x509(ctx, c2);
 	pub = X509_get0_pubkey(c1);
 	if (!sk || !sk2 || !pk || !pk2 || !pub)
-		return 1;
+		return -1;
+	return 0;
+}
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("tcap_sig", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "other stacks' messages: sign, strip back, verify", test_vectors_roundtrip) ||
-	    !CU_add_test(suite, "Begin, Continue and End of a location update", test_dialogue_roundtrip) ||
-	    !CU_add_test(suite, "the signed input, checked by OpenSSL alone", test_signed_input) ||
-	    !CU_add_test(suite, "every signed field tampered fails", test_tamper) ||
-	    !CU_add_test(suite, "the protocol-version is not signed", test_not_signed) ||
-	    !CU_add_test(suite, "SCCP addresses rewritten: still valid", test_sccp_rewrite) ||
-	    !CU_add_test(suite, "XUDT segmented and reassembled: still valid", test_xudt_segments) ||
-	    !CU_add_test(suite, "a replayed token is refused", test_replay) ||
-	    !CU_add_test(suite, "every prefix and every bit flip", test_truncation_bitflip) ||
-	    !CU_add_test(suite, "the token's bounds", test_token) ||
-	    !CU_add_test(suite, "what sign and extract refuse", test_errors) ||
-	    !CU_add_test(suite, "another OID", test_oid)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
+static unsigned int teardown(void)
+{
 	EVP_PKEY_free(k1);
 	EVP_PKEY_free(k2);
 	X509_free(c1);
 	X509_free(c2);
 	testpki_cleanup();
-	log_fini();
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "other stacks' messages: sign, strip back, verify", test_vectors_roundtrip },
+	{ "Begin, Continue and End of a location update", test_dialogue_roundtrip },
+	{ "the signed input, checked by OpenSSL alone", test_signed_input },
+	{ "every signed field tampered fails", test_tamper },
+	{ "the protocol-version is not signed", test_not_signed },
+	{ "SCCP addresses rewritten: still valid", test_sccp_rewrite },
+	{ "XUDT segmented and reassembled: still valid", test_xudt_segments },
+	{ "a replayed token is refused", test_replay },
+	{ "every prefix and every bit flip", test_truncation_bitflip },
+	{ "the token's bounds", test_token },
+	{ "what sign and extract refuse", test_errors },
+	{ "another OID", test_oid },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "tcap_sig", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "tcap_sig_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -20,6 +20,7 @@
 #include "ss7/tcap.h"
 #include "tests/ss7/tcap_util.h"
 #include "tests/ss7/tcap_vectors_ind.h"
+#include "tests/cunit_main.h"
 
 #define BUF_MAX 4096
 #define NOCODE INT64_MIN
@@ -958,38 +959,27 @@ static void test_insert_strip_edges(void)
 	}
 }
 
-int main(int argc, char **argv)
-{
-	void *ctx = talloc_named_const(NULL, 0, "tcap_test");
-	CU_pSuite suite;
-	unsigned int failures;
+static const struct cunit_test tests[] = {
+	{ "other stacks' messages decode to their values", test_independent_vectors },
+	{ "fields the sources state", test_vector_fields },
+	{ "indefinite forms encode as other stacks' definite ones", test_cross_encoder },
+	{ "every message type round trip", test_build_roundtrip },
+	{ "encoder refuses inconsistent fields", test_encode_invalid },
+	{ "malformed messages", test_malformed },
+	{ "component and EXTERNAL limits", test_limits },
+	{ "every prefix and every bit flip", test_truncation_bitflip },
+	{ "strip(insert(x)) == x over the table", test_insert_strip_table },
+	{ "insert and strip edge cases", test_insert_strip_edges },
+	{ NULL }
+};
 
-	if (stiwf_logging_init(ctx) < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("tcap", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "other stacks' messages decode to their values", test_independent_vectors) ||
-	    !CU_add_test(suite, "fields the sources state", test_vector_fields) ||
-	    !CU_add_test(suite, "indefinite forms encode as other stacks' definite ones", test_cross_encoder) ||
-	    !CU_add_test(suite, "every message type round trip", test_build_roundtrip) ||
-	    !CU_add_test(suite, "encoder refuses inconsistent fields", test_encode_invalid) ||
-	    !CU_add_test(suite, "malformed messages", test_malformed) ||
-	    !CU_add_test(suite, "component and EXTERNAL limits", test_limits) ||
-	    !CU_add_test(suite, "every prefix and every bit flip", test_truncation_bitflip) ||
-	    !CU_add_test(suite, "strip(insert(x)) == x over the table", test_insert_strip_table) ||
-	    !CU_add_test(suite, "insert and strip edge cases", test_insert_strip_edges)) {
-		CU_cleanup_registry();
-		return 1;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "tcap", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "tcap_test",
+	.log = CUNIT_LOG_STDERR,
+	.suites = suites,
+};

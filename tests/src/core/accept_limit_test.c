@@ -21,6 +21,7 @@
 
 #include "src/core/accept_limit.h"
 #include "src/core/logging.h"
+#include "tests/cunit_main.h"
 
 static int listener(uint16_t *port)
 {
@@ -35,7 +36,6 @@ static int listener(uint16_t *port)
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 16) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0) {
 		close(fd);
-		return -1;
 	}
 	*port = ntohs(sin.sin_port);
 	return fd;
@@ -49,7 +49,6 @@ static int dial(uint16_t port)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
 		close(fd);
-		return -1;
 	}
 	return fd;
 }
@@ -181,23 +180,19 @@ static void test_silent(void)
 	stiwf_accept_limits_clear();
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	unsigned int failures;
-	void *ctx = talloc_named_const(NULL, 0, "accept_limit_test");
+static const struct cunit_test tests[] = {
+	{ "at most the bound, the rest closed, slots freed on close", test_bound },
+	{ "a silent connection shut down after the timeout", test_silent },
+	{ NULL }
+};
 
-	stiwf_logging_init(ctx);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("accept_limit", NULL, NULL);
-	CU_add_test(s, "at most the bound, the rest closed, slots freed on close", test_bound);
-	CU_add_test(s, "a silent connection shut down after the timeout", test_silent);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "accept_limit", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "accept_limit_test",
+	.log = CUNIT_LOG_STDERR,
+	.suites = suites,
+};

@@ -20,6 +20,7 @@
 #include "src/core/evloop.h"
 #include "src/core/logging.h"
 #include "src/core/workq.h"
+#include "tests/cunit_main.h"
 
 static GMainLoop *loop;
 static int order[8];
@@ -188,7 +189,6 @@ static int pipe_at(int want_rd)
 	if (dup2(fds[0], want_rd) != want_rd) {
 		close(fds[0]);
 		close(fds[1]);
-		return -1;
 	}
 	close(fds[0]);
 	return fds[1];
@@ -349,25 +349,21 @@ static void test_fd_freed_by_timer(void)
 	close(p[1]);
 }
 
-int main(void)
-{
-	CU_pSuite s;
-	unsigned int failures;
-	void *ctx = talloc_named_const(NULL, 0, "evloop_test");
+static const struct cunit_test tests[] = {
+	{ "glib, osmo_fd, osmo_timer and workq in one loop", test_one_loop_serves_all },
+	{ "osmo_fds and glib fds above FD_SETSIZE", test_fds_above_fd_setsize },
+	{ "an osmo_fd closed by an earlier callback of the round", test_fd_closed_by_earlier_callback },
+	{ "an osmo_fd freed by an osmo_timer of the round", test_fd_freed_by_timer },
+	{ NULL }
+};
 
-	stiwf_logging_init(ctx);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("evloop", NULL, NULL);
-	CU_add_test(s, "glib, osmo_fd, osmo_timer and workq in one loop", test_one_loop_serves_all);
-	CU_add_test(s, "osmo_fds and glib fds above FD_SETSIZE", test_fds_above_fd_setsize);
-	CU_add_test(s, "an osmo_fd closed by an earlier callback of the round", test_fd_closed_by_earlier_callback);
-	CU_add_test(s, "an osmo_fd freed by an osmo_timer of the round", test_fd_freed_by_timer);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	return failures ? 1 : 0;
-}
+static const struct cunit_suite suites[] = {
+	{ "evloop", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "evloop_test",
+	.log = CUNIT_LOG_STDERR,
+	.suites = suites,
+};

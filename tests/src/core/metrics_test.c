@@ -15,6 +15,7 @@
 
 #include "src/core/logging.h"
 #include "src/core/metrics.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 
@@ -167,23 +168,27 @@ static void test_format(void)
 	talloc_free(text);
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
-	ctx = talloc_named_const(NULL, 0, "metrics_test");
-	stiwf_logging_init(ctx);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("metrics", NULL, NULL);
-	CU_add_test(s, "request heads", test_parse_table);
-	CU_add_test(s, "bounds, truncation, bit flips", test_parse_bounds);
-	CU_add_test(s, "Prometheus text", test_format);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	talloc_free(ctx);
-	return failures ? 1 : 0;
+	ctx = root;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "request heads", test_parse_table },
+	{ "bounds, truncation, bit flips", test_parse_bounds },
+	{ "Prometheus text", test_format },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "metrics", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "metrics_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.suites = suites,
+};

@@ -27,6 +27,7 @@
 #include "src/core/evloop.h"
 #include "src/core/logging.h"
 #include "src/core/replay_store.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 static char dir[256];
@@ -412,20 +413,15 @@ static void dir_remove(void)
 	rmdir(dir);
 }
 
-int main(void)
+static int setup(void *root)
 {
 	const char *tmp = getenv("TMPDIR");
-	CU_pSuite suite;
-	unsigned int failures;
-	int rc = 1;
 
-	ctx = talloc_named_const(NULL, 0, "replay_store_test");
-	stiwf_logging_init(ctx);
+	ctx = root;
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(dir, sizeof(dir), "%s/replay_store_test.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
-		return 1;
 	}
 	port = free_port();
 	if (!port || redis_start() < 0) {
@@ -435,30 +431,41 @@ int main(void)
 	}
 	if (stiwf_evloop_install() < 0)
 		goto out;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		goto out;
-	suite = CU_add_suite("replay_store", NULL, NULL);
-	if (!suite ||
-	    !CU_add_test(suite, "first seen, replay here and at another IWF, key value and TTL",
-			 test_first_seen_and_replay) ||
-	    !CU_add_test(suite, "only the IWF that set a key deletes it", test_forget_only_ours) ||
-	    !CU_add_test(suite, "no answer within the timeout", test_timeout) ||
-	    !CU_add_test(suite, "cancelled and pending requests call nobody", test_cancel) ||
-	    !CU_add_test(suite, "server down and back", test_server_down) ||
-	    !CU_add_test(suite, "numeric addresses only", test_bad_address)) {
-		CU_cleanup_registry();
-		goto out;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	rc = failures ? 1 : 0;
+	return 0;
 out:
 	redis_stop();
 	stiwf_evloop_uninstall();
 	dir_remove();
-	talloc_free(ctx);
-	return rc;
+	return -1;
 }
+
+static unsigned int teardown(void)
+{
+	redis_stop();
+	stiwf_evloop_uninstall();
+	dir_remove();
+	return 0;
+}
+
+static const struct cunit_test tests[] = {
+	{ "first seen, replay here and at another IWF, key value and TTL", test_first_seen_and_replay },
+	{ "only the IWF that set a key deletes it", test_forget_only_ours },
+	{ "no answer within the timeout", test_timeout },
+	{ "cancelled and pending requests call nobody", test_cancel },
+	{ "server down and back", test_server_down },
+	{ "numeric addresses only", test_bad_address },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "replay_store", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "replay_store_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -17,6 +17,7 @@
 
 #include "src/core/logging.h"
 #include "src/core/workq.h"
+#include "tests/cunit_main.h"
 
 #define N_JOBS 2000
 
@@ -199,25 +200,28 @@ static void test_submit_without_work_fails(void)
 	stiwf_workq_destroy(q);
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
-	ctx = talloc_named_const(NULL, 0, "workq_test");
-	stiwf_logging_init(ctx);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("workq", NULL, NULL);
-	CU_add_test(s, "results come back on the loop thread", test_results_come_back_on_loop_thread);
-	CU_add_test(s, "cancel queued and running jobs", test_cancel);
-	CU_add_test(s, "destroy with pending jobs", test_destroy_with_pending_jobs);
-	CU_add_test(s, "submit without work function", test_submit_without_work_fails);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	log_fini();
-	talloc_free(ctx);
-	return failures ? 1 : 0;
+	ctx = root;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "results come back on the loop thread", test_results_come_back_on_loop_thread },
+	{ "cancel queued and running jobs", test_cancel },
+	{ "destroy with pending jobs", test_destroy_with_pending_jobs },
+	{ "submit without work function", test_submit_without_work_fails },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "workq", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "workq_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.suites = suites,
+};

@@ -17,6 +17,7 @@
 #include "sip/sip_agent.h"
 #include "src/stiwfd/cfg.h"
 #include "src/core/logging.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 
@@ -137,35 +138,43 @@ static void test_sample_config(void)
 	CU_ASSERT_EQUAL(g_sip_cfg->local_port, 5060);
 }
 
-int main(void)
+static int setup(void *root)
 {
-	CU_pSuite s;
-	unsigned int failures;
-
-	ctx = talloc_named_const(NULL, 0, "cfg_test");
-	stiwf_logging_init(ctx);
+	ctx = root;
 	if (stiwf_vty_init(ctx) < 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("cfg", NULL, NULL);
-	CU_add_test(s, "good configuration", test_good_config);
-	CU_add_test(s, "IPv6 SIP binding", test_ipv6_and_url);
-	CU_add_test(s, "bad configurations name the line", test_bad_configs);
-	CU_add_test(s, "missing file", test_missing_file);
-	CU_add_test(s, "sample configuration", test_sample_config);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+		return -1;
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
 	/* libosmovty's command tables and libosmocore's per-thread root
 	 * context are only reachable from globals that point past talloc's
 	 * chunk header: free them so that valgrind sees a clean exit. */
 	talloc_free(tall_vty_vec_ctx);
 	talloc_free(tall_vty_cmd_ctx);
 	talloc_free(tall_vty_ctx);
-	talloc_free(ctx);
-	talloc_free(osmo_ctx);
-	osmo_ctx = NULL;
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "good configuration", test_good_config },
+	{ "IPv6 SIP binding", test_ipv6_and_url },
+	{ "bad configurations name the line", test_bad_configs },
+	{ "missing file", test_missing_file },
+	{ "sample configuration", test_sample_config },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "cfg", NULL, NULL, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "cfg_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};

@@ -53,6 +53,7 @@
 #include "ss7/tcap.h"
 #include "ss7/tcap_sig.h"
 #include "tests/certs/testpki.h"
+#include "tests/cunit_main.h"
 
 static void *ctx;
 static char conf_path[256], local_dir[512];
@@ -1253,16 +1254,15 @@ static void test_worker_pool(void)
 	reset_seen();
 }
 
-int main(int argc, char **argv)
+/* the target that collects DMAP's lines */
+static struct log_target *t;
+
+static int setup(void *root)
 {
-	struct log_target *t;
-	CU_pSuite s;
-	unsigned int failures;
 	const char *vec = getenv("MAP_RELAY_VECTORS");
 
-	ctx = talloc_named_const(NULL, 0, "map_relay_test");
+	ctx = root;
 	msgb_talloc_ctx_init(ctx, 0);
-	stiwf_logging_init(ctx);
 	/* the hostile-input loops log a lot */
 	if (!getenv("MAP_RELAY_TEST_LOG"))
 		log_set_log_level(osmo_stderr_target, LOGL_FATAL);
@@ -1272,34 +1272,20 @@ int main(int argc, char **argv)
 	log_set_category_filter(t, DMAP, 1, LOGL_NOTICE);
 	log_add_target(t);
 	if (stiwf_vty_init(ctx) < 0)
-		return 1;
+		return -1;
 	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
 	osmo_gettimeofday_override = true;
 	if (vec) {
 		vectors = fopen(vec, "w");
 		if (!vectors)
-			return 1;
+			return -1;
 	}
 	snprintf(conf_path, sizeof(conf_path), "map_relay_test.%d.conf", (int)getpid());
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("map relay", NULL, suite_cleanup);
-	CU_add_test(s, "the environment: configuration, TSCA domain, map", test_setup);
-	CU_add_test(s, "our VLR's dialogue with a partner's HLR", test_roaming_in);
-	CU_add_test(s, "a partner's VLR with our HLR", test_roaming_out);
-	CU_add_test(s, "the attacks under policy screen", test_attacks_screen);
-	CU_add_test(s, "a partner under screen, tc-abort", test_partner_screen);
-	CU_add_test(s, "policy reject: every invalid verdict", test_reject);
-	CU_add_test(s, "dialogues: hijack, timer", test_dialogues);
-	CU_add_test(s, "SCCP: hop counter, no route", test_sccp);
-	CU_add_test(s, "the worker pool", test_worker_pool);
-	/* last: a flipped iat can fall before the test PKI's fresh CRLs, and
-	 * the TSCA directory remembers that failure for its time bucket */
-	CU_add_test(s, "malformed, truncated, bit-flipped", test_malformed);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
+	return 0;
+}
+
+static unsigned int teardown(void)
+{
 	if (vectors)
 		fclose(vectors);
 	unlink(conf_path);
@@ -1310,6 +1296,34 @@ int main(int argc, char **argv)
 	talloc_free(tall_vty_vec_ctx);
 	talloc_free(tall_vty_cmd_ctx);
 	talloc_free(tall_vty_ctx);
-	talloc_free(ctx);
-	return failures ? 1 : 0;
+	return 0;
 }
+
+static const struct cunit_test tests[] = {
+	{ "the environment: configuration, TSCA domain, map", test_setup },
+	{ "our VLR's dialogue with a partner's HLR", test_roaming_in },
+	{ "a partner's VLR with our HLR", test_roaming_out },
+	{ "the attacks under policy screen", test_attacks_screen },
+	{ "a partner under screen, tc-abort", test_partner_screen },
+	{ "policy reject: every invalid verdict", test_reject },
+	{ "dialogues: hijack, timer", test_dialogues },
+	{ "SCCP: hop counter, no route", test_sccp },
+	{ "the worker pool", test_worker_pool },
+	/* last: a flipped iat can fall before the test PKI's fresh CRLs, and
+	 * the TSCA directory remembers that failure for its time bucket */
+	{ "malformed, truncated, bit-flipped", test_malformed },
+	{ NULL }
+};
+
+static const struct cunit_suite suites[] = {
+	{ "map relay", NULL, suite_cleanup, tests },
+	{ NULL }
+};
+
+const struct cunit_program cunit_program = {
+	.name = "map_relay_test",
+	.log = CUNIT_LOG_STDERR,
+	.setup = setup,
+	.teardown = teardown,
+	.suites = suites,
+};
