@@ -7,7 +7,7 @@
 # distcheck" run it (dist-hook in tests/Makefile.inc), so a file that a test
 # needs, above all one that only the User-Mode-Linux guest tests read (which
 # distcheck skips), cannot be left out of EXTRA_DIST unnoticed.  Outside a
-# git checkout (a tarball unpacked) there is nothing to compare: it says so.
+# git checkout of its own (a tarball unpacked) there is nothing to compare: it says so.
 set -u
 src=$1
 dist=$2
@@ -20,7 +20,11 @@ exceptions='
 .ci/*
 '
 
-if ! git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+# A tarball unpacked inside some other checkout (distcheck unpacks it under
+# the build directory) is inside a work tree too, but not its top: only the
+# top of a work tree is a checkout of this project.
+top=$(git -C "$src" rev-parse --show-toplevel 2>/dev/null) || top=
+if [ -z "$top" ] || [ "$(cd "$top" && pwd -P)" != "$(cd "$src" && pwd -P)" ]; then
 	echo "dist_complete: $src is not a git checkout; nothing to compare the tarball with"
 	exit 0
 fi
