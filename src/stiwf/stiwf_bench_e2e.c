@@ -113,7 +113,9 @@ static int e2e_build_srcdir(const char *build, char *out, size_t outlen)
  * is), for a build tree or for the installed programs. */
 struct e2e_where {
 	char script[E2E_PATH_MAX];
-	char srcdir[E2E_PATH_MAX];
+	/* the installed data directory, or srcdir_buf */
+	const char *srcdir;
+	char srcdir_buf[E2E_PATH_MAX];
 	const char *top_builddir;
 	bool installed;
 };
@@ -127,14 +129,18 @@ static int e2e_where_find(const struct stiwf_bench_opts *o, struct e2e_where *w)
 	memset(w, 0, sizeof(*w));
 	if (!build) {
 		w->installed = true;
-		snprintf(w->srcdir, sizeof(w->srcdir), "%s", STIWF_PKGDATADIR);
+		/* the literal itself, not a copy: a copy is compiled into
+		 * overlapping 16-byte constants, whose bytes read as a path
+		 * that is neither the installed one nor any other */
+		w->srcdir = STIWF_PKGDATADIR;
 	} else {
 		w->top_builddir = build;
+		w->srcdir = w->srcdir_buf;
 		if (!o->build_tree && getenv("srcdir")) {
-			rc = snprintf(w->srcdir, sizeof(w->srcdir), "%s", getenv("srcdir")) >= (int)sizeof(w->srcdir) ?
-				     -ENAMETOOLONG : 0;
+			rc = snprintf(w->srcdir_buf, sizeof(w->srcdir_buf), "%s", getenv("srcdir"));
+			rc = rc >= (int)sizeof(w->srcdir_buf) ? -ENAMETOOLONG : 0;
 		} else {
-			rc = e2e_build_srcdir(build, w->srcdir, sizeof(w->srcdir));
+			rc = e2e_build_srcdir(build, w->srcdir_buf, sizeof(w->srcdir_buf));
 		}
 		if (rc < 0) {
 			fprintf(stderr, "stiwf bench e2e: cannot tell the source tree of the build tree %s: %s\n",
