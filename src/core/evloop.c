@@ -332,6 +332,13 @@ static const struct timespec *evloop_now(struct timespec *ts)
 	return ts;
 }
 
+time_t stiwf_evloop_time(void)
+{
+	struct timespec ts;
+
+	return evloop_now(&ts)->tv_sec;
+}
+
 /* Sofia-SIP's test hook, exported but in none of its headers */
 extern void (*_su_time)(su_time_t *tv);
 
