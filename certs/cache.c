@@ -18,6 +18,7 @@
 
 #include "certs/cache.h"
 #include "certs/certchain.h"
+#include "src/core/evloop.h"
 #include "src/core/logging.h"
 
 #define CACHE_BUCKETS 256
@@ -44,7 +45,7 @@ struct cert_cache {
 
 static time_t clock_real(void *priv)
 {
-	return time(NULL);
+	return stiwf_evloop_time();
 }
 
 /*! Fill cfg with the defaults (1024 chains, 4 MiB, 24 h floor, 256

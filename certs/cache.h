@@ -51,7 +51,7 @@ struct cert_cache_cfg {
 	unsigned int neg_max_entries;	/*!< failures, kept apart (0: none kept) */
 	unsigned int floor_s;	/*!< ATIS-1000074 floor; 0: RFC 7234 alone */
 	unsigned int neg_ttl_s;	/*!< how long a failure is remembered */
-	cert_cache_clock now;	/*!< NULL: time(NULL); tests inject their own */
+	cert_cache_clock now;	/*!< NULL: stiwf_evloop_time(); tests inject their own */
 	void *now_priv;
 };
 

@@ -26,6 +26,7 @@
 #include "sip/stir_as.h"
 #include "sip/stir_error.h"
 #include "sip/stir_vs.h"
+#include "src/core/evloop.h"
 #include "src/core/logging.h"
 #include "src/core/replay_store.h"
 #include "iwf/isup_identity.h"
@@ -110,11 +111,11 @@ static void hop_verify_done(struct stiwf_work *w)
 
 	TALLOC_FREE(call->sign_key);
 	if (rc == 0)
-		rc = sigtoken_replay_check(g_iwf_env.replay, &call->tok.hop, time(NULL));
+		rc = sigtoken_replay_check(g_iwf_env.replay, &call->tok.hop, stiwf_evloop_time());
 	if (rc == 0 && g_iwf_env.store) {
 		/* as long as the cache keeps it: until the iat leaves the window */
 		ttl = (int64_t)call->tok.hop.iat + (g_iwf_env.hop_window ? g_iwf_env.hop_window :
-						    SIGTOKEN_WINDOW_DEFAULT) + g_iwf_env.hop_skew - time(NULL) + 1;
+						    SIGTOKEN_WINDOW_DEFAULT) + g_iwf_env.hop_skew - stiwf_evloop_time() + 1;
 		rc = replay_store_check(g_iwf_env.store, call->tok.hop.key_id, call->tok.hop.sig,
 					ttl < 1 ? 1 : (unsigned int)ttl, store_done, call, &call->store_req);
 		if (rc == 0)
@@ -242,7 +243,7 @@ static void isup_passport_verify(struct iwf_call *call)
 	}
 	in.orig_tn = call->sc.orig;
 	in.dest_tn = call->sc.dest;
-	in.now = time(NULL);
+	in.now = stiwf_evloop_time();
 	/* the rebuilt PASSporT as it is: its token need not be decoded again */
 	in.pp = pp;
 	call->vs_req = stir_vs_verify(g_iwf_env.vs, call, &cfg, &in, pp_vs_done, call);
@@ -353,7 +354,7 @@ void iwf_call_isup_start(struct iwf_call *call)
 	}
 	keyid_to_hex(call->signer, sizeof(call->signer), call->tok.hop.key_id);
 	/* ARCHITECTURE §2.2 window first: no lookup for a token that is stale anyway */
-	now = time(NULL);
+	now = stiwf_evloop_time();
 	window = g_iwf_env.hop_window ? g_iwf_env.hop_window : SIGTOKEN_WINDOW_DEFAULT;
 	rc = sigtoken_iat_check(call->tok.hop.iat, now, window, g_iwf_env.hop_skew);
 	if (rc < 0 || !g_iwf_env.tsca || !g_iwf_env.replay) {
@@ -424,7 +425,7 @@ static void as_done(const struct stir_as_result *res, void *priv)
 		 * called; this one says where the call went from there */
 		in.orig_tn = call->sc.orig;
 		in.dest_tn = call->sc.dest;
-		in.iat = res->pp ? res->pp->iat : time(NULL);
+		in.iat = res->pp ? res->pp->iat : stiwf_evloop_time();
 		in.div_tn = call->div_sign_from;
 		call->as_req = stir_as_sign(g_iwf_env.as, call, &in, as_div_done, call);
 		if (call->as_req)
@@ -506,7 +507,7 @@ void isup_decide(struct iwf_call *call)
 		in.dest_tn = call->div_sign_from;
 	else
 		call->div_sign_from[0] = '\0';
-	in.iat = time(NULL);
+	in.iat = stiwf_evloop_time();
 	in.attest = d->attest;
 	call->attest_out = d->attest;
 	iwf_call_ctr_inc(IWF_CALL_CTR_SIGNED);

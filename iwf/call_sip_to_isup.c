@@ -25,6 +25,7 @@
 #include "sip/stir_as.h"
 #include "sip/stir_error.h"
 #include "sip/stir_vs.h"
+#include "src/core/evloop.h"
 #include "src/core/logging.h"
 #include "src/core/replay_store.h"
 #include "iwf/isup_identity.h"
@@ -219,7 +220,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	in.num_identity = call->n_identity;
 	in.orig_tn = call->calling;
 	in.dest_tn = call->called;
-	in.now = time(NULL);
+	in.now = stiwf_evloop_time();
 	call->vs_req = stir_vs_verify(g_iwf_env.vs, call, &cfg, &in, vs_done, call);
 	if (!call->vs_req) {
 		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);
@@ -308,7 +309,7 @@ void sip_decide(struct iwf_call *call)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "hop-bind");
 		return;
 	}
-	call->sign_iat = (uint32_t)time(NULL);
+	call->sign_iat = (uint32_t)stiwf_evloop_time();
 	call->work.work = hop_sign_work;
 	call->work.done = hop_sign_done;
 	call->work.priv = call;

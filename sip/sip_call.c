@@ -29,6 +29,7 @@
 #include "sip/identity.h"
 #include "sip/sdp_dir.h"
 #include "sip/sip_call_internal.h"
+#include "src/core/evloop.h"
 #include "src/core/logging.h"
 
 const struct value_string sip_call_dir_names[] = {
@@ -89,7 +90,7 @@ static struct sip_call *call_alloc(struct stiwf_sip_agent *agent, enum sip_call_
 	call->agent = agent;
 	call->dir = dir;
 	call->state = SIP_CALL_ST_INIT;
-	call->start = time(NULL);
+	call->start = stiwf_evloop_time();
 	INIT_LLIST_HEAD(&call->entry);
 	llist_add_tail(&call->entry, &agent->calls);
 	talloc_set_destructor(call, sip_call_talloc_destructor);
@@ -463,7 +464,7 @@ bool sip_call_nua_event(struct stiwf_sip_agent *agent, nua_event_t event, int st
 					     SIP_CALL_REL_ERROR, NULL);
 		}
 		call->state = SIP_CALL_ST_TERMINATED;
-		LOGCALL(call, LOGL_DEBUG, "freed after %ld s\n", (long)(time(NULL) - call->start));
+		LOGCALL(call, LOGL_DEBUG, "freed after %ld s\n", (long)(stiwf_evloop_time() - call->start));
 		talloc_free(call);
 		break;
 	}

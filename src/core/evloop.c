@@ -33,6 +33,8 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
+#include <sofia-sip/su_time.h>
+
 #include "src/core/evloop.h"
 #include "src/core/logging.h"
 
@@ -58,9 +60,16 @@ static struct {
 	/* registered, never polled: finds osmo_fds (see evloop_osmo_fds_find()) */
 	struct osmo_fd anchor;
 	int last_errno;
+	/* the loop clock (see evloop_now()): on once installed */
+	bool clock_on;
+	bool clock_fresh;
+	struct timespec clock_now;
+	GSource *clock_source;
 } evl = {
 	.anchor = { .fd = -1 },
 };
+/* whether this thread is the one that installed the loop */
+static __thread bool evl_loop_thread;
 
 /* libosmocore 1.7 offers no iteration over its registered osmo_fds other
  * than the two fd_set helpers above.  Every osmo_fd_register() appends to
@@ -231,6 +240,9 @@ static gint evloop_poll(GPollFD *ufds, guint nfds, gint timeout)
 		evl.last_errno = err;
 	}
 
+	/* time has passed: the check and dispatch phases read it afresh */
+	evl.clock_fresh = false;
+
 	for (i = 0; i < nfds; i++) {
 		ufds[i].revents = rc > 0 ? evl.pfd[i].revents : 0;
 		if (ufds[i].revents)
@@ -294,6 +306,97 @@ void g_main_context_wakeup(GMainContext *context)
 		wakeup(context);
 }
 
+/* The loop clock.  Sofia-SIP reads the wall clock for every message it
+ * sends or receives (su_now() from its transports and transactions) and
+ * twice per loop turn from its glib source (g_source_get_current_time() in
+ * prepare and check): about 30 reads per call.  Where there is no vDSO (the
+ * User-Mode-Linux guest, some virtual machines) each is a system call.
+ * glib's own timeouts read the clock once per iteration and use that time
+ * for the whole iteration; the loop thread gives Sofia the same: one read
+ * when the iteration starts (clock source's prepare, first of all sources)
+ * and one after the poll, taken only if anything asks.  A time is stale by
+ * at most the work of one loop phase, which Sofia's timers (hundreds of ms
+ * and more) do not notice.  Other threads, and any thread before the loop
+ * is installed, read the clock itself. */
+static const struct timespec *evloop_now(struct timespec *ts)
+{
+	if (!evl.clock_on || !evl_loop_thread) {
+		clock_gettime(CLOCK_REALTIME, ts);
+		return ts;
+	}
+	if (!evl.clock_fresh) {
+		clock_gettime(CLOCK_REALTIME, &evl.clock_now);
+		evl.clock_fresh = true;
+	}
+	*ts = evl.clock_now;
+	return ts;
+}
+
+time_t stiwf_evloop_time(void)
+{
+	struct timespec ts;
+
+	return evloop_now(&ts)->tv_sec;
+}
+
+/* Sofia-SIP's test hook, exported but in none of its headers */
+extern void (*_su_time)(su_time_t *tv);
+
+/* Seconds from 1900 (NTP's epoch, Sofia's su_time_t) to 1970 */
+#define EVLOOP_NTP_EPOCH 2208988800UL
+
+/* Sofia-SIP's su_time(), through which su_now() reads the time: the same
+ * NTP-based value from the loop clock, with Sofia's test hook honoured. */
+void su_time(su_time_t *tv)
+{
+	struct timespec ts;
+	su_time_t t;
+
+	evloop_now(&ts);
+	t.tv_sec = (unsigned long)ts.tv_sec + EVLOOP_NTP_EPOCH;
+	t.tv_usec = (unsigned long)(ts.tv_nsec / 1000);
+	if (_su_time)
+		_su_time(&t);
+	if (tv)
+		*tv = t;
+}
+
+/* glib's, called by Sofia's glib source to run its timers */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+void g_source_get_current_time(GSource *source, GTimeVal *timeval)
+{
+	struct timespec ts;
+
+	(void)source;
+	evloop_now(&ts);
+	timeval->tv_sec = ts.tv_sec;
+	timeval->tv_usec = ts.tv_nsec / 1000;
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+/* Prepared first in every iteration (highest priority, never ready): the
+ * iteration's time is read when first asked. */
+static gboolean evloop_clock_prepare(GSource *source, gint *timeout)
+{
+	(void)source;
+	*timeout = -1;
+	evl.clock_fresh = false;
+	return FALSE;
+}
+
+static gboolean evloop_clock_dispatch(GSource *source, GSourceFunc cb, gpointer data)
+{
+	(void)source;
+	(void)cb;
+	(void)data;
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs evloop_clock_funcs = {
+	.prepare = evloop_clock_prepare,
+	.dispatch = evloop_clock_dispatch,
+};
+
 int stiwf_evloop_install(void)
 {
 	GMainContext *ctx = g_main_context_default();
@@ -309,11 +412,26 @@ int stiwf_evloop_install(void)
 	if (!glib_default_poll)
 		glib_default_poll = g_main_context_get_poll_func(ctx);
 	g_main_context_set_poll_func(ctx, evloop_poll);
+	if (!evl.clock_source) {
+		evl.clock_source = g_source_new(&evloop_clock_funcs, sizeof(GSource));
+		g_source_set_priority(evl.clock_source, G_MININT);
+		g_source_set_name(evl.clock_source, "stiwf loop clock");
+		g_source_attach(evl.clock_source, ctx);
+	}
+	evl_loop_thread = true;
+	evl.clock_fresh = false;
+	evl.clock_on = true;
 	return 0;
 }
 
 void stiwf_evloop_uninstall(void)
 {
+	evl.clock_on = false;
+	if (evl.clock_source) {
+		g_source_destroy(evl.clock_source);
+		g_source_unref(evl.clock_source);
+		evl.clock_source = NULL;
+	}
 	if (glib_default_poll)
 		g_main_context_set_poll_func(g_main_context_default(), glib_default_poll);
 	if (evl.osmo_fds) {

@@ -6,6 +6,8 @@
  *  that Sofia-SIP (through its glib root), libosmo-sigtran, libcurl and the
  *  call FSMs all run on one thread. */
 
+#include <time.h>
+
 #include <glib.h>
 
 /*! Make the default GMainContext poll libosmocore fds and run its timers.
@@ -17,3 +19,9 @@ int stiwf_evloop_install(void);
 
 /*! Undo stiwf_evloop_install(). */
 void stiwf_evloop_uninstall(void);
+
+/*! The time in seconds, as time(NULL): on the loop thread of an installed
+ *  loop the loop clock's (read at most once per loop phase, see
+ *  evloop.c), elsewhere the clock's own.  For the per-call code on the
+ *  loop, where a second-resolution time is read several times a call. */
+time_t stiwf_evloop_time(void);

@@ -18,6 +18,7 @@
 #include "iwf/map_dialogue.h"
 #include "iwf/map_peer.h"
 #include "iwf/map_policy.h"
+#include "src/core/evloop.h"
 #include "src/core/logging.h"
 #include "src/stiwfd/map_relay.h"
 #include "src/core/workq.h"
@@ -683,7 +684,7 @@ static void verify_done(struct stiwf_work *w)
 
 	TALLOC_FREE(m->key);
 	if (rc == 0 && m->r->cfg.replay)
-		rc = sigtoken_replay_check(m->r->cfg.replay, &m->tok.hop, time(NULL));
+		rc = sigtoken_replay_check(m->r->cfg.replay, &m->tok.hop, stiwf_evloop_time());
 	switch (rc) {
 	case 0:
 		if (m->orig_ok) {
@@ -795,7 +796,7 @@ static void mr_verify(struct mr_msg *m)
 	keyid_to_hex(m->find.signer, sizeof(m->find.signer), m->tok.hop.key_id);
 	OSMO_STRLCPY_ARRAY(m->find.orig, m->tok.has_orig ? m->tok.orig_gt : "");
 	/* ARCHITECTURE §2.2: the window first, no lookup for a stale token */
-	rc = sigtoken_iat_check(m->tok.hop.iat, time(NULL), r->cfg.window, r->cfg.skew);
+	rc = sigtoken_iat_check(m->tok.hop.iat, stiwf_evloop_time(), r->cfg.window, r->cfg.skew);
 	if (rc < 0) {
 		set_invalid(m, rc == -ETIMEDOUT ? IWF_MAP_R_STALE : IWF_MAP_R_FUTURE);
 	} else if (!r->cfg.tsca) {
@@ -827,7 +828,7 @@ static void sign_work(struct stiwf_work *w)
 {
 	struct mr_msg *m = w->priv;
 
-	m->rc = tcap_sig_sign(m->out, m->len + TCAP_SIG_OVERHEAD, m->data, m->len, m->key, (uint32_t)time(NULL),
+	m->rc = tcap_sig_sign(m->out, m->len + TCAP_SIG_OVERHEAD, m->data, m->len, m->key, (uint32_t)stiwf_evloop_time(),
 			      e164_gt(m->calling) ? m->calling : NULL, m->r->oid, m->r->oid_len);
 }
 

@@ -17,6 +17,10 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
+#include <sofia-sip/su_glib.h>
+#include <sofia-sip/su_time.h>
+#include <sofia-sip/su_wait.h>
+
 #include "src/core/evloop.h"
 #include "src/core/logging.h"
 #include "src/core/workq.h"
@@ -349,11 +353,147 @@ static void test_fd_freed_by_timer(void)
 	close(p[1]);
 }
 
+/* Sofia's clock on the loop: one read per loop phase, fresh in the next;
+ * other threads, and the loop thread before install, read the clock. */
+static void busy_ms(long ms)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
+}
+
+static long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS	/* GTimeVal: what Sofia's glib source reads */
+static struct {
+	su_time_t phase_a, phase_b, later;
+	GTimeVal g_phase_a, g_phase_b;
+	su_duration_t thread_advance;
+	long phase_ms, timer_fired_ms;
+	bool timer_fired;
+} clk;
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+static void *clock_thread(void *arg)
+{
+	su_time_t a, b;
+
+	(void)arg;
+	a = su_now();
+	busy_ms(3);
+	b = su_now();
+	clk.thread_advance = su_duration(b, a);
+	return NULL;
+}
+
+static gboolean clock_later_cb(gpointer data)
+{
+	(void)data;
+	clk.later = su_now();
+	return G_SOURCE_REMOVE;
+}
+
+static void clock_sofia_timer_cb(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	(void)magic;
+	(void)t;
+	(void)arg;
+	clk.timer_fired_ms = monotonic_ms();
+	clk.timer_fired = true;
+	g_main_loop_quit(loop);
+}
+
+static gboolean clock_first_cb(gpointer data)
+{
+	su_timer_t *timer = data;
+	pthread_t th;
+
+	G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+	clk.phase_a = su_now();
+	clk.phase_ms = monotonic_ms();
+	g_source_get_current_time(NULL, &clk.g_phase_a);
+	busy_ms(3);
+	clk.phase_b = su_now();
+	g_source_get_current_time(NULL, &clk.g_phase_b);
+	G_GNUC_END_IGNORE_DEPRECATIONS
+	CU_ASSERT_EQUAL(pthread_create(&th, NULL, clock_thread, NULL), 0);
+	CU_ASSERT_EQUAL(pthread_join(th, NULL), 0);
+	g_timeout_add(5, clock_later_cb, NULL);
+	/* set 6 ms after the phase's clock read: it runs from that read */
+	CU_ASSERT_EQUAL(su_timer_set(timer, clock_sofia_timer_cb, NULL), 0);
+	return G_SOURCE_REMOVE;
+}
+
+static void test_sofia_reads_loop_clock(void)
+{
+	su_root_t *root;
+	su_timer_t *timer;
+	su_time_t a, b;
+	guint guard;
+
+	/* not installed: every read is the clock's */
+	a = su_now();
+	busy_ms(3);
+	b = su_now();
+	CU_ASSERT(su_duration(b, a) >= 3);
+
+	CU_ASSERT_EQUAL_FATAL(su_init(), 0);
+	root = su_glib_root_create(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	su_root_threading(root, 0);
+	g_source_attach(su_glib_root_gsource(root), g_main_context_default());
+	timer = su_timer_create(su_root_task(root), 50);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(timer);
+
+	CU_ASSERT_EQUAL_FATAL(stiwf_evloop_install(), 0);
+	loop = g_main_loop_new(NULL, FALSE);
+	guard = g_timeout_add_seconds(10, guard_cb, NULL);
+	g_idle_add(clock_first_cb, timer);
+	g_main_loop_run(loop);
+	g_source_remove(guard);
+
+	/* one read for the whole phase, for su_now() and for glib's */
+	CU_ASSERT_EQUAL(su_duration(clk.phase_b, clk.phase_a), 0);
+	CU_ASSERT_EQUAL(clk.g_phase_a.tv_sec, clk.g_phase_b.tv_sec);
+	CU_ASSERT_EQUAL(clk.g_phase_a.tv_usec, clk.g_phase_b.tv_usec);
+	CU_ASSERT_EQUAL((unsigned long)clk.g_phase_a.tv_sec + 2208988800UL, clk.phase_a.tv_sec);
+	/* another thread reads the clock itself */
+	CU_ASSERT(clk.thread_advance >= 3);
+	/* a later iteration sees the time that passed */
+	CU_ASSERT(su_duration(clk.later, clk.phase_a) >= 5 + 3);
+	/* Sofia's 50 ms timer fired, not before 50 ms had passed since the
+	 * phase's clock read (1 ms: rounding of the two millisecond reads) */
+	CU_ASSERT_FATAL(clk.timer_fired);
+	CU_ASSERT(clk.timer_fired_ms - clk.phase_ms >= 50 - 1);
+
+	g_main_loop_unref(loop);
+	stiwf_evloop_uninstall();
+	su_timer_destroy(timer);
+	su_root_destroy(root);
+	su_deinit();
+
+	/* uninstalled: the clock's again */
+	a = su_now();
+	busy_ms(3);
+	b = su_now();
+	CU_ASSERT(su_duration(b, a) >= 3);
+}
+
 static const struct cunit_test tests[] = {
 	{ "glib, osmo_fd, osmo_timer and workq in one loop", test_one_loop_serves_all },
 	{ "osmo_fds and glib fds above FD_SETSIZE", test_fds_above_fd_setsize },
 	{ "an osmo_fd closed by an earlier callback of the round", test_fd_closed_by_earlier_callback },
 	{ "an osmo_fd freed by an osmo_timer of the round", test_fd_freed_by_timer },
+	{ "Sofia reads the loop's clock: once per phase, on the loop thread only", test_sofia_reads_loop_clock },
 	{ NULL }
 };
 
