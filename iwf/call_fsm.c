@@ -117,10 +117,9 @@ static void call_release_legs(struct iwf_call *call, uint8_t cause, const char *
 	}
 }
 
-/* End the call: release what is left, then terminate the FSM (which
- * frees the call and writes its log line). */
 /* A verdict on the global counters and on those of the peer the call came
- * from: the sip-peer for STIR, the ss7-peer for HOP. */
+ * from: the sip-peer for STIR (the SHAKEN and the div PASSporT), the
+ * ss7-peer for HOP. */
 void verdict_inc(struct iwf_call *call, enum iwf_call_ctr idx)
 {
 	static const enum iwf_peer_ctr peer_idx[] = {
@@ -130,6 +129,9 @@ void verdict_inc(struct iwf_call *call, enum iwf_call_ctr idx)
 		[IWF_CALL_CTR_HOP_VALID] = IWF_PEER_CTR_HOP_VALID,
 		[IWF_CALL_CTR_HOP_INVALID] = IWF_PEER_CTR_HOP_INVALID,
 		[IWF_CALL_CTR_HOP_MISSING] = IWF_PEER_CTR_HOP_MISSING,
+		[IWF_CALL_CTR_DIV_PASSED] = IWF_PEER_CTR_DIV_PASSED,
+		[IWF_CALL_CTR_DIV_FAILED] = IWF_PEER_CTR_DIV_FAILED,
+		[IWF_CALL_CTR_DIV_IGNORED] = IWF_PEER_CTR_DIV_IGNORED,
 	};
 
 	iwf_call_ctr_inc(idx);
@@ -137,6 +139,9 @@ void verdict_inc(struct iwf_call *call, enum iwf_call_ctr idx)
 	case IWF_CALL_CTR_VS_PASSED:
 	case IWF_CALL_CTR_VS_FAILED:
 	case IWF_CALL_CTR_VS_NONE:
+	case IWF_CALL_CTR_DIV_PASSED:
+	case IWF_CALL_CTR_DIV_FAILED:
+	case IWF_CALL_CTR_DIV_IGNORED:
 		if (call->sip_peer)
 			iwf_peer_ctr_inc(call->sip_peer->ctrs, peer_idx[idx]);
 		break;
@@ -151,6 +156,8 @@ void verdict_inc(struct iwf_call *call, enum iwf_call_ctr idx)
 	}
 }
 
+/* End the call: release what is left, then terminate the FSM (which
+ * frees the call and writes its log line). */
 void call_end(struct iwf_call *call, uint8_t cause, const char *end)
 {
 	call_release_legs(call, cause, end);

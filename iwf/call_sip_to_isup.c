@@ -78,14 +78,14 @@ static void vs_done(const struct stir_vs_result *res, void *priv)
 	}
 	switch (res->div) {
 	case STIR_VS_DIV_PASSED:
-		iwf_call_ctr_inc(IWF_CALL_CTR_DIV_PASSED);
+		verdict_inc(call, IWF_CALL_CTR_DIV_PASSED);
 		break;
 	case STIR_VS_DIV_FAILED:
-		iwf_call_ctr_inc(IWF_CALL_CTR_DIV_FAILED);
+		verdict_inc(call, IWF_CALL_CTR_DIV_FAILED);
 		break;
 	default:
 		if (res->div == STIR_VS_DIV_IGNORED || res->num_div_ignored)
-			iwf_call_ctr_inc(IWF_CALL_CTR_DIV_IGNORED);
+			verdict_inc(call, IWF_CALL_CTR_DIV_IGNORED);
 		break;
 	}
 	if (res->pp && res->pp->rcd_claims) {

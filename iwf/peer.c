@@ -250,6 +250,9 @@ static const struct rate_ctr_desc peer_ctr_desc[] = {
 	[IWF_PEER_CTR_ATTEST_OUT_A] = { "attest_out:a", "Calls to the peer attested A" },
 	[IWF_PEER_CTR_ATTEST_OUT_B] = { "attest_out:b", "Calls to the peer attested B" },
 	[IWF_PEER_CTR_ATTEST_OUT_C] = { "attest_out:c", "Calls to the peer attested C" },
+	[IWF_PEER_CTR_DIV_PASSED] = { "div:passed", "INVITEs from the peer whose div PASSporT verified (RFC 8946)" },
+	[IWF_PEER_CTR_DIV_FAILED] = { "div:failed", "INVITEs from the peer whose div PASSporT failed" },
+	[IWF_PEER_CTR_DIV_IGNORED] = { "div:ignored", "INVITEs from the peer with a div PASSporT not verified" },
 };
 osmo_static_assert(ARRAY_SIZE(peer_ctr_desc) == _NUM_IWF_PEER_CTR, peer_ctr_desc_complete);
 

@@ -142,6 +142,9 @@ enum iwf_peer_ctr {
 	IWF_PEER_CTR_ATTEST_OUT_A,	/*!< calls to the peer we attested (or carried) A */
 	IWF_PEER_CTR_ATTEST_OUT_B,
 	IWF_PEER_CTR_ATTEST_OUT_C,
+	IWF_PEER_CTR_DIV_PASSED,	/*!< sip-peer: INVITEs whose div PASSporT verified */
+	IWF_PEER_CTR_DIV_FAILED,
+	IWF_PEER_CTR_DIV_IGNORED,	/*!< sip-peer: INVITEs with a div PASSporT not verified */
 	_NUM_IWF_PEER_CTR
 };
 

@@ -124,5 +124,14 @@ grep -qi '^Diversion:' uas2.msgs && fail "a malformed Diversion was carried to t
 grep -q "Diversion: entry 1: 'counter' is not 1..99" a.log || fail "A did not log which Diversion field was wrong"
 echo "ok: malformed Diversion dropped with \"Diversion: entry 1: 'counter' is not 1..99\"; the call completed"
 
+# 4. The verdicts on the div PASSporTs count on the sip-peer the calls
+#    came from: one verified (call 2), none failed.
+out=$("$STIWF" vty --port "$VTY_A" 'show metrics') || fail "VTY show metrics: $out"
+echo "$out" | grep -q '^stiwf_sip_peer_div_passed_total{index="0",name="uac"} 1$' ||
+	fail "A's sip-peer uac did not count one div PASSporT verified: $(echo "$out" | grep div_)"
+echo "$out" | grep -q '^stiwf_sip_peer_div_failed_total{index="0",name="uac"} 0$' ||
+	fail "A's sip-peer uac counted a failed div PASSporT: $(echo "$out" | grep div_)"
+echo "ok: sip-peer uac counters: div:passed 1, div:failed 0"
+
 topo_stop
 exit 0
