@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "src/core/bytebuf.h"
 
 void bytebuf_rd_init(struct bytebuf_rd *r, const uint8_t *buf, size_t len)
@@ -154,17 +156,6 @@ int bytebuf_put_tlv(struct bytebuf_wr *w, uint8_t type, const void *v, size_t n)
 	return bytebuf_put_lv(w, v, n);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int bytebuf_put_hex(struct bytebuf_wr *w, const char *hex, size_t n)
 {
 	size_t i;
@@ -172,12 +163,12 @@ int bytebuf_put_hex(struct bytebuf_wr *w, const char *hex, size_t n)
 	if (n % 2)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		if (hexval(hex[i]) < 0)
+		if (g_ascii_xdigit_value(hex[i]) < 0)
 			return -EINVAL;
 	}
 	if (bytebuf_room(w) < n / 2)
 		return -ENOSPC;
 	for (i = 0; i < n; i += 2)
-		w->ptr[w->pos++] = (uint8_t)((hexval(hex[i]) << 4) | hexval(hex[i + 1]));
+		w->ptr[w->pos++] = (uint8_t)((g_ascii_xdigit_value(hex[i]) << 4) | g_ascii_xdigit_value(hex[i + 1]));
 	return 0;
 }

@@ -37,6 +37,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -69,17 +70,6 @@ static int listen_any(unsigned short *port)
 	return fd;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Value of parameter name in query (NULL-terminated, %-decoded into out). */
 static bool query_get(const char *query, const char *name, char *out, size_t out_len)
 {
@@ -90,8 +80,11 @@ static bool query_get(const char *query, const char *name, char *out, size_t out
 		if (strncmp(p, name, nl) == 0 && p[nl] == '=') {
 			p += nl + 1;
 			while (*p && *p != '&' && o + 1 < out_len) {
-				if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-					out[o++] = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+				int hi = *p == '%' ? OPENSSL_hexchar2int((unsigned char)p[1]) : -1;
+				int lo = hi >= 0 ? OPENSSL_hexchar2int((unsigned char)p[2]) : -1;
+
+				if (lo >= 0) {
+					out[o++] = (char)(hi * 16 + lo);
 					p += 3;
 				} else if (*p == '+') {
 					out[o++] = ' ';
