@@ -119,7 +119,9 @@ calls() {
 strace_on() {
 	strace -f -c -o "$1.strace" -p "$2" 2>"$1.strace.err" &
 	eval "STRACE_$1=$!"
-	sleep 1		# attach (and pick up every thread) before the load
+	# attached to every thread before the load: strace says so per thread
+	wait_log "$1.strace.err" "Process [0-9]+ attached" "$(ls /proc/"$2"/task | wc -l)" 10 ||
+		fail "strace did not attach to $1 ($2)"
 }
 strace_off() {
 	eval "kill -INT \$STRACE_$1; wait \$STRACE_$1"
