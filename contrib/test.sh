@@ -17,10 +17,17 @@
 #      (tests/dist_complete.sh), builds, installs, and passes "make check"
 #      except the guest tests, which stage 1 ran and which report SKIP there
 #      (configure --disable-guest-tests)
+#
+# Each stage runs STIWF_TEST_JOBS tests at a time (default: the number of
+# cores, at least 2).  Most integration tests wait on protocol timers, and
+# each picks free ports (stiwf_port_base) and boots its own guest, so they
+# run side by side; STIWF_TEST_JOBS=1 runs one at a time.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 contrib/install-deps.sh
+jobs=${STIWF_TEST_JOBS:-$(nproc)}
+[ "$jobs" -ge 2 ] 2>/dev/null || jobs=${STIWF_TEST_JOBS:-2}
 
 passed=0
 failed=0
@@ -52,7 +59,7 @@ run_check() {
 	echo "=== $name"
 	t0=$(date +%s)
 	rc=0
-	make -C "$dir" "$target" "$@" >"$dir/check.out" 2>&1 || rc=$?
+	make -j"$jobs" -C "$dir" "$target" "$@" >"$dir/check.out" 2>&1 || rc=$?
 	grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' "$dir/check.out" || true
 	before=$skipped
 	count "$dir/check.out"
@@ -84,7 +91,7 @@ contrib/build.sh build --enable-werror
 run_check "gcc -Werror, valgrind" build check
 echo "=== unit tests under valgrind"
 t0=$(date +%s)
-if ! make -C build check-valgrind >build/check-valgrind.out 2>&1; then
+if ! make -C build check-valgrind VALGRIND_JOBS="$jobs" >build/check-valgrind.out 2>&1; then
 	grep -E '^(PASS|FAIL)' build/check-valgrind.out
 	tail -n 40 build/check-valgrind.out
 	give_up
@@ -101,7 +108,7 @@ run_check "clang libFuzzer (${FUZZ_SECONDS:-10} s per harness)" build-fuzz check
 
 echo "=== make distcheck (no guest tests)"
 t0=$(date +%s)
-make -C build distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >build/distcheck.out 2>&1 || {
+make -j"$jobs" -C build distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >build/distcheck.out 2>&1 || {
 	tail -n 60 build/distcheck.out
 	give_up
 }
