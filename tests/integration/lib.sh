@@ -8,21 +8,41 @@ top_builddir=${top_builddir:-.}
 STIWFD=${STIWFD:-$top_builddir/stiwfd}
 STIWF=${STIWF:-$top_builddir/stiwf}
 
-# A port base unlikely to collide with parallel runs: 20000..59999.
-# A base port B such that B..B+19 are not in use (TCP or UDP) now: tests
-# run beside each other and beside other programs' ephemeral ports.
+# stiwf_port_base: print a base port B such that B..B+19 are this test's
+# alone.  Tests run side by side (make -j): each reserves a block of 20
+# ports below the kernel's ephemeral range (where no other program's
+# outgoing sockets land) by creating /tmp/stiwf-ports.UID/B atomically,
+# tied to the test script's process: a block whose owner has exited is
+# free again.  A block some other program listens in is skipped.
 stiwf_port_base() {
-	local b tries=0 used
-	while :; do
-		b=$(( 20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
+	local dir=/tmp/stiwf-ports.$(id -u) eph top n k i b owner used
+	eph=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	top=$(( ${eph:-32768} < 60000 ? ${eph:-32768} : 60000 ))
+	[ "$top" -ge 21000 ] || top=60000
+	n=$(( (top - 20000) / 20 ))
+	mkdir -p "$dir" 2>/dev/null
+	k=$(( ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/')) % n ))
+	for ((i = 0; i < n; i++)); do
+		b=$(( 20000 + 20 * ((k + i) % n) ))
+		if ! mkdir "$dir/$b" 2>/dev/null; then
+			owner=$(cat "$dir/$b/pid" 2>/dev/null) || continue
+			[ -n "$owner" ] && kill -0 "$owner" 2>/dev/null && continue
+			# the owner has exited: take the block over (one of two
+			# takers wins the mkdir)
+			rm -rf "$dir/$b"
+			mkdir "$dir/$b" 2>/dev/null || continue
+		fi
+		echo $$ >"$dir/$b/pid"
 		used=$(ss -Htuan 2>/dev/null | awk -v lo=$b -v hi=$((b + 19)) \
 			'{ n = split($5, a, ":"); p = a[n] + 0; if (p >= lo && p <= hi) { print p; exit } }')
-		tries=$((tries + 1))
-		if [ -z "$used" ] || [ $tries -ge 20 ]; then
-			echo $b
+		if [ -z "$used" ]; then
+			echo "$b"
 			return
 		fi
+		rm -rf "$dir/$b"
 	done
+	echo "stiwf_port_base: no free block of 20 ports in 20000..$top" >&2
+	echo 20000
 }
 
 # Whatever happens to the script, no stiwfd outlives it.

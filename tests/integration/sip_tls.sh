@@ -20,8 +20,9 @@ dir=$(mktemp -d "$top_builddir/tests/integration/sip_tls.XXXXXX") || exit 1
 dir=$(cd "$dir" && pwd)
 base=$(stiwf_port_base)
 sip_port=$base vty_port=$((base + 1)) tls_port=$((base + 2)) peer_port=$((base + 3)) udp_port=$((base + 4))
+peer2_port=$((base + 5))
 passed=0
-fail() { echo "FAIL: $*"; for f in "$dir"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 30 "$f"; }; done; exit 1; }
+fail() { echo "FAIL: $*"; for f in "$dir"/*.log "$dir"/*.srv; do [ -f "$f" ] && { echo "--- $f"; tail -n 30 "$f"; }; done; exit 1; }
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
 # Under --enable-sanitize: the suppression of Sofia's own small leak
 # (tests/lsan.supp) needs whole stacks through libcrypto, which has no frame
@@ -168,22 +169,25 @@ done
 [ -n "$held" ] && [ "$held" -le 1 ] && [ "${reclaimed:-0}" -ge 4 ] ||
 	fail "closed TLS connections still hold their state: $(cat "$dir/show_sip.out")"
 ok "the state of closed TLS connections was freed ($reclaimed SSL objects), $held held by the open call"
-# serve_once NAME CERT: a TLS server that asks for a client certificate
+# serve_once NAME CERT PORT: a TLS server on PORT that asks for a client
+# certificate (each server its own port: the one before may still be
+# closing its connection)
 serve_once() {
 	{ timeout 10 tail -n +1 -F "$dir/$1.srv" 2>/dev/null | grep -q -m1 '^INVITE\|ERROR\|CONNECTION CLOSED'; } |
-		timeout 15 openssl s_server -accept "$peer_port" -naccept 1 -cert "$pki/$2.pem" -key "$pki/$2.key" \
+		timeout 15 openssl s_server -accept "$3" -naccept 1 -cert "$pki/$2.pem" -key "$pki/$2.key" \
 			-CAfile "$pki/ca.pem" -Verify 3 -verify_return_error >"$dir/$1.srv" 2>&1 &
 	BG_ALL_PIDS="$BG_ALL_PIDS $!"
 	wait_log "$dir/$1.srv" '^ACCEPT' 1 10 || fail "openssl s_server did not start"
 }
 uri="sip:carrier.test:$peer_port;maddr=127.0.0.1;transport=tls"
-serve_once out carrier
+serve_once out carrier "$peer_port"
 vty "sip test-call $uri 12025550001 +12025550002 allowed none" >/dev/null || fail "sip test-call"
 wait_log "$dir/out.srv" '^INVITE sip:12025550001@carrier.test' 1 15 || fail "no INVITE reached the peer over TLS"
 grep -q 'subject=CN = stiwfd.test' "$dir/out.srv" || fail "stiwfd did not show its certificate"
 ok "a call out reaches the peer over TLS, stiwfd showing its certificate"
 
-serve_once wrong stiwfd
+serve_once wrong stiwfd "$peer2_port"
+uri="sip:carrier.test:$peer2_port;maddr=127.0.0.1;transport=tls"
 vty "sip test-call $uri 12025550001 +12025550002 allowed none" >/dev/null || fail "sip test-call"
 wait_log "$dir/wrong.srv" 'ERROR|CONNECTION CLOSED|^INVITE' 1 15 || fail "the wrong server saw nothing"
 grep -q '^INVITE' "$dir/wrong.srv" && fail "an INVITE went to a server without the peer's name"
