@@ -18,16 +18,19 @@
 #      except the guest tests, which stage 1 ran and which report SKIP there
 #      (configure --disable-guest-tests)
 #
-# Each stage runs STIWF_TEST_JOBS tests at a time (default: the number of
-# cores, at least 2).  Most integration tests wait on protocol timers, and
-# each picks free ports (stiwf_port_base) and boots its own guest, so they
-# run side by side; STIWF_TEST_JOBS=1 runs one at a time.
+# "make check" and distcheck run STIWF_TEST_JOBS tests at a time (default:
+# one more than the cores): most integration tests wait on protocol timers,
+# and each reserves its own ports (stiwf_port_base) and boots its own
+# guest, so they run side by side.  valgrind and libFuzzer keep a core
+# busy each: one per core.  STIWF_TEST_JOBS=1 runs everything one at a
+# time.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 contrib/install-deps.sh
-jobs=${STIWF_TEST_JOBS:-$(nproc)}
-[ "$jobs" -ge 2 ] 2>/dev/null || jobs=${STIWF_TEST_JOBS:-2}
+cores=$(nproc)
+jobs=${STIWF_TEST_JOBS:-$((cores + 1))}
+cpu_jobs=$(( jobs < cores ? jobs : cores ))
 
 passed=0
 failed=0
@@ -91,7 +94,7 @@ contrib/build.sh build --enable-werror
 run_check "gcc -Werror, valgrind" build check
 echo "=== unit tests under valgrind"
 t0=$(date +%s)
-if ! make -C build check-valgrind VALGRIND_JOBS="$jobs" >build/check-valgrind.out 2>&1; then
+if ! make -C build check-valgrind VALGRIND_JOBS="$cpu_jobs" >build/check-valgrind.out 2>&1; then
 	grep -E '^(PASS|FAIL)' build/check-valgrind.out
 	tail -n 40 build/check-valgrind.out
 	give_up
@@ -104,7 +107,9 @@ contrib/build.sh build-asan --enable-werror --enable-sanitize
 run_check "gcc ASAN+UBSAN" build-asan check
 
 contrib/build.sh build-fuzz --enable-fuzz --enable-sanitize CC=clang
+jobs_check=$jobs jobs=$cpu_jobs
 run_check "clang libFuzzer (${FUZZ_SECONDS:-10} s per harness)" build-fuzz check-fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
+jobs=$jobs_check
 
 echo "=== make distcheck (no guest tests)"
 t0=$(date +%s)
