@@ -406,12 +406,27 @@ pooled() {
 	done
 }
 
+# kam_stop NAME...: a path's Kamailio go once its steps are done: what
+# its failed last step left queued (retransmitted requests, transactions
+# timing out) must not take the guest's one CPU from the next path
+kam_stop() {
+	local n p
+	for n in "$@"; do
+		p=$(bg_pid "$n")
+		kill -KILL -- "-$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+}
+
 LAST_kamailio=0 LAST_kam_vs=0 LAST_kam_chain=0 LAST_pair=0 PAIR_CALLS=0
 # Kamailio first, on a quiet machine; then the pair; the direct run only
 # as far as the others went (it is their reference)
 steps kamailio
+kam_stop kam
 steps kam_vs
+kam_stop kam_vs
 steps kam_chain
+kam_stop kam_c1 kam_c2
 steps pair
 # the calls of the pair's failed step end (T7, release) before the rest:
 # A writes a call-log line for every call
