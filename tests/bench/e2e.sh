@@ -115,7 +115,7 @@ else
 	# pair's highest rate without failure: above it, failed and
 	# retransmitted setups leave their transactions' memory behind and the
 	# figure is no longer that of established calls.  At 35 calls/s that
-	# takes about 5 minutes, so the whole run takes about 15.
+	# takes about 5 minutes, so the whole run takes about 12.
 	rates="12 18 25 35 50 70 100 140 200 280 400 560 800 1100 1600" secs=4 hold=10000 cics=4000
 	hold_rate=100 hold_min=10 until=500 hold_until=920 limit=1000
 fi
