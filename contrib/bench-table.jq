@@ -4,6 +4,7 @@
 def n(f): if f == null then "-" elif (f | type) == "number" then
 	(if f >= 100 then (f | round | tostring) else ((f * 1000 | round) / 1000 | tostring) end)
 	else (f | tostring) end;
+def steps(p): [p.steps[]? | "\(.target_cps): \(n(.achieved_cps)), \(.failed)"] | join("; ");
 def ms(o): if o == null then "-" else "\(n(o.median)) / \(n(o.p99))" end;
 "Measured \(.run.date) on \(.run.cores) cores (\(.run.cpu)), \(.run.openssl), stiwf \(.run.stiwf_version); medians of \(.run.rounds) rounds of \(.run.ms) ms.",
 "",
@@ -25,15 +26,16 @@ def ms(o): if o == null then "-" else "\(n(o.median)) / \(n(o.p99))" end;
 "| STI-AS sign | \(n(.passport.passport_sign_per_s)) | \(n(.passport.evp_es256_sign_per_s)) | \(n(.passport.sign_ratio)) |",
 "| STI-VS verify (cache hit) | \(n(.passport.passport_verify_per_s)) | \(n(.passport.evp_es256_verify_per_s)) | \(n(.passport.verify_ratio)) |",
 "",
-"| end to end (\(.e2e.transport // "-")) | stiwf pair | Kamailio+secsipid | SIPp direct |",
-"|---|---|---|---|",
-"| highest calls/s without failure | \(n(.e2e.pair.max_cps_no_failure)) | \(n(.e2e.kamailio.max_cps_no_failure)) | \(n(.e2e.direct.max_cps_no_failure)) |",
-"| steps (target: achieved, failed) | \([.e2e.pair.steps[]? | "\(.target_cps): \(n(.achieved_cps)), \(.failed)"] | join("; ")) | \([.e2e.kamailio.steps[]? | "\(.target_cps): \(n(.achieved_cps)), \(.failed)"] | join("; ")) | \([.e2e.direct.steps[]? | "\(.target_cps): \(n(.achieved_cps)), \(.failed)"] | join("; ")) |",
-"| INVITE→180 median / p99 ms | \(ms(.e2e.pair.rtd_180_ms)) | \(ms(.e2e.kamailio.rtd_180_ms)) | \(ms(.e2e.direct.rtd_180_ms)) |",
-"| added over direct, median / p99 ms | \(ms(.e2e.added_delay_ms.pair)) | \(ms(.e2e.added_delay_ms.kamailio)) | |",
-"| CPU ms per call (first step) | \(n(.e2e.pair.steps[0]?.cpu_ms_per_call)) | \(n(.e2e.kamailio.steps[0]?.cpu_ms_per_call)) | |",
+"| end to end (\(.e2e.transport // "-")) | stiwf pair | Kamailio signing | Kamailio verify+sign | two Kamailio verify+sign chained | SIPp direct |",
+"|---|---|---|---|---|---|",
+"| highest calls/s without failure | \(n(.e2e.pair.max_cps_no_failure)) | \(n(.e2e.kamailio.max_cps_no_failure)) | \(n(.e2e.kam_vs.max_cps_no_failure)) | \(n(.e2e.kam_chain.max_cps_no_failure)) | \(n(.e2e.direct.max_cps_no_failure)) |",
+"| steps (target: achieved, failed) | \(steps(.e2e.pair)) | \(steps(.e2e.kamailio)) | \(steps(.e2e.kam_vs)) | \(steps(.e2e.kam_chain)) | \(steps(.e2e.direct)) |",
+"| INVITE→180 median / p99 ms | \(ms(.e2e.pair.rtd_180_ms)) | \(ms(.e2e.kamailio.rtd_180_ms)) | \(ms(.e2e.kam_vs.rtd_180_ms)) | \(ms(.e2e.kam_chain.rtd_180_ms)) | \(ms(.e2e.direct.rtd_180_ms)) |",
+"| added over direct, median / p99 ms | \(ms(.e2e.added_delay_ms.pair)) | \(ms(.e2e.added_delay_ms.kamailio)) | \(ms(.e2e.added_delay_ms.kam_vs)) | \(ms(.e2e.added_delay_ms.kam_chain)) | |",
+"| CPU ms per call, all nodes (ok steps) | \(n(.e2e.pair.cpu_ms_per_call)) | \(n(.e2e.kamailio.cpu_ms_per_call)) | \(n(.e2e.kam_vs.cpu_ms_per_call)) | \(n(.e2e.kam_chain.cpu_ms_per_call)) | |",
+"| CPU ms per call, per node (ok steps) | A \(n(.e2e.pair.cpu_ms_per_call_a)), B0 \(n(.e2e.pair.cpu_ms_per_call_b)) | | | first \(n(.e2e.kam_chain.cpu_ms_per_call_hop1)), second \(n(.e2e.kam_chain.cpu_ms_per_call_hop2)) | |",
 "",
-"stiwf pair over Kamailio: \(n(.e2e.ratio_pair_to_kamailio)). Delay inside the IWFs (call-log `transit_us`), median / p99 ms: A \(ms(.e2e.pair.transit_a_ms)), B \(ms(.e2e.pair.transit_b_ms)).",
+"stiwf pair's highest rate over Kamailio signing: \(n(.e2e.ratio_pair_to_kamailio)), over Kamailio verify+sign: \(n(.e2e.ratio_pair_to_kam_vs)), over two chained: \(n(.e2e.ratio_pair_to_kam_chain)). CPU per call over Kamailio verify+sign's (pooled over the rates both held): stiwfd A \(n(.e2e.cpu_ratio_a_to_kam_vs)), B0 \(n(.e2e.cpu_ratio_b_to_kam_vs)); A + B0 over the two chained: \(n(.e2e.cpu_ratio_pair_to_kam_chain)). Delay inside the IWFs (call-log `transit_us`), median / p99 ms: A \(ms(.e2e.pair.transit_a_ms)), B \(ms(.e2e.pair.transit_b_ms)).",
 "",
 "| memory | kB |",
 "|---|---|",

@@ -62,7 +62,12 @@ check "shared CAs" "$(jq '.memory.cert_cache.shared_cas' "$work/all.json")" 2
 check "cache memory counted" \
 	"$(jq '.memory.cert_cache.rss_full_kb > .memory.cert_cache.rss_before_kb' "$work/all.json")" true
 # every aim listed; without e2e its figures are "not measured", not invented
-check "aims" "$(jq '.aims | length' "$work/all.json")" 10
+check "aims" "$(jq '.aims | length' "$work/all.json")" 13
+# like for like: the pair against Kamailio doing one IWF node's crypto
+check "aims against Kamailio verify+sign" \
+	"$(jq -r '[.aims[] | select(.figure | test("kam_")) | "\(.figure) \(.aim) \(.value)"] | join(", ")' \
+		"$work/all.json")" \
+	"e2e.ratio_pair_to_kam_chain >= 1, e2e.cpu_ratio_a_to_kam_vs <= 1, e2e.cpu_ratio_b_to_kam_vs <= 1"
 check "pipeline aim judged" "$(jq -r '.aims[0].met | type' "$work/all.json")" boolean
 for f in tcap.verify_ratio tcap.sign_ratio; do
 	check "aim $f: ratio >= 0.9, judged" \

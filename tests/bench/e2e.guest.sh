@@ -11,6 +11,15 @@
 #             stiwfd B0 (PC 200) -> SIPp UAS, at rising call rates
 #   kamailio  SIPp UAC -> Kamailio+secsipid signing -> SIPp UAS, the same
 #             rates: the baseline
+#   kam_vs    SIPp UAC (the pair's signed INVITEs) -> Kamailio+secsipid
+#             verifying the Identity against SP A's certificate, taking it
+#             out and signing afresh with SP B's key -> SIPp UAS: the crypto
+#             of one IWF node (WITH_VERIFY_SIGN in contrib/kamailio/secsipid.cfg)
+#   kam_chain SIPp UAC (signed) -> Kamailio verify+sign (as kam_vs) ->
+#             a second Kamailio verify+sign (SP B's certificate) -> SIPp
+#             UAS: two such hops chained, what the pair is set against
+# For each, the CPU time of its nodes per call (from /proc ticks: the
+# pair's stiwfd A, B0 and osmo-stp; every process of each Kamailio).
 #   direct    SIPp UAC -> SIPp UAS, the same rates: SIPp's own response
 #             times, which the added delays are measured against
 #   memory    VmRSS of stiwfd A and of B0..B2 idle, then holding
@@ -36,12 +45,14 @@ SIP_A=33000 UAS=33010 UAC=33011 KAM=33012 VTY_A=33020
 # a callee port per path, so that what one path leaves behind after a
 # failed step (retransmissions, BYEs) cannot reach the callee of the next
 UAS_PAIR=$UAS UAS_KAM=33013 UAS_DIRECT=33014
+# Kamailio verify+sign: alone (kam_vs) and two chained (kam_c1 -> kam_c2)
+KAM_VS=33015 KAM_C1=33016 KAM_C2=33017 UAS_KAM_VS=33018 UAS_CHAIN=33019
 # stiwfd B$i: SIP 33001+i, VTY 33021+i, ASP port 2907+i, PC 200+i, RC 20+i
 
 say() { echo "e2e: $*"; }
 fail() {
 	say "FAIL: $*"
-	for f in a.log b0.log b1.log b2.log stp.log kam.log tls/httpsd.log; do
+	for f in a.log b0.log b1.log b2.log stp.log kam.log kam_vs.log kam_c1.log kam_c2.log tls/httpsd.log; do
 		echo "--- $f"
 		tail -n 40 "$f" 2>/dev/null
 	done
@@ -93,9 +104,10 @@ HZ=$(getconf CLK_TCK)
 
 # ---- the test PKI, the signed INVITEs, the x5u server ----
 
-mkdir -p tls ops kam
+mkdir -p tls ops kam kam_vs kam_c1 kam_c2
 httpsd_start tls pki/shaken || fail "x5u server (httpsd)"
 X5U_A=https://127.0.0.1:$HTTPSD_PORT/pem/sp-a-chain.pem
+X5U_B=https://127.0.0.1:$HTTPSD_PORT/pem/sp-b-chain.pem
 cp "$PKI_TSCA_OP1_FULL_CHAIN" ops/
 cat >map.conf <<EOM
 operator op1
@@ -239,11 +251,23 @@ bg_start a "DMAIN NOTICE ready:" a.log "$STIWFD" -c a.cfg || fail "stiwfd A did 
 bg_start kam "kamailio ready" kam.log kamailio -f "$KAMCFG" -DD -E -Y "$PWD/kam" \
 	-A WITH_SIGN -A "LISTEN=udp:127.0.0.1:$KAM" -A "NEXT_HOP=\"sip:127.0.0.1:$UAS_KAM\"" \
 	-A "X5U=\"$X5U_A\"" -A "SIGN_KEY=\"$PKI_SHAKEN_SP_A_KEY\"" || fail "Kamailio (signing) did not start"
+# kam_verify_sign NAME PORT NEXT-HOP-PORT VERIFY-CERT: a Kamailio that
+# verifies with VERIFY-CERT and signs as SP B; the PASSporTs signed up
+# front are as old as the run (max-age 3600 at the stiwfd nodes too)
+kam_verify_sign() {
+	bg_start "$1" "kamailio ready" "$1.log" kamailio -f "$KAMCFG" -DD -E -Y "$PWD/$1" \
+		-A WITH_VERIFY_SIGN -A EXPIRE=3600 -A "LISTEN=udp:127.0.0.1:$2" \
+		-A "NEXT_HOP=\"sip:127.0.0.1:$3\"" -A "VERIFY_CERT=\"$4\"" \
+		-A "X5U=\"$X5U_B\"" -A "SIGN_KEY=\"$PKI_SHAKEN_SP_B_KEY\""
+}
+kam_verify_sign kam_vs $KAM_VS $UAS_KAM_VS "$PKI_SHAKEN_SP_A_CERT" || fail "Kamailio (verify+sign) did not start"
+kam_verify_sign kam_c2 $KAM_C2 $UAS_CHAIN "$PKI_SHAKEN_SP_B_CERT" || fail "Kamailio (second hop) did not start"
+kam_verify_sign kam_c1 $KAM_C1 $KAM_C2 "$PKI_SHAKEN_SP_A_CERT" || fail "Kamailio (first hop) did not start"
 wait_log a.log "all $E2E_CICS circuits reset" "$NB" 120 || fail "A's circuits were never all reset"
 for i in $(seq 0 $((NB - 1))); do
 	wait_log "b$i.log" "all $E2E_CICS circuits reset" 1 120 || fail "B$i's circuits were never all reset"
 done
-say "osmo-stp, stiwfd A (PC 100) and B0..B$((NB - 1)) (PC 200..$((199 + NB)), $E2E_CICS circuits each, all reset), Kamailio up (${SECONDS}s)"
+say "osmo-stp, stiwfd A (PC 100) and B0..B$((NB - 1)) (PC 200..$((199 + NB)), $E2E_CICS circuits each, all reset), four Kamailio up (${SECONDS}s)"
 pid_a=$(bg_pid a)
 rss_idle_a=$(rss_kb "$pid_a")
 rss_idle_b=""
@@ -253,13 +277,16 @@ done
 
 # ---- the load steps ----
 
-# path_ticks PATH: CPU time so far of the nodes of PATH (the pair: A, B0
-# and osmo-stp; kamailio: all its processes; direct: none)
-path_ticks() {
+# node_ticks PATH: "NODE TICKS" lines, the CPU time so far of each node
+# of PATH: the pair's A, B0 and osmo-stp; all the processes of each
+# Kamailio (kamailio, kam_vs; kam_chain: hop1, hop2); direct: none
+node_ticks() {
 	case $1 in
-	pair) echo $(($(cpu_ticks "$pid_a") + $(cpu_ticks "$(bg_pid b0)") + $(cpu_ticks "$(bg_pid stp)"))) ;;
-	kamailio) sid_ticks "$(bg_pid kam)" ;;
-	*) echo 0 ;;
+	pair) printf 'a %s\nb %s\nstp %s\n' "$(cpu_ticks "$pid_a")" "$(cpu_ticks "$(bg_pid b0)")" \
+		"$(cpu_ticks "$(bg_pid stp)")" ;;
+	kamailio) printf 'kam %s\n' "$(sid_ticks "$(bg_pid kam)")" ;;
+	kam_vs) printf 'kam %s\n' "$(sid_ticks "$(bg_pid kam_vs)")" ;;
+	kam_chain) printf 'hop1 %s\nhop2 %s\n' "$(sid_ticks "$(bg_pid kam_c1)")" "$(sid_ticks "$(bg_pid kam_c2)")" ;;
 	esac
 }
 
@@ -268,20 +295,21 @@ path_ticks() {
 # 0 when no call failed and the rate held (at least 90% of the target)
 step() {
 	local path=$1 rate=$2 n=$(($2 * E2E_STEP_SECS)) d=$1-$2 sf csv target na=0 nb=0
-	local created ok failed unexp retx rtt achieved good=0 ca cb cpu0 cpu1 uas
+	local created ok failed unexp retx rtt achieved good=0 uas
 	case $path in
 	pair) target=127.0.0.1:$SIP_A sf=$BS/uac_identity.xml csv=$PWD/signed.csv uas=$UAS_PAIR ;;
 	kamailio) target=127.0.0.1:$KAM sf=$BS/uac.xml csv=$PWD/plain.csv uas=$UAS_KAM ;;
+	kam_vs) target=127.0.0.1:$KAM_VS sf=$BS/uac_identity.xml csv=$PWD/signed.csv uas=$UAS_KAM_VS ;;
+	kam_chain) target=127.0.0.1:$KAM_C1 sf=$BS/uac_identity.xml csv=$PWD/signed.csv uas=$UAS_CHAIN ;;
 	direct) target=127.0.0.1:$UAS_DIRECT sf=$BS/uac.xml csv=$PWD/plain.csv uas=$UAS_DIRECT ;;
 	esac
 	mkdir -p "$d"
 	if [ "$path" = pair ]; then
 		na=$(grep -c 'call-log {' a.log)
 		nb=$(grep -c 'call-log {' b0.log)
-		ca=$(cpu_ticks "$pid_a") cb=$(cpu_ticks "$(bg_pid b0)")
 	fi
 	# the CPU time of what the path puts between the callers and callees
-	cpu0=$(path_ticks "$path")
+	node_ticks "$path" >"$d/ticks0"
 	sipp_bg UAS_PID -sf "$BS/uas.xml" -i 127.0.0.1 -p "$uas" -m "$n" -timeout $((E2E_STEP_SECS + 30))s \
 		-trace_err -error_file "$d/uas.err" || fail "SIPp UAS"
 	(cd "$d" && timeout $((E2E_STEP_SECS + 45)) sipp -sf "$sf" "$target" -i 127.0.0.1 -p "$UAC" \
@@ -290,8 +318,11 @@ step() {
 		>/dev/null 2>&1)
 	# the callee ends once it saw every call; after a failed call it may not
 	wait_exit "$UAS_PID" 10 || kill -KILL "$UAS_PID" 2>/dev/null
-	cpu1=$(path_ticks "$path")
+	node_ticks "$path" >"$d/ticks1"
 	created=$(statf "$d/uac.stat" TotalCallCreated)
+	# "NODE TICKS CALLS" of the step: what each node spent on its calls
+	awk -v n="$created" 'NR == FNR { t0[$1] = $2; next } { print $1, $2 - t0[$1], n }' \
+		"$d/ticks0" "$d/ticks1" >"$d/cpu"
 	[ "$path" = pair ] && PAIR_CALLS=$((PAIR_CALLS + created))
 	ok=$(statf "$d/uac.stat" 'SuccessfulCall(C)')
 	failed=$((created - ok))
@@ -315,8 +346,17 @@ step() {
 			"$unexp" "$retx" "$(statf "$d/uac.stat" 'Retransmissions(C)')" \
 			"$([ $good = 1 ] && echo true || echo false)"
 		printf '"rtd_180_ms":%s,"rtd_200_ms":%s' "$(pct_json "$d/rtd180")" "$(pct_json "$d/rtd200")"
-		awk -v c0="$cpu0" -v c1="$cpu1" -v hz="$HZ" -v n="$created" \
-			'BEGIN { if (n < 1) n = 1; printf ",\"cpu_ms_per_call\":%.3f", (c1 - c0) * 1000 / hz / n }'
+		# all the path's nodes, then each node on a path of several
+		awk -v hz="$HZ" -v path="$path" '
+			{ t += $2; n = $3; node[NR] = $1; v[NR] = $2 }
+			END {
+				if (n < 1) n = 1
+				printf ",\"cpu_ms_per_call\":%.3f", t * 1000 / hz / n
+				if (path == "pair" || path == "kam_chain")
+					for (i = 1; i <= NR; i++)
+						if (node[i] != "stp")
+							printf ",\"cpu_ms_per_call_%s\":%.3f", node[i], v[i] * 1000 / hz / n
+			}' "$d/cpu"
 		if [ "$path" = pair ]; then
 			# the IWFs' own post-dial delay: every call-log line of the step
 			wait_log a.log 'call-log \{' $((na + n)) $([ $good = 1 ] && echo 30 || echo 5)
@@ -326,11 +366,6 @@ step() {
 			grep 'call-log {' b0.log | tail -n +$((nb + 1)) |
 				sed -n 's/.*"transit_us":\([0-9]*\).*/\1/p' | awk '{ printf "%.3f\n", $1 / 1000 }' >"$d/b_ms"
 			printf ',"transit_a_ms":%s,"transit_b_ms":%s' "$(pct_json "$d/a_ms")" "$(pct_json "$d/b_ms")"
-			# CPU time the IWFs spent per call during the step
-			awk -v a0="$ca" -v a1="$(cpu_ticks "$pid_a")" -v b0="$cb" -v b1="$(cpu_ticks "$(bg_pid b0)")" \
-				-v hz="$HZ" -v n="$created" 'BEGIN { if (n < 1) n = 1
-				printf ",\"cpu_ms_per_call_a\":%.3f,\"cpu_ms_per_call_b\":%.3f",
-					(a1 - a0) * 1000 / hz / n, (b1 - b0) * 1000 / hz / n }'
 		fi
 		printf '}'
 	} >"$d/step.json"
@@ -371,17 +406,38 @@ pooled() {
 	done
 }
 
-LAST_kamailio=0 LAST_pair=0 PAIR_CALLS=0
+# kam_stop NAME...: a path's Kamailio go once its steps are done: what
+# its failed last step left queued (retransmitted requests, transactions
+# timing out) must not take the guest's one CPU from the next path
+kam_stop() {
+	local n p
+	for n in "$@"; do
+		p=$(bg_pid "$n")
+		kill -KILL -- "-$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+}
+
+LAST_kamailio=0 LAST_kam_vs=0 LAST_kam_chain=0 LAST_pair=0 PAIR_CALLS=0
 # Kamailio first, on a quiet machine; then the pair; the direct run only
 # as far as the others went (it is their reference)
 steps kamailio
+kam_stop kam
+steps kam_vs
+kam_stop kam_vs
+steps kam_chain
+kam_stop kam_c1 kam_c2
 steps pair
 # the calls of the pair's failed step end (T7, release) before the rest:
 # A writes a call-log line for every call
 wait_log a.log 'call-log \{' "$PAIR_CALLS" 60 || say "pair: some calls of the last step are still up"
-steps direct "$(( LAST_pair > LAST_kamailio ? LAST_pair : LAST_kamailio ))"
+upto=$LAST_pair
+for r in $LAST_kamailio $LAST_kam_vs $LAST_kam_chain; do
+	[ "$r" -gt "$upto" ] && upto=$r
+done
+steps direct "$upto"
 E2E_STEPS_UNTIL=0
-say "max cps without failure: pair $MAX_pair, Kamailio $MAX_kamailio, direct $MAX_direct"
+say "max cps without failure: pair $MAX_pair, Kamailio signing $MAX_kamailio, verify+sign $MAX_kam_vs, two chained $MAX_kam_chain, direct $MAX_direct"
 
 # ---- memory: E2E_HOLD_CALLS established calls held ----
 
@@ -427,7 +483,49 @@ kill -KILL "$HUAC_PID" "$HUAS_PID" 2>/dev/null
 kb_per_call() {	# IDLE HELD
 	awk -v i="$1" -v h="$2" -v n="$held" 'BEGIN { if (n > 0) printf "%.2f", (h - i) / n; else print "null" }'
 }
-path_json() {	# PATH: steps, max, pooled response times (and transit for the pair)
+# cpu_sum PATH NODES RATES...: "TICKS CALLS" of NODES (one node, several
+# as a+b, or all: every node of PATH) summed over the steps of PATH at
+# RATES (each step's calls counted once)
+cpu_sum() {
+	local path=$1 node=$2
+	shift 2
+	pooled "$path" cpu "$@" | awk -v node="$node" '
+		BEGIN { k = split(node, w, "+"); for (i = 1; i <= k; i++) want[w[i]] = 1 }
+		NR == 1 { first = $1 }
+		node == "all" || ($1 in want) { t += $2 }
+		(node == "all" && $1 == first) || $1 == w[1] { n += $3 }
+		END { print t + 0, n + 0 }'
+}
+# cpu_ms PATH NODE RATES...: NODE's CPU ms per call pooled over the steps
+# at RATES (total CPU over total calls), or null
+cpu_ms() {
+	# shellcheck disable=SC2046
+	set -- $(cpu_sum "$@")
+	awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { if (n > 0) printf "%.3f", t * 1000 / hz / n; else print "null" }'
+}
+# common PATH1 PATH2: the rates that held on both
+common() {
+	local r
+	for r in $(cat "$1.ok"); do
+		grep -qx "$r" "$2.ok" && printf ' %s' "$r"
+	done
+}
+# cpu_ratio PATH1 NODE1 PATH2 NODE2: NODE1's CPU per call over NODE2's,
+# each pooled over the rates that held on both paths, or null
+cpu_ratio() {
+	local rates t1 n1 t2 n2
+	rates=$(common "$1" "$3")
+	[ -n "$rates" ] || { echo null; return; }
+	# (no process substitution: the guest has no /dev/fd)
+	# shellcheck disable=SC2046,SC2086
+	set -- "$@" $(cpu_sum "$1" "$2" $rates) $(cpu_sum "$3" "$4" $rates)
+	t1=$5 n1=$6 t2=$7 n2=$8
+	awk -v t1="$t1" -v n1="$n1" -v t2="$t2" -v n2="$n2" \
+		'BEGIN { if (n1 > 0 && n2 > 0 && t2 > 0) printf "%.3f", (t1 / n1) / (t2 / n2); else print "null" }'
+}
+# path_json PATH: steps, max, pooled response times, CPU per call pooled
+# over the steps that held (and the pair's transit times)
+path_json() {
 	local path=$1 rates first=1 r max
 	rates=$(cat "$path.ok")
 	eval "max=\$MAX_$path"
@@ -442,6 +540,14 @@ path_json() {	# PATH: steps, max, pooled response times (and transit for the pai
 	# shellcheck disable=SC2086
 	pooled "$path" rtd180 $rates >"$path.rtd180"
 	printf ',"rtd_180_ms":%s' "$(pct_json "$path.rtd180")"
+	# shellcheck disable=SC2086
+	case $path in
+	pair) printf ',"cpu_ms_per_call":%s,"cpu_ms_per_call_a":%s,"cpu_ms_per_call_b":%s' \
+		"$(cpu_ms pair all $rates)" "$(cpu_ms pair a $rates)" "$(cpu_ms pair b $rates)" ;;
+	kam_chain) printf ',"cpu_ms_per_call":%s,"cpu_ms_per_call_hop1":%s,"cpu_ms_per_call_hop2":%s' \
+		"$(cpu_ms kam_chain all $rates)" "$(cpu_ms kam_chain hop1 $rates)" "$(cpu_ms kam_chain hop2 $rates)" ;;
+	kamailio | kam_vs) printf ',"cpu_ms_per_call":%s' "$(cpu_ms "$path" all $rates)" ;;
+	esac
 	if [ "$path" = pair ]; then
 		# shellcheck disable=SC2086
 		pooled pair a_ms $rates >pair.a_ms
@@ -482,11 +588,23 @@ added() {
 	printf ','
 	path_json kamailio
 	printf ','
+	path_json kam_vs
+	printf ','
+	path_json kam_chain
+	printf ','
 	path_json direct
-	printf ',"added_delay_ms":{"method":"INVITE->180 (SIPp rtd) through the path minus the direct UAC->UAS run, pooled over the rates that held on both","pair":%s,"kamailio":%s}' \
-		"$(added pair)" "$(added kamailio)"
-	printf ',"ratio_pair_to_kamailio":%s' \
-		"$(awk -v p="$MAX_pair" -v k="$MAX_kamailio" 'BEGIN { if (k > 0) printf "%.2f", p / k; else print "null" }')"
+	printf ',"added_delay_ms":{"method":"INVITE->180 (SIPp rtd) through the path minus the direct UAC->UAS run, pooled over the rates that held on both","pair":%s,"kamailio":%s,"kam_vs":%s,"kam_chain":%s}' \
+		"$(added pair)" "$(added kamailio)" "$(added kam_vs)" "$(added kam_chain)"
+	for k in kamailio kam_vs kam_chain; do
+		mk=0
+		eval "mk=\$MAX_$k"
+		printf ',"ratio_pair_to_%s":%s' "$k" \
+			"$(awk -v p="$MAX_pair" -v k="$mk" 'BEGIN { if (k > 0) printf "%.2f", p / k; else print "null" }')"
+	done
+	printf ',"cpu_ratio_method":"CPU time (user+system, /proc ticks) of a node over the calls created, each pooled over the steps at the rates that held on both paths; stiwfd A or B0 alone against all the processes of the Kamailio verify+sign (kam_vs); the pair (A + B0, without osmo-stp) against both chained Kamailio (kam_chain)"'
+	printf ',"cpu_ratio_a_to_kam_vs":%s,"cpu_ratio_b_to_kam_vs":%s' \
+		"$(cpu_ratio pair a kam_vs all)" "$(cpu_ratio pair b kam_vs all)"
+	printf ',"cpu_ratio_pair_to_kam_chain":%s' "$(cpu_ratio pair a+b kam_chain all)"
 	printf ',"memory":{"target_calls":%s,"held_calls":%s,"setup_cps":%s,"trunks":%s,"cics_per_trunk":%s,' \
 		"$E2E_HOLD_CALLS" "$held" "$hold_rate" "$NB" "$E2E_CICS"
 	# with fewer calls held than asked for, the RSS at the target is the

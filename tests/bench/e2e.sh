@@ -4,19 +4,21 @@
 #
 # End-to-end capacity of the reference topology of ARCHITECTURE §6 with real
 # peers: SIPp -> stiwfd A -> osmo-stp -> stiwfd B -> SIPp at rising call
-# rates, against Kamailio+secsipid signing the same load on the same
-# machine, with the post-dial delay the IWFs add and their memory while
-# they hold many established calls.  The work is done by
+# rates, against Kamailio+secsipid on the same machine (signing only; and
+# verifying and signing, as one IWF node does, alone and two chained),
+# with the post-dial delay the IWFs add and their memory while they hold
+# many established calls.  The work is done by
 # tests/bench/e2e.guest.sh, run through tests/integration/uml/run.sh (in a
 # User-Mode-Linux guest when this kernel has no SCTP).
 #
 # Progress goes to stderr; stdout gets exactly one JSON object.  --quick:
-# two short steps and 1,000 held calls instead of up to 13 steps and
+# two short steps and 1,000 held calls instead of up to 15 steps and
 # 10,000 (make check runs it).  Its fields:
 #   transport        "uml" (M3UA in a User-Mode-Linux guest) or "host-sctp"
 #   quick, step_seconds, call_hold_ms, rates    how it ran
 #   pair_signing     how the INVITEs got their Identity
-#   pair, kamailio, direct   the three paths (see e2e.guest.sh), each with
+#   pair, kamailio, kam_vs, kam_chain, direct   the five paths (see
+#                    e2e.guest.sh), each with
 #     steps[]        per rate: target_cps, achieved_cps (200 OKs per second
 #                    over the step, SIPp's clock), calls (created),
 #                    successful, failed (= calls - successful),
@@ -28,16 +30,26 @@
 #                    delay from their call-log "transit_us" (INVITE in to
 #                    IAM out at A, IAM in to INVITE out at B)
 #                    and cpu_ms_per_call_a / _b (user+system CPU time of
-#                    stiwfd A / B0 during the step, per call created);
+#                    stiwfd A / B0 during the step, per call created; for
+#                    kam_chain cpu_ms_per_call_hop1 / _hop2, each
+#                    Kamailio's processes);
 #                    cpu_ms_per_call: the same for all the path puts
 #                    between caller and callee (pair: A + B0 + osmo-stp;
-#                    kamailio: all its processes; direct: 0)
+#                    kamailio, kam_vs: all its processes; kam_chain: both
+#                    Kamailio; direct: 0)
 #     max_cps_no_failure   the highest rate whose step was ok (0: none)
-#     rtd_180_ms (and transit_*_ms)   pooled over the steps that were ok
-#   added_delay_ms   pair and kamailio: median and p99 of INVITE->180
-#                    minus the direct run's, pooled over the rates that
-#                    were ok on both
-#   ratio_pair_to_kamailio   pair max_cps_no_failure / kamailio's
+#     rtd_180_ms (and transit_*_ms), cpu_ms_per_call (and _a, _b, _hop1,
+#                    _hop2)   pooled over the steps that were ok
+#   added_delay_ms   pair, kamailio, kam_vs, kam_chain: median and p99 of
+#                    INVITE->180 minus the direct run's, pooled over the
+#                    rates that were ok on both
+#   ratio_pair_to_kamailio, ratio_pair_to_kam_vs, ratio_pair_to_kam_chain
+#                    pair max_cps_no_failure / that path's
+#   cpu_ratio_a_to_kam_vs, cpu_ratio_b_to_kam_vs   stiwfd A's (B0's) CPU
+#                    per call over kam_vs's, each pooled over the rates
+#                    that held on both paths (cpu_ratio_method says how)
+#   cpu_ratio_pair_to_kam_chain   A + B0 over the two chained Kamailio,
+#                    likewise
 #   memory           target_calls, held_calls (established at once; fewer
 #                    when the time ran out first),
 #                    setup_cps, trunks, cics_per_trunk; a: rss_kb_idle,
@@ -94,17 +106,18 @@ out=$(mktemp -d "$bench_dir/e2e.XXXXXX") || exit 1
 
 if [ $quick = 1 ]; then
 	# a first step slow enough that a loaded machine carries it
-	rates="10 25" secs=2 hold=1000 cics=400 hold_rate=100 hold_min=10 until=120 hold_until=250 limit=300
+	rates="10 25" secs=2 hold=1000 cics=400 hold_rate=100 hold_min=10 until=200 hold_until=330 limit=400
 else
 	# 3 x 4000 circuits carry the 10,000 held calls with room for the
-	# calls a failed step leaves behind; rates rise by about sqrt(2); no
+	# calls a failed step leaves behind; rates rise by about sqrt(2) from
+	# 12, low enough for two chained Kamailio verify+sign in the guest; no
 	# new rate starts after 300 s.  The held calls are set up at the
 	# pair's highest rate without failure: above it, failed and
 	# retransmitted setups leave their transactions' memory behind and the
 	# figure is no longer that of established calls.  At 35 calls/s that
-	# takes about 5 minutes, so the whole run takes about 11.
-	rates="25 35 50 70 100 140 200 280 400 560 800 1100 1600" secs=4 hold=10000 cics=4000
-	hold_rate=100 hold_min=10 until=300 hold_until=720 limit=800
+	# takes about 5 minutes, so the whole run takes about 12.
+	rates="12 18 25 35 50 70 100 140 200 280 400 560 800 1100 1600" secs=4 hold=10000 cics=4000
+	hold_rate=100 hold_min=10 until=500 hold_until=920 limit=1000
 fi
 cat >"$out/bench.env" <<EOF
 E2E_QUICK=$([ $quick = 1 ] && echo true || echo false)

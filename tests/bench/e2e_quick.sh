@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # make check: "stiwf bench e2e --quick" runs tests/bench/e2e.sh --quick, the
 # end-to-end benchmark
-# through both paths and holds 1,000 calls; its one JSON object must be
+# through every path and holds 1,000 calls; its one JSON object must be
 # valid and complete, with sane values.  No timing or speed is asserted:
 # the figures depend on the machine.
 set -u
@@ -28,7 +28,7 @@ check() {	# check DESCRIPTION JQ-EXPRESSION
 	jq -e "$2" "$log.json" >/dev/null || fail "$1 ($2)"
 }
 check "transport is uml or host-sctp" '.transport == "uml" or .transport == "host-sctp"'
-for p in pair kamailio direct; do
+for p in pair kamailio kam_vs kam_chain direct; do
 	check "$p: steps" ".$p.steps | length >= 1"
 	check "$p: every step reports its calls" \
 		"[.$p.steps[] | (.target_cps > 0) and (.calls >= 0) and (.successful >= 0)
@@ -42,6 +42,19 @@ check "pair: the IWFs' transit times" \
 	'[.pair.transit_a_ms, .pair.transit_b_ms][] | (.n > 0 and .median > 0 and .p99 >= .median)'
 check "pair: transit times of every step" '[.pair.steps[] | .transit_a_ms.n > 0] | all'
 check "ratio" '.ratio_pair_to_kamailio > 0'
+check "rate ratios against Kamailio verify+sign" '.ratio_pair_to_kam_vs > 0 and .ratio_pair_to_kam_chain > 0'
+# CPU per call per node, per step and pooled over the steps that held
+check "CPU per call of each node, per step" \
+	'[.pair.steps[] | .cpu_ms_per_call_a >= 0 and .cpu_ms_per_call_b >= 0]
+	 + [.kam_chain.steps[] | .cpu_ms_per_call_hop1 >= 0 and .cpu_ms_per_call_hop2 >= 0] | all'
+check "CPU per call of each node, pooled" \
+	'.pair.cpu_ms_per_call_a > 0 and .pair.cpu_ms_per_call_b > 0 and .pair.cpu_ms_per_call > 0
+	 and .kamailio.cpu_ms_per_call > 0 and .kam_vs.cpu_ms_per_call > 0
+	 and .kam_chain.cpu_ms_per_call_hop1 > 0 and .kam_chain.cpu_ms_per_call_hop2 > 0'
+check "CPU ratios against Kamailio verify+sign" \
+	'.cpu_ratio_a_to_kam_vs > 0 and .cpu_ratio_b_to_kam_vs > 0 and .cpu_ratio_pair_to_kam_chain > 0
+	 and (.cpu_ratio_method | type == "string")'
+check "added delays of every path" '[.added_delay_ms | .pair, .kamailio, .kam_vs, .kam_chain | has("median")] | all'
 check "added delays" '.added_delay_ms.pair | has("median") and has("p99")'
 check "memory: calls held" '.memory.held_calls > 0 and .memory.target_calls == 1000'
 check "memory: A's RSS" '.memory.a.rss_kb_idle > 0 and .memory.a.rss_kb_held > 0 and (.memory.a.kb_per_call | type == "number")'
@@ -49,7 +62,7 @@ check "memory: A's RSS at the target" \
 	'.memory.a.rss_kb_at_target >= .memory.a.rss_kb_idle and (.memory.a.at_target_extrapolated | type == "boolean")'
 check "memory: the B's RSS" \
 	'(.memory.b | length) == .memory.trunks and ([.memory.b[] | .rss_kb_idle > 0 and .rss_kb_held > 0] | all)'
-check "CPU per call" '[(.pair.steps + .kamailio.steps)[] | .cpu_ms_per_call >= 0] | all'
-echo "ok: pair $(jq -c '[.pair.steps[] | [.target_cps, .achieved_cps, .failed]]' "$log.json") max $(jq .pair.max_cps_no_failure "$log.json") cps, Kamailio max $(jq .kamailio.max_cps_no_failure "$log.json") cps, A $(jq .memory.a.kb_per_call "$log.json") kB per held call"
+check "CPU per call" '[(.pair.steps + .kamailio.steps + .kam_vs.steps + .kam_chain.steps)[] | .cpu_ms_per_call >= 0] | all'
+echo "ok: pair $(jq -c '[.pair.steps[] | [.target_cps, .achieved_cps, .failed]]' "$log.json") max $(jq .pair.max_cps_no_failure "$log.json") cps, Kamailio max $(jq .kamailio.max_cps_no_failure "$log.json") cps, verify+sign $(jq .kam_vs.max_cps_no_failure "$log.json"), two chained $(jq .kam_chain.max_cps_no_failure "$log.json"), A $(jq .memory.a.kb_per_call "$log.json") kB per held call"
 rm -f "$log.all" "$log.json" "$log.err"
 echo "1 passed, 0 failed"
