@@ -13,10 +13,10 @@ def ms(o): if o == null then "-" else "\(n(o.median)) / \(n(o.p99))" end;
 (.pipeline // {} | to_entries[] | select(.value | type == "object") |
 	"| \(.key) | \(n(.value.calls_per_s)) | \(n(.value.floor_per_s)) | \(n(.value.ratio)) |"),
 "",
-"| worker pool (\(n(.scaling.workers)) workers, \(n(.scaling.in_flight)) calls in flight) | 1 worker calls/s | \(n(.scaling.workers)) workers calls/s | speed-up |",
-"|---|---|---|---|",
+"| worker pool (\(n(.scaling.workers)) workers, \(n(.scaling.in_flight)) calls in flight) | 1 worker calls/s | \(n(.scaling.workers)) workers calls/s | speed-up | \(n(.scaling.workers)) workers on one CPU calls/s | cores' speed-up |",
+"|---|---|---|---|---|---|",
 (.scaling // {} | to_entries[] | select(.value | type == "object") |
-	"| \(.key) | \(n(.value.calls_per_s_1_worker)) | \(n(.value.calls_per_s_n_workers)) | \(n(.value.speedup)) |"),
+	"| \(.key) | \(n(.value.calls_per_s_1_worker)) | \(n(.value.calls_per_s_n_workers)) | \(n(.value.speedup)) | \(n(.value.calls_per_s_one_core)) | \(n(.value.speedup_over_one_core)) |"),
 "",
 "| component | stiwf /s | raw OpenSSL /s | ratio |",
 "|---|---|---|---|",

@@ -45,10 +45,13 @@
  * (one core, a call layer without worker pool).  "scaling" runs many calls
  * in flight with the crypto on the worker pool, as the daemon does, once
  * with one worker and once with one worker per core (or --threads), and
- * reports the speed-up. */
+ * reports the speed-up; then that pool once more with the loop thread and
+ * its workers pinned to one CPU, the baseline of the cores' speed-up. */
 
+#define _GNU_SOURCE		/* sched_setaffinity(), CPU_SET() */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1070,36 +1073,74 @@ out:
 	return rc;
 }
 
+/* Pin the calling thread to the first CPU it may run on, keeping its mask
+ * in *saved; threads it starts inherit the pin.  -errno on failure. */
+static int pin_one_cpu(cpu_set_t *saved)
+{
+	cpu_set_t one;
+	int c;
+
+	if (sched_getaffinity(0, sizeof(*saved), saved) < 0)
+		return -errno;
+	for (c = 0; c < CPU_SETSIZE && !CPU_ISSET(c, saved); c++)
+		;
+	if (c == CPU_SETSIZE)
+		return -EINVAL;
+	CPU_ZERO(&one);
+	CPU_SET(c, &one);
+	return sched_setaffinity(0, sizeof(one), &one) < 0 ? -errno : 0;
+}
+
+static int unpin(const cpu_set_t *saved)
+{
+	return sched_setaffinity(0, sizeof(*saved), saved) < 0 ? -errno : 0;
+}
+
 /*! stiwf bench scaling: calls per second of each direction with the crypto
  *  on the worker pool and many calls in flight, with one worker and with
- *  one per core (or o->threads).  Fills \a out with one object per
- *  direction {"calls_per_s_1_worker", "calls_per_s_n_workers", "speedup"}
- *  and "workers", "cores", "in_flight", "rounds", "ms". */
+ *  one per core (or o->threads), and that second pool with the loop thread
+ *  and its workers pinned to one CPU: the one-core baseline the cores'
+ *  speed-up is measured against (one worker on two cores is no such
+ *  baseline: the loop's share of each call runs on the other core).
+ *  Fills \a out with one object per direction {"calls_per_s_1_worker",
+ *  "calls_per_s_n_workers", "speedup", "calls_per_s_one_core",
+ *  "speedup_over_one_core"} and "workers", "cores", "in_flight", "rounds",
+ *  "ms". */
 int stiwf_bench_scaling(const struct stiwf_bench_opts *o, json_t *out)
 {
-	static double rates[_NUM_PL_DIR][2][PL_MAX_ROUNDS];
-	struct pl_svc *svc[2];
-	unsigned int threads[2], in_flight, r, k, s;
-	double one, n;
+	static double rates[_NUM_PL_DIR][3][PL_MAX_ROUNDS];
+	struct pl_svc *svc[3];
+	unsigned int threads[3], in_flight, r, k, s;
+	double one, n, pinned;
+	cpu_set_t saved;
 	long cores;
 	struct pl *pl;
 	json_t *d;
-	int rc = -EIO;
+	int rc = -EIO, e;
 
 	if (o->rounds < 1 || o->rounds > PL_MAX_ROUNDS || o->ms < 1)
 		return -EINVAL;
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 	threads[0] = 1;
 	threads[1] = o->threads ? o->threads : (cores > 0 ? (unsigned int)cores : 1);
+	threads[2] = threads[1];
 	in_flight = threads[1] * PL_IN_FLIGHT_PER_WORKER;
 	if (in_flight > PL_MAX_IN_FLIGHT)
 		in_flight = PL_MAX_IN_FLIGHT;
 	pl = pl_alloc(o);
 	if (!pl)
 		return -EIO;
-	for (s = 0; s < 2; s++) {
+	for (s = 0; s < 3; s++) {
 		svc[s] = talloc_zero(pl->ctx, struct pl_svc);
-		if (!svc[s] || svc_setup(pl, svc[s], threads[s]) < 0) {
+		/* the third pool's workers start pinned, and stay so */
+		if (s == 2 && (e = pin_one_cpu(&saved)) < 0) {
+			fprintf(stderr, "stiwf bench: cannot pin to one CPU: %s\n", strerror(-e));
+			goto out;
+		}
+		e = svc[s] ? svc_setup(pl, svc[s], threads[s]) : -ENOMEM;
+		if (s == 2 && unpin(&saved) < 0)
+			e = -EIO;
+		if (e < 0) {
 			fprintf(stderr, "stiwf bench: cannot start %u workers\n", threads[s]);
 			goto out;
 		}
@@ -1112,11 +1153,17 @@ int stiwf_bench_scaling(const struct stiwf_bench_opts *o, json_t *out)
 	}
 	for (r = 0; r < o->rounds; r++) {
 		for (k = 0; k < _NUM_PL_DIR; k++) {
-			for (s = 0; s < 2; s++) {
+			for (s = 0; s < 3; s++) {
 				pl->svc = svc[s];
-				if (layer_up(pl) < 0 || measure_in_flight(pl, k, in_flight, o->ms, &rates[k][s][r]) < 0) {
-					fprintf(stderr, "stiwf bench: %s with %u workers failed\n", pl_dir_names[k],
-						threads[s]);
+				e = s == 2 ? pin_one_cpu(&saved) : 0;
+				if (e == 0 && (layer_up(pl) < 0 ||
+					       measure_in_flight(pl, k, in_flight, o->ms, &rates[k][s][r]) < 0))
+					e = -EIO;
+				if (s == 2 && unpin(&saved) < 0)
+					e = -EIO;
+				if (e < 0) {
+					fprintf(stderr, "stiwf bench: %s with %u workers%s failed\n", pl_dir_names[k],
+						threads[s], s == 2 ? " on one CPU" : "");
 					ERR_clear_error();
 					goto out;
 				}
@@ -1126,16 +1173,19 @@ int stiwf_bench_scaling(const struct stiwf_bench_opts *o, json_t *out)
 	for (k = 0; k < _NUM_PL_DIR; k++) {
 		one = stiwf_bench_median(rates[k][0], o->rounds);
 		n = stiwf_bench_median(rates[k][1], o->rounds);
+		pinned = stiwf_bench_median(rates[k][2], o->rounds);
 		d = json_object();
 		if (!d || json_object_set_new(out, pl_dir_names[k], d) < 0 ||
 		    json_set_num(d, "calls_per_s_1_worker", one) || json_set_num(d, "calls_per_s_n_workers", n) ||
-		    json_set_num(d, "speedup", n / one)) {
+		    json_set_num(d, "speedup", n / one) || json_set_num(d, "calls_per_s_one_core", pinned) ||
+		    json_set_num(d, "speedup_over_one_core", n / pinned)) {
 			fprintf(stderr, "stiwf bench: %s: no figures\n", pl_dir_names[k]);
 			goto out;
 		}
 		if (!o->json)
-			printf("%-20s 1 worker %8.0f calls/s  %u workers %8.0f calls/s  speed-up %.2f\n",
-			       pl_dir_names[k], one, threads[1], n, n / one);
+			printf("%-20s 1 worker %8.0f calls/s  %u workers %8.0f calls/s  speed-up %.2f;"
+			       "  on one CPU %8.0f calls/s, cores' speed-up %.2f\n",
+			       pl_dir_names[k], one, threads[1], n, n / one, pinned, n / pinned);
 	}
 	if (json_object_set_new(out, "workers", json_integer(threads[1])) < 0 ||
 	    json_object_set_new(out, "cores", json_integer(cores)) < 0 ||

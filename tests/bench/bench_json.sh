@@ -28,7 +28,7 @@ check "bench all exit" "$rc" 0
 check "one JSON object" "$(jq -r 'type' "$work/all.json")" object
 check "--json-out holds the same" "$(jq -S . "$work/copy.json" | cksum)" "$(jq -S . "$work/all.json" | cksum)"
 check "sections" "$(jq -r '[keys[]] | join(",")' "$work/all.json")" \
-	"aims,isup,memory,passport,pipeline,run,scaling,tcap"
+	"aims,derived,isup,memory,passport,pipeline,run,scaling,tcap"
 positive .run.cores
 for f in iam_encode_sign_per_s evp_es256_sign_per_s iam_decode_verify_per_s evp_es256_verify_per_s \
 	iam_decode_verify_hop_passport_per_s evp_es256_verify_x2_per_s sign_ratio verify_ratio \
@@ -50,10 +50,17 @@ for d in sip_to_isup isup_to_sip_rebuild isup_to_sip_resign; do
 	done
 done
 for d in sip_to_isup isup_to_sip_rebuild isup_to_sip_resign; do
-	for f in calls_per_s_1_worker calls_per_s_n_workers speedup; do
+	for f in calls_per_s_1_worker calls_per_s_n_workers speedup calls_per_s_one_core speedup_over_one_core; do
 		positive ".scaling.$d.$f"
 	done
 done
+# the pool on the cores over the one-core pipeline, from the same run (the
+# JSON keeps 6 digits)
+for d in sip_to_isup isup_to_sip_rebuild isup_to_sip_resign; do
+	check "derived cores_over_inline_$d" \
+		"$(jq --arg d "$d" '(.derived["cores_over_inline_" + $d] - .scaling[$d].calls_per_s_n_workers / .pipeline[$d].calls_per_s) | fabs < 0.001' "$work/all.json")" true
+done
+check "no e2e, no derived memory figure" "$(jq '.derived | has("rss_kb_10k_calls_full_caches")' "$work/all.json")" false
 check "scaling: a worker per core" "$(jq '.scaling.workers == .run.cores' "$work/all.json")" true
 positive .scaling.in_flight
 # the caches really filled: both bounds reached, one shared CA each
@@ -62,7 +69,7 @@ check "shared CAs" "$(jq '.memory.cert_cache.shared_cas' "$work/all.json")" 2
 check "cache memory counted" \
 	"$(jq '.memory.cert_cache.rss_full_kb > .memory.cert_cache.rss_before_kb' "$work/all.json")" true
 # every aim listed; without e2e its figures are "not measured", not invented
-check "aims" "$(jq '.aims | length' "$work/all.json")" 13
+check "aims" "$(jq '.aims | length' "$work/all.json")" 16
 # like for like: the pair against Kamailio doing one IWF node's crypto
 check "aims against Kamailio verify+sign" \
 	"$(jq -r '[.aims[] | select(.figure | test("kam_")) | "\(.figure) \(.aim) \(.value)"] | join(", ")' \
