@@ -142,14 +142,14 @@ rc=$?
 [ $rc -eq 0 ] && fail "connection 9 got data: $line"
 [ $rc -gt 128 ] && fail "connection 9 was not closed"
 exec {fd9}<&-
-grep -q 'metrics: 8 connections open: one more closed' "$dir/stiwfd.log" || fail "no log line for the 9th connection"
+wait_log "$dir/stiwfd.log" 'metrics: 8 connections open: one more closed' 1 10 || fail "no log line for the 9th connection"
 for fd in "${fds[@]}"; do
 	IFS= read -r -t 15 line <&"$fd"
 	rc=$?
 	[ $rc -gt 128 ] && fail "an idle connection was not closed by the timeout"
 	exec {fd}<&-
 done
-grep -q 'metrics: connection timed out after 5 s' "$dir/stiwfd.log" || fail "no timeout log line"
+wait_log "$dir/stiwfd.log" 'metrics: connection timed out after 5 s' 1 10 || fail "no timeout log line"
 [ "$(code "$url")" = 200 ] || fail "no scrape after the bound"
 echo "ok: the 9th connection closed at once, idle ones after 5 s, then scrapes again"
 

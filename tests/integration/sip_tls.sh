@@ -127,13 +127,13 @@ while True:
         break
 PY
 grep -q '^SIP/2.0 403 TLS Required' "$dir/udp.out" || fail "the peer's INVITE over UDP was not refused: $(cat "$dir/udp.out")"
-grep -q 'INVITE from 127.0.0.1 (a sip-peer of transport tls) not over TLS: 403' "$dir/stiwfd.log" ||
+wait_log "$dir/stiwfd.log" 'INVITE from 127.0.0.1 \(a sip-peer of transport tls\) not over TLS: 403' 1 10 ||
 	fail "no log line for the refused UDP INVITE"
 ok "the TLS peer's INVITE over UDP gets 403 TLS Required, with a log line"
 
 tls_call pin carrier2
 grep -q '^SIP/2.0' "$dir/pin.out" && fail "a certificate of the peer's name that is not the pinned one got an answer"
-grep -q 'a certificate for carrier.test that is not its pinned certificate' "$dir/stiwfd.log" ||
+wait_log "$dir/stiwfd.log" 'a certificate for carrier.test that is not its pinned certificate' 1 10 ||
 	fail "the pin did not refuse the handshake"
 ok "a certificate of the pinned name from the same CA, not the pinned one, is refused"
 

@@ -154,7 +154,7 @@ case $out in
 *"sip-peer carrier: remote 127.0.0.20 5060 udp"*) ;;
 *) fail "the configured peer changed: $out" ;;
 esac
-grep -q 'VTY: runtime change refused: sip-peer' "$dir/stiwfd.log" || fail "the refusal was not logged"
+wait_log "$dir/stiwfd.log" 'VTY: runtime change refused: sip-peer' 1 10 || fail "the refusal was not logged"
 ok "a runtime sip-peer at a foreign address, peer changes and runtime-iwf-changes are refused"
 stiwfd_stop || fail "stiwfd did not stop cleanly"
 
