@@ -27,10 +27,23 @@ stiwf_port_base() {
 		if ! mkdir "$dir/$b" 2>/dev/null; then
 			owner=$(cat "$dir/$b/pid" 2>/dev/null) || continue
 			[ -n "$owner" ] && kill -0 "$owner" 2>/dev/null && continue
-			# the owner has exited: take the block over (one of two
-			# takers wins the mkdir)
+			# the owner has exited: take the block over under a lock
+			# of its own, looking at the owner again once it is held
+			# (another test may have taken the block over meanwhile)
+			mkdir "$dir/$b.lock" 2>/dev/null || continue
+			owner=$(cat "$dir/$b/pid" 2>/dev/null)
+			if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then
+				rmdir "$dir/$b.lock"
+				continue
+			fi
 			rm -rf "$dir/$b"
-			mkdir "$dir/$b" 2>/dev/null || continue
+			if ! mkdir "$dir/$b" 2>/dev/null; then
+				# a new taker's plain mkdir came first
+				rmdir "$dir/$b.lock"
+				continue
+			fi
+			echo $$ >"$dir/$b/pid"
+			rmdir "$dir/$b.lock"
 		fi
 		echo $$ >"$dir/$b/pid"
 		used=$(ss -Htuan 2>/dev/null | awk -v lo=$b -v hi=$((b + 19)) \
