@@ -979,36 +979,47 @@ struct replay_entry {
 };
 
 struct sigtoken_replay {
-	unsigned int window, skew, max, count;
+	unsigned int window, skew, max;
+	unsigned int count;		/* live entries (expired ones until a rebuild) */
+	unsigned int used;		/* occupied slots: count plus tombstones */
 	/* HOPs with an iat before this may have been seen before the start */
 	bool quiet;
 	int64_t quiet_iat;
 	bool shared;			/* a shared store stands behind: no quiet */
-	size_t size;			/* slots, a power of two >= 2 * max */
+	/* slots: a power of two, doubled as the signatures inside the window
+	 * grow, up to size_max >= 2 * max; at most half of them in use, so a
+	 * free slot always ends a probe */
+	size_t size, size_max;
 	struct replay_entry *tab, *spare;
 	int64_t last_sweep;
 	uint64_t seed;			/* random: hash positions are not predictable */
 };
 
+/* The table a cache starts with (12 kB, and as much again for the spare):
+ * a node that sees few or no HOPs, such as one that only signs, does not
+ * hold the table its bound allows (6 MB each at the default 65,536). */
+#define REPLAY_MIN_SLOTS	256
+
 struct sigtoken_replay *sigtoken_replay_alloc(void *ctx, unsigned int window, unsigned int skew,
 					      unsigned int max_entries)
 {
 	struct sigtoken_replay *rc;
-	size_t size = 16;
+	size_t size_max = 16;
 
 	if (max_entries < 1 || max_entries > (1u << 24))
 		return NULL;
-	while (size < 2 * (size_t)max_entries)
-		size *= 2;
+	while (size_max < 2 * (size_t)max_entries)
+		size_max *= 2;
 	rc = talloc_zero(ctx, struct sigtoken_replay);
 	if (!rc)
 		return NULL;
 	rc->window = window;
 	rc->skew = skew;
 	rc->max = max_entries;
-	rc->size = size;
-	rc->tab = talloc_zero_array(rc, struct replay_entry, size);
-	rc->spare = talloc_zero_array(rc, struct replay_entry, size);
+	rc->size_max = size_max;
+	rc->size = size_max < REPLAY_MIN_SLOTS ? size_max : REPLAY_MIN_SLOTS;
+	rc->tab = talloc_zero_array(rc, struct replay_entry, rc->size);
+	rc->spare = talloc_zero_array(rc, struct replay_entry, rc->size);
 	if (!rc->tab || !rc->spare || RAND_bytes((unsigned char *)&rc->seed, sizeof(rc->seed)) != 1) {
 		talloc_free(rc);
 		return NULL;
@@ -1047,28 +1058,100 @@ static struct replay_entry *slot_find(struct sigtoken_replay *rc, struct replay_
 	return &tab[i];
 }
 
-/* Drop the entries that expired by rebuilding the table (linear probing
- * has no cheap delete). */
+/* Copy the entries still inside the window (not expired, not forgotten)
+ * of rc->tab into \a to, of \a size slots and all free. */
+static void replay_rehash(struct sigtoken_replay *rc, struct replay_entry *to, size_t size, int64_t now)
+{
+	const struct replay_entry *from = rc->tab;
+	size_t i, old_size = rc->size;
+	bool found;
+
+	rc->size = size;
+	rc->count = 0;
+	for (i = 0; i < old_size; i++) {
+		const struct replay_entry *e = &from[i];
+
+		if (e->expires <= 0 || e->expires < now)
+			continue;
+		*slot_find(rc, to, e->key_id, e->r, &found) = *e;
+		rc->count++;
+	}
+	rc->used = rc->count;
+}
+
+/* Drop the entries that expired and the forgotten ones by rebuilding the
+ * table in the spare one (linear probing has no cheap delete). */
 static void replay_sweep(struct sigtoken_replay *rc, int64_t now)
 {
 	struct replay_entry *t;
-	size_t i;
-	bool found;
 
 	memset(rc->spare, 0, rc->size * sizeof(rc->spare[0]));
-	rc->count = 0;
-	for (i = 0; i < rc->size; i++) {
-		struct replay_entry *e = &rc->tab[i];
-
-		if (!e->expires || e->expires < now)
-			continue;
-		*slot_find(rc, rc->spare, e->key_id, e->r, &found) = *e;
-		rc->count++;
-	}
+	replay_rehash(rc, rc->spare, rc->size, now);
 	t = rc->tab;
 	rc->tab = rc->spare;
 	rc->spare = t;
 	rc->last_sweep = now;
+}
+
+/* Twice the slots, with the entries still inside the window.
+ * \returns 0, -ENOMEM (the table stays as it was) */
+static int replay_grow(struct sigtoken_replay *rc, int64_t now)
+{
+	size_t size = rc->size * 2;
+	struct replay_entry *tab, *spare;
+
+	tab = talloc_zero_array(rc, struct replay_entry, size);
+	spare = talloc_zero_array(rc, struct replay_entry, size);
+	if (!tab || !spare) {
+		talloc_free(tab);
+		talloc_free(spare);
+		return -ENOMEM;
+	}
+	replay_rehash(rc, tab, size, now);
+	talloc_free(rc->tab);
+	talloc_free(rc->spare);
+	rc->tab = tab;
+	rc->spare = spare;
+	return 0;
+}
+
+/* the entries still inside the window */
+static unsigned int replay_live(const struct sigtoken_replay *rc, int64_t now)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < rc->size; i++)
+		if (rc->tab[i].expires > 0 && rc->tab[i].expires >= now)
+			n++;
+	return n;
+}
+
+/* Room for one more signature: a free slot with at most half of the slots
+ * in use, and fewer than max live entries.  Below its full size the table
+ * is rebuilt in place when at most a quarter of its slots would stay in
+ * use (the next rebuild is a quarter of the slots away), and grows
+ * otherwise.  At its full size expired and forgotten entries are dropped
+ * at most once a second, so a full cache of live entries costs one pass
+ * per second, not one per call. \returns 0, -ENOSPC */
+static int replay_make_room(struct sigtoken_replay *rc, int64_t now)
+{
+	if (rc->count < rc->max && rc->used + 1 <= rc->size / 2)
+		return 0;
+	if (rc->count < rc->max && rc->size < rc->size_max) {
+		if (replay_live(rc, now) + 1 <= rc->size / 4) {
+			replay_sweep(rc, now);
+			return 0;
+		}
+		if (replay_grow(rc, now) == 0)
+			return 0;
+		LOGP(DSS7, LOGL_ERROR, "HOP: no memory to grow the replay cache to %zu slots\n", rc->size * 2);
+	}
+	if (rc->last_sweep != now)
+		replay_sweep(rc, now);
+	if (rc->count < rc->max && rc->used + 1 <= rc->size / 2)
+		return 0;
+	return -ENOSPC;
 }
 
 void sigtoken_replay_set_quiet(struct sigtoken_replay *rc, time_t start)
@@ -1137,18 +1220,16 @@ int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop 
 		e->expires = (int64_t)hop->iat + rc->window + rc->skew;
 		return 0;
 	}
-	if (rc->count >= rc->max) {
-		/* sweep at most once a second, so a full cache of live entries
-		 * costs one pass per second, not one per call */
-		if (rc->last_sweep != (int64_t)now)
-			replay_sweep(rc, now);
-		if (rc->count >= rc->max) {
+	if (replay_make_room(rc, now) < 0) {
+		if (rc->count >= rc->max)
 			LOGP(DSS7, LOGL_ERROR, "HOP: replay cache full (%u signatures inside the window): "
 			     "refusing the token\n", rc->max);
-			return -ENOSPC;
-		}
-		e = slot_find(rc, rc->tab, hop->key_id, hop->sig, &found);
+		else
+			LOGP(DSS7, LOGL_ERROR, "HOP: replay cache full of forgotten signatures until the next "
+			     "sweep (%u slots in use): refusing the token\n", rc->used);
+		return -ENOSPC;
 	}
+	e = slot_find(rc, rc->tab, hop->key_id, hop->sig, &found);
 	/* the iat check above fails from iat + window + skew + 1 on */
 	e->expires = (int64_t)hop->iat + rc->window + rc->skew;
 	if (e->expires < 1)
@@ -1156,6 +1237,7 @@ int sigtoken_replay_check(struct sigtoken_replay *rc, const struct sigtoken_hop 
 	memcpy(e->key_id, hop->key_id, KEYID_LEN);
 	memcpy(e->r, hop->sig, 32);
 	rc->count++;
+	rc->used++;
 	return 0;
 }
 

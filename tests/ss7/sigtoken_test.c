@@ -945,6 +945,88 @@ static void test_replay_forget(void)
 	talloc_free(rc);
 }
 
+/* A hop whose R starts with \a i (distinct slots), iat 5000 */
+static void numbered_hop(struct sigtoken *m, unsigned int i)
+{
+	memset(m, 0, sizeof(*m));
+	m->hop.iat = 5000;
+	memcpy(m->hop.sig, &i, sizeof(i));
+}
+
+/* The cache holds the table its traffic needs, not the one its bound
+ * allows: a node that sees no HOP keeps a few kB instead of 12 MB at the
+ * default bound; the table grows with the signatures inside the window
+ * and every one of them is still found. */
+static void test_replay_grow(void)
+{
+	struct sigtoken_replay *rc = sigtoken_replay_alloc(ctx, 60, 0, 65536);
+	struct sigtoken m;
+	size_t idle, grown;
+	unsigned int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rc);
+	idle = talloc_total_size(rc);
+	/* two tables of 256 slots of 48 octets */
+	CU_ASSERT(idle < 32 * 1024);
+	for (i = 0; i < 20000; i++) {
+		numbered_hop(&m, i);
+		CU_ASSERT_EQUAL(sigtoken_replay_check(rc, &m.hop, 5000), 0);
+	}
+	CU_ASSERT_EQUAL(sigtoken_replay_count(rc), 20000);
+	grown = talloc_total_size(rc);
+	/* 65,536 slots (at most half of them in use), twice over: 6 MB,
+	 * where the full bound would be 12 MB */
+	CU_ASSERT(grown > 40000 * 48 && grown <= 2 * 65536 * 48 + 4096);
+	for (i = 0; i < 20000; i++) {
+		numbered_hop(&m, i);
+		CU_ASSERT_EQUAL(sigtoken_replay_check(rc, &m.hop, 5001), -EALREADY);
+	}
+	/* growing drops what left the window: these expired at 5060 */
+	for (i = 20000; i < 40000; i++) {
+		numbered_hop(&m, i);
+		m.hop.iat = 5100;
+		CU_ASSERT_EQUAL(sigtoken_replay_check(rc, &m.hop, 5100), 0);
+	}
+	CU_ASSERT(sigtoken_replay_count(rc) <= 40000);
+	CU_ASSERT(talloc_total_size(rc) == grown);
+	talloc_free(rc);
+}
+
+/* Forgotten signatures keep their slot until a sweep; however many are
+ * forgotten, a check ends (refused at worst until the next second's
+ * sweep) and what is live is still found. */
+static void test_replay_forget_many(void)
+{
+	struct sigtoken_replay *rc = sigtoken_replay_alloc(ctx, 60, 0, 8);
+	struct sigtoken m, keep;
+	unsigned int i, refused = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rc);
+	numbered_hop(&keep, 100000);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(rc, &keep.hop, 5000), 0);
+	/* 16 slots; 200 signatures remembered and forgotten in one second */
+	for (i = 0; i < 200; i++) {
+		int ret;
+
+		numbered_hop(&m, i);
+		ret = sigtoken_replay_check(rc, &m.hop, 5000);
+		CU_ASSERT(ret == 0 || ret == -ENOSPC);
+		if (ret == 0)
+			sigtoken_replay_forget(rc, &m.hop);
+		else
+			refused++;
+	}
+	CU_ASSERT(refused > 0);
+	CU_ASSERT_EQUAL(sigtoken_replay_count(rc), 1);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(rc, &keep.hop, 5000), -EALREADY);
+	/* the next second's sweep makes room again */
+	numbered_hop(&m, 100001);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(rc, &m.hop, 5001), 0);
+	CU_ASSERT_EQUAL(sigtoken_replay_check(rc, &keep.hop, 5001), -EALREADY);
+	CU_ASSERT_EQUAL(sigtoken_replay_count(rc), 2);
+	talloc_free(rc);
+}
+
 /* Sign an IAM, send it through the codec (and SGM when it is long), get
  * the token and the call identity back, verify. */
 static void roundtrip_iam(size_t x5u_len, bool want_sgm, bool with_div)
@@ -1194,6 +1276,8 @@ static const struct cunit_test tests[] = {
 	{ "replay cache", test_replay },
 	{ "replay after a restart: startup quiet, shared store", test_replay_restart },
 	{ "replay cache: forget after a re-routable release", test_replay_forget },
+	{ "replay cache: grows with its traffic, not its bound", test_replay_grow },
+	{ "replay cache: forgotten signatures cannot fill it", test_replay_forget_many },
 	{ "IAM with a token through the codec", test_iam_short },
 	{ "IAM with the longest x5u: APP segments and SGM", test_iam_long_x5u },
 	{ "IAM carriage errors", test_iam_errors },
