@@ -405,6 +405,7 @@ void iwf_call_log_line(struct iwf_call *call)
 	 * not built when no log target would print it */
 	if (!log_check_level(DIWF, LOGL_NOTICE))
 		return;
+	iwf_call_tok_flags_update(call);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	o = json_object();
 	if (!o)
@@ -432,11 +433,11 @@ void iwf_call_log_line(struct iwf_call *call)
 				    json_string(get_value_string(stir_vs_div_names, call->div_in)) : json_null());
 		json_object_set_new(o, "sip_in", side);
 		side = json_object();
-		json_object_set_new(side, "hop", json_boolean(call->tok.has_hop));
-		json_object_set_new(side, "passport", json_boolean(call->tok.has_passport));
-		json_object_set_new(side, "div", json_boolean(call->tok.has_div));
-		json_object_set_new(side, "verdict", call->tok.has_verdict ?
-				    json_string(get_value_string(sigtoken_verstat_names, call->tok.verdict.verstat)) :
+		json_object_set_new(side, "hop", json_boolean(call->tokf.has_hop));
+		json_object_set_new(side, "passport", json_boolean(call->tokf.has_passport));
+		json_object_set_new(side, "div", json_boolean(call->tokf.has_div));
+		json_object_set_new(side, "verdict", call->tokf.has_verdict ?
+				    json_string(get_value_string(sigtoken_verstat_names, call->tokf.verstat)) :
 				    json_null());
 		json_object_set_new(o, "isup_out", side);
 	} else {
@@ -452,7 +453,7 @@ void iwf_call_log_line(struct iwf_call *call)
 		json_object_set_new(side, "passport", json_boolean(call->iev.passport_present));
 		json_object_set_new(side, "passport_verifies", json_boolean(call->iev.passport_verifies));
 		json_object_set_new(side, "passport_code", json_integer(call->pp_code));
-		json_object_set_new(side, "div", json_boolean(call->tok.has_div));
+		json_object_set_new(side, "div", json_boolean(call->tokf.has_div));
 		json_object_set_new(side, "div_verifies", json_boolean(call->div_verifies));
 		json_object_set_new(side, "verdict", call->iev.verdict_present ?
 				    json_string(get_value_string(sigtoken_verstat_names, call->iev.verdict_verstat)) :

@@ -201,6 +201,34 @@ static void st_sign(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 	}
 }
 
+void iwf_call_tok_flags_update(struct iwf_call *call)
+{
+	const struct sigtoken *tok;
+
+	if (!call->su)
+		return;
+	tok = &call->su->tok;
+	call->tokf = (struct iwf_call_tok_flags){
+		.has_hop = tok->has_hop,
+		.has_passport = tok->has_passport,
+		.has_div = tok->has_div,
+		.has_verdict = tok->has_verdict,
+		.verstat = tok->verdict.verstat,
+	};
+}
+
+/* An answered call neither sends its setup message again nor forgets its
+ * HOP (iwf_hop_forget_due()): its token and identities can go, unless a
+ * request that writes them is still out (then they go with the call). */
+void iwf_call_setup_done(struct iwf_call *call)
+{
+	if (!call->su || call->vs_req || call->as_req || call->tsca_req || call->store_req ||
+	    stiwf_workq_busy(g_iwf_env.workq, &call->work))
+		return;
+	iwf_call_tok_flags_update(call);
+	TALLOC_FREE(call->su);
+}
+
 /* The SIP answer of an incoming leg: the SS7 peer's media template */
 static void sip_answer(struct iwf_call *call)
 {
@@ -215,6 +243,7 @@ static void sip_answer(struct iwf_call *call)
 	clock_gettime(CLOCK_MONOTONIC, &call->t_answer);
 	iwf_call_ctr_inc(IWF_CALL_CTR_ANSWERED);
 	call_state_chg(call, IWF_CALL_ST_ACTIVE);
+	iwf_call_setup_done(call);
 }
 
 static void isup_answer(struct iwf_call *call)
@@ -231,6 +260,7 @@ static void isup_answer(struct iwf_call *call)
 	clock_gettime(CLOCK_MONOTONIC, &call->t_answer);
 	iwf_call_ctr_inc(IWF_CALL_CTR_ANSWERED);
 	call_state_chg(call, IWF_CALL_ST_ACTIVE);
+	iwf_call_setup_done(call);
 }
 
 /* 180/183 from SIP: ACM first (Q.1912.5 §7.2.3), then CPG.  An 18x with
@@ -439,8 +469,8 @@ static void call_hop_forget(struct iwf_call *call)
 		return;
 	call->hop_ours = false;
 	if (g_iwf_env.replay)
-		sigtoken_replay_forget(g_iwf_env.replay, &call->tok.hop);
-	if (g_iwf_env.store && replay_store_forget(g_iwf_env.store, call->tok.hop.key_id, call->tok.hop.sig) < 0)
+		sigtoken_replay_forget(g_iwf_env.replay, &call->su->tok.hop);
+	if (g_iwf_env.store && replay_store_forget(g_iwf_env.store, call->su->tok.hop.key_id, call->su->tok.hop.sig) < 0)
 		LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s: replay store %s not connected, its key stays until "
 			 "it expires\n", call->signer, replay_store_name(g_iwf_env.store));
 	else
@@ -564,7 +594,9 @@ struct iwf_call *iwf_call_fsm_start(void *ctx, uint32_t id)
 	if (!fi)
 		return NULL;
 	call = talloc_zero(fi, struct iwf_call);
-	if (!call) {
+	if (call)
+		call->su = talloc_zero(call, struct iwf_call_setup);
+	if (!call || !call->su) {
 		osmo_fsm_inst_free(fi);
 		return NULL;
 	}

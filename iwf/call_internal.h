@@ -53,6 +53,21 @@ enum iwf_call_ctr {
 	IWF_CALL_CTR_DIV_SIGNED,	/* new div PASSporT signed towards SIP */
 };
 
+/* What only the setup of a call needs: allocated with the call, freed once
+ * it is answered (iwf_call_setup_done()), so that an established call does
+ * not hold its decoded token and identities. */
+struct iwf_call_setup {
+	struct iwf_isup_identity isup_id;
+	struct iwf_sip_identity sip_id;
+	struct sigtoken tok;
+};
+
+/* What the call-log line says of the token once the setup state is gone */
+struct iwf_call_tok_flags {
+	bool has_hop, has_passport, has_div, has_verdict;
+	uint8_t verstat;			/* enum sigtoken_verstat, with has_verdict */
+};
+
 struct iwf_call {
 	struct llist_head entry;
 	struct osmo_fsm_inst *fi;
@@ -71,10 +86,9 @@ struct iwf_call {
 	/* identities: E.164 digits, "" when absent */
 	char calling[SIGTOKEN_E164_MAX + 1];
 	char called[SIGTOKEN_E164_MAX + 1];
-	struct iwf_isup_identity isup_id;
-	struct iwf_sip_identity sip_id;
 	struct isup_msg *iam;			/* built (SIP->ISUP) or received (ISUP->SIP) */
-	struct sigtoken tok;
+	struct iwf_call_setup *su;		/* NULL once answered */
+	struct iwf_call_tok_flags tokf;		/* of su->tok, kept when su goes */
 	struct sigtoken_call sc;
 
 	/* SIP -> ISUP */
@@ -144,6 +158,10 @@ void call_state_chg(struct iwf_call *call, enum iwf_call_state st);
 const struct iwf_cause_map *call_causes(const struct iwf_call *call);
 /* a verdict on the global counters and on those of the peer */
 void verdict_inc(struct iwf_call *call, enum iwf_call_ctr idx);
+/* the call is answered: free what only its setup needed */
+void iwf_call_setup_done(struct iwf_call *call);
+/* copy what the call-log line needs of su->tok to call->tokf */
+void iwf_call_tok_flags_update(struct iwf_call *call);
 /* release what is left of the call and terminate its FSM */
 void call_end(struct iwf_call *call, uint8_t cause, const char *end);
 

@@ -54,7 +54,7 @@ static void hop_verify_work(struct stiwf_work *w)
 {
 	struct iwf_call *call = w->priv;
 
-	call->sign_rc = sigtoken_hop_verify(&call->tok, call->sign_key, &call->sc);
+	call->sign_rc = sigtoken_hop_verify(&call->su->tok, call->sign_key, &call->sc);
 }
 
 /* The HOP's fate is known: verified, a replay or not (rc as
@@ -111,12 +111,12 @@ static void hop_verify_done(struct stiwf_work *w)
 
 	TALLOC_FREE(call->sign_key);
 	if (rc == 0)
-		rc = sigtoken_replay_check(g_iwf_env.replay, &call->tok.hop, stiwf_evloop_time());
+		rc = sigtoken_replay_check(g_iwf_env.replay, &call->su->tok.hop, stiwf_evloop_time());
 	if (rc == 0 && g_iwf_env.store) {
 		/* as long as the cache keeps it: until the iat leaves the window */
-		ttl = (int64_t)call->tok.hop.iat + (g_iwf_env.hop_window ? g_iwf_env.hop_window :
+		ttl = (int64_t)call->su->tok.hop.iat + (g_iwf_env.hop_window ? g_iwf_env.hop_window :
 						    SIGTOKEN_WINDOW_DEFAULT) + g_iwf_env.hop_skew - stiwf_evloop_time() + 1;
-		rc = replay_store_check(g_iwf_env.store, call->tok.hop.key_id, call->tok.hop.sig,
+		rc = replay_store_check(g_iwf_env.store, call->su->tok.hop.key_id, call->su->tok.hop.sig,
 					ttl < 1 ? 1 : (unsigned int)ttl, store_done, call, &call->store_req);
 		if (rc == 0)
 			return;
@@ -153,7 +153,7 @@ static void tsca_done(const struct tsca_result *res, void *priv)
 	/* no pool (or no memory for a copy of the key): check on the loop
 	 * with the directory's prepared key */
 	TALLOC_FREE(call->sign_key);
-	call->sign_rc = sigtoken_hop_verify(&call->tok, res->key, &call->sc);
+	call->sign_rc = sigtoken_hop_verify(&call->su->tok, res->key, &call->sc);
 	hop_verify_done(&call->work);
 }
 
@@ -201,20 +201,20 @@ static void isup_passport_verify(struct iwf_call *call)
 	buf = talloc_size(call, STIR_AS_IDENTITY_MAX);
 	/* a forwarded call (docs/FORWARDING.md §3): the div PASSporT from
 	 * the DIV TLV, and the SHAKEN one for the number first called */
-	if (call->tok.has_div && pp && buf) {
-		rc = e2e_div_rebuild(pp, &call->tok.div, call->sc.orig, call->sc.dest);
+	if (call->su->tok.has_div && pp && buf) {
+		rc = e2e_div_rebuild(pp, &call->su->tok.div, call->sc.orig, call->sc.dest);
 		if (rc == 0)
 			rc = e2e_passport_identity(buf, STIR_AS_IDENTITY_MAX, pp);
 		if (rc >= 0) {
 			call->identity_div_out = talloc_strdup(call, buf);
-			pp_dest = call->tok.div.div;
+			pp_dest = call->su->tok.div.div;
 		} else {
 			LOGPFSML(call->fi, LOGL_NOTICE, "DIV TLV cannot be rebuilt (%s): the PASSporT is judged "
 				 "without it\n", strerror(-rc));
 		}
 		memset(pp, 0, sizeof(*pp));
 	}
-	rc = (pp && buf) ? e2e_passport_rebuild(pp, &call->tok.passport, call->sc.orig, pp_dest) : -ENOMEM;
+	rc = (pp && buf) ? e2e_passport_rebuild(pp, &call->su->tok.passport, call->sc.orig, pp_dest) : -ENOMEM;
 	if (rc == 0)
 		rc = e2e_passport_identity(buf, STIR_AS_IDENTITY_MAX, pp);
 	if (rc < 0 || !g_iwf_env.vs) {
@@ -270,18 +270,18 @@ void iwf_call_isup_start(struct iwf_call *call)
 	}
 	call->policy = ss7->policy;
 	cc = ss7->plan.cc[0] ? ss7->plan.cc : NULL;
-	rc = isup_iam_to_identity(&call->isup_id, call->iam);
+	rc = isup_iam_to_identity(&call->su->isup_id, call->iam);
 	if (rc == 0)
-		rc = iwf_number_isup_to_sip(&call->sip_id, &call->isup_id, &ss7->plan);
+		rc = iwf_number_isup_to_sip(&call->su->sip_id, &call->su->isup_id, &ss7->plan);
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "IAM on CIC %u: numbers cannot be mapped\n", call->cic);
 		iwf_call_ctr_inc(IWF_CALL_CTR_FAILED);
 		call_end(call, IWF_CAUSE_INVALID_NUMBER_FORMAT, "bad-number");
 		return;
 	}
-	osmo_strlcpy(call->called, call->sip_id.ruri.digits, sizeof(call->called));
-	if (call->sip_id.pai.present)
-		osmo_strlcpy(call->calling, call->sip_id.pai.digits, sizeof(call->calling));
+	osmo_strlcpy(call->called, call->su->sip_id.ruri.digits, sizeof(call->called));
+	if (call->su->sip_id.pai.present)
+		osmo_strlcpy(call->calling, call->su->sip_id.pai.digits, sizeof(call->calling));
 
 	/* the longest route whose sip-peer is up, else the next one, then
 	 * the ss7-peer's default sip-peer (sip/sip_keepalive.h) */
@@ -309,28 +309,28 @@ void iwf_call_isup_start(struct iwf_call *call)
 	}
 
 	/* The token (ARCHITECTURE §2.1): APP parameters with the peer's ACI */
-	rc = sigtoken_iam_get(&call->tok, call->iam, call->policy.aci);
+	rc = sigtoken_iam_get(&call->su->tok, call->iam, call->policy.aci);
 	call->iev.hop = IWF_HOP_MISSING;
 	if (rc == -EBADMSG) {
 		call->iev.hop = IWF_HOP_INVALID;
 		call->iev.hop_reason = IWF_HOP_R_MALFORMED;
-	} else if (rc == 0 && call->tok.has_hop) {
+	} else if (rc == 0 && call->su->tok.has_hop) {
 		call->iev.hop = IWF_HOP_INVALID;	/* until it verifies */
 	}
-	if (rc == 0 && call->tok.has_div && !call->tok.has_passport)
+	if (rc == 0 && call->su->tok.has_div && !call->su->tok.has_passport)
 		LOGPFSML(call->fi, LOGL_NOTICE, "DIV TLV without a PASSPORT TLV to extend: not used\n");
 	if (rc == 0) {
-		call->iev.passport_present = call->tok.has_passport;
-		call->iev.verdict_present = call->tok.has_verdict;
-		call->iev.verdict_verstat = call->tok.verdict.verstat;
-		call->iev.verdict_reason = call->tok.verdict.reason;
-		if (call->tok.has_passport)
-			call->attest_in = call->tok.passport.attest;
+		call->iev.passport_present = call->su->tok.has_passport;
+		call->iev.verdict_present = call->su->tok.has_verdict;
+		call->iev.verdict_verstat = call->su->tok.verdict.verstat;
+		call->iev.verdict_reason = call->su->tok.verdict.reason;
+		if (call->su->tok.has_passport)
+			call->attest_in = call->su->tok.passport.attest;
 	}
 	rc = sigtoken_call_from_iam(&call->sc, call->iam, cc);
 	if (rc < 0) {
 		memset(&call->sc, 0, sizeof(call->sc));
-		if (call->tok.has_hop)
+		if (call->su->tok.has_hop)
 			call->iev.hop_reason = IWF_HOP_R_NUMBER;
 	}
 	call->iev.has_calling = call->sc.orig[0] != '\0';
@@ -339,24 +339,24 @@ void iwf_call_isup_start(struct iwf_call *call)
 		osmo_strlcpy(call->calling, call->sc.orig, sizeof(call->calling));
 	/* hop-bind require: a HOP meant for another network (or none) is
 	 * refused whatever its signature, which covers BIND (ARCHITECTURE §2.2) */
-	if (call->tok.has_hop && call->iev.hop_reason == IWF_HOP_R_NONE && ss7->hop_bind_require[0] &&
-	    !iwf_hop_bound_to(&call->tok, ss7->hop_bind_require)) {
+	if (call->su->tok.has_hop && call->iev.hop_reason == IWF_HOP_R_NONE && ss7->hop_bind_require[0] &&
+	    !iwf_hop_bound_to(&call->su->tok, ss7->hop_bind_require)) {
 		call->iev.hop_reason = IWF_HOP_R_UNBOUND;
 		LOGPFSML(call->fi, LOGL_NOTICE, "HOP bound to %s, not to %s: refused\n",
-			 call->tok.has_bind ? call->tok.bind.net : "no network", ss7->hop_bind_require);
+			 call->su->tok.has_bind ? call->su->tok.bind.net : "no network", ss7->hop_bind_require);
 	}
 
-	if (!call->tok.has_hop || call->iev.hop_reason != IWF_HOP_R_NONE) {
+	if (!call->su->tok.has_hop || call->iev.hop_reason != IWF_HOP_R_NONE) {
 		verdict_inc(call, call->iev.hop == IWF_HOP_MISSING ? IWF_CALL_CTR_HOP_MISSING :
 			    IWF_CALL_CTR_HOP_INVALID);
 		osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_VERIFIED, NULL);
 		return;
 	}
-	keyid_to_hex(call->signer, sizeof(call->signer), call->tok.hop.key_id);
+	keyid_to_hex(call->signer, sizeof(call->signer), call->su->tok.hop.key_id);
 	/* ARCHITECTURE §2.2 window first: no lookup for a token that is stale anyway */
 	now = stiwf_evloop_time();
 	window = g_iwf_env.hop_window ? g_iwf_env.hop_window : SIGTOKEN_WINDOW_DEFAULT;
-	rc = sigtoken_iat_check(call->tok.hop.iat, now, window, g_iwf_env.hop_skew);
+	rc = sigtoken_iat_check(call->su->tok.hop.iat, now, window, g_iwf_env.hop_skew);
 	if (rc < 0 || !g_iwf_env.tsca || !g_iwf_env.replay) {
 		call->iev.hop_reason = rc == -ETIMEDOUT ? IWF_HOP_R_STALE :
 				       rc == -ERANGE ? IWF_HOP_R_FUTURE : IWF_HOP_R_NONE;
@@ -366,8 +366,8 @@ void iwf_call_isup_start(struct iwf_call *call)
 			/* name the field and the bounds: a skewed clock at the signer shows here */
 			LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s not checked: %s: 'iat' %u is %lld s from now "
 				 "%lld (hop-window %u, hop-skew %u)\n", call->signer,
-				 get_value_string(iwf_hop_reason_names, call->iev.hop_reason), call->tok.hop.iat,
-				 (long long)call->tok.hop.iat - (long long)now, (long long)now, window,
+				 get_value_string(iwf_hop_reason_names, call->iev.hop_reason), call->su->tok.hop.iat,
+				 (long long)call->su->tok.hop.iat - (long long)now, (long long)now, window,
 				 g_iwf_env.hop_skew);
 		else
 			LOGPFSML(call->fi, LOGL_NOTICE, "HOP by %s not checked: no TSCA trust\n", call->signer);
@@ -377,13 +377,13 @@ void iwf_call_isup_start(struct iwf_call *call)
 	}
 	/* a signer in the local directory is answered at once, without a
 	 * round trip through the loop; the repository only asynchronously */
-	if (tsca_dir_lookup_local(g_iwf_env.tsca, call->tok.hop.key_id, (time_t)call->tok.hop.iat, &res) == 0) {
+	if (tsca_dir_lookup_local(g_iwf_env.tsca, call->su->tok.hop.key_id, (time_t)call->su->tok.hop.iat, &res) == 0) {
 		tsca_done(&res, call);
 		return;
 	}
 	/* a key-id nobody knows costs a token of the peer's bucket: random
 	 * key-ids must not make us fetch at will (tsca.h) */
-	call->tsca_req = tsca_lookup_limited(g_iwf_env.tsca, call->tok.hop.key_id, (time_t)call->tok.hop.iat,
+	call->tsca_req = tsca_lookup_limited(g_iwf_env.tsca, call->su->tok.hop.key_id, (time_t)call->su->tok.hop.iat,
 					     ss7->repo_miss_limit ? &ss7->repo_bucket : NULL, mono_ms(),
 					     tsca_done, call);
 	if (!call->tsca_req)
@@ -480,7 +480,7 @@ void isup_decide(struct iwf_call *call)
 	call_state_chg(call, IWF_CALL_ST_SIGN);
 	if (d->identity == IWF_IDENTITY_REBUILD) {
 		iwf_call_ctr_inc(IWF_CALL_CTR_REBUILT);
-		call->attest_out = call->tok.passport.attest;
+		call->attest_out = call->su->tok.passport.attest;
 		if (call->identity_out && call->identity_div_out) {
 			iwf_call_ctr_inc(IWF_CALL_CTR_DIV_REBUILT);
 			call->div_out = "rebuilt";
@@ -529,7 +529,7 @@ void isup_place_invite(struct iwf_call *call, int sign_rc)
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "sti-as");
 		return;
 	}
-	iwf_invite_params(&p, &b, peer, call->called, call->calling, &call->sip_id, &call->dec, call->identity_out,
+	iwf_invite_params(&p, &b, peer, call->called, call->calling, &call->su->sip_id, &call->dec, call->identity_out,
 			  iwf_call_sdp(call->ss7_peer));
 	/* RFC 8946 §4: the div PASSporT beside the SHAKEN one it extends */
 	if (call->identity_out && call->identity_div_out && p.n_identity == 1) {

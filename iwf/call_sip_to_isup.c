@@ -63,10 +63,10 @@ static void vs_done(const struct stir_vs_result *res, void *priv)
 		/* ARCHITECTURE §2.2: carry it only when the far IWF can rebuild it
 		 * byte for byte from the TLV and the IAM's numbers */
 		if (res->canonical &&
-		    e2e_passport_to_tlv(&call->tok.passport, res->pp, call->sc.orig, pp_dest) == E2E_PP_OK)
+		    e2e_passport_to_tlv(&call->su->tok.passport, res->pp, call->sc.orig, pp_dest) == E2E_PP_OK)
 			call->sev.passport_canonical = true;
 		if (res->div_pp) {
-			err = e2e_div_to_tlv(&call->tok.div, res->div_pp, call->sc.orig, call->sc.dest);
+			err = e2e_div_to_tlv(&call->su->tok.div, res->div_pp, call->sc.orig, call->sc.dest);
 			if (err == E2E_PP_OK && call->sev.passport_canonical)
 				call->div_carriable = true;
 			else
@@ -118,7 +118,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	unsigned int i;
 	int rc;
 
-	iwf_sip_identity_from_info(&call->sip_id, info);
+	iwf_sip_identity_from_info(&call->su->sip_id, info);
 	call->sip_peer = iwf_sip_peer_by_request(info);
 	if (!call->sip_peer) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "INVITE from %s, which is no sip-peer: 403\n", info->peer_addr);
@@ -144,7 +144,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	/* The numbers in E.164 form, the peer's rules for reading them. */
 	plan = call->sip_peer->plan;
 	plan.format = IWF_NUMFMT_INTERNATIONAL;
-	rc = iwf_number_sip_to_isup(&e164, &call->sip_id, &plan);
+	rc = iwf_number_sip_to_isup(&e164, &call->su->sip_id, &plan);
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_NOTICE, "INVITE from %s: numbers cannot be mapped to E.164\n",
 			 call->sip_peer->name);
@@ -170,7 +170,7 @@ void iwf_call_sip_start(struct iwf_call *call, const struct sip_call_info *info)
 	call->policy.aci = ss7->policy.aci;
 
 	/* The IAM as the SS7 peer wants its numbers, and what HOP signs */
-	rc = iwf_iam_for_ss7_peer(call, &call->sip_id, &call->sip_peer->plan, ss7, call->called, &call->isup_id,
+	rc = iwf_iam_for_ss7_peer(call, &call->su->sip_id, &call->sip_peer->plan, ss7, call->called, &call->su->isup_id,
 				  &call->iam, &call->sc);
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot build the IAM for %s: %s\n", call->called, strerror(-rc));
@@ -233,7 +233,7 @@ static void hop_sign_work(struct stiwf_work *w)
 {
 	struct iwf_call *call = w->priv;
 
-	call->sign_rc = sigtoken_hop_sign(&call->tok, call->sign_key, call->sign_iat, &call->sc);
+	call->sign_rc = sigtoken_hop_sign(&call->su->tok, call->sign_key, call->sign_iat, &call->sc);
 }
 
 /* Loop: the signature is done */
@@ -269,23 +269,23 @@ void sip_decide(struct iwf_call *call)
 	}
 
 	/* The token: PASSPORT (filled by vs_done), VERDICT, then HOP over both */
-	call->tok.has_passport = d->tlv_passport && call->sev.passport_canonical;
-	if (!call->tok.has_passport)
-		memset(&call->tok.passport, 0, sizeof(call->tok.passport));
+	call->su->tok.has_passport = d->tlv_passport && call->sev.passport_canonical;
+	if (!call->su->tok.has_passport)
+		memset(&call->su->tok.passport, 0, sizeof(call->su->tok.passport));
 	else
 		iwf_call_ctr_inc(IWF_CALL_CTR_PASSPORT_OUT);
 	/* ARCHITECTURE §2.2 DIV: only beside the PASSPORT it extends */
-	call->tok.has_div = call->tok.has_passport && call->div_carriable;
-	if (call->div_carriable && !call->tok.has_div)
+	call->su->tok.has_div = call->su->tok.has_passport && call->div_carriable;
+	if (call->div_carriable && !call->su->tok.has_div)
 		LOGPFSML(call->fi, LOGL_NOTICE, "'div' PASSporT not carried into ISUP: the policy sends no "
 			 "PASSPORT TLV for it to extend\n");
-	if (!call->tok.has_div)
-		memset(&call->tok.div, 0, sizeof(call->tok.div));
+	if (!call->su->tok.has_div)
+		memset(&call->su->tok.div, 0, sizeof(call->su->tok.div));
 	else
 		iwf_call_ctr_inc(IWF_CALL_CTR_DIV_OUT);
-	call->tok.has_verdict = d->tlv_verdict;
-	call->tok.verdict.verstat = d->verdict_verstat;
-	call->tok.verdict.reason = d->verdict_reason;
+	call->su->tok.has_verdict = d->tlv_verdict;
+	call->su->tok.verdict.verstat = d->verdict_verstat;
+	call->su->tok.verdict.reason = d->verdict_reason;
 	if (!d->tlv_hop || !g_iwf_env.hop_cred) {
 		if (d->tlv_hop)
 			LOGPFSML(call->fi, LOGL_NOTICE, "no TSCA credential: the IAM goes without HOP\n");
@@ -304,8 +304,8 @@ void sip_decide(struct iwf_call *call)
 	}
 	/* ARCHITECTURE §2.2 BIND: the network the HOP is meant for, signed with
 	 * the rest, so that it cannot be replayed at another IWF */
-	call->tok.has_bind = false;
-	if (call->ss7_peer->hop_bind_send[0] && sigtoken_bind_set(&call->tok, call->ss7_peer->hop_bind_send) < 0) {
+	call->su->tok.has_bind = false;
+	if (call->ss7_peer->hop_bind_send[0] && sigtoken_bind_set(&call->su->tok, call->ss7_peer->hop_bind_send) < 0) {
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "hop-bind");
 		return;
 	}
@@ -326,8 +326,8 @@ void sip_send_iam(struct iwf_call *call, int sign_rc)
 	struct isup_trunk *trunk = call->ss7_peer->trunk;
 	int rc = sign_rc;
 
-	if (rc == 0 && (call->tok.has_hop || call->tok.has_passport || call->tok.has_verdict || call->tok.has_div))
-		rc = sigtoken_iam_put(call->iam, &call->tok, call->policy.aci);
+	if (rc == 0 && (call->su->tok.has_hop || call->su->tok.has_passport || call->su->tok.has_verdict || call->su->tok.has_div))
+		rc = sigtoken_iam_put(call->iam, &call->su->tok, call->policy.aci);
 	if (rc < 0) {
 		LOGPFSML(call->fi, LOGL_ERROR, "cannot sign or place the token: %s\n", strerror(-rc));
 		call_end(call, IWF_CAUSE_TEMPORARY_FAILURE, "hop-sign");
@@ -353,8 +353,8 @@ void sip_send_iam(struct iwf_call *call, int sign_rc)
 	call->cic = g_iwf_legs->isup_call_cic(call->isup);
 	LOGPFSML(call->fi, LOGL_INFO, "IAM %s -> %s on CIC %u of %s (HOP %s, PASSPORT %s, DIV %s, VERDICT %s)\n",
 		 call->calling[0] ? call->calling : "-", call->called, call->cic, call->ss7_peer->name,
-		 call->tok.has_hop ? "yes" : "no", call->tok.has_passport ? "yes" : "no",
-		 call->tok.has_div ? "yes" : "no",
-		 call->tok.has_verdict ? get_value_string(sigtoken_verstat_names, call->tok.verdict.verstat) : "no");
+		 call->su->tok.has_hop ? "yes" : "no", call->su->tok.has_passport ? "yes" : "no",
+		 call->su->tok.has_div ? "yes" : "no",
+		 call->su->tok.has_verdict ? get_value_string(sigtoken_verstat_names, call->su->tok.verdict.verstat) : "no");
 	call_state_chg(call, IWF_CALL_ST_SETUP);
 }

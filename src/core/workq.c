@@ -233,6 +233,18 @@ bool stiwf_workq_cancel(struct stiwf_workq *q, struct stiwf_work *w)
 	return was;
 }
 
+bool stiwf_workq_busy(struct stiwf_workq *q, const struct stiwf_work *w)
+{
+	bool busy;
+
+	if (!q)
+		return false;
+	pthread_mutex_lock(&q->lock);
+	busy = w->state != STIWF_WORK_IDLE;
+	pthread_mutex_unlock(&q->lock);
+	return busy;
+}
+
 unsigned int stiwf_workq_threads(const struct stiwf_workq *q)
 {
 	return q->n_threads;

@@ -54,6 +54,10 @@ int stiwf_workq_submit(struct stiwf_workq *q, struct stiwf_work *w);
  *  Waits while a worker runs it.  \returns true if the job was in flight */
 bool stiwf_workq_cancel(struct stiwf_workq *q, struct stiwf_work *w);
 
+/*! \returns whether \a w was submitted and its done callback has not run
+ *  yet (nor was it cancelled); false without a pool (\a q NULL) */
+bool stiwf_workq_busy(struct stiwf_workq *q, const struct stiwf_work *w);
+
 /*! \returns the number of worker threads */
 unsigned int stiwf_workq_threads(const struct stiwf_workq *q);
 

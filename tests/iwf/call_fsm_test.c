@@ -23,6 +23,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "iwf/call.h"
+#include "iwf/call_internal.h"
 #include "iwf/call_steps.h"
 #include "iwf/cause.h"
 #include "iwf/map_peer.h"
@@ -333,6 +334,8 @@ static struct fake_isup *iam(uint16_t cic)
  * caller's BYE releases the circuit with cause 16 */
 static void test_sip_to_isup_call(void)
 {
+	struct iwf_call *call;
+	size_t setup_size;
 	struct fake_sip *leg;
 	struct fake_isup *c;
 	struct isup_msg *acm = talloc_zero(ctx, struct isup_msg);
@@ -350,8 +353,15 @@ static void test_sip_to_isup_call(void)
 	isup_msg_param_find(acm, ISUP_PAR_BCI)->u.bci.called_status = 1;	/* subscriber free */
 	tops.progress((struct isup_call *)c, acm, c->priv);
 	CU_ASSERT_EQUAL(leg->ring, 180);
+	call = leg->priv;
+	CU_ASSERT_PTR_NOT_NULL(call->su);
+	setup_size = talloc_total_size(call);
 	tops.answer((struct isup_call *)c, NULL, c->priv);
 	CU_ASSERT_TRUE(leg->answered);
+	/* an established call no longer holds its token and identities */
+	CU_ASSERT_PTR_NULL(call->su);
+	CU_ASSERT(talloc_total_size(call) + sizeof(struct sigtoken) <= setup_size);
+	CU_ASSERT(talloc_total_size(call) < 1200);
 
 	st.sip_ops->released((struct sip_call *)leg, SIP_CALL_REL_BYE, NULL, leg->priv);
 	CU_ASSERT_TRUE(c->released);
@@ -423,6 +433,7 @@ static void test_isup_to_sip_call(void)
 	st.sip_ops->connected((struct sip_call *)leg, NULL, leg->priv);
 	CU_ASSERT_TRUE(c->anm);
 	CU_ASSERT_FALSE(c->con);
+	CU_ASSERT_PTR_NULL(((struct iwf_call *)leg->priv)->su);
 	st.sip_ops->released((struct sip_call *)leg, SIP_CALL_REL_BYE, NULL, leg->priv);
 	CU_ASSERT_TRUE(c->released);
 	CU_ASSERT_EQUAL(c->cause, IWF_CAUSE_NORMAL_CLEARING);
