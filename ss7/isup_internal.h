@@ -105,7 +105,9 @@ struct isup_trunk {
 	bool available;			/*!< MTP user part can send */
 	bool resetting;			/*!< reset of all circuits not yet acknowledged */
 
-	struct isup_cic **cics;		/*!< sorted by CIC, each its own allocation */
+	/*! sorted by CIC; the circuits are allocated a range at a time
+	 *  (isup_trunk_add_cics()), never as talloc contexts of their own */
+	struct isup_cic **cics;
 	unsigned int num_cics;
 	uint64_t use_seq;
 
