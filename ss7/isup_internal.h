@@ -31,35 +31,53 @@
  *  T18/T19, T20/T21, T22/T23). */
 struct isup_retx {
 	struct osmo_timer_list timer;
-	bool active;
 	int t_short, t_long;
 	unsigned long elapsed_s;	/*!< since the first transmission */
 	unsigned long period_s;		/*!< the period now running */
-	bool alerted;
 	/*! send again; \a alert on the first expiry of the long timer */
 	void (*resend)(struct isup_retx *rx, bool alert);
+	bool alerted;
 };
 
-/*! One circuit */
+/*! The retransmission of an RSC (T16/T17) or of a BLO or UBL (T12/T13,
+ *  T14/T15) we sent on one circuit: allocated when it is sent, freed when
+ *  it is acknowledged or given up */
+struct isup_cic_retx {
+	struct isup_retx retx;
+	struct isup_cic *cic;
+};
+
+/*! Q.764 §2.1.12: a first segment awaiting its SGM, T34; allocated when
+ *  it arrives, freed when the SGM, another message or T34 ends the wait */
+struct isup_cic_seg {
+	struct osmo_timer_list t34;
+	struct isup_cic *cic;
+	struct isup_msg msg;
+};
+
+/*! One circuit.  A configured circuit is idle nearly all the time, and a
+ *  node has thousands: what only a running procedure needs lives in its
+ *  own allocation, NULL while none runs (docs/BENCHMARKS.md, "Memory
+ *  of an idle circuit"). */
 struct isup_cic {
 	struct isup_trunk *trunk;
 	uint16_t cic;
 	bool unequipped;		/*!< the peer sent UCIC, Q.764 §2.12 */
 	bool await_reset;		/*!< RSC or GRS sent, no RLC or GRA yet */
 	bool peer_seizing;		/*!< dual seizure lost: the peer's IAM takes it */
-	unsigned int blocking;		/*!< ISUP_BLK_* */
+	uint8_t blocking;		/*!< ISUP_BLK_* */
+	/*! RSC we sent, no RLC yet; retransmitted by \a rsc when it could
+	 *  be allocated */
+	bool rsc_sent;
+	/*! BLO or UBL we sent, no BLA or UBA yet (0: none); retransmitted
+	 *  by \a blk when it could be allocated */
+	uint8_t blk_type;
 	struct isup_call *call;		/*!< NULL when idle */
 	uint64_t last_used;		/*!< for least-recently-used selection */
 
-	/* RSC we sent, T16/T17 */
-	struct isup_retx rsc;
-	/* BLO or UBL we sent (blk_type), T12/T13 or T14/T15 */
-	struct isup_retx blk;
-	uint8_t blk_type;
-
-	/* Q.764 §2.1.12: a first segment awaiting its SGM, T34 */
-	struct isup_msg *seg;
-	struct osmo_timer_list t34;
+	struct isup_cic_retx *rsc;	/*!< T16/T17 while \a rsc_sent */
+	struct isup_cic_retx *blk;	/*!< T12/T13 or T14/T15 while \a blk_type */
+	struct isup_cic_seg *seg;	/*!< T34 */
 };
 
 /*! A circuit group request we sent: GRS, CGB or CGU */
@@ -87,7 +105,9 @@ struct isup_trunk {
 	bool available;			/*!< MTP user part can send */
 	bool resetting;			/*!< reset of all circuits not yet acknowledged */
 
-	struct isup_cic **cics;		/*!< sorted by CIC, each its own allocation */
+	/*! sorted by CIC; the circuits are allocated a range at a time
+	 *  (isup_trunk_add_cics()), never as talloc contexts of their own */
+	struct isup_cic **cics;
 	unsigned int num_cics;
 	uint64_t use_seq;
 

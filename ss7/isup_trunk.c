@@ -198,7 +198,6 @@ static void retx_start(struct isup_retx *rx, int t_short, int t_long, void (*res
 {
 	osmo_timer_del(&rx->timer);
 	osmo_timer_setup(&rx->timer, retx_cb, rx);
-	rx->active = true;
 	rx->t_short = t_short;
 	rx->t_long = t_long;
 	rx->elapsed_s = 0;
@@ -210,7 +209,6 @@ static void retx_start(struct isup_retx *rx, int t_short, int t_long, void (*res
 static void retx_stop(struct isup_retx *rx)
 {
 	osmo_timer_del(&rx->timer);
-	rx->active = false;
 }
 
 /* Sending */
@@ -461,10 +459,35 @@ static bool cic_awaiting_first_backward(const struct isup_cic *c)
 	       !c->call->backward_rx;
 }
 
+/* The retransmission of a request on one circuit, allocated when the
+ * request is sent (\a *slot holds it); NULL (logged) without memory: the
+ * request then goes once, and its acknowledgement is still taken */
+static struct isup_cic_retx *cic_retx_get(struct isup_cic *c, struct isup_cic_retx **slot, const char *what)
+{
+	if (*slot)
+		return *slot;
+	*slot = talloc_zero(c->trunk, struct isup_cic_retx);
+	if (!*slot) {
+		LOGP(DSS7, LOGL_ERROR, "%s: CIC %u: no memory for the timers of %s: sent once, not repeated\n",
+		     c->trunk->name, c->cic, what);
+		return NULL;
+	}
+	(*slot)->cic = c;
+	return *slot;
+}
+
+static void cic_retx_free(struct isup_cic_retx **slot)
+{
+	if (!*slot)
+		return;
+	retx_stop(&(*slot)->retx);
+	TALLOC_FREE(*slot);
+}
+
 /* Q.764 §2.9.3.1: reset circuit, T16/T17 */
 static void cic_rsc_resend(struct isup_retx *rx, bool alert)
 {
-	struct isup_cic *c = container_of(rx, struct isup_cic, rsc);
+	struct isup_cic *c = container_of(rx, struct isup_cic_retx, retx)->cic;
 
 	if (alert)
 		isup_trunk_alert(c->trunk, c->cic, "no RLC for RSC within T17");
@@ -474,23 +497,35 @@ static void cic_rsc_resend(struct isup_retx *rx, bool alert)
 
 void isup_cic_reset_start(struct isup_cic *c)
 {
+	struct isup_cic_retx *r;
+
 	cic_call_lost(c, ISUP_CAUSE_TEMPORARY_FAILURE, "circuit reset", true, false);
 	c->await_reset = true;
+	c->rsc_sent = true;
 	ctr_inc(c->trunk, ISUP_TRUNK_CTR_RSC_TX);
 	isup_trunk_tx_simple(c->trunk, ISUP_MSG_RSC, c->cic);
-	retx_start(&c->rsc, ISUP_T16, ISUP_T17, cic_rsc_resend);
+	r = cic_retx_get(c, &c->rsc, "RSC (T16/T17)");
+	if (r)
+		retx_start(&r->retx, ISUP_T16, ISUP_T17, cic_rsc_resend);
+}
+
+/* our RSC is acknowledged or no longer awaited */
+static void cic_rsc_stop(struct isup_cic *c)
+{
+	cic_retx_free(&c->rsc);
+	c->rsc_sent = false;
 }
 
 static void cic_reset_done(struct isup_cic *c)
 {
-	retx_stop(&c->rsc);
+	cic_rsc_stop(c);
 	c->await_reset = false;
 }
 
 /* Q.764 §2.8.2: BLO (T12/T13) and UBL (T14/T15) */
 static void cic_blk_resend(struct isup_retx *rx, bool alert)
 {
-	struct isup_cic *c = container_of(rx, struct isup_cic, blk);
+	struct isup_cic *c = container_of(rx, struct isup_cic_retx, retx)->cic;
 
 	if (alert)
 		isup_trunk_alert(c->trunk, c->cic, c->blk_type == ISUP_MSG_BLO ? "no BLA within T13" :
@@ -500,20 +535,44 @@ static void cic_blk_resend(struct isup_retx *rx, bool alert)
 
 static void cic_blk_send(struct isup_cic *c, uint8_t type)
 {
+	struct isup_cic_retx *r;
+
 	c->blk_type = type;
 	isup_trunk_tx_simple(c->trunk, type, c->cic);
+	r = cic_retx_get(c, &c->blk, type == ISUP_MSG_BLO ? "BLO (T12/T13)" : "UBL (T14/T15)");
+	if (!r)
+		return;
 	if (type == ISUP_MSG_BLO)
-		retx_start(&c->blk, ISUP_T12, ISUP_T13, cic_blk_resend);
+		retx_start(&r->retx, ISUP_T12, ISUP_T13, cic_blk_resend);
 	else
-		retx_start(&c->blk, ISUP_T14, ISUP_T15, cic_blk_resend);
+		retx_start(&r->retx, ISUP_T14, ISUP_T15, cic_blk_resend);
+}
+
+/* our BLO or UBL is acknowledged or no longer awaited */
+static void cic_blk_stop(struct isup_cic *c)
+{
+	cic_retx_free(&c->blk);
+	c->blk_type = 0;
+}
+
+/* the first segment awaiting its SGM is no longer awaited: \returns it,
+ * for the caller to process and free, or NULL when none waited */
+static struct isup_cic_seg *cic_seg_take(struct isup_cic *c)
+{
+	struct isup_cic_seg *s = c->seg;
+
+	if (s) {
+		osmo_timer_del(&s->t34);
+		c->seg = NULL;
+	}
+	return s;
 }
 
 static void cic_stop_all(struct isup_cic *c)
 {
-	retx_stop(&c->rsc);
-	retx_stop(&c->blk);
-	osmo_timer_del(&c->t34);
-	TALLOC_FREE(c->seg);
+	cic_rsc_stop(c);
+	cic_blk_stop(c);
+	talloc_free(cic_seg_take(c));
 }
 
 /* Trunk */
@@ -583,11 +642,9 @@ void isup_trunk_free(struct isup_trunk *t)
 	talloc_free(t);
 }
 
-static void cic_t34_cb(void *data);
-
 int isup_trunk_add_cics(struct isup_trunk *t, uint16_t first, uint16_t last)
 {
-	struct isup_cic **n;
+	struct isup_cic **n, *range;
 	unsigned int i, j, count;
 
 	if (first > last || last > ISUP_CIC_MAX)
@@ -601,22 +658,19 @@ int isup_trunk_add_cics(struct isup_trunk *t, uint16_t first, uint16_t last)
 	if (!n)
 		return -ENOMEM;
 	t->cics = n;
+	/* one allocation for the range: talloc's header (about 100 bytes)
+	 * would cost more than an idle circuit itself; a circuit does not
+	 * move, calls hold pointers to it */
+	range = talloc_zero_array(t, struct isup_cic, count);
+	if (!range)
+		return -ENOMEM;
 	for (j = 0; j < count; j++) {
-		struct isup_cic *c = talloc_zero(t, struct isup_cic);
+		struct isup_cic *c = &range[j];
 
-		if (!c) {
-			/* keep what was added consistent: roll back */
-			while (j--)
-				talloc_free(t->cics[t->num_cics + j]);
-			return -ENOMEM;
-		}
 		c->trunk = t;
 		c->cic = first + j;
 		/* until the peer confirmed a reset, Q.764 §2.9.3 */
 		c->await_reset = true;
-		osmo_timer_setup(&c->t34, cic_t34_cb, c);
-		osmo_timer_setup(&c->rsc.timer, retx_cb, &c->rsc);
-		osmo_timer_setup(&c->blk.timer, retx_cb, &c->blk);
 		t->cics[t->num_cics + j] = c;
 	}
 	t->num_cics += count;
@@ -770,7 +824,7 @@ static void trunk_reset_all(struct isup_trunk *t)
 			struct isup_cic *c = t->cics[i + k];
 
 			cic_call_lost(c, ISUP_CAUSE_TEMPORARY_FAILURE, "circuit group reset", true, false);
-			retx_stop(&c->rsc);
+			cic_rsc_stop(c);
 			/* a fresh start: the peer tells us again what it lacks */
 			c->unequipped = false;
 			c->await_reset = true;
@@ -884,7 +938,7 @@ static int rx_call_msg(struct isup_trunk *t, struct isup_cic *c, const struct is
 		return 0;
 	}
 	if (msg->type == ISUP_MSG_RLC) {
-		if (c->rsc.active) {
+		if (c->rsc_sent) {
 			/* Q.764 §2.9.3.1: RLC acknowledges our RSC */
 			LOGP(DSS7, LOGL_INFO, "%s: CIC %u: reset acknowledged\n", t->name, c->cic);
 			cic_reset_done(c);
@@ -921,7 +975,7 @@ static int rx_rsc(struct isup_trunk *t, struct isup_cic *c)
 	cic_call_lost(c, ISUP_CAUSE_TEMPORARY_FAILURE, "RSC received", true, false);
 	c->blocking &= ~ISUP_BLK_REMOTE_MAINT;
 	c->unequipped = false;
-	if (!c->rsc.active && !grp_find(t, ISUP_MSG_GRS, c->cic))
+	if (!c->rsc_sent && !grp_find(t, ISUP_MSG_GRS, c->cic))
 		c->await_reset = false;
 	isup_trunk_tx_simple(t, ISUP_MSG_RLC, c->cic);
 	if (c->blocking & ISUP_BLK_LOCAL_MAINT)
@@ -962,7 +1016,7 @@ static int rx_grs(struct isup_trunk *t, struct isup_cic *c, const struct isup_ms
 		cic_call_lost(x, ISUP_CAUSE_TEMPORARY_FAILURE, "GRS received", true, false);
 		x->blocking &= ~ISUP_BLK_REMOTE_MAINT;
 		x->unequipped = false;
-		if (!x->rsc.active && !grp_find(t, ISUP_MSG_GRS, x->cic))
+		if (!x->rsc_sent && !grp_find(t, ISUP_MSG_GRS, x->cic))
 			x->await_reset = false;
 		/* Q.763 §3.43: GRA status bit 1 = locally blocked for maintenance */
 		if (x->blocking & ISUP_BLK_LOCAL_MAINT)
@@ -988,7 +1042,7 @@ static int rx_gra(struct isup_trunk *t, struct isup_cic *c, const struct isup_ms
 
 		if (!x)
 			continue;
-		if (!x->rsc.active)
+		if (!x->rsc_sent)
 			x->await_reset = false;
 		/* the peer's locally blocked circuits are remotely blocked to us */
 		if (rs_bit(&p->u.range_status, i))
@@ -1025,8 +1079,8 @@ static int rx_bla_uba(struct isup_trunk *t, struct isup_cic *c, const struct isu
 {
 	uint8_t want = msg->type == ISUP_MSG_BLA ? ISUP_MSG_BLO : ISUP_MSG_UBL;
 
-	if (c->blk.active && c->blk_type == want) {
-		retx_stop(&c->blk);
+	if (c->blk_type == want) {
+		cic_blk_stop(c);
 		LOGP(DSS7, LOGL_INFO, "%s: CIC %u: %s\n", t->name, c->cic,
 		     want == ISUP_MSG_BLO ? "blocking acknowledged" : "unblocking acknowledged");
 		return 0;
@@ -1114,8 +1168,8 @@ static int rx_ucic(struct isup_trunk *t, struct isup_cic *c)
 	 * a call being set up on it makes a repeat attempt */
 	ctr_inc(t, ISUP_TRUNK_CTR_UCIC_RX);
 	c->unequipped = true;
-	retx_stop(&c->rsc);
-	retx_stop(&c->blk);
+	cic_rsc_stop(c);
+	cic_blk_stop(c);
 	c->await_reset = false;
 	isup_trunk_alert(t, c->cic, "UCIC: circuit unequipped at the peer, taken out of service");
 	cic_call_lost(c, ISUP_CAUSE_TEMPORARY_FAILURE, "UCIC received", true, false);
@@ -1584,36 +1638,32 @@ static int rx_process(struct isup_trunk *t, struct isup_cic *c, const struct isu
 /* Q.764 §2.1.12: the first segment is processed alone when T34 expires */
 static void cic_t34_cb(void *data)
 {
-	struct isup_cic *c = data;
-	struct isup_msg *m = c->seg;
+	struct isup_cic_seg *s = data;
+	struct isup_cic *c = s->cic;
 
 	c->seg = NULL;
-	if (!m)
-		return;
 	LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: T34 expired, %s processed without its SGM\n", c->trunk->name,
-	     c->cic, isup_msg_type_name(m->type));
-	rx_process(c->trunk, c, m);
-	talloc_free(m);
+	     c->cic, isup_msg_type_name(s->msg.type));
+	rx_process(c->trunk, c, &s->msg);
+	talloc_free(s);
 }
 
 static int rx_segmented(struct isup_trunk *t, struct isup_cic *c, const struct isup_msg *msg)
 {
-	struct isup_msg *first = c->seg;
+	struct isup_cic_seg *first = cic_seg_take(c);
 	int rc;
 
 	if (first) {
-		osmo_timer_del(&c->t34);
-		c->seg = NULL;
 		if (msg->type == ISUP_MSG_SGM) {
-			if (isup_msg_reassemble(first, msg) < 0)
+			if (isup_msg_reassemble(&first->msg, msg) < 0)
 				LOGP(DSS7, LOGL_NOTICE, "%s: CIC %u: SGM does not fit %s, processed without it\n",
-				     t->name, c->cic, isup_msg_type_name(first->type));
-			rc = rx_process(t, c, first);
+				     t->name, c->cic, isup_msg_type_name(first->msg.type));
+			rc = rx_process(t, c, &first->msg);
 			talloc_free(first);
 			return rc;
 		}
 		/* Q.764 §2.1.12: another message: the first goes on alone */
-		rx_process(t, c, first);
+		rx_process(t, c, &first->msg);
 		talloc_free(first);
 	}
 	if (msg->type == ISUP_MSG_SGM) {
@@ -1621,11 +1671,16 @@ static int rx_segmented(struct isup_trunk *t, struct isup_cic *c, const struct i
 		return -EPROTO;
 	}
 	if (isup_msg_awaits_sgm(msg)) {
-		c->seg = talloc_zero(c, struct isup_msg);
-		if (!c->seg)
+		c->seg = talloc_zero(t, struct isup_cic_seg);
+		if (!c->seg) {
+			LOGP(DSS7, LOGL_ERROR, "%s: CIC %u: no memory to await the SGM of %s (T34): "
+			     "processed without it\n", t->name, c->cic, isup_msg_type_name(msg->type));
 			return rx_process(t, c, msg);
-		*c->seg = *msg;
-		osmo_timer_schedule(&c->t34, tdef_s(ISUP_T34), 0);
+		}
+		c->seg->cic = c;
+		c->seg->msg = *msg;
+		osmo_timer_setup(&c->seg->t34, cic_t34_cb, c->seg);
+		osmo_timer_schedule(&c->seg->t34, tdef_s(ISUP_T34), 0);
 		return 0;
 	}
 	return rx_process(t, c, msg);

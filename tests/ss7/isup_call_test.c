@@ -61,6 +61,21 @@ static struct {
 
 static int send_fail;
 
+/* Allocation failure on demand: this program is linked with
+ * -Wl,--wrap=_talloc_zero (tests/ss7/Makefile.inc), so each talloc_zero()
+ * of the trunk comes here, and that of the type named fail_type fails. */
+static const char *fail_type;
+
+void *__real__talloc_zero(const void *ctx, size_t size, const char *name);
+void *__wrap__talloc_zero(const void *ctx, size_t size, const char *name);
+
+void *__wrap__talloc_zero(const void *ctx, size_t size, const char *name)
+{
+	if (fail_type && name && !strcmp(name, fail_type))
+		return NULL;
+	return __real__talloc_zero(ctx, size, name);
+}
+
 static int cap_send(struct isup_trunk *t, uint32_t dpc, uint8_t sls, const uint8_t *data, size_t len,
 		    void *priv)
 {
@@ -1062,6 +1077,195 @@ static void test_segmentation(void)
 	trunk_down(t);
 }
 
+/* The peer's IAM on \a cic in two segments; \returns the SGM to send
+ * (talloc'd on test_ctx) after the first, which is sent here */
+static struct isup_msg *peer_send_first_segment(struct isup_trunk *t, uint16_t cic)
+{
+	struct isup_msg *iam = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_msg *first = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_msg *sgm = talloc_zero(test_ctx, struct isup_msg);
+	struct isup_param *p;
+	unsigned int i;
+
+	CU_ASSERT_FATAL(iam && first && sgm);
+	fill_iam(iam, "12025550001");
+	iam->cic = cic;
+	for (i = 0; i < 2; i++) {
+		p = isup_msg_opt_add(iam, 0x20 + i);
+		p->opaque = true;
+		p->u.opaque.len = 150;
+	}
+	CU_ASSERT_EQUAL_FATAL(isup_msg_segment(iam, ISUP_MTP3_SIF_MAX, first, sgm), 1);
+	CU_ASSERT_EQUAL(peer_send_msg(t, first), 0);
+	talloc_free(iam);
+	talloc_free(first);
+	return sgm;
+}
+
+/* The incoming call the owner was offered last, released (REL, RLC) */
+static void release_incoming(struct isup_trunk *t, uint16_t cic)
+{
+	CU_ASSERT_FATAL(owner.last_incoming != NULL);
+	CU_ASSERT_EQUAL(isup_call_release(owner.last_incoming, 16), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, cic), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, cic), ISUP_CIC_ST_IDLE);
+}
+
+/* What a configured circuit costs while it is idle, in a node of 12,000
+ * circuits (three trunks of 4,000).  An idle circuit keeps its trunk, its
+ * CIC, flags and blocking state, its call pointer and last-use sequence,
+ * and three NULL pointers to the state of a running RSC, BLO/UBL or
+ * segmented message: 56 bytes, and its slot in the trunk's array sorted by
+ * CIC, 8.  The timers of those procedures (three osmo_timer_list of 80
+ * bytes each) are allocated only while one runs.  The circuits of a range
+ * share one allocation: talloc's header, about 100 bytes, would cost more
+ * than the circuit. */
+#define IDLE_CIC_MAX_BYTES	64
+
+static void test_idle_circuit_memory(void)
+{
+	static const char *const names[] = { "node-a", "node-b", "node-c" };
+	void *ctx = talloc_named_const(test_ctx, 0, "node");
+	struct isup_trunk *t[3];
+	size_t size0, blocks0, size, blocks;
+	unsigned int i;
+
+	CU_ASSERT_FATAL(ctx != NULL);
+	for (i = 0; i < 3; i++) {
+		t[i] = isup_trunk_alloc(ctx, names[i], OUR_PC, PEER_PC + 1 + i, &ops, NULL);
+		CU_ASSERT_FATAL(t[i] != NULL);
+	}
+	size0 = talloc_total_size(ctx);
+	blocks0 = talloc_total_blocks(ctx);
+	for (i = 0; i < 3; i++)
+		CU_ASSERT_FATAL(isup_trunk_add_cics(t[i], 1, 4000) == 0);
+	size = talloc_total_size(ctx) - size0;
+	blocks = talloc_total_blocks(ctx) - blocks0;
+	fprintf(stderr, "12000 idle circuits: %zu bytes (%zu per circuit) in %zu talloc blocks\n", size,
+		size / 12000, blocks);
+	CU_ASSERT(size <= 12000 * IDLE_CIC_MAX_BYTES);
+	/* per trunk: its circuits' range and the array sorted by CIC */
+	CU_ASSERT(blocks <= 3 * 2);
+	talloc_free(ctx);
+}
+
+/* The state of an RSC, a BLO or UBL, or a first segment lives only as
+ * long as that procedure runs: after each the trunk has its idle size. */
+static void test_procedure_memory(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	size_t idle = talloc_total_size(t);
+	struct isup_msg *sgm;
+
+	/* BLO, T12 retransmission, BLA; UBL, UBA */
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 3, true), 0);
+	CU_ASSERT(talloc_total_size(t) > idle);
+	clock_advance(15);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_BLO), 2);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLA, 3), 0);
+	CU_ASSERT_EQUAL(talloc_total_size(t), idle);
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 3, false), 0);
+	CU_ASSERT(talloc_total_size(t) > idle);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UBA, 3), 0);
+	CU_ASSERT_EQUAL(talloc_total_size(t), idle);
+	/* nothing more is sent once acknowledged */
+	reset_capture();
+	clock_advance(400);
+	CU_ASSERT_EQUAL(wire.n, 0);
+
+	/* RSC, T16 retransmission, RLC */
+	CU_ASSERT_EQUAL(isup_trunk_cic_reset(t, 4), 0);
+	CU_ASSERT(talloc_total_size(t) > idle);
+	clock_advance(15);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RSC), 2);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_IDLE);
+	CU_ASSERT_EQUAL(talloc_total_size(t), idle);
+
+	/* BLO and RSC at once; UCIC ends both (Q.764 §2.12) */
+	reset_capture();
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 5, true), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_reset(t, 5), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UCIC, 5), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 5), ISUP_CIC_ST_UNEQUIPPED);
+	CU_ASSERT_EQUAL(talloc_total_size(t), idle);
+	clock_advance(400);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_BLO), 1);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RSC), 1);
+
+	/* a first segment and its SGM */
+	reset_capture();
+	sgm = peer_send_first_segment(t, 2);
+	CU_ASSERT(talloc_total_size(t) > idle);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(peer_send_msg(t, sgm), 0);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "incoming 2 11");
+	release_incoming(t, 2);
+	CU_ASSERT_EQUAL(talloc_total_size(t), idle);
+	talloc_free(sgm);
+	/* a first segment alone, T34 */
+	reset_capture();
+	sgm = peer_send_first_segment(t, 6);
+	clock_advance(3);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "incoming 6 11");
+	release_incoming(t, 6);
+	CU_ASSERT_EQUAL(talloc_total_size(t), idle);
+	talloc_free(sgm);
+
+	/* all three running when the trunk is freed: trunk_down finds
+	 * nothing left, and no timer fires afterwards */
+	reset_capture();
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 7, true), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_reset(t, 8), 0);
+	talloc_free(peer_send_first_segment(t, 1));
+	trunk_down(t);
+	clock_advance(400);
+}
+
+/* Without memory for its timers a procedure still runs once: the request
+ * goes once, unrepeated and without alert, and its acknowledgement is
+ * taken; a first segment is processed at once, without its SGM. */
+static void test_procedure_no_memory(void)
+{
+	struct isup_trunk *t = trunk_up(OUR_PC);
+	struct isup_msg *sgm;
+
+	fail_type = "struct isup_cic_retx";
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 3, true), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_reset(t, 4), 0);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_BLO), 1);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_RSC), 1);
+	clock_advance(400);
+	CU_ASSERT_EQUAL(wire.n, 2);
+	CU_ASSERT_EQUAL(owner.n, 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_AWAIT_RESET);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLA, 3), 0);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), 0);
+	CU_ASSERT_EQUAL(isup_trunk_cic_state(t, 4), ISUP_CIC_ST_IDLE);
+	CU_ASSERT_EQUAL(isup_trunk_cic_blocking(t, 3), ISUP_BLK_LOCAL_MAINT);
+	/* the acknowledgements ended both: a second one is unexpected */
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_BLA, 3), -EPROTO);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_RLC, 4), -EPROTO);
+	/* memory again: the next request is repeated */
+	fail_type = NULL;
+	reset_capture();
+	CU_ASSERT_EQUAL(isup_trunk_cic_block(t, 3, false), 0);
+	clock_advance(15);
+	CU_ASSERT_EQUAL(wire_count(ISUP_MSG_UBL), 2);
+	CU_ASSERT_EQUAL(peer_send(t, ISUP_MSG_UBA, 3), 0);
+
+	fail_type = "struct isup_cic_seg";
+	reset_capture();
+	sgm = peer_send_first_segment(t, 2);
+	CU_ASSERT_STRING_EQUAL(owner.ev[0], "incoming 2 11");
+	fail_type = NULL;
+	release_incoming(t, 2);
+	/* its SGM then comes out of the blue */
+	CU_ASSERT_EQUAL(peer_send_msg(t, sgm), -EPROTO);
+	talloc_free(sgm);
+	trunk_down(t);
+}
+
 /* A message from hex, with its CIC set to \a cic */
 static int peer_send_hex(struct isup_trunk *t, const char *hex, uint16_t cic)
 {
@@ -1960,6 +2164,9 @@ static const struct cunit_test tests[] = {
 	{ "unknown CIC, wrong state, garbage", test_unexpected },
 	{ "every prefix and bit flip of an IAM", test_fuzz_states },
 	{ "SGM reassembly and T34", test_segmentation },
+	{ "memory of 12,000 idle circuits", test_idle_circuit_memory },
+	{ "procedure state freed when the procedure ends", test_procedure_memory },
+	{ "procedures without memory for their timers", test_procedure_no_memory },
 	{ "Q.764 2.9.5.3.1 unrecognized messages", test_compat_messages },
 	{ "Q.764 2.9.5.3.2 unrecognized parameters", test_compat_params },
 	{ "INR answered with INF", test_inr },
