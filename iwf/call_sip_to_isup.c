@@ -242,6 +242,9 @@ static void hop_sign_done(struct stiwf_work *w)
 	struct iwf_call *call = w->priv;
 	int rc = call->sign_rc;
 
+	/* the call signs once: its copy of the key (two OpenSSL contexts,
+	 * 1.6 kB) must not stay with it for as long as it is held */
+	TALLOC_FREE(call->sign_key);
 	osmo_fsm_inst_dispatch(call->fi, IWF_CALL_EV_SIGNED, &rc);
 }
 

@@ -22,6 +22,7 @@
 #include <osmocom/core/utils.h>
 #include <osmocom/vty/vty.h>
 
+#include "certs/credential.h"
 #include "iwf/call.h"
 #include "iwf/call_internal.h"
 #include "iwf/call_steps.h"
@@ -227,6 +228,8 @@ static struct isup_trunk_ops tops;
 static int fake_trunk;
 static struct stiwf_workq *wq;
 static struct stir_as *as;
+/* the TSCA credential that signs HOP, when a test sets it before layer_up() */
+static struct credential *hop_cred;
 
 static struct iwf_ss7_peer *ss7(void)
 {
@@ -241,6 +244,7 @@ static void layer_up(bool sign)
 	struct iwf_call_env env = {
 		.sip = (struct stiwf_sip_agent *)&fake_agent,
 		.legs = &stub_legs,
+		.hop_cred = hop_cred,
 	};
 
 	memset(&st, 0, sizeof(st));
@@ -369,6 +373,38 @@ static void test_sip_to_isup_call(void)
 	CU_ASSERT_EQUAL(iwf_call_count(), 0);
 	talloc_free(acm);
 	layer_down();
+}
+
+/* SIP -> ISUP with a TSCA credential: the IAM leaves signed; the call
+ * then no longer holds its copy of the signing key, and once answered not
+ * its token either: what an established call costs stays small */
+static void test_sip_to_isup_signed_memory(void)
+{
+	struct iwf_call *call;
+	struct fake_sip *leg;
+	struct fake_isup *c;
+	char key[512], chain[512];
+
+	/* testpki_path() answers in one buffer */
+	snprintf(key, sizeof(key), "%s", testpki_path("tsca/op1-full.key"));
+	snprintf(chain, sizeof(chain), "%s", testpki_path("tsca/op1-full-chain.pem"));
+	CU_ASSERT_EQUAL_FATAL(credential_load(ctx, &hop_cred, key, chain, NULL), 0);
+	layer_up(false);
+	leg = invite();
+	CU_ASSERT_EQUAL_FATAL(st.n_isup, 1);
+	c = &st.isup[0];
+	call = leg->priv;
+	CU_ASSERT_TRUE(call->su->tok.has_hop);
+	CU_ASSERT_PTR_NULL(call->sign_key);
+	tops.answer((struct isup_call *)c, NULL, c->priv);
+	CU_ASSERT_TRUE(leg->answered);
+	CU_ASSERT_PTR_NULL(call->su);
+	CU_ASSERT_TRUE(call->tokf.has_hop);
+	CU_ASSERT(talloc_total_size(call) < 1200);
+	st.sip_ops->released((struct sip_call *)leg, SIP_CALL_REL_BYE, NULL, leg->priv);
+	CU_ASSERT_EQUAL(iwf_call_count(), 0);
+	layer_down();
+	TALLOC_FREE(hop_cred);
 }
 
 /* Glare: no circuit left to seize (the trunk lost every dual seizure):
@@ -577,6 +613,7 @@ static int setup(void *root)
 
 static const struct cunit_test tests[] = {
 	{ "SIP -> ISUP: IAM, ACM, ANM, BYE", test_sip_to_isup_call },
+	{ "SIP -> ISUP signed: no key copy or token held once established", test_sip_to_isup_signed_memory },
 	{ "glare: no circuit left", test_glare_no_circuit },
 	{ "glare: repeat attempt, then busy", test_glare_repeat_then_busy },
 	{ "ISUP -> SIP: INVITE, 180, 200, BYE", test_isup_to_sip_call },
