@@ -247,7 +247,8 @@ bg_start stp "Available via telnet" stp.log osmo-stp -c stp.cfg || fail "osmo-st
 for i in $(seq 0 $((NB - 1))); do
 	bg_start "b$i" "DMAIN NOTICE ready:" "b$i.log" "$STIWFD" -c "b$i.cfg" || fail "stiwfd B$i did not start"
 done
-bg_start a "DMAIN NOTICE ready:" a.log "$STIWFD" -c a.cfg || fail "stiwfd A did not start"
+# shellcheck disable=SC2086 # E2E_A_WRAPPER: words (e2e.sh --heap-probe)
+bg_start a "DMAIN NOTICE ready:" a.log ${E2E_A_WRAPPER:-} "$STIWFD" -c a.cfg || fail "stiwfd A did not start"
 bg_start kam "kamailio ready" kam.log kamailio -f "$KAMCFG" -DD -E -Y "$PWD/kam" \
 	-A WITH_SIGN -A "LISTEN=udp:127.0.0.1:$KAM" -A "NEXT_HOP=\"sip:127.0.0.1:$UAS_KAM\"" \
 	-A "X5U=\"$X5U_A\"" -A "SIGN_KEY=\"$PKI_SHAKEN_SP_A_KEY\"" || fail "Kamailio (signing) did not start"
@@ -471,6 +472,17 @@ else
 	held=$(grep -c established hold/established.log)
 fi
 rss_held_a=$(rss_kb "$pid_a")
+if [ "${E2E_HEAP_PROBE:-0}" = 1 ]; then
+	# e2e.sh --heap-probe: where A's memory is, with the calls held
+	cp "/proc/$pid_a/smaps" heapprobe.smaps
+	if [ -n "${E2E_A_WRAPPER:-}" ]; then
+		vgdb --pid="$pid_a" detailed_snapshot "$PWD/a.massif" >heapprobe.log 2>&1
+	else
+		# malloc_stats() prints to A's stderr: a.log
+		gdb -p "$pid_a" -batch -ex 'call (void)malloc_stats()' >heapprobe.log 2>&1
+	fi
+	say "heap probe of A: heapprobe.smaps, $([ -n "${E2E_A_WRAPPER:-}" ] && echo a.massif || echo "malloc_stats() in a.log")"
+fi
 rss_held_b=""
 for i in $(seq 0 $((NB - 1))); do
 	rss_held_b="$rss_held_b $(rss_kb "$(bg_pid "b$i")")"

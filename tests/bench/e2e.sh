@@ -65,12 +65,27 @@
 # (default TOP_BUILDDIR/tests/bench): an installed "stiwf bench e2e" runs
 # the copy of this script in $(pkgdatadir) with the installed programs.
 # STIWF_UML_MEM overrides the guest memory (default 1536M).
+#
+# For memory work: --memory runs one 4 s step of 35 calls/s per path
+# (they must still run: the JSON keeps its shape) and then holds 10,000
+# calls at 35 calls/s, about 8 minutes in all; --hold N and --hold-rate R
+# change the held calls and their rate.  --heap-probe (implies --keep)
+# records, once the calls are held, glibc's malloc_stats() of stiwfd A in
+# a.log (through gdb), its /proc smaps in heapprobe.smaps, and, when A runs
+# under massif, a detailed snapshot in a.massif.  STIWF_BENCH_A_WRAPPER is
+# put before stiwfd A's command line, e.g. "valgrind --tool=massif
+# --massif-out-file=a.massif.end" (with --hold-rate 10: under valgrind A
+# takes a few calls a second).
 set -u
-quick=0 keep=0
+quick=0 keep=0 memory=0 probe=0 hold_n="" hold_r=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--keep) keep=1 ;;
+	--memory) memory=1 ;;
+	--hold) hold_n=$2; shift ;;
+	--hold-rate) hold_r=$2; shift ;;
+	--heap-probe) probe=1 keep=1 ;;
 	-h | --help)
 		sed -n '2,/^set -u/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
@@ -119,6 +134,14 @@ else
 	rates="12 18 25 35 50 70 100 140 200 280 400 560 800 1100 1600" secs=4 hold=10000 cics=4000
 	hold_rate=100 hold_min=10 until=500 hold_until=920 limit=1000
 fi
+if [ $memory = 1 ]; then
+	rates=35 hold_rate=35 hold_min=35
+fi
+case "$hold_n$hold_r" in
+*[!0-9]*) fail "--hold and --hold-rate take a number" ;;
+esac
+[ -n "$hold_n" ] && hold=$hold_n
+[ -n "$hold_r" ] && hold_rate=$hold_r hold_min=$hold_r
 cat >"$out/bench.env" <<EOF
 E2E_QUICK=$([ $quick = 1 ] && echo true || echo false)
 E2E_RATES="$rates"
@@ -130,6 +153,8 @@ E2E_HOLD_RATE_MIN=$hold_min
 E2E_HOLD_UNTIL=$hold_until
 E2E_CICS=$cics
 E2E_STEPS_UNTIL=$until
+E2E_HEAP_PROBE=$probe
+E2E_A_WRAPPER=$(printf %q "${STIWF_BENCH_A_WRAPPER:-}")
 STIWFD=$(printf %q "$STIWFD")
 STIWF=$(printf %q "$STIWF")
 HTTPSD=$(printf %q "$HTTPSD")
