@@ -71,7 +71,7 @@
 # calls at 35 calls/s, about 8 minutes in all; --hold N and --hold-rate R
 # change the held calls and their rate.  --heap-probe (implies --keep)
 # records, once the calls are held, glibc's malloc_stats() of stiwfd A in
-# a.log (through gdb), its /proc smaps in heapprobe.smaps, and, when A runs
+# a.log (through gdb, which it then needs), its /proc smaps in heapprobe.smaps, and, when A runs
 # under massif, a detailed snapshot in a.massif.  STIWF_BENCH_A_WRAPPER is
 # put before stiwfd A's command line, e.g. "valgrind --tool=massif
 # --massif-out-file=a.massif.end" (with --hold-rate 10: under valgrind A
@@ -141,6 +141,9 @@ case "$hold_n$hold_r" in
 *[!0-9]*) fail "--hold and --hold-rate take a number" ;;
 esac
 [ -n "$hold_n" ] && hold=$hold_n
+# malloc_stats() is called through gdb (not among the build's dependencies)
+[ $probe = 1 ] && [ -z "${STIWF_BENCH_A_WRAPPER:-}" ] && ! command -v gdb >/dev/null &&
+	fail "--heap-probe needs gdb (apt-get install gdb) or STIWF_BENCH_A_WRAPPER with massif"
 [ -n "$hold_r" ] && hold_rate=$hold_r hold_min=$hold_r
 cat >"$out/bench.env" <<EOF
 E2E_QUICK=$([ $quick = 1 ] && echo true || echo false)
