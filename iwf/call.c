@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
 #include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/stats.h>
 #include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
 #include <osmocom/vty/command.h>
 #include <osmocom/vty/vty.h>
 
@@ -23,6 +23,7 @@
 #include "iwf/cause.h"
 #include "sip/stir_error.h"
 #include "sip/stir_vs.h"
+#include "src/core/jsonw.h"
 #include "src/core/logging.h"
 #include "iwf/isup_identity.h"
 #include "ss7/isup_trunk.h"
@@ -382,115 +383,177 @@ static long long us_since(const struct timespec *a, const struct timespec *b)
 	return (long long)(b->tv_sec - a->tv_sec) * 1000000 + (b->tv_nsec - a->tv_nsec) / 1000;
 }
 
-static json_t *json_str_or_null(const char *s)
+/* what the line says of a string: null when absent or empty */
+static void str_or_null(struct jsonw *w, const char *key, const char *s)
 {
-	return s && s[0] ? json_string(s) : json_null();
+	if (s && s[0])
+		jsonw_str(w, key, s);
+	else
+		jsonw_null(w, key);
 }
 
-static json_t *json_attest(char a)
+static void attest(struct jsonw *w, const char *key, char a)
 {
 	char s[2] = { a, 0 };
 
-	return (a == 'A' || a == 'B' || a == 'C') ? json_string(s) : json_null();
+	if (a == 'A' || a == 'B' || a == 'C')
+		jsonw_str(w, key, s);
+	else
+		jsonw_null(w, key);
+}
+
+/* The longest line: every string that may come from the network (or the
+ * configuration) at its longest and made of control characters only
+ * (6 bytes each escaped), the decision at its longest, and room for the
+ * rest: 36 keys, 27 integers of at most 20 digits and a sign, 16 names
+ * of our own (value_string names or "unknown 0x...", the FSM state name,
+ * who ended it) of at most 32 bytes that need no escaping, punctuation.
+ * Some 4,700 bytes; a real line is 600 to 900. */
+#define FIELD_MAX(type, f)	(sizeof(((type *)0)->f) - 1)
+#define CALL_LOG_NET_MAX \
+	(JSONW_STR_MAX(FIELD_MAX(struct iwf_call, call_id)) + \
+	 JSONW_STR_MAX(FIELD_MAX(struct iwf_sip_peer, name)) + \
+	 JSONW_STR_MAX(FIELD_MAX(struct iwf_ss7_peer, name)) + \
+	 JSONW_STR_MAX(FIELD_MAX(struct iwf_call, calling)) + \
+	 JSONW_STR_MAX(FIELD_MAX(struct iwf_call, called)) + \
+	 JSONW_STR_MAX(FIELD_MAX(struct iwf_call, vs_detail)) + \
+	 JSONW_STR_MAX(FIELD_MAX(struct iwf_call, spc_in)) + \
+	 JSONW_STR_MAX(FIELD_MAX(struct iwf_call, origid_in)) + \
+	 JSONW_STR_MAX(FIELD_MAX(struct iwf_call, signer)))
+#define CALL_LOG_OWN_MAX	(36 * 24 + 27 * 21 + 16 * (32 + 2) + 64)
+osmo_static_assert(CALL_LOG_NET_MAX + IWF_DECISION_JSON_MAX + CALL_LOG_OWN_MAX <= IWF_CALL_LOG_MAX,
+		   call_log_line_fits);
+
+int iwf_call_log_format(char *buf, size_t size, struct iwf_call *call)
+{
+	char dec[IWF_DECISION_JSON_MAX];
+	struct timespec now;
+	struct jsonw w;
+
+	iwf_call_tok_flags_update(call);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* The members and their order are those of the jansson object this
+	 * line was once built as, printed by json_dumps(JSON_COMPACT |
+	 * JSON_PRESERVE_ORDER): log readers parse it.  A string that is not
+	 * valid UTF-8 (json_string() refused it and the member went
+	 * missing) is now null, its key kept (jsonw_str()). */
+	jsonw_init(&w, buf, size);
+	jsonw_open(&w, NULL);
+	jsonw_int(&w, "call", call->id);
+	jsonw_str(&w, "dir", get_value_string(iwf_call_dir_names, call->dir));
+	str_or_null(&w, "call_id", call->call_id);
+	str_or_null(&w, "sip_peer", call->sip_peer ? call->sip_peer->name : NULL);
+	str_or_null(&w, "ss7_peer", call->ss7_peer ? call->ss7_peer->name : NULL);
+	if (call->cic)
+		jsonw_int(&w, "cic", call->cic);
+	else
+		jsonw_null(&w, "cic");
+	str_or_null(&w, "calling", call->calling);
+	str_or_null(&w, "called", call->called);
+
+	if (call->dir == IWF_CALL_SIP_TO_ISUP) {
+		/* what the STI-VS found in the INVITE */
+		jsonw_open(&w, "sip_in");
+		jsonw_int(&w, "identity", call->n_identity);
+		jsonw_str(&w, "verstat", get_value_string(stir_verstat_names, call->vs_verstat));
+		jsonw_int(&w, "code", call->sev.stir_code);
+		str_or_null(&w, "detail", call->vs_detail);
+		str_or_null(&w, "spc", call->spc_in);
+		str_or_null(&w, "origid", call->origid_in);
+		if (call->div_in)
+			jsonw_str(&w, "div", get_value_string(stir_vs_div_names, call->div_in));
+		else
+			jsonw_null(&w, "div");
+		jsonw_close(&w);
+		jsonw_open(&w, "isup_out");
+		jsonw_bool(&w, "hop", call->tokf.has_hop);
+		jsonw_bool(&w, "passport", call->tokf.has_passport);
+		jsonw_bool(&w, "div", call->tokf.has_div);
+		if (call->tokf.has_verdict)
+			jsonw_str(&w, "verdict", get_value_string(sigtoken_verstat_names, call->tokf.verstat));
+		else
+			jsonw_null(&w, "verdict");
+		jsonw_close(&w);
+	} else {
+		/* what the IAM's token was worth */
+		jsonw_open(&w, "isup_in");
+		jsonw_str(&w, "hop", get_value_string(iwf_hop_state_names, call->iev.hop));
+		if (call->iev.hop_reason)
+			jsonw_str(&w, "hop_reason", get_value_string(iwf_hop_reason_names, call->iev.hop_reason));
+		else
+			jsonw_null(&w, "hop_reason");
+		str_or_null(&w, "signer", call->signer);
+		jsonw_str(&w, "signer_trust", get_value_string(iwf_signer_trust_names, call->iev.signer_trust));
+		jsonw_bool(&w, "covers", call->iev.signer_covers_calling);
+		jsonw_bool(&w, "passport", call->iev.passport_present);
+		jsonw_bool(&w, "passport_verifies", call->iev.passport_verifies);
+		jsonw_int(&w, "passport_code", call->pp_code);
+		jsonw_bool(&w, "div", call->tokf.has_div);
+		jsonw_bool(&w, "div_verifies", call->div_verifies);
+		if (call->iev.verdict_present)
+			jsonw_str(&w, "verdict", get_value_string(sigtoken_verstat_names, call->iev.verdict_verstat));
+		else
+			jsonw_null(&w, "verdict");
+		jsonw_close(&w);
+		jsonw_open(&w, "sip_out");
+		jsonw_bool(&w, "identity", call->identity_out || call->identity_sent);
+		str_or_null(&w, "div", call->div_out);
+		if (call->dec.has_pai_verstat)
+			jsonw_str(&w, "verstat", get_value_string(stir_verstat_names, call->dec.pai_verstat));
+		else
+			jsonw_null(&w, "verstat");
+		jsonw_close(&w);
+	}
+	/* the decision's JSON comes from our own tables (iwf_decision_to_json()):
+	 * inserted as it is, compact already */
+	if (call->decided && iwf_decision_to_json(dec, sizeof(dec), &call->dec) >= 0)
+		jsonw_raw(&w, "decision", dec);
+	else
+		jsonw_null(&w, "decision");
+	attest(&w, "attest_in", call->attest_in);
+	attest(&w, "attest_out", call->attest_out);
+	jsonw_bool(&w, "answered", call->answered);
+	if (call->sip_status)
+		jsonw_int(&w, "sip_status", call->sip_status);
+	else
+		jsonw_null(&w, "sip_status");
+	if (call->cause)
+		jsonw_int(&w, "cause", call->cause);
+	else
+		jsonw_null(&w, "cause");
+	str_or_null(&w, "end", call->end);
+	jsonw_str(&w, "last_state", osmo_fsm_inst_state_name(call->fi));
+	jsonw_int(&w, "setup_ms", call->answered ? ms_since(&call->t_start, &call->t_answer) :
+						    ms_since(&call->t_start, &now));
+	/* what the IWF adds to the post-dial delay: setup message in to
+	 * setup message out (INVITE -> IAM, or IAM -> INVITE) */
+	if (call->egress_sent)
+		jsonw_int(&w, "transit_us", us_since(&call->t_start, &call->t_egress));
+	else
+		jsonw_null(&w, "transit_us");
+	jsonw_int(&w, "talk_ms", call->answered ? ms_since(&call->t_answer, &now) : 0);
+	jsonw_close(&w);
+	return jsonw_end(&w);
 }
 
 void iwf_call_log_line(struct iwf_call *call)
 {
-	char dec[IWF_DECISION_JSON_MAX];
-	struct timespec now;
-	json_t *o, *side;
-	char *line;
+	char line[IWF_CALL_LOG_MAX];
 
-	/* about 150,000 instructions a call, half of them json_dumps():
-	 * not built when no log target would print it */
+	/* about 12,500 instructions a call to build (5,600 of them the
+	 * decision's snprintf()), 4,000 more to log it: docs/BENCHMARKS.md
+	 * "The call-log line".  Still not built when no log target would
+	 * print it. */
 	if (!log_check_level(DIWF, LOGL_NOTICE))
 		return;
-	iwf_call_tok_flags_update(call);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	o = json_object();
-	if (!o)
+	if (iwf_call_log_format(line, sizeof(line), call) < 0) {
+		/* cannot happen with the fields' sizes (the static assert
+		 * above); should it, nothing half-written is logged */
+		LOGP(DIWF, LOGL_ERROR, "call %u: call-log line longer than %zu bytes, not logged\n", call->id,
+		     sizeof(line));
 		return;
-	json_object_set_new(o, "call", json_integer(call->id));
-	json_object_set_new(o, "dir", json_string(get_value_string(iwf_call_dir_names, call->dir)));
-	json_object_set_new(o, "call_id", json_str_or_null(call->call_id));
-	json_object_set_new(o, "sip_peer", json_str_or_null(call->sip_peer ? call->sip_peer->name : NULL));
-	json_object_set_new(o, "ss7_peer", json_str_or_null(call->ss7_peer ? call->ss7_peer->name : NULL));
-	json_object_set_new(o, "cic", call->cic ? json_integer(call->cic) : json_null());
-	json_object_set_new(o, "calling", json_str_or_null(call->calling));
-	json_object_set_new(o, "called", json_str_or_null(call->called));
-
-	side = json_object();
-	if (call->dir == IWF_CALL_SIP_TO_ISUP) {
-		/* what the STI-VS found in the INVITE */
-		json_object_set_new(side, "identity", json_integer(call->n_identity));
-		json_object_set_new(side, "verstat",
-				    json_string(get_value_string(stir_verstat_names, call->vs_verstat)));
-		json_object_set_new(side, "code", json_integer(call->sev.stir_code));
-		json_object_set_new(side, "detail", json_str_or_null(call->vs_detail));
-		json_object_set_new(side, "spc", json_str_or_null(call->spc_in));
-		json_object_set_new(side, "origid", json_str_or_null(call->origid_in));
-		json_object_set_new(side, "div", call->div_in ?
-				    json_string(get_value_string(stir_vs_div_names, call->div_in)) : json_null());
-		json_object_set_new(o, "sip_in", side);
-		side = json_object();
-		json_object_set_new(side, "hop", json_boolean(call->tokf.has_hop));
-		json_object_set_new(side, "passport", json_boolean(call->tokf.has_passport));
-		json_object_set_new(side, "div", json_boolean(call->tokf.has_div));
-		json_object_set_new(side, "verdict", call->tokf.has_verdict ?
-				    json_string(get_value_string(sigtoken_verstat_names, call->tokf.verstat)) :
-				    json_null());
-		json_object_set_new(o, "isup_out", side);
-	} else {
-		/* what the IAM's token was worth */
-		json_object_set_new(side, "hop", json_string(get_value_string(iwf_hop_state_names, call->iev.hop)));
-		json_object_set_new(side, "hop_reason", call->iev.hop_reason ?
-				    json_string(get_value_string(iwf_hop_reason_names, call->iev.hop_reason)) :
-				    json_null());
-		json_object_set_new(side, "signer", json_str_or_null(call->signer));
-		json_object_set_new(side, "signer_trust",
-				    json_string(get_value_string(iwf_signer_trust_names, call->iev.signer_trust)));
-		json_object_set_new(side, "covers", json_boolean(call->iev.signer_covers_calling));
-		json_object_set_new(side, "passport", json_boolean(call->iev.passport_present));
-		json_object_set_new(side, "passport_verifies", json_boolean(call->iev.passport_verifies));
-		json_object_set_new(side, "passport_code", json_integer(call->pp_code));
-		json_object_set_new(side, "div", json_boolean(call->tokf.has_div));
-		json_object_set_new(side, "div_verifies", json_boolean(call->div_verifies));
-		json_object_set_new(side, "verdict", call->iev.verdict_present ?
-				    json_string(get_value_string(sigtoken_verstat_names, call->iev.verdict_verstat)) :
-				    json_null());
-		json_object_set_new(o, "isup_in", side);
-		side = json_object();
-		json_object_set_new(side, "identity", json_boolean(call->identity_out || call->identity_sent));
-		json_object_set_new(side, "div", json_str_or_null(call->div_out));
-		json_object_set_new(side, "verstat", call->dec.has_pai_verstat ?
-				    json_string(get_value_string(stir_verstat_names, call->dec.pai_verstat)) :
-				    json_null());
-		json_object_set_new(o, "sip_out", side);
 	}
-	if (call->decided && iwf_decision_to_json(dec, sizeof(dec), &call->dec) >= 0)
-		json_object_set_new(o, "decision", json_loads(dec, 0, NULL));
-	else
-		json_object_set_new(o, "decision", json_null());
-	json_object_set_new(o, "attest_in", json_attest(call->attest_in));
-	json_object_set_new(o, "attest_out", json_attest(call->attest_out));
-	json_object_set_new(o, "answered", json_boolean(call->answered));
-	json_object_set_new(o, "sip_status", call->sip_status ? json_integer(call->sip_status) : json_null());
-	json_object_set_new(o, "cause", call->cause ? json_integer(call->cause) : json_null());
-	json_object_set_new(o, "end", json_str_or_null(call->end));
-	json_object_set_new(o, "last_state", json_string(osmo_fsm_inst_state_name(call->fi)));
-	json_object_set_new(o, "setup_ms", json_integer(call->answered ? ms_since(&call->t_start, &call->t_answer) :
-							 ms_since(&call->t_start, &now)));
-	/* what the IWF adds to the post-dial delay: setup message in to
-	 * setup message out (INVITE -> IAM, or IAM -> INVITE) */
-	json_object_set_new(o, "transit_us", call->egress_sent ?
-			    json_integer(us_since(&call->t_start, &call->t_egress)) : json_null());
-	json_object_set_new(o, "talk_ms", json_integer(call->answered ? ms_since(&call->t_answer, &now) : 0));
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!line)
-		return;
 	LOGP(DIWF, LOGL_NOTICE, "call-log %s\n", line);
-	free(line);
 }
 
 /* ---- the layer ---- */

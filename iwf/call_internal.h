@@ -147,7 +147,13 @@ extern struct iwf_call_env g_iwf_env;
 /* the legs' operations: env->legs, or the real ones */
 extern const struct iwf_call_leg_ops *g_iwf_legs;
 void iwf_call_ctr_inc(unsigned int idx);
+/* the call-log line at NOTICE, when a log target would print it */
 void iwf_call_log_line(struct iwf_call *call);
+/* room for the longest call-log line and its '\0' (checked in call.c) */
+#define IWF_CALL_LOG_MAX	5120
+/* the call-log line's JSON into buf[0..size), without "call-log ".
+ * \returns its length, or -ENOSPC (buf then holds "") */
+int iwf_call_log_format(char *buf, size_t size, struct iwf_call *call);
 const char *iwf_call_sdp(const struct iwf_ss7_peer *peer);
 /* the HOP credential's prepared key, or NULL */
 struct sigtoken_key *iwf_call_hop_key(void);

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
+#include <jansson.h>
+#include <osmocom/core/logging.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/timer_compat.h>
@@ -74,7 +76,11 @@ static struct {
 	unsigned int n_isup;
 	int setup_rc;				/* what the trunk answers an IAM */
 	uint16_t next_cic;
+	const char *out_call_id;		/* the Call-ID of INVITEs placed; NULL: the default */
 } st;
+
+/* the JSON of the last call-log line a log target printed, "" when none */
+static char call_log[IWF_CALL_LOG_MAX];
 
 static int fake_agent;	/* the SIP agent's address; never read */
 
@@ -137,7 +143,7 @@ static int s_release(struct sip_call *call, const char *reason)
 
 static const char *s_get_id(const struct sip_call *call)
 {
-	return "call-fsm-test";
+	return st.out_call_id ? st.out_call_id : "call-fsm-test";
 }
 
 static struct fake_isup *fake_isup_new(uint16_t cic)
@@ -283,13 +289,13 @@ static void layer_down(void)
 }
 
 /* An INVITE from sip-peer carrier-a without Identity (the policy lets it
- * through unverified: no identity-required) */
-static struct fake_sip *invite(void)
+ * through unverified: no identity-required), with Call-ID \a call_id */
+static struct fake_sip *invite_id(const char *call_id)
 {
 	struct sip_call_info info = {};
 	struct fake_sip *leg = fake_sip_new();
 
-	osmo_strlcpy(info.call_id, "a84b4c76e66710", sizeof(info.call_id));
+	osmo_strlcpy(info.call_id, call_id, sizeof(info.call_id));
 	osmo_strlcpy(info.ruri_user, "+" CALLED, sizeof(info.ruri_user));
 	osmo_strlcpy(info.ruri_host, "192.0.2.1", sizeof(info.ruri_host));
 	info.from.present = true;
@@ -306,6 +312,11 @@ static struct fake_sip *invite(void)
 	info.peer_port = 5060;
 	CU_ASSERT_EQUAL_FATAL(st.sip_ops->incoming((struct sip_call *)leg, &info, NULL), 0);
 	return leg;
+}
+
+static struct fake_sip *invite(void)
+{
+	return invite_id("a84b4c76e66710");
 }
 
 /* An IAM from ss7-peer exchange-b on circuit \a cic, without a token */
@@ -332,6 +343,149 @@ static struct fake_isup *iam(uint16_t cic)
 	return c;
 }
 
+/* ---- the call-log line ---- */
+
+/* a log target's output: keeps the JSON of the call-log lines */
+static void call_log_output(struct log_target *target, unsigned int level, const char *string)
+{
+	const char *p = strstr(string, "call-log ");
+	size_t n;
+
+	if (!p)
+		return;
+	osmo_strlcpy(call_log, p + strlen("call-log "), sizeof(call_log));
+	n = strlen(call_log);
+	if (n > 0 && call_log[n - 1] == '\n')
+		call_log[n - 1] = '\0';
+}
+
+static const char *const log_keys_sip_isup[] = {
+	"call", "dir", "call_id", "sip_peer", "ss7_peer", "cic", "calling", "called", "sip_in", "isup_out",
+	"decision", "attest_in", "attest_out", "answered", "sip_status", "cause", "end", "last_state", "setup_ms",
+	"transit_us", "talk_ms", NULL
+};
+static const char *const log_keys_isup_sip[] = {
+	"call", "dir", "call_id", "sip_peer", "ss7_peer", "cic", "calling", "called", "isup_in", "sip_out",
+	"decision", "attest_in", "attest_out", "answered", "sip_status", "cause", "end", "last_state", "setup_ms",
+	"transit_us", "talk_ms", NULL
+};
+static const char *const log_keys_sip_in[] = {
+	"identity", "verstat", "code", "detail", "spc", "origid", "div", NULL
+};
+static const char *const log_keys_isup_out[] = { "hop", "passport", "div", "verdict", NULL };
+static const char *const log_keys_isup_in[] = {
+	"hop", "hop_reason", "signer", "signer_trust", "covers", "passport", "passport_verifies", "passport_code",
+	"div", "div_verifies", "verdict", NULL
+};
+static const char *const log_keys_sip_out[] = { "identity", "div", "verstat", NULL };
+static const char *const log_keys_decision[] = {
+	"action", "reason", "status", "cause", "hop", "passport", "verdict", "verdict_reason", "identity", "attest",
+	"verstat", NULL
+};
+
+/* o has the members \a keys, in this order, and no other */
+static void keys_are(json_t *o, const char *const *keys)
+{
+	const char *key;
+	json_t *v;
+	size_t i = 0;
+
+	CU_ASSERT_FATAL(json_is_object(o));
+	json_object_foreach(o, key, v) {
+		CU_ASSERT_PTR_NOT_NULL_FATAL(keys[i]);
+		CU_ASSERT_STRING_EQUAL(key, keys[i]);
+		i++;
+	}
+	CU_ASSERT_PTR_NULL(keys[i]);
+}
+
+/* member \a key of \a o is the string \a want, or null when \a want is NULL */
+static void str_is(json_t *o, const char *key, const char *want)
+{
+	json_t *v = json_object_get(o, key);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	if (!want) {
+		CU_ASSERT_TRUE(json_is_null(v));
+		return;
+	}
+	CU_ASSERT_TRUE_FATAL(json_is_string(v));
+	CU_ASSERT_STRING_EQUAL(json_string_value(v), want);
+}
+
+static void int_is(json_t *o, const char *key, json_int_t want)
+{
+	json_t *v = json_object_get(o, key);
+
+	CU_ASSERT_TRUE_FATAL(json_is_integer(v));
+	CU_ASSERT_EQUAL(json_integer_value(v), want);
+}
+
+static void bool_is(json_t *o, const char *key, bool want)
+{
+	json_t *v = json_object_get(o, key);
+
+	CU_ASSERT_TRUE_FATAL(json_is_boolean(v));
+	CU_ASSERT_EQUAL(json_is_true(v), want);
+}
+
+static void null_is(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_TRUE(json_is_null(v));
+}
+
+/* an integer of at least 0 (a duration) */
+static void duration_is(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	CU_ASSERT_TRUE_FATAL(json_is_integer(v));
+	CU_ASSERT(json_integer_value(v) >= 0);
+}
+
+/* The JSON \a line, parsed: its members those of the direction's line in
+ * their order, and the line byte for byte what jansson prints of what it
+ * parsed (compact, jansson's escapes); the caller json_decref()s it */
+static json_t *log_parse(const char *line, bool sip_to_isup)
+{
+	json_error_t err;
+	json_t *o;
+	char *again;
+
+	CU_ASSERT_FATAL(line[0] != '\0');
+	o = json_loads(line, 0, &err);
+	if (!o)
+		fprintf(stderr, "call-log: %s: %s\n", err.text, line);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	again = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(again);
+	CU_ASSERT_STRING_EQUAL(again, line);
+	free(again);
+	keys_are(o, sip_to_isup ? log_keys_sip_isup : log_keys_isup_sip);
+	keys_are(json_object_get(o, sip_to_isup ? "sip_in" : "isup_in"),
+		 sip_to_isup ? log_keys_sip_in : log_keys_isup_in);
+	keys_are(json_object_get(o, sip_to_isup ? "isup_out" : "sip_out"),
+		 sip_to_isup ? log_keys_isup_out : log_keys_sip_out);
+	CU_ASSERT_TRUE(json_integer_value(json_object_get(o, "call")) > 0);
+	str_is(o, "dir", sip_to_isup ? "sip-isup" : "isup-sip");
+	duration_is(o, "setup_ms");
+	duration_is(o, "talk_ms");
+	return o;
+}
+
+/* the last call-log line printed, parsed (log_parse()); it is then
+ * forgotten */
+static json_t *call_log_parse(bool sip_to_isup)
+{
+	json_t *o = log_parse(call_log, sip_to_isup);
+
+	call_log[0] = '\0';
+	return o;
+}
+
 /* ---- the tests ---- */
 
 /* SIP -> ISUP: the IAM leaves on a circuit, ACM rings, ANM answers, the
@@ -339,6 +493,7 @@ static struct fake_isup *iam(uint16_t cic)
 static void test_sip_to_isup_call(void)
 {
 	struct iwf_call *call;
+	json_t *o, *side;
 	size_t setup_size;
 	struct fake_sip *leg;
 	struct fake_isup *c;
@@ -367,10 +522,48 @@ static void test_sip_to_isup_call(void)
 	CU_ASSERT(talloc_total_size(call) + sizeof(struct sigtoken) <= setup_size);
 	CU_ASSERT(talloc_total_size(call) < 1200);
 
+	call_log[0] = '\0';
 	st.sip_ops->released((struct sip_call *)leg, SIP_CALL_REL_BYE, NULL, leg->priv);
 	CU_ASSERT_TRUE(c->released);
 	CU_ASSERT_EQUAL(c->cause, IWF_CAUSE_NORMAL_CLEARING);
 	CU_ASSERT_EQUAL(iwf_call_count(), 0);
+
+	/* the call-log line the call left */
+	o = call_log_parse(true);
+	str_is(o, "call_id", "a84b4c76e66710");
+	str_is(o, "sip_peer", "carrier-a");
+	str_is(o, "ss7_peer", "exchange-b");
+	int_is(o, "cic", 1);
+	str_is(o, "calling", CALLING);
+	str_is(o, "called", CALLED);
+	side = json_object_get(o, "sip_in");
+	int_is(side, "identity", 0);
+	str_is(side, "verstat", "No-TN-Validation");
+	int_is(side, "code", 0);
+	null_is(side, "detail");
+	null_is(side, "spc");
+	null_is(side, "origid");
+	null_is(side, "div");
+	side = json_object_get(o, "isup_out");
+	bool_is(side, "hop", false);
+	bool_is(side, "passport", false);
+	bool_is(side, "div", false);
+	str_is(side, "verdict", "No-TN-Validation");
+	side = json_object_get(o, "decision");
+	keys_are(side, log_keys_decision);
+	str_is(side, "action", "forward");
+	str_is(side, "reason", "sip-no-identity-continue");
+	bool_is(side, "hop", true);
+	null_is(side, "attest");
+	null_is(o, "attest_in");
+	null_is(o, "attest_out");
+	bool_is(o, "answered", true);
+	null_is(o, "sip_status");
+	int_is(o, "cause", IWF_CAUSE_NORMAL_CLEARING);
+	str_is(o, "end", "sip");
+	str_is(o, "last_state", "ACTIVE");
+	duration_is(o, "transit_us");
+	json_decref(o);
 	talloc_free(acm);
 	layer_down();
 }
@@ -454,6 +647,7 @@ static void test_isup_to_sip_call(void)
 {
 	struct fake_isup *c;
 	struct fake_sip *leg;
+	json_t *o, *side;
 	int status = 180;
 	int n;
 
@@ -470,11 +664,172 @@ static void test_isup_to_sip_call(void)
 	CU_ASSERT_TRUE(c->anm);
 	CU_ASSERT_FALSE(c->con);
 	CU_ASSERT_PTR_NULL(((struct iwf_call *)leg->priv)->su);
+	call_log[0] = '\0';
 	st.sip_ops->released((struct sip_call *)leg, SIP_CALL_REL_BYE, NULL, leg->priv);
 	CU_ASSERT_TRUE(c->released);
 	CU_ASSERT_EQUAL(c->cause, IWF_CAUSE_NORMAL_CLEARING);
 	n = iwf_call_count();
 	CU_ASSERT_EQUAL(n, 0);
+
+	/* the call-log line the call left */
+	o = call_log_parse(false);
+	str_is(o, "call_id", "call-fsm-test");
+	str_is(o, "sip_peer", "carrier-a");
+	str_is(o, "ss7_peer", "exchange-b");
+	int_is(o, "cic", 5);
+	str_is(o, "calling", CALLING);
+	str_is(o, "called", CALLED);
+	side = json_object_get(o, "isup_in");
+	str_is(side, "hop", "missing");
+	null_is(side, "hop_reason");
+	null_is(side, "signer");
+	str_is(side, "signer_trust", "ok");
+	bool_is(side, "covers", false);
+	bool_is(side, "passport", false);
+	bool_is(side, "passport_verifies", false);
+	int_is(side, "passport_code", 0);
+	bool_is(side, "div", false);
+	bool_is(side, "div_verifies", false);
+	null_is(side, "verdict");
+	side = json_object_get(o, "sip_out");
+	bool_is(side, "identity", false);
+	null_is(side, "div");
+	str_is(side, "verstat", "No-TN-Validation");
+	side = json_object_get(o, "decision");
+	keys_are(side, log_keys_decision);
+	str_is(side, "action", "forward");
+	str_is(side, "reason", "isup-hop-missing-c");
+	str_is(side, "identity", "sign");
+	str_is(side, "attest", "C");
+	bool_is(o, "answered", true);
+	null_is(o, "sip_status");
+	int_is(o, "cause", IWF_CAUSE_NORMAL_CLEARING);
+	str_is(o, "end", "sip");
+	str_is(o, "last_state", "ACTIVE");
+	duration_is(o, "transit_us");
+	json_decref(o);
+	layer_down();
+}
+
+/* A string that must be escaped: quotes, backslash, '/', every control
+ * character, DEL, multi-byte UTF-8 */
+static const char hostile_id[] =
+	"q\"b\\s/\x01\x02\x03\x04\x05\x06\x07\b\t\n\x0b\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
+	"\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80@192.0.2.20";
+/* not UTF-8: a lone continuation byte, then 0xff */
+static const char bad_utf8_id[] = "bad\x80\xff@192.0.2.20";
+
+/* Call-IDs from the network in the line: escaped as jansson escapes them
+ * (the line parses back to the very string), or null with the key kept
+ * when not UTF-8; in both directions */
+static void test_call_log_hostile(void)
+{
+	struct fake_isup *c;
+	unsigned int n_sip;
+	json_t *o;
+
+	layer_up(false);
+	/* SIP -> ISUP: the INVITE's Call-ID; no circuit, the call ends at once */
+	st.setup_rc = -EBUSY;
+	call_log[0] = '\0';
+	invite_id(hostile_id);
+	CU_ASSERT_EQUAL(iwf_call_count(), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(call_log, "\\u0001\\u0002"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(call_log, "\\u001F\x7f caf\xc3\xa9 \xe2\x82\xac"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(call_log, "\"q\\\"b\\\\s/\\u0001"));
+	o = call_log_parse(true);
+	str_is(o, "call_id", hostile_id);
+	int_is(o, "sip_status", 503);
+	str_is(o, "end", "no-circuit");
+	json_decref(o);
+
+	invite_id(bad_utf8_id);
+	CU_ASSERT_EQUAL(iwf_call_count(), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(call_log, ",\"call_id\":null,"));
+	o = call_log_parse(true);
+	null_is(o, "call_id");
+	str_is(o, "sip_peer", "carrier-a");
+	json_decref(o);
+
+	/* ISUP -> SIP: the Call-ID of the INVITE placed; REL ends the call */
+	st.out_call_id = hostile_id;
+	n_sip = st.n_sip;
+	c = iam(5);
+	CU_ASSERT_EQUAL_FATAL(st.n_sip, n_sip + 1);
+	tops.released((struct isup_call *)c, IWF_CAUSE_NORMAL_CLEARING, c->priv);
+	CU_ASSERT_EQUAL(iwf_call_count(), 0);
+	o = call_log_parse(false);
+	str_is(o, "call_id", hostile_id);
+	int_is(o, "cic", 5);
+	json_decref(o);
+
+	st.out_call_id = bad_utf8_id;
+	c = iam(6);
+	CU_ASSERT_EQUAL_FATAL(st.n_sip, n_sip + 2);
+	tops.released((struct isup_call *)c, IWF_CAUSE_NORMAL_CLEARING, c->priv);
+	CU_ASSERT_EQUAL(iwf_call_count(), 0);
+	o = call_log_parse(false);
+	null_is(o, "call_id");
+	int_is(o, "cic", 6);
+	json_decref(o);
+	layer_down();
+}
+
+/* Every string of the line at the longest its field holds and made of
+ * control characters only (6 bytes each escaped): the line still fits
+ * IWF_CALL_LOG_MAX and parses */
+static void fill_ctl(char *s, size_t size)
+{
+	memset(s, 0x01, size - 1);
+	s[size - 1] = '\0';
+}
+
+static void test_call_log_longest(void)
+{
+	char line[IWF_CALL_LOG_MAX], short_line[IWF_CALL_LOG_MAX];
+	char sip_name[sizeof(((struct iwf_sip_peer *)0)->name)];
+	char ss7_name[sizeof(((struct iwf_ss7_peer *)0)->name)];
+	struct iwf_call *call;
+	struct fake_sip *leg;
+	json_t *o;
+	int n;
+
+	layer_up(false);
+	leg = invite();
+	CU_ASSERT_EQUAL_FATAL(st.n_isup, 1);
+	iam(7);
+	CU_ASSERT_EQUAL_FATAL(st.n_sip, 2);
+	for (int i = 0; i < 2; i++) {
+		call = i == 0 ? leg->priv : st.sip[1].priv;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(call);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(call->sip_peer);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(call->ss7_peer);
+		osmo_strlcpy(sip_name, call->sip_peer->name, sizeof(sip_name));
+		osmo_strlcpy(ss7_name, call->ss7_peer->name, sizeof(ss7_name));
+		fill_ctl(call->sip_peer->name, sizeof(call->sip_peer->name));
+		fill_ctl(call->ss7_peer->name, sizeof(call->ss7_peer->name));
+		fill_ctl(call->call_id, sizeof(call->call_id));
+		fill_ctl(call->calling, sizeof(call->calling));
+		fill_ctl(call->called, sizeof(call->called));
+		fill_ctl(call->vs_detail, sizeof(call->vs_detail));
+		fill_ctl(call->spc_in, sizeof(call->spc_in));
+		fill_ctl(call->origid_in, sizeof(call->origid_in));
+		fill_ctl(call->signer, sizeof(call->signer));
+		n = iwf_call_log_format(line, sizeof(line), call);
+		CU_ASSERT(n > 0);
+		CU_ASSERT_EQUAL((size_t)n, strlen(line));
+		/* one byte short of the line: refused whole, nothing half-written */
+		CU_ASSERT_EQUAL(iwf_call_log_format(short_line, n, call), -ENOSPC);
+		CU_ASSERT_STRING_EQUAL(short_line, "");
+		osmo_strlcpy(call->sip_peer->name, sip_name, sizeof(call->sip_peer->name));
+		osmo_strlcpy(call->ss7_peer->name, ss7_name, sizeof(call->ss7_peer->name));
+		if (n <= 0)
+			continue;
+		o = log_parse(line, i == 0);
+		CU_ASSERT_EQUAL(strlen(json_string_value(json_object_get(o, "call_id"))), sizeof(call->call_id) - 1);
+		CU_ASSERT_EQUAL(strlen(json_string_value(json_object_get(o, "sip_peer"))), sizeof(sip_name) - 1);
+		json_decref(o);
+	}
 	layer_down();
 }
 
@@ -602,12 +957,23 @@ static int suite_clean(void)
 
 static int setup(void *root)
 {
+	struct log_target *t;
+
 	ctx = root;
 	/* the guard timer runs on a fake clock (clock_advance()) */
 	osmo_clock_override_enable(CLOCK_MONOTONIC, true);
 	osmo_gettimeofday_override = true;
 	if (stiwf_vty_init(ctx) < 0)
 		return -1;
+	/* a second log target that keeps the call-log lines */
+	t = log_target_create();
+	if (!t)
+		return -1;
+	t->output = call_log_output;
+	log_set_use_color(t, 0);
+	log_set_print_filename2(t, LOG_FILENAME_NONE);
+	log_set_category_filter(t, DIWF, 1, LOGL_NOTICE);
+	log_add_target(t);
 	return 0;
 }
 
@@ -617,6 +983,8 @@ static const struct cunit_test tests[] = {
 	{ "glare: no circuit left", test_glare_no_circuit },
 	{ "glare: repeat attempt, then busy", test_glare_repeat_then_busy },
 	{ "ISUP -> SIP: INVITE, 180, 200, BYE", test_isup_to_sip_call },
+	{ "call-log: network strings escaped, or null when not UTF-8", test_call_log_hostile },
+	{ "call-log: the longest line fits", test_call_log_longest },
 	{ "REL during SIGN", test_rel_during_sign },
 	{ "guard timer", test_guard_timer },
 	{ "shutdown", test_shutdown },
