@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "src/core/jsonw.h"
 #include "src/core/logging.h"
 #include "sip/passport.h"
 #include "sip/stir_error.h"
@@ -145,157 +146,12 @@ int passport_div_chain_check(const struct passport *shaken, const struct passpor
  * canonical JSON (keys in lexicographic order, no white space, '/' not
  * escaped) is written directly rather than built as a jansson tree and
  * serialised with JSON_COMPACT | JSON_SORT_KEYS: that tree cost more than a
- * tenth of a signing.  The output is byte for byte what jansson writes for
+ * tenth of a signing.  src/core/jsonw.h writes it, members in the order
+ * given.  The output is byte for byte what jansson writes for
  * the same values (tests/sip/passport_test.c compares them), including the
  * failures: a string that is not valid UTF-8 is -ENOMEM (json_string()
  * refused it), a header or payload over PASSPORT_JSON_MAX is -ENOSPC.
  * ------------------------------------------------------------------------ */
-
-/* A capped output buffer: writes past the end set full and are dropped. */
-struct jbuf {
-	char *p;
-	size_t len;
-	size_t size;
-	bool full;
-};
-
-static void jb_put(struct jbuf *b, const char *s, size_t n)
-{
-	if (b->size - b->len < n) {
-		b->full = true;
-		return;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-/* Length of the UTF-8 sequence at s[0..n) (RFC 3629 §4: no overlong forms,
- * no surrogates, nothing above U+10FFFF), 0 when it is not one. */
-static size_t utf8_seq_len(const uint8_t *s, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
-		return 0;
-	return len;
-}
-
-static bool utf8_valid(const char *s, size_t n)
-{
-	const uint8_t *u = (const uint8_t *)s;
-	size_t i = 0, l;
-
-	while (i < n) {
-		l = utf8_seq_len(u + i, n - i);
-		if (l == 0)
-			return false;
-		i += l;
-	}
-	return true;
-}
-
-/* A JSON string (RFC 8259 §7) as jansson writes it: '"' and '\' escaped,
- * control characters as \b \f \n \r \t or \u00XX, everything else (also
- * '/', DEL and UTF-8 sequences) as is.  s is valid UTF-8 here, and no
- * byte of a multi-octet sequence is below 0x80, so bytes can be escaped
- * one by one. */
-static void jb_string(struct jbuf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i, run = 0;
-	char esc[6];
-
-	jb_put(b, "\"", 1);
-	for (i = 0; i < n; i++) {
-		uint8_t c = s[i];
-		size_t elen = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		jb_put(b, s + run, i - run);
-		run = i + 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '"':
-		case '\\':
-			esc[1] = c;
-			break;
-		case '\b':
-			esc[1] = 'b';
-			break;
-		case '\f':
-			esc[1] = 'f';
-			break;
-		case '\n':
-			esc[1] = 'n';
-			break;
-		case '\r':
-			esc[1] = 'r';
-			break;
-		case '\t':
-			esc[1] = 't';
-			break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			elen = 6;
-			break;
-		}
-		jb_put(b, esc, elen);
-	}
-	jb_put(b, s + run, n - run);
-	jb_put(b, "\"", 1);
-}
-
-/* "key": the keys are ours, plain ASCII needing no escape */
-static void jb_key(struct jbuf *b, const char *key, bool first)
-{
-	if (!first)
-		jb_put(b, ",", 1);
-	jb_put(b, "\"", 1);
-	jb_put(b, key, strlen(key));
-	jb_put(b, "\":", 2);
-}
-
-/* "%lld" of v, without the printf machinery */
-static void jb_int(struct jbuf *b, int64_t v)
-{
-	char d[24];
-	size_t i = sizeof(d);
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	do {
-		d[--i] = '0' + u % 10;
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		d[--i] = '-';
-	jb_put(b, d + i, sizeof(d) - i);
-}
 
 /* A fixed-size, NUL-terminated field of struct passport and its length.
  * A field filled without its NUL is cut at the end of the array. */
@@ -306,119 +162,99 @@ static bool strings_valid(const struct passport *pp)
 {
 	unsigned int i;
 
-	if (!utf8_valid(pp->alg, FIELD_LEN(pp->alg)) ||
-	    !utf8_valid(pp->ppt_str, FIELD_LEN(pp->ppt_str)) ||
-	    !utf8_valid(pp->typ, FIELD_LEN(pp->typ)) ||
-	    !utf8_valid(pp->x5u, FIELD_LEN(pp->x5u)) ||
-	    !utf8_valid(pp->div_tn, FIELD_LEN(pp->div_tn)) ||
-	    !utf8_valid(pp->orig_tn, FIELD_LEN(pp->orig_tn)) ||
-	    !utf8_valid(pp->origid, FIELD_LEN(pp->origid)) ||
-	    !utf8_valid(&pp->attest, pp->attest ? 1 : 0))
+	if (!jsonw_utf8_valid(pp->alg, FIELD_LEN(pp->alg)) ||
+	    !jsonw_utf8_valid(pp->ppt_str, FIELD_LEN(pp->ppt_str)) ||
+	    !jsonw_utf8_valid(pp->typ, FIELD_LEN(pp->typ)) ||
+	    !jsonw_utf8_valid(pp->x5u, FIELD_LEN(pp->x5u)) ||
+	    !jsonw_utf8_valid(pp->div_tn, FIELD_LEN(pp->div_tn)) ||
+	    !jsonw_utf8_valid(pp->orig_tn, FIELD_LEN(pp->orig_tn)) ||
+	    !jsonw_utf8_valid(pp->origid, FIELD_LEN(pp->origid)) ||
+	    !jsonw_utf8_valid(&pp->attest, pp->attest ? 1 : 0))
 		return false;
 	for (i = 0; i < pp->num_dest_tn; i++) {
-		if (!utf8_valid(pp->dest_tn[i], FIELD_LEN(pp->dest_tn[i])))
+		if (!jsonw_utf8_valid(pp->dest_tn[i], FIELD_LEN(pp->dest_tn[i])))
 			return false;
 	}
 	for (i = 0; i < pp->num_dest_uri; i++) {
-		if (!utf8_valid(pp->dest_uri[i], FIELD_LEN(pp->dest_uri[i])))
+		if (!jsonw_utf8_valid(pp->dest_uri[i], FIELD_LEN(pp->dest_uri[i])))
 			return false;
 	}
 	return true;
 }
 
+/* A fixed-size field of struct passport as a JSON string */
+#define JSONW_FIELD(w, key, f)	jsonw_strn((w), (key), (f), FIELD_LEN(f))
+
 /* {"alg":..,"ppt":..,"typ":..,"x5u":..}: RFC 8225 §4, RFC 8588 §3 */
-static void header_json(struct jbuf *b, const struct passport *pp)
+static void header_json(struct jsonw *w, const struct passport *pp)
 {
-	jb_put(b, "{", 1);
-	jb_key(b, "alg", true);
-	jb_string(b, pp->alg, FIELD_LEN(pp->alg));
-	if (pp->ppt_str[0]) {
-		jb_key(b, "ppt", false);
-		jb_string(b, pp->ppt_str, FIELD_LEN(pp->ppt_str));
-	}
-	if (pp->typ[0]) {
-		jb_key(b, "typ", false);
-		jb_string(b, pp->typ, FIELD_LEN(pp->typ));
-	}
-	if (pp->x5u[0]) {
-		jb_key(b, "x5u", false);
-		jb_string(b, pp->x5u, FIELD_LEN(pp->x5u));
-	}
-	jb_put(b, "}", 1);
+	jsonw_open(w, NULL);
+	JSONW_FIELD(w, "alg", pp->alg);
+	if (pp->ppt_str[0])
+		JSONW_FIELD(w, "ppt", pp->ppt_str);
+	if (pp->typ[0])
+		JSONW_FIELD(w, "typ", pp->typ);
+	if (pp->x5u[0])
+		JSONW_FIELD(w, "x5u", pp->x5u);
+	jsonw_close(w);
 }
 
 /* attest, dest, div, iat, orig, origid: already in strcmp() order */
-static void claims_json(struct jbuf *b, const struct passport *pp)
+static void claims_json(struct jsonw *w, const struct passport *pp)
 {
 	unsigned int i;
-	bool first = true;
 
-	jb_put(b, "{", 1);
-	if (pp->attest) {
-		jb_key(b, "attest", true);
-		jb_string(b, &pp->attest, 1);
-		first = false;
-	}
+	jsonw_open(w, NULL);
+	if (pp->attest)
+		jsonw_strn(w, "attest", &pp->attest, 1);
 	/* RFC 8225 §5.2.1: "dest" holds arrays, "orig" a single value */
-	jb_key(b, "dest", first);
-	jb_put(b, "{", 1);
+	jsonw_open(w, "dest");
 	if (pp->num_dest_tn) {
-		jb_key(b, "tn", true);
-		jb_put(b, "[", 1);
-		for (i = 0; i < pp->num_dest_tn; i++) {
-			if (i)
-				jb_put(b, ",", 1);
-			jb_string(b, pp->dest_tn[i], FIELD_LEN(pp->dest_tn[i]));
-		}
-		jb_put(b, "]", 1);
+		jsonw_array_open(w, "tn");
+		for (i = 0; i < pp->num_dest_tn; i++)
+			JSONW_FIELD(w, NULL, pp->dest_tn[i]);
+		jsonw_array_close(w);
 	}
 	if (pp->num_dest_uri) {
-		jb_key(b, "uri", !pp->num_dest_tn);
-		jb_put(b, "[", 1);
-		for (i = 0; i < pp->num_dest_uri; i++) {
-			if (i)
-				jb_put(b, ",", 1);
-			jb_string(b, pp->dest_uri[i], FIELD_LEN(pp->dest_uri[i]));
-		}
-		jb_put(b, "]", 1);
+		jsonw_array_open(w, "uri");
+		for (i = 0; i < pp->num_dest_uri; i++)
+			JSONW_FIELD(w, NULL, pp->dest_uri[i]);
+		jsonw_array_close(w);
 	}
-	jb_put(b, "}", 1);
+	jsonw_close(w);
 	if (pp->div_tn[0]) {
 		/* RFC 8946 §3: "div" names one identity, like "orig" */
-		jb_key(b, "div", false);
-		jb_put(b, "{\"tn\":", 6);
-		jb_string(b, pp->div_tn, FIELD_LEN(pp->div_tn));
-		jb_put(b, "}", 1);
+		jsonw_open(w, "div");
+		JSONW_FIELD(w, "tn", pp->div_tn);
+		jsonw_close(w);
 	}
-	if (pp->has_iat) {
-		jb_key(b, "iat", false);
-		jb_int(b, pp->iat);
-	}
+	if (pp->has_iat)
+		jsonw_int(w, "iat", pp->iat);
 	if (pp->orig_tn[0]) {
-		jb_key(b, "orig", false);
-		jb_put(b, "{\"tn\":", 6);
-		jb_string(b, pp->orig_tn, FIELD_LEN(pp->orig_tn));
-		jb_put(b, "}", 1);
+		jsonw_open(w, "orig");
+		JSONW_FIELD(w, "tn", pp->orig_tn);
+		jsonw_close(w);
 	}
-	if (pp->origid[0]) {
-		jb_key(b, "origid", false);
-		jb_string(b, pp->origid, FIELD_LEN(pp->origid));
-	}
-	jb_put(b, "}", 1);
+	if (pp->origid[0])
+		JSONW_FIELD(w, "origid", pp->origid);
+	jsonw_close(w);
 }
 
 /* The JSON of one segment, base64url-encoded onto out at *pos. */
 static int append_b64_json(char *out, size_t outlen, size_t *pos, const struct passport *pp,
-			   void (*to_json)(struct jbuf *b, const struct passport *pp))
+			   void (*to_json)(struct jsonw *w, const struct passport *pp))
 {
-	char json[PASSPORT_JSON_MAX];
-	struct jbuf b = { .p = json, .size = sizeof(json) };
-	int rc;
+	/* PASSPORT_JSON_MAX octets of JSON, and the writer's NUL */
+	char json[PASSPORT_JSON_MAX + 1];
+	struct jsonw w;
+	int rc, len;
 
-	to_json(&b, pp);
-	if (b.full)
-		return -ENOSPC;
-	rc = stir_b64url_encode(out + *pos, outlen - *pos, (const uint8_t *)json, b.len);
+	jsonw_init(&w, json, sizeof(json));
+	to_json(&w, pp);
+	len = jsonw_end(&w);
+	if (len < 0)
+		return len;
+	rc = stir_b64url_encode(out + *pos, outlen - *pos, (const uint8_t *)json, (size_t)len);
 	if (rc < 0)
 		return rc;
 	*pos += rc;

@@ -71,73 +71,100 @@ void jsonw_close(struct jsonw *w)
 	w->comma = true;
 }
 
-/* The length of the UTF-8 sequence at s (1..4), or 0 when it is not a
- * valid one: the checks of jansson's utf8_check_first() and
- * utf8_check_full() (no continuation byte first, no overlong form, no
- * surrogate, nothing above U+10FFFF) */
-static size_t utf8_seq(const unsigned char *s)
+void jsonw_array_open(struct jsonw *w, const char *key)
+{
+	if (!member(w, key))
+		return;
+	put(w, "[", 1);
+	w->comma = false;
+}
+
+void jsonw_array_close(struct jsonw *w)
+{
+	put(w, "]", 1);
+	w->comma = true;
+}
+
+/* The length of the UTF-8 sequence at s[0..n) (1..4), or 0 when it is
+ * not a valid one: the checks of jansson's utf8_check_first() and
+ * utf8_check_full() (RFC 3629 §4: no continuation byte first, no overlong
+ * form, no surrogate, nothing above U+10FFFF) */
+static size_t utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned char u = s[0];
 	uint32_t v;
-	size_t n, i;
+	size_t len, i;
 
 	if (u < 0x80)
 		return 1;
 	if (u >= 0xC2 && u <= 0xDF) {
-		n = 2;
+		len = 2;
 		v = u & 0x1F;
 	} else if (u >= 0xE0 && u <= 0xEF) {
-		n = 3;
+		len = 3;
 		v = u & 0x0F;
 	} else if (u >= 0xF0 && u <= 0xF4) {
-		n = 4;
+		len = 4;
 		v = u & 0x07;
 	} else {
 		return 0;	/* a continuation byte, 0xC0, 0xC1, 0xF5.. */
 	}
-	/* a '\0' is no continuation byte: never reads past the string */
-	for (i = 1; i < n; i++) {
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
 		if (s[i] < 0x80 || s[i] > 0xBF)
 			return 0;
 		v = (v << 6) | (s[i] & 0x3F);
 	}
 	if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
 		return 0;
-	if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000))
+	if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000))
 		return 0;
-	return n;
+	return len;
+}
+
+bool jsonw_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	while (i < n) {
+		l = utf8_seq(u + i, n - i);
+		if (!l)
+			return false;
+		i += l;
+	}
+	return true;
 }
 
 static const char hex[] = "0123456789ABCDEF";
 
-/* s escaped between quotes; false, with the writer back where it was,
- * when s is not valid UTF-8 */
-static bool put_string(struct jsonw *w, const unsigned char *s)
+/* s[0..n) escaped between quotes; false, with the writer back where it
+ * was, when it is not valid UTF-8 */
+static bool put_string(struct jsonw *w, const unsigned char *s, size_t n)
 {
-	size_t start = w->len;
-	const unsigned char *run = s;
+	size_t start = w->len, i = 0, run = 0, l;
 	char esc[6];
-	size_t n;
 
 	if (!put(w, "\"", 1))
 		return true;
-	while (*s) {
-		unsigned char c = *s;
+	while (i < n) {
+		unsigned char c = s[i];
 		size_t elen;
 
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			s++;
+			i++;
 			continue;
 		}
 		if (c >= 0x80) {
-			n = utf8_seq(s);
-			if (!n)
+			l = utf8_seq(s + i, n - i);
+			if (!l)
 				goto invalid;
-			s += n;
+			i += l;
 			continue;
 		}
 		/* a byte to escape: the run before it first */
-		if (!put(w, (const char *)run, s - run))
+		if (!put(w, (const char *)s + run, i - run))
 			return true;
 		esc[0] = '\\';
 		elen = 2;
@@ -160,9 +187,9 @@ static bool put_string(struct jsonw *w, const unsigned char *s)
 		}
 		if (!put(w, esc, elen))
 			return true;
-		run = ++s;
+		run = ++i;
 	}
-	put(w, (const char *)run, s - run);
+	put(w, (const char *)s + run, n - run);
 	put(w, "\"", 1);
 	return true;
 
@@ -174,11 +201,16 @@ invalid:
 
 void jsonw_str(struct jsonw *w, const char *key, const char *s)
 {
+	jsonw_strn(w, key, s, s ? strlen(s) : 0);
+}
+
+void jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n)
+{
 	if (!member(w, key))
 		return;
 	/* json_string() returns NULL for a string that is not valid UTF-8:
 	 * here the member stays, with null */
-	if (!s || !put_string(w, (const unsigned char *)s))
+	if (!s || !put_string(w, (const unsigned char *)s, n))
 		put(w, "null", 4);
 }
 

@@ -2,8 +2,9 @@
 #pragma once
 /*! \file jsonw.h
  *  A bounded writer of one compact JSON object into a caller's buffer:
- *  for log lines built on every call, where a jansson tree and
- *  json_dumps() cost far more than the line itself.  The output is byte
+ *  for the call-log line and the PASSporT's canonical JSON (sip/passport.c),
+ *  both built on every call, where a jansson tree and json_dumps() cost far
+ *  more than the text itself.  The output is byte
  *  for byte what json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER) prints
  *  for the same members set in the same order (no spaces, strings
  *  escaped as jansson escapes them by default: '"' and '\\', \b \f \n \r
@@ -49,9 +50,19 @@ void jsonw_init(struct jsonw *w, char *buf, size_t size);
 void jsonw_open(struct jsonw *w, const char *key);
 /*! Close the innermost object */
 void jsonw_close(struct jsonw *w);
+/*! Open an array: a member \a key, or an element of an array (NULL) */
+void jsonw_array_open(struct jsonw *w, const char *key);
+/*! Close the innermost array */
+void jsonw_array_close(struct jsonw *w);
 /*! Member \a key: the string \a s escaped; null when \a s is NULL or is
- *  not valid UTF-8 (json_string() refuses such a string) */
+ *  not valid UTF-8 (json_string() refuses such a string).  Inside an
+ *  array \a key is NULL, for jsonw_strn() and the others alike. */
 void jsonw_str(struct jsonw *w, const char *key, const char *s);
+/*! jsonw_str() of the \a n bytes at \a s (no NUL among them) */
+void jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n);
+/*! \returns whether s[0..n) is valid UTF-8 (RFC 3629), as jansson checks
+ *  it: for a caller that must refuse, not null, such a string */
+bool jsonw_utf8_valid(const char *s, size_t n);
 /*! Member \a key: the integer \a v */
 void jsonw_int(struct jsonw *w, const char *key, long long v);
 /*! Member \a key: true or false */

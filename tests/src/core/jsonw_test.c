@@ -120,12 +120,17 @@ static void test_utf8(void)
 		same_as_jansson(valid[i]);
 		CU_ASSERT(jsonw_line(buf, sizeof(buf), valid[i]) > 0);
 		CU_ASSERT(strstr(buf, "null") == NULL);
+		CU_ASSERT_TRUE(jsonw_utf8_valid(valid[i], strlen(valid[i])));
 	}
+	/* a sequence cut by the length given is not valid */
+	CU_ASSERT_FALSE(jsonw_utf8_valid("\xe2\x82\xac", 2));
+	CU_ASSERT_TRUE(jsonw_utf8_valid("\xe2\x82\xac", 0));
 	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
 		CU_ASSERT_PTR_NULL(json_string(invalid[i]));
 		same_as_jansson(invalid[i]);
 		CU_ASSERT(jsonw_line(buf, sizeof(buf), invalid[i]) > 0);
 		CU_ASSERT_STRING_EQUAL(buf, "{\"k\":null}");
+		CU_ASSERT_FALSE(jsonw_utf8_valid(invalid[i], strlen(invalid[i])));
 	}
 	/* every string of one and of two bytes, and the three-byte strings
 	 * that open a three- or four-byte sequence with the bytes around
@@ -159,7 +164,7 @@ static void test_members(void)
 {
 	static const long long ints[] = { 0, 1, -1, 9, 10, 65535, 4294967295LL, -2147483648LL, LLONG_MAX, LLONG_MIN };
 	const char *raw = "{\"action\":\"pass\",\"status\":0,\"hop\":true,\"attest\":null}";
-	json_t *o = json_object(), *side = json_object();
+	json_t *o = json_object(), *side = json_object(), *arr;
 	char key[8], buf[1024];
 	struct jsonw w;
 	char *want;
@@ -187,6 +192,24 @@ static void test_members(void)
 	jsonw_raw(&w, "decision", raw);
 	json_object_set_new(o, "s", json_string("x"));
 	jsonw_str(&w, "s", "x");
+	/* arrays, of strings given by length (the PASSporT's "dest") and of
+	 * arrays; the bytes past n are not the string's */
+	arr = json_array();
+	json_array_append_new(arr, json_string("+12025550100"));
+	json_array_append_new(arr, json_string("a\"b"));
+	json_array_append_new(arr, json_array());
+	json_object_set_new(o, "tn", arr);
+	json_object_set_new(o, "attest", json_string("A"));
+	json_object_set_new(o, "empty_tn", json_array());
+	jsonw_array_open(&w, "tn");
+	jsonw_strn(&w, NULL, "+12025550100XYZ", 12);
+	jsonw_strn(&w, NULL, "a\"bc", 3);
+	jsonw_array_open(&w, NULL);
+	jsonw_array_close(&w);
+	jsonw_array_close(&w);
+	jsonw_strn(&w, "attest", "AB", 1);
+	jsonw_array_open(&w, "empty_tn");
+	jsonw_array_close(&w);
 	jsonw_close(&w);
 
 	want = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -234,7 +257,7 @@ static void test_bounded(void)
 static const struct cunit_test tests[] = {
 	{ "escapes as jansson's", test_escapes },
 	{ "UTF-8: valid passes, invalid is null", test_utf8 },
-	{ "integers, booleans, null, objects, inserted JSON", test_members },
+	{ "integers, booleans, null, objects, arrays, inserted JSON", test_members },
 	{ "never past the buffer", test_bounded },
 	{ NULL }
 };
