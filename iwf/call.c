@@ -392,6 +392,15 @@ static void str_or_null(struct jsonw *w, const char *key, const char *s)
 		jsonw_null(w, key);
 }
 
+/* the integer v when \a present, else null */
+static void int_or_null(struct jsonw *w, const char *key, bool present, long long v)
+{
+	if (present)
+		jsonw_int(w, key, v);
+	else
+		jsonw_null(w, key);
+}
+
 static void attest(struct jsonw *w, const char *key, char a)
 {
 	char s[2] = { a, 0 };
@@ -444,10 +453,7 @@ int iwf_call_log_format(char *buf, size_t size, struct iwf_call *call)
 	str_or_null(&w, "call_id", call->call_id);
 	str_or_null(&w, "sip_peer", call->sip_peer ? call->sip_peer->name : NULL);
 	str_or_null(&w, "ss7_peer", call->ss7_peer ? call->ss7_peer->name : NULL);
-	if (call->cic)
-		jsonw_int(&w, "cic", call->cic);
-	else
-		jsonw_null(&w, "cic");
+	int_or_null(&w, "cic", call->cic, call->cic);
 	str_or_null(&w, "calling", call->calling);
 	str_or_null(&w, "called", call->called);
 
@@ -460,28 +466,21 @@ int iwf_call_log_format(char *buf, size_t size, struct iwf_call *call)
 		str_or_null(&w, "detail", call->vs_detail);
 		str_or_null(&w, "spc", call->spc_in);
 		str_or_null(&w, "origid", call->origid_in);
-		if (call->div_in)
-			jsonw_str(&w, "div", get_value_string(stir_vs_div_names, call->div_in));
-		else
-			jsonw_null(&w, "div");
+		str_or_null(&w, "div", call->div_in ? get_value_string(stir_vs_div_names, call->div_in) : NULL);
 		jsonw_close(&w);
 		jsonw_open(&w, "isup_out");
 		jsonw_bool(&w, "hop", call->tokf.has_hop);
 		jsonw_bool(&w, "passport", call->tokf.has_passport);
 		jsonw_bool(&w, "div", call->tokf.has_div);
-		if (call->tokf.has_verdict)
-			jsonw_str(&w, "verdict", get_value_string(sigtoken_verstat_names, call->tokf.verstat));
-		else
-			jsonw_null(&w, "verdict");
+		str_or_null(&w, "verdict", call->tokf.has_verdict ?
+			    get_value_string(sigtoken_verstat_names, call->tokf.verstat) : NULL);
 		jsonw_close(&w);
 	} else {
 		/* what the IAM's token was worth */
 		jsonw_open(&w, "isup_in");
 		jsonw_str(&w, "hop", get_value_string(iwf_hop_state_names, call->iev.hop));
-		if (call->iev.hop_reason)
-			jsonw_str(&w, "hop_reason", get_value_string(iwf_hop_reason_names, call->iev.hop_reason));
-		else
-			jsonw_null(&w, "hop_reason");
+		str_or_null(&w, "hop_reason", call->iev.hop_reason ?
+			    get_value_string(iwf_hop_reason_names, call->iev.hop_reason) : NULL);
 		str_or_null(&w, "signer", call->signer);
 		jsonw_str(&w, "signer_trust", get_value_string(iwf_signer_trust_names, call->iev.signer_trust));
 		jsonw_bool(&w, "covers", call->iev.signer_covers_calling);
@@ -490,18 +489,14 @@ int iwf_call_log_format(char *buf, size_t size, struct iwf_call *call)
 		jsonw_int(&w, "passport_code", call->pp_code);
 		jsonw_bool(&w, "div", call->tokf.has_div);
 		jsonw_bool(&w, "div_verifies", call->div_verifies);
-		if (call->iev.verdict_present)
-			jsonw_str(&w, "verdict", get_value_string(sigtoken_verstat_names, call->iev.verdict_verstat));
-		else
-			jsonw_null(&w, "verdict");
+		str_or_null(&w, "verdict", call->iev.verdict_present ?
+			    get_value_string(sigtoken_verstat_names, call->iev.verdict_verstat) : NULL);
 		jsonw_close(&w);
 		jsonw_open(&w, "sip_out");
 		jsonw_bool(&w, "identity", call->identity_out || call->identity_sent);
 		str_or_null(&w, "div", call->div_out);
-		if (call->dec.has_pai_verstat)
-			jsonw_str(&w, "verstat", get_value_string(stir_verstat_names, call->dec.pai_verstat));
-		else
-			jsonw_null(&w, "verstat");
+		str_or_null(&w, "verstat", call->dec.has_pai_verstat ?
+			    get_value_string(stir_verstat_names, call->dec.pai_verstat) : NULL);
 		jsonw_close(&w);
 	}
 	/* the decision's JSON comes from our own tables (iwf_decision_to_json()):
@@ -513,24 +508,15 @@ int iwf_call_log_format(char *buf, size_t size, struct iwf_call *call)
 	attest(&w, "attest_in", call->attest_in);
 	attest(&w, "attest_out", call->attest_out);
 	jsonw_bool(&w, "answered", call->answered);
-	if (call->sip_status)
-		jsonw_int(&w, "sip_status", call->sip_status);
-	else
-		jsonw_null(&w, "sip_status");
-	if (call->cause)
-		jsonw_int(&w, "cause", call->cause);
-	else
-		jsonw_null(&w, "cause");
+	int_or_null(&w, "sip_status", call->sip_status, call->sip_status);
+	int_or_null(&w, "cause", call->cause, call->cause);
 	str_or_null(&w, "end", call->end);
 	jsonw_str(&w, "last_state", osmo_fsm_inst_state_name(call->fi));
 	jsonw_int(&w, "setup_ms", call->answered ? ms_since(&call->t_start, &call->t_answer) :
 						    ms_since(&call->t_start, &now));
 	/* what the IWF adds to the post-dial delay: setup message in to
 	 * setup message out (INVITE -> IAM, or IAM -> INVITE) */
-	if (call->egress_sent)
-		jsonw_int(&w, "transit_us", us_since(&call->t_start, &call->t_egress));
-	else
-		jsonw_null(&w, "transit_us");
+	int_or_null(&w, "transit_us", call->egress_sent, us_since(&call->t_start, &call->t_egress));
 	jsonw_int(&w, "talk_ms", call->answered ? ms_since(&call->t_answer, &now) : 0);
 	jsonw_close(&w);
 	return jsonw_end(&w);
